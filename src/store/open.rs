@@ -1,0 +1,153 @@
+//! Opening a store: by absolute path, never as a URI, read-only unless a plan
+//! runs, with the untrusted-file settings of DESIGN §7.
+
+use super::error::{Result, StoreError};
+use super::identify::{identify, Identity};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a writer waits for another process's lock before giving up.
+pub const WRITE_BUSY: Duration = Duration::from_secs(3);
+/// Readers wait less: a locked store should say so, not stall the screen.
+pub const READ_BUSY: Duration = Duration::from_millis(500);
+
+/// A read-only connection on an identified store file.
+pub struct ReadStore {
+    pub path: PathBuf,
+    pub identity: Identity,
+    pub conn: Connection,
+}
+
+/// Identifies `path` and opens it read-only. Never creates a file.
+pub fn open_read_only(path: &Path) -> Result<ReadStore> {
+    let identity = identify(path)?;
+    identity.require_openable(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| StoreError::sqlite(path, "cannot open the store", e))?;
+    conn.busy_timeout(READ_BUSY).map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
+    conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA query_only = ON;")
+        .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
+    // Read the schema now, so a bad file fails here with a clear reason.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| read_error(path, e))?;
+    Ok(ReadStore { path: path.to_path_buf(), identity, conn })
+}
+
+fn read_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    if hot_journal(path) {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            if matches!(f.code, rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) {
+                return StoreError::HotJournal { path: path.to_path_buf() };
+            }
+        }
+    }
+    StoreError::sqlite(path, "cannot read the store", e)
+}
+
+/// A rollback journal with content beside the store: an interrupted write.
+pub fn hot_journal(path: &Path) -> bool {
+    let mut j = path.as_os_str().to_owned();
+    j.push("-journal");
+    std::fs::metadata(Path::new(&j)).map(|m| m.len() > 0).unwrap_or(false)
+}
+
+/// Opens for a plan run. `create` is true only when the user asked to start a
+/// new store at a missing path.
+pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
+    if !create {
+        identify(path)?.require_openable(path)?;
+    }
+    if let Err(reason) = writable(path) {
+        return Err(StoreError::ReadOnly { path: path.to_path_buf(), reason });
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| StoreError::sqlite(path, "cannot open the store for writing", e))?;
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+            reason: "SQLite could only open it read-only".into(),
+        });
+    }
+    conn.busy_timeout(WRITE_BUSY).map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
+    // Foreign keys must be off before BEGIN (the pragma is a no-op inside a
+    // transaction), or DROP TABLE would cascade into child tables. Legacy
+    // ALTER keeps RENAME from re-parsing views that point at the old table.
+    conn.execute_batch(
+        "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON;",
+    )
+    .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
+    Ok(conn)
+}
+
+/// Whether this process may write the store and create its journal, and if
+/// not, why. Uses access(2), which also sees read-only mounts.
+pub fn writable(path: &Path) -> std::result::Result<(), String> {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let check = |p: &Path| -> std::result::Result<(), std::io::Error> {
+        let c = std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+        if unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    };
+    if path.exists() {
+        check(path).map_err(|e| format!("the file is not writable ({e})"))?;
+    }
+    let mut d = dir.to_path_buf();
+    // A store that does not exist yet is created with its missing folders:
+    // the first folder that exists must be writable.
+    while !d.exists() {
+        match d.parent() {
+            Some(p) => d = p.to_path_buf(),
+            None => break,
+        }
+    }
+    check(&d).map_err(|e| {
+        format!("its folder {} is not writable, and SQLite writes its journal there ({e})", d.display())
+    })
+}
+
+/// Runs `f` with a deadline: a runaway query (a view over a huge join, say)
+/// is interrupted instead of hanging the caller.
+pub fn with_deadline<T>(
+    conn: &mut Connection,
+    limit: Duration,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> std::result::Result<T, DeadlineError> {
+    let start = Instant::now();
+    conn.progress_handler(10_000, Some(move || start.elapsed() > limit))
+        .map_err(DeadlineError::Sqlite)?;
+    let out = f(&*conn);
+    conn.progress_handler(0, None::<fn() -> bool>).map_err(DeadlineError::Sqlite)?;
+    out.map_err(|e| match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted => {
+            DeadlineError::TimedOut(limit)
+        }
+        _ => DeadlineError::Sqlite(e),
+    })
+}
+
+#[derive(Debug)]
+pub enum DeadlineError {
+    TimedOut(Duration),
+    Sqlite(rusqlite::Error),
+}
+
+impl std::fmt::Display for DeadlineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeadlineError::TimedOut(d) => write!(f, "stopped after {} ms", d.as_millis()),
+            DeadlineError::Sqlite(e) => write!(f, "{e}"),
+        }
+    }
+}

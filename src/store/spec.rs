@@ -1,0 +1,260 @@
+//! The V3 spec, parsed from `assets/v3_schema.json`: the only copy the code reads.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+const SPEC_JSON: &str = include_str!("../../assets/v3_schema.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub user_version: i64,
+    pub tables: Vec<TableSpec>,
+    pub documents_table: String,
+    pub doc_types: Vec<String>,
+    pub legacy_tables: Vec<LegacyTable>,
+    pub legacy_views: Vec<String>,
+    pub leftovers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    pub name: String,
+    pub columns: Vec<ColumnSpec>,
+    pub indexes: Vec<IndexSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub decl_type: String,
+    #[serde(default)]
+    pub not_null: bool,
+    #[serde(default)]
+    pub primary_key: bool,
+    /// The JSON shape the column holds, if it holds JSON.
+    #[serde(default)]
+    pub json: Option<JsonShape>,
+    /// The value a migration puts where the column is missing or NULL.
+    #[serde(default)]
+    pub fill: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonShape {
+    Array,
+    Object,
+    Any,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexSpec {
+    pub name: String,
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub unique: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyTable {
+    pub name: String,
+    pub doc_type: String,
+}
+
+/// What an object in the file is, as far as the spec is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectClass {
+    V3,
+    Legacy,
+    Leftover,
+    Other,
+}
+
+impl ObjectClass {
+    pub fn label(self) -> &'static str {
+        match self {
+            ObjectClass::V3 => "v3",
+            ObjectClass::Legacy => "legacy",
+            ObjectClass::Leftover => "leftover",
+            ObjectClass::Other => "other",
+        }
+    }
+}
+
+impl Spec {
+    /// The V3 spec. The asset is part of the program and a unit test parses it,
+    /// so a failure here is a build mistake, not bad input.
+    pub fn v3() -> &'static Spec {
+        static SPEC: OnceLock<Spec> = OnceLock::new();
+        SPEC.get_or_init(|| {
+            serde_json::from_str(SPEC_JSON).expect("assets/v3_schema.json is valid (unit-tested)")
+        })
+    }
+
+    pub fn table(&self, name: &str) -> Option<&TableSpec> {
+        self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn documents(&self) -> &TableSpec {
+        self.table(&self.documents_table)
+            .expect("the spec names its documents table (unit-tested)")
+    }
+
+    /// Classifies a table or view name (names compare case-insensitively).
+    pub fn classify(&self, name: &str) -> ObjectClass {
+        let is = |n: &String| n.eq_ignore_ascii_case(name);
+        if self.tables.iter().any(|t| is(&t.name)) {
+            ObjectClass::V3
+        } else if self.legacy_tables.iter().any(|t| is(&t.name)) || self.legacy_views.iter().any(is) {
+            ObjectClass::Legacy
+        } else if self.leftovers.iter().any(is) {
+            ObjectClass::Leftover
+        } else {
+            ObjectClass::Other
+        }
+    }
+
+    /// Whether an index name is one the spec defines (on any table).
+    pub fn index(&self, name: &str) -> Option<(&TableSpec, &IndexSpec)> {
+        self.tables.iter().find_map(|t| {
+            t.indexes
+                .iter()
+                .find(|i| i.name.eq_ignore_ascii_case(name))
+                .map(|i| (t, i))
+        })
+    }
+}
+
+impl TableSpec {
+    pub fn column(&self, name: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// `CREATE TABLE` for this table under `as_name`, with `extra` column
+    /// definitions (already SQL) after the spec's columns.
+    pub fn create_sql(&self, as_name: &str, extra: &[String]) -> String {
+        let mut lines: Vec<String> = self.columns.iter().map(ColumnSpec::definition).collect();
+        lines.extend(extra.iter().cloned());
+        format!("CREATE TABLE {} (\n  {}\n)", ident(as_name), lines.join(",\n  "))
+    }
+}
+
+impl ColumnSpec {
+    pub fn definition(&self) -> String {
+        let mut s = format!("{} {}", ident(&self.name), self.decl_type);
+        if self.not_null {
+            s.push_str(" NOT NULL");
+        }
+        if self.primary_key {
+            s.push_str(" PRIMARY KEY");
+        }
+        s
+    }
+}
+
+impl IndexSpec {
+    pub fn create_sql(&self, table: &str) -> String {
+        let cols: Vec<String> = self.columns.iter().map(|c| ident(c)).collect();
+        format!(
+            "CREATE {}INDEX {} ON {}({})",
+            if self.unique { "UNIQUE " } else { "" },
+            ident(&self.name),
+            ident(table),
+            cols.join(", ")
+        )
+    }
+}
+
+/// An SQL identifier: bare when it is a plain lowercase word, quoted otherwise,
+/// so the plans people read stay close to the spec's own text.
+pub fn ident(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !RESERVED.contains(&name);
+    if plain { name.to_string() } else { quote(name) }
+}
+
+/// Always-quoted identifier, for names that come from the file.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// An SQL string literal.
+pub fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+// Words that cannot stand bare as a column or table name in SQLite.
+const RESERVED: &[&str] = &[
+    "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc",
+    "attach", "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast",
+    "check", "collate", "column", "commit", "conflict", "constraint", "create", "cross", "current",
+    "current_date", "current_time", "current_timestamp", "database", "default", "deferrable",
+    "deferred", "delete", "desc", "detach", "distinct", "do", "drop", "each", "else", "end",
+    "escape", "except", "exclude", "exclusive", "exists", "explain", "fail", "filter", "first",
+    "following", "for", "foreign", "from", "full", "generated", "glob", "group", "groups",
+    "having", "if", "ignore", "immediate", "in", "index", "indexed", "initially", "inner",
+    "insert", "instead", "intersect", "into", "is", "isnull", "join", "key", "last", "left",
+    "like", "limit", "match", "materialized", "natural", "no", "not", "nothing", "notnull",
+    "null", "nulls", "of", "offset", "on", "or", "order", "others", "outer", "over", "partition",
+    "plan", "pragma", "preceding", "primary", "query", "raise", "range", "recursive",
+    "references", "regexp", "reindex", "release", "rename", "replace", "restrict", "returning",
+    "right", "rollback", "row", "rows", "savepoint", "select", "set", "table", "temp",
+    "temporary", "then", "ties", "to", "transaction", "trigger", "unbounded", "union", "unique",
+    "update", "using", "vacuum", "values", "view", "virtual", "when", "where", "window", "with",
+    "without",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_parses_and_documents_has_23_columns_in_order() {
+        let spec = Spec::v3();
+        let docs = spec.documents();
+        assert_eq!(docs.columns.len(), 23);
+        assert_eq!(docs.columns[0].name, "id");
+        assert!(docs.columns[0].primary_key && docs.columns[0].not_null);
+        assert_eq!(docs.columns[22].name, "extensions");
+        assert_eq!(docs.column("DOC_TYPE").and_then(|c| c.fill.as_deref()), Some("note"));
+        assert_eq!(docs.column("status").and_then(|c| c.fill.as_deref()), Some("draft"));
+        assert_eq!(spec.user_version, 3);
+    }
+
+    #[test]
+    fn classify_is_case_insensitive() {
+        let spec = Spec::v3();
+        assert_eq!(spec.classify("Documents"), ObjectClass::V3);
+        assert_eq!(spec.classify("POSTS"), ObjectClass::Legacy);
+        assert_eq!(spec.classify("documents_view"), ObjectClass::Legacy);
+        assert_eq!(spec.classify("documents_new"), ObjectClass::Leftover);
+        assert_eq!(spec.classify("settings"), ObjectClass::Other);
+    }
+
+    #[test]
+    fn identifiers_are_quoted_when_needed() {
+        assert_eq!(ident("slug"), "slug");
+        assert_eq!(ident("order"), "\"order\"");
+        assert_eq!(ident("Weird \"name\""), "\"Weird \"\"name\"\"\"");
+        assert_eq!(literal("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn create_sql_matches_the_spec_text() {
+        let spec = Spec::v3();
+        let sql = spec.documents().create_sql("documents", &[]);
+        assert!(sql.starts_with("CREATE TABLE documents (\n  id TEXT NOT NULL PRIMARY KEY,"));
+        assert!(sql.contains("doc_type TEXT NOT NULL,\n  extensions TEXT\n)"));
+        let idx = &spec.table("messages").unwrap().indexes[0];
+        assert_eq!(idx.create_sql("messages"), "CREATE UNIQUE INDEX idx_messages_pk ON messages(event_id)");
+    }
+}
