@@ -1,3 +1,5 @@
 //! egregora-inspect: inspect, initialize and migrate the egregora V3 store.
 
+pub mod cli;
 pub mod store;
+pub mod text;

@@ -58,7 +58,10 @@ impl StoreError {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
             match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => {
-                    return StoreError::Locked { path: path.to_path_buf(), seconds: 3 };
+                    return StoreError::Locked {
+                        path: path.to_path_buf(),
+                        seconds: super::open::WRITE_BUSY.as_secs(),
+                    };
                 }
                 C::NotADatabase => {
                     return StoreError::NotAStore {

@@ -1,8 +1,14 @@
 //! Everything SQLite. Knows nothing of the terminal.
 
+pub mod apply;
+pub mod catalog;
+pub mod checks;
+pub mod demo;
 pub mod error;
+pub mod inspect;
 pub mod identify;
 pub mod open;
+pub mod plan;
 pub mod spec;
 
 pub use error::{Result, StoreError};

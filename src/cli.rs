@@ -1,0 +1,285 @@
+//! check / init / demo: text and JSON output, confirmation, exit codes.
+//! Every string that reaches the terminal passes through `text::escape`.
+
+use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
+use crate::store::identify::{identify, resolve, Identity};
+use crate::store::inspect::{inspect, Counts, Finding, Inspection, RowCount, Severity, State};
+use crate::store::open::{open_read_only, writable};
+use crate::store::plan::{self, Plan};
+use crate::store::{checks, demo, StoreError};
+use crate::text::{escape, escape_lines};
+use anyhow::{Context, Result};
+use std::ffi::OsStr;
+use std::io::{BufRead, IsTerminal, Write};
+
+pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Prints a one-line reason on stderr, never a backtrace.
+fn fail(e: &anyhow::Error) -> u8 {
+    eprintln!("error: {}", escape(&format!("{e:#}")));
+    EXIT_ERROR
+}
+
+pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
+    match run_check(raw, data) {
+        Ok((ins, data_findings)) => {
+            let problems = ins.state != State::Current
+                || ins.worst() == Some(Severity::Error)
+                || data_findings.as_ref().is_some_and(|d| !d.is_empty());
+            if json {
+                println!("{}", check_json(&ins, data_findings.as_deref(), !problems));
+            } else {
+                print_check(&ins, data_findings.as_deref());
+            }
+            if problems { EXIT_PROBLEMS } else { EXIT_OK }
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_check(raw: &OsStr, data: bool) -> Result<(Inspection, Option<Vec<Finding>>)> {
+    let path = resolve(raw)?;
+    let mut store = open_read_only(&path)?;
+    apply::quick_check(&store.conn, &path)?;
+    let ins = inspect(&mut store.conn, &path, Counts::All)?;
+    let data = if data { Some(checks::run(&store.conn, &ins)?) } else { None };
+    Ok((ins, data))
+}
+
+fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
+    let f = &ins.facts;
+    println!("store    {}", escape(&ins.path.to_string_lossy()));
+    println!("state    {}", ins.state.label());
+    println!(
+        "file     {} bytes, SQLite {}, page size {}, {} pages, journal {}, user_version {}",
+        f.size_bytes, f.sqlite_version, f.page_size, f.page_count, escape(&f.journal_mode), f.user_version
+    );
+    let print_findings = |title: &str, list: &[Finding]| {
+        println!("\n{title}");
+        if list.is_empty() {
+            println!("  none");
+        }
+        for x in list {
+            println!("  {:<8} {:<20} {}", x.severity.label(), x.code, escape(&x.message));
+        }
+    };
+    print_findings("findings", &ins.findings);
+    if let Some(d) = data {
+        print_findings("data checks", d);
+    }
+    println!("\nobjects");
+    if ins.objects.is_empty() {
+        println!("  none");
+    }
+    let width = ins.objects.iter().map(|o| escape(&o.name).chars().count()).max().unwrap_or(0);
+    for o in &ins.objects {
+        let rows = match &o.rows {
+            RowCount::Counted(n) => format!("{n} rows"),
+            RowCount::NotCounted => "-".into(),
+            RowCount::Failed(e) => format!("rows not counted: {}", escape(e)),
+        };
+        println!("  {:<13} {:<width$}  {:<8} {}", o.kind, escape(&o.name), o.class.label(), rows);
+    }
+}
+
+/// The `check --json` document; its shape is documented in the README.
+fn check_json(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_json::Value {
+    let objects: Vec<serde_json::Value> = ins
+        .objects
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "name": o.name,
+                "type": o.kind,
+                "kind": o.class,
+                "rows": o.rows.as_option(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "path": ins.path.to_string_lossy(),
+        "state": ins.state,
+        "ok": ok,
+        "file": ins.facts,
+        "findings": ins.findings,
+        "data_checks": data,
+        "objects": objects,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WriteFlags {
+    pub dry_run: bool,
+    pub yes: bool,
+    pub backup: bool,
+}
+
+pub fn init(raw: &OsStr, flags: WriteFlags) -> u8 {
+    match run_init(raw, flags) {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_init(raw: &OsStr, flags: WriteFlags) -> Result<u8> {
+    let path = resolve(raw)?;
+    let plan = if identify(&path)? == Identity::Missing {
+        plan::init_new(&path)?
+    } else {
+        let mut store = open_read_only(&path)?;
+        apply::quick_check(&store.conn, &path)?;
+        let ins = inspect(&mut store.conn, &path, Counts::Flagged)?;
+        plan::init(&store.conn, &ins)?
+    };
+    run_plan(plan, flags)
+}
+
+/// Shows a plan, asks (or not), runs it with progress and cancellation.
+fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
+    if !plan.blockers.is_empty() {
+        print_plan(&plan, flags);
+        return Err(StoreError::Blocked(plan.blockers).into());
+    }
+    if plan.steps.is_empty() {
+        println!("nothing to do: {} is current", escape(&plan.path.to_string_lossy()));
+        return Ok(EXIT_OK);
+    }
+    print_plan(&plan, flags);
+    if flags.dry_run {
+        println!("dry run: nothing was written");
+        return Ok(EXIT_OK);
+    }
+    writable(&plan.path).map_err(|reason| StoreError::ReadOnly { path: plan.path.clone(), reason })?;
+    if !flags.yes && !confirm()? {
+        println!("not applied: nothing was written");
+        return Ok(EXIT_ERROR);
+    }
+    let cancel = Canceller::new();
+    let signals = watch_signals(&cancel)?;
+    let mut reporter = ProgressLine::new();
+    let result = apply::apply(&plan, ApplyOptions { backup: flags.backup }, &cancel, &mut |p| reporter.show(p));
+    reporter.finish();
+    signals.close();
+    let outcome = result?;
+    println!(
+        "done: {} step(s) applied; {} is now {}",
+        outcome.steps_run,
+        escape(&outcome.after.path.to_string_lossy()),
+        outcome.after.state.label()
+    );
+    if let Some(b) = &outcome.backup {
+        println!("backup: {}", escape(&b.to_string_lossy()));
+    }
+    Ok(EXIT_OK)
+}
+
+fn print_plan(plan: &Plan, flags: WriteFlags) {
+    let what = if plan.creates_file { " (a new store)" } else { "" };
+    println!("store    {}{what}", escape(&plan.path.to_string_lossy()));
+    println!("plan     {:?}: {} step(s), one transaction\n", plan.kind, plan.steps.len());
+    for (i, s) in plan.steps.iter().enumerate() {
+        println!("{:>3}. {}", i + 1, escape(&s.title));
+        for line in escape_lines(&s.sql).lines() {
+            println!("       {line}");
+        }
+    }
+    for n in &plan.notes {
+        println!("note: {}", escape(n));
+    }
+    for b in &plan.blockers {
+        println!("blocked: {}", escape(b));
+    }
+    match (&plan.backup, flags.backup) {
+        (Some(b), true) => println!("backup: {} (before any change)", escape(&b.to_string_lossy())),
+        (Some(_), false) => println!("backup: none (--no-backup)"),
+        (None, _) => {}
+    }
+    println!();
+}
+
+/// Asks on the terminal; without one, refuses at once rather than wait.
+fn confirm() -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("refusing to write without confirmation: no terminal to ask on; pass --yes to apply");
+    }
+    eprint!("Apply this plan? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the answer")?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// SIGINT, SIGTERM and SIGHUP cancel the running plan (it rolls back).
+fn watch_signals(cancel: &Canceller) -> Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("cannot watch signals")?;
+    let handle = signals.handle();
+    let cancel = cancel.clone();
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            cancel.cancel();
+        }
+    });
+    Ok(handle)
+}
+
+/// Progress on stderr: one updating line on a terminal, plain lines otherwise.
+struct ProgressLine {
+    tty: bool,
+    last_step: usize,
+    dirty: bool,
+}
+
+impl ProgressLine {
+    fn new() -> Self {
+        ProgressLine { tty: std::io::stderr().is_terminal(), last_step: usize::MAX, dirty: false }
+    }
+
+    fn show(&mut self, p: &Progress) {
+        let head = if p.step == 0 { "backup".to_string() } else { format!("step {}/{}", p.step, p.steps) };
+        let rows = if p.total > 0 { format!(" ({}/{} rows)", p.done, p.total) } else { String::new() };
+        let line = format!("{head}: {}{rows}", escape(&p.title));
+        if self.tty {
+            eprint!("\r\x1b[2K{line}");
+            self.dirty = true;
+        } else if p.step != self.last_step || p.done == p.total {
+            eprintln!("{line}");
+        }
+        self.last_step = p.step;
+    }
+
+    fn finish(&mut self) {
+        if self.dirty {
+            eprintln!();
+        }
+    }
+}
+
+pub fn demo(raw: &OsStr, docs: u64, legacy: bool) -> u8 {
+    let run = || -> Result<()> {
+        let path = resolve(raw)?;
+        let start = std::time::Instant::now();
+        demo::write_demo(&path, demo::DemoOptions { docs, legacy })?;
+        println!(
+            "wrote {} documents{} to {} in {:.1} s",
+            docs,
+            if legacy { " and the V2 legacy tables" } else { "" },
+            escape(&path.to_string_lossy()),
+            start.elapsed().as_secs_f64()
+        );
+        Ok(())
+    };
+    match run() {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(&e),
+    }
+}
+
+pub fn tui(raw: &OsStr) -> u8 {
+    let _ = raw;
+    fail(&anyhow::anyhow!("the terminal app is not built yet; use `egregora-inspect check`"))
+}

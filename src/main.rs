@@ -1,0 +1,66 @@
+//! Argument parsing and dispatch to the CLI commands or the TUI.
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Inspect, initialize and migrate the egregora V3 store.
+#[derive(Parser)]
+#[command(name = "egregora-inspect", version, about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    /// The store (default: .egregora/pipeline.sqlite)
+    path: Option<OsString>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report the store's state against the V3 spec (exit 0 current, 1 problems, 2 error)
+    Check {
+        path: Option<OsString>,
+        /// Print JSON (see README for the shape)
+        #[arg(long)]
+        json: bool,
+        /// Also scan the rows: NULL or duplicate ids, unknown doc_type, invalid JSON
+        #[arg(long)]
+        data: bool,
+    },
+    /// Create what is missing and rebuild an older documents table, after a plan
+    Init {
+        path: Option<OsString>,
+        /// Print the plan and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply without asking
+        #[arg(long)]
+        yes: bool,
+        /// Skip the VACUUM INTO backup before a rebuild
+        #[arg(long)]
+        no_backup: bool,
+    },
+    /// Write a sample store with documents of every doc_type
+    Demo {
+        path: Option<OsString>,
+        /// How many documents
+        #[arg(long, default_value_t = 300)]
+        docs: u64,
+        /// Add the V2 legacy tables, with rows
+        #[arg(long)]
+        legacy: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let path = |p: Option<OsString>| p.unwrap_or_else(|| OsString::from(egregora_inspect::cli::DEFAULT_PATH));
+    let code = match cli.command {
+        Some(Command::Check { path: p, json, data }) => egregora_inspect::cli::check(&path(p), json, data),
+        Some(Command::Init { path: p, dry_run, yes, no_backup }) => {
+            egregora_inspect::cli::init(&path(p), egregora_inspect::cli::WriteFlags { dry_run, yes, backup: !no_backup })
+        }
+        Some(Command::Demo { path: p, docs, legacy }) => egregora_inspect::cli::demo(&path(p), docs, legacy),
+        None => egregora_inspect::cli::tui(&path(cli.path)),
+    };
+    ExitCode::from(code)
+}

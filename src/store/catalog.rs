@@ -1,0 +1,135 @@
+//! Reads the live catalog: schema entries, columns and indexes.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row};
+use serde::Serialize;
+
+/// One row of `sqlite_schema`, internal objects left out.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaEntry {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub table: String,
+    pub sql: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LiveColumn {
+    pub name: String,
+    pub decl_type: String,
+    pub not_null: bool,
+    /// Position in the primary key, 0 when not part of it.
+    pub pk: u32,
+    pub default: Option<String>,
+    /// 0 normal, 1 hidden (virtual tables), 2/3 generated.
+    pub hidden: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveIndex {
+    pub name: String,
+    pub table: String,
+    /// Column names in order; None for an expression.
+    pub columns: Vec<Option<String>>,
+    pub unique: bool,
+    pub partial: bool,
+    /// `c` made by CREATE INDEX, `u` by UNIQUE, `pk` by PRIMARY KEY.
+    pub origin: String,
+    pub sql: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveTable {
+    pub name: String,
+    pub columns: Vec<LiveColumn>,
+    pub indexes: Vec<LiveIndex>,
+    pub without_rowid: bool,
+    pub sql: Option<String>,
+}
+
+impl LiveTable {
+    pub fn column(&self, name: &str) -> Option<&LiveColumn> {
+        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Text from the catalog, read lossily: names can hold any bytes.
+pub fn lossy(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<String>> {
+    Ok(match row.get_ref(idx)? {
+        ValueRef::Null => None,
+        ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b).into_owned()),
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+    })
+}
+
+pub fn entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SchemaEntry {
+            kind: lossy(r, 0)?.unwrap_or_default(),
+            name: lossy(r, 1)?.unwrap_or_default(),
+            table: lossy(r, 2)?.unwrap_or_default(),
+            sql: lossy(r, 3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn table(conn: &Connection, name: &str, sql: Option<String>) -> rusqlite::Result<LiveTable> {
+    let mut stmt = conn.prepare(
+        "SELECT name, type, \"notnull\", pk, dflt_value, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
+    )?;
+    let columns = stmt
+        .query_map([name], |r| {
+            Ok(LiveColumn {
+                name: lossy(r, 0)?.unwrap_or_default(),
+                decl_type: lossy(r, 1)?.unwrap_or_default(),
+                not_null: r.get::<_, i64>(2)? != 0,
+                pk: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                default: lossy(r, 4)?,
+                hidden: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let indexes = indexes(conn, name)?;
+    let without_rowid = sql.as_deref().is_some_and(is_without_rowid);
+    Ok(LiveTable { name: name.to_string(), columns, indexes, without_rowid, sql })
+}
+
+fn is_without_rowid(sql: &str) -> bool {
+    let tail = sql.rsplit(')').next().unwrap_or("").to_ascii_uppercase();
+    tail.contains("WITHOUT") && tail.contains("ROWID")
+}
+
+pub fn indexes(conn: &Connection, table: &str) -> rusqlite::Result<Vec<LiveIndex>> {
+    let mut list = conn.prepare(
+        "SELECT il.name, il.\"unique\", il.origin, il.partial, s.sql
+         FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS s ON s.name = il.name
+         ORDER BY il.seq DESC",
+    )?;
+    let mut cols = conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?;
+    let found = list
+        .query_map([table], |r| {
+            Ok((
+                lossy(r, 0)?.unwrap_or_default(),
+                r.get::<_, i64>(1)? != 0,
+                lossy(r, 2)?.unwrap_or_default(),
+                r.get::<_, i64>(3)? != 0,
+                lossy(r, 4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(found.len());
+    for (name, unique, origin, partial, sql) in found {
+        let columns = cols
+            .query_map([&name], |r| lossy(r, 0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.push(LiveIndex { name, table: table.to_string(), columns, unique, partial, origin, sql });
+    }
+    Ok(out)
+}

@@ -1,0 +1,350 @@
+//! Writes a sample store: realistic documents of every doc_type, the same
+//! for the same options, fast enough for a million documents.
+
+use super::error::{Result, StoreError};
+use super::spec::Spec;
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub docs: u64,
+    pub legacy: bool,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions { docs: 300, legacy: false }
+    }
+}
+
+/// The V2 layout that `documents` replaced: every table has the common
+/// columns `id, content, created_at, source_checksum` plus its own.
+pub const V2_TABLES: &[(&str, &str)] = &[
+    ("posts", "CREATE TABLE posts (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, slug TEXT, date TEXT, summary TEXT, authors TEXT, tags TEXT, status TEXT)"),
+    ("profiles", "CREATE TABLE profiles (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, subject_uuid TEXT, alias TEXT, avatar_url TEXT, interests TEXT)"),
+    ("media", "CREATE TABLE media (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, filename TEXT, mime_type TEXT, media_type TEXT, phash TEXT)"),
+    ("journals", "CREATE TABLE journals (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, window_start TEXT, window_end TEXT)"),
+    ("annotations", "CREATE TABLE annotations (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, parent_id TEXT, parent_type TEXT, author_id TEXT)"),
+];
+
+/// The V2 union view over the legacy tables.
+pub const V2_VIEW: &str = "CREATE VIEW documents_view AS
+  SELECT id, content, created_at, 'post' AS doc_type FROM posts
+  UNION ALL SELECT id, content, created_at, 'profile' FROM profiles
+  UNION ALL SELECT id, content, created_at, 'media' FROM media
+  UNION ALL SELECT id, content, created_at, 'journal' FROM journals
+  UNION ALL SELECT id, content, created_at, 'annotation' FROM annotations";
+
+/// Writes the demo store at `path`, which must not exist. The store appears
+/// whole or not at all: it is written beside the target and renamed.
+pub fn write_demo(path: &Path, opts: DemoOptions) -> Result<()> {
+    if path.exists() {
+        return Err(StoreError::Refused(format!("{} already exists; demo writes only new files", path.display())));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".demo-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let result = write_into(&tmp, opts);
+    let result = result.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| StoreError::io("cannot move the demo store into place", e)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_into(tmp: &Path, opts: DemoOptions) -> Result<()> {
+    let err = |e| StoreError::sqlite(tmp, "cannot write the demo store", e);
+    let _ = std::fs::remove_file(tmp);
+    let conn = Connection::open(tmp).map_err(err)?;
+    // A file nobody else sees yet: no journal, no fsync until the end.
+    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
+        .map_err(err)?;
+    let spec = Spec::v3();
+    conn.execute_batch("BEGIN").map_err(err)?;
+    for t in &spec.tables {
+        conn.execute_batch(&t.create_sql(&t.name, &[])).map_err(err)?;
+    }
+    let mut rng = Rng(0x5eed_e9e9_0a0a_0001);
+    insert_documents(&conn, &mut rng, opts.docs).map_err(err)?;
+    insert_side_tables(&conn, &mut rng, (opts.docs / 20).clamp(10, 5_000)).map_err(err)?;
+    if opts.legacy {
+        insert_legacy(&conn, &mut rng, (opts.docs / 10).clamp(8, 50_000)).map_err(err)?;
+    }
+    // Indexes after the rows: one sort each instead of a million inserts.
+    for t in &spec.tables {
+        for idx in &t.indexes {
+            conn.execute_batch(&idx.create_sql(&t.name)).map_err(err)?;
+        }
+    }
+    conn.execute_batch(&format!("PRAGMA user_version = {}; COMMIT;", spec.user_version)).map_err(err)?;
+    conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;").map_err(err)?;
+    conn.close().map_err(|(_, e)| err(e))?;
+    std::fs::File::open(tmp).and_then(|f| f.sync_all()).map_err(|e| StoreError::io("cannot sync the demo store", e))
+}
+
+/// splitmix64: small, fast and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+    fn uuid(&mut self) -> String {
+        let (a, b) = (self.next(), self.next());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+    fn hex(&mut self, n: usize) -> String {
+        let mut s = String::with_capacity(n);
+        while s.len() < n {
+            s.push_str(&format!("{:016x}", self.next()));
+        }
+        s.truncate(n);
+        s
+    }
+}
+
+const WORDS: &[&str] = &[
+    "archive", "thread", "voice", "signal", "garden", "river", "harbour", "lantern", "morning", "council",
+    "memory", "season", "market", "letter", "bridge", "kitchen", "meeting", "festival", "station", "journey",
+    "question", "answer", "recipe", "project", "draft", "photo", "friend", "neighbour", "school", "library",
+    "winter", "summer", "rain", "coffee", "bicycle", "music", "chorus", "rehearsal", "budget", "plan",
+    "map", "story", "trip", "evening", "weekend", "holiday", "birthday", "harvest", "workshop", "notes",
+];
+const VERBS: &[&str] = &[
+    "shared", "planned", "discussed", "remembered", "moved", "found", "wrote", "asked about", "fixed", "celebrated",
+    "postponed", "photographed", "argued over", "cooked", "rehearsed", "mapped", "counted", "sang about", "carried", "opened",
+];
+const NAMES: &[&str] = &[
+    "Ana", "Bruno", "Carla", "Davi", "Elena", "Felipe", "Gabi", "Heitor", "Iris", "João",
+    "Kaká", "Lúcia", "Marcos", "Nina", "Otávio", "Paula", "Rafa", "Sofia", "Tiago", "Vera",
+];
+const TAGS: &[&str] = &["family", "travel", "food", "music", "work", "school", "health", "sport", "books", "garden", "city", "news"];
+const STATUSES: &[&str] = &["published", "published", "published", "draft", "archived"];
+
+fn sentence(rng: &mut Rng) -> String {
+    format!(
+        "{} {} the {} {} near the {}.",
+        rng.pick(NAMES),
+        rng.pick(VERBS),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(WORDS)
+    )
+}
+
+fn paragraphs(rng: &mut Rng, n: u64) -> String {
+    let mut out = String::new();
+    for p in 0..n {
+        if p > 0 {
+            out.push_str("\n\n");
+        }
+        for s in 0..(4 + rng.below(5)) {
+            if s > 0 {
+                out.push(' ');
+            }
+            out.push_str(&sentence(rng));
+        }
+    }
+    out
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// A timestamp `i` steps into a three-year span: documents arrive in order.
+fn timestamp(i: u64, total: u64) -> String {
+    let span = 3 * 365 * 86_400u64;
+    let secs = 1_640_995_200 + i * span / total.max(1); // from 2022-01-01
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil(days as i64);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest / 60 % 60, rest % 60)
+}
+
+/// Days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
+fn civil(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT INTO documents (id, content, created_at, source_checksum, title, slug, date, summary, authors, tags,
+           status, subject_uuid, alias, avatar_url, interests, filename, mime_type, media_type, phash,
+           window_start, window_end, doc_type, extensions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+    )?;
+    let authors: Vec<String> = (0..NAMES.len()).map(|_| rng.uuid()).collect();
+    let mut recent_posts: Vec<String> = Vec::new();
+    for i in 0..docs {
+        let id = rng.uuid();
+        let created = timestamp(i, docs);
+        let date = created[..10].to_string();
+        let roll = rng.below(100);
+        let doc_type = match roll {
+            0..=39 => "post",
+            40..=59 => "annotation",
+            60..=69 => "journal",
+            70..=84 => "media",
+            85..=89 => "profile",
+            _ => "note",
+        };
+        let mut row: [Option<String>; 23] = Default::default();
+        row[0] = Some(id.clone());
+        row[2] = Some(created.clone());
+        row[3] = Some(rng.hex(32));
+        row[10] = Some(rng.pick(STATUSES).to_string());
+        row[21] = Some(doc_type.to_string());
+        match doc_type {
+            "post" => {
+                let title = format!("The {} {}", rng.pick(WORDS), rng.pick(WORDS));
+                row[5] = Some(format!("{}-{}", title.to_lowercase().replace(' ', "-"), i));
+                row[4] = Some(title);
+                row[1] = Some(paragraphs(rng, 3));
+                row[6] = Some(date);
+                row[7] = Some(sentence(rng));
+                let n = 1 + rng.below(3) as usize;
+                row[8] = Some(json_list(&(0..n).map(|_| authors[rng.below(authors.len() as u64) as usize].clone()).collect::<Vec<_>>()));
+                row[9] = Some(json_list(&(0..1 + rng.below(3)).map(|_| rng.pick(TAGS).to_string()).collect::<Vec<_>>()));
+                recent_posts.push(id);
+                if recent_posts.len() > 64 {
+                    recent_posts.remove(0);
+                }
+            }
+            "profile" => {
+                let k = rng.below(NAMES.len() as u64) as usize;
+                row[11] = Some(authors[k].clone());
+                row[12] = Some(format!("{}-{}", NAMES[k].to_lowercase(), rng.below(1000)));
+                row[4] = row[12].clone();
+                row[13] = Some(format!("https://avatars.example.org/{}.png", rng.hex(12)));
+                row[14] = Some(json_list(&(0..2).map(|_| rng.pick(TAGS).to_string()).collect::<Vec<_>>()));
+                row[1] = Some(paragraphs(rng, 1));
+                row[10] = Some("published".into());
+            }
+            "journal" => {
+                row[4] = Some(format!("Journal {date}"));
+                row[19] = Some(created.clone());
+                row[20] = Some(timestamp(i + 1, docs));
+                row[1] = Some(paragraphs(rng, 4));
+            }
+            "media" => {
+                let (ext, mime, kind) = match rng.below(3) {
+                    0 => ("jpg", "image/jpeg", "image"),
+                    1 => ("mp4", "video/mp4", "video"),
+                    _ => ("ogg", "audio/ogg", "audio"),
+                };
+                row[15] = Some(format!("{}-{}.{ext}", rng.pick(WORDS), rng.hex(8)));
+                row[16] = Some(mime.into());
+                row[17] = Some(kind.into());
+                row[18] = Some(rng.hex(16));
+                row[1] = Some(sentence(rng));
+            }
+            "annotation" => {
+                row[1] = Some(paragraphs(rng, 1));
+                if let Some(parent) = recent_posts.get(rng.below(recent_posts.len() as u64) as usize) {
+                    row[22] = Some(serde_json::json!({ "parent_id": parent, "parent_type": "post" }).to_string());
+                }
+            }
+            _ => {
+                row[4] = Some(format!("Note on the {}", rng.pick(WORDS)));
+                row[1] = Some(paragraphs(rng, 2));
+            }
+        }
+        stmt.execute(rusqlite::params_from_iter(row.iter()))?;
+    }
+    Ok(())
+}
+
+fn insert_side_tables(conn: &Connection, rng: &mut Rng, n: u64) -> rusqlite::Result<()> {
+    let mut task = conn.prepare("INSERT INTO tasks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    let mut msg = conn.prepare("INSERT INTO messages VALUES (?1, 'demo', 'whatsapp', ?2, ?3, ?4, ?5, ?6, ?7, NULL, NULL, '{}', '[]', ?4, 'run-1')")?;
+    for i in 0..n {
+        let done = rng.below(4) != 0;
+        task.execute(params![
+            rng.uuid(),
+            rng.pick(&["enrich", "summarize", "publish"]),
+            if done { "done" } else { "pending" },
+            serde_json::json!({ "batch": i }).to_string(),
+            timestamp(i, n),
+            done.then(|| timestamp(i + 1, n)),
+            Option::<String>::None,
+        ])?;
+        let k = rng.below(NAMES.len() as u64) as usize;
+        msg.execute(params![rng.uuid(), format!("thread-{}", i % 7), format!("m{i}"), timestamp(i, n), NAMES[k], rng.uuid(), sentence(rng)])?;
+    }
+    Ok(())
+}
+
+fn insert_legacy(conn: &Connection, rng: &mut Rng, per_table: u64) -> rusqlite::Result<()> {
+    for (_, ddl) in V2_TABLES {
+        conn.execute_batch(ddl)?;
+    }
+    conn.execute_batch(V2_VIEW)?;
+    for i in 0..per_table {
+        let common = |rng: &mut Rng, p: &str| (format!("v2-{p}-{i:06}"), paragraphs(rng, 1), timestamp(i, per_table), rng.hex(32));
+        let (id, content, created, sum) = common(rng, "post");
+        conn.execute(
+            "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![id, content, created, sum, format!("Old {}", rng.pick(WORDS)), format!("old-post-{i}"), &created[..10], sentence(rng), "[]", json_list(&[rng.pick(TAGS).to_string()]), rng.pick(STATUSES)],
+        )?;
+        let (id, content, created, sum) = common(rng, "profile");
+        conn.execute("INSERT INTO profiles VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", params![id, content, created, sum, rng.uuid(), rng.pick(NAMES), Option::<String>::None, "[\"music\"]"])?;
+        let (id, content, created, sum) = common(rng, "media");
+        conn.execute("INSERT INTO media VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", params![id, content, created, sum, format!("img-{i}.jpg"), "image/jpeg", "image", rng.hex(16)])?;
+        let (id, content, created, sum) = common(rng, "journal");
+        conn.execute("INSERT INTO journals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", params![id, content, created, sum, format!("Journal {}", &created[..10]), created, timestamp(i + 1, per_table)])?;
+        let (id, content, created, sum) = common(rng, "annotation");
+        conn.execute("INSERT INTO annotations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", params![id, content, created, sum, format!("v2-post-{i:06}"), "post", rng.uuid()])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(19_358), (2023, 1, 1));
+        assert_eq!(civil(19_417), (2023, 3, 1));
+        assert_eq!(timestamp(0, 10), "2022-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn uuids_have_the_v4_shape() {
+        let mut r = Rng(1);
+        let u = r.uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(u.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+    }
+}

@@ -1,0 +1,96 @@
+//! Makes text from a store, a file name or an error safe for a terminal:
+//! control characters (C0, DEL, C1) and bidi controls become visible escapes,
+//! so no byte of a document can move the cursor, set a title or reach the
+//! clipboard (OSC 52).
+
+use std::borrow::Cow;
+
+/// True for characters that must never reach a terminal as they are.
+pub fn is_hostile(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Bidi embeddings, overrides, isolates and marks: they reorder what follows.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_escape(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let n = u32::from(c);
+    let _ = if n < 0x100 { write!(out, "\\x{n:02x}") } else { write!(out, "\\u{{{n:04x}}}") };
+}
+
+/// One line: every control character, newlines and tabs included, escaped.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    escape_with(s, |_| false)
+}
+
+/// Several lines: newlines and tabs kept, every other control escaped.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    escape_with(s, |c| c == '\n' || c == '\t')
+}
+
+fn escape_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_hostile(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hostile(c) && !keep(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Bytes that may not be UTF-8: decoded lossily, each bad sequence shown as
+/// U+FFFD, then escaped. Returns the text and whether anything was lost.
+pub fn escape_bytes(b: &[u8]) -> (String, bool) {
+    let lossy = String::from_utf8_lossy(b);
+    let lost = matches!(lossy, Cow::Owned(_));
+    (escape(&lossy).into_owned(), lost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_untouched() {
+        assert!(matches!(escape("héllo wörld"), Cow::Borrowed("héllo wörld")));
+    }
+
+    #[test]
+    fn escape_sequences_are_made_visible() {
+        assert_eq!(escape("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(escape("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
+        assert_eq!(escape("\x1b]52;c;aGk=\x07"), "\\x1b]52;c;aGk=\\x07");
+        assert_eq!(escape("x\ry"), "x\\x0dy");
+        assert_eq!(escape("nul\0"), "nul\\x00");
+        assert_eq!(escape("del\x7f"), "del\\x7f");
+    }
+
+    #[test]
+    fn c1_and_bidi_controls_are_escaped() {
+        assert_eq!(escape("a\u{9b}31mb"), "a\\x9b31mb");
+        assert_eq!(escape("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(escape("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    #[test]
+    fn lines_keep_newlines_and_tabs_only() {
+        assert_eq!(escape_lines("a\n\tb\x1bc"), "a\n\tb\\x1bc");
+        assert_eq!(escape("a\nb"), "a\\x0ab");
+    }
+
+    #[test]
+    fn invalid_utf8_is_lossy_and_marked() {
+        let (s, lost) = escape_bytes(b"ok\xff\xfe\x1b");
+        assert!(lost);
+        assert_eq!(s, "ok\u{fffd}\u{fffd}\\x1b");
+        assert_eq!(escape_bytes(b"fine"), ("fine".to_string(), false));
+    }
+}
