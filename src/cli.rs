@@ -2,11 +2,11 @@
 //! Every string that reaches the terminal passes through `text::escape`.
 
 use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
-use crate::store::identify::{identify, resolve, Identity};
-use crate::store::inspect::{inspect, Counts, Finding, Inspection, RowCount, Severity, State};
+use crate::store::identify::{Identity, identify, resolve};
+use crate::store::inspect::{Counts, Finding, Inspection, RowCount, Severity, State, inspect};
 use crate::store::open::{open_read_only, writable};
 use crate::store::plan::{self, Plan};
-use crate::store::{checks, demo, StoreError};
+use crate::store::{StoreError, checks, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
 use std::ffi::OsStr;
@@ -46,7 +46,11 @@ fn run_check(raw: &OsStr, data: bool) -> Result<(Inspection, Option<Vec<Finding>
     let mut store = open_read_only(&path)?;
     apply::quick_check(&store.conn, &path)?;
     let ins = inspect(&mut store.conn, &path, Counts::All)?;
-    let data = if data { Some(checks::run(&store.conn, &ins)?) } else { None };
+    let data = if data {
+        Some(checks::run(&store.conn, &ins)?)
+    } else {
+        None
+    };
     Ok((ins, data))
 }
 
@@ -56,7 +60,12 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
     println!("state    {}", ins.state.label());
     println!(
         "file     {} bytes, SQLite {}, page size {}, {} pages, journal {}, user_version {}",
-        f.size_bytes, f.sqlite_version, f.page_size, f.page_count, escape(&f.journal_mode), f.user_version
+        f.size_bytes,
+        f.sqlite_version,
+        f.page_size,
+        f.page_count,
+        escape(&f.journal_mode),
+        f.user_version
     );
     let print_findings = |title: &str, list: &[Finding]| {
         println!("\n{title}");
@@ -64,7 +73,12 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
             println!("  none");
         }
         for x in list {
-            println!("  {:<8} {:<20} {}", x.severity.label(), x.code, escape(&x.message));
+            println!(
+                "  {:<8} {:<20} {}",
+                x.severity.label(),
+                x.code,
+                escape(&x.message)
+            );
         }
     };
     print_findings("findings", &ins.findings);
@@ -75,14 +89,25 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
     if ins.objects.is_empty() {
         println!("  none");
     }
-    let width = ins.objects.iter().map(|o| escape(&o.name).chars().count()).max().unwrap_or(0);
+    let width = ins
+        .objects
+        .iter()
+        .map(|o| escape(&o.name).chars().count())
+        .max()
+        .unwrap_or(0);
     for o in &ins.objects {
         let rows = match &o.rows {
             RowCount::Counted(n) => format!("{n} rows"),
             RowCount::NotCounted => "-".into(),
             RowCount::Failed(e) => format!("rows not counted: {}", escape(e)),
         };
-        println!("  {:<13} {:<width$}  {:<8} {}", o.kind, escape(&o.name), o.class.label(), rows);
+        println!(
+            "  {:<13} {:<width$}  {:<8} {}",
+            o.kind,
+            escape(&o.name),
+            o.class.label(),
+            rows
+        );
     }
 }
 
@@ -145,7 +170,10 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
         return Err(StoreError::Blocked(plan.blockers).into());
     }
     if plan.steps.is_empty() {
-        println!("nothing to do: {} is current", escape(&plan.path.to_string_lossy()));
+        println!(
+            "nothing to do: {} is current",
+            escape(&plan.path.to_string_lossy())
+        );
         return Ok(EXIT_OK);
     }
     print_plan(&plan, flags);
@@ -153,7 +181,10 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
         println!("dry run: nothing was written");
         return Ok(EXIT_OK);
     }
-    writable(&plan.path).map_err(|reason| StoreError::ReadOnly { path: plan.path.clone(), reason })?;
+    writable(&plan.path).map_err(|reason| StoreError::ReadOnly {
+        path: plan.path.clone(),
+        reason,
+    })?;
     if !flags.yes && !confirm()? {
         println!("not applied: nothing was written");
         return Ok(EXIT_ERROR);
@@ -161,7 +192,14 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
     let cancel = Canceller::new();
     let signals = watch_signals(&cancel)?;
     let mut reporter = ProgressLine::new();
-    let result = apply::apply(&plan, ApplyOptions { backup: flags.backup }, &cancel, &mut |p| reporter.show(p));
+    let result = apply::apply(
+        &plan,
+        ApplyOptions {
+            backup: flags.backup,
+        },
+        &cancel,
+        &mut |p| reporter.show(p),
+    );
     reporter.finish();
     signals.close();
     let outcome = result?;
@@ -178,9 +216,17 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
 }
 
 fn print_plan(plan: &Plan, flags: WriteFlags) {
-    let what = if plan.creates_file { " (a new store)" } else { "" };
+    let what = if plan.creates_file {
+        " (a new store)"
+    } else {
+        ""
+    };
     println!("store    {}{what}", escape(&plan.path.to_string_lossy()));
-    println!("plan     {:?}: {} step(s), one transaction\n", plan.kind, plan.steps.len());
+    println!(
+        "plan     {}: {} step(s), one transaction\n",
+        plan.kind.label(),
+        plan.steps.len()
+    );
     for (i, s) in plan.steps.iter().enumerate() {
         println!("{:>3}. {}", i + 1, escape(&s.title));
         for line in escape_lines(&s.sql).lines() {
@@ -194,7 +240,10 @@ fn print_plan(plan: &Plan, flags: WriteFlags) {
         println!("blocked: {}", escape(b));
     }
     match (&plan.backup, flags.backup) {
-        (Some(b), true) => println!("backup: {} (before any change)", escape(&b.to_string_lossy())),
+        (Some(b), true) => println!(
+            "backup: {} (before any change)",
+            escape(&b.to_string_lossy())
+        ),
         (Some(_), false) => println!("backup: none (--no-backup)"),
         (None, _) => {}
     }
@@ -204,19 +253,25 @@ fn print_plan(plan: &Plan, flags: WriteFlags) {
 /// Asks on the terminal; without one, refuses at once rather than wait.
 fn confirm() -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("refusing to write without confirmation: no terminal to ask on; pass --yes to apply");
+        anyhow::bail!(
+            "refusing to write without confirmation: no terminal to ask on; pass --yes to apply"
+        );
     }
     eprint!("Apply this plan? [y/N] ");
     std::io::stderr().flush().ok();
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("cannot read the answer")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the answer")?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
 }
 
 /// SIGINT, SIGTERM and SIGHUP cancel the running plan (it rolls back).
 fn watch_signals(cancel: &Canceller) -> Result<signal_hook::iterator::Handle> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]).context("cannot watch signals")?;
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .context("cannot watch signals")?;
     let handle = signals.handle();
     let cancel = cancel.clone();
     std::thread::spawn(move || {
@@ -230,26 +285,35 @@ fn watch_signals(cancel: &Canceller) -> Result<signal_hook::iterator::Handle> {
 /// Progress on stderr: one updating line on a terminal, plain lines otherwise.
 struct ProgressLine {
     tty: bool,
-    last_step: usize,
     dirty: bool,
 }
 
 impl ProgressLine {
     fn new() -> Self {
-        ProgressLine { tty: std::io::stderr().is_terminal(), last_step: usize::MAX, dirty: false }
+        ProgressLine {
+            tty: std::io::stderr().is_terminal(),
+            dirty: false,
+        }
     }
 
     fn show(&mut self, p: &Progress) {
-        let head = if p.step == 0 { "backup".to_string() } else { format!("step {}/{}", p.step, p.steps) };
-        let rows = if p.total > 0 { format!(" ({}/{} rows)", p.done, p.total) } else { String::new() };
+        let head = if p.step == 0 {
+            "backup".to_string()
+        } else {
+            format!("step {}/{}", p.step, p.steps)
+        };
+        let rows = if p.total > 0 {
+            format!(" ({}/{} rows)", p.done, p.total)
+        } else {
+            String::new()
+        };
         let line = format!("{head}: {}{rows}", escape(&p.title));
         if self.tty {
             eprint!("\r\x1b[2K{line}");
             self.dirty = true;
-        } else if p.step != self.last_step || p.done == p.total {
+        } else {
             eprintln!("{line}");
         }
-        self.last_step = p.step;
     }
 
     fn finish(&mut self) {
@@ -267,7 +331,11 @@ pub fn demo(raw: &OsStr, docs: u64, legacy: bool) -> u8 {
         println!(
             "wrote {} documents{} to {} in {:.1} s",
             docs,
-            if legacy { " and the V2 legacy tables" } else { "" },
+            if legacy {
+                " and the V2 legacy tables"
+            } else {
+                ""
+            },
             escape(&path.to_string_lossy()),
             start.elapsed().as_secs_f64()
         );
@@ -281,5 +349,7 @@ pub fn demo(raw: &OsStr, docs: u64, legacy: bool) -> u8 {
 
 pub fn tui(raw: &OsStr) -> u8 {
     let _ = raw;
-    fail(&anyhow::anyhow!("the terminal app is not built yet; use `egregora-inspect check`"))
+    fail(&anyhow::anyhow!(
+        "the terminal app is not built yet; use `egregora-inspect check`"
+    ))
 }

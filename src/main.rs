@@ -6,7 +6,12 @@ use std::process::ExitCode;
 
 /// Inspect, initialize and migrate the egregora V3 store.
 #[derive(Parser)]
-#[command(name = "egregora-inspect", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "egregora-inspect",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     /// The store (default: .egregora/pipeline.sqlite)
     path: Option<OsString>,
@@ -53,13 +58,33 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let path = |p: Option<OsString>| p.unwrap_or_else(|| OsString::from(egregora_inspect::cli::DEFAULT_PATH));
+    let path = |p: Option<OsString>| {
+        p.unwrap_or_else(|| OsString::from(egregora_inspect::cli::DEFAULT_PATH))
+    };
     let code = match cli.command {
-        Some(Command::Check { path: p, json, data }) => egregora_inspect::cli::check(&path(p), json, data),
-        Some(Command::Init { path: p, dry_run, yes, no_backup }) => {
-            egregora_inspect::cli::init(&path(p), egregora_inspect::cli::WriteFlags { dry_run, yes, backup: !no_backup })
-        }
-        Some(Command::Demo { path: p, docs, legacy }) => egregora_inspect::cli::demo(&path(p), docs, legacy),
+        Some(Command::Check {
+            path: p,
+            json,
+            data,
+        }) => egregora_inspect::cli::check(&path(p), json, data),
+        Some(Command::Init {
+            path: p,
+            dry_run,
+            yes,
+            no_backup,
+        }) => egregora_inspect::cli::init(
+            &path(p),
+            egregora_inspect::cli::WriteFlags {
+                dry_run,
+                yes,
+                backup: !no_backup,
+            },
+        ),
+        Some(Command::Demo {
+            path: p,
+            docs,
+            legacy,
+        }) => egregora_inspect::cli::demo(&path(p), docs, legacy),
         None => egregora_inspect::cli::tui(&path(cli.path)),
     };
     ExitCode::from(code)

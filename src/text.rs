@@ -18,7 +18,11 @@ pub fn is_bidi_control(c: char) -> bool {
 fn push_escape(out: &mut String, c: char) {
     use std::fmt::Write;
     let n = u32::from(c);
-    let _ = if n < 0x100 { write!(out, "\\x{n:02x}") } else { write!(out, "\\u{{{n:04x}}}") };
+    let _ = if n < 0x100 {
+        write!(out, "\\x{n:02x}")
+    } else {
+        write!(out, "\\u{{{n:04x}}}")
+    };
 }
 
 /// One line: every control character, newlines and tabs included, escaped.
@@ -60,7 +64,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_untouched() {
-        assert!(matches!(escape("héllo wörld"), Cow::Borrowed("héllo wörld")));
+        assert!(matches!(
+            escape("héllo wörld"),
+            Cow::Borrowed("héllo wörld")
+        ));
     }
 
     #[test]

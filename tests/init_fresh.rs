@@ -10,7 +10,11 @@ fn assert_exactly_v3(p: &std::path::Path) {
     let id = &cols[0];
     assert!(id.2 && id.3, "id is NOT NULL PRIMARY KEY");
     for (name, _, notnull, pk) in &cols[1..] {
-        assert_eq!(*notnull, name == "doc_type" || name == "status", "NOT NULL on {name}");
+        assert_eq!(
+            *notnull,
+            name == "doc_type" || name == "status",
+            "NOT NULL on {name}"
+        );
         assert!(!pk);
     }
     assert_eq!(
@@ -33,7 +37,13 @@ fn assert_exactly_v3(p: &std::path::Path) {
     assert_eq!(scalar::<i64>(p, "PRAGMA user_version"), 3);
     assert_eq!(columns(p, "tasks").len(), 7);
     assert_eq!(columns(p, "messages").len(), 15);
-    assert_eq!(scalar::<i64>(p, "SELECT \"unique\" FROM pragma_index_list('messages') WHERE name = 'idx_messages_pk'"), 1);
+    assert_eq!(
+        scalar::<i64>(
+            p,
+            "SELECT \"unique\" FROM pragma_index_list('messages') WHERE name = 'idx_messages_pk'"
+        ),
+        1
+    );
 }
 
 #[test]
@@ -42,7 +52,12 @@ fn init_on_a_missing_path_creates_exactly_the_v3_store() {
     let p = dir.path().join("new/.egregora/pipeline.sqlite");
     bin().args(["init", "--yes"]).arg(&p).assert().success();
     assert_exactly_v3(&p);
-    bin().arg("check").arg(&p).assert().code(0).stdout_has("state    current");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stdout_has("state    current");
 }
 
 #[test]
@@ -50,10 +65,19 @@ fn init_on_a_zero_byte_file_creates_exactly_the_v3_store() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("empty.sqlite");
     std::fs::write(&p, b"").unwrap();
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("no-store");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("no-store");
     bin().args(["init", "--yes"]).arg(&p).assert().success();
     assert_exactly_v3(&p);
-    assert_eq!(listing(dir.path()), ["empty.sqlite"], "no backup for a plan that rebuilds nothing");
+    assert_eq!(
+        listing(dir.path()),
+        ["empty.sqlite"],
+        "no backup for a plan that rebuilds nothing"
+    );
 }
 
 #[test]
@@ -61,7 +85,12 @@ fn init_on_a_current_store_is_an_empty_plan_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let p = current_store(dir.path());
     let before = snapshot(&p);
-    bin().args(["init", "--yes"]).arg(&p).assert().success().stdout_has("nothing to do");
+    bin()
+        .args(["init", "--yes"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("nothing to do");
     bin().args(["init"]).arg(&p).assert().success();
     assert_eq!(snapshot(&p), before);
     assert_eq!(listing(dir.path()), ["v3.sqlite"]);
@@ -71,7 +100,12 @@ fn init_on_a_current_store_is_an_empty_plan_and_writes_nothing() {
 fn dry_run_on_a_missing_path_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("sub/x.sqlite");
-    bin().args(["init", "--dry-run"]).arg(&p).assert().success().stdout_has("CREATE TABLE documents");
+    bin()
+        .args(["init", "--dry-run"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("CREATE TABLE documents");
     assert!(listing(dir.path()).is_empty());
 }
 
@@ -79,21 +113,52 @@ fn dry_run_on_a_missing_path_creates_nothing() {
 fn demo_store_is_current_and_demo_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("demo.sqlite");
-    bin().args(["demo", "--docs", "500"]).arg(&p).assert().success();
+    bin()
+        .args(["demo", "--docs", "500"])
+        .arg(&p)
+        .assert()
+        .success();
     bin().arg("check").arg("--data").arg(&p).assert().code(0);
     assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 500);
-    assert_eq!(scalar::<i64>(&p, "SELECT count(DISTINCT doc_type) FROM documents"), 6);
+    assert_eq!(
+        scalar::<i64>(&p, "SELECT count(DISTINCT doc_type) FROM documents"),
+        6
+    );
     let before = snapshot(&p);
-    bin().args(["demo"]).arg(&p).assert().code(2).stderr_has("already exists");
+    bin()
+        .args(["demo"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr_has("already exists");
     assert_eq!(snapshot(&p), before);
 
     let l = dir.path().join("legacy.sqlite");
     bin().args(["demo", "--legacy"]).arg(&l).assert().success();
-    let out = bin().args(["check", "--json"]).arg(&l).assert().code(1).get_output().stdout.clone();
+    let out = bin()
+        .args(["check", "--json"])
+        .arg(&l)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["state"], "legacy-present");
-    for t in ["posts", "profiles", "media", "journals", "annotations", "documents_view"] {
-        let o = v["objects"].as_array().unwrap().iter().find(|o| o["name"] == t).expect(t);
+    for t in [
+        "posts",
+        "profiles",
+        "media",
+        "journals",
+        "annotations",
+        "documents_view",
+    ] {
+        let o = v["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == t)
+            .expect(t);
         assert_eq!(o["kind"], "legacy");
         assert!(o["rows"].as_u64().unwrap() > 0, "{t} has rows");
     }

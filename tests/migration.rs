@@ -4,10 +4,21 @@ mod common;
 use common::*;
 use std::path::Path;
 
-const OLD_COLS: [&str; 7] = ["id", "content", "created_at", "title", "slug", "tags", "legacy_score"];
+const OLD_COLS: [&str; 7] = [
+    "id",
+    "content",
+    "created_at",
+    "title",
+    "slug",
+    "tags",
+    "legacy_score",
+];
 
 fn backups(dir: &Path) -> Vec<String> {
-    listing(dir).into_iter().filter(|f| f.contains(".bak-")).collect()
+    listing(dir)
+        .into_iter()
+        .filter(|f| f.contains(".bak-"))
+        .collect()
 }
 
 #[test]
@@ -18,30 +29,76 @@ fn older_documents_is_rebuilt_with_every_row_byte_identical() {
     let before = cells(&p, "documents", &OLD_COLS);
     assert_eq!(before.len(), 3000);
 
-    let out = bin().args(["check", "--json"]).arg(&p).assert().code(1).get_output().stdout.clone();
+    let out = bin()
+        .args(["check", "--json"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["state"], "needs-migration");
-    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    for c in ["missing-column", "missing-primary-key", "not-null-mismatch", "extra-column", "missing-table", "missing-index"] {
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for c in [
+        "missing-column",
+        "missing-primary-key",
+        "not-null-mismatch",
+        "extra-column",
+        "missing-table",
+        "missing-index",
+    ] {
         assert!(codes.contains(&c), "finding {c} in {codes:?}");
     }
 
-    bin().args(["init", "--yes"]).arg(&p).assert().success().stdout_has("backup: ");
+    bin()
+        .args(["init", "--yes"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("backup: ");
 
     let cols = columns(&p, "documents");
     let names: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
     assert_eq!(&names[..23], DOC_COLUMNS);
-    assert_eq!(names[23], "legacy_score", "the extra column comes after the spec's");
+    assert_eq!(
+        names[23], "legacy_score",
+        "the extra column comes after the spec's"
+    );
     assert_eq!(cols[23].1, "INTEGER");
-    assert_eq!(cells(&p, "documents", &OLD_COLS), before, "every value and rowid kept byte for byte");
-    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents WHERE doc_type = 'note' AND status = 'draft'"), 3000);
+    assert_eq!(
+        cells(&p, "documents", &OLD_COLS),
+        before,
+        "every value and rowid kept byte for byte"
+    );
+    assert_eq!(
+        scalar::<i64>(
+            &p,
+            "SELECT count(*) FROM documents WHERE doc_type = 'note' AND status = 'draft'"
+        ),
+        3000
+    );
     assert_eq!(scalar::<String>(&p, "PRAGMA integrity_check"), "ok");
-    bin().arg("check").arg(&p).assert().code(0).stdout_has("state    current");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stdout_has("state    current");
 
     let b = backups(dir.path());
     assert_eq!(b.len(), 1, "one backup: {b:?}");
     let bp = dir.path().join(&b[0]);
-    assert_eq!(cells(&bp, "documents", &OLD_COLS), before, "the backup holds the old store");
+    assert_eq!(
+        cells(&bp, "documents", &OLD_COLS),
+        before,
+        "the backup holds the old store"
+    );
     assert_eq!(columns(&bp, "documents").len(), 7);
 }
 
@@ -70,7 +127,11 @@ fn no_backup_skips_the_backup() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("old.sqlite");
     old_documents(&p, 50);
-    bin().args(["init", "--yes", "--no-backup"]).arg(&p).assert().success();
+    bin()
+        .args(["init", "--yes", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success();
     assert!(backups(dir.path()).is_empty());
     assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 50);
 }
@@ -80,7 +141,10 @@ fn duplicate_and_null_ids_stop_the_plan_naming_them() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("dups.sqlite");
     old_documents(&p, 200);
-    exec(&p, "INSERT INTO documents (rowid, id) VALUES (10001, 'doc-7'), (10002, 'doc-9'), (10003, NULL)");
+    exec(
+        &p,
+        "INSERT INTO documents (rowid, id) VALUES (10001, 'doc-7'), (10002, 'doc-9'), (10003, NULL)",
+    );
     let before = snapshot(&p);
     bin()
         .args(["init", "--yes"])
@@ -115,16 +179,42 @@ fn child_table_view_and_trigger_survive_the_rebuild() {
     let comments = cells(&p, "comments", &["cid", "doc_id", "body"]);
     bin().args(["init", "--yes"]).arg(&p).assert().success();
 
-    assert_eq!(cells(&p, "comments", &["cid", "doc_id", "body"]), comments, "no cascade deleted a child row");
+    assert_eq!(
+        cells(&p, "comments", &["cid", "doc_id", "body"]),
+        comments,
+        "no cascade deleted a child row"
+    );
     assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM titled"), 250);
     let names: Vec<String> = objects(&p).into_iter().map(|o| o.1).collect();
-    assert!(names.contains(&"my_title_idx".to_string()) && names.contains(&"doc_audit".to_string()));
+    assert!(
+        names.contains(&"my_title_idx".to_string()) && names.contains(&"doc_audit".to_string())
+    );
     let c = open(&p);
-    c.execute_batch("PRAGMA foreign_keys = ON; UPDATE documents SET title = 'x' WHERE id = 'd2'").unwrap();
-    assert_eq!(c.query_row("SELECT count(*) FROM audit WHERE doc_id = 'd2'", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
-    assert!(c.execute("INSERT INTO comments (doc_id) VALUES ('nope')", []).is_err(), "the foreign key still holds");
-    c.execute("DELETE FROM documents WHERE id = 'd1'", []).unwrap();
-    assert_eq!(c.query_row("SELECT count(*) FROM comments WHERE doc_id = 'd1'", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+    c.execute_batch("PRAGMA foreign_keys = ON; UPDATE documents SET title = 'x' WHERE id = 'd2'")
+        .unwrap();
+    assert_eq!(
+        c.query_row("SELECT count(*) FROM audit WHERE doc_id = 'd2'", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap(),
+        1
+    );
+    assert!(
+        c.execute("INSERT INTO comments (doc_id) VALUES ('nope')", [])
+            .is_err(),
+        "the foreign key still holds"
+    );
+    c.execute("DELETE FROM documents WHERE id = 'd1'", [])
+        .unwrap();
+    assert_eq!(
+        c.query_row(
+            "SELECT count(*) FROM comments WHERE doc_id = 'd1'",
+            [],
+            |r| r.get::<_, i64>(0)
+        )
+        .unwrap(),
+        0
+    );
 }
 
 fn v3_with_documents_named(p: &Path, name: &str) {
@@ -137,7 +227,10 @@ fn v3_with_documents_named(p: &Path, name: &str) {
             c => format!("{c} TEXT"),
         })
         .collect();
-    exec(p, &format!("CREATE TABLE {} ({});", q(name), defs.join(", ")));
+    exec(
+        p,
+        &format!("CREATE TABLE {} ({});", q(name), defs.join(", ")),
+    );
     // The rest of the store as init makes it.
     bin().args(["init", "--yes"]).arg(p).assert().success();
 }
@@ -147,12 +240,30 @@ fn a_table_spelled_documents_differently_is_the_documents_table() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("case.sqlite");
     v3_with_documents_named(&p, "Documents");
-    let out = bin().args(["check", "--json"]).arg(&p).assert().code(0).get_output().stdout.clone();
+    let out = bin()
+        .args(["check", "--json"])
+        .arg(&p)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["state"], "current");
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["code"] == "name-case" && f["object"] == "Documents"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "name-case" && f["object"] == "Documents")
+    );
     let before = snapshot(&p);
-    bin().args(["init", "--yes"]).arg(&p).assert().success().stdout_has("nothing to do");
+    bin()
+        .args(["init", "--yes"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("nothing to do");
     assert_eq!(snapshot(&p), before);
     assert!(objects(&p).contains(&("table".into(), "Documents".into())));
 }
@@ -161,10 +272,24 @@ fn a_table_spelled_documents_differently_is_the_documents_table() {
 fn documents_as_a_view_is_reported_and_never_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("view.sqlite");
-    exec(&p, "CREATE TABLE posts (id TEXT, content TEXT); CREATE VIEW documents AS SELECT id, content FROM posts;");
+    exec(
+        &p,
+        "CREATE TABLE posts (id TEXT, content TEXT); CREATE VIEW documents AS SELECT id, content FROM posts;",
+    );
     let before = snapshot(&p);
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("not-a-table").stdout_has("documents is a view");
-    bin().args(["init", "--yes"]).arg(&p).assert().code(2).stderr_has("documents is a view, not a table");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("not-a-table")
+        .stdout_has("documents is a view");
+    bin()
+        .args(["init", "--yes"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr_has("documents is a view, not a table");
     assert_eq!(snapshot(&p), before);
 }
 
@@ -174,8 +299,19 @@ fn a_newer_store_is_read_but_never_written() {
     let p = current_store(dir.path());
     exec(&p, "PRAGMA user_version = 4; DROP TABLE tasks;");
     let before = snapshot(&p);
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("newer-store").stdout_has("user_version is 4");
-    bin().args(["init", "--yes"]).arg(&p).assert().code(2).stderr_has("newer than V3");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("newer-store")
+        .stdout_has("user_version is 4");
+    bin()
+        .args(["init", "--yes"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr_has("newer than V3");
     assert_eq!(snapshot(&p), before);
 }
 
@@ -183,24 +319,61 @@ fn a_newer_store_is_read_but_never_written() {
 fn legacy_objects_are_flagged_with_counts_and_init_leaves_them() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("legacy.sqlite");
-    bin().args(["demo", "--legacy", "--docs", "100"]).arg(&p).assert().success();
+    bin()
+        .args(["demo", "--legacy", "--docs", "100"])
+        .arg(&p)
+        .assert()
+        .success();
     exec(&p, "DROP TABLE tasks; DROP INDEX idx_documents_slug;");
     let posts = cells(&p, "posts", &["id", "content", "title"]);
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("needs-init").stdout_has("legacy V2 table posts (10 rows)");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("needs-init")
+        .stdout_has("legacy V2 table posts (10 rows)");
     bin().args(["init", "--yes"]).arg(&p).assert().success();
     assert_eq!(cells(&p, "posts", &["id", "content", "title"]), posts);
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("state    legacy-present").stdout_has("legacy V2 view documents_view (50 rows)");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("state    legacy-present")
+        .stdout_has("legacy V2 view documents_view (50 rows)");
 }
 
 #[test]
 fn missing_columns_of_side_tables_are_added() {
     let dir = tempfile::tempdir().unwrap();
     let p = current_store(dir.path());
-    exec(&p, "DROP TABLE tasks; CREATE TABLE tasks (task_id TEXT, status TEXT, extra_field TEXT); INSERT INTO tasks VALUES ('t1', 'done', 'x');");
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("needs-init").stdout_has("column tasks.payload is missing");
+    exec(
+        &p,
+        "DROP TABLE tasks; CREATE TABLE tasks (task_id TEXT, status TEXT, extra_field TEXT); INSERT INTO tasks VALUES ('t1', 'done', 'x');",
+    );
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("needs-init")
+        .stdout_has("column tasks.payload is missing");
     bin().args(["init", "--yes"]).arg(&p).assert().success();
     let names: Vec<String> = columns(&p, "tasks").into_iter().map(|c| c.0).collect();
-    assert_eq!(names, ["task_id", "status", "extra_field", "task_type", "payload", "created_at", "processed_at", "error"]);
+    assert_eq!(
+        names,
+        [
+            "task_id",
+            "status",
+            "extra_field",
+            "task_type",
+            "payload",
+            "created_at",
+            "processed_at",
+            "error"
+        ]
+    );
     assert_eq!(scalar::<String>(&p, "SELECT extra_field FROM tasks"), "x");
     bin().arg("check").arg(&p).assert().code(0);
 }

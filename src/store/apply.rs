@@ -3,7 +3,7 @@
 //! through a callback, cancellation through SQLite's interrupt.
 
 use super::error::{Result, StoreError};
-use super::inspect::{inspect, Counts, Inspection};
+use super::inspect::{Counts, Inspection, inspect};
 use super::open::open_for_write;
 use super::plan::{self, Op, Plan, PlanKind};
 use rusqlite::{Connection, InterruptHandle};
@@ -38,10 +38,10 @@ impl Canceller {
 
     pub fn cancel(&self) {
         self.flag.store(true, Ordering::SeqCst);
-        if let Ok(h) = self.handle.lock() {
-            if let Some(h) = h.as_ref() {
-                h.interrupt();
-            }
+        if let Ok(h) = self.handle.lock()
+            && let Some(h) = h.as_ref()
+        {
+            h.interrupt();
         }
     }
 
@@ -81,12 +81,21 @@ pub struct Outcome {
 }
 
 /// Runs `shown` (the plan the user saw and confirmed) against its store.
-pub fn apply(shown: &Plan, opts: ApplyOptions, cancel: &Canceller, progress: &mut dyn FnMut(&Progress)) -> Result<Outcome> {
+pub fn apply(
+    shown: &Plan,
+    opts: ApplyOptions,
+    cancel: &Canceller,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Outcome> {
     if !shown.blockers.is_empty() {
         return Err(StoreError::Blocked(shown.blockers.clone()));
     }
     let path = shown.path.as_path();
-    let made_dirs = if shown.creates_file { create_parents(path)? } else { None };
+    let made_dirs = if shown.creates_file {
+        create_parents(path)?
+    } else {
+        None
+    };
     if shown.creates_file && path.exists() {
         return Err(StoreError::PlanChanged);
     }
@@ -94,12 +103,24 @@ pub fn apply(shown: &Plan, opts: ApplyOptions, cancel: &Canceller, progress: &mu
     cancel.attach(&conn);
     let backup = shown.backup.clone().filter(|_| opts.backup);
     let mut wrote_backup = false;
-    let result = run(&mut conn, shown, backup.as_deref(), &mut wrote_backup, cancel, progress);
+    let result = run(
+        &mut conn,
+        shown,
+        backup.as_deref(),
+        &mut wrote_backup,
+        cancel,
+        progress,
+    );
     cancel.detach();
     match result {
         Ok((steps_run, rows_copied)) => {
             let after = inspect(&mut conn, path, Counts::Flagged)?;
-            Ok(Outcome { backup: backup.filter(|_| wrote_backup), steps_run, rows_copied, after })
+            Ok(Outcome {
+                backup: backup.filter(|_| wrote_backup),
+                steps_run,
+                rows_copied,
+                after,
+            })
         }
         Err(e) => {
             if !conn.is_autocommit() {
@@ -115,7 +136,11 @@ pub fn apply(shown: &Plan, opts: ApplyOptions, cancel: &Canceller, progress: &mu
             if shown.creates_file {
                 remove_new_store(path, made_dirs.as_deref());
             }
-            Err(if cancel.is_cancelled() { StoreError::Cancelled } else { e })
+            Err(if cancel.is_cancelled() {
+                StoreError::Cancelled
+            } else {
+                e
+            })
         }
     }
 }
@@ -140,12 +165,25 @@ fn run(
         quick_check(conn, &path)?;
     }
     if let Some(b) = backup {
-        progress(&Progress { step: 0, steps: shown.steps.len(), title: format!("Backing up to {}", b.display()), done: 0, total: 0 });
-        let target = b.to_str().ok_or_else(|| StoreError::Refused(format!("the backup path {} is not UTF-8; use --no-backup", b.display())))?;
-        conn.execute("VACUUM INTO ?1", [target]).map_err(err("cannot write the backup"))?;
+        progress(&Progress {
+            step: 0,
+            steps: shown.steps.len(),
+            title: format!("Backing up to {}", b.display()),
+            done: 0,
+            total: 0,
+        });
+        let target = b.to_str().ok_or_else(|| {
+            StoreError::Refused(format!(
+                "the backup path {} is not UTF-8; use --no-backup",
+                b.display()
+            ))
+        })?;
+        conn.execute("VACUUM INTO ?1", [target])
+            .map_err(err("cannot write the backup"))?;
         *wrote_backup = true;
     }
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(err("cannot lock the store for writing"))?;
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .map_err(err("cannot lock the store for writing"))?;
     // VACUUM INTO cannot run inside a transaction: make sure nothing was
     // committed between the backup and the lock.
     if backup.is_some() && version(conn).map_err(err("cannot read the store"))? != before {
@@ -164,25 +202,55 @@ fn run(
         if cancel.is_cancelled() {
             return Err(StoreError::Cancelled);
         }
-        let mut report = |done, total| progress(&Progress { step: i + 1, steps, title: step.title.clone(), done, total });
+        let mut report = |done, total| {
+            progress(&Progress {
+                step: i + 1,
+                steps,
+                title: step.title.clone(),
+                done,
+                total,
+            })
+        };
         report(0, 0);
         match &step.op {
-            Op::Exec => conn.execute_batch(&step.sql).map_err(err(&format!("step {} failed ({})", i + 1, step.title)))?,
-            Op::Copy { insert, select, by_rowid, rows } => {
-                copied += copy(conn, insert, select, *by_rowid, *rows, &mut report).map_err(err(&format!("step {} failed ({})", i + 1, step.title)))?;
+            Op::Exec => conn.execute_batch(&step.sql).map_err(err(&format!(
+                "step {} failed ({})",
+                i + 1,
+                step.title
+            )))?,
+            Op::Copy {
+                insert,
+                select,
+                by_rowid,
+                rows,
+            } => {
+                copied += copy(conn, insert, select, *by_rowid, *rows, &mut report)
+                    .map_err(err(&format!("step {} failed ({})", i + 1, step.title)))?;
             }
             Op::ExpectRows { table, rows } => {
                 let n: i64 = conn
-                    .query_row(&format!("SELECT count(*) FROM {}", super::spec::quote(table)), [], |r| r.get(0))
+                    .query_row(
+                        &format!("SELECT count(*) FROM {}", super::spec::quote(table)),
+                        [],
+                        |r| r.get(0),
+                    )
                     .map_err(err("cannot verify"))?;
                 if u64::try_from(n).ok() != Some(*rows) {
-                    return Err(StoreError::Verification(format!("{table} holds {n} rows, {rows} expected")));
+                    return Err(StoreError::Verification(format!(
+                        "{table} holds {n} rows, {rows} expected"
+                    )));
                 }
             }
             Op::ForeignKeys { before } => {
-                let n: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(err("cannot verify"))?;
+                let n: i64 = conn
+                    .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                        r.get(0)
+                    })
+                    .map_err(err("cannot verify"))?;
                 if u64::try_from(n).unwrap_or(u64::MAX) > *before {
-                    return Err(StoreError::Verification(format!("{n} foreign-key violations, {before} before")));
+                    return Err(StoreError::Verification(format!(
+                        "{n} foreign-key violations, {before} before"
+                    )));
                 }
             }
         }
@@ -199,18 +267,31 @@ fn recompute(conn: &mut Connection, shown: &Plan) -> Result<Plan> {
     let ins = inspect(conn, &shown.path, Counts::Flagged)?;
     let mut plan = match shown.kind {
         PlanKind::Init => plan::init(conn, &ins)?,
-        PlanKind::FoldLegacy => return Err(StoreError::Refused("fold-legacy is not available yet".into())),
+        PlanKind::FoldLegacy => {
+            return Err(StoreError::Refused(
+                "fold-legacy is not available yet".into(),
+            ));
+        }
     };
     plan.creates_file = shown.creates_file;
     Ok(plan)
 }
 
-fn copy(conn: &Connection, insert: &str, select: &str, by_rowid: bool, total: u64, report: &mut dyn FnMut(u64, u64)) -> rusqlite::Result<u64> {
+fn copy(
+    conn: &Connection,
+    insert: &str,
+    select: &str,
+    by_rowid: bool,
+    total: u64,
+    report: &mut dyn FnMut(u64, u64),
+) -> rusqlite::Result<u64> {
     if !by_rowid {
         let n = conn.execute(&format!("{insert} {select}"), [])?;
         return Ok(n as u64);
     }
-    let mut stmt = conn.prepare(&format!("{insert} {select} WHERE rowid >= ?1 ORDER BY rowid LIMIT ?2"))?;
+    let mut stmt = conn.prepare(&format!(
+        "{insert} {select} WHERE rowid >= ?1 ORDER BY rowid LIMIT ?2"
+    ))?;
     let mut from = i64::MIN;
     let mut done = 0u64;
     loop {
@@ -237,14 +318,21 @@ pub fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
     if first == "ok" {
         Ok(())
     } else {
-        Err(StoreError::Corrupt { path: path.to_path_buf(), detail: format!("quick_check: {first}") })
+        let first = first.replace("*** in database main ***", "");
+        let detail = first.split_whitespace().collect::<Vec<_>>().join(" ");
+        Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("quick_check: {detail}"),
+        })
     }
 }
 
 /// Creates the missing folders above a new store; returns the topmost one
 /// made, so a failed run can take them away again.
 fn create_parents(path: &Path) -> Result<Option<PathBuf>> {
-    let Some(parent) = path.parent() else { return Ok(None) };
+    let Some(parent) = path.parent() else {
+        return Ok(None);
+    };
     let mut top = None;
     let mut p = parent;
     while !p.exists() {
@@ -254,7 +342,8 @@ fn create_parents(path: &Path) -> Result<Option<PathBuf>> {
             None => break,
         }
     }
-    std::fs::create_dir_all(parent).map_err(|e| StoreError::io(format!("cannot create {}", parent.display()), e))?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| StoreError::io(format!("cannot create {}", parent.display()), e))?;
     Ok(top)
 }
 

@@ -50,7 +50,9 @@ pub struct LiveTable {
 
 impl LiveTable {
     pub fn column(&self, name: &str) -> Option<&LiveColumn> {
-        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -98,7 +100,13 @@ pub fn table(conn: &Connection, name: &str, sql: Option<String>) -> rusqlite::Re
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let indexes = indexes(conn, name)?;
     let without_rowid = sql.as_deref().is_some_and(is_without_rowid);
-    Ok(LiveTable { name: name.to_string(), columns, indexes, without_rowid, sql })
+    Ok(LiveTable {
+        name: name.to_string(),
+        columns,
+        indexes,
+        without_rowid,
+        sql,
+    })
 }
 
 fn is_without_rowid(sql: &str) -> bool {
@@ -129,7 +137,15 @@ pub fn indexes(conn: &Connection, table: &str) -> rusqlite::Result<Vec<LiveIndex
         let columns = cols
             .query_map([&name], |r| lossy(r, 0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        out.push(LiveIndex { name, table: table.to_string(), columns, unique, partial, origin, sql });
+        out.push(LiveIndex {
+            name,
+            table: table.to_string(),
+            columns,
+            unique,
+            partial,
+            origin,
+            sql,
+        });
     }
     Ok(out)
 }

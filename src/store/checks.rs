@@ -3,42 +3,71 @@
 use super::error::{Result, StoreError};
 use super::inspect::{Finding, Inspection, Severity};
 use super::plan::duplicates;
-use super::spec::{literal, quote, JsonShape, Spec};
+use super::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
 
 const SAMPLE: usize = 5;
 
 pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     let spec = Spec::v3();
-    let Some(live) = ins.live(&spec.documents_table) else { return Ok(Vec::new()) };
+    let Some(live) = ins.live(&spec.documents_table) else {
+        return Ok(Vec::new());
+    };
     let err = |e| StoreError::sqlite(&ins.path, "data check failed", e);
     let table = quote(&live.name);
     let has = |c: &str| live.column(c).is_some();
 
     // One scan counts every kind of bad value.
     let mut probes: Vec<(&'static str, Severity, String, String)> = Vec::new();
-    for (col, code) in [("id", "null-id"), ("doc_type", "null-doc-type"), ("status", "null-status")] {
+    for (col, code) in [
+        ("id", "null-id"),
+        ("doc_type", "null-doc-type"),
+        ("status", "null-status"),
+    ] {
         if has(col) {
-            probes.push((code, Severity::Error, col.into(), format!("{} IS NULL", quote(col))));
+            probes.push((
+                code,
+                Severity::Error,
+                col.into(),
+                format!("{} IS NULL", quote(col)),
+            ));
         }
     }
     if has("doc_type") {
         let known: Vec<String> = spec.doc_types.iter().map(|t| literal(t)).collect();
-        probes.push(("unknown-doc-type", Severity::Warning, "doc_type".into(), format!("doc_type NOT IN ({})", known.join(", "))));
+        probes.push((
+            "unknown-doc-type",
+            Severity::Warning,
+            "doc_type".into(),
+            format!("doc_type NOT IN ({})", known.join(", ")),
+        ));
     }
-    for c in spec.documents().columns.iter().filter(|c| c.json.is_some() && has(&c.name)) {
+    for c in spec
+        .documents()
+        .columns
+        .iter()
+        .filter(|c| c.json.is_some() && has(&c.name))
+    {
         let q = quote(&c.name);
         let shape = match c.json {
-            Some(JsonShape::Array) => format!(" OR CASE WHEN json_valid({q}) THEN json_type({q}) END <> 'array'"),
-            Some(JsonShape::Object) => format!(" OR CASE WHEN json_valid({q}) THEN json_type({q}) END <> 'object'"),
+            Some(JsonShape::Array) => {
+                format!(" OR CASE WHEN json_valid({q}) THEN json_type({q}) END <> 'array'")
+            }
+            Some(JsonShape::Object) => {
+                format!(" OR CASE WHEN json_valid({q}) THEN json_type({q}) END <> 'object'")
+            }
             _ => String::new(),
         };
-        let cond = format!("{q} IS NOT NULL AND (typeof({q}) <> 'text' OR NOT json_valid({q}){shape})");
+        let cond =
+            format!("{q} IS NOT NULL AND (typeof({q}) <> 'text' OR NOT json_valid({q}){shape})");
         probes.push(("invalid-json", Severity::Warning, c.name.clone(), cond));
     }
     let mut findings = Vec::new();
     if !probes.is_empty() {
-        let sums: Vec<String> = probes.iter().map(|(_, _, _, cond)| format!("coalesce(sum(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)")).collect();
+        let sums: Vec<String> = probes
+            .iter()
+            .map(|(_, _, _, cond)| format!("coalesce(sum(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)"))
+            .collect();
         let sql = format!("SELECT {} FROM {table}", sums.join(", "));
         let counts: Vec<i64> = conn
             .query_row(&sql, [], |r| (0..probes.len()).map(|i| r.get(i)).collect())
@@ -47,7 +76,11 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             if n == 0 {
                 continue;
             }
-            let key = if *code == "null-id" { "rowid".to_string() } else { "quote(id)".to_string() };
+            let key = if *code == "null-id" {
+                "rowid".to_string()
+            } else {
+                "quote(id)".to_string()
+            };
             let sample: Vec<String> = {
                 let mut stmt = conn
                     .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)) FROM {table} WHERE {cond} LIMIT {SAMPLE}", quote(col)))
@@ -72,7 +105,15 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 *severity,
                 code,
                 format!("{}.{col}", spec.documents_table),
-                format!("{n} row(s) have {what}: {}{}", sample.join(", "), if n as usize > sample.len() { ", …" } else { "" }),
+                format!(
+                    "{n} row(s) have {what}: {}{}",
+                    sample.join(", "),
+                    if n as usize > sample.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
     }
@@ -83,7 +124,15 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 Severity::Error,
                 "duplicate-id",
                 format!("{}.id", spec.documents_table),
-                format!("{n} id(s) appear more than once: {}{}", names.join(", "), if n as usize > names.len() { ", …" } else { "" }),
+                format!(
+                    "{n} id(s) appear more than once: {}{}",
+                    names.join(", "),
+                    if n as usize > names.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
     }

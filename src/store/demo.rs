@@ -3,7 +3,7 @@
 
 use super::error::{Result, StoreError};
 use super::spec::Spec;
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy)]
@@ -14,18 +14,36 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { docs: 300, legacy: false }
+        DemoOptions {
+            docs: 300,
+            legacy: false,
+        }
     }
 }
 
 /// The V2 layout that `documents` replaced: every table has the common
 /// columns `id, content, created_at, source_checksum` plus its own.
 pub const V2_TABLES: &[(&str, &str)] = &[
-    ("posts", "CREATE TABLE posts (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, slug TEXT, date TEXT, summary TEXT, authors TEXT, tags TEXT, status TEXT)"),
-    ("profiles", "CREATE TABLE profiles (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, subject_uuid TEXT, alias TEXT, avatar_url TEXT, interests TEXT)"),
-    ("media", "CREATE TABLE media (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, filename TEXT, mime_type TEXT, media_type TEXT, phash TEXT)"),
-    ("journals", "CREATE TABLE journals (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, window_start TEXT, window_end TEXT)"),
-    ("annotations", "CREATE TABLE annotations (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, parent_id TEXT, parent_type TEXT, author_id TEXT)"),
+    (
+        "posts",
+        "CREATE TABLE posts (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, slug TEXT, date TEXT, summary TEXT, authors TEXT, tags TEXT, status TEXT)",
+    ),
+    (
+        "profiles",
+        "CREATE TABLE profiles (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, subject_uuid TEXT, alias TEXT, avatar_url TEXT, interests TEXT)",
+    ),
+    (
+        "media",
+        "CREATE TABLE media (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, filename TEXT, mime_type TEXT, media_type TEXT, phash TEXT)",
+    ),
+    (
+        "journals",
+        "CREATE TABLE journals (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, window_start TEXT, window_end TEXT)",
+    ),
+    (
+        "annotations",
+        "CREATE TABLE annotations (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, parent_id TEXT, parent_type TEXT, author_id TEXT)",
+    ),
 ];
 
 /// The V2 union view over the legacy tables.
@@ -40,16 +58,23 @@ pub const V2_VIEW: &str = "CREATE VIEW documents_view AS
 /// whole or not at all: it is written beside the target and renamed.
 pub fn write_demo(path: &Path, opts: DemoOptions) -> Result<()> {
     if path.exists() {
-        return Err(StoreError::Refused(format!("{} already exists; demo writes only new files", path.display())));
+        return Err(StoreError::Refused(format!(
+            "{} already exists; demo writes only new files",
+            path.display()
+        )));
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| StoreError::io(format!("cannot create {}", parent.display()), e))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::io(format!("cannot create {}", parent.display()), e))?;
     }
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".demo-{}", std::process::id()));
     let tmp = PathBuf::from(tmp);
     let result = write_into(&tmp, opts);
-    let result = result.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| StoreError::io("cannot move the demo store into place", e)));
+    let result = result.and_then(|()| {
+        std::fs::rename(&tmp, path)
+            .map_err(|e| StoreError::io("cannot move the demo store into place", e))
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -61,12 +86,15 @@ fn write_into(tmp: &Path, opts: DemoOptions) -> Result<()> {
     let _ = std::fs::remove_file(tmp);
     let conn = Connection::open(tmp).map_err(err)?;
     // A file nobody else sees yet: no journal, no fsync until the end.
-    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
-        .map_err(err)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;",
+    )
+    .map_err(err)?;
     let spec = Spec::v3();
     conn.execute_batch("BEGIN").map_err(err)?;
     for t in &spec.tables {
-        conn.execute_batch(&t.create_sql(&t.name, &[])).map_err(err)?;
+        conn.execute_batch(&t.create_sql(&t.name, &[]))
+            .map_err(err)?;
     }
     let mut rng = Rng(0x5eed_e9e9_0a0a_0001);
     insert_documents(&conn, &mut rng, opts.docs).map_err(err)?;
@@ -80,10 +108,17 @@ fn write_into(tmp: &Path, opts: DemoOptions) -> Result<()> {
             conn.execute_batch(&idx.create_sql(&t.name)).map_err(err)?;
         }
     }
-    conn.execute_batch(&format!("PRAGMA user_version = {}; COMMIT;", spec.user_version)).map_err(err)?;
-    conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;").map_err(err)?;
+    conn.execute_batch(&format!(
+        "PRAGMA user_version = {}; COMMIT;",
+        spec.user_version
+    ))
+    .map_err(err)?;
+    conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;")
+        .map_err(err)?;
     conn.close().map_err(|(_, e)| err(e))?;
-    std::fs::File::open(tmp).and_then(|f| f.sync_all()).map_err(|e| StoreError::io("cannot sync the demo store", e))
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::io("cannot sync the demo store", e))
 }
 
 /// splitmix64: small, fast and the same everywhere.
@@ -125,21 +160,87 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "archive", "thread", "voice", "signal", "garden", "river", "harbour", "lantern", "morning", "council",
-    "memory", "season", "market", "letter", "bridge", "kitchen", "meeting", "festival", "station", "journey",
-    "question", "answer", "recipe", "project", "draft", "photo", "friend", "neighbour", "school", "library",
-    "winter", "summer", "rain", "coffee", "bicycle", "music", "chorus", "rehearsal", "budget", "plan",
-    "map", "story", "trip", "evening", "weekend", "holiday", "birthday", "harvest", "workshop", "notes",
+    "archive",
+    "thread",
+    "voice",
+    "signal",
+    "garden",
+    "river",
+    "harbour",
+    "lantern",
+    "morning",
+    "council",
+    "memory",
+    "season",
+    "market",
+    "letter",
+    "bridge",
+    "kitchen",
+    "meeting",
+    "festival",
+    "station",
+    "journey",
+    "question",
+    "answer",
+    "recipe",
+    "project",
+    "draft",
+    "photo",
+    "friend",
+    "neighbour",
+    "school",
+    "library",
+    "winter",
+    "summer",
+    "rain",
+    "coffee",
+    "bicycle",
+    "music",
+    "chorus",
+    "rehearsal",
+    "budget",
+    "plan",
+    "map",
+    "story",
+    "trip",
+    "evening",
+    "weekend",
+    "holiday",
+    "birthday",
+    "harvest",
+    "workshop",
+    "notes",
 ];
 const VERBS: &[&str] = &[
-    "shared", "planned", "discussed", "remembered", "moved", "found", "wrote", "asked about", "fixed", "celebrated",
-    "postponed", "photographed", "argued over", "cooked", "rehearsed", "mapped", "counted", "sang about", "carried", "opened",
+    "shared",
+    "planned",
+    "discussed",
+    "remembered",
+    "moved",
+    "found",
+    "wrote",
+    "asked about",
+    "fixed",
+    "celebrated",
+    "postponed",
+    "photographed",
+    "argued over",
+    "cooked",
+    "rehearsed",
+    "mapped",
+    "counted",
+    "sang about",
+    "carried",
+    "opened",
 ];
 const NAMES: &[&str] = &[
-    "Ana", "Bruno", "Carla", "Davi", "Elena", "Felipe", "Gabi", "Heitor", "Iris", "João",
-    "Kaká", "Lúcia", "Marcos", "Nina", "Otávio", "Paula", "Rafa", "Sofia", "Tiago", "Vera",
+    "Ana", "Bruno", "Carla", "Davi", "Elena", "Felipe", "Gabi", "Heitor", "Iris", "João", "Kaká",
+    "Lúcia", "Marcos", "Nina", "Otávio", "Paula", "Rafa", "Sofia", "Tiago", "Vera",
 ];
-const TAGS: &[&str] = &["family", "travel", "food", "music", "work", "school", "health", "sport", "books", "garden", "city", "news"];
+const TAGS: &[&str] = &[
+    "family", "travel", "food", "music", "work", "school", "health", "sport", "books", "garden",
+    "city", "news",
+];
 const STATUSES: &[&str] = &["published", "published", "published", "draft", "archived"];
 
 fn sentence(rng: &mut Rng) -> String {
@@ -179,7 +280,12 @@ fn timestamp(i: u64, total: u64) -> String {
     let secs = 1_640_995_200 + i * span / total.max(1); // from 2022-01-01
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil(days as i64);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest / 60 % 60, rest % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 /// Days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
@@ -232,8 +338,16 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
                 row[6] = Some(date);
                 row[7] = Some(sentence(rng));
                 let n = 1 + rng.below(3) as usize;
-                row[8] = Some(json_list(&(0..n).map(|_| authors[rng.below(authors.len() as u64) as usize].clone()).collect::<Vec<_>>()));
-                row[9] = Some(json_list(&(0..1 + rng.below(3)).map(|_| rng.pick(TAGS).to_string()).collect::<Vec<_>>()));
+                row[8] = Some(json_list(
+                    &(0..n)
+                        .map(|_| authors[rng.below(authors.len() as u64) as usize].clone())
+                        .collect::<Vec<_>>(),
+                ));
+                row[9] = Some(json_list(
+                    &(0..1 + rng.below(3))
+                        .map(|_| rng.pick(TAGS).to_string())
+                        .collect::<Vec<_>>(),
+                ));
                 recent_posts.push(id);
                 if recent_posts.len() > 64 {
                     recent_posts.remove(0);
@@ -245,7 +359,11 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
                 row[12] = Some(format!("{}-{}", NAMES[k].to_lowercase(), rng.below(1000)));
                 row[4] = row[12].clone();
                 row[13] = Some(format!("https://avatars.example.org/{}.png", rng.hex(12)));
-                row[14] = Some(json_list(&(0..2).map(|_| rng.pick(TAGS).to_string()).collect::<Vec<_>>()));
+                row[14] = Some(json_list(
+                    &(0..2)
+                        .map(|_| rng.pick(TAGS).to_string())
+                        .collect::<Vec<_>>(),
+                ));
                 row[1] = Some(paragraphs(rng, 1));
                 row[10] = Some("published".into());
             }
@@ -269,8 +387,13 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
             }
             "annotation" => {
                 row[1] = Some(paragraphs(rng, 1));
-                if let Some(parent) = recent_posts.get(rng.below(recent_posts.len() as u64) as usize) {
-                    row[22] = Some(serde_json::json!({ "parent_id": parent, "parent_type": "post" }).to_string());
+                if let Some(parent) =
+                    recent_posts.get(rng.below(recent_posts.len() as u64) as usize)
+                {
+                    row[22] = Some(
+                        serde_json::json!({ "parent_id": parent, "parent_type": "post" })
+                            .to_string(),
+                    );
                 }
             }
             _ => {
@@ -298,7 +421,15 @@ fn insert_side_tables(conn: &Connection, rng: &mut Rng, n: u64) -> rusqlite::Res
             Option::<String>::None,
         ])?;
         let k = rng.below(NAMES.len() as u64) as usize;
-        msg.execute(params![rng.uuid(), format!("thread-{}", i % 7), format!("m{i}"), timestamp(i, n), NAMES[k], rng.uuid(), sentence(rng)])?;
+        msg.execute(params![
+            rng.uuid(),
+            format!("thread-{}", i % 7),
+            format!("m{i}"),
+            timestamp(i, n),
+            NAMES[k],
+            rng.uuid(),
+            sentence(rng)
+        ])?;
     }
     Ok(())
 }
@@ -309,20 +440,85 @@ fn insert_legacy(conn: &Connection, rng: &mut Rng, per_table: u64) -> rusqlite::
     }
     conn.execute_batch(V2_VIEW)?;
     for i in 0..per_table {
-        let common = |rng: &mut Rng, p: &str| (format!("v2-{p}-{i:06}"), paragraphs(rng, 1), timestamp(i, per_table), rng.hex(32));
+        let common = |rng: &mut Rng, p: &str| {
+            (
+                format!("v2-{p}-{i:06}"),
+                paragraphs(rng, 1),
+                timestamp(i, per_table),
+                rng.hex(32),
+            )
+        };
         let (id, content, created, sum) = common(rng, "post");
         conn.execute(
             "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![id, content, created, sum, format!("Old {}", rng.pick(WORDS)), format!("old-post-{i}"), &created[..10], sentence(rng), "[]", json_list(&[rng.pick(TAGS).to_string()]), rng.pick(STATUSES)],
+            params![
+                id,
+                content,
+                created,
+                sum,
+                format!("Old {}", rng.pick(WORDS)),
+                format!("old-post-{i}"),
+                &created[..10],
+                sentence(rng),
+                "[]",
+                json_list(&[rng.pick(TAGS).to_string()]),
+                rng.pick(STATUSES)
+            ],
         )?;
         let (id, content, created, sum) = common(rng, "profile");
-        conn.execute("INSERT INTO profiles VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", params![id, content, created, sum, rng.uuid(), rng.pick(NAMES), Option::<String>::None, "[\"music\"]"])?;
+        conn.execute(
+            "INSERT INTO profiles VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                content,
+                created,
+                sum,
+                rng.uuid(),
+                rng.pick(NAMES),
+                Option::<String>::None,
+                "[\"music\"]"
+            ],
+        )?;
         let (id, content, created, sum) = common(rng, "media");
-        conn.execute("INSERT INTO media VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", params![id, content, created, sum, format!("img-{i}.jpg"), "image/jpeg", "image", rng.hex(16)])?;
+        conn.execute(
+            "INSERT INTO media VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                content,
+                created,
+                sum,
+                format!("img-{i}.jpg"),
+                "image/jpeg",
+                "image",
+                rng.hex(16)
+            ],
+        )?;
         let (id, content, created, sum) = common(rng, "journal");
-        conn.execute("INSERT INTO journals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", params![id, content, created, sum, format!("Journal {}", &created[..10]), created, timestamp(i + 1, per_table)])?;
+        conn.execute(
+            "INSERT INTO journals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                content,
+                created,
+                sum,
+                format!("Journal {}", &created[..10]),
+                created,
+                timestamp(i + 1, per_table)
+            ],
+        )?;
         let (id, content, created, sum) = common(rng, "annotation");
-        conn.execute("INSERT INTO annotations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", params![id, content, created, sum, format!("v2-post-{i:06}"), "post", rng.uuid()])?;
+        conn.execute(
+            "INSERT INTO annotations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                content,
+                created,
+                sum,
+                format!("v2-post-{i:06}"),
+                "post",
+                rng.uuid()
+            ],
+        )?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("{0}")]
     Refused(String),
-    #[error("no store at {}", .0.display())]
+    #[error("no store at {} (init creates one there)", .0.display())]
     NotFound(PathBuf),
     #[error("{} is {what}, not a store", path.display())]
     NotAStore { path: PathBuf, what: String },
@@ -70,15 +70,23 @@ impl StoreError {
                     };
                 }
                 C::DatabaseCorrupt => {
-                    return StoreError::Corrupt { path: path.to_path_buf(), detail };
+                    return StoreError::Corrupt {
+                        path: path.to_path_buf(),
+                        detail,
+                    };
                 }
                 C::OperationInterrupted => return StoreError::Cancelled,
                 C::ReadOnly => {
                     // SQLITE_READONLY_ROLLBACK: a hot journal on a read-only open.
                     if f.extended_code == 776 {
-                        return StoreError::HotJournal { path: path.to_path_buf() };
+                        return StoreError::HotJournal {
+                            path: path.to_path_buf(),
+                        };
                     }
-                    return StoreError::ReadOnly { path: path.to_path_buf(), reason: detail };
+                    return StoreError::ReadOnly {
+                        path: path.to_path_buf(),
+                        reason: detail,
+                    };
                 }
                 C::CannotOpen => {
                     return StoreError::ReadOnly {
@@ -91,10 +99,16 @@ impl StoreError {
                 _ => {}
             }
         }
-        StoreError::Sqlite { context: context.into(), source: e }
+        StoreError::Sqlite {
+            context: context.into(),
+            source: e,
+        }
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        StoreError::Io { context: context.into(), source }
+        StoreError::Io {
+            context: context.into(),
+            source,
+        }
     }
 }

@@ -27,7 +27,9 @@ pub enum Identity {
     Fifo,
     Device,
     Socket,
-    DuckDb { storage_version: u64 },
+    DuckDb {
+        storage_version: u64,
+    },
     SqliteWal,
     SqliteJournal,
     Sqlite2,
@@ -52,7 +54,9 @@ impl Identity {
             Identity::DuckDb { storage_version } => {
                 format!("a DuckDB database (storage version {storage_version})")
             }
-            Identity::SqliteWal => "an SQLite write-ahead log (-wal file); open the database beside it".into(),
+            Identity::SqliteWal => {
+                "an SQLite write-ahead log (-wal file); open the database beside it".into()
+            }
             Identity::SqliteJournal => {
                 "an SQLite rollback journal (-journal file); open the database beside it".into()
             }
@@ -73,7 +77,10 @@ impl Identity {
                 path: path.to_path_buf(),
                 detail: format!("the file is truncated: {d}"),
             }),
-            other => Err(StoreError::NotAStore { path: path.to_path_buf(), what: other.describe() }),
+            other => Err(StoreError::NotAStore {
+                path: path.to_path_buf(),
+                what: other.describe(),
+            }),
         }
     }
 }
@@ -89,8 +96,7 @@ pub fn resolve(raw: &std::ffi::OsStr) -> Result<PathBuf> {
             "\":memory:\" is an in-memory database, not a store file".into(),
         ));
     }
-    std::path::absolute(Path::new(raw))
-        .map_err(|e| StoreError::io("cannot resolve the path", e))
+    std::path::absolute(Path::new(raw)).map_err(|e| StoreError::io("cannot resolve the path", e))
 }
 
 pub fn identify(path: &Path) -> Result<Identity> {
@@ -127,7 +133,9 @@ pub fn identify(path: &Path) -> Result<Identity> {
 fn has_wal(path: &Path) -> bool {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    fs::metadata(Path::new(&wal)).map(|m| m.len() > 0).unwrap_or(false)
+    fs::metadata(Path::new(&wal))
+        .map(|m| m.len() > 0)
+        .unwrap_or(false)
 }
 
 fn be_u16(b: &[u8], at: usize) -> u32 {
@@ -204,14 +212,18 @@ fn sqlite_header(head: &[u8], size: u64, wal_beside: bool) -> Identity {
     let page_size = match be_u16(head, 16) {
         1 => 65536,
         p if (512..=32768).contains(&p) && p.is_power_of_two() => p,
-        p => return Identity::TruncatedSqlite(format!("its header gives an invalid page size {p}")),
+        p => {
+            return Identity::TruncatedSqlite(format!("its header gives an invalid page size {p}"));
+        }
     };
     // The page count in the header is valid only when the two change
     // counters agree (SQLite file format, offsets 24 and 92).
-    let page_count = (be_u32(head, 24) == be_u32(head, 92)).then(|| be_u32(head, 28)).filter(|&n| n > 0);
+    let page_count = (be_u32(head, 24) == be_u32(head, 92))
+        .then(|| be_u32(head, 28))
+        .filter(|&n| n > 0);
     // With a WAL beside it, newer pages may live in the WAL: no size check.
     if !wal_beside {
-        if size % u64::from(page_size) != 0 {
+        if !size.is_multiple_of(u64::from(page_size)) {
             return Identity::TruncatedSqlite(format!(
                 "{size} bytes is not a whole number of {page_size}-byte pages"
             ));
@@ -225,7 +237,11 @@ fn sqlite_header(head: &[u8], size: u64, wal_beside: bool) -> Identity {
             }
         }
     }
-    Identity::Sqlite(SqliteHeader { size, page_size, page_count })
+    Identity::Sqlite(SqliteHeader {
+        size,
+        page_size,
+        page_count,
+    })
 }
 
 #[cfg(test)]
@@ -246,11 +262,23 @@ mod tests {
     fn whole_and_truncated_sqlite() {
         let h = sqlite_head(4096, 3);
         assert!(matches!(classify(&h, 3 * 4096, false), Identity::Sqlite(_)));
-        assert!(matches!(classify(&h, 2 * 4096, false), Identity::TruncatedSqlite(_)));
+        assert!(matches!(
+            classify(&h, 2 * 4096, false),
+            Identity::TruncatedSqlite(_)
+        ));
         assert!(matches!(classify(&h, 2 * 4096, true), Identity::Sqlite(_)));
-        assert!(matches!(classify(&h, 3 * 4096 - 10, false), Identity::TruncatedSqlite(_)));
-        assert!(matches!(classify(&h[..50], 50, false), Identity::TruncatedSqlite(_)));
-        assert!(matches!(classify(b"SQLite for", 10, false), Identity::TruncatedSqlite(_)));
+        assert!(matches!(
+            classify(&h, 3 * 4096 - 10, false),
+            Identity::TruncatedSqlite(_)
+        ));
+        assert!(matches!(
+            classify(&h[..50], 50, false),
+            Identity::TruncatedSqlite(_)
+        ));
+        assert!(matches!(
+            classify(b"SQLite for", 10, false),
+            Identity::TruncatedSqlite(_)
+        ));
     }
 
     #[test]
@@ -258,20 +286,57 @@ mod tests {
         let mut duck = vec![0u8; 64];
         duck[8..12].copy_from_slice(b"DUCK");
         duck[12..20].copy_from_slice(&64u64.to_le_bytes());
-        assert_eq!(classify(&duck, 4096, false), Identity::DuckDb { storage_version: 64 });
-        assert_eq!(classify(&[0x37, 0x7f, 0x06, 0x82, 0, 0], 32, false), Identity::SqliteWal);
         assert_eq!(
-            classify(&[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7, 0], 512, false),
+            classify(&duck, 4096, false),
+            Identity::DuckDb {
+                storage_version: 64
+            }
+        );
+        assert_eq!(
+            classify(&[0x37, 0x7f, 0x06, 0x82, 0, 0], 32, false),
+            Identity::SqliteWal
+        );
+        assert_eq!(
+            classify(
+                &[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7, 0],
+                512,
+                false
+            ),
             Identity::SqliteJournal
         );
-        assert_eq!(classify(b"** This file contains an SQLite 2.1 database **", 99, false), Identity::Sqlite2);
-        assert_eq!(classify(&[0x1f, 0x8b, 8, 0], 40, false), Identity::Compressed("gzip"));
-        assert_eq!(classify(&[0x28, 0xb5, 0x2f, 0xfd, 1], 40, false), Identity::Compressed("zstd"));
-        assert_eq!(classify(b"PK\x03\x04rest", 40, false), Identity::Compressed("zip"));
-        assert_eq!(classify(&[0xfd, b'7', b'z', b'X', b'Z', 0, 1], 40, false), Identity::Compressed("xz"));
+        assert_eq!(
+            classify(
+                b"** This file contains an SQLite 2.1 database **",
+                99,
+                false
+            ),
+            Identity::Sqlite2
+        );
+        assert_eq!(
+            classify(&[0x1f, 0x8b, 8, 0], 40, false),
+            Identity::Compressed("gzip")
+        );
+        assert_eq!(
+            classify(&[0x28, 0xb5, 0x2f, 0xfd, 1], 40, false),
+            Identity::Compressed("zstd")
+        );
+        assert_eq!(
+            classify(b"PK\x03\x04rest", 40, false),
+            Identity::Compressed("zip")
+        );
+        assert_eq!(
+            classify(&[0xfd, b'7', b'z', b'X', b'Z', 0, 1], 40, false),
+            Identity::Compressed("xz")
+        );
         assert_eq!(classify(b"PAR1\x15\x04", 40, false), Identity::Parquet);
-        assert_eq!(classify("id,title\n1,héllo\n".as_bytes(), 17, false), Identity::Text);
-        assert!(matches!(classify(&[0, 1, 2, 0xff], 4, false), Identity::Unknown(_)));
+        assert_eq!(
+            classify("id,title\n1,héllo\n".as_bytes(), 17, false),
+            Identity::Text
+        );
+        assert!(matches!(
+            classify(&[0, 1, 2, 0xff], 4, false),
+            Identity::Unknown(_)
+        ));
     }
 
     #[test]

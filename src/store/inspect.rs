@@ -3,7 +3,7 @@
 use super::catalog::{self, LiveTable, SchemaEntry};
 use super::error::{Result, StoreError};
 use super::open::with_deadline;
-use super::spec::{quote, ObjectClass, Spec, TableSpec};
+use super::spec::{ObjectClass, Spec, TableSpec, quote};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -60,8 +60,18 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(severity: Severity, code: &'static str, object: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding { severity, code, object: object.into(), message: message.into() }
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        object: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            severity,
+            code,
+            object: object.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -133,11 +143,15 @@ impl Inspection {
     }
 
     pub fn object(&self, name: &str) -> Option<&SchemaObject> {
-        self.objects.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+        self.objects
+            .iter()
+            .find(|o| o.name.eq_ignore_ascii_case(name))
     }
 
     pub fn legacy(&self) -> impl Iterator<Item = &SchemaObject> {
-        self.objects.iter().filter(|o| o.class == ObjectClass::Legacy)
+        self.objects
+            .iter()
+            .filter(|o| o.class == ObjectClass::Legacy)
     }
 
     /// A newer store (user_version above the spec's) is browsed, never written.
@@ -157,19 +171,46 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
     let spec = Spec::v3();
 
     let mut objects = Vec::new();
-    for e in entries.iter().filter(|e| e.kind == "table" || e.kind == "view") {
+    for e in entries
+        .iter()
+        .filter(|e| e.kind == "table" || e.kind == "view")
+    {
         let class = spec.classify(&e.name);
-        let is_virtual = e.sql.as_deref().is_some_and(|s| s.trim_start().to_ascii_uppercase().starts_with("CREATE VIRTUAL"));
-        let kind = if is_virtual { "virtual table" } else { e.kind.as_str() };
-        let wanted = counts == Counts::All || matches!(class, ObjectClass::Legacy | ObjectClass::Leftover);
-        let rows = if wanted { count_rows(conn, &e.name) } else { RowCount::NotCounted };
-        objects.push(SchemaObject { name: e.name.clone(), kind: kind.into(), class, rows, sql: e.sql.clone() });
+        let is_virtual = e.sql.as_deref().is_some_and(|s| {
+            s.trim_start()
+                .to_ascii_uppercase()
+                .starts_with("CREATE VIRTUAL")
+        });
+        let kind = if is_virtual {
+            "virtual table"
+        } else {
+            e.kind.as_str()
+        };
+        let wanted =
+            counts == Counts::All || matches!(class, ObjectClass::Legacy | ObjectClass::Leftover);
+        let rows = if wanted {
+            count_rows(conn, &e.name)
+        } else {
+            RowCount::NotCounted
+        };
+        objects.push(SchemaObject {
+            name: e.name.clone(),
+            kind: kind.into(),
+            class,
+            rows,
+            sql: e.sql.clone(),
+        });
     }
 
     let mut live = Vec::new();
     for t in &spec.tables {
-        if let Some(e) = entries.iter().find(|e| e.kind == "table" && e.name.eq_ignore_ascii_case(&t.name)) {
-            let is_virtual = objects.iter().any(|o| o.name == e.name && o.kind == "virtual table");
+        if let Some(e) = entries
+            .iter()
+            .find(|e| e.kind == "table" && e.name.eq_ignore_ascii_case(&t.name))
+        {
+            let is_virtual = objects
+                .iter()
+                .any(|o| o.name == e.name && o.kind == "virtual table");
             if !is_virtual {
                 live.push(catalog::table(conn, &e.name, e.sql.clone()).map_err(err)?);
             }
@@ -192,7 +233,9 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
 /// Counts rows with a deadline: a legacy view may be arbitrarily slow.
 pub fn count_rows(conn: &mut Connection, name: &str) -> RowCount {
     let sql = format!("SELECT count(*) FROM {}", quote(name));
-    match with_deadline(conn, COUNT_LIMIT, |c| c.query_row(&sql, [], |r| r.get::<_, i64>(0))) {
+    match with_deadline(conn, COUNT_LIMIT, |c| {
+        c.query_row(&sql, [], |r| r.get::<_, i64>(0))
+    }) {
         Ok(n) => RowCount::Counted(u64::try_from(n).unwrap_or(0)),
         Err(e) => RowCount::Failed(e.to_string()),
     }
@@ -217,7 +260,12 @@ fn judge(ins: &mut Inspection) {
     let tables_exist = ins.objects.iter().any(|o| o.kind != "view");
     if !tables_exist {
         ins.state = State::NoStore;
-        f.push(Finding::new(Severity::Error, "no-store", "", "the file holds no tables: run init to create the V3 store"));
+        f.push(Finding::new(
+            Severity::Error,
+            "no-store",
+            "",
+            "the file holds no tables: run init to create the V3 store",
+        ));
         if ins.facts.user_version != 0 {
             f.push(version_finding(ins.facts.user_version));
         }
@@ -231,7 +279,12 @@ fn judge(ins: &mut Inspection) {
         match ins.object(&t.name) {
             None => {
                 needs_init = true;
-                f.push(Finding::new(Severity::Error, "missing-table", &t.name, format!("table {} is missing", t.name)));
+                f.push(Finding::new(
+                    Severity::Error,
+                    "missing-table",
+                    &t.name,
+                    format!("table {} is missing", t.name),
+                ));
             }
             Some(o) if o.kind != "table" => {
                 needs_migration |= t.name == spec.documents_table;
@@ -240,7 +293,10 @@ fn judge(ins: &mut Inspection) {
                     Severity::Error,
                     "not-a-table",
                     &o.name,
-                    format!("{} is a {}, not a table; it is reported, never replaced", o.name, o.kind),
+                    format!(
+                        "{} is a {}, not a table; it is reported, never replaced",
+                        o.name, o.kind
+                    ),
                 ));
             }
             Some(o) => {
@@ -249,11 +305,15 @@ fn judge(ins: &mut Inspection) {
                         Severity::Info,
                         "name-case",
                         &o.name,
-                        format!("table {} is spelled {:?} (names are case-insensitive)", t.name, o.name),
+                        format!(
+                            "table {} is spelled {:?} (names are case-insensitive)",
+                            t.name, o.name
+                        ),
                     ));
                 }
                 if let Some(live) = ins.live(&t.name) {
-                    let (init, migrate) = compare_table(t, live, t.name == spec.documents_table, &mut f);
+                    let (init, migrate) =
+                        compare_table(t, live, t.name == spec.documents_table, &mut f);
                     needs_init |= init;
                     needs_migration |= migrate;
                 }
@@ -278,14 +338,20 @@ fn judge(ins: &mut Inspection) {
                     Severity::Warning,
                     "legacy-object",
                     &o.name,
-                    format!("legacy V2 {} {} ({rows}), superseded by documents", o.kind, o.name),
+                    format!(
+                        "legacy V2 {} {} ({rows}), superseded by documents",
+                        o.kind, o.name
+                    ),
                 ));
             }
             ObjectClass::Leftover => f.push(Finding::new(
                 Severity::Warning,
                 "leftover-object",
                 &o.name,
-                format!("leftover {} {} ({rows}) from an interrupted rebuild; left alone", o.kind, o.name),
+                format!(
+                    "leftover {} {} ({rows}) from an interrupted rebuild; left alone",
+                    o.kind, o.name
+                ),
             )),
             _ => {}
         }
@@ -305,7 +371,7 @@ fn judge(ins: &mut Inspection) {
     } else {
         State::Current
     };
-    f.sort_by(|a, b| b.severity.cmp(&a.severity));
+    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
     ins.findings = f;
 }
 
@@ -316,91 +382,225 @@ fn version_finding(uv: i64) -> Finding {
             Severity::Error,
             "newer-store",
             "user_version",
-            format!("user_version is {uv}, newer than V{}: browse only, this tool will not write it", spec.user_version),
+            format!(
+                "user_version is {uv}, newer than V{}: browse only, this tool will not write it",
+                spec.user_version
+            ),
         )
     } else {
         Finding::new(
             Severity::Info,
             "user-version",
             "user_version",
-            format!("user_version is {uv}, not {} (init sets it when it changes the store)", spec.user_version),
+            format!(
+                "user_version is {uv}, not {} (init sets it when it changes the store)",
+                spec.user_version
+            ),
         )
     }
 }
 
 /// Compares one spec table with its live shape. Returns (needs init, needs
 /// migration). Only `documents` is rebuilt; the others get missing columns added.
-fn compare_table(t: &TableSpec, live: &LiveTable, is_documents: bool, f: &mut Vec<Finding>) -> (bool, bool) {
+fn compare_table(
+    t: &TableSpec,
+    live: &LiveTable,
+    is_documents: bool,
+    f: &mut Vec<Finding>,
+) -> (bool, bool) {
     let mut init = false;
     let mut migrate = false;
     let obj = |c: &str| format!("{}.{}", t.name, c);
     // documents is rebuilt for any shape difference (an error); the other
     // tables only get missing columns added, so a difference is a warning.
     let mut shape: Vec<(&'static str, String, String)> = Vec::new();
-    let mut shape_error = |_: &mut Vec<Finding>, code, object, msg: String| shape.push((code, object, msg));
+    let mut shape_error =
+        |_: &mut Vec<Finding>, code, object, msg: String| shape.push((code, object, msg));
     for (pos, c) in t.columns.iter().enumerate() {
-        let Some((live_pos, lc)) = live.columns.iter().enumerate().find(|(_, l)| l.name.eq_ignore_ascii_case(&c.name)) else {
+        let Some((live_pos, lc)) = live
+            .columns
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.name.eq_ignore_ascii_case(&c.name))
+        else {
             if is_documents {
                 migrate = true;
             } else {
                 init = true;
             }
-            f.push(Finding::new(Severity::Error, "missing-column", obj(&c.name), format!("column {} is missing", obj(&c.name))));
+            f.push(Finding::new(
+                Severity::Error,
+                "missing-column",
+                obj(&c.name),
+                format!("column {} is missing", obj(&c.name)),
+            ));
             continue;
         };
         if !lc.decl_type.trim().eq_ignore_ascii_case(&c.decl_type) {
-            let shown = if lc.decl_type.is_empty() { "no type".to_string() } else { lc.decl_type.clone() };
-            shape_error(f, "type-mismatch", obj(&c.name), format!("column {} is declared {shown}, the spec says {}", obj(&c.name), c.decl_type));
+            let shown = if lc.decl_type.is_empty() {
+                "no type".to_string()
+            } else {
+                lc.decl_type.clone()
+            };
+            shape_error(
+                f,
+                "type-mismatch",
+                obj(&c.name),
+                format!(
+                    "column {} is declared {shown}, the spec says {}",
+                    obj(&c.name),
+                    c.decl_type
+                ),
+            );
         }
         if c.not_null && !lc.not_null && !(c.primary_key && lc.pk > 0 && live.without_rowid) {
-            shape_error(f, "not-null-mismatch", obj(&c.name), format!("column {} allows NULL, the spec says NOT NULL", obj(&c.name)));
+            shape_error(
+                f,
+                "not-null-mismatch",
+                obj(&c.name),
+                format!(
+                    "column {} allows NULL, the spec says NOT NULL",
+                    obj(&c.name)
+                ),
+            );
         } else if !c.not_null && lc.not_null {
-            f.push(Finding::new(Severity::Warning, "not-null-mismatch", obj(&c.name), format!("column {} is NOT NULL, the spec allows NULL", obj(&c.name))));
+            f.push(Finding::new(
+                Severity::Warning,
+                "not-null-mismatch",
+                obj(&c.name),
+                format!("column {} is NOT NULL, the spec allows NULL", obj(&c.name)),
+            ));
         }
         if c.primary_key && lc.pk == 0 {
-            shape_error(f, "missing-primary-key", obj(&c.name), format!("column {} is not the primary key", obj(&c.name)));
+            shape_error(
+                f,
+                "missing-primary-key",
+                obj(&c.name),
+                format!("column {} is not the primary key", obj(&c.name)),
+            );
         }
         if live_pos != pos {
-            shape_error(f, "column-order", obj(&c.name), format!("column {} is at position {}, the spec puts it at {}", obj(&c.name), live_pos + 1, pos + 1));
+            shape_error(
+                f,
+                "column-order",
+                obj(&c.name),
+                format!(
+                    "column {} is at position {}, the spec puts it at {}",
+                    obj(&c.name),
+                    live_pos + 1,
+                    pos + 1
+                ),
+            );
         }
     }
-    let spec_pk: Vec<&str> = t.columns.iter().filter(|c| c.primary_key).map(|c| c.name.as_str()).collect();
+    let spec_pk: Vec<&str> = t
+        .columns
+        .iter()
+        .filter(|c| c.primary_key)
+        .map(|c| c.name.as_str())
+        .collect();
     for lc in &live.columns {
         if lc.pk > 0 && !spec_pk.iter().any(|p| p.eq_ignore_ascii_case(&lc.name)) {
-            shape_error(f, "primary-key-differs", obj(&lc.name), format!("column {} is part of the primary key, the spec's key is {}", obj(&lc.name), spec_pk.join(", ")));
+            shape_error(
+                f,
+                "primary-key-differs",
+                obj(&lc.name),
+                format!(
+                    "column {} is part of the primary key, the spec's key is {}",
+                    obj(&lc.name),
+                    spec_pk.join(", ")
+                ),
+            );
         }
         if t.column(&lc.name).is_none() {
-            f.push(Finding::new(Severity::Warning, "extra-column", obj(&lc.name), format!("extra column {} (kept, never dropped)", obj(&lc.name))));
+            f.push(Finding::new(
+                Severity::Warning,
+                "extra-column",
+                obj(&lc.name),
+                format!("extra column {} (kept, never dropped)", obj(&lc.name)),
+            ));
         }
     }
     migrate |= is_documents && !shape.is_empty();
-    let severity = if is_documents { Severity::Error } else { Severity::Warning };
-    f.extend(shape.into_iter().map(|(code, object, msg)| Finding::new(severity, code, object, msg)));
+    let severity = if is_documents {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    f.extend(
+        shape
+            .into_iter()
+            .map(|(code, object, msg)| Finding::new(severity, code, object, msg)),
+    );
     if is_documents && live.without_rowid {
-        f.push(Finding::new(Severity::Info, "without-rowid", &t.name, "documents is a WITHOUT ROWID table"));
+        f.push(Finding::new(
+            Severity::Info,
+            "without-rowid",
+            &t.name,
+            "documents is a WITHOUT ROWID table",
+        ));
     }
     (init, migrate)
 }
 
-fn compare_index(ins: &Inspection, t: &TableSpec, idx: &super::spec::IndexSpec, f: &mut Vec<Finding>, needs_init: &mut bool) {
-    let on_table = ins.live(&t.name).and_then(|l| l.indexes.iter().find(|i| i.name.eq_ignore_ascii_case(&idx.name)));
-    let anywhere = ins.entries.iter().find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
+fn compare_index(
+    ins: &Inspection,
+    t: &TableSpec,
+    idx: &super::spec::IndexSpec,
+    f: &mut Vec<Finding>,
+    needs_init: &mut bool,
+) {
+    let on_table = ins.live(&t.name).and_then(|l| {
+        l.indexes
+            .iter()
+            .find(|i| i.name.eq_ignore_ascii_case(&idx.name))
+    });
+    let anywhere = ins
+        .entries
+        .iter()
+        .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
     match (on_table, anywhere) {
         (Some(live), _) => {
             let same_cols = live.columns.len() == idx.columns.len()
-                && live.columns.iter().zip(&idx.columns).all(|(l, s)| l.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(s)));
+                && live
+                    .columns
+                    .iter()
+                    .zip(&idx.columns)
+                    .all(|(l, s)| l.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(s)));
             if !same_cols || live.unique != idx.unique || live.partial {
                 *needs_init = true;
-                f.push(Finding::new(Severity::Error, "index-differs", &idx.name, format!("index {} differs from the spec ({})", idx.name, idx.create_sql(&t.name))));
+                f.push(Finding::new(
+                    Severity::Error,
+                    "index-differs",
+                    &idx.name,
+                    format!(
+                        "index {} differs from the spec ({})",
+                        idx.name,
+                        idx.create_sql(&t.name)
+                    ),
+                ));
             }
         }
         (None, Some(e)) => {
             *needs_init = true;
-            f.push(Finding::new(Severity::Error, "index-differs", &idx.name, format!("index {} is on {}, the spec puts it on {}", idx.name, e.table, t.name)));
+            f.push(Finding::new(
+                Severity::Error,
+                "index-differs",
+                &idx.name,
+                format!(
+                    "index {} is on {}, the spec puts it on {}",
+                    idx.name, e.table, t.name
+                ),
+            ));
         }
         (None, None) => {
             *needs_init = true;
-            f.push(Finding::new(Severity::Error, "missing-index", &idx.name, format!("index {} on {} is missing", idx.name, t.name)));
+            f.push(Finding::new(
+                Severity::Error,
+                "missing-index",
+                &idx.name,
+                format!("index {} on {} is missing", idx.name, t.name),
+            ));
         }
     }
 }

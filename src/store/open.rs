@@ -2,7 +2,7 @@
 //! runs, with the untrusted-file settings of DESIGN §7.
 
 use super::error::{Result, StoreError};
-use super::identify::{identify, Identity};
+use super::identify::{Identity, identify};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,22 +26,33 @@ pub fn open_read_only(path: &Path) -> Result<ReadStore> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)
         .map_err(|e| StoreError::sqlite(path, "cannot open the store", e))?;
-    conn.busy_timeout(READ_BUSY).map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
+    conn.busy_timeout(READ_BUSY)
+        .map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
     conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA query_only = ON;")
         .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     // Read the schema now, so a bad file fails here with a clear reason.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| read_error(path, e))?;
-    Ok(ReadStore { path: path.to_path_buf(), identity, conn })
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| read_error(path, e))?;
+    Ok(ReadStore {
+        path: path.to_path_buf(),
+        identity,
+        conn,
+    })
 }
 
 fn read_error(path: &Path, e: rusqlite::Error) -> StoreError {
-    if hot_journal(path) {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if matches!(f.code, rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) {
-                return StoreError::HotJournal { path: path.to_path_buf() };
-            }
-        }
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && matches!(
+            f.code,
+            rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen
+        )
+        && hot_journal(path)
+    {
+        return StoreError::HotJournal {
+            path: path.to_path_buf(),
+        };
     }
     StoreError::sqlite(path, "cannot read the store", e)
 }
@@ -50,7 +61,9 @@ fn read_error(path: &Path, e: rusqlite::Error) -> StoreError {
 pub fn hot_journal(path: &Path) -> bool {
     let mut j = path.as_os_str().to_owned();
     j.push("-journal");
-    std::fs::metadata(Path::new(&j)).map(|m| m.len() > 0).unwrap_or(false)
+    std::fs::metadata(Path::new(&j))
+        .map(|m| m.len() > 0)
+        .unwrap_or(false)
 }
 
 /// Opens for a plan run. `create` is true only when the user asked to start a
@@ -60,7 +73,10 @@ pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
         identify(path)?.require_openable(path)?;
     }
     if let Err(reason) = writable(path) {
-        return Err(StoreError::ReadOnly { path: path.to_path_buf(), reason });
+        return Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+            reason,
+        });
     }
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -74,7 +90,8 @@ pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
             reason: "SQLite could only open it read-only".into(),
         });
     }
-    conn.busy_timeout(WRITE_BUSY).map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
+    conn.busy_timeout(WRITE_BUSY)
+        .map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
     // Foreign keys must be off before BEGIN (the pragma is a no-op inside a
     // transaction), or DROP TABLE would cascade into child tables. Legacy
     // ALTER keeps RENAME from re-parsing views that point at the old table.
@@ -89,7 +106,10 @@ pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
 /// not, why. Uses access(2), which also sees read-only mounts.
 pub fn writable(path: &Path) -> std::result::Result<(), String> {
     use std::os::unix::ffi::OsStrExt;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let check = |p: &Path| -> std::result::Result<(), std::io::Error> {
         let c = std::ffi::CString::new(p.as_os_str().as_bytes())
             .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
@@ -113,7 +133,10 @@ pub fn writable(path: &Path) -> std::result::Result<(), String> {
         }
     }
     check(&d).map_err(|e| {
-        format!("its folder {} is not writable, and SQLite writes its journal there ({e})", d.display())
+        format!(
+            "its folder {} is not writable, and SQLite writes its journal there ({e})",
+            d.display()
+        )
     })
 }
 
@@ -128,9 +151,12 @@ pub fn with_deadline<T>(
     conn.progress_handler(10_000, Some(move || start.elapsed() > limit))
         .map_err(DeadlineError::Sqlite)?;
     let out = f(&*conn);
-    conn.progress_handler(0, None::<fn() -> bool>).map_err(DeadlineError::Sqlite)?;
+    conn.progress_handler(0, None::<fn() -> bool>)
+        .map_err(DeadlineError::Sqlite)?;
     out.map_err(|e| match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted => {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
             DeadlineError::TimedOut(limit)
         }
         _ => DeadlineError::Sqlite(e),

@@ -4,7 +4,7 @@
 use super::catalog::LiveTable;
 use super::error::{Result, StoreError};
 use super::inspect::{Inspection, State};
-use super::spec::{ident, literal, quote, Spec, TableSpec};
+use super::spec::{Spec, TableSpec, ident, literal, quote};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::ffi::OsString;
@@ -15,6 +15,15 @@ use std::path::{Path, PathBuf};
 pub enum PlanKind {
     Init,
     FoldLegacy,
+}
+
+impl PlanKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanKind::Init => "init",
+            PlanKind::FoldLegacy => "fold-legacy",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +41,12 @@ pub(crate) enum Op {
     Exec,
     /// Copy every row with `INSERT … SELECT`, in rowid-ordered chunks so the
     /// run can report progress and be cancelled between them.
-    Copy { insert: String, select: String, by_rowid: bool, rows: u64 },
+    Copy {
+        insert: String,
+        select: String,
+        by_rowid: bool,
+        rows: u64,
+    },
     /// Verification: the table holds exactly this many rows.
     ExpectRows { table: String, rows: u64 },
     /// Verification: no more foreign-key violations than before.
@@ -85,7 +99,11 @@ impl Plan {
     }
 
     fn step(&mut self, title: impl Into<String>, sql: impl Into<String>, op: Op) {
-        self.steps.push(Step { title: title.into(), sql: sql.into(), op });
+        self.steps.push(Step {
+            title: title.into(),
+            sql: sql.into(),
+            op,
+        });
     }
 }
 
@@ -94,7 +112,8 @@ const NAME_AT_MOST: usize = 5;
 
 /// The init plan for a store that does not exist yet.
 pub fn init_new(path: &Path) -> Result<Plan> {
-    let mut conn = Connection::open_in_memory().map_err(|e| StoreError::sqlite(path, "cannot plan", e))?;
+    let mut conn =
+        Connection::open_in_memory().map_err(|e| StoreError::sqlite(path, "cannot plan", e))?;
     let ins = super::inspect::inspect(&mut conn, path, super::inspect::Counts::Flagged)?;
     let mut plan = init(&conn, &ins)?;
     plan.creates_file = true;
@@ -115,7 +134,10 @@ pub fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     }
     for t in &spec.tables {
         if let Some(o) = ins.object(&t.name).filter(|o| o.kind != "table") {
-            plan.blockers.push(format!("{} is a {}, not a table; init will not replace it", o.name, o.kind));
+            plan.blockers.push(format!(
+                "{} is a {}, not a table; init will not replace it",
+                o.name, o.kind
+            ));
         }
     }
     if !plan.blockers.is_empty() || matches!(ins.state, State::Current | State::LegacyPresent) {
@@ -125,9 +147,17 @@ pub fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     for t in &spec.tables {
         match ins.live(&t.name) {
             None => {
-                plan.step(format!("Create table {}", t.name), t.create_sql(&t.name, &[]), Op::Exec);
+                plan.step(
+                    format!("Create table {}", t.name),
+                    t.create_sql(&t.name, &[]),
+                    Op::Exec,
+                );
                 for idx in &t.indexes {
-                    plan.step(format!("Create index {}", idx.name), idx.create_sql(&t.name), Op::Exec);
+                    plan.step(
+                        format!("Create index {}", idx.name),
+                        idx.create_sql(&t.name),
+                        Op::Exec,
+                    );
                 }
             }
             Some(live) if t.name == spec.documents_table && ins.state == State::NeedsMigration => {
@@ -151,37 +181,61 @@ pub fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
 
 /// `<path>.bak-<UTC timestamp>`, timestamped by SQLite's clock.
 pub fn backup_path(conn: &Connection, path: &Path) -> rusqlite::Result<PathBuf> {
-    let ts: String = conn.query_row("SELECT strftime('%Y%m%dT%H%M%SZ', 'now')", [], |r| r.get(0))?;
+    let ts: String =
+        conn.query_row("SELECT strftime('%Y%m%dT%H%M%SZ', 'now')", [], |r| r.get(0))?;
     let mut p: OsString = path.as_os_str().to_owned();
     p.push(format!(".bak-{ts}"));
     Ok(PathBuf::from(p))
 }
 
 /// Missing columns and indexes on a spec table that is otherwise kept.
-fn add_missing(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &LiveTable, plan: &mut Plan) -> rusqlite::Result<()> {
+fn add_missing(
+    conn: &Connection,
+    ins: &Inspection,
+    t: &TableSpec,
+    live: &LiveTable,
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
     for c in &t.columns {
         if live.column(&c.name).is_none() {
             plan.step(
                 format!("Add column {}.{}", t.name, c.name),
-                format!("ALTER TABLE {} ADD COLUMN {}", quote(&live.name), c.definition()),
+                format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    quote(&live.name),
+                    c.definition()
+                ),
                 Op::Exec,
             );
         }
     }
     for idx in &t.indexes {
-        let on_table = live.indexes.iter().find(|i| i.name.eq_ignore_ascii_case(&idx.name));
-        let elsewhere = ins.entries.iter().find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
+        let on_table = live
+            .indexes
+            .iter()
+            .find(|i| i.name.eq_ignore_ascii_case(&idx.name));
+        let elsewhere = ins
+            .entries
+            .iter()
+            .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
         let matches = on_table.is_some_and(|l| {
             l.unique == idx.unique
                 && !l.partial
                 && l.columns.len() == idx.columns.len()
-                && l.columns.iter().zip(&idx.columns).all(|(a, b)| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b)))
+                && l.columns
+                    .iter()
+                    .zip(&idx.columns)
+                    .all(|(a, b)| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b)))
         });
         if matches {
             continue;
         }
         if let Some(e) = elsewhere {
-            plan.step(format!("Drop index {} (it differs from the spec)", e.name), format!("DROP INDEX {}", quote(&e.name)), Op::Exec);
+            plan.step(
+                format!("Drop index {} (it differs from the spec)", e.name),
+                format!("DROP INDEX {}", quote(&e.name)),
+                Op::Exec,
+            );
         }
         if idx.unique {
             let existing: Vec<&str> = idx.columns.iter().map(String::as_str).collect();
@@ -195,20 +249,36 @@ fn add_missing(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &LiveTa
                 }
             }
         }
-        plan.step(format!("Create index {}", idx.name), idx.create_sql(&t.name), Op::Exec);
+        plan.step(
+            format!("Create index {}", idx.name),
+            idx.create_sql(&t.name),
+            Op::Exec,
+        );
     }
     Ok(())
 }
 
 /// The 12-step rebuild of an older `documents` (sqlite.org/lang_altertable.html).
-fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &LiveTable, plan: &mut Plan) -> rusqlite::Result<()> {
+fn rebuild_documents(
+    conn: &Connection,
+    ins: &Inspection,
+    t: &TableSpec,
+    live: &LiveTable,
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
     let old = quote(&live.name);
     let Some(id) = live.column("id") else {
-        plan.blockers.push(format!("{} has no id column: there is nothing to key the documents on", live.name));
+        plan.blockers.push(format!(
+            "{} has no id column: there is nothing to key the documents on",
+            live.name
+        ));
         return Ok(());
     };
     if let Some(g) = live.columns.iter().find(|c| c.hidden >= 2) {
-        plan.blockers.push(format!("{}.{} is a generated column; rebuild it by hand", live.name, g.name));
+        plan.blockers.push(format!(
+            "{}.{} is a generated column; rebuild it by hand",
+            live.name, g.name
+        ));
         return Ok(());
     }
 
@@ -225,25 +295,45 @@ fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &
             }
         }
         if count > 0 {
-            plan.blockers.push(format!("{count} document(s) have a NULL id: {}", names_with_more(names, count)));
+            plan.blockers.push(format!(
+                "{count} document(s) have a NULL id: {}",
+                names_with_more(names, count)
+            ));
         }
     }
     let unique_id = live.indexes.iter().any(|i| {
-        i.unique && !i.partial && i.columns.len() == 1 && i.columns[0].as_deref().is_some_and(|c| c.eq_ignore_ascii_case("id"))
+        i.unique
+            && !i.partial
+            && i.columns.len() == 1
+            && i.columns[0]
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case("id"))
     });
     if !unique_id {
         let (names, count) = duplicates(conn, &live.name, &id_col)?;
         if count > 0 {
-            plan.blockers.push(format!("{count} id(s) appear more than once: {}", names_with_more(names, count)));
+            plan.blockers.push(format!(
+                "{count} id(s) appear more than once: {}",
+                names_with_more(names, count)
+            ));
         }
     }
     if !plan.blockers.is_empty() {
         return Ok(());
     }
 
-    let rows: u64 = conn.query_row(&format!("SELECT count(*) FROM {old}"), [], |r| r.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    let rows: u64 = conn
+        .query_row(&format!("SELECT count(*) FROM {old}"), [], |r| {
+            r.get::<_, i64>(0)
+        })?
+        .try_into()
+        .unwrap_or(0);
     let temp = free_name(ins, "documents_new");
-    let extras: Vec<&super::catalog::LiveColumn> = live.columns.iter().filter(|c| t.column(&c.name).is_none()).collect();
+    let extras: Vec<&super::catalog::LiveColumn> = live
+        .columns
+        .iter()
+        .filter(|c| t.column(&c.name).is_none())
+        .collect();
     let extra_defs: Vec<String> = extras
         .iter()
         .map(|c| {
@@ -262,7 +352,11 @@ fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &
         })
         .collect();
     plan.step(
-        format!("Create {temp} with the {} V3 columns{}", t.columns.len(), extra_note(extras.len())),
+        format!(
+            "Create {temp} with the {} V3 columns{}",
+            t.columns.len(),
+            extra_note(extras.len())
+        ),
         t.create_sql(&temp, &extra_defs),
         Op::Exec,
     );
@@ -273,15 +367,28 @@ fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &
         targets.push(ident(&c.name));
         exprs.push(match (live.column(&c.name), &c.fill) {
             (Some(lc), Some(fill)) => {
-                let nulls: i64 = conn.query_row(&format!("SELECT count(*) FROM {old} WHERE {} IS NULL", quote(&lc.name)), [], |r| r.get(0))?;
+                let nulls: i64 = conn.query_row(
+                    &format!(
+                        "SELECT count(*) FROM {old} WHERE {} IS NULL",
+                        quote(&lc.name)
+                    ),
+                    [],
+                    |r| r.get(0),
+                )?;
                 if nulls > 0 {
-                    plan.notes.push(format!("{nulls} row(s) with a NULL {} get '{fill}'", c.name));
+                    plan.notes.push(format!(
+                        "{nulls} row(s) with a NULL {} get '{fill}'",
+                        c.name
+                    ));
                 }
                 format!("coalesce({}, {})", quote(&lc.name), literal(fill))
             }
             (Some(lc), None) => quote(&lc.name),
             (None, Some(fill)) => {
-                plan.notes.push(format!("{} is missing: all {rows} row(s) get '{fill}'", c.name));
+                plan.notes.push(format!(
+                    "{} is missing: all {rows} row(s) get '{fill}'",
+                    c.name
+                ));
                 literal(fill)
             }
             (None, None) => "NULL".into(),
@@ -293,21 +400,37 @@ fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &
     }
     let by_rowid = !live.without_rowid;
     let (tcols, ecols) = if by_rowid {
-        (format!("rowid, {}", targets.join(", ")), format!("rowid, {}", exprs.join(", ")))
+        (
+            format!("rowid, {}", targets.join(", ")),
+            format!("rowid, {}", exprs.join(", ")),
+        )
     } else {
         (targets.join(", "), exprs.join(", "))
     };
     let insert = format!("INSERT INTO {} ({tcols})", ident(&temp));
     let select = format!("SELECT {ecols} FROM {old}");
     plan.step(
-        format!("Copy {rows} row(s) into {temp}{}", if by_rowid { ", rowids kept" } else { "" }),
+        format!(
+            "Copy {rows} row(s) into {temp}{}",
+            if by_rowid { ", rowids kept" } else { "" }
+        ),
         format!("{insert}\n{select}"),
-        Op::Copy { insert, select, by_rowid, rows },
+        Op::Copy {
+            insert,
+            select,
+            by_rowid,
+            rows,
+        },
     );
 
     // Indexes and triggers go with the old table; remember them to recreate.
     let spec_index = |n: &str| t.indexes.iter().any(|i| i.name.eq_ignore_ascii_case(n));
-    let kept_indexes: Vec<String> = live.indexes.iter().filter(|i| i.origin == "c" && !spec_index(&i.name)).filter_map(|i| i.sql.clone()).collect();
+    let kept_indexes: Vec<String> = live
+        .indexes
+        .iter()
+        .filter(|i| i.origin == "c" && !spec_index(&i.name))
+        .filter_map(|i| i.sql.clone())
+        .collect();
     let triggers: Vec<String> = ins
         .entries
         .iter()
@@ -315,14 +438,22 @@ fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &
         .filter_map(|e| e.sql.clone())
         .collect();
 
-    plan.step(format!("Drop the old {}", live.name), format!("DROP TABLE {old}"), Op::Exec);
+    plan.step(
+        format!("Drop the old {}", live.name),
+        format!("DROP TABLE {old}"),
+        Op::Exec,
+    );
     plan.step(
         format!("Rename {temp} to {}", t.name),
         format!("ALTER TABLE {} RENAME TO {}", ident(&temp), ident(&t.name)),
         Op::Exec,
     );
     for idx in &t.indexes {
-        plan.step(format!("Create index {}", idx.name), idx.create_sql(&t.name), Op::Exec);
+        plan.step(
+            format!("Create index {}", idx.name),
+            idx.create_sql(&t.name),
+            Op::Exec,
+        );
     }
     for sql in kept_indexes {
         plan.step("Recreate an index of the old table", sql, Op::Exec);
@@ -331,25 +462,45 @@ fn rebuild_documents(conn: &Connection, ins: &Inspection, t: &TableSpec, live: &
         plan.step("Recreate a trigger of the old table", sql, Op::Exec);
     }
     if ins.entries.iter().any(|e| e.kind == "view") {
-        plan.notes.push("views are kept as they are and read the new table".into());
+        plan.notes
+            .push("views are kept as they are and read the new table".into());
     }
     if let Some(sql) = &live.sql {
         let upper = sql.to_ascii_uppercase();
-        let lost: Vec<&str> = ["CHECK", "UNIQUE", "REFERENCES", "COLLATE"].into_iter().filter(|k| upper.contains(k)).collect();
+        let lost: Vec<&str> = ["CHECK", "UNIQUE", "REFERENCES", "COLLATE"]
+            .into_iter()
+            .filter(|k| upper.contains(k))
+            .collect();
         if !lost.is_empty() {
-            plan.notes.push(format!("the old table's {} clauses are not carried over: the V3 shape replaces them", lost.join("/")));
+            plan.notes.push(format!(
+                "the old table's {} clauses are not carried over: the V3 shape replaces them",
+                lost.join("/")
+            ));
         }
     }
 
-    plan.step(format!("Verify: {} holds {rows} row(s)", t.name), format!("SELECT count(*) FROM {}", ident(&t.name)), Op::ExpectRows { table: t.name.clone(), rows });
-    let before: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    plan.step(
+        format!("Verify: {} holds {rows} row(s)", t.name),
+        format!("SELECT count(*) FROM {}", ident(&t.name)),
+        Op::ExpectRows {
+            table: t.name.clone(),
+            rows,
+        },
+    );
+    let before: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
     let before = u64::try_from(before).unwrap_or(0);
     let title = if before == 0 {
         "Verify: no foreign-key violations".to_string()
     } else {
         format!("Verify: no foreign-key violations beyond the {before} already there")
     };
-    plan.step(title, "PRAGMA foreign_key_check", Op::ForeignKeys { before });
+    plan.step(
+        title,
+        "PRAGMA foreign_key_check",
+        Op::ForeignKeys { before },
+    );
     Ok(())
 }
 
@@ -367,12 +518,19 @@ fn free_name(ins: &Inspection, base: &str) -> String {
     if !taken(base) {
         return base.to_string();
     }
-    (2..).map(|i| format!("{base}_{i}")).find(|n| !taken(n)).unwrap_or_else(|| base.to_string())
+    (2..)
+        .map(|i| format!("{base}_{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| base.to_string())
 }
 
 /// Values of `cols` (SQL) that occur more than once in `table`: the first few
 /// and how many.
-pub(crate) fn duplicates(conn: &Connection, table: &str, cols: &str) -> rusqlite::Result<(Vec<String>, u64)> {
+pub(crate) fn duplicates(
+    conn: &Connection,
+    table: &str,
+    cols: &str,
+) -> rusqlite::Result<(Vec<String>, u64)> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {cols}, count(*) FROM {} WHERE ({cols}) IS NOT NULL GROUP BY {cols} HAVING count(*) > 1",
         quote(table)

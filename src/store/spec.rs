@@ -99,7 +99,9 @@ impl Spec {
     }
 
     pub fn table(&self, name: &str) -> Option<&TableSpec> {
-        self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+        self.tables
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
     }
 
     pub fn documents(&self) -> &TableSpec {
@@ -112,7 +114,8 @@ impl Spec {
         let is = |n: &String| n.eq_ignore_ascii_case(name);
         if self.tables.iter().any(|t| is(&t.name)) {
             ObjectClass::V3
-        } else if self.legacy_tables.iter().any(|t| is(&t.name)) || self.legacy_views.iter().any(is) {
+        } else if self.legacy_tables.iter().any(|t| is(&t.name)) || self.legacy_views.iter().any(is)
+        {
             ObjectClass::Legacy
         } else if self.leftovers.iter().any(is) {
             ObjectClass::Leftover
@@ -134,7 +137,9 @@ impl Spec {
 
 impl TableSpec {
     pub fn column(&self, name: &str) -> Option<&ColumnSpec> {
-        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// `CREATE TABLE` for this table under `as_name`, with `extra` column
@@ -142,7 +147,11 @@ impl TableSpec {
     pub fn create_sql(&self, as_name: &str, extra: &[String]) -> String {
         let mut lines: Vec<String> = self.columns.iter().map(ColumnSpec::definition).collect();
         lines.extend(extra.iter().cloned());
-        format!("CREATE TABLE {} (\n  {}\n)", ident(as_name), lines.join(",\n  "))
+        format!(
+            "CREATE TABLE {} (\n  {}\n)",
+            ident(as_name),
+            lines.join(",\n  ")
+        )
     }
 }
 
@@ -176,8 +185,13 @@ impl IndexSpec {
 /// so the plans people read stay close to the spec's own text.
 pub fn ident(name: &str) -> String {
     let plain = !name.is_empty()
-        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !RESERVED.contains(&name);
     if plain { name.to_string() } else { quote(name) }
 }
@@ -194,22 +208,152 @@ pub fn literal(s: &str) -> String {
 
 // Words that cannot stand bare as a column or table name in SQLite.
 const RESERVED: &[&str] = &[
-    "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc",
-    "attach", "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast",
-    "check", "collate", "column", "commit", "conflict", "constraint", "create", "cross", "current",
-    "current_date", "current_time", "current_timestamp", "database", "default", "deferrable",
-    "deferred", "delete", "desc", "detach", "distinct", "do", "drop", "each", "else", "end",
-    "escape", "except", "exclude", "exclusive", "exists", "explain", "fail", "filter", "first",
-    "following", "for", "foreign", "from", "full", "generated", "glob", "group", "groups",
-    "having", "if", "ignore", "immediate", "in", "index", "indexed", "initially", "inner",
-    "insert", "instead", "intersect", "into", "is", "isnull", "join", "key", "last", "left",
-    "like", "limit", "match", "materialized", "natural", "no", "not", "nothing", "notnull",
-    "null", "nulls", "of", "offset", "on", "or", "order", "others", "outer", "over", "partition",
-    "plan", "pragma", "preceding", "primary", "query", "raise", "range", "recursive",
-    "references", "regexp", "reindex", "release", "rename", "replace", "restrict", "returning",
-    "right", "rollback", "row", "rows", "savepoint", "select", "set", "table", "temp",
-    "temporary", "then", "ties", "to", "transaction", "trigger", "unbounded", "union", "unique",
-    "update", "using", "vacuum", "values", "view", "virtual", "when", "where", "window", "with",
+    "abort",
+    "action",
+    "add",
+    "after",
+    "all",
+    "alter",
+    "always",
+    "analyze",
+    "and",
+    "as",
+    "asc",
+    "attach",
+    "autoincrement",
+    "before",
+    "begin",
+    "between",
+    "by",
+    "cascade",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "commit",
+    "conflict",
+    "constraint",
+    "create",
+    "cross",
+    "current",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "database",
+    "default",
+    "deferrable",
+    "deferred",
+    "delete",
+    "desc",
+    "detach",
+    "distinct",
+    "do",
+    "drop",
+    "each",
+    "else",
+    "end",
+    "escape",
+    "except",
+    "exclude",
+    "exclusive",
+    "exists",
+    "explain",
+    "fail",
+    "filter",
+    "first",
+    "following",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "generated",
+    "glob",
+    "group",
+    "groups",
+    "having",
+    "if",
+    "ignore",
+    "immediate",
+    "in",
+    "index",
+    "indexed",
+    "initially",
+    "inner",
+    "insert",
+    "instead",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "last",
+    "left",
+    "like",
+    "limit",
+    "match",
+    "materialized",
+    "natural",
+    "no",
+    "not",
+    "nothing",
+    "notnull",
+    "null",
+    "nulls",
+    "of",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "others",
+    "outer",
+    "over",
+    "partition",
+    "plan",
+    "pragma",
+    "preceding",
+    "primary",
+    "query",
+    "raise",
+    "range",
+    "recursive",
+    "references",
+    "regexp",
+    "reindex",
+    "release",
+    "rename",
+    "replace",
+    "restrict",
+    "returning",
+    "right",
+    "rollback",
+    "row",
+    "rows",
+    "savepoint",
+    "select",
+    "set",
+    "table",
+    "temp",
+    "temporary",
+    "then",
+    "ties",
+    "to",
+    "transaction",
+    "trigger",
+    "unbounded",
+    "union",
+    "unique",
+    "update",
+    "using",
+    "vacuum",
+    "values",
+    "view",
+    "virtual",
+    "when",
+    "where",
+    "window",
+    "with",
     "without",
 ];
 
@@ -225,8 +369,14 @@ mod tests {
         assert_eq!(docs.columns[0].name, "id");
         assert!(docs.columns[0].primary_key && docs.columns[0].not_null);
         assert_eq!(docs.columns[22].name, "extensions");
-        assert_eq!(docs.column("DOC_TYPE").and_then(|c| c.fill.as_deref()), Some("note"));
-        assert_eq!(docs.column("status").and_then(|c| c.fill.as_deref()), Some("draft"));
+        assert_eq!(
+            docs.column("DOC_TYPE").and_then(|c| c.fill.as_deref()),
+            Some("note")
+        );
+        assert_eq!(
+            docs.column("status").and_then(|c| c.fill.as_deref()),
+            Some("draft")
+        );
         assert_eq!(spec.user_version, 3);
     }
 
@@ -255,6 +405,9 @@ mod tests {
         assert!(sql.starts_with("CREATE TABLE documents (\n  id TEXT NOT NULL PRIMARY KEY,"));
         assert!(sql.contains("doc_type TEXT NOT NULL,\n  extensions TEXT\n)"));
         let idx = &spec.table("messages").unwrap().indexes[0];
-        assert_eq!(idx.create_sql("messages"), "CREATE UNIQUE INDEX idx_messages_pk ON messages(event_id)");
+        assert_eq!(
+            idx.create_sql("messages"),
+            "CREATE UNIQUE INDEX idx_messages_pk ON messages(event_id)"
+        );
     }
 }

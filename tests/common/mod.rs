@@ -22,7 +22,12 @@ pub fn snapshot(path: &Path) -> Vec<(String, Vec<u8>)> {
     for suffix in ["", "-journal", "-wal", "-shm"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
-        if let Ok(b) = std::fs::read(PathBuf::from(p)) {
+        let p = PathBuf::from(p);
+        // Only regular files: reading a FIFO would block the test.
+        if !std::fs::metadata(&p).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        if let Ok(b) = std::fs::read(&p) {
             out.push((suffix.to_string(), b));
         }
     }
@@ -32,7 +37,11 @@ pub fn snapshot(path: &Path) -> Vec<(String, Vec<u8>)> {
 /// Files in `dir`, sorted: catches a stray backup, journal or new store.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -47,7 +56,9 @@ pub fn exec(path: &Path, sql: &str) {
 }
 
 pub fn scalar<T: rusqlite::types::FromSql>(path: &Path, sql: &str) -> T {
-    open(path).query_row(sql, [], |r| r.get(0)).expect("test query runs")
+    open(path)
+        .query_row(sql, [], |r| r.get(0))
+        .expect("test query runs")
 }
 
 /// (type, name) of every schema object but SQLite's own.
@@ -56,17 +67,29 @@ pub fn objects(path: &Path) -> Vec<(String, String)> {
     let mut s = c
         .prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
         .unwrap();
-    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
 }
 
 /// (name, declared type, notnull, pk) of each column, in order.
 pub fn columns(path: &Path, table: &str) -> Vec<(String, String, bool, bool)> {
     let c = open(path);
-    let mut s = c.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid").unwrap();
-    s.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0, r.get::<_, i64>(3)? > 0)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect()
+    let mut s = c
+        .prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid")
+        .unwrap();
+    s.query_map([table], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get::<_, i64>(2)? != 0,
+            r.get::<_, i64>(3)? > 0,
+        ))
+    })
+    .unwrap()
+    .map(|r| r.unwrap())
+    .collect()
 }
 
 /// A complete V3 store, made by the binary itself.
@@ -79,9 +102,29 @@ pub fn current_store(dir: &Path) -> PathBuf {
 /// The spec's documents columns, restated here on purpose: the tests check
 /// the asset, so they must not read it.
 pub const DOC_COLUMNS: [&str; 23] = [
-    "id", "content", "created_at", "source_checksum", "title", "slug", "date", "summary", "authors", "tags",
-    "status", "subject_uuid", "alias", "avatar_url", "interests", "filename", "mime_type", "media_type", "phash",
-    "window_start", "window_end", "doc_type", "extensions",
+    "id",
+    "content",
+    "created_at",
+    "source_checksum",
+    "title",
+    "slug",
+    "date",
+    "summary",
+    "authors",
+    "tags",
+    "status",
+    "subject_uuid",
+    "alias",
+    "avatar_url",
+    "interests",
+    "filename",
+    "mime_type",
+    "media_type",
+    "phash",
+    "window_start",
+    "window_end",
+    "doc_type",
+    "extensions",
 ];
 
 /// An older documents table: no doc_type/status, no primary key, an extra
@@ -107,15 +150,29 @@ pub fn old_documents(path: &Path, rows: u64) {
     );
 }
 
+/// A row as stored: its rowid, and each value's storage class and bytes.
+pub type Row = (i64, Vec<(String, Option<Vec<u8>>)>);
+
 /// (rowid, typeof, bytes) of every value of `cols`, in rowid order.
-pub fn cells(path: &Path, table: &str, cols: &[&str]) -> Vec<(i64, Vec<(String, Option<Vec<u8>>)>)> {
+pub fn cells(path: &Path, table: &str, cols: &[&str]) -> Vec<Row> {
     let c = open(path);
-    let sel: Vec<String> = cols.iter().map(|c| format!("typeof(\"{c}\"), CAST(\"{c}\" AS BLOB)")).collect();
-    let mut s = c.prepare(&format!("SELECT rowid, {} FROM \"{table}\" ORDER BY rowid", sel.join(", "))).unwrap();
+    let sel: Vec<String> = cols
+        .iter()
+        .map(|c| format!("typeof(\"{c}\"), CAST(\"{c}\" AS BLOB)"))
+        .collect();
+    let mut s = c
+        .prepare(&format!(
+            "SELECT rowid, {} FROM \"{table}\" ORDER BY rowid",
+            sel.join(", ")
+        ))
+        .unwrap();
     s.query_map([], |r| {
         let mut v = Vec::new();
         for i in 0..cols.len() {
-            v.push((r.get::<_, String>(1 + 2 * i)?, r.get::<_, Option<Vec<u8>>>(2 + 2 * i)?));
+            v.push((
+                r.get::<_, String>(1 + 2 * i)?,
+                r.get::<_, Option<Vec<u8>>>(2 + 2 * i)?,
+            ));
         }
         Ok((r.get(0)?, v))
     })

@@ -1,0 +1,277 @@
+//! Bad input: a one-line reason, exit 2, and the file exactly as it was.
+mod common;
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// check and init both fail with exit 2, one line naming `why`, no change.
+fn refused(p: &Path, why: &str) {
+    let dir = p.parent().unwrap();
+    let before = (snapshot(p), listing(dir));
+    for args in [
+        &["check"][..],
+        &["check", "--json"],
+        &["init", "--yes"],
+        &["init", "--dry-run"],
+    ] {
+        let a = bin().args(args).arg(p).assert().code(2).stderr_has(why);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+        assert!(
+            a.get_output().stdout.is_empty() || args[0] == "init",
+            "nothing on stdout for {args:?}"
+        );
+    }
+    assert_eq!(
+        (snapshot(p), listing(dir)),
+        before,
+        "{} untouched",
+        p.display()
+    );
+}
+
+#[test]
+fn check_on_a_missing_path_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("absent.sqlite");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr_has("no store at");
+    assert!(listing(dir.path()).is_empty());
+}
+
+#[test]
+fn a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("folder");
+    std::fs::create_dir(&p).unwrap();
+    refused(&p, "is a folder, not a store");
+}
+
+#[test]
+fn a_fifo_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pipe");
+    let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let start = Instant::now();
+    refused(&p, "is a FIFO");
+    assert!(start.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn a_text_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.txt");
+    std::fs::write(&p, "id,title\n1,hello\n").unwrap();
+    refused(&p, "is a text file, not a store");
+}
+
+#[test]
+fn a_duckdb_file_is_named_with_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pipeline.duckdb");
+    let mut b = vec![0u8; 8192];
+    b[8..12].copy_from_slice(b"DUCK");
+    b[12..20].copy_from_slice(&64u64.to_le_bytes());
+    std::fs::write(&p, &b).unwrap();
+    refused(&p, "is a DuckDB database (storage version 64)");
+}
+
+#[test]
+fn a_truncated_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("whole.sqlite");
+    bin()
+        .args(["demo", "--docs", "200"])
+        .arg(&src)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&src).unwrap();
+    let p = dir.path().join("cut.sqlite");
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    refused(&p, "truncated");
+    let tiny = dir.path().join("tiny.sqlite");
+    std::fs::write(&tiny, &bytes[..60]).unwrap();
+    refused(&tiny, "truncated");
+}
+
+#[test]
+fn a_store_whose_quick_check_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.sqlite");
+    bin()
+        .args(["demo", "--docs", "300"])
+        .arg(&p)
+        .assert()
+        .success();
+    // Overwrite the middle of the file (never page 1, which holds the schema).
+    let mut bytes = std::fs::read(&p).unwrap();
+    let mid = bytes.len() / 2 / 4096 * 4096;
+    for b in &mut bytes[mid..mid + 4096 * 3] {
+        *b = 0xab;
+    }
+    std::fs::write(&p, &bytes).unwrap();
+    refused(&p, "damaged");
+}
+
+#[test]
+fn memory_and_empty_paths_are_refused() {
+    for raw in [":memory:", ""] {
+        bin()
+            .arg("check")
+            .arg(raw)
+            .assert()
+            .code(2)
+            .stderr_has("error: ");
+        bin().args(["init", "--yes"]).arg(raw).assert().code(2);
+    }
+    bin()
+        .arg("check")
+        .arg(":memory:")
+        .assert()
+        .stderr_has("in-memory database");
+}
+
+#[test]
+fn file_names_with_escape_sequences_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("evil\x1b]0;pwned\x07.sqlite");
+    let a = bin().arg("check").arg(&p).assert().code(2);
+    let err = &a.get_output().stderr;
+    assert!(
+        !err.contains(&0x1b) && !err.contains(&0x07),
+        "no raw control bytes"
+    );
+    a.stderr_has("evil\\x1b]0;pwned\\x07.sqlite");
+}
+
+#[test]
+fn a_locked_store_gives_up_within_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("locked.sqlite");
+    old_documents(&p, 100);
+    let before = snapshot(&p);
+    // Another process's writer: this test process holds the write lock.
+    let holder = open(&p);
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let start = Instant::now();
+    bin()
+        .args(["init", "--yes"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr_has("is locked by another process");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "gave up in {:?}",
+        start.elapsed()
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(snapshot(&p), before);
+    assert!(
+        listing(dir.path()).iter().all(|f| !f.contains(".bak-")),
+        "no backup left behind"
+    );
+}
+
+#[test]
+fn without_yes_and_without_a_terminal_init_refuses_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 20);
+    let before = snapshot(&p);
+    let start = Instant::now();
+    // stdin is a pipe that stays open: a prompt would wait for ever.
+    let mut cmd = std::process::Command::new(bin_path());
+    cmd.args(["init"])
+        .arg(&p)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let _stdin = child.stdin.take();
+    let out = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "init waited for input"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(out.code(), Some(2));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("no terminal") && err.contains("--yes"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&p), before);
+}
+
+/// Runs the binary as uid 65534 when this is root (root ignores file modes),
+/// else as this user; from a world-readable folder either way.
+fn as_unprivileged(bin_copy: &Path, args: &[&str], store: &Path) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(bin_copy);
+    cmd.args(args)
+        .arg(store)
+        .stdin(std::process::Stdio::null())
+        .current_dir(store.parent().unwrap());
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        cmd.uid(65534).gid(65534);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_read_only_store_refuses_init_and_still_checks() {
+    let base = tempfile::Builder::new()
+        .prefix("egregora-ro")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let dir = base.path();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.join("egregora-inspect");
+    std::fs::copy(bin_path(), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let p = dir.join("ro.sqlite");
+    old_documents(&p, 50);
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // The folder itself must not be writable to the runner either.
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = snapshot(&p);
+
+    let check = as_unprivileged(&exe, &["check"], &p);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).contains("needs-migration"));
+
+    let init = as_unprivileged(&exe, &["init", "--yes"], &p);
+    let err = String::from_utf8_lossy(&init.stderr);
+    assert_eq!(init.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot be written") && err.contains("not writable"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+    assert_eq!(snapshot(&p), before);
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -1,0 +1,131 @@
+//! check: exit codes, JSON shape, data checks.
+mod common;
+use common::*;
+
+fn json(args: &[&str], p: &std::path::Path, code: i32) -> serde_json::Value {
+    let out = bin()
+        .args(args)
+        .arg(p)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("check --json prints one JSON document")
+}
+
+#[test]
+fn json_shape_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    let v = json(&["check", "--json"], &p, 0);
+    assert_eq!(v["state"], "current");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["path"], p.to_str().unwrap());
+    assert_eq!(v["file"]["user_version"], 3);
+    assert!(v["file"]["page_size"].as_i64().unwrap() > 0);
+    assert!(
+        v["file"]["sqlite_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("3.")
+    );
+    assert_eq!(v["findings"], serde_json::json!([]));
+    assert_eq!(v["data_checks"], serde_json::Value::Null);
+    let objs = v["objects"].as_array().unwrap();
+    assert_eq!(objs.len(), 3);
+    assert_eq!(
+        objs[0],
+        serde_json::json!({"name": "documents", "type": "table", "kind": "v3", "rows": 0})
+    );
+}
+
+#[test]
+fn missing_index_is_needs_init_with_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(
+        &p,
+        "DROP INDEX idx_documents_slug; CREATE TABLE settings (k TEXT); CREATE TABLE documents_temp (id TEXT);",
+    );
+    let v = json(&["check", "--json"], &p, 1);
+    assert_eq!(v["state"], "needs-init");
+    let f = &v["findings"].as_array().unwrap();
+    let find = |code: &str| {
+        f.iter()
+            .find(|x| x["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {f:?}"))
+    };
+    assert_eq!(find("missing-index")["object"], "idx_documents_slug");
+    assert_eq!(find("missing-index")["severity"], "error");
+    assert_eq!(find("leftover-object")["object"], "documents_temp");
+    let kinds: Vec<(&str, &str)> = v["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["kind"].as_str().unwrap()))
+        .collect();
+    assert!(
+        kinds.contains(&("settings", "other")) && kinds.contains(&("documents_temp", "leftover"))
+    );
+}
+
+#[test]
+fn data_checks_name_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("data.sqlite");
+    bin()
+        .args(["demo", "--docs", "50"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "INSERT INTO documents (id, status, doc_type, tags) VALUES ('bad-json', 'draft', 'note', '[unclosed');
+         INSERT INTO documents (id, status, doc_type, extensions) VALUES ('arr-ext', 'draft', 'note', '[1]');
+         INSERT INTO documents (id, status, doc_type) VALUES ('odd-type', 'draft', 'recipe');
+         INSERT INTO documents (id, status, doc_type, authors) VALUES ('blob-authors', 'draft', 'post', x'5b5d');",
+    );
+    bin().arg("check").arg(&p).assert().code(0);
+    let v = json(&["check", "--json", "--data"], &p, 1);
+    let d = v["data_checks"].as_array().unwrap();
+    let msg = |code: &str, obj: &str| {
+        d.iter()
+            .find(|x| x["code"] == code && x["object"] == obj)
+            .unwrap_or_else(|| panic!("{code} on {obj} in {d:?}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(msg("invalid-json", "documents.tags").contains("'bad-json'"));
+    assert!(msg("invalid-json", "documents.extensions").contains("'arr-ext'"));
+    assert!(msg("invalid-json", "documents.authors").contains("'blob-authors'"));
+    assert!(msg("unknown-doc-type", "documents.doc_type").contains("'recipe'"));
+    assert_eq!(d.len(), 4, "nothing else flagged: {d:?}");
+
+    let o = dir.path().join("old.sqlite");
+    old_documents(&o, 40);
+    exec(&o, "INSERT INTO documents (id) VALUES ('doc-3'), (NULL)");
+    let v = json(&["check", "--json", "--data"], &o, 1);
+    let codes: Vec<&str> = v["data_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"duplicate-id") && codes.contains(&"null-id"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn hostile_text_in_the_store_is_escaped_in_cli_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("evil.sqlite");
+    exec(&p, "CREATE TABLE \"x\x1b]52;c;aGk=\x07\" (a);");
+    let a = bin().arg("check").arg(&p).assert().code(1);
+    let out = &a.get_output().stdout;
+    assert!(!out.contains(&0x1b) && !out.contains(&0x07));
+    a.stdout_has("x\\x1b]52;c;aGk=\\x07");
+}

@@ -1,0 +1,142 @@
+//! kill -9 of init at several moments of a large rebuild: afterwards the
+//! store is whole, wholly old or wholly new, with every row.
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const ROWS: u64 = 300_000;
+
+/// Starts `init --yes`, waits for a progress line containing `moment`, kills
+/// the process with SIGKILL there. Returns whether the moment was reached.
+fn kill_at(p: &std::path::Path, moment: &str, backup: bool) -> bool {
+    let mut cmd = Command::new(bin_path());
+    cmd.args(["init", "--yes"])
+        .arg(p)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    if !backup {
+        cmd.arg("--no-backup");
+    }
+    let mut child = cmd.spawn().unwrap();
+    let reader = BufReader::new(child.stderr.take().unwrap());
+    let mut reached = false;
+    for line in reader.lines() {
+        let line = line.unwrap();
+        if line.contains(moment) {
+            reached = true;
+            child.kill().unwrap(); // SIGKILL
+            break;
+        }
+    }
+    child.wait().unwrap();
+    reached
+}
+
+#[test]
+fn kill_9_during_the_rebuild_leaves_the_store_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let pristine = dir.path().join("pristine.sqlite");
+    old_documents(&pristine, ROWS);
+    let old_ids: i64 = scalar(&pristine, "SELECT count(DISTINCT id) FROM documents");
+    assert_eq!(old_ids as u64, ROWS);
+
+    let moments = [
+        ("backup:", true),
+        ("step 1/", false),
+        ("(50000/", false),
+        ("(200000/", false),
+        ("Drop the old", false),
+        ("Rename documents_new", false),
+        ("Create index idx_documents_status", false),
+        ("Verify: documents holds", false),
+    ];
+    let mut saw_old = 0;
+    for (moment, backup) in moments {
+        let p = dir.path().join("run.sqlite");
+        std::fs::copy(&pristine, &p).unwrap();
+        assert!(kill_at(&p, moment, backup), "the run reached {moment:?}");
+        // A read-write open rolls the hot journal back, as SQLite does.
+        assert_eq!(
+            scalar::<String>(&p, "PRAGMA integrity_check"),
+            "ok",
+            "after a kill at {moment:?}"
+        );
+        let names: Vec<String> = columns(&p, "documents").into_iter().map(|c| c.0).collect();
+        let is_new = names.len() == 24;
+        assert!(
+            is_new || names.len() == 7,
+            "documents is wholly old or wholly new at {moment:?}: {names:?}"
+        );
+        assert_eq!(
+            scalar::<i64>(&p, "SELECT count(*) FROM documents") as u64,
+            ROWS,
+            "every row at {moment:?}"
+        );
+        assert_eq!(
+            scalar::<i64>(
+                &p,
+                "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'documents_new%'"
+            ),
+            0
+        );
+        if !is_new {
+            saw_old += 1;
+            // Still the old store: init can run again and finish.
+            bin()
+                .args(["init", "--yes", "--no-backup"])
+                .arg(&p)
+                .assert()
+                .success();
+            assert_eq!(
+                scalar::<i64>(&p, "SELECT count(*) FROM documents") as u64,
+                ROWS
+            );
+        }
+        for f in listing(dir.path()) {
+            if f != "pristine.sqlite" {
+                std::fs::remove_file(dir.path().join(f)).unwrap();
+            }
+        }
+    }
+    assert!(saw_old > 0, "at least one kill landed before the commit");
+}
+
+#[test]
+fn sigterm_cancels_a_running_rebuild_and_rolls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 200_000);
+    let before = snapshot(&p);
+    let mut child = Command::new(bin_path())
+        .args(["init", "--yes"])
+        .arg(&p)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap() > 0 && !line.contains("(50000/") {
+        line.clear();
+    }
+    assert!(line.contains("(50000/"), "the copy started");
+    // SAFETY: a plain kill(2) of our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{rest}");
+    assert!(
+        rest.contains("cancelled: the store was rolled back"),
+        "{rest}"
+    );
+    assert_eq!(snapshot(&p), before, "exactly as before");
+    assert_eq!(
+        listing(dir.path()),
+        ["old.sqlite"],
+        "no backup or journal left"
+    );
+}
