@@ -4,6 +4,7 @@ pub mod apply;
 pub mod catalog;
 pub mod checks;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod identify;
 pub mod inspect;

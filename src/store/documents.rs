@@ -1,0 +1,498 @@
+//! Paged, filtered, sorted reads of `documents` by keyset (never OFFSET), and
+//! one document in full. Cells are cut in SQL so a huge value never loads
+//! whole for the grid.
+
+use super::catalog::LiveTable;
+use super::spec::quote;
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, params_from_iter};
+
+/// Grid cells are cut to this many characters in SQL.
+pub const CELL_CHARS: i64 = 200;
+/// The detail view loads at most this many characters of one value.
+pub const DETAIL_CHARS: i64 = 256 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Insertion order (rowid).
+    #[default]
+    Inserted,
+    CreatedAt,
+    Id,
+    Slug,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Inserted, Sort::CreatedAt, Sort::Id, Sort::Slug];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Inserted => "inserted",
+            Sort::CreatedAt => "created_at",
+            Sort::Id => "id",
+            Sort::Slug => "slug",
+        }
+    }
+
+    /// The sort column; None sorts by rowid alone.
+    fn column(self) -> Option<&'static str> {
+        match self {
+            Sort::Inserted => None,
+            Sort::CreatedAt => Some("created_at"),
+            Sort::Id => Some("id"),
+            Sort::Slug => Some("slug"),
+        }
+    }
+
+    pub fn next(self) -> Sort {
+        let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Sort::ALL[(i + 1) % Sort::ALL.len()]
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub doc_type: Option<String>,
+    pub status: Option<String>,
+    /// Matched (case-insensitively, as a substring) in id, slug, title, content.
+    pub search: Option<String>,
+    pub sort: Sort,
+}
+
+/// Where a row stands in the sort order: its sort value, then its rowid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub value: Value,
+    pub rowid: i64,
+}
+
+/// A value as stored, made safe to show: never loaded whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    /// Text, decoded lossily; `invalid` when it was not UTF-8; `chars` is the
+    /// full length when the text was cut.
+    Text {
+        text: String,
+        invalid: bool,
+        cut_from: Option<i64>,
+    },
+    Blob {
+        len: i64,
+        head: Vec<u8>,
+    },
+}
+
+impl Cell {
+    fn read(v: ValueRef<'_>, full_len: Option<i64>) -> Cell {
+        match v {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(i) => Cell::Integer(i),
+            ValueRef::Real(f) => Cell::Real(f),
+            ValueRef::Text(b) => {
+                let lossy = String::from_utf8_lossy(b);
+                let invalid = matches!(lossy, std::borrow::Cow::Owned(_));
+                let shown = lossy.chars().count() as i64;
+                Cell::Text {
+                    text: lossy.into_owned(),
+                    invalid,
+                    cut_from: full_len.filter(|&n| n > shown),
+                }
+            }
+            ValueRef::Blob(b) => Cell::Blob {
+                len: full_len.unwrap_or(b.len() as i64),
+                head: b.to_vec(),
+            },
+        }
+    }
+
+    /// One line for a grid cell or a status line (to be escaped by the caller).
+    pub fn summary(&self) -> String {
+        match self {
+            Cell::Null => "NULL".into(),
+            Cell::Integer(i) => i.to_string(),
+            Cell::Real(f) => f.to_string(),
+            Cell::Text { text, .. } => text.clone(),
+            Cell::Blob { len, head } => {
+                let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+                format!(
+                    "BLOB {len} bytes: {}{}",
+                    hex.join(" "),
+                    if *len > 8 { " …" } else { "" }
+                )
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRow {
+    pub key: Key,
+    pub id: Cell,
+    pub doc_type: Cell,
+    pub status: Cell,
+    pub created_at: Cell,
+    pub title: Cell,
+    pub slug: Cell,
+}
+
+/// Where a window of rows starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Anchor {
+    Start,
+    End,
+    /// From this key, including it or not.
+    From {
+        key: Key,
+        inclusive: bool,
+    },
+    /// `n` rows before this key, then onwards.
+    Before {
+        key: Key,
+        n: usize,
+    },
+}
+
+/// Which of the five columns the grid shows a table has; a store in an older
+/// shape may lack some, and they then read as NULL.
+fn col(live: &LiveTable, name: &str) -> String {
+    match live.column(name) {
+        Some(c) => quote(&c.name),
+        None => "NULL".into(),
+    }
+}
+
+struct Sql {
+    select: String,
+    from: String,
+    filters: Vec<String>,
+    args: Vec<Value>,
+    sort: Option<String>,
+}
+
+fn base(live: &LiveTable, q: &Query) -> Sql {
+    let cut = |c: &str| {
+        let c = col(live, c);
+        format!(
+            "CASE WHEN typeof({c}) IN ('text','blob') THEN substr({c}, 1, {CELL_CHARS}) ELSE {c} END, length({c})"
+        )
+    };
+    let sort = q.sort.column().map(|c| col(live, c));
+    let select = format!(
+        "rowid, {}, {}, {}, {}, {}, {}, {}",
+        sort.clone().unwrap_or_else(|| "rowid".into()),
+        cut("id"),
+        cut("doc_type"),
+        cut("status"),
+        cut("created_at"),
+        cut("title"),
+        cut("slug")
+    );
+    let mut filters = Vec::new();
+    let mut args = Vec::new();
+    if let Some(t) = &q.doc_type {
+        filters.push(format!("{} = ?", col(live, "doc_type")));
+        args.push(Value::Text(t.clone()));
+    }
+    if let Some(s) = &q.status {
+        filters.push(format!("{} = ?", col(live, "status")));
+        args.push(Value::Text(s.clone()));
+    }
+    if let Some(s) = q.search.as_ref().filter(|s| !s.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            s.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let cols: Vec<String> = ["id", "slug", "title", "content"]
+            .iter()
+            .filter(|c| live.column(c).is_some())
+            .map(|c| format!("{} LIKE ? ESCAPE '\\'", col(live, c)))
+            .collect();
+        if !cols.is_empty() {
+            filters.push(format!("({})", cols.join(" OR ")));
+            for _ in 0..cols.len() {
+                args.push(Value::Text(pattern.clone()));
+            }
+        }
+    }
+    Sql {
+        select,
+        from: quote(&live.name),
+        filters,
+        args,
+        sort,
+    }
+}
+
+/// Runs one keyset step: rows strictly after (or before) `key`, or from the
+/// start (end) when `key` is None, in sort order (reversed when `back`).
+fn step(
+    conn: &Connection,
+    live: &LiveTable,
+    q: &Query,
+    key: Option<&Key>,
+    inclusive: bool,
+    back: bool,
+    limit: usize,
+) -> rusqlite::Result<Vec<DocRow>> {
+    let s = base(live, q);
+    let (cmp, dir) = match (back, inclusive) {
+        (false, false) => (">", "ASC"),
+        (false, true) => (">=", "ASC"),
+        (true, false) => ("<", "DESC"),
+        (true, true) => ("<=", "DESC"),
+    };
+    let mut out = Vec::new();
+    match &s.sort {
+        None => {
+            let mut filters = s.filters.clone();
+            let mut args = s.args.clone();
+            if let Some(k) = key {
+                filters.push(format!("rowid {cmp} ?"));
+                args.push(Value::Integer(k.rowid));
+            }
+            run(
+                conn,
+                &s,
+                &filters,
+                args,
+                &format!("rowid {dir}"),
+                limit,
+                &mut out,
+            )?;
+        }
+        Some(c) => {
+            // NULL sort values come first (SQLite's order); a row-value
+            // comparison never matches them, so they are their own segment.
+            let nulls_first = !back;
+            let key_null = key.is_some_and(|k| k.value == Value::Null);
+            let mut segments: Vec<(bool, Option<&Key>)> = Vec::new();
+            match (key, nulls_first) {
+                (None, true) => segments.extend([(true, None), (false, None)]),
+                (None, false) => segments.extend([(false, None), (true, None)]),
+                (Some(k), true) if key_null => segments.extend([(true, Some(k)), (false, None)]),
+                (Some(k), true) => segments.push((false, Some(k))),
+                (Some(k), false) if key_null => segments.push((true, Some(k))),
+                (Some(k), false) => segments.extend([(false, Some(k)), (true, None)]),
+            }
+            for (null_seg, k) in segments {
+                if out.len() >= limit {
+                    break;
+                }
+                let mut filters = s.filters.clone();
+                let mut args = s.args.clone();
+                if null_seg {
+                    filters.push(format!("{c} IS NULL"));
+                    if let Some(k) = k {
+                        filters.push(format!("rowid {cmp} ?"));
+                        args.push(Value::Integer(k.rowid));
+                    }
+                    run(
+                        conn,
+                        &s,
+                        &filters,
+                        args,
+                        &format!("rowid {dir}"),
+                        limit - out.len(),
+                        &mut out,
+                    )?;
+                } else {
+                    match k {
+                        Some(k) => {
+                            filters.push(format!("({c}, rowid) {cmp} (?, ?)"));
+                            args.push(k.value.clone());
+                            args.push(Value::Integer(k.rowid));
+                        }
+                        None => filters.push(format!("{c} IS NOT NULL")),
+                    }
+                    run(
+                        conn,
+                        &s,
+                        &filters,
+                        args,
+                        &format!("{c} {dir}, rowid {dir}"),
+                        limit - out.len(),
+                        &mut out,
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn run(
+    conn: &Connection,
+    s: &Sql,
+    filters: &[String],
+    args: Vec<Value>,
+    order: &str,
+    limit: usize,
+    out: &mut Vec<DocRow>,
+) -> rusqlite::Result<()> {
+    let sql = format!(
+        "SELECT {} FROM {}{} ORDER BY {order} LIMIT {limit}",
+        s.select,
+        s.from,
+        if filters.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", filters.join(" AND "))
+        }
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        let cell = |i: usize| -> rusqlite::Result<Cell> {
+            Ok(Cell::read(r.get_ref(i)?, r.get::<_, Option<i64>>(i + 1)?))
+        };
+        out.push(DocRow {
+            key: Key {
+                value: r.get::<_, Value>(1)?,
+                rowid: r.get(0)?,
+            },
+            id: cell(2)?,
+            doc_type: cell(4)?,
+            status: cell(6)?,
+            created_at: cell(8)?,
+            title: cell(10)?,
+            slug: cell(12)?,
+        });
+    }
+    Ok(())
+}
+
+/// A full window of `height` rows at `anchor` (fewer only when the table has
+/// fewer), in sort order.
+pub fn window(
+    conn: &Connection,
+    live: &LiveTable,
+    q: &Query,
+    anchor: &Anchor,
+    height: usize,
+) -> rusqlite::Result<Vec<DocRow>> {
+    let height = height.max(1);
+    match anchor {
+        Anchor::Start => step(conn, live, q, None, false, false, height),
+        Anchor::End => {
+            let mut rows = step(conn, live, q, None, false, true, height)?;
+            rows.reverse();
+            Ok(rows)
+        }
+        Anchor::From { key, inclusive } => {
+            let mut rows = step(conn, live, q, Some(key), *inclusive, false, height)?;
+            if rows.len() < height {
+                // Near the end: fill the window from before, as a pager does.
+                let first = rows
+                    .first()
+                    .map(|r| r.key.clone())
+                    .unwrap_or_else(|| key.clone());
+                let incl = rows.is_empty() && !inclusive;
+                let mut before =
+                    step(conn, live, q, Some(&first), incl, true, height - rows.len())?;
+                before.reverse();
+                before.extend(rows);
+                rows = before;
+            }
+            Ok(rows)
+        }
+        Anchor::Before { key, n } => {
+            let before = step(conn, live, q, Some(key), false, true, *n)?;
+            match before.last() {
+                Some(first) => window(
+                    conn,
+                    live,
+                    q,
+                    &Anchor::From {
+                        key: first.key.clone(),
+                        inclusive: true,
+                    },
+                    height,
+                ),
+                None => step(conn, live, q, None, false, false, height),
+            }
+        }
+    }
+}
+
+/// Every column of one document, values cut at DETAIL_CHARS.
+pub fn document(
+    conn: &Connection,
+    live: &LiveTable,
+    rowid: i64,
+) -> rusqlite::Result<Option<Vec<(String, Cell)>>> {
+    let cols: Vec<String> = live
+        .columns
+        .iter()
+        .map(|c| {
+            let q = quote(&c.name);
+            format!("CASE WHEN typeof({q}) IN ('text','blob') THEN substr({q}, 1, {DETAIL_CHARS}) ELSE {q} END, length({q})")
+        })
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM {} WHERE rowid = ?1",
+        cols.join(", "),
+        quote(&live.name)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([rowid])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(live.columns.len());
+    for (i, c) in live.columns.iter().enumerate() {
+        out.push((
+            c.name.clone(),
+            Cell::read(r.get_ref(2 * i)?, r.get::<_, Option<i64>>(2 * i + 1)?),
+        ));
+    }
+    Ok(Some(out))
+}
+
+/// Documents per value of `column` (doc_type or status), from its index.
+pub fn counts_by(
+    conn: &Connection,
+    live: &LiveTable,
+    column: &str,
+) -> rusqlite::Result<Vec<(String, u64)>> {
+    if live.column(column).is_none() {
+        return Ok(Vec::new());
+    }
+    let c = quote(column);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {c}, count(*) FROM {} GROUP BY {c} ORDER BY 2 DESC",
+        quote(&live.name)
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            super::catalog::lossy(r, 0)?.unwrap_or_else(|| "NULL".into()),
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Documents per month of `created_at` (YYYY-MM), oldest first.
+pub fn counts_by_month(
+    conn: &Connection,
+    live: &LiveTable,
+) -> rusqlite::Result<Vec<(String, u64)>> {
+    if live.column("created_at").is_none() {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT substr(created_at, 1, 7), count(*) FROM {} WHERE created_at IS NOT NULL GROUP BY 1 ORDER BY 1",
+        quote(&live.name)
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            super::catalog::lossy(r, 0)?.unwrap_or_default(),
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
+    rows.collect()
+}
