@@ -348,8 +348,31 @@ pub fn demo(raw: &OsStr, docs: u64, legacy: bool) -> u8 {
 }
 
 pub fn tui(raw: &OsStr) -> u8 {
-    let _ = raw;
-    fail(&anyhow::anyhow!(
-        "the terminal app is not built yet; use `egregora-inspect check`"
-    ))
+    let run = || -> Result<()> {
+        let path = resolve(raw)?;
+        crate::tui::run(&path)
+    };
+    match run() {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(&e),
+    }
+}
+
+/// `--demo`: a demo store with legacy tables in a new temporary folder, then
+/// the app on it.
+pub fn tui_demo() -> u8 {
+    let run = || -> Result<std::path::PathBuf> {
+        let dir = std::env::temp_dir().join(format!("egregora-inspect-demo-{}", std::process::id()));
+        let path = dir.join("pipeline.sqlite");
+        demo::write_demo(&path, demo::DemoOptions { docs: 300, legacy: true })?;
+        crate::tui::run(&path)?;
+        Ok(path)
+    };
+    match run() {
+        Ok(path) => {
+            println!("the demo store stays at {}", escape(&path.to_string_lossy()));
+            EXIT_OK
+        }
+        Err(e) => fail(&e),
+    }
 }

@@ -3,3 +3,4 @@
 pub mod cli;
 pub mod store;
 pub mod text;
+pub mod tui;

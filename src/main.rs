@@ -15,6 +15,9 @@ use std::process::ExitCode;
 struct Cli {
     /// The store (default: .egregora/pipeline.sqlite)
     path: Option<OsString>,
+    /// Write a demo store with legacy tables to a temporary folder and open it
+    #[arg(long, conflicts_with = "path")]
+    demo: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
             docs,
             legacy,
         }) => egregora_inspect::cli::demo(&path(p), docs, legacy),
+        None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),
     };
     ExitCode::from(code)

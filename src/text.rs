@@ -101,3 +101,34 @@ mod tests {
         assert_eq!(escape_bytes(b"fine"), ("fine".to_string(), false));
     }
 }
+
+/// One grid cell: like `escape`, but tabs and newlines become visible
+/// markers that keep the row on one line and readable.
+pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push('⇥'),
+            '\n' => out.push('↵'),
+            c if is_hostile(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lines for a detail view: control characters escaped, tabs as spaces.
+pub fn lines(s: &str) -> Vec<String> {
+    s.split('\n').map(|l| escape(&l.replace('\t', "    ")).into_owned()).collect()
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::*;
+
+    #[test]
+    fn grid_cells_mark_tabs_and_newlines() {
+        assert_eq!(cell("a\tb\nc\x1b[31m"), "a⇥b↵c\\x1b[31m");
+        assert_eq!(lines("one\ttwo\nthree\u{202e}"), ["one    two", "three\\u{202e}"]);
+    }
+}

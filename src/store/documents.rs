@@ -86,6 +86,11 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// A value read with its full `length()`, after a `substr` cut.
+    pub fn read_cut(v: ValueRef<'_>, full_len: Option<i64>) -> Cell {
+        Cell::read(v, full_len)
+    }
+
     fn read(v: ValueRef<'_>, full_len: Option<i64>) -> Cell {
         match v {
             ValueRef::Null => Cell::Null,

@@ -11,5 +11,6 @@ pub mod inspect;
 pub mod open;
 pub mod plan;
 pub mod spec;
+pub mod tables;
 
 pub use error::{Result, StoreError};

@@ -177,3 +177,8 @@ impl std::fmt::Display for DeadlineError {
         }
     }
 }
+
+/// Changes whenever another connection commits to the store.
+pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}

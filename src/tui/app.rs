@@ -1,0 +1,607 @@
+//! The app's state and `update`: actions and worker replies in, state and
+//! requests out. No drawing and no I/O here.
+
+use super::keys::{Action, Ctx};
+use super::worker::{Charts, Reply, Request};
+use crate::store::apply::{Canceller, Progress};
+use crate::store::documents::{Anchor, Cell, DocRow, Query};
+use crate::store::inspect::{Inspection, RowCount};
+use crate::store::plan::Plan;
+use crate::store::spec::Spec;
+use crate::store::tables::{RowAnchor, TablePage};
+use std::cell::Cell as StdCell;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Data that arrives from the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Loaded(T),
+    Failed(String),
+}
+
+impl<T> Load<T> {
+    pub fn loaded(&self) -> Option<&T> {
+        match self {
+            Load::Loaded(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl<T> From<Result<T, String>> for Load<T> {
+    fn from(r: Result<T, String>) -> Self {
+        match r {
+            Ok(t) => Load::Loaded(t),
+            Err(e) => Load::Failed(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    Documents,
+    Schema,
+    Tables,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Overview, Tab::Documents, Tab::Schema, Tab::Tables];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Documents => "Documents",
+            Tab::Schema => "Schema",
+            Tab::Tables => "Tables",
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Which row to select once a window arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Select {
+    Keep,
+    First,
+    Last,
+}
+
+#[derive(Debug)]
+pub struct DocsState {
+    pub query: Query,
+    pub rows: Load<Vec<DocRow>>,
+    pub selected: usize,
+    /// Rows the table last drew: the page size.
+    pub height: StdCell<usize>,
+    ticket: u64,
+    select_after: Select,
+    /// Search text being typed, when the search prompt is open.
+    pub input: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct DetailState {
+    pub rowid: i64,
+    pub doc: Load<Option<Vec<(String, Cell)>>>,
+    pub scroll: u16,
+    ticket: u64,
+}
+
+#[derive(Debug)]
+pub struct BrowseState {
+    pub table: String,
+    pub keyed: bool,
+    pub page: Load<TablePage>,
+    pub selected: usize,
+    ticket: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct TablesState {
+    pub selected: usize,
+    pub browse: Option<BrowseState>,
+}
+
+#[derive(Debug)]
+pub enum Phase {
+    Loading,
+    Failed(String),
+    Confirm(Box<Plan>),
+    Running { plan: Box<Plan>, progress: Option<Progress>, cancel: Canceller },
+    Done(Result<String, String>),
+}
+
+#[derive(Debug)]
+pub struct Dialog {
+    pub phase: Phase,
+    pub scroll: u16,
+}
+
+impl std::fmt::Debug for Canceller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Canceller")
+    }
+}
+
+/// A job the event loop hands to the worker.
+#[derive(Debug)]
+pub enum Outgoing {
+    Read(Request),
+    Apply { plan: Box<Plan>, cancel: Canceller },
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub path: PathBuf,
+    pub tab: Tab,
+    pub inspection: Load<Arc<Inspection>>,
+    /// Ok, or why the store cannot be written (actions unavailable).
+    pub writable: Result<(), String>,
+    pub charts: Load<Charts>,
+    pub docs: DocsState,
+    pub detail: Option<DetailState>,
+    pub tables: TablesState,
+    pub counts: Vec<(String, RowCount)>,
+    pub dialog: Option<Dialog>,
+    pub help: bool,
+    pub scroll: u16,
+    pub message: String,
+    pub quit: bool,
+    pub outbox: Vec<Outgoing>,
+    next_ticket_no: u64,
+}
+
+impl App {
+    pub fn new(path: PathBuf) -> App {
+        let mut app = App {
+            path,
+            tab: Tab::Overview,
+            inspection: Load::Loading,
+            writable: Ok(()),
+            charts: Load::Loading,
+            docs: DocsState {
+                query: Query::default(),
+                rows: Load::Loading,
+                selected: 0,
+                height: StdCell::new(20),
+                ticket: 0,
+                select_after: Select::First,
+                input: None,
+            },
+            detail: None,
+            tables: TablesState::default(),
+            counts: Vec::new(),
+            dialog: None,
+            help: false,
+            scroll: 0,
+            message: String::new(),
+            quit: false,
+            outbox: Vec::new(),
+            next_ticket_no: 0,
+        };
+        app.send(Request::Inspect);
+        app
+    }
+
+    fn send(&mut self, r: Request) {
+        self.outbox.push(Outgoing::Read(r));
+    }
+
+    fn next_ticket(&mut self) -> u64 {
+        self.next_ticket_no += 1;
+        self.next_ticket_no
+    }
+
+    /// The key contexts in force, most specific first.
+    pub fn contexts(&self) -> Vec<Ctx> {
+        if self.dialog.is_some() {
+            return vec![Ctx::Dialog];
+        }
+        let mut v = match self.tab {
+            Tab::Documents if self.detail.is_some() => vec![Ctx::Detail, Ctx::Scroll],
+            Tab::Documents => vec![Ctx::Documents, Ctx::Scroll],
+            Tab::Tables if self.tables.browse.is_some() => vec![Ctx::Browse, Ctx::Scroll],
+            Tab::Tables => vec![Ctx::Tables, Ctx::Scroll],
+            Tab::Overview | Tab::Schema => vec![Ctx::Scroll],
+        };
+        v.push(Ctx::Global);
+        v
+    }
+
+    pub fn update(&mut self, action: Action) {
+        if self.help {
+            // Any key closes the help; q still quits.
+            self.help = false;
+            if action == Action::Quit {
+                self.quit = true;
+            }
+            return;
+        }
+        if self.dialog.is_some() {
+            self.update_dialog(action);
+            return;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = true,
+            Action::NextTab => self.go(Tab::ALL[(self.tab.index() + 1) % 4]),
+            Action::PrevTab => self.go(Tab::ALL[(self.tab.index() + 3) % 4]),
+            Action::GoTab(i) => self.go(Tab::ALL[i.min(3)]),
+            Action::Refresh => {
+                self.refresh();
+                self.message = "refreshed".into();
+            }
+            Action::Init => self.open_plan(),
+            _ => match self.tab {
+                Tab::Documents => self.update_docs(action),
+                Tab::Tables => self.update_tables(action),
+                Tab::Overview | Tab::Schema => self.scroll_by(action),
+            },
+        }
+    }
+
+    fn go(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.scroll = 0;
+        if tab == Tab::Tables {
+            self.request_counts();
+        }
+    }
+
+    fn scroll_by(&mut self, action: Action) {
+        let page = self.docs.height.get().max(1) as u16;
+        self.scroll = match action {
+            Action::Down => self.scroll.saturating_add(1),
+            Action::Up => self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll.saturating_add(page),
+            Action::PageUp => self.scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => u16::MAX / 2,
+            _ => self.scroll,
+        };
+    }
+
+    /// Reads everything again: after a write, a refresh key, or a change by
+    /// another process.
+    pub fn refresh(&mut self) {
+        self.send(Request::Inspect);
+    }
+
+    fn open_plan(&mut self) {
+        if let Err(why) = &self.writable {
+            self.message = format!("init is unavailable: {why}");
+            return;
+        }
+        self.dialog = Some(Dialog { phase: Phase::Loading, scroll: 0 });
+        self.send(Request::Plan);
+    }
+
+    fn update_dialog(&mut self, action: Action) {
+        let Some(d) = self.dialog.as_mut() else { return };
+        match (&d.phase, action) {
+            (Phase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
+                cancel.cancel();
+                self.message = "cancelling: rolling back".into();
+            }
+            (Phase::Running { .. }, _) => {}
+            (Phase::Confirm(_), Action::Confirm) => {
+                let Phase::Confirm(plan) = std::mem::replace(&mut d.phase, Phase::Loading) else { return };
+                let cancel = Canceller::new();
+                self.outbox.push(Outgoing::Apply { plan: plan.clone(), cancel: cancel.clone() });
+                d.phase = Phase::Running { plan, progress: None, cancel };
+            }
+            (_, Action::Down) => d.scroll = d.scroll.saturating_add(1),
+            (_, Action::Up) => d.scroll = d.scroll.saturating_sub(1),
+            (Phase::Confirm(_), Action::Cancel) => {
+                self.dialog = None;
+                self.message = "not applied: nothing was written".into();
+            }
+            (Phase::Loading | Phase::Failed(_) | Phase::Done(_), Action::Cancel | Action::Confirm) => self.dialog = None,
+            _ => {}
+        }
+    }
+
+    // ----- documents -----
+
+    fn request_window(&mut self, anchor: Anchor, select: Select) {
+        let ticket = self.next_ticket();
+        self.docs.ticket = ticket;
+        self.docs.select_after = select;
+        let height = self.docs.height.get().max(1);
+        self.send(Request::Window { ticket, query: self.docs.query.clone(), anchor, height });
+    }
+
+    fn update_docs(&mut self, action: Action) {
+        if let Some(d) = self.detail.as_mut() {
+            let page = self.docs.height.get().max(1) as u16;
+            match action {
+                Action::Back => self.detail = None,
+                Action::Down => d.scroll = d.scroll.saturating_add(1),
+                Action::Up => d.scroll = d.scroll.saturating_sub(1),
+                Action::PageDown => d.scroll = d.scroll.saturating_add(page),
+                Action::PageUp => d.scroll = d.scroll.saturating_sub(page),
+                Action::Top => d.scroll = 0,
+                _ => {}
+            }
+            return;
+        }
+        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let h = self.docs.height.get().max(1);
+        let sel = self.docs.selected.min(rows.len().saturating_sub(1));
+        match action {
+            Action::Down if sel + 1 < rows.len() => self.docs.selected = sel + 1,
+            Action::Down if rows.len() >= h && rows.len() > 1 => {
+                let key = rows[1].key.clone();
+                self.request_window(Anchor::From { key, inclusive: true }, Select::Last);
+            }
+            Action::Up if sel > 0 => self.docs.selected = sel - 1,
+            Action::Up => {
+                if let Some(first) = rows.first() {
+                    let key = first.key.clone();
+                    self.request_window(Anchor::Before { key, n: 1 }, Select::First);
+                }
+            }
+            Action::PageDown => {
+                if let Some(last) = rows.last() {
+                    let key = last.key.clone();
+                    self.request_window(Anchor::From { key, inclusive: false }, Select::Keep);
+                }
+            }
+            Action::PageUp => {
+                if let Some(first) = rows.first() {
+                    let key = first.key.clone();
+                    self.request_window(Anchor::Before { key, n: h }, Select::Keep);
+                }
+            }
+            Action::Top => self.request_window(Anchor::Start, Select::First),
+            Action::Bottom => self.request_window(Anchor::End, Select::Last),
+            Action::Open => {
+                if let Some(row) = rows.get(sel) {
+                    let rowid = row.key.rowid;
+                    let ticket = self.next_ticket();
+                    self.detail = Some(DetailState { rowid, doc: Load::Loading, scroll: 0, ticket });
+                    self.send(Request::Document { ticket, rowid });
+                }
+            }
+            Action::FilterType => {
+                let values: Vec<String> = Spec::v3().doc_types.clone();
+                self.docs.query.doc_type = cycle(&values, self.docs.query.doc_type.take());
+                self.requery();
+            }
+            Action::FilterStatus => {
+                let mut values: Vec<String> = self.charts.loaded().map(|c| c.by_status.iter().map(|s| s.0.clone()).collect()).unwrap_or_default();
+                if values.is_empty() {
+                    values = ["draft", "published", "archived"].map(String::from).to_vec();
+                }
+                values.sort();
+                self.docs.query.status = cycle(&values, self.docs.query.status.take());
+                self.requery();
+            }
+            Action::Sort => {
+                self.docs.query.sort = self.docs.query.sort.next();
+                self.requery();
+            }
+            Action::Search => self.docs.input = Some(self.docs.query.search.clone().unwrap_or_default()),
+            Action::Back => {
+                if self.docs.query != (Query { sort: self.docs.query.sort, ..Query::default() }) {
+                    self.docs.query = Query { sort: self.docs.query.sort, ..Query::default() };
+                    self.requery();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn requery(&mut self) {
+        self.docs.rows = Load::Loading;
+        self.request_window(Anchor::Start, Select::First);
+    }
+
+    /// Typing in the search prompt.
+    pub fn search_input(&mut self, key: crossterm::event::KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(text) = self.docs.input.as_mut() else { return };
+        match key.code {
+            KeyCode::Enter => {
+                let t = text.trim().to_string();
+                self.docs.input = None;
+                self.docs.query.search = (!t.is_empty()).then_some(t);
+                self.requery();
+            }
+            KeyCode::Esc => self.docs.input = None,
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.docs.input = None,
+            KeyCode::Char(c) if !c.is_control() && text.chars().count() < 200 => text.push(c),
+            _ => {}
+        }
+    }
+
+    // ----- tables -----
+
+    fn request_counts(&mut self) {
+        let Some(ins) = self.inspection.loaded().cloned() else { return };
+        for o in &ins.objects {
+            let known = self.counts.iter().any(|(n, _)| n == &o.name);
+            if !known {
+                self.counts.push((o.name.clone(), o.rows.clone()));
+                if o.rows == RowCount::NotCounted {
+                    self.send(Request::Count { name: o.name.clone() });
+                }
+            }
+        }
+    }
+
+    fn request_browse(&mut self, anchor: RowAnchor) {
+        let ticket = self.next_ticket();
+        let height = self.docs.height.get().max(1);
+        if let Some(b) = self.tables.browse.as_mut() {
+            b.ticket = ticket;
+            let (table, keyed) = (b.table.clone(), b.keyed);
+            self.send(Request::Browse { ticket, table, keyed, anchor, height });
+        }
+    }
+
+    fn update_tables(&mut self, action: Action) {
+        if let Some(b) = self.tables.browse.as_mut() {
+            let rows = b.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
+            let (first, last) = (rows.first().and_then(|r| r.0), rows.last().and_then(|r| r.0));
+            let n = rows.len();
+            match action {
+                Action::Back => self.tables.browse = None,
+                Action::Down if b.selected + 1 < n => b.selected += 1,
+                Action::Up if b.selected > 0 => b.selected -= 1,
+                Action::PageDown | Action::Down if b.keyed => {
+                    if let Some(l) = last {
+                        self.request_browse(RowAnchor::After(l));
+                    }
+                }
+                Action::PageUp | Action::Up if b.keyed => {
+                    if let Some(f) = first {
+                        self.request_browse(RowAnchor::Before(f));
+                    }
+                }
+                Action::PageDown => b.selected = (b.selected + self.docs.height.get()).min(n.saturating_sub(1)),
+                Action::PageUp => b.selected = b.selected.saturating_sub(self.docs.height.get()),
+                Action::Top if b.keyed => self.request_browse(RowAnchor::Start),
+                Action::Bottom if b.keyed => self.request_browse(RowAnchor::End),
+                Action::Top => b.selected = 0,
+                Action::Bottom => b.selected = n.saturating_sub(1),
+                _ => {}
+            }
+            return;
+        }
+        let n = self.inspection.loaded().map(|i| i.objects.len()).unwrap_or(0);
+        let t = &mut self.tables.selected;
+        match action {
+            Action::Down => *t = (*t + 1).min(n.saturating_sub(1)),
+            Action::Up => *t = t.saturating_sub(1),
+            Action::Top => *t = 0,
+            Action::Bottom => *t = n.saturating_sub(1),
+            Action::Open => {
+                let Some(o) = self.inspection.loaded().and_then(|i| i.objects.get(*t)).cloned() else { return };
+                let keyed = o.kind == "table" && !o.sql.as_deref().is_some_and(|s| s.to_ascii_uppercase().contains("WITHOUT ROWID"));
+                self.tables.browse = Some(BrowseState { table: o.name, keyed, page: Load::Loading, selected: 0, ticket: 0 });
+                self.request_browse(RowAnchor::Start);
+            }
+            _ => {}
+        }
+    }
+
+    // ----- replies -----
+
+    pub fn on_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Inspected { result, writable } => {
+                let had_docs = self.inspection.loaded().is_some_and(|i| i.live("documents").is_some());
+                if let Err(e) = &result {
+                    self.message = e.clone();
+                }
+                self.inspection = result.into();
+                self.writable = writable;
+                self.counts.clear();
+                if self.inspection.loaded().is_some_and(|i| i.live("documents").is_some()) {
+                    self.send(Request::Charts);
+                    // Keep the place in the list across a refresh.
+                    let anchor = match (had_docs, self.docs.rows.loaded().and_then(|r| r.first())) {
+                        (true, Some(first)) => Anchor::From { key: first.key.clone(), inclusive: true },
+                        _ => Anchor::Start,
+                    };
+                    self.request_window(anchor, Select::Keep);
+                } else {
+                    self.charts = Load::Failed("no documents table".into());
+                    self.docs.rows = Load::Failed("the store has no documents table".into());
+                }
+                if self.tab == Tab::Tables {
+                    self.request_counts();
+                }
+            }
+            Reply::Charts(r) => self.charts = r.into(),
+            Reply::Window { ticket, result } if ticket == self.docs.ticket => {
+                match &result {
+                    Ok(rows) => {
+                        self.docs.selected = match self.docs.select_after {
+                            Select::First => 0,
+                            Select::Last => rows.len().saturating_sub(1),
+                            Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
+                        };
+                    }
+                    Err(e) => self.message = e.clone(),
+                }
+                self.docs.rows = result.into();
+            }
+            Reply::Document { ticket, result } => {
+                if let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) {
+                    d.doc = result.into();
+                }
+            }
+            Reply::Count { name, rows } => {
+                if let Some(c) = self.counts.iter_mut().find(|c| c.0 == name) {
+                    c.1 = rows;
+                }
+            }
+            Reply::Browse { ticket, result } => {
+                if let Some(b) = self.tables.browse.as_mut().filter(|b| b.ticket == ticket) {
+                    if let Ok(p) = &result {
+                        b.selected = b.selected.min(p.rows.len().saturating_sub(1));
+                    }
+                    b.page = result.into();
+                }
+            }
+            Reply::Plan(r) => {
+                if let Some(d) = self.dialog.as_mut() {
+                    d.phase = match r {
+                        Ok(plan) if plan.steps.is_empty() && plan.blockers.is_empty() => Phase::Done(Ok("nothing to do: the store is current".into())),
+                        Ok(plan) => Phase::Confirm(Box::new(plan)),
+                        Err(e) => Phase::Failed(e),
+                    };
+                }
+            }
+            Reply::Changed => {
+                if !matches!(self.dialog.as_ref().map(|d| &d.phase), Some(Phase::Running { .. })) {
+                    self.message = "the store changed on disk: reloaded".into();
+                    self.refresh();
+                }
+            }
+            Reply::Progress(p) => {
+                if let Some(Dialog { phase: Phase::Running { progress, .. }, .. }) = self.dialog.as_mut() {
+                    *progress = Some(p);
+                }
+            }
+            Reply::Applied(r) => {
+                self.message = match &r {
+                    Ok(s) => s.clone(),
+                    Err(e) => e.clone(),
+                };
+                if let Some(d) = self.dialog.as_mut() {
+                    d.phase = Phase::Done(r);
+                }
+                self.refresh();
+            }
+            Reply::Window { .. } => {}
+        }
+    }
+
+    /// A running plan may not be left by quitting: Ctrl-C cancels it first.
+    pub fn running(&self) -> bool {
+        matches!(self.dialog.as_ref().map(|d| &d.phase), Some(Phase::Running { .. }))
+    }
+}
+
+/// The next value after `current` in `values`, then none (all), then the first.
+fn cycle(values: &[String], current: Option<String>) -> Option<String> {
+    match current {
+        None => values.first().cloned(),
+        Some(c) => values.iter().position(|v| *v == c).and_then(|i| values.get(i + 1)).cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+//! The loop: input, worker replies, and a once-a-second poll for writes by
+//! other processes. Draws after every batch of messages.
+
+use super::app::{App, Outgoing};
+use super::keys::{lookup, Action};
+use super::views;
+use super::worker::{Job, Reply, Request};
+use crossterm::event::{Event, KeyEventKind, MouseEventKind};
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+pub enum Msg {
+    Input(Event),
+    Reply(Reply),
+    /// SIGTERM or SIGHUP: leave cleanly.
+    Signal,
+}
+
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, rx: &Receiver<Msg>, jobs: &Sender<Job>) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut last_poll = Instant::now();
+    let mut leaving = false;
+    loop {
+        flush(app, jobs);
+        terminal.draw(|f| views::draw(f, app))?;
+        let first = match rx.recv_timeout(POLL_EVERY.saturating_sub(last_poll.elapsed())) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        for msg in first.into_iter().chain(rx.try_iter()) {
+            match msg {
+                Msg::Input(ev) => handle_input(app, ev),
+                Msg::Reply(r) => app.on_reply(r),
+                Msg::Signal => {
+                    leaving = true;
+                    if app.running() {
+                        app.update(Action::Cancel);
+                    }
+                }
+            }
+        }
+        if last_poll.elapsed() >= POLL_EVERY {
+            last_poll = Instant::now();
+            app.outbox.push(Outgoing::Read(Request::Poll));
+        }
+        if (app.quit || leaving) && !app.running() {
+            return Ok(());
+        }
+    }
+}
+
+fn flush(app: &mut App, jobs: &Sender<Job>) {
+    for out in app.outbox.drain(..) {
+        let job = match out {
+            Outgoing::Read(r) => Job::Read(r),
+            Outgoing::Apply { plan, cancel } => Job::Apply { plan, cancel },
+        };
+        let _ = jobs.send(job);
+    }
+}
+
+pub fn handle_input(app: &mut App, ev: Event) {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            if app.docs.input.is_some() && app.dialog.is_none() && app.tab == super::app::Tab::Documents {
+                app.search_input(k);
+            } else if let Some(a) = lookup(&app.contexts(), &k) {
+                app.update(a);
+            }
+        }
+        Event::Mouse(m) => {
+            let a = match m.kind {
+                MouseEventKind::ScrollDown => Some(Action::Down),
+                MouseEventKind::ScrollUp => Some(Action::Up),
+                _ => None,
+            };
+            if let Some(a) = a {
+                for _ in 0..3 {
+                    app.update(a);
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,202 @@
+//! The one key table: it drives dispatch, the status-line hints and the `?`
+//! overlay, so the three cannot drift apart.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What the user means; keys map to these and only `App::update` acts on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the app.
+    Quit,
+    /// Show or hide the list of keys.
+    Help,
+    /// Next tab.
+    NextTab,
+    /// Previous tab.
+    PrevTab,
+    /// Go to a tab by number (0-based).
+    GoTab(usize),
+    /// Read the store again.
+    Refresh,
+    /// Open the init plan.
+    Init,
+    /// Move up one line.
+    Up,
+    /// Move down one line.
+    Down,
+    /// Move up one page.
+    PageUp,
+    /// Move down one page.
+    PageDown,
+    /// Jump to the start.
+    Top,
+    /// Jump to the end.
+    Bottom,
+    /// Open the selected document or table.
+    Open,
+    /// Close the current view or clear the search.
+    Back,
+    /// Cycle the doc_type filter.
+    FilterType,
+    /// Cycle the status filter.
+    FilterStatus,
+    /// Cycle the sort order.
+    Sort,
+    /// Type a search.
+    Search,
+    /// Run the plan in the dialog.
+    Confirm,
+    /// Close the dialog without running, or cancel a running plan.
+    Cancel,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    Global,
+    Scroll,
+    Documents,
+    Detail,
+    Tables,
+    Browse,
+    Dialog,
+}
+
+impl Ctx {
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Global => "Everywhere",
+            Ctx::Scroll => "Lists and pages",
+            Ctx::Documents => "Documents",
+            Ctx::Detail => "A document",
+            Ctx::Tables => "Tables",
+            Ctx::Browse => "Browsing a table",
+            Ctx::Dialog => "Plan dialog",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct K(pub KeyCode, pub KeyModifiers);
+
+const fn k(c: char) -> K {
+    K(KeyCode::Char(c), KeyModifiers::NONE)
+}
+const fn ctrl(c: char) -> K {
+    K(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+const fn code(c: KeyCode) -> K {
+    K(c, KeyModifiers::NONE)
+}
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [K],
+    /// How the keys are written in hints and help.
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+    /// Shown in the status line.
+    pub hint: bool,
+}
+
+const fn b(ctx: Ctx, keys: &'static [K], label: &'static str, action: Action, help: &'static str, hint: bool) -> Binding {
+    Binding { ctx, keys, label, action, help, hint }
+}
+
+pub static KEYS: &[Binding] = &[
+    b(Ctx::Dialog, &[k('y'), k('Y')], "y", Action::Confirm, "run the plan", true),
+    b(Ctx::Dialog, &[k('n'), code(KeyCode::Esc), ctrl('c')], "n/Esc", Action::Cancel, "close, or cancel a running plan", true),
+    b(Ctx::Dialog, &[k('j'), code(KeyCode::Down)], "j/↓", Action::Down, "scroll the plan", false),
+    b(Ctx::Dialog, &[k('k'), code(KeyCode::Up)], "k/↑", Action::Up, "scroll the plan", false),
+    b(Ctx::Documents, &[code(KeyCode::Enter)], "Enter", Action::Open, "open the document", true),
+    b(Ctx::Documents, &[k('/')], "/", Action::Search, "search id, slug, title, content", true),
+    b(Ctx::Documents, &[k('t')], "t", Action::FilterType, "filter by doc_type", true),
+    b(Ctx::Documents, &[k('s')], "s", Action::FilterStatus, "filter by status", true),
+    b(Ctx::Documents, &[k('o')], "o", Action::Sort, "sort order", true),
+    b(Ctx::Documents, &[code(KeyCode::Esc)], "Esc", Action::Back, "clear search and filters", false),
+    b(Ctx::Detail, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Action::Back, "back to the list", true),
+    b(Ctx::Tables, &[code(KeyCode::Enter)], "Enter", Action::Open, "browse the table (read-only)", true),
+    b(Ctx::Browse, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Action::Back, "back to the tables", true),
+    b(Ctx::Scroll, &[k('j'), code(KeyCode::Down)], "j/↓", Action::Down, "down a line", true),
+    b(Ctx::Scroll, &[k('k'), code(KeyCode::Up)], "k/↑", Action::Up, "up a line", true),
+    b(Ctx::Scroll, &[code(KeyCode::PageDown), ctrl('f'), k(' ')], "PgDn", Action::PageDown, "down a page", true),
+    b(Ctx::Scroll, &[code(KeyCode::PageUp), ctrl('b')], "PgUp", Action::PageUp, "up a page", false),
+    b(Ctx::Scroll, &[k('g'), code(KeyCode::Home)], "g/Home", Action::Top, "to the start", false),
+    b(Ctx::Scroll, &[k('G'), K(KeyCode::Char('G'), KeyModifiers::SHIFT), code(KeyCode::End)], "G/End", Action::Bottom, "to the end", false),
+    b(Ctx::Global, &[k('1')], "1", Action::GoTab(0), "Overview", false),
+    b(Ctx::Global, &[k('2')], "2", Action::GoTab(1), "Documents", false),
+    b(Ctx::Global, &[k('3')], "3", Action::GoTab(2), "Schema", false),
+    b(Ctx::Global, &[k('4')], "4", Action::GoTab(3), "Tables", false),
+    b(Ctx::Global, &[code(KeyCode::Tab)], "Tab", Action::NextTab, "next tab", false),
+    b(Ctx::Global, &[code(KeyCode::BackTab), K(KeyCode::BackTab, KeyModifiers::SHIFT)], "S-Tab", Action::PrevTab, "previous tab", false),
+    b(Ctx::Global, &[k('i')], "i", Action::Init, "init: show the plan", true),
+    b(Ctx::Global, &[k('r')], "r", Action::Refresh, "refresh", false),
+    b(Ctx::Global, &[k('?')], "?", Action::Help, "all keys", true),
+    b(Ctx::Global, &[k('q'), ctrl('c')], "q", Action::Quit, "quit", true),
+];
+
+/// The action bound to `ev` in the first of `ctxs` that binds it.
+pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+    // Shift is part of an upper-case letter already; ignore it for chars.
+    let mods = match ev.code {
+        KeyCode::Char(_) => ev.modifiers - KeyModifiers::SHIFT,
+        _ => ev.modifiers,
+    };
+    ctxs.iter().find_map(|ctx| {
+        KEYS.iter()
+            .filter(|b| b.ctx == *ctx)
+            .find(|b| b.keys.iter().any(|kk| kk.0 == ev.code && (kk.1 == mods || kk.1 == ev.modifiers)))
+            .map(|b| b.action)
+    })
+}
+
+/// `key: what` hints for the status line, for the given contexts.
+pub fn hints(ctxs: &[Ctx]) -> Vec<(&'static str, &'static str)> {
+    ctxs.iter()
+        .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == *ctx && b.hint))
+        .map(|b| (b.label, b.help))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn every_binding_dispatches_to_its_action_in_its_context() {
+        for b in KEYS {
+            for kk in b.keys {
+                let got = lookup(&[b.ctx], &ev(kk.0, kk.1));
+                assert_eq!(got, Some(b.action), "{} in {:?}", b.label, b.ctx);
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in KEYS.iter().enumerate() {
+            for bb in &KEYS[i + 1..] {
+                if a.ctx == bb.ctx {
+                    assert!(a.keys.iter().all(|x| !bb.keys.contains(x)), "{} and {} clash in {:?}", a.label, bb.label, a.ctx);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn earlier_contexts_win() {
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(lookup(&[Ctx::Dialog, Ctx::Global], &esc), Some(Action::Cancel));
+        assert_eq!(lookup(&[Ctx::Detail, Ctx::Scroll, Ctx::Global], &esc), Some(Action::Back));
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(lookup(&[Ctx::Documents, Ctx::Scroll, Ctx::Global], &q), Some(Action::Quit));
+        let upper_g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&[Ctx::Scroll], &upper_g), Some(Action::Bottom));
+        assert_eq!(lookup(&[Ctx::Documents], &ev(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+    }
+}

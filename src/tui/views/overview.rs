@@ -1,0 +1,141 @@
+//! Overview: file facts, the state badge, findings, legacy objects, charts.
+
+use super::super::app::{App, Load};
+use crate::store::inspect::{Inspection, RowCount, Severity, State};
+use crate::store::spec::ObjectClass;
+use crate::text;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline, Wrap};
+use ratatui::Frame;
+
+/// The badge colours: a state reads at a glance.
+pub fn badge_style(state: State) -> Style {
+    let (fg, bg) = match state {
+        State::Current => (Color::Black, Color::Green),
+        State::NeedsInit => (Color::Black, Color::Yellow),
+        State::NeedsMigration => (Color::White, Color::Red),
+        State::LegacyPresent => (Color::Black, Color::Magenta),
+        State::NoStore => (Color::White, Color::Blue),
+    };
+    Style::default().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
+}
+
+pub fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => Style::default().fg(Color::Red),
+        Severity::Warning => super::warn(),
+        Severity::Info => super::dim(),
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let ins = match &app.inspection {
+        Load::Loading => return f.render_widget(Paragraph::new("Reading the store…"), area),
+        Load::Failed(e) => {
+            let lines = vec![
+                Line::from(Span::styled(" cannot open ", Style::default().fg(Color::White).bg(Color::Red))),
+                Line::from(""),
+                Line::from(text::cell(e)),
+                Line::from(""),
+                Line::from(Span::styled(format!("path: {}", text::cell(&app.path.to_string_lossy())), super::dim())),
+            ];
+            return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        }
+        Load::Loaded(i) => i,
+    };
+    let charts_h = if area.height >= 24 { 12 } else { 0 };
+    let [top, charts] = Layout::vertical([Constraint::Min(5), Constraint::Length(charts_h)]).areas(area);
+    f.render_widget(Paragraph::new(summary(app, ins)).scroll((app.scroll, 0)).wrap(Wrap { trim: false }), top);
+    if charts_h > 0 {
+        draw_charts(f, app, charts);
+    }
+}
+
+fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
+    let fx = &ins.facts;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!(" {} ", ins.state.label()), badge_style(ins.state)),
+            Span::raw("  "),
+            Span::raw(text::cell(&ins.path.to_string_lossy())),
+        ]),
+        Line::from(Span::styled(
+            format!(
+                "{} bytes · SQLite {} · page size {} · {} pages · journal {} · user_version {}",
+                fx.size_bytes, fx.sqlite_version, fx.page_size, fx.page_count, text::cell(&fx.journal_mode), fx.user_version
+            ),
+            super::dim(),
+        )),
+    ];
+    match &app.writable {
+        Ok(()) => {}
+        Err(why) => lines.push(Line::from(Span::styled(format!("read-only: actions unavailable ({})", text::cell(why)), super::warn()))),
+    }
+    lines.push(Line::from(""));
+    let legacy: Vec<_> = ins.objects.iter().filter(|o| o.class == ObjectClass::Legacy).collect();
+    if !legacy.is_empty() {
+        lines.push(Line::from(Span::styled("Legacy V2 objects (superseded by documents)", super::warn().add_modifier(Modifier::BOLD))));
+        for o in legacy {
+            let rows = match &o.rows {
+                RowCount::Counted(n) => format!("{n} rows"),
+                RowCount::NotCounted => "rows not counted".into(),
+                RowCount::Failed(e) => format!("rows not counted: {}", text::cell(e)),
+            };
+            lines.push(Line::from(Span::styled(format!("  ⚠ {:<5} {:<16} {rows}", o.kind, text::cell(&o.name)), super::warn())));
+        }
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(Span::styled("Findings", Style::default().add_modifier(Modifier::BOLD))));
+    let shown: Vec<_> = ins.findings.iter().filter(|f| f.code != "legacy-object").collect();
+    if shown.is_empty() {
+        lines.push(Line::from(Span::styled("  none: the store matches the V3 spec", Style::default().fg(Color::Green))));
+    }
+    for x in shown {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<7} ", x.severity.label()), severity_style(x.severity)),
+            Span::raw(text::cell(&x.message)),
+        ]));
+    }
+    lines
+}
+
+fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
+    let [left, right] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let block = |t: String| Block::default().borders(Borders::TOP).title(t);
+    match &app.charts {
+        Load::Loading => {
+            f.render_widget(Paragraph::new("counting…").block(block("Documents per doc_type".into())), left);
+            f.render_widget(Paragraph::new("counting…").block(block("Documents per month".into())), right);
+        }
+        Load::Failed(e) => f.render_widget(Paragraph::new(text::cell(e)).block(block("Charts".into())), area),
+        Load::Loaded(c) => {
+            let labels: Vec<String> = c.by_type.iter().map(|(t, _)| text::cell(t).chars().take(10).collect()).collect();
+            let data: Vec<(&str, u64)> = labels.iter().map(String::as_str).zip(c.by_type.iter().map(|x| x.1)).collect();
+            let bar_w = if data.is_empty() { 1 } else { ((left.width as usize / data.len()).saturating_sub(1)).clamp(3, 10) as u16 };
+            f.render_widget(
+                BarChart::default()
+                    .block(block(format!("Documents per doc_type ({} in all)", c.total())))
+                    .data(data.as_slice())
+                    .bar_width(bar_w)
+                    .bar_style(Style::default().fg(Color::Cyan))
+                    .value_style(Style::default().fg(Color::Black).bg(Color::Cyan)),
+                left,
+            );
+            let months: Vec<u64> = c.by_month.iter().map(|m| m.1).collect();
+            let span = match (c.by_month.first(), c.by_month.last()) {
+                (Some(a), Some(b)) => format!("{} … {}", text::cell(&a.0), text::cell(&b.0)),
+                _ => "no created_at".into(),
+            };
+            let peak = months.iter().max().copied().unwrap_or(0);
+            f.render_widget(
+                Sparkline::default()
+                    .block(block(format!("Documents per month, {span} (peak {peak})")))
+                    .data(&months)
+                    .style(Style::default().fg(Color::Green)),
+                right,
+            );
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The one thread that talks to the store for the UI. Requests come in over
+//! a channel; only the newest of each kind is served; replies go back to the
+//! event loop. Plans run on a thread of their own so reads go on.
+
+use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
+use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
+use crate::store::identify::{identify, Identity};
+use crate::store::inspect::{self, Counts, Inspection, RowCount};
+use crate::store::open::{self, open_read_only, with_deadline, ReadStore};
+use crate::store::plan::{self, Plan};
+use crate::store::tables::{self, RowAnchor, TablePage};
+use crate::store::StoreError;
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Browsing queries are stopped after this long: a runaway view cannot hang.
+const BROWSE_LIMIT: Duration = Duration::from_secs(5);
+/// Scans (a search, the charts) may take longer.
+const SCAN_LIMIT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Inspect,
+    Charts,
+    Window { ticket: u64, query: Query, anchor: Anchor, height: usize },
+    Document { ticket: u64, rowid: i64 },
+    Count { name: String },
+    Browse { ticket: u64, table: String, keyed: bool, anchor: RowAnchor, height: usize },
+    Plan,
+    Poll,
+}
+
+impl Request {
+    /// Requests of the same kind replace each other while queued.
+    fn kind(&self) -> String {
+        match self {
+            Request::Count { name } => format!("count:{name}"),
+            other => format!("{:?}", std::mem::discriminant(other)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Charts {
+    pub by_type: Vec<(String, u64)>,
+    pub by_status: Vec<(String, u64)>,
+    pub by_month: Vec<(String, u64)>,
+}
+
+impl Charts {
+    pub fn total(&self) -> u64 {
+        self.by_type.iter().map(|(_, n)| n).sum()
+    }
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Inspected { result: Result<Arc<Inspection>, String>, writable: Result<(), String> },
+    Charts(Result<Charts, String>),
+    Window { ticket: u64, result: Result<Vec<DocRow>, String> },
+    Document { ticket: u64, result: Result<Option<Vec<(String, Cell)>>, String> },
+    Count { name: String, rows: RowCount },
+    Browse { ticket: u64, result: Result<TablePage, String> },
+    Plan(Result<Plan, String>),
+    /// Another process wrote the store.
+    Changed,
+    Progress(Progress),
+    /// A plan finished: Ok(summary) or Err(reason).
+    Applied(Result<String, String>),
+}
+
+pub struct Worker {
+    path: PathBuf,
+    store: Option<ReadStore>,
+    inspection: Option<Arc<Inspection>>,
+    version: Option<i64>,
+}
+
+pub enum Job {
+    Read(Request),
+    Apply { plan: Box<Plan>, cancel: Canceller },
+}
+
+/// Starts the worker; `send` carries its replies to the event loop.
+pub fn spawn(path: PathBuf, jobs: Receiver<Job>, send: impl Fn(Reply) + Send + Clone + 'static) {
+    std::thread::spawn(move || {
+        let mut w = Worker { path, store: None, inspection: None, version: None };
+        while let Ok(first) = jobs.recv() {
+            let mut batch = vec![first];
+            batch.extend(jobs.try_iter());
+            for job in newest_of_each_kind(batch) {
+                match job {
+                    Job::Read(req) => {
+                        if let Some(reply) = w.serve(req) {
+                            send(reply);
+                        }
+                    }
+                    Job::Apply { plan, cancel } => {
+                        let send = send.clone();
+                        std::thread::spawn(move || {
+                            let mut report = |p: &Progress| send(Reply::Progress(p.clone()));
+                            let result = apply::apply(&plan, ApplyOptions { backup: true }, &cancel, &mut report);
+                            send(Reply::Applied(result.map(|o| summary(&o)).map_err(|e| e.to_string())));
+                        });
+                    }
+                }
+            }
+        }
+    });
+}
+
+fn summary(o: &apply::Outcome) -> String {
+    let mut s = format!("done: {} step(s) applied; the store is now {}", o.steps_run, o.after.state.label());
+    if let Some(b) = &o.backup {
+        s.push_str(&format!("; backup at {}", b.display()));
+    }
+    s
+}
+
+fn newest_of_each_kind(batch: Vec<Job>) -> Vec<Job> {
+    let mut out: Vec<Job> = Vec::new();
+    for job in batch {
+        if let Job::Read(r) = &job {
+            let kind = r.kind();
+            out.retain(|j| !matches!(j, Job::Read(o) if o.kind() == kind));
+        }
+        out.push(job);
+    }
+    out
+}
+
+impl Worker {
+    fn serve(&mut self, req: Request) -> Option<Reply> {
+        match req {
+            Request::Inspect => Some(self.inspect()),
+            Request::Poll => self.poll(),
+            Request::Plan => Some(Reply::Plan(self.plan())),
+            other => {
+                let Some(live) = self.inspection.as_ref().and_then(|i| i.live("documents").cloned()) else {
+                    return Some(self.unavailable(other));
+                };
+                let store = self.store.as_mut()?;
+                let conn = &mut store.conn;
+                Some(match other {
+                    Request::Charts => Reply::Charts(
+                        with_deadline(conn, SCAN_LIMIT, |c| {
+                            Ok(Charts {
+                                by_type: documents::counts_by(c, &live, "doc_type")?,
+                                by_status: documents::counts_by(c, &live, "status")?,
+                                by_month: documents::counts_by_month(c, &live)?,
+                            })
+                        })
+                        .map_err(|e| e.to_string()),
+                    ),
+                    Request::Window { ticket, query, anchor, height } => {
+                        let limit = if query.search.is_some() { SCAN_LIMIT } else { BROWSE_LIMIT };
+                        let result = with_deadline(conn, limit, |c| documents::window(c, &live, &query, &anchor, height));
+                        Reply::Window { ticket, result: result.map_err(|e| e.to_string()) }
+                    }
+                    Request::Document { ticket, rowid } => Reply::Document {
+                        ticket,
+                        result: with_deadline(conn, BROWSE_LIMIT, |c| documents::document(c, &live, rowid)).map_err(|e| e.to_string()),
+                    },
+                    Request::Count { name } => Reply::Count { rows: inspect::count_rows(conn, &name), name },
+                    Request::Browse { ticket, table, keyed, anchor, height } => Reply::Browse {
+                        ticket,
+                        result: with_deadline(conn, BROWSE_LIMIT, |c| tables::page(c, &table, keyed, anchor, height)).map_err(|e| e.to_string()),
+                    },
+                    Request::Inspect | Request::Poll | Request::Plan => return None,
+                })
+            }
+        }
+    }
+
+    /// Replies for reads that need a documents table the store lacks.
+    fn unavailable(&mut self, req: Request) -> Reply {
+        let why = "the store has no documents table".to_string();
+        match req {
+            Request::Charts => Reply::Charts(Err(why)),
+            Request::Window { ticket, .. } => Reply::Window { ticket, result: Err(why) },
+            Request::Document { ticket, .. } => Reply::Document { ticket, result: Err(why) },
+            Request::Count { name } => match self.store.as_mut() {
+                Some(s) => Reply::Count { rows: inspect::count_rows(&mut s.conn, &name), name },
+                None => Reply::Count { name, rows: RowCount::Failed(why) },
+            },
+            Request::Browse { ticket, table, keyed, anchor, height } => Reply::Browse {
+                ticket,
+                result: match self.store.as_mut() {
+                    Some(s) => with_deadline(&mut s.conn, BROWSE_LIMIT, |c| tables::page(c, &table, keyed, anchor, height)).map_err(|e| e.to_string()),
+                    None => Err(why),
+                },
+            },
+            _ => Reply::Charts(Err(why)),
+        }
+    }
+
+    /// Opens the store afresh (it may have been created or replaced) and
+    /// inspects it.
+    fn inspect(&mut self) -> Reply {
+        self.store = None;
+        self.inspection = None;
+        let result = (|| -> Result<Arc<Inspection>, StoreError> {
+            let mut store = open_read_only(&self.path)?;
+            let ins = Arc::new(inspect::inspect(&mut store.conn, &self.path, Counts::Flagged)?);
+            self.version = open::data_version(&store.conn).ok();
+            self.store = Some(store);
+            self.inspection = Some(ins.clone());
+            Ok(ins)
+        })();
+        let writable = self.writable();
+        Reply::Inspected { result: result.map_err(|e| e.to_string()), writable }
+    }
+
+    fn writable(&self) -> Result<(), String> {
+        open::writable(&self.path)?;
+        if let Some(ins) = &self.inspection
+            && ins.is_newer()
+        {
+            return Err("the store is newer than V3".into());
+        }
+        Ok(())
+    }
+
+    fn poll(&mut self) -> Option<Reply> {
+        match self.store.as_ref() {
+            Some(s) => {
+                let v = open::data_version(&s.conn).ok();
+                (v != self.version).then_some(Reply::Changed)
+            }
+            // No store yet: notice one appearing.
+            None => matches!(identify(&self.path), Ok(id) if id != Identity::Missing).then_some(Reply::Changed),
+        }
+    }
+
+    fn plan(&mut self) -> Result<Plan, String> {
+        if matches!(identify(&self.path), Ok(Identity::Missing)) {
+            return plan::init_new(&self.path).map_err(|e| e.to_string());
+        }
+        let store = self.store.as_mut().ok_or("the store is not open")?;
+        apply::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
+        let ins = inspect::inspect(&mut store.conn, &self.path, Counts::Flagged).map_err(|e| e.to_string())?;
+        plan::init(&store.conn, &ins).map_err(|e| e.to_string())
+    }
+}
