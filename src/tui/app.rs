@@ -77,8 +77,8 @@ pub struct DocsState {
     pub query: Query,
     pub rows: Load<Vec<DocRow>>,
     pub selected: usize,
-    /// Rows the table last drew: the page size.
-    pub height: StdCell<usize>,
+    /// The height of the window last asked for.
+    asked_height: usize,
     ticket: u64,
     select_after: Select,
     /// Search text being typed, when the search prompt is open.
@@ -151,6 +151,8 @@ pub struct App {
     pub dialog: Option<Dialog>,
     pub help: bool,
     pub scroll: u16,
+    /// Rows a list shows, as the layout last drew it: the page size.
+    pub page: StdCell<usize>,
     pub message: String,
     pub quit: bool,
     pub outbox: Vec<Outgoing>,
@@ -169,7 +171,7 @@ impl App {
                 query: Query::default(),
                 rows: Load::Loading,
                 selected: 0,
-                height: StdCell::new(20),
+                asked_height: 0,
                 ticket: 0,
                 select_after: Select::First,
                 input: None,
@@ -180,6 +182,7 @@ impl App {
             dialog: None,
             help: false,
             scroll: 0,
+            page: StdCell::new(20),
             message: String::new(),
             quit: false,
             outbox: Vec::new(),
@@ -255,7 +258,7 @@ impl App {
     }
 
     fn scroll_by(&mut self, action: Action) {
-        let page = self.docs.height.get().max(1) as u16;
+        let page = self.page.get().max(1) as u16;
         self.scroll = match action {
             Action::Down => self.scroll.saturating_add(1),
             Action::Up => self.scroll.saturating_sub(1),
@@ -313,13 +316,14 @@ impl App {
         let ticket = self.next_ticket();
         self.docs.ticket = ticket;
         self.docs.select_after = select;
-        let height = self.docs.height.get().max(1);
+        let height = self.page.get().max(1);
+        self.docs.asked_height = height;
         self.send(Request::Window { ticket, query: self.docs.query.clone(), anchor, height });
     }
 
     fn update_docs(&mut self, action: Action) {
         if let Some(d) = self.detail.as_mut() {
-            let page = self.docs.height.get().max(1) as u16;
+            let page = self.page.get().max(1) as u16;
             match action {
                 Action::Back => self.detail = None,
                 Action::Down => d.scroll = d.scroll.saturating_add(1),
@@ -332,7 +336,7 @@ impl App {
             return;
         }
         let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let h = self.docs.height.get().max(1);
+        let h = self.page.get().max(1);
         let sel = self.docs.selected.min(rows.len().saturating_sub(1));
         match action {
             Action::Down if sel + 1 < rows.len() => self.docs.selected = sel + 1,
@@ -441,7 +445,7 @@ impl App {
 
     fn request_browse(&mut self, anchor: RowAnchor) {
         let ticket = self.next_ticket();
-        let height = self.docs.height.get().max(1);
+        let height = self.page.get().max(1);
         if let Some(b) = self.tables.browse.as_mut() {
             b.ticket = ticket;
             let (table, keyed) = (b.table.clone(), b.keyed);
@@ -468,8 +472,8 @@ impl App {
                         self.request_browse(RowAnchor::Before(f));
                     }
                 }
-                Action::PageDown => b.selected = (b.selected + self.docs.height.get()).min(n.saturating_sub(1)),
-                Action::PageUp => b.selected = b.selected.saturating_sub(self.docs.height.get()),
+                Action::PageDown => b.selected = (b.selected + self.page.get()).min(n.saturating_sub(1)),
+                Action::PageUp => b.selected = b.selected.saturating_sub(self.page.get()),
                 Action::Top if b.keyed => self.request_browse(RowAnchor::Start),
                 Action::Bottom if b.keyed => self.request_browse(RowAnchor::End),
                 Action::Top => b.selected = 0,
@@ -586,6 +590,18 @@ impl App {
                 self.refresh();
             }
             Reply::Window { .. } => {}
+        }
+    }
+
+    /// Called after each draw: a resize changes the page size, and the
+    /// documents window is fetched again at the new size.
+    pub fn after_draw(&mut self) {
+        let h = self.page.get().max(1);
+        if h != self.docs.asked_height
+            && let Some(first) = self.docs.rows.loaded().and_then(|r| r.first())
+        {
+            let key = first.key.clone();
+            self.request_window(Anchor::From { key, inclusive: true }, Select::Keep);
         }
     }
 

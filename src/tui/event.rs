@@ -29,6 +29,8 @@ where
     loop {
         flush(app, jobs);
         terminal.draw(|f| views::draw(f, app))?;
+        app.after_draw();
+        flush(app, jobs);
         let first = match rx.recv_timeout(POLL_EVERY.saturating_sub(last_poll.elapsed())) {
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => None,

@@ -200,3 +200,37 @@ mod tests {
         assert_eq!(lookup(&[Ctx::Documents], &ev(KeyCode::Char('x'), KeyModifiers::NONE)), None);
     }
 }
+
+#[cfg(test)]
+mod reach {
+    use super::*;
+
+    /// Every action; the match makes a new variant fail to compile here
+    /// until it is listed (and so tested for a key).
+    fn all() -> Vec<Action> {
+        let list = vec![
+            Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::GoTab(0), Action::Refresh, Action::Init,
+            Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom, Action::Open, Action::Back,
+            Action::FilterType, Action::FilterStatus, Action::Sort, Action::Search, Action::Confirm, Action::Cancel,
+        ];
+        for a in &list {
+            match a {
+                Action::Quit | Action::Help | Action::NextTab | Action::PrevTab | Action::GoTab(_) | Action::Refresh | Action::Init
+                | Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom | Action::Open
+                | Action::Back | Action::FilterType | Action::FilterStatus | Action::Sort | Action::Search | Action::Confirm
+                | Action::Cancel => {}
+            }
+        }
+        list
+    }
+
+    #[test]
+    fn every_action_has_a_key() {
+        for a in all() {
+            assert!(KEYS.iter().any(|b| b.action == a), "{a:?} has no key");
+        }
+        for i in 0..4 {
+            assert!(KEYS.iter().any(|b| b.action == Action::GoTab(i)), "tab {i}");
+        }
+    }
+}

@@ -71,6 +71,8 @@ pub enum Reply {
     Applied(Result<String, String>),
 }
 
+/// Serves requests against one store; `spawn` runs it on its own thread,
+/// tests call `serve` directly.
 pub struct Worker {
     path: PathBuf,
     store: Option<ReadStore>,
@@ -86,7 +88,7 @@ pub enum Job {
 /// Starts the worker; `send` carries its replies to the event loop.
 pub fn spawn(path: PathBuf, jobs: Receiver<Job>, send: impl Fn(Reply) + Send + Clone + 'static) {
     std::thread::spawn(move || {
-        let mut w = Worker { path, store: None, inspection: None, version: None };
+        let mut w = Worker::new(path);
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
             batch.extend(jobs.try_iter());
@@ -132,7 +134,11 @@ fn newest_of_each_kind(batch: Vec<Job>) -> Vec<Job> {
 }
 
 impl Worker {
-    fn serve(&mut self, req: Request) -> Option<Reply> {
+    pub fn new(path: PathBuf) -> Worker {
+        Worker { path, store: None, inspection: None, version: None }
+    }
+
+    pub fn serve(&mut self, req: Request) -> Option<Reply> {
         match req {
             Request::Inspect => Some(self.inspect()),
             Request::Poll => self.poll(),

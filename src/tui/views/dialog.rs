@@ -76,17 +76,22 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
     for b in &plan.blockers {
         lines.push(Line::from(Span::styled(format!("blocked: {}", text::cell(b)), Style::default().fg(Color::Red))));
     }
+    if let Some(b) = &plan.backup {
+        lines.push(Line::from(format!("backup first: {}", text::cell(&b.to_string_lossy()))));
+    }
+    for n in &plan.notes {
+        lines.push(Line::from(Span::styled(format!("note: {}", text::cell(n)), super::warn())));
+    }
+    for (i, s) in plan.steps.iter().enumerate() {
+        lines.push(Line::from(format!("{:>2}. {}", i + 1, text::cell(&s.title))));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("The SQL of each step:", bold)));
     for (i, s) in plan.steps.iter().enumerate() {
         lines.push(Line::from(Span::styled(format!("{:>2}. {}", i + 1, text::cell(&s.title)), bold)));
         for l in text::lines(&s.sql) {
             lines.push(Line::from(Span::styled(format!("      {l}"), super::dim())));
         }
-    }
-    for n in &plan.notes {
-        lines.push(Line::from(Span::styled(format!("note: {}", text::cell(n)), super::warn())));
-    }
-    if let Some(b) = &plan.backup {
-        lines.push(Line::from(format!("backup first: {}", text::cell(&b.to_string_lossy()))));
     }
     lines
 }

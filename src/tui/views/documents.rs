@@ -42,8 +42,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), head);
 
     let block = Block::default().borders(Borders::TOP);
-    // Header row and border take two lines; the rest is the page size.
-    app.docs.height.set(grid.height.saturating_sub(2).max(1) as usize);
     let rows = match &app.docs.rows {
         Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), grid),
         Load::Failed(e) => return f.render_widget(Paragraph::new(text::cell(e)).style(Style::default().fg(Color::Red)).block(block), grid),

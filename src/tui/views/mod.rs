@@ -4,7 +4,7 @@ mod chrome;
 mod detail;
 mod dialog;
 mod documents;
-mod help;
+pub mod help;
 mod overview;
 mod schema;
 mod tables;
@@ -29,6 +29,8 @@ pub fn draw(f: &mut Frame, app: &App) {
         return;
     }
     let [tabs, body, status] = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    // A list has a header line, a border and its column titles above it.
+    app.page.set(body.height.saturating_sub(3).max(1) as usize);
     chrome::tabs(f, app, tabs);
     match app.tab {
         Tab::Overview => overview::draw(f, app, body),

@@ -90,7 +90,8 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     lines.push(Line::from(Span::styled("Findings", Style::default().add_modifier(Modifier::BOLD))));
     let shown: Vec<_> = ins.findings.iter().filter(|f| f.code != "legacy-object").collect();
     if shown.is_empty() {
-        lines.push(Line::from(Span::styled("  none: the store matches the V3 spec", Style::default().fg(Color::Green))));
+        let none = if ins.legacy().next().is_some() { "  none besides the legacy objects" } else { "  none: the store matches the V3 spec" };
+        lines.push(Line::from(Span::styled(none, Style::default().fg(Color::Green))));
     }
     for x in shown {
         lines.push(Line::from(vec![

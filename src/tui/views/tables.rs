@@ -11,7 +11,6 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    app.docs.height.set(area.height.saturating_sub(2).max(1) as usize);
     if let Some(b) = &app.tables.browse {
         let title = format!("{} (read-only{})", text::cell(&b.table), if b.keyed { "" } else { ", first 1000 rows" });
         let block = Block::default().borders(Borders::TOP).title(title);

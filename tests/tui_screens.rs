@@ -1,0 +1,324 @@
+//! Screens through ratatui's TestBackend, driven by the real worker on real
+//! stores; snapshots with insta, styles by cell.
+mod common;
+use common::*;
+use egregora_inspect::store::apply::{apply, ApplyOptions};
+use egregora_inspect::tui::app::{App, Outgoing, Tab};
+use egregora_inspect::tui::event::handle_input;
+use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::views::draw;
+use egregora_inspect::tui::worker::{Reply, Worker};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ratatui::Terminal;
+use std::path::{Path, PathBuf};
+
+struct Harness {
+    app: App,
+    worker: Worker,
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    size: (u16, u16),
+}
+
+impl Harness {
+    fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
+        let mut h = Harness { app: App::new(path.clone()), worker: Worker::new(path.clone()), _dir: dir, path, size: (120, 36) };
+        h.settle();
+        h
+    }
+
+    fn demo() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("demo.sqlite");
+        bin().args(["demo", "--legacy"]).arg(&p).assert().success();
+        Harness::open(dir, p)
+    }
+
+    /// Serves every request the app made, as the worker thread would, and
+    /// redraws so the page size is known; until nothing is left to do.
+    fn settle(&mut self) {
+        for _ in 0..50 {
+            self.render();
+            self.app.after_draw();
+            let out: Vec<Outgoing> = self.app.outbox.drain(..).collect();
+            if out.is_empty() {
+                return;
+            }
+            for o in out {
+                match o {
+                    Outgoing::Read(r) => {
+                        if let Some(reply) = self.worker.serve(r) {
+                            self.app.on_reply(reply);
+                        }
+                    }
+                    Outgoing::Apply { plan, cancel } => {
+                        let r = apply(&plan, ApplyOptions { backup: true }, &cancel, &mut |_| {});
+                        self.app.on_reply(Reply::Applied(r.map(|o| format!("done: now {}", o.after.state.label())).map_err(|e| e.to_string())));
+                    }
+                }
+            }
+        }
+        panic!("the app kept asking");
+    }
+
+    fn act(&mut self, a: Action) -> &mut Self {
+        self.app.update(a);
+        self.settle();
+        self
+    }
+
+    fn key(&mut self, c: KeyCode) -> &mut Self {
+        handle_input(&mut self.app, Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        self.settle();
+        self
+    }
+
+    fn render(&mut self) -> Buffer {
+        let (w, h) = self.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(f, &self.app)).unwrap();
+        t.backend().buffer().clone()
+    }
+
+    /// The screen as text, with the temp path and backup time made stable.
+    fn text(&mut self) -> String {
+        let b = self.render();
+        let mut s = String::new();
+        for y in 0..b.area.height {
+            for x in 0..b.area.width {
+                s.push_str(b[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        let dir = self.path.parent().unwrap().to_string_lossy().into_owned();
+        let mut s = s.replace(&dir, "[TMP]");
+        while let Some(i) = s.find(".bak-2") {
+            s.replace_range(i + 5..i + 5 + 16, "[TIMESTAMP------]");
+        }
+        s
+    }
+}
+
+fn find(b: &Buffer, needle: &str) -> (u16, u16) {
+    for y in 0..b.area.height {
+        let row: String = (0..b.area.width).map(|x| b[(x, y)].symbol().to_string()).collect();
+        if let Some(i) = row.find(needle) {
+            let x = row[..i].chars().count() as u16;
+            return (x, y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+#[test]
+fn overview_snapshot_and_styles() {
+    let mut h = Harness::demo();
+    insta::assert_snapshot!("overview", h.text());
+    let b = h.render();
+    let (x, y) = find(&b, " legacy-present ");
+    assert_eq!(b[(x + 1, y)].bg, Color::Magenta, "the state badge is coloured");
+    let (x, y) = find(&b, "⚠ table posts");
+    assert_eq!(b[(x + 2, y)].fg, Color::Yellow, "legacy objects in the warning colour");
+}
+
+#[test]
+fn documents_detail_and_search() {
+    let mut h = Harness::demo();
+    h.act(Action::GoTab(1));
+    insta::assert_snapshot!("documents", h.text());
+    h.act(Action::Down).act(Action::Down).act(Action::Open);
+    insta::assert_snapshot!("detail", h.text());
+    h.act(Action::Back);
+    assert!(h.app.detail.is_none());
+    h.act(Action::FilterType);
+    assert_eq!(h.app.docs.query.doc_type.as_deref(), Some("post"));
+    let rows = h.app.docs.rows.loaded().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.doc_type.summary() == "post"));
+    h.act(Action::Search);
+    for c in "harvest".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.docs.query.search.as_deref(), Some("harvest"));
+    let rows = h.app.docs.rows.loaded().unwrap();
+    assert!(!rows.is_empty());
+    assert!(h.text().contains("search “harvest”"));
+    h.act(Action::Back);
+    assert_eq!(h.app.docs.query.search, None);
+    assert_eq!(h.app.docs.query.doc_type, None);
+}
+
+#[test]
+fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
+    let mut h = Harness::demo();
+    h.act(Action::GoTab(1));
+    let page = h.app.page.get();
+    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), page, "the window is one drawn page");
+    let first = h.app.docs.rows.loaded().unwrap()[0].key.rowid;
+    h.act(Action::PageDown);
+    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, first + page as i64);
+    h.act(Action::Bottom);
+    let rows = h.app.docs.rows.loaded().unwrap();
+    assert_eq!(rows.last().unwrap().key.rowid, 300);
+    assert_eq!(h.app.docs.selected, rows.len() - 1);
+    h.act(Action::Down);
+    assert_eq!(h.app.docs.rows.loaded().unwrap().last().unwrap().key.rowid, 300, "no row past the end");
+    h.act(Action::Top);
+    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 1);
+    h.act(Action::Up);
+    assert_eq!(h.app.docs.selected, 0);
+    for _ in 0..page {
+        h.act(Action::Down);
+    }
+    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 2, "a line down past the bottom scrolls by one");
+    h.act(Action::Sort);
+    assert_eq!(h.app.docs.query.sort.label(), "created_at");
+    // A resize fetches a window of the new page size.
+    h.size = (120, 50);
+    h.settle();
+    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page.get());
+}
+
+#[test]
+fn schema_tables_help_and_small_terminal() {
+    let mut h = Harness::demo();
+    h.act(Action::GoTab(2));
+    insta::assert_snapshot!("schema", h.text());
+    h.act(Action::GoTab(3));
+    insta::assert_snapshot!("tables", h.text());
+    h.act(Action::Down).act(Action::Open);
+    assert!(h.text().contains("tasks (read-only)"));
+    h.act(Action::Back).act(Action::Help);
+    insta::assert_snapshot!("help", h.text());
+    h.act(Action::Down);
+    assert!(!h.app.help, "any key closes the help");
+    h.size = (40, 8);
+    insta::assert_snapshot!("too_small", h.text());
+    h.size = (120, 36);
+    assert!(h.text().contains("1 Overview"), "the layout comes back");
+}
+
+#[test]
+fn plan_dialog_confirm_and_cancel() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 30);
+    let mut h = Harness::open(dir, p.clone());
+    assert!(h.text().contains(" needs-migration "));
+    h.act(Action::Init);
+    insta::assert_snapshot!("plan_dialog", h.text());
+    h.act(Action::Cancel);
+    assert!(h.app.dialog.is_none());
+    assert_eq!(h.app.message, "not applied: nothing was written");
+    assert_eq!(columns(&p, "documents").len(), 7);
+    h.act(Action::Init).act(Action::Confirm);
+    assert!(h.text().contains("done: now current"), "{}", h.text());
+    h.act(Action::Cancel);
+    assert!(h.text().contains(" current "));
+    assert_eq!(columns(&p, "documents").len(), 24);
+}
+
+#[test]
+fn actions_are_unavailable_on_a_newer_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(&p, "PRAGMA user_version = 4");
+    let mut h = Harness::open(dir, p);
+    h.act(Action::Init);
+    assert!(h.app.dialog.is_none());
+    assert!(h.app.message.contains("init is unavailable: the store is newer than V3"), "{}", h.app.message);
+}
+
+#[test]
+fn a_missing_store_says_so_and_init_creates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("sub/new.sqlite");
+    let mut h = Harness::open(dir, p.clone());
+    assert!(h.text().contains("no store at"));
+    h.act(Action::Init).act(Action::Confirm).act(Action::Cancel);
+    assert!(h.text().contains(" current "), "{}", h.text());
+    assert!(p.exists());
+}
+
+#[test]
+fn every_size_renders_without_panic() {
+    let mut h = Harness::demo();
+    let sizes = [(1, 1), (2, 1), (1, 5), (10, 3), (59, 11), (60, 12), (61, 13), (80, 24), (120, 40), (200, 60), (300, 100)];
+    for tab in 0..4 {
+        h.act(Action::GoTab(tab));
+        for s in sizes {
+            h.size = s;
+            h.render();
+        }
+    }
+    h.act(Action::GoTab(1)).act(Action::Open);
+    for s in sizes {
+        h.size = s;
+        h.render();
+    }
+    h.act(Action::Back).act(Action::Help);
+    for s in sizes {
+        h.size = s;
+        h.render();
+    }
+}
+
+fn hostile(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[test]
+fn no_control_or_bidi_character_reaches_a_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("evil.sqlite");
+    bin().args(["demo", "--docs", "0"]).arg(&p).assert().success();
+    let evil = [
+        "\x1b]0;pwned\x07", "\x1b]52;c;cHduZWQ=\x07", "\x1b[2J\x1b[H", "a\rb", "\u{9b}31m", "\u{202e}abc\u{2066}", "nul\0x", "tab\there\nnewline", "\x7f\x08",
+    ];
+    let c = open(&p);
+    for (i, e) in evil.iter().enumerate() {
+        c.execute(
+            "INSERT INTO documents (id, status, doc_type, title, content, tags, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![format!("id{i}{e}"), e, e, e, e, format!("[\"{}\"]", e.escape_default()), e],
+        )
+        .unwrap();
+    }
+    c.execute("INSERT INTO documents (id, status, doc_type, title) VALUES ('bad-utf8', 'x', 'note', CAST(x'ff1b5b33316d' AS TEXT))", []).unwrap();
+    drop(c);
+    let mut h = Harness::open(dir, p);
+    let check = |h: &mut Harness, what: &str| {
+        let b = h.render();
+        for cell in b.content() {
+            assert!(!cell.symbol().chars().any(hostile), "{what}: cell holds {:?}", cell.symbol());
+        }
+    };
+    check(&mut h, "overview");
+    h.act(Action::GoTab(1));
+    check(&mut h, "documents");
+    assert!(h.text().contains("\\x1b]0;pwned\\x07"), "escapes are shown visibly");
+    for i in 0..=evil.len() {
+        if i > 0 {
+            h.act(Action::Down);
+        }
+        h.act(Action::Open);
+        check(&mut h, "detail");
+        h.act(Action::Back);
+    }
+    h.act(Action::GoTab(3)).act(Action::Open);
+    check(&mut h, "browse");
+}
+
+#[test]
+fn quit_from_anywhere_and_tabs_cycle() {
+    let mut h = Harness::demo();
+    h.act(Action::NextTab);
+    assert_eq!(h.app.tab, Tab::Documents);
+    h.act(Action::PrevTab).act(Action::PrevTab);
+    assert_eq!(h.app.tab, Tab::Tables);
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+    let _ = Path::new("");
+}
