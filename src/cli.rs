@@ -362,15 +362,25 @@ pub fn tui(raw: &OsStr) -> u8 {
 /// the app on it.
 pub fn tui_demo() -> u8 {
     let run = || -> Result<std::path::PathBuf> {
-        let dir = std::env::temp_dir().join(format!("egregora-inspect-demo-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("egregora-inspect-demo-{}", std::process::id()));
         let path = dir.join("pipeline.sqlite");
-        demo::write_demo(&path, demo::DemoOptions { docs: 300, legacy: true })?;
+        demo::write_demo(
+            &path,
+            demo::DemoOptions {
+                docs: 300,
+                legacy: true,
+            },
+        )?;
         crate::tui::run(&path)?;
         Ok(path)
     };
     match run() {
         Ok(path) => {
-            println!("the demo store stays at {}", escape(&path.to_string_lossy()));
+            println!(
+                "the demo store stays at {}",
+                escape(&path.to_string_lossy())
+            );
             EXIT_OK
         }
         Err(e) => fail(&e),

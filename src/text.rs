@@ -119,7 +119,9 @@ pub fn cell(s: &str) -> String {
 
 /// Lines for a detail view: control characters escaped, tabs as spaces.
 pub fn lines(s: &str) -> Vec<String> {
-    s.split('\n').map(|l| escape(&l.replace('\t', "    ")).into_owned()).collect()
+    s.split('\n')
+        .map(|l| escape(&l.replace('\t', "    ")).into_owned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -129,6 +131,9 @@ mod grid_tests {
     #[test]
     fn grid_cells_mark_tabs_and_newlines() {
         assert_eq!(cell("a\tb\nc\x1b[31m"), "a⇥b↵c\\x1b[31m");
-        assert_eq!(lines("one\ttwo\nthree\u{202e}"), ["one    two", "three\\u{202e}"]);
+        assert_eq!(
+            lines("one\ttwo\nthree\u{202e}"),
+            ["one    two", "three\\u{202e}"]
+        );
     }
 }

@@ -2,17 +2,17 @@
 //! stores; snapshots with insta, styles by cell.
 mod common;
 use common::*;
-use egregora_inspect::store::apply::{apply, ApplyOptions};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use egregora_inspect::store::apply::{ApplyOptions, apply};
 use egregora_inspect::tui::app::{App, Outgoing, Tab};
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::views::draw;
 use egregora_inspect::tui::worker::{Reply, Worker};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use ratatui::Terminal;
 use std::path::{Path, PathBuf};
 
 struct Harness {
@@ -25,7 +25,13 @@ struct Harness {
 
 impl Harness {
     fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
-        let mut h = Harness { app: App::new(path.clone()), worker: Worker::new(path.clone()), _dir: dir, path, size: (120, 36) };
+        let mut h = Harness {
+            app: App::new(path.clone()),
+            worker: Worker::new(path.clone()),
+            _dir: dir,
+            path,
+            size: (120, 36),
+        };
         h.settle();
         h
     }
@@ -56,7 +62,10 @@ impl Harness {
                     }
                     Outgoing::Apply { plan, cancel } => {
                         let r = apply(&plan, ApplyOptions { backup: true }, &cancel, &mut |_| {});
-                        self.app.on_reply(Reply::Applied(r.map(|o| format!("done: now {}", o.after.state.label())).map_err(|e| e.to_string())));
+                        self.app.on_reply(Reply::Applied(
+                            r.map(|o| format!("done: now {}", o.after.state.label()))
+                                .map_err(|e| e.to_string()),
+                        ));
                     }
                 }
             }
@@ -71,7 +80,10 @@ impl Harness {
     }
 
     fn key(&mut self, c: KeyCode) -> &mut Self {
-        handle_input(&mut self.app, Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        handle_input(
+            &mut self.app,
+            Event::Key(KeyEvent::new(c, KeyModifiers::NONE)),
+        );
         self.settle();
         self
     }
@@ -104,7 +116,9 @@ impl Harness {
 
 fn find(b: &Buffer, needle: &str) -> (u16, u16) {
     for y in 0..b.area.height {
-        let row: String = (0..b.area.width).map(|x| b[(x, y)].symbol().to_string()).collect();
+        let row: String = (0..b.area.width)
+            .map(|x| b[(x, y)].symbol().to_string())
+            .collect();
         if let Some(i) = row.find(needle) {
             let x = row[..i].chars().count() as u16;
             return (x, y);
@@ -119,9 +133,17 @@ fn overview_snapshot_and_styles() {
     insta::assert_snapshot!("overview", h.text());
     let b = h.render();
     let (x, y) = find(&b, " legacy-present ");
-    assert_eq!(b[(x + 1, y)].bg, Color::Magenta, "the state badge is coloured");
+    assert_eq!(
+        b[(x + 1, y)].bg,
+        Color::Magenta,
+        "the state badge is coloured"
+    );
     let (x, y) = find(&b, "⚠ table posts");
-    assert_eq!(b[(x + 2, y)].fg, Color::Yellow, "legacy objects in the warning colour");
+    assert_eq!(
+        b[(x + 2, y)].fg,
+        Color::Yellow,
+        "legacy objects in the warning colour"
+    );
 }
 
 #[test]
@@ -156,16 +178,27 @@ fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
     let mut h = Harness::demo();
     h.act(Action::GoTab(1));
     let page = h.app.page.get();
-    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), page, "the window is one drawn page");
+    assert_eq!(
+        h.app.docs.rows.loaded().unwrap().len(),
+        page,
+        "the window is one drawn page"
+    );
     let first = h.app.docs.rows.loaded().unwrap()[0].key.rowid;
     h.act(Action::PageDown);
-    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, first + page as i64);
+    assert_eq!(
+        h.app.docs.rows.loaded().unwrap()[0].key.rowid,
+        first + page as i64
+    );
     h.act(Action::Bottom);
     let rows = h.app.docs.rows.loaded().unwrap();
     assert_eq!(rows.last().unwrap().key.rowid, 300);
     assert_eq!(h.app.docs.selected, rows.len() - 1);
     h.act(Action::Down);
-    assert_eq!(h.app.docs.rows.loaded().unwrap().last().unwrap().key.rowid, 300, "no row past the end");
+    assert_eq!(
+        h.app.docs.rows.loaded().unwrap().last().unwrap().key.rowid,
+        300,
+        "no row past the end"
+    );
     h.act(Action::Top);
     assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 1);
     h.act(Action::Up);
@@ -173,7 +206,11 @@ fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
     for _ in 0..page {
         h.act(Action::Down);
     }
-    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 2, "a line down past the bottom scrolls by one");
+    assert_eq!(
+        h.app.docs.rows.loaded().unwrap()[0].key.rowid,
+        2,
+        "a line down past the bottom scrolls by one"
+    );
     h.act(Action::Sort);
     assert_eq!(h.app.docs.query.sort.label(), "created_at");
     // A resize fetches a window of the new page size.
@@ -229,7 +266,13 @@ fn actions_are_unavailable_on_a_newer_store() {
     let mut h = Harness::open(dir, p);
     h.act(Action::Init);
     assert!(h.app.dialog.is_none());
-    assert!(h.app.message.contains("init is unavailable: the store is newer than V3"), "{}", h.app.message);
+    assert!(
+        h.app
+            .message
+            .contains("init is unavailable: the store is newer than V3"),
+        "{}",
+        h.app.message
+    );
 }
 
 #[test]
@@ -246,7 +289,19 @@ fn a_missing_store_says_so_and_init_creates_it() {
 #[test]
 fn every_size_renders_without_panic() {
     let mut h = Harness::demo();
-    let sizes = [(1, 1), (2, 1), (1, 5), (10, 3), (59, 11), (60, 12), (61, 13), (80, 24), (120, 40), (200, 60), (300, 100)];
+    let sizes = [
+        (1, 1),
+        (2, 1),
+        (1, 5),
+        (10, 3),
+        (59, 11),
+        (60, 12),
+        (61, 13),
+        (80, 24),
+        (120, 40),
+        (200, 60),
+        (300, 100),
+    ];
     for tab in 0..4 {
         h.act(Action::GoTab(tab));
         for s in sizes {
@@ -267,16 +322,29 @@ fn every_size_renders_without_panic() {
 }
 
 fn hostile(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[test]
 fn no_control_or_bidi_character_reaches_a_cell() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("evil.sqlite");
-    bin().args(["demo", "--docs", "0"]).arg(&p).assert().success();
+    bin()
+        .args(["demo", "--docs", "0"])
+        .arg(&p)
+        .assert()
+        .success();
     let evil = [
-        "\x1b]0;pwned\x07", "\x1b]52;c;cHduZWQ=\x07", "\x1b[2J\x1b[H", "a\rb", "\u{9b}31m", "\u{202e}abc\u{2066}", "nul\0x", "tab\there\nnewline", "\x7f\x08",
+        "\x1b]0;pwned\x07",
+        "\x1b]52;c;cHduZWQ=\x07",
+        "\x1b[2J\x1b[H",
+        "a\rb",
+        "\u{9b}31m",
+        "\u{202e}abc\u{2066}",
+        "nul\0x",
+        "tab\there\nnewline",
+        "\x7f\x08",
     ];
     let c = open(&p);
     for (i, e) in evil.iter().enumerate() {
@@ -292,13 +360,20 @@ fn no_control_or_bidi_character_reaches_a_cell() {
     let check = |h: &mut Harness, what: &str| {
         let b = h.render();
         for cell in b.content() {
-            assert!(!cell.symbol().chars().any(hostile), "{what}: cell holds {:?}", cell.symbol());
+            assert!(
+                !cell.symbol().chars().any(hostile),
+                "{what}: cell holds {:?}",
+                cell.symbol()
+            );
         }
     };
     check(&mut h, "overview");
     h.act(Action::GoTab(1));
     check(&mut h, "documents");
-    assert!(h.text().contains("\\x1b]0;pwned\\x07"), "escapes are shown visibly");
+    assert!(
+        h.text().contains("\\x1b]0;pwned\\x07"),
+        "escapes are shown visibly"
+    );
     for i in 0..=evil.len() {
         if i > 0 {
             h.act(Action::Down);

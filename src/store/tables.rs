@@ -1,7 +1,7 @@
 //! Read-only browsing of any table or view, a page at a time.
 
 use super::catalog;
-use super::documents::{Cell, CELL_CHARS};
+use super::documents::{CELL_CHARS, Cell};
 use super::spec::quote;
 use rusqlite::Connection;
 
@@ -26,9 +26,21 @@ pub enum RowAnchor {
 }
 
 /// One page of `name`. `is_table` and `without_rowid` come from the catalog.
-pub fn page(conn: &Connection, name: &str, keyed: bool, anchor: RowAnchor, limit: usize) -> rusqlite::Result<TablePage> {
-    let mut cols_stmt = conn.prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid")?;
-    let columns: Vec<String> = cols_stmt.query_map([name], |r| catalog::lossy(r, 0).map(Option::unwrap_or_default))?.collect::<rusqlite::Result<_>>()?;
+pub fn page(
+    conn: &Connection,
+    name: &str,
+    keyed: bool,
+    anchor: RowAnchor,
+    limit: usize,
+) -> rusqlite::Result<TablePage> {
+    let mut cols_stmt = conn.prepare(
+        "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
+    )?;
+    let columns: Vec<String> = cols_stmt
+        .query_map([name], |r| {
+            catalog::lossy(r, 0).map(Option::unwrap_or_default)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let cut: Vec<String> = columns
         .iter()
         .map(|c| {
@@ -37,16 +49,44 @@ pub fn page(conn: &Connection, name: &str, keyed: bool, anchor: RowAnchor, limit
         })
         .collect();
     let t = quote(name);
-    let sel = if cut.is_empty() { "NULL, NULL".to_string() } else { cut.join(", ") };
+    let sel = if cut.is_empty() {
+        "NULL, NULL".to_string()
+    } else {
+        cut.join(", ")
+    };
     let (sql, arg, reverse) = if keyed {
         match anchor {
-            RowAnchor::Start => (format!("SELECT rowid, {sel} FROM {t} ORDER BY rowid LIMIT {limit}"), None, false),
-            RowAnchor::End => (format!("SELECT rowid, {sel} FROM {t} ORDER BY rowid DESC LIMIT {limit}"), None, true),
-            RowAnchor::After(r) => (format!("SELECT rowid, {sel} FROM {t} WHERE rowid > ?1 ORDER BY rowid LIMIT {limit}"), Some(r), false),
-            RowAnchor::Before(r) => (format!("SELECT rowid, {sel} FROM {t} WHERE rowid < ?1 ORDER BY rowid DESC LIMIT {limit}"), Some(r), true),
+            RowAnchor::Start => (
+                format!("SELECT rowid, {sel} FROM {t} ORDER BY rowid LIMIT {limit}"),
+                None,
+                false,
+            ),
+            RowAnchor::End => (
+                format!("SELECT rowid, {sel} FROM {t} ORDER BY rowid DESC LIMIT {limit}"),
+                None,
+                true,
+            ),
+            RowAnchor::After(r) => (
+                format!(
+                    "SELECT rowid, {sel} FROM {t} WHERE rowid > ?1 ORDER BY rowid LIMIT {limit}"
+                ),
+                Some(r),
+                false,
+            ),
+            RowAnchor::Before(r) => (
+                format!(
+                    "SELECT rowid, {sel} FROM {t} WHERE rowid < ?1 ORDER BY rowid DESC LIMIT {limit}"
+                ),
+                Some(r),
+                true,
+            ),
         }
     } else {
-        (format!("SELECT NULL, {sel} FROM {t} LIMIT {UNKEYED_ROWS}"), None, false)
+        (
+            format!("SELECT NULL, {sel} FROM {t} LIMIT {UNKEYED_ROWS}"),
+            None,
+            false,
+        )
     };
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = match arg {
@@ -58,12 +98,19 @@ pub fn page(conn: &Connection, name: &str, keyed: bool, anchor: RowAnchor, limit
         let mut cells = Vec::with_capacity(columns.len());
         for i in 0..columns.len() {
             let idx = 1 + 2 * i;
-            cells.push(Cell::read_cut(r.get_ref(idx)?, r.get::<_, Option<i64>>(idx + 1)?));
+            cells.push(Cell::read_cut(
+                r.get_ref(idx)?,
+                r.get::<_, Option<i64>>(idx + 1)?,
+            ));
         }
         out.push((r.get::<_, Option<i64>>(0)?, cells));
     }
     if reverse {
         out.reverse();
     }
-    Ok(TablePage { columns, rows: out, keyed })
+    Ok(TablePage {
+        columns,
+        rows: out,
+        keyed,
+    })
 }

@@ -113,7 +113,11 @@ pub enum Phase {
     Loading,
     Failed(String),
     Confirm(Box<Plan>),
-    Running { plan: Box<Plan>, progress: Option<Progress>, cancel: Canceller },
+    Running {
+        plan: Box<Plan>,
+        progress: Option<Progress>,
+        cancel: Canceller,
+    },
     Done(Result<String, String>),
 }
 
@@ -281,12 +285,17 @@ impl App {
             self.message = format!("init is unavailable: {why}");
             return;
         }
-        self.dialog = Some(Dialog { phase: Phase::Loading, scroll: 0 });
+        self.dialog = Some(Dialog {
+            phase: Phase::Loading,
+            scroll: 0,
+        });
         self.send(Request::Plan);
     }
 
     fn update_dialog(&mut self, action: Action) {
-        let Some(d) = self.dialog.as_mut() else { return };
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
         match (&d.phase, action) {
             (Phase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
                 cancel.cancel();
@@ -294,10 +303,19 @@ impl App {
             }
             (Phase::Running { .. }, _) => {}
             (Phase::Confirm(_), Action::Confirm) => {
-                let Phase::Confirm(plan) = std::mem::replace(&mut d.phase, Phase::Loading) else { return };
+                let Phase::Confirm(plan) = std::mem::replace(&mut d.phase, Phase::Loading) else {
+                    return;
+                };
                 let cancel = Canceller::new();
-                self.outbox.push(Outgoing::Apply { plan: plan.clone(), cancel: cancel.clone() });
-                d.phase = Phase::Running { plan, progress: None, cancel };
+                self.outbox.push(Outgoing::Apply {
+                    plan: plan.clone(),
+                    cancel: cancel.clone(),
+                });
+                d.phase = Phase::Running {
+                    plan,
+                    progress: None,
+                    cancel,
+                };
             }
             (_, Action::Down) => d.scroll = d.scroll.saturating_add(1),
             (_, Action::Up) => d.scroll = d.scroll.saturating_sub(1),
@@ -305,7 +323,10 @@ impl App {
                 self.dialog = None;
                 self.message = "not applied: nothing was written".into();
             }
-            (Phase::Loading | Phase::Failed(_) | Phase::Done(_), Action::Cancel | Action::Confirm) => self.dialog = None,
+            (
+                Phase::Loading | Phase::Failed(_) | Phase::Done(_),
+                Action::Cancel | Action::Confirm,
+            ) => self.dialog = None,
             _ => {}
         }
     }
@@ -318,7 +339,12 @@ impl App {
         self.docs.select_after = select;
         let height = self.page.get().max(1);
         self.docs.asked_height = height;
-        self.send(Request::Window { ticket, query: self.docs.query.clone(), anchor, height });
+        self.send(Request::Window {
+            ticket,
+            query: self.docs.query.clone(),
+            anchor,
+            height,
+        });
     }
 
     fn update_docs(&mut self, action: Action) {
@@ -342,7 +368,13 @@ impl App {
             Action::Down if sel + 1 < rows.len() => self.docs.selected = sel + 1,
             Action::Down if rows.len() >= h && rows.len() > 1 => {
                 let key = rows[1].key.clone();
-                self.request_window(Anchor::From { key, inclusive: true }, Select::Last);
+                self.request_window(
+                    Anchor::From {
+                        key,
+                        inclusive: true,
+                    },
+                    Select::Last,
+                );
             }
             Action::Up if sel > 0 => self.docs.selected = sel - 1,
             Action::Up => {
@@ -354,7 +386,13 @@ impl App {
             Action::PageDown => {
                 if let Some(last) = rows.last() {
                     let key = last.key.clone();
-                    self.request_window(Anchor::From { key, inclusive: false }, Select::Keep);
+                    self.request_window(
+                        Anchor::From {
+                            key,
+                            inclusive: false,
+                        },
+                        Select::Keep,
+                    );
                 }
             }
             Action::PageUp => {
@@ -369,7 +407,12 @@ impl App {
                 if let Some(row) = rows.get(sel) {
                     let rowid = row.key.rowid;
                     let ticket = self.next_ticket();
-                    self.detail = Some(DetailState { rowid, doc: Load::Loading, scroll: 0, ticket });
+                    self.detail = Some(DetailState {
+                        rowid,
+                        doc: Load::Loading,
+                        scroll: 0,
+                        ticket,
+                    });
                     self.send(Request::Document { ticket, rowid });
                 }
             }
@@ -379,9 +422,15 @@ impl App {
                 self.requery();
             }
             Action::FilterStatus => {
-                let mut values: Vec<String> = self.charts.loaded().map(|c| c.by_status.iter().map(|s| s.0.clone()).collect()).unwrap_or_default();
+                let mut values: Vec<String> = self
+                    .charts
+                    .loaded()
+                    .map(|c| c.by_status.iter().map(|s| s.0.clone()).collect())
+                    .unwrap_or_default();
                 if values.is_empty() {
-                    values = ["draft", "published", "archived"].map(String::from).to_vec();
+                    values = ["draft", "published", "archived"]
+                        .map(String::from)
+                        .to_vec();
                 }
                 values.sort();
                 self.docs.query.status = cycle(&values, self.docs.query.status.take());
@@ -391,10 +440,16 @@ impl App {
                 self.docs.query.sort = self.docs.query.sort.next();
                 self.requery();
             }
-            Action::Search => self.docs.input = Some(self.docs.query.search.clone().unwrap_or_default()),
+            Action::Search => {
+                self.docs.input = Some(self.docs.query.search.clone().unwrap_or_default())
+            }
             Action::Back => {
-                if self.docs.query != (Query { sort: self.docs.query.sort, ..Query::default() }) {
-                    self.docs.query = Query { sort: self.docs.query.sort, ..Query::default() };
+                let cleared = Query {
+                    sort: self.docs.query.sort,
+                    ..Query::default()
+                };
+                if self.docs.query != cleared {
+                    self.docs.query = cleared;
                     self.requery();
                 }
             }
@@ -410,7 +465,9 @@ impl App {
     /// Typing in the search prompt.
     pub fn search_input(&mut self, key: crossterm::event::KeyEvent) {
         use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(text) = self.docs.input.as_mut() else { return };
+        let Some(text) = self.docs.input.as_mut() else {
+            return;
+        };
         match key.code {
             KeyCode::Enter => {
                 let t = text.trim().to_string();
@@ -422,7 +479,9 @@ impl App {
             KeyCode::Backspace => {
                 text.pop();
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.docs.input = None,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.docs.input = None
+            }
             KeyCode::Char(c) if !c.is_control() && text.chars().count() < 200 => text.push(c),
             _ => {}
         }
@@ -431,13 +490,17 @@ impl App {
     // ----- tables -----
 
     fn request_counts(&mut self) {
-        let Some(ins) = self.inspection.loaded().cloned() else { return };
+        let Some(ins) = self.inspection.loaded().cloned() else {
+            return;
+        };
         for o in &ins.objects {
             let known = self.counts.iter().any(|(n, _)| n == &o.name);
             if !known {
                 self.counts.push((o.name.clone(), o.rows.clone()));
                 if o.rows == RowCount::NotCounted {
-                    self.send(Request::Count { name: o.name.clone() });
+                    self.send(Request::Count {
+                        name: o.name.clone(),
+                    });
                 }
             }
         }
@@ -449,14 +512,23 @@ impl App {
         if let Some(b) = self.tables.browse.as_mut() {
             b.ticket = ticket;
             let (table, keyed) = (b.table.clone(), b.keyed);
-            self.send(Request::Browse { ticket, table, keyed, anchor, height });
+            self.send(Request::Browse {
+                ticket,
+                table,
+                keyed,
+                anchor,
+                height,
+            });
         }
     }
 
     fn update_tables(&mut self, action: Action) {
         if let Some(b) = self.tables.browse.as_mut() {
             let rows = b.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
-            let (first, last) = (rows.first().and_then(|r| r.0), rows.last().and_then(|r| r.0));
+            let (first, last) = (
+                rows.first().and_then(|r| r.0),
+                rows.last().and_then(|r| r.0),
+            );
             let n = rows.len();
             match action {
                 Action::Back => self.tables.browse = None,
@@ -472,7 +544,9 @@ impl App {
                         self.request_browse(RowAnchor::Before(f));
                     }
                 }
-                Action::PageDown => b.selected = (b.selected + self.page.get()).min(n.saturating_sub(1)),
+                Action::PageDown => {
+                    b.selected = (b.selected + self.page.get()).min(n.saturating_sub(1))
+                }
                 Action::PageUp => b.selected = b.selected.saturating_sub(self.page.get()),
                 Action::Top if b.keyed => self.request_browse(RowAnchor::Start),
                 Action::Bottom if b.keyed => self.request_browse(RowAnchor::End),
@@ -482,7 +556,11 @@ impl App {
             }
             return;
         }
-        let n = self.inspection.loaded().map(|i| i.objects.len()).unwrap_or(0);
+        let n = self
+            .inspection
+            .loaded()
+            .map(|i| i.objects.len())
+            .unwrap_or(0);
         let t = &mut self.tables.selected;
         match action {
             Action::Down => *t = (*t + 1).min(n.saturating_sub(1)),
@@ -490,9 +568,26 @@ impl App {
             Action::Top => *t = 0,
             Action::Bottom => *t = n.saturating_sub(1),
             Action::Open => {
-                let Some(o) = self.inspection.loaded().and_then(|i| i.objects.get(*t)).cloned() else { return };
-                let keyed = o.kind == "table" && !o.sql.as_deref().is_some_and(|s| s.to_ascii_uppercase().contains("WITHOUT ROWID"));
-                self.tables.browse = Some(BrowseState { table: o.name, keyed, page: Load::Loading, selected: 0, ticket: 0 });
+                let Some(o) = self
+                    .inspection
+                    .loaded()
+                    .and_then(|i| i.objects.get(*t))
+                    .cloned()
+                else {
+                    return;
+                };
+                let keyed = o.kind == "table"
+                    && !o
+                        .sql
+                        .as_deref()
+                        .is_some_and(|s| s.to_ascii_uppercase().contains("WITHOUT ROWID"));
+                self.tables.browse = Some(BrowseState {
+                    table: o.name,
+                    keyed,
+                    page: Load::Loading,
+                    selected: 0,
+                    ticket: 0,
+                });
                 self.request_browse(RowAnchor::Start);
             }
             _ => {}
@@ -504,18 +599,28 @@ impl App {
     pub fn on_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Inspected { result, writable } => {
-                let had_docs = self.inspection.loaded().is_some_and(|i| i.live("documents").is_some());
+                let had_docs = self
+                    .inspection
+                    .loaded()
+                    .is_some_and(|i| i.live("documents").is_some());
                 if let Err(e) = &result {
                     self.message = e.clone();
                 }
                 self.inspection = result.into();
                 self.writable = writable;
                 self.counts.clear();
-                if self.inspection.loaded().is_some_and(|i| i.live("documents").is_some()) {
+                if self
+                    .inspection
+                    .loaded()
+                    .is_some_and(|i| i.live("documents").is_some())
+                {
                     self.send(Request::Charts);
                     // Keep the place in the list across a refresh.
                     let anchor = match (had_docs, self.docs.rows.loaded().and_then(|r| r.first())) {
-                        (true, Some(first)) => Anchor::From { key: first.key.clone(), inclusive: true },
+                        (true, Some(first)) => Anchor::From {
+                            key: first.key.clone(),
+                            inclusive: true,
+                        },
                         _ => Anchor::Start,
                     };
                     self.request_window(anchor, Select::Keep);
@@ -562,20 +667,29 @@ impl App {
             Reply::Plan(r) => {
                 if let Some(d) = self.dialog.as_mut() {
                     d.phase = match r {
-                        Ok(plan) if plan.steps.is_empty() && plan.blockers.is_empty() => Phase::Done(Ok("nothing to do: the store is current".into())),
+                        Ok(plan) if plan.steps.is_empty() && plan.blockers.is_empty() => {
+                            Phase::Done(Ok("nothing to do: the store is current".into()))
+                        }
                         Ok(plan) => Phase::Confirm(Box::new(plan)),
                         Err(e) => Phase::Failed(e),
                     };
                 }
             }
             Reply::Changed => {
-                if !matches!(self.dialog.as_ref().map(|d| &d.phase), Some(Phase::Running { .. })) {
+                if !matches!(
+                    self.dialog.as_ref().map(|d| &d.phase),
+                    Some(Phase::Running { .. })
+                ) {
                     self.message = "the store changed on disk: reloaded".into();
                     self.refresh();
                 }
             }
             Reply::Progress(p) => {
-                if let Some(Dialog { phase: Phase::Running { progress, .. }, .. }) = self.dialog.as_mut() {
+                if let Some(Dialog {
+                    phase: Phase::Running { progress, .. },
+                    ..
+                }) = self.dialog.as_mut()
+                {
                     *progress = Some(p);
                 }
             }
@@ -601,13 +715,22 @@ impl App {
             && let Some(first) = self.docs.rows.loaded().and_then(|r| r.first())
         {
             let key = first.key.clone();
-            self.request_window(Anchor::From { key, inclusive: true }, Select::Keep);
+            self.request_window(
+                Anchor::From {
+                    key,
+                    inclusive: true,
+                },
+                Select::Keep,
+            );
         }
     }
 
     /// A running plan may not be left by quitting: Ctrl-C cancels it first.
     pub fn running(&self) -> bool {
-        matches!(self.dialog.as_ref().map(|d| &d.phase), Some(Phase::Running { .. }))
+        matches!(
+            self.dialog.as_ref().map(|d| &d.phase),
+            Some(Phase::Running { .. })
+        )
     }
 }
 
@@ -615,7 +738,11 @@ impl App {
 fn cycle(values: &[String], current: Option<String>) -> Option<String> {
     match current {
         None => values.first().cloned(),
-        Some(c) => values.iter().position(|v| *v == c).and_then(|i| values.get(i + 1)).cloned(),
+        Some(c) => values
+            .iter()
+            .position(|v| *v == c)
+            .and_then(|i| values.get(i + 1))
+            .cloned(),
     }
 }
 

@@ -2,12 +2,12 @@
 //! other processes. Draws after every batch of messages.
 
 use super::app::{App, Outgoing};
-use super::keys::{lookup, Action};
+use super::keys::{Action, lookup};
 use super::views;
 use super::worker::{Job, Reply, Request};
 use crossterm::event::{Event, KeyEventKind, MouseEventKind};
-use ratatui::backend::Backend;
 use ratatui::Terminal;
+use ratatui::backend::Backend;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,12 @@ pub enum Msg {
 
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
-pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, rx: &Receiver<Msg>, jobs: &Sender<Job>) -> anyhow::Result<()>
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    jobs: &Sender<Job>,
+) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
@@ -71,7 +76,10 @@ fn flush(app: &mut App, jobs: &Sender<Job>) {
 pub fn handle_input(app: &mut App, ev: Event) {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if app.docs.input.is_some() && app.dialog.is_none() && app.tab == super::app::Tab::Documents {
+            if app.docs.input.is_some()
+                && app.dialog.is_none()
+                && app.tab == super::app::Tab::Documents
+            {
                 app.search_input(k);
             } else if let Some(a) = lookup(&app.contexts(), &k) {
                 app.update(a);

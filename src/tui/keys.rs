@@ -100,40 +100,257 @@ pub struct Binding {
     pub hint: bool,
 }
 
-const fn b(ctx: Ctx, keys: &'static [K], label: &'static str, action: Action, help: &'static str, hint: bool) -> Binding {
-    Binding { ctx, keys, label, action, help, hint }
+const fn b(
+    ctx: Ctx,
+    keys: &'static [K],
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        ctx,
+        keys,
+        label,
+        action,
+        help,
+        hint,
+    }
 }
 
 pub static KEYS: &[Binding] = &[
-    b(Ctx::Dialog, &[k('y'), k('Y')], "y", Action::Confirm, "run the plan", true),
-    b(Ctx::Dialog, &[k('n'), code(KeyCode::Esc), ctrl('c')], "n/Esc", Action::Cancel, "close, or cancel a running plan", true),
-    b(Ctx::Dialog, &[k('j'), code(KeyCode::Down)], "j/↓", Action::Down, "scroll the plan", false),
-    b(Ctx::Dialog, &[k('k'), code(KeyCode::Up)], "k/↑", Action::Up, "scroll the plan", false),
-    b(Ctx::Documents, &[code(KeyCode::Enter)], "Enter", Action::Open, "open the document", true),
-    b(Ctx::Documents, &[k('/')], "/", Action::Search, "search id, slug, title, content", true),
-    b(Ctx::Documents, &[k('t')], "t", Action::FilterType, "filter by doc_type", true),
-    b(Ctx::Documents, &[k('s')], "s", Action::FilterStatus, "filter by status", true),
-    b(Ctx::Documents, &[k('o')], "o", Action::Sort, "sort order", true),
-    b(Ctx::Documents, &[code(KeyCode::Esc)], "Esc", Action::Back, "clear search and filters", false),
-    b(Ctx::Detail, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Action::Back, "back to the list", true),
-    b(Ctx::Tables, &[code(KeyCode::Enter)], "Enter", Action::Open, "browse the table (read-only)", true),
-    b(Ctx::Browse, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Action::Back, "back to the tables", true),
-    b(Ctx::Scroll, &[k('j'), code(KeyCode::Down)], "j/↓", Action::Down, "down a line", true),
-    b(Ctx::Scroll, &[k('k'), code(KeyCode::Up)], "k/↑", Action::Up, "up a line", true),
-    b(Ctx::Scroll, &[code(KeyCode::PageDown), ctrl('f'), k(' ')], "PgDn", Action::PageDown, "down a page", true),
-    b(Ctx::Scroll, &[code(KeyCode::PageUp), ctrl('b')], "PgUp", Action::PageUp, "up a page", false),
-    b(Ctx::Scroll, &[k('g'), code(KeyCode::Home)], "g/Home", Action::Top, "to the start", false),
-    b(Ctx::Scroll, &[k('G'), K(KeyCode::Char('G'), KeyModifiers::SHIFT), code(KeyCode::End)], "G/End", Action::Bottom, "to the end", false),
-    b(Ctx::Global, &[k('1')], "1", Action::GoTab(0), "Overview", false),
-    b(Ctx::Global, &[k('2')], "2", Action::GoTab(1), "Documents", false),
-    b(Ctx::Global, &[k('3')], "3", Action::GoTab(2), "Schema", false),
-    b(Ctx::Global, &[k('4')], "4", Action::GoTab(3), "Tables", false),
-    b(Ctx::Global, &[code(KeyCode::Tab)], "Tab", Action::NextTab, "next tab", false),
-    b(Ctx::Global, &[code(KeyCode::BackTab), K(KeyCode::BackTab, KeyModifiers::SHIFT)], "S-Tab", Action::PrevTab, "previous tab", false),
-    b(Ctx::Global, &[k('i')], "i", Action::Init, "init: show the plan", true),
-    b(Ctx::Global, &[k('r')], "r", Action::Refresh, "refresh", false),
+    b(
+        Ctx::Dialog,
+        &[k('y'), k('Y')],
+        "y",
+        Action::Confirm,
+        "run the plan",
+        true,
+    ),
+    b(
+        Ctx::Dialog,
+        &[k('n'), code(KeyCode::Esc), ctrl('c')],
+        "n/Esc",
+        Action::Cancel,
+        "close, or cancel a running plan",
+        true,
+    ),
+    b(
+        Ctx::Dialog,
+        &[k('j'), code(KeyCode::Down)],
+        "j/↓",
+        Action::Down,
+        "scroll the plan",
+        false,
+    ),
+    b(
+        Ctx::Dialog,
+        &[k('k'), code(KeyCode::Up)],
+        "k/↑",
+        Action::Up,
+        "scroll the plan",
+        false,
+    ),
+    b(
+        Ctx::Documents,
+        &[code(KeyCode::Enter)],
+        "Enter",
+        Action::Open,
+        "open the document",
+        true,
+    ),
+    b(
+        Ctx::Documents,
+        &[k('/')],
+        "/",
+        Action::Search,
+        "search id, slug, title, content",
+        true,
+    ),
+    b(
+        Ctx::Documents,
+        &[k('t')],
+        "t",
+        Action::FilterType,
+        "filter by doc_type",
+        true,
+    ),
+    b(
+        Ctx::Documents,
+        &[k('s')],
+        "s",
+        Action::FilterStatus,
+        "filter by status",
+        true,
+    ),
+    b(
+        Ctx::Documents,
+        &[k('o')],
+        "o",
+        Action::Sort,
+        "sort order",
+        true,
+    ),
+    b(
+        Ctx::Documents,
+        &[code(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        "clear search and filters",
+        false,
+    ),
+    b(
+        Ctx::Detail,
+        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
+        "Esc",
+        Action::Back,
+        "back to the list",
+        true,
+    ),
+    b(
+        Ctx::Tables,
+        &[code(KeyCode::Enter)],
+        "Enter",
+        Action::Open,
+        "browse the table (read-only)",
+        true,
+    ),
+    b(
+        Ctx::Browse,
+        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
+        "Esc",
+        Action::Back,
+        "back to the tables",
+        true,
+    ),
+    b(
+        Ctx::Scroll,
+        &[k('j'), code(KeyCode::Down)],
+        "j/↓",
+        Action::Down,
+        "down a line",
+        true,
+    ),
+    b(
+        Ctx::Scroll,
+        &[k('k'), code(KeyCode::Up)],
+        "k/↑",
+        Action::Up,
+        "up a line",
+        true,
+    ),
+    b(
+        Ctx::Scroll,
+        &[code(KeyCode::PageDown), ctrl('f'), k(' ')],
+        "PgDn",
+        Action::PageDown,
+        "down a page",
+        true,
+    ),
+    b(
+        Ctx::Scroll,
+        &[code(KeyCode::PageUp), ctrl('b')],
+        "PgUp",
+        Action::PageUp,
+        "up a page",
+        false,
+    ),
+    b(
+        Ctx::Scroll,
+        &[k('g'), code(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "to the start",
+        false,
+    ),
+    b(
+        Ctx::Scroll,
+        &[
+            k('G'),
+            K(KeyCode::Char('G'), KeyModifiers::SHIFT),
+            code(KeyCode::End),
+        ],
+        "G/End",
+        Action::Bottom,
+        "to the end",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[k('1')],
+        "1",
+        Action::GoTab(0),
+        "Overview",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[k('2')],
+        "2",
+        Action::GoTab(1),
+        "Documents",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[k('3')],
+        "3",
+        Action::GoTab(2),
+        "Schema",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[k('4')],
+        "4",
+        Action::GoTab(3),
+        "Tables",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[code(KeyCode::Tab)],
+        "Tab",
+        Action::NextTab,
+        "next tab",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[
+            code(KeyCode::BackTab),
+            K(KeyCode::BackTab, KeyModifiers::SHIFT),
+        ],
+        "S-Tab",
+        Action::PrevTab,
+        "previous tab",
+        false,
+    ),
+    b(
+        Ctx::Global,
+        &[k('i')],
+        "i",
+        Action::Init,
+        "init: show the plan",
+        true,
+    ),
+    b(
+        Ctx::Global,
+        &[k('r')],
+        "r",
+        Action::Refresh,
+        "refresh",
+        false,
+    ),
     b(Ctx::Global, &[k('?')], "?", Action::Help, "all keys", true),
-    b(Ctx::Global, &[k('q'), ctrl('c')], "q", Action::Quit, "quit", true),
+    b(
+        Ctx::Global,
+        &[k('q'), ctrl('c')],
+        "q",
+        Action::Quit,
+        "quit",
+        true,
+    ),
 ];
 
 /// The action bound to `ev` in the first of `ctxs` that binds it.
@@ -146,7 +363,11 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
     ctxs.iter().find_map(|ctx| {
         KEYS.iter()
             .filter(|b| b.ctx == *ctx)
-            .find(|b| b.keys.iter().any(|kk| kk.0 == ev.code && (kk.1 == mods || kk.1 == ev.modifiers)))
+            .find(|b| {
+                b.keys
+                    .iter()
+                    .any(|kk| kk.0 == ev.code && (kk.1 == mods || kk.1 == ev.modifiers))
+            })
             .map(|b| b.action)
     })
 }
@@ -182,7 +403,13 @@ mod tests {
         for (i, a) in KEYS.iter().enumerate() {
             for bb in &KEYS[i + 1..] {
                 if a.ctx == bb.ctx {
-                    assert!(a.keys.iter().all(|x| !bb.keys.contains(x)), "{} and {} clash in {:?}", a.label, bb.label, a.ctx);
+                    assert!(
+                        a.keys.iter().all(|x| !bb.keys.contains(x)),
+                        "{} and {} clash in {:?}",
+                        a.label,
+                        bb.label,
+                        a.ctx
+                    );
                 }
             }
         }
@@ -191,13 +418,28 @@ mod tests {
     #[test]
     fn earlier_contexts_win() {
         let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(lookup(&[Ctx::Dialog, Ctx::Global], &esc), Some(Action::Cancel));
-        assert_eq!(lookup(&[Ctx::Detail, Ctx::Scroll, Ctx::Global], &esc), Some(Action::Back));
+        assert_eq!(
+            lookup(&[Ctx::Dialog, Ctx::Global], &esc),
+            Some(Action::Cancel)
+        );
+        assert_eq!(
+            lookup(&[Ctx::Detail, Ctx::Scroll, Ctx::Global], &esc),
+            Some(Action::Back)
+        );
         let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(lookup(&[Ctx::Documents, Ctx::Scroll, Ctx::Global], &q), Some(Action::Quit));
+        assert_eq!(
+            lookup(&[Ctx::Documents, Ctx::Scroll, Ctx::Global], &q),
+            Some(Action::Quit)
+        );
         let upper_g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(lookup(&[Ctx::Scroll], &upper_g), Some(Action::Bottom));
-        assert_eq!(lookup(&[Ctx::Documents], &ev(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            lookup(
+                &[Ctx::Documents],
+                &ev(KeyCode::Char('x'), KeyModifiers::NONE)
+            ),
+            None
+        );
     }
 }
 
@@ -209,15 +451,50 @@ mod reach {
     /// until it is listed (and so tested for a key).
     fn all() -> Vec<Action> {
         let list = vec![
-            Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::GoTab(0), Action::Refresh, Action::Init,
-            Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom, Action::Open, Action::Back,
-            Action::FilterType, Action::FilterStatus, Action::Sort, Action::Search, Action::Confirm, Action::Cancel,
+            Action::Quit,
+            Action::Help,
+            Action::NextTab,
+            Action::PrevTab,
+            Action::GoTab(0),
+            Action::Refresh,
+            Action::Init,
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+            Action::Open,
+            Action::Back,
+            Action::FilterType,
+            Action::FilterStatus,
+            Action::Sort,
+            Action::Search,
+            Action::Confirm,
+            Action::Cancel,
         ];
         for a in &list {
             match a {
-                Action::Quit | Action::Help | Action::NextTab | Action::PrevTab | Action::GoTab(_) | Action::Refresh | Action::Init
-                | Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom | Action::Open
-                | Action::Back | Action::FilterType | Action::FilterStatus | Action::Sort | Action::Search | Action::Confirm
+                Action::Quit
+                | Action::Help
+                | Action::NextTab
+                | Action::PrevTab
+                | Action::GoTab(_)
+                | Action::Refresh
+                | Action::Init
+                | Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::Open
+                | Action::Back
+                | Action::FilterType
+                | Action::FilterStatus
+                | Action::Sort
+                | Action::Search
+                | Action::Confirm
                 | Action::Cancel => {}
             }
         }

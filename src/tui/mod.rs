@@ -7,13 +7,15 @@ pub mod keys;
 pub mod views;
 pub mod worker;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
-use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use event::Msg;
-use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::mpsc;
@@ -22,7 +24,12 @@ use std::sync::mpsc;
 /// call more than once.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 struct Guard;
@@ -36,7 +43,10 @@ impl Drop for Guard {
 /// Runs the app on `path` until the user quits.
 pub fn run(path: &Path) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        bail!("the app needs a terminal; for a report use `egregora-inspect check {}`", crate::text::escape(&path.to_string_lossy()));
+        bail!(
+            "the app needs a terminal; for a report use `egregora-inspect check {}`",
+            crate::text::escape(&path.to_string_lossy())
+        );
     }
     // A panic restores the terminal before its message is printed.
     let hook = std::panic::take_hook();
@@ -61,7 +71,8 @@ pub fn run(path: &Path) -> Result<()> {
     });
     {
         use signal_hook::consts::{SIGHUP, SIGTERM};
-        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]).context("cannot watch signals")?;
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])
+            .context("cannot watch signals")?;
         let sig_tx = tx.clone();
         std::thread::spawn(move || {
             for _ in signals.forever() {
@@ -74,8 +85,10 @@ pub fn run(path: &Path) -> Result<()> {
 
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
     let _guard = Guard;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture).context("cannot set up the terminal")?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).context("cannot set up the terminal")?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)
+        .context("cannot set up the terminal")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+        .context("cannot set up the terminal")?;
     terminal.hide_cursor().ok();
     let mut app = app::App::new(path.to_path_buf());
     event::run(&mut terminal, &mut app, &rx, &jobs_tx)

@@ -2,17 +2,17 @@
 //! a channel; only the newest of each kind is served; replies go back to the
 //! event loop. Plans run on a thread of their own so reads go on.
 
+use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
 use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
-use crate::store::identify::{identify, Identity};
+use crate::store::identify::{Identity, identify};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
-use crate::store::open::{self, open_read_only, with_deadline, ReadStore};
+use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan};
 use crate::store::tables::{self, RowAnchor, TablePage};
-use crate::store::StoreError;
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
@@ -24,10 +24,26 @@ const SCAN_LIMIT: Duration = Duration::from_secs(60);
 pub enum Request {
     Inspect,
     Charts,
-    Window { ticket: u64, query: Query, anchor: Anchor, height: usize },
-    Document { ticket: u64, rowid: i64 },
-    Count { name: String },
-    Browse { ticket: u64, table: String, keyed: bool, anchor: RowAnchor, height: usize },
+    Window {
+        ticket: u64,
+        query: Query,
+        anchor: Anchor,
+        height: usize,
+    },
+    Document {
+        ticket: u64,
+        rowid: i64,
+    },
+    Count {
+        name: String,
+    },
+    Browse {
+        ticket: u64,
+        table: String,
+        keyed: bool,
+        anchor: RowAnchor,
+        height: usize,
+    },
     Plan,
     Poll,
 }
@@ -57,12 +73,27 @@ impl Charts {
 
 #[derive(Debug)]
 pub enum Reply {
-    Inspected { result: Result<Arc<Inspection>, String>, writable: Result<(), String> },
+    Inspected {
+        result: Result<Arc<Inspection>, String>,
+        writable: Result<(), String>,
+    },
     Charts(Result<Charts, String>),
-    Window { ticket: u64, result: Result<Vec<DocRow>, String> },
-    Document { ticket: u64, result: Result<Option<Vec<(String, Cell)>>, String> },
-    Count { name: String, rows: RowCount },
-    Browse { ticket: u64, result: Result<TablePage, String> },
+    Window {
+        ticket: u64,
+        result: Result<Vec<DocRow>, String>,
+    },
+    Document {
+        ticket: u64,
+        result: Result<Option<Vec<(String, Cell)>>, String>,
+    },
+    Count {
+        name: String,
+        rows: RowCount,
+    },
+    Browse {
+        ticket: u64,
+        result: Result<TablePage, String>,
+    },
     Plan(Result<Plan, String>),
     /// Another process wrote the store.
     Changed,
@@ -103,8 +134,15 @@ pub fn spawn(path: PathBuf, jobs: Receiver<Job>, send: impl Fn(Reply) + Send + C
                         let send = send.clone();
                         std::thread::spawn(move || {
                             let mut report = |p: &Progress| send(Reply::Progress(p.clone()));
-                            let result = apply::apply(&plan, ApplyOptions { backup: true }, &cancel, &mut report);
-                            send(Reply::Applied(result.map(|o| summary(&o)).map_err(|e| e.to_string())));
+                            let result = apply::apply(
+                                &plan,
+                                ApplyOptions { backup: true },
+                                &cancel,
+                                &mut report,
+                            );
+                            send(Reply::Applied(
+                                result.map(|o| summary(&o)).map_err(|e| e.to_string()),
+                            ));
                         });
                     }
                 }
@@ -114,7 +152,11 @@ pub fn spawn(path: PathBuf, jobs: Receiver<Job>, send: impl Fn(Reply) + Send + C
 }
 
 fn summary(o: &apply::Outcome) -> String {
-    let mut s = format!("done: {} step(s) applied; the store is now {}", o.steps_run, o.after.state.label());
+    let mut s = format!(
+        "done: {} step(s) applied; the store is now {}",
+        o.steps_run,
+        o.after.state.label()
+    );
     if let Some(b) = &o.backup {
         s.push_str(&format!("; backup at {}", b.display()));
     }
@@ -135,7 +177,12 @@ fn newest_of_each_kind(batch: Vec<Job>) -> Vec<Job> {
 
 impl Worker {
     pub fn new(path: PathBuf) -> Worker {
-        Worker { path, store: None, inspection: None, version: None }
+        Worker {
+            path,
+            store: None,
+            inspection: None,
+            version: None,
+        }
     }
 
     pub fn serve(&mut self, req: Request) -> Option<Reply> {
@@ -144,7 +191,11 @@ impl Worker {
             Request::Poll => self.poll(),
             Request::Plan => Some(Reply::Plan(self.plan())),
             other => {
-                let Some(live) = self.inspection.as_ref().and_then(|i| i.live("documents").cloned()) else {
+                let Some(live) = self
+                    .inspection
+                    .as_ref()
+                    .and_then(|i| i.live("documents").cloned())
+                else {
                     return Some(self.unavailable(other));
                 };
                 let store = self.store.as_mut()?;
@@ -160,19 +211,48 @@ impl Worker {
                         })
                         .map_err(|e| e.to_string()),
                     ),
-                    Request::Window { ticket, query, anchor, height } => {
-                        let limit = if query.search.is_some() { SCAN_LIMIT } else { BROWSE_LIMIT };
-                        let result = with_deadline(conn, limit, |c| documents::window(c, &live, &query, &anchor, height));
-                        Reply::Window { ticket, result: result.map_err(|e| e.to_string()) }
+                    Request::Window {
+                        ticket,
+                        query,
+                        anchor,
+                        height,
+                    } => {
+                        let limit = if query.search.is_some() {
+                            SCAN_LIMIT
+                        } else {
+                            BROWSE_LIMIT
+                        };
+                        let result = with_deadline(conn, limit, |c| {
+                            documents::window(c, &live, &query, &anchor, height)
+                        });
+                        Reply::Window {
+                            ticket,
+                            result: result.map_err(|e| e.to_string()),
+                        }
                     }
                     Request::Document { ticket, rowid } => Reply::Document {
                         ticket,
-                        result: with_deadline(conn, BROWSE_LIMIT, |c| documents::document(c, &live, rowid)).map_err(|e| e.to_string()),
+                        result: with_deadline(conn, BROWSE_LIMIT, |c| {
+                            documents::document(c, &live, rowid)
+                        })
+                        .map_err(|e| e.to_string()),
                     },
-                    Request::Count { name } => Reply::Count { rows: inspect::count_rows(conn, &name), name },
-                    Request::Browse { ticket, table, keyed, anchor, height } => Reply::Browse {
+                    Request::Count { name } => Reply::Count {
+                        rows: inspect::count_rows(conn, &name),
+                        name,
+                    },
+                    Request::Browse {
                         ticket,
-                        result: with_deadline(conn, BROWSE_LIMIT, |c| tables::page(c, &table, keyed, anchor, height)).map_err(|e| e.to_string()),
+                        table,
+                        keyed,
+                        anchor,
+                        height,
+                    } => Reply::Browse {
+                        ticket,
+                        result: with_deadline(conn, BROWSE_LIMIT, |c| {
+                            tables::page(c, &table, keyed, anchor, height)
+                        })
+                        .map_err(|e| e.to_string()),
                     },
                     Request::Inspect | Request::Poll | Request::Plan => return None,
                 })
@@ -185,16 +265,37 @@ impl Worker {
         let why = "the store has no documents table".to_string();
         match req {
             Request::Charts => Reply::Charts(Err(why)),
-            Request::Window { ticket, .. } => Reply::Window { ticket, result: Err(why) },
-            Request::Document { ticket, .. } => Reply::Document { ticket, result: Err(why) },
-            Request::Count { name } => match self.store.as_mut() {
-                Some(s) => Reply::Count { rows: inspect::count_rows(&mut s.conn, &name), name },
-                None => Reply::Count { name, rows: RowCount::Failed(why) },
+            Request::Window { ticket, .. } => Reply::Window {
+                ticket,
+                result: Err(why),
             },
-            Request::Browse { ticket, table, keyed, anchor, height } => Reply::Browse {
+            Request::Document { ticket, .. } => Reply::Document {
+                ticket,
+                result: Err(why),
+            },
+            Request::Count { name } => match self.store.as_mut() {
+                Some(s) => Reply::Count {
+                    rows: inspect::count_rows(&mut s.conn, &name),
+                    name,
+                },
+                None => Reply::Count {
+                    name,
+                    rows: RowCount::Failed(why),
+                },
+            },
+            Request::Browse {
+                ticket,
+                table,
+                keyed,
+                anchor,
+                height,
+            } => Reply::Browse {
                 ticket,
                 result: match self.store.as_mut() {
-                    Some(s) => with_deadline(&mut s.conn, BROWSE_LIMIT, |c| tables::page(c, &table, keyed, anchor, height)).map_err(|e| e.to_string()),
+                    Some(s) => with_deadline(&mut s.conn, BROWSE_LIMIT, |c| {
+                        tables::page(c, &table, keyed, anchor, height)
+                    })
+                    .map_err(|e| e.to_string()),
                     None => Err(why),
                 },
             },
@@ -209,14 +310,21 @@ impl Worker {
         self.inspection = None;
         let result = (|| -> Result<Arc<Inspection>, StoreError> {
             let mut store = open_read_only(&self.path)?;
-            let ins = Arc::new(inspect::inspect(&mut store.conn, &self.path, Counts::Flagged)?);
+            let ins = Arc::new(inspect::inspect(
+                &mut store.conn,
+                &self.path,
+                Counts::Flagged,
+            )?);
             self.version = open::data_version(&store.conn).ok();
             self.store = Some(store);
             self.inspection = Some(ins.clone());
             Ok(ins)
         })();
         let writable = self.writable();
-        Reply::Inspected { result: result.map_err(|e| e.to_string()), writable }
+        Reply::Inspected {
+            result: result.map_err(|e| e.to_string()),
+            writable,
+        }
     }
 
     fn writable(&self) -> Result<(), String> {
@@ -236,7 +344,8 @@ impl Worker {
                 (v != self.version).then_some(Reply::Changed)
             }
             // No store yet: notice one appearing.
-            None => matches!(identify(&self.path), Ok(id) if id != Identity::Missing).then_some(Reply::Changed),
+            None => matches!(identify(&self.path), Ok(id) if id != Identity::Missing)
+                .then_some(Reply::Changed),
         }
     }
 
@@ -246,7 +355,8 @@ impl Worker {
         }
         let store = self.store.as_mut().ok_or("the store is not open")?;
         apply::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
-        let ins = inspect::inspect(&mut store.conn, &self.path, Counts::Flagged).map_err(|e| e.to_string())?;
+        let ins = inspect::inspect(&mut store.conn, &self.path, Counts::Flagged)
+            .map_err(|e| e.to_string())?;
         plan::init(&store.conn, &ins).map_err(|e| e.to_string())
     }
 }

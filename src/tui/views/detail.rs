@@ -3,44 +3,82 @@
 use super::super::app::{App, Load};
 use crate::store::documents::Cell;
 use crate::text;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let Some(d) = &app.detail else { return };
-    let block = Block::default().borders(Borders::TOP).title(format!("document (rowid {})", d.rowid));
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(format!("document (rowid {})", d.rowid));
     let cols = match &d.doc {
         Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), area),
-        Load::Failed(e) => return f.render_widget(Paragraph::new(text::cell(e)).block(block), area),
-        Load::Loaded(None) => return f.render_widget(Paragraph::new("this document is gone (changed on disk)").block(block), area),
+        Load::Failed(e) => {
+            return f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
+        }
+        Load::Loaded(None) => {
+            return f.render_widget(
+                Paragraph::new("this document is gone (changed on disk)").block(block),
+                area,
+            );
+        }
         Load::Loaded(Some(c)) => c,
     };
     let mut lines: Vec<Line> = Vec::new();
     for (name, cell) in cols {
-        lines.push(Line::from(Span::styled(text::cell(name), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD))));
+        lines.push(Line::from(Span::styled(
+            text::cell(name),
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+        )));
         lines.extend(value_lines(cell));
         lines.push(Line::from(""));
     }
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((d.scroll, 0)), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        area,
+    );
 }
 
 fn value_lines(c: &Cell) -> Vec<Line<'static>> {
     let indent = |s: String| Line::from(format!("  {s}"));
     match c {
-        Cell::Null => vec![Line::from(Span::styled("  NULL", Style::default().fg(Color::DarkGray).add_modifier(Modifier::ITALIC)))],
-        Cell::Text { text: t, invalid, cut_from } => {
+        Cell::Null => vec![Line::from(Span::styled(
+            "  NULL",
+            Style::default()
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::ITALIC),
+        ))],
+        Cell::Text {
+            text: t,
+            invalid,
+            cut_from,
+        } => {
             let mut out: Vec<Line> = match json_lines(t) {
                 Some(l) => l.into_iter().map(indent).collect(),
                 None => text::lines(t).into_iter().map(indent).collect(),
             };
             if *invalid {
-                out.push(Line::from(Span::styled("  (not valid UTF-8: shown lossily, � marks the bad bytes)", super::warn())));
+                out.push(Line::from(Span::styled(
+                    "  (not valid UTF-8: shown lossily, � marks the bad bytes)",
+                    super::warn(),
+                )));
             }
             if let Some(n) = cut_from {
-                out.push(Line::from(Span::styled(format!("  (cut: the first {} of {n} characters)", crate::store::documents::DETAIL_CHARS), super::warn())));
+                out.push(Line::from(Span::styled(
+                    format!(
+                        "  (cut: the first {} of {n} characters)",
+                        crate::store::documents::DETAIL_CHARS
+                    ),
+                    super::warn(),
+                )));
             }
             out
         }
@@ -72,5 +110,10 @@ fn json_lines(t: &str) -> Option<Vec<String>> {
         );
     }
     let pretty = serde_json::to_string_pretty(&v).ok()?;
-    Some(pretty.lines().map(|l| text::escape(l).into_owned()).collect())
+    Some(
+        pretty
+            .lines()
+            .map(|l| text::escape(l).into_owned())
+            .collect(),
+    )
 }

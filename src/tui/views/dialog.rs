@@ -3,24 +3,36 @@
 use super::super::app::{App, Phase};
 use crate::store::plan::Plan;
 use crate::text;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
-use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let Some(d) = &app.dialog else { return };
     f.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(" init ").border_style(Style::default().fg(Color::Yellow));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" init ")
+        .border_style(Style::default().fg(Color::Yellow));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    let para = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll, 0));
+    let para = |lines: Vec<Line<'static>>| {
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0))
+    };
     match &d.phase {
         Phase::Loading => f.render_widget(Paragraph::new("computing the plan…"), body),
         Phase::Failed(e) => {
-            f.render_widget(Paragraph::new(text::cell(e)).style(Style::default().fg(Color::Red)).wrap(Wrap { trim: false }), body);
+            f.render_widget(
+                Paragraph::new(text::cell(e))
+                    .style(Style::default().fg(Color::Red))
+                    .wrap(Wrap { trim: false }),
+                body,
+            );
             f.render_widget(Paragraph::new("Esc close"), foot);
         }
         Phase::Confirm(plan) => {
@@ -34,31 +46,64 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                     Span::raw(" close, write nothing (default)   j/k scroll"),
                 ])
             } else {
-                Line::from(Span::styled("blocked: nothing can run (Esc close)", Style::default().fg(Color::Red)))
+                Line::from(Span::styled(
+                    "blocked: nothing can run (Esc close)",
+                    Style::default().fg(Color::Red),
+                ))
             };
             f.render_widget(Paragraph::new(foot_line), foot);
         }
         Phase::Running { plan, progress, .. } => {
-            let [list, gauge] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(body);
+            let [list, gauge] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(body);
             f.render_widget(para(plan_lines(plan)), list);
             let (ratio, label) = match progress {
                 None => (0.0, "starting…".to_string()),
                 Some(p) => {
-                    let part = if p.total > 0 { p.done as f64 / p.total as f64 } else { 0.0 };
-                    let ratio = if p.steps == 0 { 0.0 } else { (p.step.saturating_sub(1) as f64 + part) / p.steps as f64 };
-                    let rows = if p.total > 0 { format!(" ({}/{} rows)", p.done, p.total) } else { String::new() };
-                    (ratio.clamp(0.0, 1.0), format!("{}/{} {}{rows}", p.step, p.steps, text::cell(&p.title)))
+                    let part = if p.total > 0 {
+                        p.done as f64 / p.total as f64
+                    } else {
+                        0.0
+                    };
+                    let ratio = if p.steps == 0 {
+                        0.0
+                    } else {
+                        (p.step.saturating_sub(1) as f64 + part) / p.steps as f64
+                    };
+                    let rows = if p.total > 0 {
+                        format!(" ({}/{} rows)", p.done, p.total)
+                    } else {
+                        String::new()
+                    };
+                    (
+                        ratio.clamp(0.0, 1.0),
+                        format!("{}/{} {}{rows}", p.step, p.steps, text::cell(&p.title)),
+                    )
                 }
             };
-            f.render_widget(Gauge::default().ratio(ratio).label(label).gauge_style(Style::default().fg(Color::Green)), gauge);
-            f.render_widget(Paragraph::new("running in one transaction · Esc or Ctrl-C cancels (rolls back)"), foot);
+            f.render_widget(
+                Gauge::default()
+                    .ratio(ratio)
+                    .label(label)
+                    .gauge_style(Style::default().fg(Color::Green)),
+                gauge,
+            );
+            f.render_widget(
+                Paragraph::new("running in one transaction · Esc or Ctrl-C cancels (rolls back)"),
+                foot,
+            );
         }
         Phase::Done(r) => {
             let (msg, style) = match r {
                 Ok(s) => (s.clone(), Style::default().fg(Color::Green)),
                 Err(e) => (e.clone(), Style::default().fg(Color::Red)),
             };
-            f.render_widget(Paragraph::new(text::cell(&msg)).style(style).wrap(Wrap { trim: false }), body);
+            f.render_widget(
+                Paragraph::new(text::cell(&msg))
+                    .style(style)
+                    .wrap(Wrap { trim: false }),
+                body,
+            );
             f.render_widget(Paragraph::new("Esc close"), foot);
         }
     }
@@ -68,27 +113,52 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = vec![
         Line::from(Span::styled(
-            format!("{} step(s) on {}{}", plan.steps.len(), text::cell(&plan.path.to_string_lossy()), if plan.creates_file { " (a new store)" } else { "" }),
+            format!(
+                "{} step(s) on {}{}",
+                plan.steps.len(),
+                text::cell(&plan.path.to_string_lossy()),
+                if plan.creates_file {
+                    " (a new store)"
+                } else {
+                    ""
+                }
+            ),
             bold,
         )),
         Line::from(""),
     ];
     for b in &plan.blockers {
-        lines.push(Line::from(Span::styled(format!("blocked: {}", text::cell(b)), Style::default().fg(Color::Red))));
+        lines.push(Line::from(Span::styled(
+            format!("blocked: {}", text::cell(b)),
+            Style::default().fg(Color::Red),
+        )));
     }
     if let Some(b) = &plan.backup {
-        lines.push(Line::from(format!("backup first: {}", text::cell(&b.to_string_lossy()))));
+        lines.push(Line::from(format!(
+            "backup first: {}",
+            text::cell(&b.to_string_lossy())
+        )));
     }
     for n in &plan.notes {
-        lines.push(Line::from(Span::styled(format!("note: {}", text::cell(n)), super::warn())));
+        lines.push(Line::from(Span::styled(
+            format!("note: {}", text::cell(n)),
+            super::warn(),
+        )));
     }
     for (i, s) in plan.steps.iter().enumerate() {
-        lines.push(Line::from(format!("{:>2}. {}", i + 1, text::cell(&s.title))));
+        lines.push(Line::from(format!(
+            "{:>2}. {}",
+            i + 1,
+            text::cell(&s.title)
+        )));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("The SQL of each step:", bold)));
     for (i, s) in plan.steps.iter().enumerate() {
-        lines.push(Line::from(Span::styled(format!("{:>2}. {}", i + 1, text::cell(&s.title)), bold)));
+        lines.push(Line::from(Span::styled(
+            format!("{:>2}. {}", i + 1, text::cell(&s.title)),
+            bold,
+        )));
         for l in text::lines(&s.sql) {
             lines.push(Line::from(Span::styled(format!("      {l}"), super::dim())));
         }

@@ -3,11 +3,11 @@
 use super::super::app::{App, Load};
 use super::cell_span;
 use crate::text;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
-use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let [head, grid] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
@@ -23,19 +23,28 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ];
     match &app.docs.input {
         Some(t) => {
-            spans.push(Span::styled(" · search: ", Style::default().fg(Color::Yellow)));
+            spans.push(Span::styled(
+                " · search: ",
+                Style::default().fg(Color::Yellow),
+            ));
             spans.push(Span::raw(text::cell(t)));
             spans.push(Span::styled("▏", Style::default().fg(Color::Yellow)));
         }
         None => {
             if let Some(s) = &q.search {
                 spans.push(Span::styled(" · search ", super::dim()));
-                spans.push(Span::styled(format!("“{}”", text::cell(s)), Style::default().fg(Color::Yellow)));
+                spans.push(Span::styled(
+                    format!("“{}”", text::cell(s)),
+                    Style::default().fg(Color::Yellow),
+                ));
             }
         }
     }
     if let Some(c) = app.charts.loaded() {
-        spans.push(Span::styled(format!(" · {} documents", c.total()), super::dim()));
+        spans.push(Span::styled(
+            format!(" · {} documents", c.total()),
+            super::dim(),
+        ));
     } else if matches!(app.charts, Load::Loading) {
         spans.push(Span::styled(" · counting…", super::dim()));
     }
@@ -44,20 +53,49 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let block = Block::default().borders(Borders::TOP);
     let rows = match &app.docs.rows {
         Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), grid),
-        Load::Failed(e) => return f.render_widget(Paragraph::new(text::cell(e)).style(Style::default().fg(Color::Red)).block(block), grid),
+        Load::Failed(e) => {
+            return f.render_widget(
+                Paragraph::new(text::cell(e))
+                    .style(Style::default().fg(Color::Red))
+                    .block(block),
+                grid,
+            );
+        }
         Load::Loaded(r) => r,
     };
     if rows.is_empty() {
-        let why = if q.search.is_some() || q.doc_type.is_some() || q.status.is_some() { "no match (Esc clears the search and filters)" } else { "no documents" };
+        let why = if q.search.is_some() || q.doc_type.is_some() || q.status.is_some() {
+            "no match (Esc clears the search and filters)"
+        } else {
+            "no documents"
+        };
         return f.render_widget(Paragraph::new(why).block(block), grid);
     }
-    let header = Row::new(["id", "doc_type", "status", "created_at", "title"]).style(Style::default().add_modifier(Modifier::BOLD));
+    let header = Row::new(["id", "doc_type", "status", "created_at", "title"])
+        .style(Style::default().add_modifier(Modifier::BOLD));
     let body: Vec<Row> = rows
         .iter()
-        .map(|r| Row::new([cell_span(&r.id), cell_span(&r.doc_type), cell_span(&r.status), cell_span(&r.created_at), cell_span(&r.title)]))
+        .map(|r| {
+            Row::new([
+                cell_span(&r.id),
+                cell_span(&r.doc_type),
+                cell_span(&r.status),
+                cell_span(&r.created_at),
+                cell_span(&r.title),
+            ])
+        })
         .collect();
-    let widths = [Constraint::Length(36), Constraint::Length(10), Constraint::Length(10), Constraint::Length(20), Constraint::Min(10)];
-    let table = Table::new(body, widths).header(header).block(block).row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+    let widths = [
+        Constraint::Length(36),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(20),
+        Constraint::Min(10),
+    ];
+    let table = Table::new(body, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
     let mut state = TableState::default().with_selected(Some(app.docs.selected));
     f.render_stateful_widget(table, grid, &mut state);
 }

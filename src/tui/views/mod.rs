@@ -12,11 +12,11 @@ mod tables;
 use super::app::{App, Tab};
 use crate::store::documents::Cell;
 use crate::text;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
@@ -24,11 +24,22 @@ pub const MIN_HEIGHT: u16 = 12;
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!("Terminal too small: {}×{}, need {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it or press q.", area.width, area.height);
-        f.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        let msg = format!(
+            "Terminal too small: {}×{}, need {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it or press q.",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
-    let [tabs, body, status] = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     // A list has a header line, a border and its column titles above it.
     app.page.set(body.height.saturating_sub(3).max(1) as usize);
     chrome::tabs(f, app, tabs);
@@ -51,15 +62,30 @@ pub fn draw(f: &mut Frame, app: &App) {
 fn centered(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
     let w = area.width * pct_w / 100;
     let h = area.height * pct_h / 100;
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// A store value as a grid cell: escaped, NULL dimmed, BLOBs summarised.
 pub fn cell_span(c: &Cell) -> Span<'static> {
     match c {
-        Cell::Null => Span::styled("NULL", Style::default().fg(Color::DarkGray).add_modifier(Modifier::ITALIC)),
-        Cell::Blob { .. } => Span::styled(text::cell(&c.summary()), Style::default().fg(Color::Magenta)),
-        Cell::Text { text: t, invalid, .. } => {
+        Cell::Null => Span::styled(
+            "NULL",
+            Style::default()
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::ITALIC),
+        ),
+        Cell::Blob { .. } => Span::styled(
+            text::cell(&c.summary()),
+            Style::default().fg(Color::Magenta),
+        ),
+        Cell::Text {
+            text: t, invalid, ..
+        } => {
             let s = text::cell(t);
             if *invalid {
                 Span::styled(s, Style::default().fg(Color::LightRed))

@@ -4,11 +4,11 @@ use super::super::app::{App, Load};
 use crate::store::inspect::{Inspection, RowCount, Severity, State};
 use crate::store::spec::ObjectClass;
 use crate::text;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline, Wrap};
-use ratatui::Frame;
 
 /// The badge colours: a state reads at a glance.
 pub fn badge_style(state: State) -> Style {
@@ -35,19 +35,31 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Load::Loading => return f.render_widget(Paragraph::new("Reading the store…"), area),
         Load::Failed(e) => {
             let lines = vec![
-                Line::from(Span::styled(" cannot open ", Style::default().fg(Color::White).bg(Color::Red))),
+                Line::from(Span::styled(
+                    " cannot open ",
+                    Style::default().fg(Color::White).bg(Color::Red),
+                )),
                 Line::from(""),
                 Line::from(text::cell(e)),
                 Line::from(""),
-                Line::from(Span::styled(format!("path: {}", text::cell(&app.path.to_string_lossy())), super::dim())),
+                Line::from(Span::styled(
+                    format!("path: {}", text::cell(&app.path.to_string_lossy())),
+                    super::dim(),
+                )),
             ];
             return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         }
         Load::Loaded(i) => i,
     };
     let charts_h = if area.height >= 24 { 12 } else { 0 };
-    let [top, charts] = Layout::vertical([Constraint::Min(5), Constraint::Length(charts_h)]).areas(area);
-    f.render_widget(Paragraph::new(summary(app, ins)).scroll((app.scroll, 0)).wrap(Wrap { trim: false }), top);
+    let [top, charts] =
+        Layout::vertical([Constraint::Min(5), Constraint::Length(charts_h)]).areas(area);
+    f.render_widget(
+        Paragraph::new(summary(app, ins))
+            .scroll((app.scroll, 0))
+            .wrap(Wrap { trim: false }),
+        top,
+    );
     if charts_h > 0 {
         draw_charts(f, app, charts);
     }
@@ -64,38 +76,73 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
         Line::from(Span::styled(
             format!(
                 "{} bytes · SQLite {} · page size {} · {} pages · journal {} · user_version {}",
-                fx.size_bytes, fx.sqlite_version, fx.page_size, fx.page_count, text::cell(&fx.journal_mode), fx.user_version
+                fx.size_bytes,
+                fx.sqlite_version,
+                fx.page_size,
+                fx.page_count,
+                text::cell(&fx.journal_mode),
+                fx.user_version
             ),
             super::dim(),
         )),
     ];
     match &app.writable {
         Ok(()) => {}
-        Err(why) => lines.push(Line::from(Span::styled(format!("read-only: actions unavailable ({})", text::cell(why)), super::warn()))),
+        Err(why) => lines.push(Line::from(Span::styled(
+            format!("read-only: actions unavailable ({})", text::cell(why)),
+            super::warn(),
+        ))),
     }
     lines.push(Line::from(""));
-    let legacy: Vec<_> = ins.objects.iter().filter(|o| o.class == ObjectClass::Legacy).collect();
+    let legacy: Vec<_> = ins
+        .objects
+        .iter()
+        .filter(|o| o.class == ObjectClass::Legacy)
+        .collect();
     if !legacy.is_empty() {
-        lines.push(Line::from(Span::styled("Legacy V2 objects (superseded by documents)", super::warn().add_modifier(Modifier::BOLD))));
+        lines.push(Line::from(Span::styled(
+            "Legacy V2 objects (superseded by documents)",
+            super::warn().add_modifier(Modifier::BOLD),
+        )));
         for o in legacy {
             let rows = match &o.rows {
                 RowCount::Counted(n) => format!("{n} rows"),
                 RowCount::NotCounted => "rows not counted".into(),
                 RowCount::Failed(e) => format!("rows not counted: {}", text::cell(e)),
             };
-            lines.push(Line::from(Span::styled(format!("  ⚠ {:<5} {:<16} {rows}", o.kind, text::cell(&o.name)), super::warn())));
+            lines.push(Line::from(Span::styled(
+                format!("  ⚠ {:<5} {:<16} {rows}", o.kind, text::cell(&o.name)),
+                super::warn(),
+            )));
         }
         lines.push(Line::from(""));
     }
-    lines.push(Line::from(Span::styled("Findings", Style::default().add_modifier(Modifier::BOLD))));
-    let shown: Vec<_> = ins.findings.iter().filter(|f| f.code != "legacy-object").collect();
+    lines.push(Line::from(Span::styled(
+        "Findings",
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
+    let shown: Vec<_> = ins
+        .findings
+        .iter()
+        .filter(|f| f.code != "legacy-object")
+        .collect();
     if shown.is_empty() {
-        let none = if ins.legacy().next().is_some() { "  none besides the legacy objects" } else { "  none: the store matches the V3 spec" };
-        lines.push(Line::from(Span::styled(none, Style::default().fg(Color::Green))));
+        let none = if ins.legacy().next().is_some() {
+            "  none besides the legacy objects"
+        } else {
+            "  none: the store matches the V3 spec"
+        };
+        lines.push(Line::from(Span::styled(
+            none,
+            Style::default().fg(Color::Green),
+        )));
     }
     for x in shown {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<7} ", x.severity.label()), severity_style(x.severity)),
+            Span::styled(
+                format!("  {:<7} ", x.severity.label()),
+                severity_style(x.severity),
+            ),
             Span::raw(text::cell(&x.message)),
         ]));
     }
@@ -103,21 +150,46 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
 }
 
 fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
-    let [left, right] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     let block = |t: String| Block::default().borders(Borders::TOP).title(t);
     match &app.charts {
         Load::Loading => {
-            f.render_widget(Paragraph::new("counting…").block(block("Documents per doc_type".into())), left);
-            f.render_widget(Paragraph::new("counting…").block(block("Documents per month".into())), right);
+            f.render_widget(
+                Paragraph::new("counting…").block(block("Documents per doc_type".into())),
+                left,
+            );
+            f.render_widget(
+                Paragraph::new("counting…").block(block("Documents per month".into())),
+                right,
+            );
         }
-        Load::Failed(e) => f.render_widget(Paragraph::new(text::cell(e)).block(block("Charts".into())), area),
+        Load::Failed(e) => f.render_widget(
+            Paragraph::new(text::cell(e)).block(block("Charts".into())),
+            area,
+        ),
         Load::Loaded(c) => {
-            let labels: Vec<String> = c.by_type.iter().map(|(t, _)| text::cell(t).chars().take(10).collect()).collect();
-            let data: Vec<(&str, u64)> = labels.iter().map(String::as_str).zip(c.by_type.iter().map(|x| x.1)).collect();
-            let bar_w = if data.is_empty() { 1 } else { ((left.width as usize / data.len()).saturating_sub(1)).clamp(3, 10) as u16 };
+            let labels: Vec<String> = c
+                .by_type
+                .iter()
+                .map(|(t, _)| text::cell(t).chars().take(10).collect())
+                .collect();
+            let data: Vec<(&str, u64)> = labels
+                .iter()
+                .map(String::as_str)
+                .zip(c.by_type.iter().map(|x| x.1))
+                .collect();
+            let bar_w = if data.is_empty() {
+                1
+            } else {
+                ((left.width as usize / data.len()).saturating_sub(1)).clamp(3, 10) as u16
+            };
             f.render_widget(
                 BarChart::default()
-                    .block(block(format!("Documents per doc_type ({} in all)", c.total())))
+                    .block(block(format!(
+                        "Documents per doc_type ({} in all)",
+                        c.total()
+                    )))
                     .data(data.as_slice())
                     .bar_width(bar_w)
                     .bar_style(Style::default().fg(Color::Cyan))

@@ -5,24 +5,38 @@ use super::cell_span;
 use crate::store::inspect::RowCount;
 use crate::store::spec::ObjectClass;
 use crate::text;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
-use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if let Some(b) = &app.tables.browse {
-        let title = format!("{} (read-only{})", text::cell(&b.table), if b.keyed { "" } else { ", first 1000 rows" });
+        let title = format!(
+            "{} (read-only{})",
+            text::cell(&b.table),
+            if b.keyed { "" } else { ", first 1000 rows" }
+        );
         let block = Block::default().borders(Borders::TOP).title(title);
         let page = match &b.page {
             Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), area),
-            Load::Failed(e) => return f.render_widget(Paragraph::new(text::cell(e)).block(block), area),
+            Load::Failed(e) => {
+                return f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
+            }
             Load::Loaded(p) => p,
         };
-        let header = Row::new(page.columns.iter().map(|c| text::cell(c))).style(Style::default().add_modifier(Modifier::BOLD));
-        let rows: Vec<Row> = page.rows.iter().map(|(_, cells)| Row::new(cells.iter().map(cell_span))).collect();
+        let header = Row::new(page.columns.iter().map(|c| text::cell(c)))
+            .style(Style::default().add_modifier(Modifier::BOLD));
+        let rows: Vec<Row> = page
+            .rows
+            .iter()
+            .map(|(_, cells)| Row::new(cells.iter().map(cell_span)))
+            .collect();
         let widths: Vec<Constraint> = page.columns.iter().map(|_| Constraint::Min(8)).collect();
-        let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+        let table = Table::new(rows, widths)
+            .header(header)
+            .block(block)
+            .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
         let mut state = TableState::default().with_selected(Some(b.selected));
         return f.render_stateful_widget(table, area, &mut state);
     }
@@ -33,7 +47,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .objects
         .iter()
         .map(|o| {
-            let count = app.counts.iter().find(|c| c.0 == o.name).map(|c| &c.1).unwrap_or(&o.rows);
+            let count = app
+                .counts
+                .iter()
+                .find(|c| c.0 == o.name)
+                .map(|c| &c.1)
+                .unwrap_or(&o.rows);
             let n = match count {
                 RowCount::Counted(n) => n.to_string(),
                 RowCount::NotCounted => "counting…".into(),
@@ -44,12 +63,27 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 ObjectClass::V3 => Style::default(),
                 ObjectClass::Other => super::dim(),
             };
-            Row::new([text::cell(&o.name), o.kind.clone(), o.class.label().to_string(), n]).style(style)
+            Row::new([
+                text::cell(&o.name),
+                o.kind.clone(),
+                o.class.label().to_string(),
+                n,
+            ])
+            .style(style)
         })
         .collect();
-    let header = Row::new(["name", "type", "kind", "rows"]).style(Style::default().add_modifier(Modifier::BOLD));
-    let widths = [Constraint::Min(20), Constraint::Length(14), Constraint::Length(10), Constraint::Length(24)];
-    let table = Table::new(rows, widths).header(header).block(Block::default().borders(Borders::TOP)).row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+    let header = Row::new(["name", "type", "kind", "rows"])
+        .style(Style::default().add_modifier(Modifier::BOLD));
+    let widths = [
+        Constraint::Min(20),
+        Constraint::Length(14),
+        Constraint::Length(10),
+        Constraint::Length(24),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(Block::default().borders(Borders::TOP))
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
     let mut state = TableState::default().with_selected(Some(app.tables.selected));
     f.render_stateful_widget(table, area, &mut state);
 }

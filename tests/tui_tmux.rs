@@ -1,0 +1,202 @@
+//! The real binary in a real terminal (tmux): open a store with legacy
+//! tables, init it from the dialog, browse hostile documents, quit, and find
+//! the terminal as it was.
+mod common;
+use common::*;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(dir: &std::path::Path) -> Tmux {
+        let t = Tmux {
+            socket: format!("egregora-inspect-test-{}", std::process::id()),
+        };
+        let out = t.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-c",
+            dir.to_str().unwrap(),
+            "sh",
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux starts: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // With this on, an OSC 52 that got through would create a buffer.
+        t.run(&["set-option", "-g", "set-clipboard", "on"]);
+        t.run(&["set-option", "-g", "allow-rename", "on"]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed (.ci/run installs it)")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e"]).stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e", k]);
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    fn type_line(&self, line: &str) {
+        self.run(&["send-keys", "-t", "e", "-l", line]);
+        self.run(&["send-keys", "-t", "e", "Enter"]);
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waited for {needle:?}; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn format(&self, f: &str) -> String {
+        String::from_utf8_lossy(&self.run(&["display-message", "-p", "-t", "e", f]).stdout)
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn init_from_the_app_then_browse_and_quit_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("store.sqlite");
+    old_documents(&p, 50);
+    exec(
+        &p,
+        "CREATE TABLE posts (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT); INSERT INTO posts (id) VALUES ('p1'), ('p2'), ('p3');",
+    );
+    let c = open(&p);
+    c.execute(
+        "UPDATE documents SET title = ?1 WHERE id = 'doc-1'",
+        ["\x1b]0;pwned-title\x07 evil"],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE documents SET title = ?1, content = ?1 WHERE id = 'doc-2'",
+        ["\x1b]52;c;cHduZWQ=\x07 clip"],
+    )
+    .unwrap();
+    drop(c);
+
+    let t = Tmux::start(dir.path());
+    let title_before = t.format("#{pane_title}");
+    t.type_line(&format!("{} store.sqlite", bin_path().display()));
+    let s = t.wait_for(" needs-migration ");
+    assert!(
+        s.contains("⚠ table posts") && s.contains("3 rows"),
+        "legacy flagged with its rows:\n{s}"
+    );
+    assert_eq!(t.format("#{alternate_on}"), "1");
+
+    t.send(&["i"]);
+    let s = t.wait_for("step(s) on");
+    assert!(
+        s.contains("Copy 50 row(s)") && s.contains("backup first:"),
+        "{s}"
+    );
+    t.send(&["y"]);
+    t.wait_for("done:");
+    t.send(&["Escape"]);
+    let s = t.wait_for(" legacy-present ");
+    assert!(
+        s.contains("extra column documents.legacy_score (kept") && !s.contains("error "),
+        "documents is V3 now:\n{s}"
+    );
+    assert_eq!(columns(&p, "documents").len(), 24);
+
+    t.send(&["2"]);
+    let s = t.wait_for("doc-1");
+    assert!(
+        s.contains("\\x1b]0;pwned-title\\x07 evil"),
+        "the escape is shown, not run:\n{s}"
+    );
+    t.send(&["j", "Enter"]);
+    t.wait_for("rowid 6");
+    t.send(&["Escape", "G", "g"]);
+    assert_ne!(t.format("#{pane_title}"), "pwned-title");
+    assert_eq!(t.format("#{pane_title}"), title_before);
+    let buffers = t.run(&["list-buffers"]);
+    assert!(
+        String::from_utf8_lossy(&buffers.stdout).trim().is_empty(),
+        "no clipboard buffer was set"
+    );
+
+    t.send(&["q"]);
+    let start = Instant::now();
+    while t.format("#{alternate_on}") != "0" {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the alternate screen is left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.type_line("stty -a > stty.txt; echo stty-done");
+    t.wait_for("stty-done");
+    let stty = std::fs::read_to_string(dir.path().join("stty.txt")).unwrap();
+    let words: Vec<&str> = stty
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    assert!(
+        words.contains(&"echo") && words.contains(&"icanon"),
+        "echo and icanon are back: {stty}"
+    );
+    assert!(
+        !words.contains(&"-echo") && !words.contains(&"-icanon"),
+        "{stty}"
+    );
+}
+
+#[test]
+fn without_a_terminal_the_app_says_so_and_prints_no_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    let a = bin()
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr_has("needs a terminal")
+        .stderr_has("check");
+    let out = a.get_output();
+    assert!(
+        !out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b),
+        "no escape sequences"
+    );
+}
