@@ -397,3 +397,40 @@ fn quit_from_anywhere_and_tabs_cycle() {
     assert!(h.app.quit);
     let _ = Path::new("");
 }
+
+#[test]
+fn a_write_by_another_process_is_noticed_and_reloaded() {
+    use egregora_inspect::tui::worker::Request;
+    let mut h = Harness::demo();
+    assert!(
+        h.worker.serve(Request::Poll).is_none(),
+        "nothing changed yet"
+    );
+    exec(&h.path.clone(), "DROP TABLE posts");
+    let reply = h.worker.serve(Request::Poll).expect("the change is seen");
+    h.app.on_reply(reply);
+    h.settle();
+    assert_eq!(h.app.message, "the store changed on disk: reloaded");
+    assert!(!h.text().contains("⚠ table posts"));
+}
+
+#[test]
+fn the_mouse_wheel_scrolls() {
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    let mut h = Harness::demo();
+    h.act(Action::GoTab(1));
+    let wheel = |kind| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    handle_input(&mut h.app, wheel(MouseEventKind::ScrollDown));
+    h.settle();
+    assert_eq!(h.app.docs.selected, 3);
+    handle_input(&mut h.app, wheel(MouseEventKind::ScrollUp));
+    h.settle();
+    assert_eq!(h.app.docs.selected, 0);
+}

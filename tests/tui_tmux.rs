@@ -12,8 +12,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(dir: &std::path::Path) -> Tmux {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let t = Tmux {
-            socket: format!("egregora-inspect-test-{}", std::process::id()),
+            socket: format!("egregora-inspect-test-{}-{n}", std::process::id()),
         };
         let out = t.run(&[
             "-f",
@@ -199,4 +201,72 @@ fn without_a_terminal_the_app_says_so_and_prints_no_escapes() {
         !out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b),
         "no escape sequences"
     );
+}
+
+#[test]
+fn a_running_plan_is_cancelled_from_the_app_and_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.sqlite");
+    old_documents(&p, 400_000);
+    let before = snapshot(&p);
+    let t = Tmux::start(dir.path());
+    t.type_line(&format!(
+        "{} big.sqlite; echo app-exited",
+        bin_path().display()
+    ));
+    t.wait_for(" needs-migration ");
+    t.send(&["i"]);
+    t.wait_for("step(s) on");
+    t.send(&["y"]);
+    t.wait_for("/400000 rows)");
+    t.send(&["Escape"]);
+    let s = t.wait_for("cancelled");
+    assert!(s.contains("rolled back"), "{s}");
+    t.send(&["Escape", "q"]);
+    t.wait_for("app-exited");
+    assert_eq!(snapshot(&p), before, "the store is exactly as before");
+    assert_eq!(
+        listing(dir.path()),
+        ["big.sqlite"],
+        "no backup, no journal left"
+    );
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = current_store(dir.path());
+        let t = Tmux::start(dir.path());
+        t.type_line(&format!(
+            "{} {}; echo exited-$?",
+            bin_path().display(),
+            p.display()
+        ));
+        t.wait_for(" current ");
+        assert_eq!(t.format("#{alternate_on}"), "1");
+        let pane_pid = t.format("#{pane_pid}");
+        let out = Command::new("pkill")
+            .args([&format!("-{sig}"), "-P", &pane_pid])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "the app got SIG{sig}");
+        if sig == "HUP" {
+            // A hangup of the app alone: the shell stays to be inspected.
+            t.wait_for("exited-");
+        } else {
+            t.wait_for("exited-0");
+        }
+        assert_eq!(t.format("#{alternate_on}"), "0", "SIG{sig}: main screen");
+        t.type_line("stty -a > stty.txt; echo stty-done");
+        t.wait_for("stty-done");
+        let stty = std::fs::read_to_string(dir.path().join("stty.txt")).unwrap();
+        let words: Vec<&str> = stty
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .collect();
+        assert!(
+            words.contains(&"echo") && words.contains(&"icanon"),
+            "SIG{sig}: {stty}"
+        );
+    }
 }
