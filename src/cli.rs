@@ -5,7 +5,7 @@ use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
 use crate::store::identify::{Identity, identify, resolve};
 use crate::store::inspect::{Counts, Finding, Inspection, RowCount, Severity, State, inspect};
 use crate::store::open::{open_read_only, writable};
-use crate::store::plan::{self, Plan};
+use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, checks, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
@@ -144,21 +144,28 @@ pub struct WriteFlags {
 }
 
 pub fn init(raw: &OsStr, flags: WriteFlags) -> u8 {
-    match run_init(raw, flags) {
+    match run_write(raw, PlanKind::Init, false, flags) {
         Ok(code) => code,
         Err(e) => fail(&e),
     }
 }
 
-fn run_init(raw: &OsStr, flags: WriteFlags) -> Result<u8> {
+pub fn fold_legacy(raw: &OsStr, keep_tables: bool, flags: WriteFlags) -> u8 {
+    match run_write(raw, PlanKind::FoldLegacy, keep_tables, flags) {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) -> Result<u8> {
     let path = resolve(raw)?;
-    let plan = if identify(&path)? == Identity::Missing {
+    let plan = if kind == PlanKind::Init && identify(&path)? == Identity::Missing {
         plan::init_new(&path)?
     } else {
         let mut store = open_read_only(&path)?;
         apply::quick_check(&store.conn, &path)?;
         let ins = inspect(&mut store.conn, &path, Counts::Flagged)?;
-        plan::init(&store.conn, &ins)?
+        plan::for_action(&store.conn, &ins, kind, keep_tables)?
     };
     run_plan(plan, flags)
 }

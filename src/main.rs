@@ -47,6 +47,22 @@ enum Command {
         #[arg(long)]
         no_backup: bool,
     },
+    /// Copy the V2 legacy tables' rows into documents, then drop the V2 objects, after a plan
+    FoldLegacy {
+        path: Option<OsString>,
+        /// Print the plan and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply without asking
+        #[arg(long)]
+        yes: bool,
+        /// Keep the V2 tables and documents_view after copying their rows
+        #[arg(long)]
+        keep_tables: bool,
+        /// Skip the VACUUM INTO backup before the tables are dropped
+        #[arg(long)]
+        no_backup: bool,
+    },
     /// Write a sample store with documents of every doc_type
     Demo {
         path: Option<OsString>,
@@ -77,6 +93,21 @@ fn main() -> ExitCode {
             no_backup,
         }) => egregora_inspect::cli::init(
             &path(p),
+            egregora_inspect::cli::WriteFlags {
+                dry_run,
+                yes,
+                backup: !no_backup,
+            },
+        ),
+        Some(Command::FoldLegacy {
+            path: p,
+            dry_run,
+            yes,
+            keep_tables,
+            no_backup,
+        }) => egregora_inspect::cli::fold_legacy(
+            &path(p),
+            keep_tables,
             egregora_inspect::cli::WriteFlags {
                 dry_run,
                 yes,

@@ -140,3 +140,64 @@ fn sigterm_cancels_a_running_rebuild_and_rolls_back() {
         "no backup or journal left"
     );
 }
+
+#[test]
+fn kill_9_during_a_fold_leaves_the_store_old_or_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let pristine = dir.path().join("pristine.sqlite");
+    bin()
+        .args(["demo", "--docs", "1000"])
+        .arg(&pristine)
+        .assert()
+        .success();
+    let c = open(&pristine);
+    for (_, ddl) in egregora_inspect::store::demo::V2_TABLES {
+        c.execute_batch(ddl).unwrap();
+    }
+    c.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
+         INSERT INTO posts (id, content, title, status) SELECT 'p' || i, printf('%.*c', 200, 'x'), 't' || i, 'draft' FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
+         INSERT INTO annotations (id, content, parent_id) SELECT 'a' || i, 'note', 'p' || i FROM n;",
+    )
+    .unwrap();
+    drop(c);
+    for moment in ["step 1/", "step 2/", "Verify: each", "Drop the V2"] {
+        let p = dir.path().join("run.sqlite");
+        std::fs::copy(&pristine, &p).unwrap();
+        let mut child = Command::new(bin_path())
+            .args(["fold-legacy", "--yes", "--no-backup"])
+            .arg(&p)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let reader = BufReader::new(child.stderr.take().unwrap());
+        let mut reached = false;
+        for line in reader.lines() {
+            if line.unwrap().contains(moment) {
+                reached = true;
+                child.kill().unwrap();
+                break;
+            }
+        }
+        child.wait().unwrap();
+        assert!(reached, "reached {moment:?}");
+        assert_eq!(scalar::<String>(&p, "PRAGMA integrity_check"), "ok");
+        let docs: i64 = scalar(&p, "SELECT count(*) FROM documents");
+        let legacy: i64 = scalar(
+            &p,
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('posts', 'annotations')",
+        );
+        let whole_old = docs == 1000
+            && legacy == 2
+            && scalar::<i64>(&p, "SELECT count(*) FROM posts") == 150_000;
+        let whole_new = docs == 301_000 && legacy == 0;
+        assert!(
+            whole_old || whole_new,
+            "old or folded after a kill at {moment:?}: {docs} documents, {legacy} V2 tables"
+        );
+        std::fs::remove_file(&p).unwrap();
+    }
+}

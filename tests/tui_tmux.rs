@@ -83,6 +83,15 @@ impl Tmux {
         }
     }
 
+    /// Waits until `needle` is off the screen (a dialog closed, say).
+    fn wait_gone(&self, needle: &str) {
+        let start = Instant::now();
+        while self.screen().contains(needle) {
+            assert!(start.elapsed() < Duration::from_secs(20), "{needle:?} stayed on the screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn format(&self, f: &str) -> String {
         String::from_utf8_lossy(&self.run(&["display-message", "-p", "-t", "e", f]).stdout)
             .trim()
@@ -137,12 +146,33 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     t.send(&["y"]);
     t.wait_for("done:");
     t.send(&["Escape"]);
+    t.wait_gone("done:");
     let s = t.wait_for(" legacy-present ");
     assert!(
         s.contains("extra column documents.legacy_score (kept") && !s.contains("error "),
         "documents is V3 now:\n{s}"
     );
     assert_eq!(columns(&p, "documents").len(), 24);
+
+    t.send(&["F"]);
+    let s = t.wait_for("step(s) on");
+    assert!(
+        s.contains("fold-legacy") && s.contains("Copy 3 row(s) of posts into documents as 'post'"),
+        "{s}"
+    );
+    t.send(&["y"]);
+    t.wait_for("done:");
+    t.send(&["Escape"]);
+    t.wait_gone("done:");
+    let s = t.wait_for(" current ");
+    assert!(
+        !s.contains("⚠") && !s.contains("Legacy V2 objects"),
+        "no legacy object is left:\n{s}"
+    );
+    assert_eq!(
+        scalar::<i64>(&p, "SELECT count(*) FROM documents WHERE doc_type = 'post'"),
+        3
+    );
 
     t.send(&["2"]);
     let s = t.wait_for("doc-1");
@@ -152,7 +182,9 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     );
     t.send(&["j", "Enter"]);
     t.wait_for("rowid 6");
-    t.send(&["Escape", "G", "g"]);
+    t.send(&["Escape"]);
+    t.wait_gone("rowid 6");
+    t.send(&["G", "g"]);
     assert_ne!(t.format("#{pane_title}"), "pwned-title");
     assert_eq!(t.format("#{pane_title}"), title_before);
     let buffers = t.run(&["list-buffers"]);

@@ -5,7 +5,7 @@
 use super::error::{Result, StoreError};
 use super::inspect::{Counts, Inspection, inspect};
 use super::open::open_for_write;
-use super::plan::{self, Op, Plan, PlanKind};
+use super::plan::{self, Op, Plan};
 use rusqlite::{Connection, InterruptHandle};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -100,6 +100,8 @@ pub fn apply(
         return Err(StoreError::PlanChanged);
     }
     let mut conn = open_for_write(path, shown.creates_file)?;
+    super::fold::register(&conn)
+        .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     cancel.attach(&conn);
     let backup = shown.backup.clone().filter(|_| opts.backup);
     let mut wrote_backup = false;
@@ -241,6 +243,14 @@ fn run(
                     )));
                 }
             }
+            Op::ExpectZero { what } => {
+                let n: i64 = conn
+                    .query_row(&step.sql, [], |r| r.get(0))
+                    .map_err(err("cannot verify"))?;
+                if n != 0 {
+                    return Err(StoreError::Verification(format!("{n} {what}")));
+                }
+            }
             Op::ForeignKeys { before } => {
                 let n: i64 = conn
                     .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
@@ -265,14 +275,7 @@ fn run(
 /// The plan as it stands now, under the write lock.
 fn recompute(conn: &mut Connection, shown: &Plan) -> Result<Plan> {
     let ins = inspect(conn, &shown.path, Counts::Flagged)?;
-    let mut plan = match shown.kind {
-        PlanKind::Init => plan::init(conn, &ins)?,
-        PlanKind::FoldLegacy => {
-            return Err(StoreError::Refused(
-                "fold-legacy is not available yet".into(),
-            ));
-        }
-    };
+    let mut plan = plan::for_action(conn, &ins, shown.kind, shown.keep_tables)?;
     plan.creates_file = shown.creates_file;
     Ok(plan)
 }

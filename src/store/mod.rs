@@ -6,6 +6,7 @@ pub mod checks;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod fold;
 pub mod identify;
 pub mod inspect;
 pub mod open;

@@ -34,6 +34,19 @@ pub struct Step {
     pub(crate) op: Op,
 }
 
+/// The plan a write action makes: `init`, or `fold-legacy` with its option.
+pub fn for_action(
+    conn: &Connection,
+    ins: &Inspection,
+    kind: PlanKind,
+    keep_tables: bool,
+) -> Result<Plan> {
+    match kind {
+        PlanKind::Init => init(conn, ins),
+        PlanKind::FoldLegacy => super::fold::plan(conn, ins, keep_tables),
+    }
+}
+
 /// How apply runs a step; the SQL the user sees is always `Step::sql`.
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
@@ -51,6 +64,8 @@ pub(crate) enum Op {
     ExpectRows { table: String, rows: u64 },
     /// Verification: no more foreign-key violations than before.
     ForeignKeys { before: u64 },
+    /// Verification: the step's SQL counts problems; it must count none.
+    ExpectZero { what: String },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,10 +81,12 @@ pub struct Plan {
     pub blockers: Vec<String>,
     /// True when the plan starts a new store at a missing path.
     pub creates_file: bool,
+    /// fold-legacy: leave the V2 objects in place.
+    pub keep_tables: bool,
 }
 
 impl Plan {
-    fn new(kind: PlanKind, path: &Path) -> Plan {
+    pub(crate) fn new(kind: PlanKind, path: &Path) -> Plan {
         Plan {
             kind,
             path: path.to_path_buf(),
@@ -78,6 +95,7 @@ impl Plan {
             notes: Vec::new(),
             blockers: Vec::new(),
             creates_file: false,
+            keep_tables: false,
         }
     }
 

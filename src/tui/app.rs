@@ -5,8 +5,9 @@ use super::keys::{Action, Ctx};
 use super::worker::{Charts, Reply, Request};
 use crate::store::apply::{Canceller, Progress};
 use crate::store::documents::{Anchor, Cell, DocRow, Query};
+use crate::store::inspect::State;
 use crate::store::inspect::{Inspection, RowCount};
-use crate::store::plan::Plan;
+use crate::store::plan::{Plan, PlanKind};
 use crate::store::spec::Spec;
 use crate::store::tables::{RowAnchor, TablePage};
 use std::cell::Cell as StdCell;
@@ -123,6 +124,7 @@ pub enum Phase {
 
 #[derive(Debug)]
 pub struct Dialog {
+    pub kind: PlanKind,
     pub phase: Phase,
     pub scroll: u16,
 }
@@ -244,7 +246,8 @@ impl App {
                 self.refresh();
                 self.message = "refreshed".into();
             }
-            Action::Init => self.open_plan(),
+            Action::Init => self.open_plan(PlanKind::Init),
+            Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy),
             _ => match self.tab {
                 Tab::Documents => self.update_docs(action),
                 Tab::Tables => self.update_tables(action),
@@ -280,16 +283,29 @@ impl App {
         self.send(Request::Inspect);
     }
 
-    fn open_plan(&mut self) {
+    fn open_plan(&mut self, kind: PlanKind) {
         if let Err(why) = &self.writable {
-            self.message = format!("init is unavailable: {why}");
+            self.message = format!("{} is unavailable: {why}", kind.label());
             return;
         }
+        if kind == PlanKind::FoldLegacy {
+            let refusal = match self.inspection.loaded().map(|i| i.state) {
+                Some(State::LegacyPresent) => None,
+                Some(State::Current) => Some("there are no legacy objects to fold".to_string()),
+                Some(s) => Some(format!("the store is {}; run init (i) first", s.label())),
+                None => Some("the store is not open".to_string()),
+            };
+            if let Some(why) = refusal {
+                self.message = format!("fold-legacy: {why}");
+                return;
+            }
+        }
         self.dialog = Some(Dialog {
+            kind,
             phase: Phase::Loading,
             scroll: 0,
         });
-        self.send(Request::Plan);
+        self.send(Request::Plan(kind));
     }
 
     fn update_dialog(&mut self, action: Action) {
@@ -668,7 +684,7 @@ impl App {
                 if let Some(d) = self.dialog.as_mut() {
                     d.phase = match r {
                         Ok(plan) if plan.steps.is_empty() && plan.blockers.is_empty() => {
-                            Phase::Done(Ok("nothing to do: the store is current".into()))
+                            Phase::Done(Ok("nothing to do".into()))
                         }
                         Ok(plan) => Phase::Confirm(Box::new(plan)),
                         Err(e) => Phase::Failed(e),

@@ -20,6 +20,8 @@ pub enum Action {
     Refresh,
     /// Open the init plan.
     Init,
+    /// Open the fold-legacy plan.
+    FoldLegacy,
     /// Move up one line.
     Up,
     /// Move down one line.
@@ -96,8 +98,8 @@ pub struct Binding {
     pub label: &'static str,
     pub action: Action,
     pub help: &'static str,
-    /// Shown in the status line.
-    pub hint: bool,
+    /// Its few words in the status line, if it is shown there.
+    pub hint: Option<&'static str>,
 }
 
 const fn b(
@@ -106,7 +108,7 @@ const fn b(
     label: &'static str,
     action: Action,
     help: &'static str,
-    hint: bool,
+    hint: Option<&'static str>,
 ) -> Binding {
     Binding {
         ctx,
@@ -118,239 +120,38 @@ const fn b(
     }
 }
 
+#[rustfmt::skip]
 pub static KEYS: &[Binding] = &[
-    b(
-        Ctx::Dialog,
-        &[k('y'), k('Y')],
-        "y",
-        Action::Confirm,
-        "run the plan",
-        true,
-    ),
-    b(
-        Ctx::Dialog,
-        &[k('n'), code(KeyCode::Esc), ctrl('c')],
-        "n/Esc",
-        Action::Cancel,
-        "close, or cancel a running plan",
-        true,
-    ),
-    b(
-        Ctx::Dialog,
-        &[k('j'), code(KeyCode::Down)],
-        "j/↓",
-        Action::Down,
-        "scroll the plan",
-        false,
-    ),
-    b(
-        Ctx::Dialog,
-        &[k('k'), code(KeyCode::Up)],
-        "k/↑",
-        Action::Up,
-        "scroll the plan",
-        false,
-    ),
-    b(
-        Ctx::Documents,
-        &[code(KeyCode::Enter)],
-        "Enter",
-        Action::Open,
-        "open the document",
-        true,
-    ),
-    b(
-        Ctx::Documents,
-        &[k('/')],
-        "/",
-        Action::Search,
-        "search id, slug, title, content",
-        true,
-    ),
-    b(
-        Ctx::Documents,
-        &[k('t')],
-        "t",
-        Action::FilterType,
-        "filter by doc_type",
-        true,
-    ),
-    b(
-        Ctx::Documents,
-        &[k('s')],
-        "s",
-        Action::FilterStatus,
-        "filter by status",
-        true,
-    ),
-    b(
-        Ctx::Documents,
-        &[k('o')],
-        "o",
-        Action::Sort,
-        "sort order",
-        true,
-    ),
-    b(
-        Ctx::Documents,
-        &[code(KeyCode::Esc)],
-        "Esc",
-        Action::Back,
-        "clear search and filters",
-        false,
-    ),
-    b(
-        Ctx::Detail,
-        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
-        "Esc",
-        Action::Back,
-        "back to the list",
-        true,
-    ),
-    b(
-        Ctx::Tables,
-        &[code(KeyCode::Enter)],
-        "Enter",
-        Action::Open,
-        "browse the table (read-only)",
-        true,
-    ),
-    b(
-        Ctx::Browse,
-        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
-        "Esc",
-        Action::Back,
-        "back to the tables",
-        true,
-    ),
-    b(
-        Ctx::Scroll,
-        &[k('j'), code(KeyCode::Down)],
-        "j/↓",
-        Action::Down,
-        "down a line",
-        true,
-    ),
-    b(
-        Ctx::Scroll,
-        &[k('k'), code(KeyCode::Up)],
-        "k/↑",
-        Action::Up,
-        "up a line",
-        true,
-    ),
-    b(
-        Ctx::Scroll,
-        &[code(KeyCode::PageDown), ctrl('f'), k(' ')],
-        "PgDn",
-        Action::PageDown,
-        "down a page",
-        true,
-    ),
-    b(
-        Ctx::Scroll,
-        &[code(KeyCode::PageUp), ctrl('b')],
-        "PgUp",
-        Action::PageUp,
-        "up a page",
-        false,
-    ),
-    b(
-        Ctx::Scroll,
-        &[k('g'), code(KeyCode::Home)],
-        "g/Home",
-        Action::Top,
-        "to the start",
-        false,
-    ),
-    b(
-        Ctx::Scroll,
-        &[
-            k('G'),
-            K(KeyCode::Char('G'), KeyModifiers::SHIFT),
-            code(KeyCode::End),
-        ],
-        "G/End",
-        Action::Bottom,
-        "to the end",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[k('1')],
-        "1",
-        Action::GoTab(0),
-        "Overview",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[k('2')],
-        "2",
-        Action::GoTab(1),
-        "Documents",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[k('3')],
-        "3",
-        Action::GoTab(2),
-        "Schema",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[k('4')],
-        "4",
-        Action::GoTab(3),
-        "Tables",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[code(KeyCode::Tab)],
-        "Tab",
-        Action::NextTab,
-        "next tab",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[
-            code(KeyCode::BackTab),
-            K(KeyCode::BackTab, KeyModifiers::SHIFT),
-        ],
-        "S-Tab",
-        Action::PrevTab,
-        "previous tab",
-        false,
-    ),
-    b(
-        Ctx::Global,
-        &[k('i')],
-        "i",
-        Action::Init,
-        "init: show the plan",
-        true,
-    ),
-    b(
-        Ctx::Global,
-        &[k('r')],
-        "r",
-        Action::Refresh,
-        "refresh",
-        false,
-    ),
-    b(Ctx::Global, &[k('?')], "?", Action::Help, "all keys", true),
-    b(
-        Ctx::Global,
-        &[k('q'), ctrl('c')],
-        "q",
-        Action::Quit,
-        "quit",
-        true,
-    ),
+    b(Ctx::Dialog, &[k('y'), k('Y')], "y", Action::Confirm, "run the plan", Some("run")),
+    b(Ctx::Dialog, &[k('n'), code(KeyCode::Esc), ctrl('c')], "n/Esc", Action::Cancel, "close, or cancel a running plan", Some("close/cancel")),
+    b(Ctx::Dialog, &[k('j'), code(KeyCode::Down)], "j/↓", Action::Down, "scroll the plan", None),
+    b(Ctx::Dialog, &[k('k'), code(KeyCode::Up)], "k/↑", Action::Up, "scroll the plan", None),
+    b(Ctx::Documents, &[code(KeyCode::Enter)], "Enter", Action::Open, "open the document", Some("open")),
+    b(Ctx::Documents, &[k('/')], "/", Action::Search, "search id, slug, title, content", Some("search")),
+    b(Ctx::Documents, &[k('t')], "t", Action::FilterType, "filter by doc_type", Some("type")),
+    b(Ctx::Documents, &[k('s')], "s", Action::FilterStatus, "filter by status", Some("status")),
+    b(Ctx::Documents, &[k('o')], "o", Action::Sort, "sort order", Some("sort")),
+    b(Ctx::Documents, &[code(KeyCode::Esc)], "Esc", Action::Back, "clear search and filters", None),
+    b(Ctx::Detail, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Action::Back, "back to the list", Some("back")),
+    b(Ctx::Tables, &[code(KeyCode::Enter)], "Enter", Action::Open, "browse the table (read-only)", Some("browse")),
+    b(Ctx::Browse, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Action::Back, "back to the tables", Some("back")),
+    b(Ctx::Scroll, &[k('j'), code(KeyCode::Down)], "j/↓", Action::Down, "down a line", None),
+    b(Ctx::Scroll, &[k('k'), code(KeyCode::Up)], "k/↑", Action::Up, "up a line", None),
+    b(Ctx::Scroll, &[code(KeyCode::PageDown), ctrl('f'), k(' ')], "PgDn", Action::PageDown, "down a page", None),
+    b(Ctx::Scroll, &[code(KeyCode::PageUp), ctrl('b')], "PgUp", Action::PageUp, "up a page", None),
+    b(Ctx::Scroll, &[k('g'), code(KeyCode::Home)], "g/Home", Action::Top, "to the start", None),
+    b(Ctx::Scroll, &[k('G'), K(KeyCode::Char('G'), KeyModifiers::SHIFT), code(KeyCode::End)], "G/End", Action::Bottom, "to the end", None),
+    b(Ctx::Global, &[k('1')], "1", Action::GoTab(0), "Overview", None),
+    b(Ctx::Global, &[k('2')], "2", Action::GoTab(1), "Documents", None),
+    b(Ctx::Global, &[k('3')], "3", Action::GoTab(2), "Schema", None),
+    b(Ctx::Global, &[k('4')], "4", Action::GoTab(3), "Tables", None),
+    b(Ctx::Global, &[code(KeyCode::Tab)], "Tab", Action::NextTab, "next tab", None),
+    b(Ctx::Global, &[code(KeyCode::BackTab), K(KeyCode::BackTab, KeyModifiers::SHIFT)], "S-Tab", Action::PrevTab, "previous tab", None),
+    b(Ctx::Global, &[k('i')], "i", Action::Init, "init: show the plan", Some("init")),
+    b(Ctx::Global, &[k('F'), K(KeyCode::Char('F'), KeyModifiers::SHIFT)], "F", Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")),
+    b(Ctx::Global, &[k('r')], "r", Action::Refresh, "refresh", None),
+    b(Ctx::Global, &[k('?')], "?", Action::Help, "all keys", Some("keys")),
+    b(Ctx::Global, &[k('q'), ctrl('c')], "q", Action::Quit, "quit", Some("quit")),
 ];
 
 /// The action bound to `ev` in the first of `ctxs` that binds it.
@@ -375,8 +176,8 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
 /// `key: what` hints for the status line, for the given contexts.
 pub fn hints(ctxs: &[Ctx]) -> Vec<(&'static str, &'static str)> {
     ctxs.iter()
-        .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == *ctx && b.hint))
-        .map(|b| (b.label, b.help))
+        .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == *ctx))
+        .filter_map(|b| b.hint.map(|h| (b.label, h)))
         .collect()
 }
 
@@ -456,6 +257,7 @@ mod reach {
             Action::NextTab,
             Action::PrevTab,
             Action::GoTab(0),
+            Action::FoldLegacy,
             Action::Refresh,
             Action::Init,
             Action::Up,
@@ -480,6 +282,7 @@ mod reach {
                 | Action::NextTab
                 | Action::PrevTab
                 | Action::GoTab(_)
+                | Action::FoldLegacy
                 | Action::Refresh
                 | Action::Init
                 | Action::Up

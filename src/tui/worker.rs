@@ -8,7 +8,7 @@ use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
 use crate::store::identify::{Identity, identify};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
 use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
-use crate::store::plan::{self, Plan};
+use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ pub enum Request {
         anchor: RowAnchor,
         height: usize,
     },
-    Plan,
+    Plan(PlanKind),
     Poll,
 }
 
@@ -189,7 +189,7 @@ impl Worker {
         match req {
             Request::Inspect => Some(self.inspect()),
             Request::Poll => self.poll(),
-            Request::Plan => Some(Reply::Plan(self.plan())),
+            Request::Plan(kind) => Some(Reply::Plan(self.plan(kind))),
             other => {
                 let Some(live) = self
                     .inspection
@@ -254,7 +254,7 @@ impl Worker {
                         })
                         .map_err(|e| e.to_string()),
                     },
-                    Request::Inspect | Request::Poll | Request::Plan => return None,
+                    Request::Inspect | Request::Poll | Request::Plan(_) => return None,
                 })
             }
         }
@@ -349,14 +349,14 @@ impl Worker {
         }
     }
 
-    fn plan(&mut self) -> Result<Plan, String> {
-        if matches!(identify(&self.path), Ok(Identity::Missing)) {
+    fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {
+        if kind == PlanKind::Init && matches!(identify(&self.path), Ok(Identity::Missing)) {
             return plan::init_new(&self.path).map_err(|e| e.to_string());
         }
         let store = self.store.as_mut().ok_or("the store is not open")?;
         apply::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
         let ins = inspect::inspect(&mut store.conn, &self.path, Counts::Flagged)
             .map_err(|e| e.to_string())?;
-        plan::init(&store.conn, &ins).map_err(|e| e.to_string())
+        plan::for_action(&store.conn, &ins, kind, false).map_err(|e| e.to_string())
     }
 }

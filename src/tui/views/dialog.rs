@@ -14,7 +14,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" init ")
+        .title(format!(" {} ", d.kind.label()))
         .border_style(Style::default().fg(Color::Yellow));
     let inner = block.inner(area);
     f.render_widget(block, area);

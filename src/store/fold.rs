@@ -1,0 +1,507 @@
+//! The fold-legacy plan: the V2 tables' rows copied into `documents` with
+//! their doc_type, every column kept (in a unified column or in
+//! `extensions`), then the V2 objects dropped. Also the two SQL functions the
+//! plan runs with, registered on the write connection.
+//!
+//! Values in `extensions` are JSON: NULL, numbers and UTF-8 text as
+//! themselves; a BLOB as `{"$hex": "…"}`; text that is not UTF-8 as
+//! `{"$hex": "…", "$type": "text"}`; both decode back to the same bytes.
+
+use super::catalog::{self, LiveTable};
+use super::error::{Result, StoreError};
+use super::inspect::{Inspection, State};
+use super::plan::{Op, Plan, PlanKind};
+use super::spec::{Spec, ident, literal, quote};
+use rusqlite::Connection;
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::ValueRef;
+use serde_json::{Map, Value as Json};
+
+/// Builds the `extensions` object: `egregora_extensions(existing, key, value, …)`.
+pub const EXTENSIONS_FN: &str = "egregora_extensions";
+/// Verification: `egregora_extension_is(extensions, key, value)` is 1 when the
+/// key (or its renamed `key#n`, after a clash) holds exactly that value.
+pub const EXTENSION_IS_FN: &str = "egregora_extension_is";
+/// Verification: `egregora_extensions_kept(extensions, original)` is 1 when
+/// the row's own extensions are all still there.
+pub const EXTENSIONS_KEPT_FN: &str = "egregora_extensions_kept";
+
+const NAME_AT_MOST: usize = 5;
+
+/// Registers the plan's SQL functions on a connection.
+pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function(EXTENSIONS_FN, -1, flags, |ctx| {
+        if ctx.len() % 2 == 0 {
+            return Err(rusqlite::Error::UserFunctionError(
+                "egregora_extensions takes an odd number of arguments".into(),
+            ));
+        }
+        Ok(build_extensions(ctx))
+    })?;
+    conn.create_scalar_function(EXTENSION_IS_FN, 3, flags, |ctx| {
+        let ext = match ctx.get_raw(0) {
+            ValueRef::Text(b) => serde_json::from_slice::<Json>(b).ok(),
+            _ => None,
+        };
+        let key = match ctx.get_raw(1) {
+            ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
+            _ => return Ok(false),
+        };
+        let Some(Json::Object(ext)) = ext else {
+            return Ok(false);
+        };
+        Ok(ext.iter().any(|(k, j)| {
+            (*k == key || k.strip_prefix(&key).is_some_and(|r| r.starts_with('#')))
+                && same(j, ctx.get_raw(2))
+        }))
+    })?;
+    conn.create_scalar_function(EXTENSIONS_KEPT_FN, 2, flags, |ctx| {
+        let ext = match ctx.get_raw(0) {
+            ValueRef::Text(b) => serde_json::from_slice::<Json>(b).ok(),
+            _ => None,
+        };
+        let original = ctx.get_raw(1);
+        Ok(match (ext, original) {
+            (_, ValueRef::Null) => true,
+            (Some(Json::Object(ext)), ValueRef::Text(b)) => match serde_json::from_slice::<Json>(b)
+            {
+                Ok(Json::Object(orig)) => orig.iter().all(|(k, v)| ext.get(k) == Some(v)),
+                _ => ext.get("$extensions").is_some_and(|j| same(j, original)),
+            },
+            (Some(Json::Object(ext)), other) => {
+                ext.get("$extensions").is_some_and(|j| same(j, other))
+            }
+            _ => false,
+        })
+    })
+}
+
+fn build_extensions(ctx: &Context<'_>) -> Option<String> {
+    let mut obj = Map::new();
+    let set = |obj: &mut Map<String, Json>, key: String, v: Json| {
+        // A key the row's own extensions already use keeps its value; the
+        // column goes under a name that cannot clash.
+        let mut k = key.clone();
+        let mut n = 2;
+        while obj.contains_key(&k) {
+            k = format!("{key}#{n}");
+            n += 1;
+        }
+        obj.insert(k, v);
+    };
+    match ctx.get_raw(0) {
+        ValueRef::Null => {}
+        ValueRef::Text(b) => match serde_json::from_slice::<Json>(b) {
+            Ok(Json::Object(m)) => obj = m,
+            _ => set(&mut obj, "$extensions".into(), encode(ctx.get_raw(0))),
+        },
+        other => set(&mut obj, "$extensions".into(), encode(other)),
+    }
+    for i in (1..ctx.len()).step_by(2) {
+        let key = match ctx.get_raw(i) {
+            ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
+            _ => continue,
+        };
+        set(&mut obj, key, encode(ctx.get_raw(i + 1)));
+    }
+    if obj.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&Json::Object(obj)).ok()
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// One SQL value as JSON, reversibly.
+pub fn encode(v: ValueRef<'_>) -> Json {
+    match v {
+        ValueRef::Null => Json::Null,
+        ValueRef::Integer(i) => Json::from(i),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f)
+            .map(Json::Number)
+            .unwrap_or_else(|| serde_json::json!({ "$real": f.to_string() })),
+        ValueRef::Text(b) => match std::str::from_utf8(b) {
+            Ok(s) => Json::String(s.to_string()),
+            Err(_) => serde_json::json!({ "$hex": hex(b), "$type": "text" }),
+        },
+        ValueRef::Blob(b) => serde_json::json!({ "$hex": hex(b) }),
+    }
+}
+
+/// Whether `j` decodes to exactly `v`: the same storage class and bytes.
+fn same(j: &Json, v: ValueRef<'_>) -> bool {
+    encode(v) == *j
+        && match (j, v) {
+            (Json::Number(n), ValueRef::Real(f)) => {
+                n.as_f64().is_some_and(|g| g.to_bits() == f.to_bits())
+            }
+            _ => true,
+        }
+}
+
+/// The fold-legacy plan. `keep_tables` leaves the V2 objects in place.
+pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
+    let spec = Spec::v3();
+    let mut plan = Plan::new(PlanKind::FoldLegacy, &ins.path);
+    plan.keep_tables = keep_tables;
+    if ins.is_newer() {
+        plan.blockers.push(format!(
+            "user_version {} is newer than V{}: this tool does not write newer stores",
+            ins.facts.user_version, spec.user_version
+        ));
+        return Ok(plan);
+    }
+    if !matches!(ins.state, State::Current | State::LegacyPresent) {
+        plan.blockers.push(format!(
+            "the store is {}, not V3 yet: run init first, then fold-legacy",
+            ins.state.label()
+        ));
+        return Ok(plan);
+    }
+    let Some(docs) = ins.live(&spec.documents_table) else {
+        plan.blockers
+            .push("documents is missing: run init first".into());
+        return Ok(plan);
+    };
+    let err = |e| StoreError::sqlite(&ins.path, "cannot plan fold-legacy", e);
+
+    let mut sources: Vec<(LiveTable, &str, u64)> = Vec::new();
+    for lt in &spec.legacy_tables {
+        let Some(o) = ins.object(&lt.name) else {
+            continue;
+        };
+        if o.kind != "table" {
+            plan.blockers.push(format!(
+                "{} is a {}, not a table; fold it by hand",
+                o.name, o.kind
+            ));
+            continue;
+        }
+        let live = catalog::table(conn, &o.name, o.sql.clone()).map_err(err)?;
+        let rows: i64 = conn
+            .query_row(
+                &format!("SELECT count(*) FROM {}", quote(&live.name)),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if rows > 0 && live.column("id").is_none() {
+            plan.blockers.push(format!(
+                "{} has no id column: its rows cannot become documents",
+                live.name
+            ));
+            continue;
+        }
+        sources.push((live, &lt.doc_type, rows as u64));
+    }
+    let with_rows: Vec<&(LiveTable, &str, u64)> = sources.iter().filter(|s| s.2 > 0).collect();
+    preflight(conn, docs, &with_rows, &mut plan).map_err(err)?;
+    if !plan.blockers.is_empty() {
+        return Ok(plan);
+    }
+
+    let before: i64 = conn
+        .query_row(
+            &format!("SELECT count(*) FROM {}", quote(&docs.name)),
+            [],
+            |r| r.get(0),
+        )
+        .map_err(err)?;
+    let mut added = 0u64;
+    for (live, doc_type, rows) in &with_rows {
+        copy_step(conn, docs, live, doc_type, *rows, &mut plan).map_err(err)?;
+        added += rows;
+    }
+    for (live, doc_type, rows) in &with_rows {
+        verify_step(docs, live, doc_type, *rows, &mut plan);
+    }
+    if added > 0 {
+        let total = before as u64 + added;
+        plan.steps.push(super::plan::Step {
+            title: format!("Verify: documents holds {total} row(s) ({before} + {added} folded)"),
+            sql: format!("SELECT count(*) FROM {}", quote(&docs.name)),
+            op: Op::ExpectRows {
+                table: docs.name.clone(),
+                rows: total,
+            },
+        });
+    }
+    if !keep_tables {
+        for v in &spec.legacy_views {
+            if let Some(o) = ins.object(v) {
+                let what = if o.kind == "view" { "VIEW" } else { "TABLE" };
+                plan.steps.push(super::plan::Step {
+                    title: format!("Drop the V2 {} {}", o.kind, o.name),
+                    sql: format!("DROP {what} {}", quote(&o.name)),
+                    op: Op::Exec,
+                });
+            }
+        }
+        for (live, _, _) in &sources {
+            plan.steps.push(super::plan::Step {
+                title: format!("Drop the V2 table {}", live.name),
+                sql: format!("DROP TABLE {}", quote(&live.name)),
+                op: Op::Exec,
+            });
+        }
+    }
+    let drops = plan.steps.iter().any(|s| s.sql.starts_with("DROP"));
+    if plan.steps.is_empty() {
+        return Ok(plan);
+    }
+    if drops {
+        plan.backup = Some(super::plan::backup_path(conn, &ins.path).map_err(err)?);
+        if ins.entries.iter().any(|e| {
+            e.kind == "view"
+                && !spec
+                    .legacy_views
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(&e.name))
+        }) {
+            plan.notes.push("other views that read the V2 tables will fail once the tables are dropped; --keep-tables keeps them".into());
+        }
+    }
+    plan.notes.push("columns with no place in documents go into extensions as JSON (BLOBs and non-UTF-8 text as {\"$hex\": …})".into());
+    Ok(plan)
+}
+
+/// Ids that would clash or are missing stop the plan before any write.
+fn preflight(
+    conn: &Connection,
+    docs: &LiveTable,
+    sources: &[&(LiveTable, &str, u64)],
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
+    let dq = quote(&docs.name);
+    let mut clash = Vec::new();
+    let mut clash_n = 0u64;
+    let mut nulls = Vec::new();
+    for (live, _, _) in sources {
+        let t = quote(&live.name);
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {t} WHERE id IS NULL"),
+            [],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            nulls.push(format!("{} in {}", n, live.name));
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT l.id FROM {t} AS l JOIN {dq} AS d ON d.id = l.id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            clash_n += 1;
+            if clash.len() < NAME_AT_MOST {
+                clash.push(format!(
+                    "{:?} ({})",
+                    catalog::lossy(r, 0)?.unwrap_or_default(),
+                    live.name
+                ));
+            }
+        }
+    }
+    if !nulls.is_empty() {
+        plan.blockers.push(format!(
+            "V2 rows with a NULL id cannot become documents: {}",
+            nulls.join(", ")
+        ));
+    }
+    if clash_n > 0 {
+        plan.blockers.push(format!(
+            "{clash_n} V2 id(s) already exist in documents: {}{}",
+            clash.join(", "),
+            more(clash_n, clash.len())
+        ));
+    }
+    if sources.len() > 1 {
+        let union: Vec<String> = sources
+            .iter()
+            .map(|(l, _, _)| {
+                format!(
+                    "SELECT id, {} AS t FROM {}",
+                    literal(&l.name),
+                    quote(&l.name)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT id, group_concat(t, '+') FROM ({}) WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1",
+            union.join(" UNION ALL ")
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let (mut names, mut n) = (Vec::new(), 0u64);
+        while let Some(r) = rows.next()? {
+            n += 1;
+            if names.len() < NAME_AT_MOST {
+                names.push(format!(
+                    "{:?} ({})",
+                    catalog::lossy(r, 0)?.unwrap_or_default(),
+                    catalog::lossy(r, 1)?.unwrap_or_default()
+                ));
+            }
+        }
+        if n > 0 {
+            plan.blockers.push(format!(
+                "{n} id(s) appear in more than one V2 table: {}{}",
+                names.join(", "),
+                more(n, names.len())
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn more(n: u64, shown: usize) -> String {
+    if n > shown as u64 {
+        format!(" and {} more", n - shown as u64)
+    } else {
+        String::new()
+    }
+}
+
+/// How each column of a V2 table lands: (documents column, expression).
+fn mapping(
+    docs: &LiveTable,
+    live: &LiveTable,
+    doc_type: &str,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let mut direct = Vec::new();
+    let mut extra = Vec::new();
+    for c in &live.columns {
+        let n = c.name.to_ascii_lowercase();
+        if n == "doc_type" || n == "extensions" {
+            if n == "doc_type" {
+                extra.push(c.name.clone());
+            }
+            continue;
+        }
+        match docs.column(&c.name) {
+            Some(dc) => direct.push((dc.name.clone(), quote(&c.name))),
+            None => extra.push(c.name.clone()),
+        }
+    }
+    direct.push(("doc_type".into(), literal(doc_type)));
+    (direct, extra)
+}
+
+fn copy_step(
+    conn: &Connection,
+    docs: &LiveTable,
+    live: &LiveTable,
+    doc_type: &str,
+    rows: u64,
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
+    let (mut direct, extra) = mapping(docs, live, doc_type);
+    let t = quote(&live.name);
+    match direct.iter_mut().find(|(d, _)| d == "status") {
+        Some((_, expr)) => {
+            let nulls: i64 = conn.query_row(
+                &format!("SELECT count(*) FROM {t} WHERE status IS NULL"),
+                [],
+                |r| r.get(0),
+            )?;
+            if nulls > 0 {
+                plan.notes.push(format!(
+                    "{nulls} row(s) of {} with a NULL status get 'draft'",
+                    live.name
+                ));
+            }
+            *expr = format!("coalesce({expr}, 'draft')");
+        }
+        None => {
+            plan.notes.push(format!(
+                "{} has no status: its {rows} row(s) get 'draft'",
+                live.name
+            ));
+            direct.push(("status".into(), "'draft'".into()));
+        }
+    }
+    let existing = live
+        .column("extensions")
+        .map(|c| quote(&c.name))
+        .unwrap_or_else(|| "NULL".into());
+    let mut args = vec![existing];
+    for c in &extra {
+        args.push(literal(c));
+        args.push(quote(c));
+    }
+    let has_ext = args.len() > 1 || live.column("extensions").is_some();
+    let mut targets: Vec<String> = direct.iter().map(|(d, _)| ident(d)).collect();
+    let mut exprs: Vec<String> = direct.iter().map(|(_, e)| e.clone()).collect();
+    if has_ext {
+        targets.push("extensions".into());
+        exprs.push(format!("{EXTENSIONS_FN}({})", args.join(", ")));
+    }
+    let into = if extra.is_empty() {
+        String::new()
+    } else {
+        format!("; {} into extensions", extra.join(", "))
+    };
+    plan.steps.push(super::plan::Step {
+        title: format!(
+            "Copy {rows} row(s) of {} into documents as '{doc_type}'{into}",
+            live.name
+        ),
+        sql: format!(
+            "INSERT INTO {} ({})\nSELECT {} FROM {t}",
+            quote(&docs.name),
+            targets.join(", "),
+            exprs.join(", ")
+        ),
+        op: Op::Exec,
+    });
+    Ok(())
+}
+
+fn verify_step(docs: &LiveTable, live: &LiveTable, doc_type: &str, rows: u64, plan: &mut Plan) {
+    let (direct, extra) = mapping(docs, live, doc_type);
+    let mut conds = vec![format!("d.doc_type = {}", literal(doc_type))];
+    for (d, e) in &direct {
+        if d == "doc_type" || d == "status" || d == "id" {
+            continue;
+        }
+        let (dc, lc) = (format!("d.{}", quote(d)), format!("l.{e}"));
+        conds.push(format!(
+            "typeof({dc}) = typeof({lc}) AND CAST({dc} AS BLOB) IS CAST({lc} AS BLOB)"
+        ));
+    }
+    if direct.iter().any(|(d, _)| d == "status") {
+        conds.push("d.status IS coalesce(l.status, 'draft')".into());
+    }
+    for c in &extra {
+        conds.push(format!(
+            "{EXTENSION_IS_FN}(d.extensions, {}, l.{})",
+            literal(c),
+            quote(c)
+        ));
+    }
+    if let Some(c) = live.column("extensions") {
+        conds.push(format!(
+            "{EXTENSIONS_KEPT_FN}(d.extensions, l.{})",
+            quote(&c.name)
+        ));
+    }
+    let sql = format!(
+        "SELECT count(*) FROM {} AS l WHERE NOT EXISTS (\n  SELECT 1 FROM {} AS d WHERE d.id = l.id AND {})",
+        quote(&live.name),
+        quote(&docs.name),
+        conds.join("\n    AND ")
+    );
+    plan.steps.push(super::plan::Step {
+        title: format!(
+            "Verify: each of the {rows} row(s) of {} is found again, value for value",
+            live.name
+        ),
+        sql,
+        op: Op::ExpectZero {
+            what: format!("row(s) of {} not found again in documents", live.name),
+        },
+    });
+}
