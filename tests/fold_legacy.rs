@@ -33,6 +33,16 @@ fn v2_store(dir: &Path) -> PathBuf {
     p
 }
 
+/// typeof and bytes of content, then title, tags and authors bytes.
+type Got = (
+    String,
+    Option<Vec<u8>>,
+    String,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+);
+
 fn doc_counts(p: &Path) -> Vec<(String, i64)> {
     let c = open(p);
     let mut s = c
@@ -111,14 +121,7 @@ fn a_v2_store_becomes_a_current_v3_store_with_every_value_kept() {
         let mut s = c
             .prepare("SELECT typeof(content), CAST(content AS BLOB), typeof(title), CAST(title AS BLOB), CAST(tags AS BLOB), CAST(authors AS BLOB) FROM documents WHERE id = ?1")
             .unwrap();
-        let got: (
-            String,
-            Option<Vec<u8>>,
-            String,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-        ) = s
+        let got: Got = s
             .query_row([&id], |r| {
                 Ok((
                     r.get(0)?,

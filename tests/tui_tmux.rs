@@ -87,7 +87,11 @@ impl Tmux {
     fn wait_gone(&self, needle: &str) {
         let start = Instant::now();
         while self.screen().contains(needle) {
-            assert!(start.elapsed() < Duration::from_secs(20), "{needle:?} stayed on the screen:\n{}", self.screen());
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{needle:?} stayed on the screen:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -146,7 +150,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     t.send(&["y"]);
     t.wait_for("done:");
     t.send(&["Escape"]);
-    t.wait_gone("done:");
+    t.wait_gone("Esc close");
     let s = t.wait_for(" legacy-present ");
     assert!(
         s.contains("extra column documents.legacy_score (kept") && !s.contains("error "),
@@ -163,7 +167,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     t.send(&["y"]);
     t.wait_for("done:");
     t.send(&["Escape"]);
-    t.wait_gone("done:");
+    t.wait_gone("Esc close");
     let s = t.wait_for(" current ");
     assert!(
         !s.contains("⚠") && !s.contains("Legacy V2 objects"),
