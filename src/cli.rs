@@ -164,7 +164,7 @@ fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) 
     } else {
         let mut store = open_read_only(&path)?;
         apply::quick_check(&store.conn, &path)?;
-        let ins = inspect(&mut store.conn, &path, Counts::Flagged)?;
+        let ins = inspect(&mut store.conn, &path, Counts::None)?;
         plan::for_action(&store.conn, &ins, kind, keep_tables)?
     };
     run_plan(plan, flags)

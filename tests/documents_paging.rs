@@ -35,7 +35,7 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
     let live = ins.live("documents").unwrap();
     let conn = &store.conn;
 
-    for sort in Sort::ALL {
+    for (sort, filter_index) in Sort::ALL.into_iter().flat_map(|s| [(s, false), (s, true)]) {
         for (doc_type, status, search) in [
             (None, None, None),
             (Some("post"), None, None),
@@ -48,6 +48,7 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
                 status: status.map(String::from),
                 search: search.map(String::from),
                 sort,
+                filter_index,
             };
             let col = match sort {
                 Sort::Inserted => "rowid",

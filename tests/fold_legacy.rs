@@ -366,3 +366,29 @@ fn a_value_that_would_change_fails_verification_and_rolls_back() {
         "the backup of an unchanged store is removed"
     );
 }
+
+#[test]
+fn init_then_fold_in_the_same_second_keep_both_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 20);
+    exec(&p, V2_TABLES[0].1);
+    exec(&p, "INSERT INTO posts (id, title) VALUES ('v2-1', 'old')");
+    bin().args(["init", "--yes"]).arg(&p).assert().success();
+    bin()
+        .args(["fold-legacy", "--yes"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("now current");
+    let backups: Vec<String> = listing(dir.path())
+        .into_iter()
+        .filter(|f| f.contains(".bak-"))
+        .collect();
+    assert_eq!(backups.len(), 2, "{backups:?}");
+    assert_eq!(
+        columns(&dir.path().join(&backups[0]), "documents").len(),
+        7,
+        "the first backup is the store before init"
+    );
+}

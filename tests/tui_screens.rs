@@ -25,9 +25,11 @@ struct Harness {
 
 impl Harness {
     fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
+        let app = App::new(path.clone());
+        let worker = Worker::new(path.clone(), app.latest_window.clone());
         let mut h = Harness {
-            app: App::new(path.clone()),
-            worker: Worker::new(path.clone()),
+            app,
+            worker,
             _dir: dir,
             path,
             size: (120, 36),

@@ -103,7 +103,12 @@ pub fn apply(
     super::fold::register(&conn)
         .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     cancel.attach(&conn);
-    let backup = shown.backup.clone().filter(|_| opts.backup);
+    // The planned name may have been taken since (two runs in one second).
+    let backup = shown
+        .backup
+        .clone()
+        .filter(|_| opts.backup)
+        .map(plan::free_path);
     let mut wrote_backup = false;
     let result = run(
         &mut conn,
@@ -116,7 +121,7 @@ pub fn apply(
     cancel.detach();
     match result {
         Ok((steps_run, rows_copied)) => {
-            let after = inspect(&mut conn, path, Counts::Flagged)?;
+            let after = inspect(&mut conn, path, Counts::None)?;
             Ok(Outcome {
                 backup: backup.filter(|_| wrote_backup),
                 steps_run,
@@ -274,7 +279,7 @@ fn run(
 
 /// The plan as it stands now, under the write lock.
 fn recompute(conn: &mut Connection, shown: &Plan) -> Result<Plan> {
-    let ins = inspect(conn, &shown.path, Counts::Flagged)?;
+    let ins = inspect(conn, &shown.path, Counts::None)?;
     let mut plan = plan::for_action(conn, &ins, shown.kind, shown.keep_tables)?;
     plan.creates_file = shown.creates_file;
     Ok(plan)

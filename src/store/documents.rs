@@ -57,7 +57,15 @@ pub struct Query {
     /// Matched (case-insensitively, as a substring) in id, slug, title, content.
     pub search: Option<String>,
     pub sort: Sort,
+    /// Let the filters' indexes drive the query. Right when few rows match
+    /// (then sorting them is cheap); otherwise walking the sort's index and
+    /// checking the filters is far faster, and SQLite, without statistics on
+    /// a read-only store, cannot tell the two cases apart.
+    pub filter_index: bool,
 }
+
+/// Below this many matching rows the filter's index is the better path.
+pub const FILTER_INDEX_ROWS: u64 = 20_000;
 
 /// Where a row stands in the sort order: its sort value, then its rowid.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,12 +205,18 @@ fn base(live: &LiveTable, q: &Query) -> Sql {
     );
     let mut filters = Vec::new();
     let mut args = Vec::new();
+    // A unary + keeps SQLite from using the column's index.
+    let hint = if q.sort.column().is_some() && !q.filter_index {
+        "+"
+    } else {
+        ""
+    };
     if let Some(t) = &q.doc_type {
-        filters.push(format!("{} = ?", col(live, "doc_type")));
+        filters.push(format!("{hint}{} = ?", col(live, "doc_type")));
         args.push(Value::Text(t.clone()));
     }
     if let Some(s) = &q.status {
-        filters.push(format!("{} = ?", col(live, "status")));
+        filters.push(format!("{hint}{} = ?", col(live, "status")));
         args.push(Value::Text(s.clone()));
     }
     if let Some(s) = q.search.as_ref().filter(|s| !s.is_empty()) {
@@ -235,6 +249,7 @@ fn base(live: &LiveTable, q: &Query) -> Sql {
 
 /// Runs one keyset step: rows strictly after (or before) `key`, or from the
 /// start (end) when `key` is None, in sort order (reversed when `back`).
+#[allow(clippy::too_many_arguments)]
 fn step(
     conn: &Connection,
     live: &LiveTable,
@@ -243,6 +258,7 @@ fn step(
     inclusive: bool,
     back: bool,
     limit: usize,
+    on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<Vec<DocRow>> {
     let s = base(live, q);
     let (cmp, dir) = match (back, inclusive) {
@@ -268,6 +284,7 @@ fn step(
                 &format!("rowid {dir}"),
                 limit,
                 &mut out,
+                on_row,
             )?;
         }
         Some(c) => {
@@ -304,6 +321,7 @@ fn step(
                         &format!("rowid {dir}"),
                         limit - out.len(),
                         &mut out,
+                        on_row,
                     )?;
                 } else {
                     match k {
@@ -322,6 +340,7 @@ fn step(
                         &format!("{c} {dir}, rowid {dir}"),
                         limit - out.len(),
                         &mut out,
+                        on_row,
                     )?;
                 }
             }
@@ -330,6 +349,7 @@ fn step(
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     conn: &Connection,
     s: &Sql,
@@ -338,6 +358,7 @@ fn run(
     order: &str,
     limit: usize,
     out: &mut Vec<DocRow>,
+    on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<()> {
     let sql = format!(
         "SELECT {} FROM {}{} ORDER BY {order} LIMIT {limit}",
@@ -367,6 +388,9 @@ fn run(
             title: cell(10)?,
             slug: cell(12)?,
         });
+        if let Some(row) = out.last() {
+            on_row(row);
+        }
     }
     Ok(())
 }
@@ -380,16 +404,30 @@ pub fn window(
     anchor: &Anchor,
     height: usize,
 ) -> rusqlite::Result<Vec<DocRow>> {
+    window_with(conn, live, q, anchor, height, &mut |_| {})
+}
+
+/// `window`, calling `on_row` for each row as SQLite finds it, so a slow
+/// search can show its first matches. From `Start` the rows come in their
+/// final order.
+pub fn window_with(
+    conn: &Connection,
+    live: &LiveTable,
+    q: &Query,
+    anchor: &Anchor,
+    height: usize,
+    on_row: &mut dyn FnMut(&DocRow),
+) -> rusqlite::Result<Vec<DocRow>> {
     let height = height.max(1);
     match anchor {
-        Anchor::Start => step(conn, live, q, None, false, false, height),
+        Anchor::Start => step(conn, live, q, None, false, false, height, on_row),
         Anchor::End => {
-            let mut rows = step(conn, live, q, None, false, true, height)?;
+            let mut rows = step(conn, live, q, None, false, true, height, on_row)?;
             rows.reverse();
             Ok(rows)
         }
         Anchor::From { key, inclusive } => {
-            let mut rows = step(conn, live, q, Some(key), *inclusive, false, height)?;
+            let mut rows = step(conn, live, q, Some(key), *inclusive, false, height, on_row)?;
             if rows.len() < height {
                 // Near the end: fill the window from before, as a pager does.
                 let first = rows
@@ -397,8 +435,16 @@ pub fn window(
                     .map(|r| r.key.clone())
                     .unwrap_or_else(|| key.clone());
                 let incl = rows.is_empty() && !inclusive;
-                let mut before =
-                    step(conn, live, q, Some(&first), incl, true, height - rows.len())?;
+                let mut before = step(
+                    conn,
+                    live,
+                    q,
+                    Some(&first),
+                    incl,
+                    true,
+                    height - rows.len(),
+                    on_row,
+                )?;
                 before.reverse();
                 before.extend(rows);
                 rows = before;
@@ -406,7 +452,7 @@ pub fn window(
             Ok(rows)
         }
         Anchor::Before { key, n } => {
-            let before = step(conn, live, q, Some(key), false, true, *n)?;
+            let before = step(conn, live, q, Some(key), false, true, *n, &mut |_| {})?;
             match before.last() {
                 Some(first) => window(
                     conn,
@@ -418,7 +464,7 @@ pub fn window(
                     },
                     height,
                 ),
-                None => step(conn, live, q, None, false, false, height),
+                None => step(conn, live, q, None, false, false, height, on_row),
             }
         }
     }

@@ -114,6 +114,8 @@ pub struct FileFacts {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counts {
+    /// Count nothing: the caller counts what it needs, when it needs it.
+    None,
     /// Count legacy and leftover objects only: what the findings need.
     Flagged,
     /// Count every table and view.
@@ -186,8 +188,11 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
         } else {
             e.kind.as_str()
         };
-        let wanted =
-            counts == Counts::All || matches!(class, ObjectClass::Legacy | ObjectClass::Leftover);
+        let wanted = match counts {
+            Counts::All => true,
+            Counts::Flagged => matches!(class, ObjectClass::Legacy | ObjectClass::Leftover),
+            Counts::None => false,
+        };
         let rows = if wanted {
             count_rows(conn, &e.name)
         } else {
@@ -327,9 +332,9 @@ fn judge(ins: &mut Inspection) {
     let mut legacy = false;
     for o in &ins.objects {
         let rows = match &o.rows {
-            RowCount::Counted(n) => format!("{n} rows"),
-            RowCount::Failed(e) => format!("rows not counted: {e}"),
-            RowCount::NotCounted => "rows not counted".into(),
+            RowCount::Counted(n) => format!(" ({n} rows)"),
+            RowCount::Failed(e) => format!(" (rows not counted: {e})"),
+            RowCount::NotCounted => String::new(),
         };
         match o.class {
             ObjectClass::Legacy => {
@@ -339,7 +344,7 @@ fn judge(ins: &mut Inspection) {
                     "legacy-object",
                     &o.name,
                     format!(
-                        "legacy V2 {} {} ({rows}), superseded by documents",
+                        "legacy V2 {} {} {rows}, superseded by documents",
                         o.kind, o.name
                     ),
                 ));
@@ -349,7 +354,7 @@ fn judge(ins: &mut Inspection) {
                 "leftover-object",
                 &o.name,
                 format!(
-                    "leftover {} {} ({rows}) from an interrupted rebuild; left alone",
+                    "leftover {} {} {rows} from an interrupted rebuild; left alone",
                     o.kind, o.name
                 ),
             )),

@@ -132,7 +132,7 @@ const NAME_AT_MOST: usize = 5;
 pub fn init_new(path: &Path) -> Result<Plan> {
     let mut conn =
         Connection::open_in_memory().map_err(|e| StoreError::sqlite(path, "cannot plan", e))?;
-    let ins = super::inspect::inspect(&mut conn, path, super::inspect::Counts::Flagged)?;
+    let ins = super::inspect::inspect(&mut conn, path, super::inspect::Counts::None)?;
     let mut plan = init(&conn, &ins)?;
     plan.creates_file = true;
     plan.backup = None;
@@ -197,13 +197,29 @@ pub fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     Ok(plan)
 }
 
-/// `<path>.bak-<UTC timestamp>`, timestamped by SQLite's clock.
+/// `<path>.bak-<UTC timestamp>`, timestamped by SQLite's clock; `-2`, `-3` …
+/// after it when two backups fall in the same second.
 pub fn backup_path(conn: &Connection, path: &Path) -> rusqlite::Result<PathBuf> {
     let ts: String =
         conn.query_row("SELECT strftime('%Y%m%dT%H%M%SZ', 'now')", [], |r| r.get(0))?;
     let mut p: OsString = path.as_os_str().to_owned();
     p.push(format!(".bak-{ts}"));
-    Ok(PathBuf::from(p))
+    Ok(free_path(PathBuf::from(p)))
+}
+
+/// `path` if nothing is there, else the first free `path-N`.
+pub fn free_path(path: PathBuf) -> PathBuf {
+    if std::fs::symlink_metadata(&path).is_err() {
+        return path;
+    }
+    (2..)
+        .map(|n| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(format!("-{n}"));
+            PathBuf::from(p)
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or(path)
 }
 
 /// Missing columns and indexes on a spec table that is otherwise kept.

@@ -4,15 +4,18 @@
 use super::keys::{Action, Ctx};
 use super::worker::{Charts, Reply, Request};
 use crate::store::apply::{Canceller, Progress};
+use crate::store::documents::FILTER_INDEX_ROWS;
 use crate::store::documents::{Anchor, Cell, DocRow, Query};
 use crate::store::inspect::State;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
+use crate::store::spec::ObjectClass;
 use crate::store::spec::Spec;
 use crate::store::tables::{RowAnchor, TablePage};
 use std::cell::Cell as StdCell;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Data that arrives from the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +87,8 @@ pub struct DocsState {
     select_after: Select,
     /// Search text being typed, when the search prompt is open.
     pub input: Option<String>,
+    /// While a search scans: the matches found so far.
+    pub searching: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -162,6 +167,8 @@ pub struct App {
     pub message: String,
     pub quit: bool,
     pub outbox: Vec<Outgoing>,
+    /// The newest documents window asked for, shared with the worker.
+    pub latest_window: Arc<AtomicU64>,
     next_ticket_no: u64,
 }
 
@@ -181,6 +188,7 @@ impl App {
                 ticket: 0,
                 select_after: Select::First,
                 input: None,
+                searching: None,
             },
             detail: None,
             tables: TablesState::default(),
@@ -192,6 +200,7 @@ impl App {
             message: String::new(),
             quit: false,
             outbox: Vec::new(),
+            latest_window: Arc::new(AtomicU64::new(0)),
             next_ticket_no: 0,
         };
         app.send(Request::Inspect);
@@ -355,12 +364,37 @@ impl App {
         self.docs.select_after = select;
         let height = self.page.get().max(1);
         self.docs.asked_height = height;
+        self.docs.searching = None;
+        // A query still running for an older ticket is stopped.
+        self.latest_window.store(ticket, Ordering::Relaxed);
+        let mut query = self.docs.query.clone();
+        query.filter_index = self.few_match(&query);
         self.send(Request::Window {
             ticket,
-            query: self.docs.query.clone(),
+            query,
             anchor,
             height,
         });
+    }
+
+    /// Whether the filters match few rows, by the counts behind the charts;
+    /// unknown until they are loaded.
+    fn few_match(&self, q: &Query) -> bool {
+        let Some(c) = self.charts.loaded() else {
+            return false;
+        };
+        let count = |list: &[(String, u64)], v: &Option<String>| {
+            v.as_ref()
+                .map(|v| list.iter().find(|x| &x.0 == v).map_or(0, |x| x.1))
+        };
+        [
+            count(&c.by_type, &q.doc_type),
+            count(&c.by_status, &q.status),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .is_some_and(|n| n <= FILTER_INDEX_ROWS)
     }
 
     fn update_docs(&mut self, action: Action) {
@@ -505,11 +539,18 @@ impl App {
 
     // ----- tables -----
 
+    /// Row counts, counted on the worker one by one: the legacy and leftover
+    /// objects always (the Overview shows them), every object on the Tables tab.
     fn request_counts(&mut self) {
         let Some(ins) = self.inspection.loaded().cloned() else {
             return;
         };
-        for o in &ins.objects {
+        let all = self.tab == Tab::Tables;
+        for o in ins
+            .objects
+            .iter()
+            .filter(|o| all || matches!(o.class, ObjectClass::Legacy | ObjectClass::Leftover))
+        {
             let known = self.counts.iter().any(|(n, _)| n == &o.name);
             if !known {
                 self.counts.push((o.name.clone(), o.rows.clone()));
@@ -644,12 +685,22 @@ impl App {
                     self.charts = Load::Failed("no documents table".into());
                     self.docs.rows = Load::Failed("the store has no documents table".into());
                 }
-                if self.tab == Tab::Tables {
-                    self.request_counts();
-                }
+                self.request_counts();
             }
             Reply::Charts(r) => self.charts = r.into(),
-            Reply::Window { ticket, result } if ticket == self.docs.ticket => {
+            Reply::Searching { ticket, found } if ticket == self.docs.ticket => {
+                self.docs.searching = Some(found)
+            }
+            Reply::Window {
+                ticket,
+                result,
+                done,
+            } if ticket == self.docs.ticket => {
+                self.docs.searching = if done {
+                    None
+                } else {
+                    Some(result.as_ref().map_or(0, Vec::len))
+                };
                 match &result {
                     Ok(rows) => {
                         self.docs.selected = match self.docs.select_after {
@@ -719,7 +770,7 @@ impl App {
                 }
                 self.refresh();
             }
-            Reply::Window { .. } => {}
+            Reply::Window { .. } | Reply::Searching { .. } => {}
         }
     }
 

@@ -58,9 +58,15 @@ pub fn run(path: &Path) -> Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let reply_tx = tx.clone();
-    worker::spawn(path.to_path_buf(), jobs_rx, move |r| {
-        let _ = reply_tx.send(Msg::Reply(r));
-    });
+    let mut app = app::App::new(path.to_path_buf());
+    worker::spawn(
+        path.to_path_buf(),
+        jobs_rx,
+        app.latest_window.clone(),
+        move |r| {
+            let _ = reply_tx.send(Msg::Reply(r));
+        },
+    );
     let input_tx = tx.clone();
     std::thread::spawn(move || {
         while let Ok(ev) = crossterm::event::read() {
@@ -90,6 +96,5 @@ pub fn run(path: &Path) -> Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .context("cannot set up the terminal")?;
     terminal.hide_cursor().ok();
-    let mut app = app::App::new(path.to_path_buf());
     event::run(&mut terminal, &mut app, &rx, &jobs_tx)
 }

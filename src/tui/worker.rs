@@ -12,8 +12,9 @@ use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
 const BROWSE_LIMIT: Duration = Duration::from_secs(5);
@@ -78,9 +79,17 @@ pub enum Reply {
         writable: Result<(), String>,
     },
     Charts(Result<Charts, String>),
+    /// A window of documents; `done` is false for the first matches of a
+    /// search still scanning.
     Window {
         ticket: u64,
         result: Result<Vec<DocRow>, String>,
+        done: bool,
+    },
+    /// A search is still scanning: this many matches so far.
+    Searching {
+        ticket: u64,
+        found: usize,
     },
     Document {
         ticket: u64,
@@ -109,7 +118,17 @@ pub struct Worker {
     store: Option<ReadStore>,
     inspection: Option<Arc<Inspection>>,
     version: Option<i64>,
+    /// The newest window ticket the app has issued: a window query for an
+    /// older one is interrupted, its answer no longer wanted.
+    latest_window: Arc<AtomicU64>,
+    /// Where replies sent before a request ends go (a search's first matches).
+    notify: Notify,
 }
+
+type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
+
+/// How often a scanning search reports.
+const SEARCH_REPORT: Duration = Duration::from_millis(150);
 
 pub enum Job {
     Read(Request),
@@ -117,9 +136,15 @@ pub enum Job {
 }
 
 /// Starts the worker; `send` carries its replies to the event loop.
-pub fn spawn(path: PathBuf, jobs: Receiver<Job>, send: impl Fn(Reply) + Send + Clone + 'static) {
+pub fn spawn(
+    path: PathBuf,
+    jobs: Receiver<Job>,
+    latest_window: Arc<AtomicU64>,
+    send: impl Fn(Reply) + Send + Sync + Clone + 'static,
+) {
     std::thread::spawn(move || {
-        let mut w = Worker::new(path);
+        let mut w = Worker::new(path, latest_window);
+        w.notify = Arc::new(send.clone());
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
             batch.extend(jobs.try_iter());
@@ -176,12 +201,14 @@ fn newest_of_each_kind(batch: Vec<Job>) -> Vec<Job> {
 }
 
 impl Worker {
-    pub fn new(path: PathBuf) -> Worker {
+    pub fn new(path: PathBuf, latest_window: Arc<AtomicU64>) -> Worker {
         Worker {
             path,
             store: None,
             inspection: None,
             version: None,
+            latest_window,
+            notify: Arc::new(|_| {}),
         }
     }
 
@@ -217,17 +244,22 @@ impl Worker {
                         anchor,
                         height,
                     } => {
-                        let limit = if query.search.is_some() {
-                            SCAN_LIMIT
-                        } else {
-                            BROWSE_LIMIT
-                        };
-                        let result = with_deadline(conn, limit, |c| {
-                            documents::window(c, &live, &query, &anchor, height)
-                        });
-                        Reply::Window {
+                        match window(
+                            conn,
+                            &live,
                             ticket,
-                            result: result.map_err(|e| e.to_string()),
+                            &query,
+                            &anchor,
+                            height,
+                            &self.latest_window,
+                            &self.notify,
+                        ) {
+                            Some(result) => Reply::Window {
+                                ticket,
+                                result,
+                                done: true,
+                            },
+                            None => return None,
                         }
                     }
                     Request::Document { ticket, rowid } => Reply::Document {
@@ -268,6 +300,7 @@ impl Worker {
             Request::Window { ticket, .. } => Reply::Window {
                 ticket,
                 result: Err(why),
+                done: true,
             },
             Request::Document { ticket, .. } => Reply::Document {
                 ticket,
@@ -310,11 +343,7 @@ impl Worker {
         self.inspection = None;
         let result = (|| -> Result<Arc<Inspection>, StoreError> {
             let mut store = open_read_only(&self.path)?;
-            let ins = Arc::new(inspect::inspect(
-                &mut store.conn,
-                &self.path,
-                Counts::Flagged,
-            )?);
+            let ins = Arc::new(inspect::inspect(&mut store.conn, &self.path, Counts::None)?);
             self.version = open::data_version(&store.conn).ok();
             self.store = Some(store);
             self.inspection = Some(ins.clone());
@@ -355,8 +384,78 @@ impl Worker {
         }
         let store = self.store.as_mut().ok_or("the store is not open")?;
         apply::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
-        let ins = inspect::inspect(&mut store.conn, &self.path, Counts::Flagged)
+        let ins = inspect::inspect(&mut store.conn, &self.path, Counts::None)
             .map_err(|e| e.to_string())?;
         plan::for_action(&store.conn, &ins, kind, false).map_err(|e| e.to_string())
+    }
+}
+
+/// One window of documents, stopped by its deadline or when a newer window is
+/// asked for (then None: nobody wants the answer). A search from the start
+/// reports its first matches as it finds them, and how many so far while it
+/// scans.
+#[allow(clippy::too_many_arguments)]
+fn window(
+    conn: &mut rusqlite::Connection,
+    live: &crate::store::catalog::LiveTable,
+    ticket: u64,
+    query: &Query,
+    anchor: &Anchor,
+    height: usize,
+    latest: &Arc<AtomicU64>,
+    notify: &Notify,
+) -> Option<Result<Vec<DocRow>, String>> {
+    let limit = if query.search.is_some() {
+        SCAN_LIMIT
+    } else {
+        BROWSE_LIMIT
+    };
+    let streaming = query.search.is_some() && *anchor == Anchor::Start;
+    let start = Instant::now();
+    let found = Arc::new(AtomicUsize::new(0));
+    let (latest_h, found_h, notify_h) = (latest.clone(), found.clone(), notify.clone());
+    let mut last_beat = Instant::now();
+    let handler = move || {
+        if streaming && last_beat.elapsed() >= SEARCH_REPORT {
+            last_beat = Instant::now();
+            notify_h(Reply::Searching {
+                ticket,
+                found: found_h.load(Ordering::Relaxed),
+            });
+        }
+        start.elapsed() > limit || latest_h.load(Ordering::Relaxed) > ticket
+    };
+    if let Err(e) = conn.progress_handler(10_000, Some(handler)) {
+        return Some(Err(e.to_string()));
+    }
+    let mut partial: Vec<DocRow> = Vec::new();
+    let mut last_sent = Instant::now();
+    let result = documents::window_with(conn, live, query, anchor, height, &mut |row| {
+        if streaming {
+            partial.push(row.clone());
+            found.store(partial.len(), Ordering::Relaxed);
+            if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < height {
+                last_sent = Instant::now();
+                notify(Reply::Window {
+                    ticket,
+                    result: Ok(partial.clone()),
+                    done: false,
+                });
+            }
+        }
+    });
+    let _ = conn.progress_handler(0, None::<fn() -> bool>);
+    match result {
+        Ok(rows) => Some(Ok(rows)),
+        Err(_) if latest.load(Ordering::Relaxed) > ticket => None,
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            Some(Err(format!(
+                "stopped after {} s; narrow the search or the filters",
+                limit.as_secs()
+            )))
+        }
+        Err(e) => Some(Err(e.to_string())),
     }
 }

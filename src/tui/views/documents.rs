@@ -40,6 +40,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             }
         }
     }
+    match app.docs.searching {
+        Some(0) => spans.push(Span::styled(
+            " · searching… no match so far",
+            Style::default().fg(Color::Yellow),
+        )),
+        Some(n) => spans.push(Span::styled(
+            format!(" · searching… {n} so far"),
+            Style::default().fg(Color::Yellow),
+        )),
+        None => {}
+    }
     if let Some(c) = app.charts.loaded() {
         spans.push(Span::styled(
             format!(" · {} documents", c.total()),
@@ -52,7 +63,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
 
     let block = Block::default().borders(Borders::TOP);
     let rows = match &app.docs.rows {
-        Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), grid),
+        Load::Loading => {
+            let what = if q.search.is_some() {
+                "searching… (Esc stops it)"
+            } else {
+                "loading…"
+            };
+            return f.render_widget(Paragraph::new(what).block(block), grid);
+        }
         Load::Failed(e) => {
             return f.render_widget(
                 Paragraph::new(text::cell(e))

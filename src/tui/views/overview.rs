@@ -105,9 +105,14 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             super::warn().add_modifier(Modifier::BOLD),
         )));
         for o in legacy {
-            let rows = match &o.rows {
+            let count = app
+                .counts
+                .iter()
+                .find(|c| c.0 == o.name)
+                .map_or(&o.rows, |c| &c.1);
+            let rows = match count {
                 RowCount::Counted(n) => format!("{n} rows"),
-                RowCount::NotCounted => "rows not counted".into(),
+                RowCount::NotCounted => "counting…".into(),
                 RowCount::Failed(e) => format!("rows not counted: {}", text::cell(e)),
             };
             lines.push(Line::from(Span::styled(
