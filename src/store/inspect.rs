@@ -344,7 +344,7 @@ fn judge(ins: &mut Inspection) {
                     "legacy-object",
                     &o.name,
                     format!(
-                        "legacy V2 {} {} {rows}, superseded by documents",
+                        "legacy V2 {} {}{rows}, superseded by documents",
                         o.kind, o.name
                     ),
                 ));
@@ -354,7 +354,7 @@ fn judge(ins: &mut Inspection) {
                 "leftover-object",
                 &o.name,
                 format!(
-                    "leftover {} {} {rows} from an interrupted rebuild; left alone",
+                    "leftover {} {}{rows} from an interrupted rebuild; left alone",
                     o.kind, o.name
                 ),
             )),
