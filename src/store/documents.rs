@@ -185,6 +185,30 @@ struct Sql {
     sort: Option<String>,
 }
 
+/// The plans of the other reads the app makes of `documents`: the counts
+/// behind the charts, and one document by rowid.
+pub fn explain_others(
+    conn: &Connection,
+    live: &LiveTable,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let shapes = [
+        ("counts by doc_type", counts_sql(live, "doc_type")),
+        ("counts by status", counts_sql(live, "status")),
+        ("counts by month", months_sql(live)),
+        ("one document", document_sql(live).replace("?1", "1")),
+    ];
+    shapes
+        .into_iter()
+        .map(|(name, sql)| {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let lines = stmt
+                .query_map([], |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((name.to_string(), lines.join("; ")))
+        })
+        .collect()
+}
+
 fn base(live: &LiveTable, q: &Query) -> Sql {
     let cut = |c: &str| {
         let c = col(live, c);
@@ -247,8 +271,97 @@ fn base(live: &LiveTable, q: &Query) -> Sql {
     }
 }
 
-/// Runs one keyset step: rows strictly after (or before) `key`, or from the
-/// start (end) when `key` is None, in sort order (reversed when `back`).
+/// One statement of a keyset step; its LIMIT is bound last.
+struct Stmt {
+    sql: String,
+    args: Vec<Value>,
+}
+
+/// The statements of one keyset step, in the order they are run: rows
+/// strictly after (or before) `key`, or from the start (end) when `key` is
+/// None, in sort order (reversed when `back`).
+fn statements(
+    live: &LiveTable,
+    q: &Query,
+    key: Option<&Key>,
+    inclusive: bool,
+    back: bool,
+) -> Vec<Stmt> {
+    let s = base(live, q);
+    let (cmp, dir) = match (back, inclusive) {
+        (false, false) => (">", "ASC"),
+        (false, true) => (">=", "ASC"),
+        (true, false) => ("<", "DESC"),
+        (true, true) => ("<=", "DESC"),
+    };
+    let make = |filters: Vec<String>, args: Vec<Value>, order: String| {
+        let sql = format!(
+            "SELECT {} FROM {}{} ORDER BY {order} LIMIT ?",
+            s.select,
+            s.from,
+            if filters.is_empty() {
+                String::new()
+            } else {
+                format!(" WHERE {}", filters.join(" AND "))
+            }
+        );
+        Stmt { sql, args }
+    };
+    let Some(c) = &s.sort else {
+        let mut filters = s.filters.clone();
+        let mut args = s.args.clone();
+        if let Some(k) = key {
+            filters.push(format!("rowid {cmp} ?"));
+            args.push(Value::Integer(k.rowid));
+        }
+        return vec![make(filters, args, format!("rowid {dir}"))];
+    };
+    // NULL sort values come first (SQLite's order); a row-value comparison
+    // never matches them, so they are a segment of their own.
+    let key_null = key.is_some_and(|k| k.value == Value::Null);
+    let segments: Vec<(bool, Option<&Key>)> = match (key, !back) {
+        (None, true) => vec![(true, None), (false, None)],
+        (None, false) => vec![(false, None), (true, None)],
+        (Some(k), true) if key_null => vec![(true, Some(k)), (false, None)],
+        (Some(k), true) => vec![(false, Some(k))],
+        (Some(k), false) if key_null => vec![(true, Some(k))],
+        (Some(k), false) => vec![(false, Some(k)), (true, None)],
+    };
+    // A NOT NULL sort column has no NULL segment (and SQLite would plan
+    // `IS NULL` on it as a scan).
+    let can_be_null = q
+        .sort
+        .column()
+        .and_then(|n| live.column(n))
+        .is_none_or(|c| !c.not_null);
+    segments
+        .into_iter()
+        .filter(|(null_seg, _)| can_be_null || !null_seg)
+        .map(|(null_seg, k)| {
+            let mut filters = s.filters.clone();
+            let mut args = s.args.clone();
+            if null_seg {
+                filters.push(format!("{c} IS NULL"));
+                if let Some(k) = k {
+                    filters.push(format!("rowid {cmp} ?"));
+                    args.push(Value::Integer(k.rowid));
+                }
+                make(filters, args, format!("rowid {dir}"))
+            } else {
+                match k {
+                    Some(k) => {
+                        filters.push(format!("({c}, rowid) {cmp} (?, ?)"));
+                        args.push(k.value.clone());
+                        args.push(Value::Integer(k.rowid));
+                    }
+                    None => filters.push(format!("{c} IS NOT NULL")),
+                }
+                make(filters, args, format!("{c} {dir}, rowid {dir}"))
+            }
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn step(
     conn: &Connection,
@@ -260,117 +373,26 @@ fn step(
     limit: usize,
     on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<Vec<DocRow>> {
-    let s = base(live, q);
-    let (cmp, dir) = match (back, inclusive) {
-        (false, false) => (">", "ASC"),
-        (false, true) => (">=", "ASC"),
-        (true, false) => ("<", "DESC"),
-        (true, true) => ("<=", "DESC"),
-    };
     let mut out = Vec::new();
-    match &s.sort {
-        None => {
-            let mut filters = s.filters.clone();
-            let mut args = s.args.clone();
-            if let Some(k) = key {
-                filters.push(format!("rowid {cmp} ?"));
-                args.push(Value::Integer(k.rowid));
-            }
-            run(
-                conn,
-                &s,
-                &filters,
-                args,
-                &format!("rowid {dir}"),
-                limit,
-                &mut out,
-                on_row,
-            )?;
+    for st in statements(live, q, key, inclusive, back) {
+        if out.len() >= limit {
+            break;
         }
-        Some(c) => {
-            // NULL sort values come first (SQLite's order); a row-value
-            // comparison never matches them, so they are their own segment.
-            let nulls_first = !back;
-            let key_null = key.is_some_and(|k| k.value == Value::Null);
-            let mut segments: Vec<(bool, Option<&Key>)> = Vec::new();
-            match (key, nulls_first) {
-                (None, true) => segments.extend([(true, None), (false, None)]),
-                (None, false) => segments.extend([(false, None), (true, None)]),
-                (Some(k), true) if key_null => segments.extend([(true, Some(k)), (false, None)]),
-                (Some(k), true) => segments.push((false, Some(k))),
-                (Some(k), false) if key_null => segments.push((true, Some(k))),
-                (Some(k), false) => segments.extend([(false, Some(k)), (true, None)]),
-            }
-            for (null_seg, k) in segments {
-                if out.len() >= limit {
-                    break;
-                }
-                let mut filters = s.filters.clone();
-                let mut args = s.args.clone();
-                if null_seg {
-                    filters.push(format!("{c} IS NULL"));
-                    if let Some(k) = k {
-                        filters.push(format!("rowid {cmp} ?"));
-                        args.push(Value::Integer(k.rowid));
-                    }
-                    run(
-                        conn,
-                        &s,
-                        &filters,
-                        args,
-                        &format!("rowid {dir}"),
-                        limit - out.len(),
-                        &mut out,
-                        on_row,
-                    )?;
-                } else {
-                    match k {
-                        Some(k) => {
-                            filters.push(format!("({c}, rowid) {cmp} (?, ?)"));
-                            args.push(k.value.clone());
-                            args.push(Value::Integer(k.rowid));
-                        }
-                        None => filters.push(format!("{c} IS NOT NULL")),
-                    }
-                    run(
-                        conn,
-                        &s,
-                        &filters,
-                        args,
-                        &format!("{c} {dir}, rowid {dir}"),
-                        limit - out.len(),
-                        &mut out,
-                        on_row,
-                    )?;
-                }
-            }
-        }
+        run(conn, st, limit - out.len(), &mut out, on_row)?;
     }
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run(
     conn: &Connection,
-    s: &Sql,
-    filters: &[String],
-    args: Vec<Value>,
-    order: &str,
+    st: Stmt,
     limit: usize,
     out: &mut Vec<DocRow>,
     on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<()> {
-    let sql = format!(
-        "SELECT {} FROM {}{} ORDER BY {order} LIMIT {limit}",
-        s.select,
-        s.from,
-        if filters.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", filters.join(" AND "))
-        }
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&st.sql)?;
+    let mut args = st.args;
+    args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let cell = |i: usize| -> rusqlite::Result<Cell> {
@@ -393,6 +415,29 @@ fn run(
         }
     }
     Ok(())
+}
+
+/// The query plans (`EXPLAIN QUERY PLAN` details, one string per statement)
+/// of one keyset step: what tests and the benchmark check for index use.
+pub fn explain(
+    conn: &Connection,
+    live: &LiveTable,
+    q: &Query,
+    key: Option<&Key>,
+    back: bool,
+) -> rusqlite::Result<Vec<String>> {
+    statements(live, q, key, false, back)
+        .into_iter()
+        .map(|st| {
+            let mut args = st.args;
+            args.push(Value::Integer(50));
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", st.sql))?;
+            let lines = stmt
+                .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(lines.join("; "))
+        })
+        .collect()
 }
 
 /// A full window of `height` rows at `anchor` (fewer only when the table has
@@ -471,11 +516,7 @@ pub fn window_with(
 }
 
 /// Every column of one document, values cut at DETAIL_CHARS.
-pub fn document(
-    conn: &Connection,
-    live: &LiveTable,
-    rowid: i64,
-) -> rusqlite::Result<Option<Vec<(String, Cell)>>> {
+fn document_sql(live: &LiveTable) -> String {
     let cols: Vec<String> = live
         .columns
         .iter()
@@ -484,11 +525,19 @@ pub fn document(
             format!("CASE WHEN typeof({q}) IN ('text','blob') THEN substr({q}, 1, {DETAIL_CHARS}) ELSE {q} END, length({q})")
         })
         .collect();
-    let sql = format!(
+    format!(
         "SELECT {} FROM {} WHERE rowid = ?1",
         cols.join(", "),
         quote(&live.name)
-    );
+    )
+}
+
+pub fn document(
+    conn: &Connection,
+    live: &LiveTable,
+    rowid: i64,
+) -> rusqlite::Result<Option<Vec<(String, Cell)>>> {
+    let sql = document_sql(live);
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([rowid])?;
     let Some(r) = rows.next()? else {
@@ -505,19 +554,24 @@ pub fn document(
 }
 
 /// Documents per value of `column` (doc_type or status), from its index.
-pub fn counts_by(
-    conn: &Connection,
-    live: &LiveTable,
-    column: &str,
-) -> rusqlite::Result<Vec<(String, u64)>> {
-    if live.column(column).is_none() {
-        return Ok(Vec::new());
-    }
+fn counts_sql(live: &LiveTable, column: &str) -> String {
     let c = quote(column);
-    let mut stmt = conn.prepare(&format!(
+    format!(
         "SELECT {c}, count(*) FROM {} GROUP BY {c} ORDER BY 2 DESC",
         quote(&live.name)
-    ))?;
+    )
+}
+
+/// Documents per month of `created_at` (YYYY-MM), oldest first.
+fn months_sql(live: &LiveTable) -> String {
+    format!(
+        "SELECT substr(created_at, 1, 7), count(*) FROM {} WHERE created_at IS NOT NULL GROUP BY 1 ORDER BY 1",
+        quote(&live.name)
+    )
+}
+
+fn counts(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             super::catalog::lossy(r, 0)?.unwrap_or_else(|| "NULL".into()),
@@ -527,7 +581,17 @@ pub fn counts_by(
     rows.collect()
 }
 
-/// Documents per month of `created_at` (YYYY-MM), oldest first.
+pub fn counts_by(
+    conn: &Connection,
+    live: &LiveTable,
+    column: &str,
+) -> rusqlite::Result<Vec<(String, u64)>> {
+    if live.column(column).is_none() {
+        return Ok(Vec::new());
+    }
+    counts(conn, &counts_sql(live, column))
+}
+
 pub fn counts_by_month(
     conn: &Connection,
     live: &LiveTable,
@@ -535,15 +599,5 @@ pub fn counts_by_month(
     if live.column("created_at").is_none() {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare(&format!(
-        "SELECT substr(created_at, 1, 7), count(*) FROM {} WHERE created_at IS NOT NULL GROUP BY 1 ORDER BY 1",
-        quote(&live.name)
-    ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            super::catalog::lossy(r, 0)?.unwrap_or_default(),
-            r.get::<_, i64>(1)? as u64,
-        ))
-    })?;
-    rows.collect()
+    counts(conn, &months_sql(live))
 }
