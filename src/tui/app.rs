@@ -2,6 +2,7 @@
 //! requests out. No drawing and no I/O here.
 
 use super::keys::{Action, Ctx};
+use super::text::{Shown, doc_row, shown};
 use super::worker::{Charts, Reply, Request};
 use crate::store::apply::{Canceller, Progress};
 use crate::store::documents::FILTER_INDEX_ROWS;
@@ -80,6 +81,8 @@ pub enum Select {
 pub struct DocsState {
     pub query: Query,
     pub rows: Load<Vec<DocRow>>,
+    /// The rows as the grid shows them, made once per window.
+    pub shown: Vec<[Shown; 5]>,
     pub selected: usize,
     /// The height of the window last asked for.
     asked_height: usize,
@@ -104,6 +107,8 @@ pub struct BrowseState {
     pub table: String,
     pub keyed: bool,
     pub page: Load<TablePage>,
+    /// The page's cells as the grid shows them, made once per page.
+    pub shown: Vec<Vec<Shown>>,
     pub selected: usize,
     ticket: u64,
 }
@@ -183,6 +188,7 @@ impl App {
             docs: DocsState {
                 query: Query::default(),
                 rows: Load::Loading,
+                shown: Vec::new(),
                 selected: 0,
                 asked_height: 0,
                 ticket: 0,
@@ -642,6 +648,7 @@ impl App {
                     table: o.name,
                     keyed,
                     page: Load::Loading,
+                    shown: Vec::new(),
                     selected: 0,
                     ticket: 0,
                 });
@@ -711,6 +718,10 @@ impl App {
                     }
                     Err(e) => self.message = e.clone(),
                 }
+                self.docs.shown = result
+                    .as_ref()
+                    .map(|rows| rows.iter().map(doc_row).collect())
+                    .unwrap_or_default();
                 self.docs.rows = result.into();
             }
             Reply::Document { ticket, result } => {
@@ -728,6 +739,15 @@ impl App {
                     if let Ok(p) = &result {
                         b.selected = b.selected.min(p.rows.len().saturating_sub(1));
                     }
+                    b.shown = result
+                        .as_ref()
+                        .map(|p| {
+                            p.rows
+                                .iter()
+                                .map(|(_, cells)| cells.iter().map(shown).collect())
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     b.page = result.into();
                 }
             }

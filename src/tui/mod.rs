@@ -4,6 +4,7 @@
 pub mod app;
 pub mod event;
 pub mod keys;
+pub mod text;
 pub mod views;
 pub mod worker;
 

@@ -91,17 +91,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     let header = Row::new(["id", "doc_type", "status", "created_at", "title"])
         .style(Style::default().add_modifier(Modifier::BOLD));
-    let body: Vec<Row> = rows
+    let body: Vec<Row> = app
+        .docs
+        .shown
         .iter()
-        .map(|r| {
-            Row::new([
-                cell_span(&r.id),
-                cell_span(&r.doc_type),
-                cell_span(&r.status),
-                cell_span(&r.created_at),
-                cell_span(&r.title),
-            ])
-        })
+        .map(|r| Row::new(r.iter().map(cell_span)))
         .collect();
     let widths = [
         Constraint::Length(36),

@@ -10,8 +10,7 @@ mod schema;
 mod tables;
 
 use super::app::{App, Tab};
-use crate::store::documents::Cell;
-use crate::text;
+use super::text::{Kind, Shown};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -70,31 +69,18 @@ fn centered(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
     }
 }
 
-/// A store value as a grid cell: escaped, NULL dimmed, BLOBs summarised.
-pub fn cell_span(c: &Cell) -> Span<'static> {
-    match c {
-        Cell::Null => Span::styled(
-            "NULL",
-            Style::default()
-                .fg(Color::DarkGray)
-                .add_modifier(Modifier::ITALIC),
-        ),
-        Cell::Blob { .. } => Span::styled(
-            text::cell(&c.summary()),
-            Style::default().fg(Color::Magenta),
-        ),
-        Cell::Text {
-            text: t, invalid, ..
-        } => {
-            let s = text::cell(t);
-            if *invalid {
-                Span::styled(s, Style::default().fg(Color::LightRed))
-            } else {
-                Span::raw(s)
-            }
-        }
-        other => Span::styled(other.summary(), Style::default().fg(Color::Cyan)),
-    }
+/// A prepared value as a grid cell, borrowed: nothing is allocated per frame.
+pub fn cell_span(c: &Shown) -> Span<'_> {
+    let style = match c.kind {
+        Kind::Null => Style::default()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::ITALIC),
+        Kind::Blob => Style::default().fg(Color::Magenta),
+        Kind::Invalid => Style::default().fg(Color::LightRed),
+        Kind::Number => Style::default().fg(Color::Cyan),
+        Kind::Text => Style::default(),
+    };
+    Span::styled(c.text.as_str(), style)
 }
 
 pub fn dim() -> Style {

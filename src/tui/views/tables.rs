@@ -27,10 +27,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         };
         let header = Row::new(page.columns.iter().map(|c| text::cell(c)))
             .style(Style::default().add_modifier(Modifier::BOLD));
-        let rows: Vec<Row> = page
-            .rows
+        let rows: Vec<Row> = b
+            .shown
             .iter()
-            .map(|(_, cells)| Row::new(cells.iter().map(cell_span)))
+            .map(|cells| Row::new(cells.iter().map(cell_span)))
             .collect();
         let widths: Vec<Constraint> = page.columns.iter().map(|_| Constraint::Min(8)).collect();
         let table = Table::new(rows, widths)

@@ -1,0 +1,95 @@
+//! Store values made ready for the terminal once, when they arrive: escaped
+//! (see `crate::text`) and classified for their style, so drawing a frame
+//! only borrows them.
+
+use crate::store::documents::{Cell, DocRow};
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Text,
+    /// Text that was not UTF-8, shown lossily.
+    Invalid,
+    Number,
+    Blob,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub text: String,
+    pub kind: Kind,
+}
+
+/// One value as a grid cell: one line, control characters escaped.
+pub fn shown(c: &Cell) -> Shown {
+    match c {
+        Cell::Null => Shown {
+            text: "NULL".into(),
+            kind: Kind::Null,
+        },
+        Cell::Text {
+            text: t, invalid, ..
+        } => Shown {
+            text: text::cell(t),
+            kind: if *invalid { Kind::Invalid } else { Kind::Text },
+        },
+        Cell::Blob { .. } => Shown {
+            text: text::cell(&c.summary()),
+            kind: Kind::Blob,
+        },
+        other => Shown {
+            text: other.summary(),
+            kind: Kind::Number,
+        },
+    }
+}
+
+/// The grid's columns of a document row: id, doc_type, status, created_at, title.
+pub fn doc_row(r: &DocRow) -> [Shown; 5] {
+    [
+        shown(&r.id),
+        shown(&r.doc_type),
+        shown(&r.status),
+        shown(&r.created_at),
+        shown(&r.title),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_and_classified() {
+        let t = |s: &str, invalid| Cell::Text {
+            text: s.into(),
+            invalid,
+            cut_from: None,
+        };
+        assert_eq!(
+            shown(&t("a\x1b]0;x\x07\tb", false)),
+            Shown {
+                text: "a\\x1b]0;x\\x07⇥b".into(),
+                kind: Kind::Text
+            }
+        );
+        assert_eq!(shown(&t("\u{fffd}x", true)).kind, Kind::Invalid);
+        assert_eq!(
+            shown(&Cell::Null),
+            Shown {
+                text: "NULL".into(),
+                kind: Kind::Null
+            }
+        );
+        assert_eq!(
+            shown(&Cell::Blob {
+                len: 3,
+                head: vec![0, 0xff, 0x1b]
+            })
+            .text,
+            "BLOB 3 bytes: 00 ff 1b"
+        );
+        assert_eq!(shown(&Cell::Integer(-4)).kind, Kind::Number);
+    }
+}
