@@ -20,7 +20,7 @@ pub enum StoreError {
     #[error("{} cannot be written: {reason}", path.display())]
     ReadOnly { path: PathBuf, reason: String },
     #[error(
-        "{} has a hot journal (an interrupted write that SQLite must roll back); it can only be read once a writer opens it: run `egregora-inspect init` or open it with sqlite3",
+        "{} has a hot journal (a write that was interrupted): SQLite rolls it back the next time the store is opened for writing, e.g. `sqlite3 STORE 'PRAGMA quick_check'`; this tool only reads it until then",
         path.display()
     )]
     HotJournal { path: PathBuf },

@@ -24,7 +24,7 @@ pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Msg>,
-    jobs: &Sender<Job>,
+    jobs: &Workers,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -63,13 +63,20 @@ where
     }
 }
 
-fn flush(app: &mut App, jobs: &Sender<Job>) {
+/// The two workers: one for what the user waits on, one for scans.
+pub struct Workers {
+    pub browse: Sender<Job>,
+    pub scan: Sender<Job>,
+}
+
+fn flush(app: &mut App, jobs: &Workers) {
     for out in app.outbox.drain(..) {
-        let job = match out {
-            Outgoing::Read(r) => Job::Read(r),
-            Outgoing::Apply { plan, cancel } => Job::Apply { plan, cancel },
+        let (to, job) = match out {
+            Outgoing::Read(r) if r.is_scan() => (&jobs.scan, Job::Read(r)),
+            Outgoing::Read(r) => (&jobs.browse, Job::Read(r)),
+            Outgoing::Apply { plan, cancel } => (&jobs.browse, Job::Apply { plan, cancel }),
         };
-        let _ = jobs.send(job);
+        let _ = to.send(job);
     }
 }
 

@@ -57,17 +57,24 @@ pub fn run(path: &Path) -> Result<()> {
     }));
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let (jobs_tx, jobs_rx) = mpsc::channel();
-    let reply_tx = tx.clone();
     let mut app = app::App::new(path.to_path_buf());
-    worker::spawn(
-        path.to_path_buf(),
-        jobs_rx,
-        app.latest_window.clone(),
-        move |r| {
-            let _ = reply_tx.send(Msg::Reply(r));
-        },
-    );
+    let spawn = || {
+        let (jobs_tx, jobs_rx) = mpsc::channel();
+        let reply_tx = tx.clone();
+        worker::spawn(
+            path.to_path_buf(),
+            jobs_rx,
+            app.latest_window.clone(),
+            move |r| {
+                let _ = reply_tx.send(Msg::Reply(r));
+            },
+        );
+        jobs_tx
+    };
+    let workers = event::Workers {
+        browse: spawn(),
+        scan: spawn(),
+    };
     let input_tx = tx.clone();
     std::thread::spawn(move || {
         while let Ok(ev) = crossterm::event::read() {
@@ -97,5 +104,5 @@ pub fn run(path: &Path) -> Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .context("cannot set up the terminal")?;
     terminal.hide_cursor().ok();
-    event::run(&mut terminal, &mut app, &rx, &jobs_tx)
+    event::run(&mut terminal, &mut app, &rx, &workers)
 }

@@ -50,6 +50,12 @@ pub enum Request {
 }
 
 impl Request {
+    /// Scans (counts, charts) go to a worker of their own, so they never
+    /// hold up a page, a document or a plan.
+    pub fn is_scan(&self) -> bool {
+        matches!(self, Request::Charts | Request::Count { .. })
+    }
+
     /// Requests of the same kind replace each other while queued.
     fn kind(&self) -> String {
         match self {
@@ -218,6 +224,11 @@ impl Worker {
             Request::Poll => self.poll(),
             Request::Plan(kind) => Some(Reply::Plan(self.plan(kind))),
             other => {
+                // The scan worker does not see the refreshes: it reads the
+                // catalog afresh for each chart, and opens the store once.
+                if matches!(other, Request::Charts) || self.store.is_none() {
+                    self.inspect();
+                }
                 let Some(live) = self
                     .inspection
                     .as_ref()

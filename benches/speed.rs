@@ -1,0 +1,595 @@
+//! `cargo bench`: the figures of DESIGN §8 on a 1,000- and a 1,000,000-document
+//! demo store (built once, cached under target/bench-stores), measured in the
+//! same run so the ratios hold on a noisy machine. Not a test: it reports.
+
+use egregora_inspect::store::apply::{ApplyOptions, Canceller, apply};
+use egregora_inspect::store::demo::{DemoOptions, write_demo};
+use egregora_inspect::store::documents::{self, Anchor, FILTER_INDEX_ROWS, Query, Sort};
+use egregora_inspect::store::identify::identify;
+use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::open::open_read_only;
+use egregora_inspect::store::plan;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const PAGE: usize = 50;
+const RUNS: usize = 15;
+
+struct Figure {
+    name: String,
+    small: Vec<Duration>,
+    large: Vec<Duration>,
+    /// Target for the large store, if the design sets one.
+    limit: Option<Duration>,
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut s = v.to_vec();
+    s.sort();
+    s[s.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    let m = d.as_secs_f64() * 1000.0;
+    if m >= 100.0 {
+        format!("{m:.0} ms")
+    } else if m >= 1.0 {
+        format!("{m:.2} ms")
+    } else {
+        format!("{:.0} µs", m * 1000.0)
+    }
+}
+
+fn spread(v: &[Duration]) -> String {
+    let (lo, hi) = (
+        v.iter().min().copied().unwrap_or_default(),
+        v.iter().max().copied().unwrap_or_default(),
+    );
+    format!("{} ({}–{})", ms(median(v)), ms(lo), ms(hi))
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn store_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let d = target.join("bench-stores");
+    std::fs::create_dir_all(&d).expect("target/bench-stores can be created");
+    d
+}
+
+fn cached_demo(docs: u64) -> PathBuf {
+    let p = store_dir().join(format!("demo-{docs}-v1.sqlite"));
+    if !p.exists() {
+        eprintln!("building a {docs}-document demo store (cached for later runs) …");
+        let t = Instant::now();
+        write_demo(
+            &p,
+            DemoOptions {
+                docs,
+                legacy: false,
+            },
+        )
+        .expect("demo store written");
+        eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
+    }
+    p
+}
+
+/// The large store with documents in an older shape (no doc_type, status).
+fn cached_old(large: &Path) -> PathBuf {
+    let p = store_dir().join("old-1000000-v1.sqlite");
+    if !p.exists() {
+        eprintln!("building the older-shape 1,000,000-row documents (cached) …");
+        let tmp = p.with_extension("tmp");
+        let _ = std::fs::remove_file(&tmp);
+        let c = rusqlite::Connection::open(&tmp).expect("open");
+        let cols = "id, content, created_at, source_checksum, title, slug, date, summary, authors, tags, subject_uuid, alias, avatar_url, interests, filename, mime_type, media_type, phash, window_start, window_end, extensions";
+        c.execute("ATTACH ?1 AS src", [large.to_str().expect("utf-8 path")])
+            .expect("attach");
+        c.execute_batch(&format!(
+            "PRAGMA journal_mode = OFF; BEGIN;
+             CREATE TABLE documents (id TEXT PRIMARY KEY, content TEXT, created_at TEXT, source_checksum TEXT, title TEXT, slug TEXT, date TEXT, summary TEXT, authors TEXT, tags TEXT, subject_uuid TEXT, alias TEXT, avatar_url TEXT, interests TEXT, filename TEXT, mime_type TEXT, media_type TEXT, phash TEXT, window_start TEXT, window_end TEXT, extensions TEXT);
+             INSERT INTO documents (rowid, {cols}) SELECT rowid, {cols} FROM src.documents;
+             COMMIT; DETACH src; PRAGMA journal_mode = DELETE;"
+        ))
+        .expect("old shape written");
+        drop(c);
+        std::fs::rename(&tmp, &p).expect("rename");
+    }
+    p
+}
+
+/// The interactive figures on one store, each over RUNS runs.
+fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
+    let mut out = Vec::new();
+    out.push((
+        "open + identify + inspect".to_string(),
+        time(RUNS, || {
+            let _ = identify(path).expect("identify");
+            let mut s = open_read_only(path).expect("open");
+            inspect(&mut s.conn, path, Counts::None).expect("inspect")
+        }),
+    ));
+    let mut s = open_read_only(path).expect("open");
+    let ins = inspect(&mut s.conn, path, Counts::None).expect("inspect");
+    let live = ins.live("documents").expect("documents").clone();
+    let conn = &s.conn;
+    // The app knows these counts (they feed the charts) before it picks a
+    // query shape for a filter.
+    let by_type = documents::counts_by(conn, &live, "doc_type").expect("counts");
+    let by_status = documents::counts_by(conn, &live, "status").expect("counts");
+    let few = |q: &Query| {
+        let n = |l: &[(String, u64)], v: &Option<String>| {
+            v.as_ref()
+                .map(|v| l.iter().find(|x| &x.0 == v).map_or(0, |x| x.1))
+        };
+        [n(&by_type, &q.doc_type), n(&by_status, &q.status)]
+            .into_iter()
+            .flatten()
+            .min()
+            .is_some_and(|n| n <= FILTER_INDEX_ROWS)
+    };
+    let q = |sort: Sort, t: Option<&str>, st: Option<&str>, search: Option<&str>| {
+        let mut q = Query {
+            doc_type: t.map(String::from),
+            status: st.map(String::from),
+            search: search.map(String::from),
+            sort,
+            filter_index: false,
+        };
+        q.filter_index = few(&q);
+        q
+    };
+    let page = |query: &Query, anchor: &Anchor| {
+        documents::window(conn, &live, query, anchor, PAGE).expect("window")
+    };
+    for sort in Sort::ALL {
+        let query = q(sort, None, None, None);
+        out.push((
+            format!("first page, sort {}", sort.label()),
+            time(RUNS, || page(&query, &Anchor::Start)),
+        ));
+    }
+    // In the demo every profile is published: profile+archived matches
+    // nothing, the worst case for two filters (reported, no target).
+    for (t, st) in [
+        (Some("post"), None),
+        (Some("profile"), None),
+        (None, Some("draft")),
+        (Some("media"), Some("archived")),
+        (Some("profile"), Some("archived")),
+    ] {
+        for sort in [Sort::Inserted, Sort::CreatedAt] {
+            let query = q(sort, t, st, None);
+            let empty = if t == Some("profile") && st.is_some() {
+                " (matches nothing)"
+            } else {
+                ""
+            };
+            let label = format!(
+                "first page, {}{}{}, sort {}{empty}",
+                t.map(|t| format!("type={t}")).unwrap_or_default(),
+                if t.is_some() && st.is_some() { " " } else { "" },
+                st.map(|s| format!("status={s}")).unwrap_or_default(),
+                sort.label()
+            );
+            out.push((label, time(RUNS, || page(&query, &Anchor::Start))));
+        }
+    }
+    for sort in [Sort::Inserted, Sort::CreatedAt, Sort::Slug] {
+        let query = q(sort, None, None, None);
+        out.push((
+            format!("20 page-downs, sort {}", sort.label()),
+            time(RUNS, || {
+                let mut rows = page(&query, &Anchor::Start);
+                for _ in 0..20 {
+                    let key = rows.last().expect("a row").key.clone();
+                    rows = page(
+                        &query,
+                        &Anchor::From {
+                            key,
+                            inclusive: false,
+                        },
+                    );
+                }
+                rows
+            }),
+        ));
+        out.push((
+            format!("jump to end, sort {}", sort.label()),
+            time(RUNS, || page(&query, &Anchor::End)),
+        ));
+    }
+    let mid = page(&q(Sort::Inserted, None, None, None), &Anchor::Start)[PAGE / 2]
+        .key
+        .rowid;
+    out.push((
+        "detail of one document".into(),
+        time(RUNS, || documents::document(conn, &live, mid).expect("doc")),
+    ));
+    let common = q(Sort::Inserted, None, None, Some("harvest"));
+    out.push((
+        "search: first 50 matches of a common word".into(),
+        time(RUNS, || page(&common, &Anchor::Start)),
+    ));
+    let none = q(Sort::Inserted, None, None, Some("zqxjv"));
+    out.push((
+        "search: a word that matches nothing (whole scan)".into(),
+        time(3, || page(&none, &Anchor::Start)),
+    ));
+    out.push((
+        "counts: documents per doc_type".into(),
+        time(5, || {
+            documents::counts_by(conn, &live, "doc_type").expect("counts")
+        }),
+    ));
+    out.push((
+        "counts: documents per status".into(),
+        time(5, || {
+            documents::counts_by(conn, &live, "status").expect("counts")
+        }),
+    ));
+    out.push((
+        "chart: documents per month".into(),
+        time(5, || {
+            documents::counts_by_month(conn, &live).expect("counts")
+        }),
+    ));
+    out
+}
+
+fn limit_for(name: &str) -> Option<Duration> {
+    let filter = (name.starts_with("first page, type") || name.starts_with("first page, status"))
+        && !name.contains("matches nothing");
+    let interactive = filter || name.starts_with("jump to end") || name.starts_with("detail");
+    if name.starts_with("20 page-downs") {
+        return Some(Duration::from_millis(50 * 20));
+    }
+    interactive.then_some(Duration::from_millis(50))
+}
+
+/// init's rebuild of the older-shape 1M documents against the same
+/// INSERT … SELECT through plain rusqlite.
+fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>) {
+    let dir = tempfile::tempdir_in(store_dir()).expect("temp dir");
+    let work = dir.path().join("run.sqlite");
+    let mut ours = Vec::new();
+    let mut floor = Vec::new();
+    let spec = egregora_inspect::store::spec::Spec::v3().documents();
+    for _ in 0..3 {
+        std::fs::copy(old, &work).expect("copy");
+        let mut s = open_read_only(&work).expect("open");
+        let t = Instant::now();
+        let ins = inspect(&mut s.conn, &work, Counts::None).expect("inspect");
+        let p = plan::init(&s.conn, &ins).expect("plan");
+        drop(s);
+        apply(
+            &p,
+            ApplyOptions { backup: false },
+            &Canceller::new(),
+            &mut |_| {},
+        )
+        .expect("init runs");
+        ours.push(t.elapsed());
+
+        std::fs::copy(old, &work).expect("copy");
+        let t = Instant::now();
+        let c = rusqlite::Connection::open(&work).expect("open");
+        let cols: Vec<&str> = spec.columns.iter().map(|c| c.name.as_str()).collect();
+        let exprs: Vec<String> = cols
+            .iter()
+            .map(|c| match *c {
+                "status" => "'draft'".to_string(),
+                "doc_type" => "'note'".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        c.execute_batch(&format!(
+            "BEGIN; {}; INSERT INTO documents_new (rowid, {}) SELECT rowid, {} FROM documents; COMMIT;",
+            spec.create_sql("documents_new", &[]),
+            cols.join(", "),
+            exprs.join(", ")
+        ))
+        .expect("floor runs");
+        floor.push(t.elapsed());
+    }
+    (ours, floor)
+}
+
+struct Tmux(String);
+
+impl Tmux {
+    fn new() -> Option<Tmux> {
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then(|| Tmux(format!("egregora-bench-{}", std::process::id())))
+    }
+    fn run(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.0)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+    fn start(&self) {
+        self.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "b",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "env PS1='$ ' sh",
+        ]);
+    }
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "b"])
+    }
+    fn keys(&self, k: &[&str]) {
+        for key in k {
+            self.run(&["send-keys", "-t", "b", key]);
+        }
+    }
+    /// Types `line` and then `then`, and waits until `needle` is on the
+    /// screen: the time it took.
+    fn launch_until(&self, line: &str, needle: &str, then: &[&str]) -> Duration {
+        self.run(&["send-keys", "-t", "b", "clear", "Enter"]);
+        std::thread::sleep(Duration::from_millis(200));
+        let t = Instant::now();
+        self.run(&["send-keys", "-t", "b", "-l", line]);
+        self.run(&["send-keys", "-t", "b", "Enter"]);
+        self.keys(then);
+        self.wait(needle);
+        t.elapsed()
+    }
+    fn wait(&self, needle: &str) {
+        let t = Instant::now();
+        while !self.screen().contains(needle) {
+            assert!(
+                t.elapsed() < Duration::from_secs(120),
+                "waited for {needle:?}:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+/// The id of the `n`th document in insertion order.
+fn nth_id(path: &Path, n: usize) -> String {
+    let mut s = open_read_only(path).expect("open");
+    let ins = inspect(&mut s.conn, path, Counts::None).expect("inspect");
+    let rows = documents::window(
+        &s.conn,
+        ins.live("documents").expect("documents"),
+        &Query::default(),
+        &Anchor::Start,
+        n + 1,
+    )
+    .expect("window");
+    rows[n].id.summary()
+}
+
+fn main() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_egregora-inspect"));
+    let small = cached_demo(1_000);
+    let large = cached_demo(1_000_000);
+    let old = cached_old(&large);
+    println!("egregora-inspect benchmark: {RUNS} runs per figure, median (min–max)");
+    println!(
+        "small: {} documents, {} MB; large: {} documents, {} MB\n",
+        1_000,
+        mb(&small),
+        1_000_000,
+        mb(&large)
+    );
+
+    let s = interactive(&small);
+    let l = interactive(&large);
+    let figures: Vec<Figure> = s
+        .into_iter()
+        .zip(l)
+        .map(|((name, small), (_, large))| Figure {
+            limit: limit_for(&name),
+            name,
+            small,
+            large,
+        })
+        .collect();
+    println!(
+        "{:<62} {:>24} {:>24} {:>8}  target (1M)",
+        "figure", "1k documents", "1M documents", "1M/1k"
+    );
+    for f in &figures {
+        let ratio = median(&f.large).as_secs_f64() / median(&f.small).as_secs_f64().max(1e-9);
+        let target = match f.limit {
+            Some(l) => format!(
+                "< {} {}",
+                ms(l),
+                if median(&f.large) < l { "ok" } else { "MISSED" }
+            ),
+            None => String::new(),
+        };
+        println!(
+            "{:<62} {:>24} {:>24} {:>7.2}x  {}",
+            f.name,
+            spread(&f.small),
+            spread(&f.large),
+            ratio,
+            target
+        );
+    }
+
+    println!();
+    match Tmux::new() {
+        None => println!(
+            "launch and memory: skipped (tmux is not installed: apt-get install tmux sqlite3)"
+        ),
+        Some(t) => real_terminal(&t, &bin, &small, &large),
+    }
+
+    println!();
+    let (ours, floor) = rebuild(&old);
+    let ratio = median(&ours).as_secs_f64() / median(&floor).as_secs_f64();
+    println!(
+        "init rebuild of an older 1,000,000-row documents (no backup): {}",
+        spread(&ours)
+    );
+    println!(
+        "  floor, the same INSERT … SELECT through plain rusqlite:       {}",
+        spread(&floor)
+    );
+    println!(
+        "  init/floor: {ratio:.2}x (target ≤ 1.5x) {}",
+        if ratio <= 1.5 { "ok" } else { "MISSED" }
+    );
+}
+
+fn mb(p: &Path) -> u64 {
+    std::fs::metadata(p)
+        .map(|m| m.len() / 1_000_000)
+        .unwrap_or(0)
+}
+
+/// The real binary in a real terminal: launch to the first screen of
+/// documents (against the sqlite3 shell printing the same 50 rows), and
+/// peak memory while browsing the large store.
+fn real_terminal(t: &Tmux, bin: &Path, small: &Path, large: &Path) {
+    t.start();
+    std::thread::sleep(Duration::from_millis(300));
+    let sqlite3 = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut rows = Vec::new();
+    for (label, path) in [("1k", small), ("1M", large)] {
+        // The 30th row is on the first screen of a 40-line terminal.
+        let needle = nth_id(path, 29);
+        // The app opens on Overview; the '2' typed right behind the command
+        // waits in the terminal and shows the documents at once.
+        let app: Vec<Duration> = (0..7)
+            .map(|_| {
+                let d = t.launch_until(
+                    &format!("{} {}", bin.display(), path.display()),
+                    &needle,
+                    &["2"],
+                );
+                t.keys(&["q"]);
+                t.wait("$ ");
+                d
+            })
+            .collect();
+        let shell = sqlite3.then(|| {
+            (0..7)
+                .map(|_| {
+                    t.launch_until(&format!("sqlite3 {} 'SELECT id, doc_type, status, created_at, title FROM documents LIMIT 50'", path.display()), &needle, &[])
+                })
+                .collect::<Vec<_>>()
+        });
+        rows.push((label, app, shell));
+    }
+    println!("launch to the first screen of documents (real binary in tmux, 120×40):");
+    for (label, app, shell) in &rows {
+        let vs = match shell {
+            Some(s) => format!(
+                "; sqlite3 shell, same 50 rows: {}; app/sqlite3 {:.2}x",
+                spread(s),
+                median(app).as_secs_f64() / median(s).as_secs_f64()
+            ),
+            None => "; sqlite3 shell: not installed".into(),
+        };
+        println!("  {label}: {}{vs}", spread(app));
+    }
+    if let [(_, s, _), (_, l, _)] = &rows[..] {
+        let r = median(l).as_secs_f64() / median(s).as_secs_f64();
+        println!(
+            "  1M/1k: {r:.2}x (target ≤ 1.5x) {}",
+            if r <= 1.5 { "ok" } else { "MISSED" }
+        );
+    }
+
+    // Peak memory: browse the large store the way a person would.
+    t.launch_until(
+        &format!("{} {}", bin.display(), large.display()),
+        "Documents per month",
+        &[],
+    );
+    let pid = t.run(&["display-message", "-p", "-t", "b", "#{pane_pid}"]);
+    let app_pid = Command::new("pgrep")
+        .args(["-P", pid.trim()])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let script: &[&[&str]] = &[
+        &["2"],
+        &["PageDown"; 20],
+        &["G"],
+        &["g"],
+        &["Enter"],
+        &["Escape"],
+        &["t"],
+        &["o"],
+        &["s"],
+        &["Escape"],
+        &["/"],
+        &["h", "a", "r", "v", "e", "s", "t", "Enter"],
+        &["Escape"],
+        &["o", "o"],
+        &["G"],
+        &["3"],
+        &["4"],
+        &["1"],
+    ];
+    for step in script {
+        t.keys(step);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let status = std::fs::read_to_string(format!("/proc/{app_pid}/status")).unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .map(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .unwrap_or("0")
+                .parse::<u64>()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0);
+    t.keys(&["q"]);
+    println!(
+        "peak memory (VmHWM) browsing the 1M store: {:.1} MB (target < 20 MB) {}",
+        hwm as f64 / 1024.0,
+        if hwm > 0 && hwm < 20 * 1024 {
+            "ok"
+        } else {
+            "MISSED"
+        }
+    );
+}
