@@ -443,6 +443,28 @@ fn rebuild_documents(
     };
     let insert = format!("INSERT INTO {} ({tcols})", ident(&temp));
     let select = format!("SELECT {ecols} FROM {old}");
+    // The spec's indexes are built while the rows go in: building them after
+    // would read the whole new table once per index. Index names are
+    // schema-wide, so the old ones with those names go first.
+    for e in ins.entries.iter().filter(|e| {
+        e.kind == "index"
+            && t.indexes
+                .iter()
+                .any(|i| i.name.eq_ignore_ascii_case(&e.name))
+    }) {
+        plan.step(
+            format!("Drop the old index {}", e.name),
+            format!("DROP INDEX {}", quote(&e.name)),
+            Op::Exec,
+        );
+    }
+    for idx in &t.indexes {
+        plan.step(
+            format!("Create index {} on {temp}", idx.name),
+            idx.create_sql(&temp),
+            Op::Exec,
+        );
+    }
     plan.step(
         format!(
             "Copy {rows} row(s) into {temp}{}",
@@ -482,13 +504,6 @@ fn rebuild_documents(
         format!("ALTER TABLE {} RENAME TO {}", ident(&temp), ident(&t.name)),
         Op::Exec,
     );
-    for idx in &t.indexes {
-        plan.step(
-            format!("Create index {}", idx.name),
-            idx.create_sql(&t.name),
-            Op::Exec,
-        );
-    }
     for sql in kept_indexes {
         plan.step("Recreate an index of the old table", sql, Op::Exec);
     }
