@@ -261,11 +261,12 @@ fn limit_for(name: &str) -> Option<Duration> {
 
 /// init's rebuild of the older-shape 1M documents against the same
 /// INSERT … SELECT through plain rusqlite.
-fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>) {
+fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>, Vec<(String, Duration)>) {
     let dir = tempfile::tempdir_in(store_dir()).expect("temp dir");
     let work = dir.path().join("run.sqlite");
     let mut ours = Vec::new();
     let mut floor = Vec::new();
+    let mut steps = Vec::new();
     let spec = egregora_inspect::store::spec::Spec::v3().documents();
     for _ in 0..3 {
         std::fs::copy(old, &work).expect("copy");
@@ -274,14 +275,28 @@ fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>) {
         let ins = inspect(&mut s.conn, &work, Counts::None).expect("inspect");
         let p = plan::init(&s.conn, &ins).expect("plan");
         drop(s);
+        // When each step starts, to show where the time goes.
+        let mut marks: Vec<(String, Instant)> = vec![(
+            "quick_check, planning under the lock".into(),
+            Instant::now(),
+        )];
         apply(
             &p,
             ApplyOptions { backup: false },
             &Canceller::new(),
-            &mut |_| {},
+            &mut |pr| {
+                if pr.done == 0 && marks.last().is_none_or(|m| m.0 != pr.title) {
+                    marks.push((pr.title.clone(), Instant::now()));
+                }
+            },
         )
         .expect("init runs");
         ours.push(t.elapsed());
+        marks.push(("end".into(), Instant::now()));
+        steps = marks
+            .windows(2)
+            .map(|w| (w[0].0.clone(), w[1].1 - w[0].1))
+            .collect();
 
         std::fs::copy(old, &work).expect("copy");
         let t = Instant::now();
@@ -304,7 +319,7 @@ fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>) {
         .expect("floor runs");
         floor.push(t.elapsed());
     }
-    (ours, floor)
+    (ours, floor, steps)
 }
 
 struct Tmux(String);
@@ -454,7 +469,7 @@ fn main() {
     }
 
     println!();
-    let (ours, floor) = rebuild(&old);
+    let (ours, floor, steps) = rebuild(&old);
     let ratio = median(&ours).as_secs_f64() / median(&floor).as_secs_f64();
     println!(
         "init rebuild of an older 1,000,000-row documents (no backup): {}",
@@ -468,6 +483,10 @@ fn main() {
         "  init/floor: {ratio:.2}x (target ≤ 1.5x) {}",
         if ratio <= 1.5 { "ok" } else { "MISSED" }
     );
+    println!("  where the time went in the last run:");
+    for (title, d) in steps.iter().filter(|(_, d)| d.as_millis() >= 20) {
+        println!("    {:>8}  {title}", ms(*d));
+    }
 }
 
 fn mb(p: &Path) -> u64 {

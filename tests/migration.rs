@@ -382,14 +382,46 @@ fn missing_columns_of_side_tables_are_added() {
 fn an_older_documents_that_has_the_spec_indexes_is_rebuilt_with_them() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("nearly.sqlite");
-    bin().args(["demo", "--docs", "300"]).arg(&p).assert().success();
-    exec(&p, "ALTER TABLE documents DROP COLUMN extensions; CREATE INDEX mine ON documents(title);");
+    bin()
+        .args(["demo", "--docs", "300"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "ALTER TABLE documents DROP COLUMN extensions; CREATE INDEX mine ON documents(title);",
+    );
     let before = cells(&p, "documents", &["id", "content", "slug", "doc_type"]);
-    bin().arg("check").arg(&p).assert().code(1).stdout_has("needs-migration");
-    bin().args(["init", "--yes", "--no-backup"]).arg(&p).assert().success().stdout_has("Drop the old index idx_documents_slug");
-    assert_eq!(cells(&p, "documents", &["id", "content", "slug", "doc_type"]), before);
-    bin().arg("check").arg(&p).assert().code(0).stdout_has("state    current");
-    let sql: String = scalar(&p, "SELECT group_concat(sql, ' | ') FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'documents'");
-    assert!(sql.contains("idx_documents_slug ON \"documents\"(slug)") && sql.contains("mine ON documents(title)"), "{sql}");
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout_has("needs-migration");
+    bin()
+        .args(["init", "--yes", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("Drop the old index idx_documents_slug");
+    assert_eq!(
+        cells(&p, "documents", &["id", "content", "slug", "doc_type"]),
+        before
+    );
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stdout_has("state    current");
+    let sql: String = scalar(
+        &p,
+        "SELECT group_concat(sql, ' | ') FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'documents'",
+    );
+    assert!(
+        sql.contains("idx_documents_slug ON \"documents\"(slug)")
+            && sql.contains("mine ON documents(title)"),
+        "{sql}"
+    );
     assert!(!sql.contains("documents_new"), "{sql}");
 }
