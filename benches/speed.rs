@@ -460,6 +460,14 @@ fn main() {
         );
     }
 
+    let (first, page) = search_responsiveness(&large);
+    println!("\nsearching 1M documents for a word that matches nothing, through the app's worker:");
+    println!("  until it reports \"no match so far\": {}", spread(&first));
+    println!(
+        "  a new page asked for while it scans (the scan stops): {}",
+        spread(&page)
+    );
+
     println!();
     match Tmux::new() {
         None => println!(
@@ -487,6 +495,74 @@ fn main() {
     for (title, d) in steps.iter().filter(|(_, d)| d.as_millis() >= 20) {
         println!("    {:>8}  {title}", ms(*d));
     }
+}
+
+/// A search for a word that matches nothing, through the app's own worker:
+/// how soon it says "no match so far", and how soon a new page (which stops
+/// the scan) arrives while it scans.
+fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
+    use egregora_inspect::tui::worker::{Job, Reply, Request, spawn};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, mpsc};
+    let (jobs, rx_jobs) = mpsc::channel();
+    let (tx, replies) = mpsc::channel();
+    let latest = Arc::new(AtomicU64::new(0));
+    spawn(path.to_path_buf(), rx_jobs, latest.clone(), move |r| {
+        let _ = tx.send(r);
+    });
+    let send = |r: Request| jobs.send(Job::Read(r)).expect("worker runs");
+    send(Request::Inspect);
+    while !matches!(replies.recv().expect("reply"), Reply::Inspected { .. }) {}
+    let (mut first_report, mut new_page) = (Vec::new(), Vec::new());
+    let mut ticket = 0;
+    for _ in 0..7 {
+        ticket += 1;
+        let search = ticket;
+        latest.store(search, Ordering::Relaxed);
+        let t = Instant::now();
+        let query = Query {
+            search: Some("zqxjv".into()),
+            ..Query::default()
+        };
+        send(Request::Window {
+            ticket: search,
+            query,
+            anchor: Anchor::Start,
+            height: PAGE,
+        });
+        loop {
+            match replies.recv().expect("reply") {
+                Reply::Searching {
+                    ticket: k,
+                    found: 0,
+                } if k == search => break,
+                Reply::Window { ticket: k, .. } if k == search => {
+                    panic!("the scan ended before it reported")
+                }
+                _ => {}
+            }
+        }
+        first_report.push(t.elapsed());
+        ticket += 1;
+        let page = ticket;
+        latest.store(page, Ordering::Relaxed);
+        let t = Instant::now();
+        send(Request::Window {
+            ticket: page,
+            query: Query::default(),
+            anchor: Anchor::Start,
+            height: PAGE,
+        });
+        loop {
+            if let Reply::Window { ticket: k, .. } = replies.recv().expect("reply")
+                && k == page
+            {
+                break;
+            }
+        }
+        new_page.push(t.elapsed());
+    }
+    (first_report, new_page)
 }
 
 fn mb(p: &Path) -> u64 {
