@@ -48,6 +48,21 @@ pub struct LiveTable {
     pub sql: Option<String>,
 }
 
+impl LiveIndex {
+    /// Whether this index is the spec's: same columns in order, same
+    /// uniqueness, not partial.
+    pub fn matches(&self, spec: &super::spec::IndexSpec) -> bool {
+        self.unique == spec.unique
+            && !self.partial
+            && self.columns.len() == spec.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&spec.columns)
+                .all(|(a, b)| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b)))
+    }
+}
+
 impl LiveTable {
     pub fn column(&self, name: &str) -> Option<&LiveColumn> {
         self.columns

@@ -566,13 +566,7 @@ fn compare_index(
         .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
     match (on_table, anywhere) {
         (Some(live), _) => {
-            let same_cols = live.columns.len() == idx.columns.len()
-                && live
-                    .columns
-                    .iter()
-                    .zip(&idx.columns)
-                    .all(|(l, s)| l.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(s)));
-            if !same_cols || live.unique != idx.unique || live.partial {
+            if !live.matches(idx) {
                 *needs_init = true;
                 f.push(Finding::new(
                     Severity::Error,

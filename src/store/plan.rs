@@ -252,15 +252,7 @@ fn add_missing(
             .entries
             .iter()
             .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
-        let matches = on_table.is_some_and(|l| {
-            l.unique == idx.unique
-                && !l.partial
-                && l.columns.len() == idx.columns.len()
-                && l.columns
-                    .iter()
-                    .zip(&idx.columns)
-                    .all(|(a, b)| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b)))
-        });
+        let matches = on_table.is_some_and(|l| l.matches(idx));
         if matches {
             continue;
         }

@@ -220,25 +220,47 @@ impl Worker {
 
     pub fn serve(&mut self, req: Request) -> Option<Reply> {
         match req {
-            Request::Inspect => Some(self.inspect()),
-            Request::Poll => self.poll(),
-            Request::Plan(kind) => Some(Reply::Plan(self.plan(kind))),
-            other => {
-                // The scan worker does not see the refreshes: it reads the
-                // catalog afresh for each chart, and opens the store once.
-                if matches!(other, Request::Charts) || self.store.is_none() {
-                    self.inspect();
-                }
-                let Some(live) = self
-                    .inspection
-                    .as_ref()
-                    .and_then(|i| i.live("documents").cloned())
-                else {
-                    return Some(self.unavailable(other));
+            Request::Inspect => return Some(self.inspect()),
+            Request::Poll => return self.poll(),
+            Request::Plan(kind) => return Some(Reply::Plan(self.plan(kind))),
+            _ => {}
+        }
+        // The scan worker does not see the refreshes: it reads the catalog
+        // afresh for each chart, and opens the store once.
+        if matches!(req, Request::Charts) || self.store.is_none() {
+            self.inspect();
+        }
+        let live = self
+            .inspection
+            .as_ref()
+            .and_then(|i| i.live("documents").cloned());
+        let Some(store) = self.store.as_mut() else {
+            return failed(req, "the store is not open");
+        };
+        let conn = &mut store.conn;
+        Some(match req {
+            Request::Count { name } => Reply::Count {
+                rows: inspect::count_rows(conn, &name),
+                name,
+            },
+            Request::Browse {
+                ticket,
+                table,
+                keyed,
+                anchor,
+                height,
+            } => Reply::Browse {
+                ticket,
+                result: with_deadline(conn, BROWSE_LIMIT, |c| {
+                    tables::page(c, &table, keyed, anchor, height)
+                })
+                .map_err(|e| e.to_string()),
+            },
+            req => {
+                let Some(live) = live else {
+                    return failed(req, "the store has no documents table");
                 };
-                let store = self.store.as_mut()?;
-                let conn = &mut store.conn;
-                Some(match other {
+                match req {
                     Request::Charts => Reply::Charts(
                         with_deadline(conn, SCAN_LIMIT, |c| {
                             Ok(Charts {
@@ -255,7 +277,7 @@ impl Worker {
                         anchor,
                         height,
                     } => {
-                        match window(
+                        let result = window(
                             conn,
                             &live,
                             ticket,
@@ -264,13 +286,11 @@ impl Worker {
                             height,
                             &self.latest_window,
                             &self.notify,
-                        ) {
-                            Some(result) => Reply::Window {
-                                ticket,
-                                result,
-                                done: true,
-                            },
-                            None => return None,
+                        )?;
+                        Reply::Window {
+                            ticket,
+                            result,
+                            done: true,
                         }
                     }
                     Request::Document { ticket, rowid } => Reply::Document {
@@ -280,71 +300,10 @@ impl Worker {
                         })
                         .map_err(|e| e.to_string()),
                     },
-                    Request::Count { name } => Reply::Count {
-                        rows: inspect::count_rows(conn, &name),
-                        name,
-                    },
-                    Request::Browse {
-                        ticket,
-                        table,
-                        keyed,
-                        anchor,
-                        height,
-                    } => Reply::Browse {
-                        ticket,
-                        result: with_deadline(conn, BROWSE_LIMIT, |c| {
-                            tables::page(c, &table, keyed, anchor, height)
-                        })
-                        .map_err(|e| e.to_string()),
-                    },
-                    Request::Inspect | Request::Poll | Request::Plan(_) => return None,
-                })
+                    other => return failed(other, "not a read"),
+                }
             }
-        }
-    }
-
-    /// Replies for reads that need a documents table the store lacks.
-    fn unavailable(&mut self, req: Request) -> Reply {
-        let why = "the store has no documents table".to_string();
-        match req {
-            Request::Charts => Reply::Charts(Err(why)),
-            Request::Window { ticket, .. } => Reply::Window {
-                ticket,
-                result: Err(why),
-                done: true,
-            },
-            Request::Document { ticket, .. } => Reply::Document {
-                ticket,
-                result: Err(why),
-            },
-            Request::Count { name } => match self.store.as_mut() {
-                Some(s) => Reply::Count {
-                    rows: inspect::count_rows(&mut s.conn, &name),
-                    name,
-                },
-                None => Reply::Count {
-                    name,
-                    rows: RowCount::Failed(why),
-                },
-            },
-            Request::Browse {
-                ticket,
-                table,
-                keyed,
-                anchor,
-                height,
-            } => Reply::Browse {
-                ticket,
-                result: match self.store.as_mut() {
-                    Some(s) => with_deadline(&mut s.conn, BROWSE_LIMIT, |c| {
-                        tables::page(c, &table, keyed, anchor, height)
-                    })
-                    .map_err(|e| e.to_string()),
-                    None => Err(why),
-                },
-            },
-            _ => Reply::Charts(Err(why)),
-        }
+        })
     }
 
     /// Opens the store afresh (it may have been created or replaced) and
@@ -469,4 +428,30 @@ fn window(
         }
         Err(e) => Some(Err(e.to_string())),
     }
+}
+
+/// The reply that says a read could not be made, and why.
+fn failed(req: Request, why: &str) -> Option<Reply> {
+    let why = why.to_string();
+    Some(match req {
+        Request::Charts => Reply::Charts(Err(why)),
+        Request::Window { ticket, .. } => Reply::Window {
+            ticket,
+            result: Err(why),
+            done: true,
+        },
+        Request::Document { ticket, .. } => Reply::Document {
+            ticket,
+            result: Err(why),
+        },
+        Request::Count { name } => Reply::Count {
+            name,
+            rows: RowCount::Failed(why),
+        },
+        Request::Browse { ticket, .. } => Reply::Browse {
+            ticket,
+            result: Err(why),
+        },
+        Request::Inspect | Request::Poll | Request::Plan(_) => return None,
+    })
 }
