@@ -39,6 +39,12 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
     let dir = tempfile::tempdir().unwrap();
     let pristine = dir.path().join("pristine.sqlite");
     old_documents(&pristine, ROWS);
+    // Larger than the write cache (128 MiB), so the rebuild spills pages to
+    // the file before COMMIT and a kill leaves a journal to roll back.
+    exec(
+        &pristine,
+        "ALTER TABLE documents ADD COLUMN pad TEXT; UPDATE documents SET pad = printf('%.*c', 600, 'p');",
+    );
     let old_ids: i64 = scalar(&pristine, "SELECT count(DISTINCT id) FROM documents");
     assert_eq!(old_ids as u64, ROWS);
 
@@ -53,10 +59,14 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
         ("Verify: documents holds", false),
     ];
     let mut saw_old = 0;
+    let mut hot = 0;
     for (moment, backup) in moments {
         let p = dir.path().join("run.sqlite");
         std::fs::copy(&pristine, &p).unwrap();
         assert!(kill_at(&p, moment, backup), "the run reached {moment:?}");
+        if std::fs::metadata(dir.path().join("run.sqlite-journal")).is_ok_and(|m| m.len() > 0) {
+            hot += 1;
+        }
         // A read-write open rolls the hot journal back, as SQLite does.
         assert_eq!(
             scalar::<String>(&p, "PRAGMA integrity_check"),
@@ -64,9 +74,9 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
             "after a kill at {moment:?}"
         );
         let names: Vec<String> = columns(&p, "documents").into_iter().map(|c| c.0).collect();
-        let is_new = names.len() == 24;
+        let is_new = names.len() == 25;
         assert!(
-            is_new || names.len() == 7,
+            is_new || names.len() == 8,
             "documents is wholly old or wholly new at {moment:?}: {names:?}"
         );
         assert_eq!(
@@ -101,6 +111,10 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
         }
     }
     assert!(saw_old > 0, "at least one kill landed before the commit");
+    assert!(
+        hot > 0,
+        "at least one kill left a journal that had to be rolled back"
+    );
 }
 
 #[test]
@@ -156,12 +170,15 @@ fn kill_9_during_a_fold_leaves_the_store_old_or_folded() {
     }
     c.execute_batch(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
-         INSERT INTO posts (id, content, title, status) SELECT 'p' || i, printf('%.*c', 200, 'x'), 't' || i, 'draft' FROM n;
+         INSERT INTO posts (id, content, title, status) SELECT 'p' || i, printf('%.*c', 1000, 'x'), 't' || i, 'draft' FROM n;
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
          INSERT INTO annotations (id, content, parent_id) SELECT 'a' || i, 'note', 'p' || i FROM n;",
     )
     .unwrap();
     drop(c);
+    // The posts alone (150 MB) outgrow the write cache: pages spill before
+    // COMMIT, so some kill leaves a journal to roll back.
+    let mut hot = 0;
     for moment in ["step 1/", "step 2/", "Verify: each", "Drop the V2"] {
         let p = dir.path().join("run.sqlite");
         std::fs::copy(&pristine, &p).unwrap();
@@ -184,6 +201,9 @@ fn kill_9_during_a_fold_leaves_the_store_old_or_folded() {
         }
         child.wait().unwrap();
         assert!(reached, "reached {moment:?}");
+        if std::fs::metadata(dir.path().join("run.sqlite-journal")).is_ok_and(|m| m.len() > 0) {
+            hot += 1;
+        }
         assert_eq!(scalar::<String>(&p, "PRAGMA integrity_check"), "ok");
         let docs: i64 = scalar(&p, "SELECT count(*) FROM documents");
         let legacy: i64 = scalar(
@@ -200,6 +220,10 @@ fn kill_9_during_a_fold_leaves_the_store_old_or_folded() {
         );
         std::fs::remove_file(&p).unwrap();
     }
+    assert!(
+        hot > 0,
+        "at least one kill left a journal that had to be rolled back"
+    );
 }
 
 #[test]
