@@ -275,3 +275,28 @@ fn a_read_only_store_refuses_init_and_still_checks() {
     assert_eq!(snapshot(&p), before);
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn a_plan_waits_for_a_running_reader_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("busy.sqlite");
+    old_documents(&p, 500);
+    // Another process's reader, mid-read for longer than the 3 s a writer
+    // waits for the lock itself.
+    let reader = open(&p);
+    reader.execute_batch("BEGIN; SELECT count(*) FROM documents;").unwrap();
+    let start = Instant::now();
+    let child = std::process::Command::new(bin_path())
+        .args(["init", "--yes", "--no-backup"])
+        .arg(&p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    reader.execute_batch("COMMIT").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(start.elapsed() >= Duration::from_secs(4), "it waited for the reader");
+    assert_eq!(columns(&p, "documents").len(), 24);
+}

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// How long a plan holding the write lock waits for running readers.
+const DRAIN_READERS: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Rows per chunk of a copy: small enough to report and cancel often.
 const CHUNK: i64 = 50_000;
 
@@ -191,6 +194,11 @@ fn run(
     }
     conn.execute_batch("BEGIN IMMEDIATE")
         .map_err(err("cannot lock the store for writing"))?;
+    // With the write lock held, a spill or the COMMIT waits only for readers
+    // already running (new ones are kept out), and those end: the app's by
+    // their deadlines. Wait for them rather than fail as "locked".
+    conn.busy_timeout(DRAIN_READERS)
+        .map_err(err("cannot set up the connection"))?;
     // VACUUM INTO cannot run inside a transaction: make sure nothing was
     // committed between the backup and the lock.
     if backup.is_some() && version(conn).map_err(err("cannot read the store"))? != before {
