@@ -284,7 +284,9 @@ fn a_plan_waits_for_a_running_reader_instead_of_failing() {
     // Another process's reader, mid-read for longer than the 3 s a writer
     // waits for the lock itself.
     let reader = open(&p);
-    reader.execute_batch("BEGIN; SELECT count(*) FROM documents;").unwrap();
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM documents;")
+        .unwrap();
     let start = Instant::now();
     let child = std::process::Command::new(bin_path())
         .args(["init", "--yes", "--no-backup"])
@@ -296,7 +298,14 @@ fn a_plan_waits_for_a_running_reader_instead_of_failing() {
     std::thread::sleep(Duration::from_secs(4));
     reader.execute_batch("COMMIT").unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(start.elapsed() >= Duration::from_secs(4), "it waited for the reader");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        start.elapsed() >= Duration::from_secs(4),
+        "it waited for the reader"
+    );
     assert_eq!(columns(&p, "documents").len(), 24);
 }
