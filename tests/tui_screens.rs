@@ -436,3 +436,27 @@ fn the_mouse_wheel_scrolls() {
     h.settle();
     assert_eq!(h.app.docs.selected, 0);
 }
+
+#[test]
+fn a_file_that_is_not_a_store_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pipeline.duckdb");
+    let mut b = vec![0u8; 4096];
+    b[8..12].copy_from_slice(b"DUCK");
+    b[12..20].copy_from_slice(&64u64.to_le_bytes());
+    std::fs::write(&p, &b).unwrap();
+    let mut h = Harness::open(dir, p.clone());
+    assert!(
+        h.text()
+            .contains("is a DuckDB database (storage version 64), not a store"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::Init);
+    let dialog = format!("{:?}", h.app.dialog.as_ref().map(|d| &d.phase));
+    assert!(
+        dialog.contains("DuckDB"),
+        "the plan says why it cannot be made: {dialog}"
+    );
+    assert_eq!(std::fs::read(&p).unwrap(), b, "nothing written");
+}

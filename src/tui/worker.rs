@@ -352,6 +352,11 @@ impl Worker {
         if kind == PlanKind::Init && matches!(identify(&self.path), Ok(Identity::Missing)) {
             return plan::init_new(&self.path).map_err(|e| e.to_string());
         }
+        if self.store.is_none() {
+            // Say why it cannot be opened, not just that it is not.
+            open_read_only(&self.path).map_err(|e| e.to_string())?;
+            self.inspect();
+        }
         let store = self.store.as_mut().ok_or("the store is not open")?;
         apply::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
         let ins = inspect::inspect(&mut store.conn, &self.path, Counts::None)
