@@ -1,0 +1,118 @@
+//! The Tables tab: lazy row counts, browsing a table.
+
+use super::*;
+
+impl App {
+    /// Row counts, counted on the worker one by one: the legacy and leftover
+    /// objects always (the Overview shows them), every object on the Tables tab.
+    pub(super) fn request_counts(&mut self) {
+        let Some(ins) = self.inspection.loaded().cloned() else {
+            return;
+        };
+        let all = self.tab == Tab::Tables;
+        for o in ins
+            .objects
+            .iter()
+            .filter(|o| all || matches!(o.class, ObjectClass::Legacy | ObjectClass::Leftover))
+        {
+            let known = self.counts.iter().any(|(n, _)| n == &o.name);
+            if !known {
+                self.counts.push((o.name.clone(), o.rows.clone()));
+                if o.rows == RowCount::NotCounted {
+                    self.send(Request::Count {
+                        name: o.name.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    pub(super) fn request_browse(&mut self, anchor: RowAnchor) {
+        let ticket = self.next_ticket();
+        let height = self.page.get().max(1);
+        if let Some(b) = self.tables.browse.as_mut() {
+            b.ticket = ticket;
+            let (table, keyed) = (b.table.clone(), b.keyed);
+            self.send(Request::Browse {
+                ticket,
+                table,
+                keyed,
+                anchor,
+                height,
+            });
+        }
+    }
+
+    pub(super) fn update_tables(&mut self, action: Action) {
+        if let Some(b) = self.tables.browse.as_mut() {
+            let rows = b.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
+            let (first, last) = (
+                rows.first().and_then(|r| r.0),
+                rows.last().and_then(|r| r.0),
+            );
+            let n = rows.len();
+            match action {
+                Action::Back => self.tables.browse = None,
+                Action::Down if b.selected + 1 < n => b.selected += 1,
+                Action::Up if b.selected > 0 => b.selected -= 1,
+                Action::PageDown | Action::Down if b.keyed => {
+                    if let Some(l) = last {
+                        self.request_browse(RowAnchor::After(l));
+                    }
+                }
+                Action::PageUp | Action::Up if b.keyed => {
+                    if let Some(f) = first {
+                        self.request_browse(RowAnchor::Before(f));
+                    }
+                }
+                Action::PageDown => {
+                    b.selected = (b.selected + self.page.get()).min(n.saturating_sub(1))
+                }
+                Action::PageUp => b.selected = b.selected.saturating_sub(self.page.get()),
+                Action::Top if b.keyed => self.request_browse(RowAnchor::Start),
+                Action::Bottom if b.keyed => self.request_browse(RowAnchor::End),
+                Action::Top => b.selected = 0,
+                Action::Bottom => b.selected = n.saturating_sub(1),
+                _ => {}
+            }
+            return;
+        }
+        let n = self
+            .inspection
+            .loaded()
+            .map(|i| i.objects.len())
+            .unwrap_or(0);
+        let t = &mut self.tables.selected;
+        match action {
+            Action::Down => *t = (*t + 1).min(n.saturating_sub(1)),
+            Action::Up => *t = t.saturating_sub(1),
+            Action::Top => *t = 0,
+            Action::Bottom => *t = n.saturating_sub(1),
+            Action::Open => {
+                let Some(o) = self
+                    .inspection
+                    .loaded()
+                    .and_then(|i| i.objects.get(*t))
+                    .cloned()
+                else {
+                    return;
+                };
+                let keyed = o.kind == "table"
+                    && !o
+                        .sql
+                        .as_deref()
+                        .is_some_and(|s| s.to_ascii_uppercase().contains("WITHOUT ROWID"));
+                self.tables.browse = Some(BrowseState {
+                    table: o.name,
+                    keyed,
+                    page: Load::Loading,
+                    shown: Vec::new(),
+                    selected: 0,
+                    ticket: 0,
+                });
+                self.request_browse(RowAnchor::Start);
+            }
+            _ => {}
+        }
+    }
+}
