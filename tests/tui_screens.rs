@@ -460,3 +460,31 @@ fn a_file_that_is_not_a_store_says_what_it_is() {
     );
     assert_eq!(std::fs::read(&p).unwrap(), b, "nothing written");
 }
+
+#[test]
+fn data_checks_run_on_demand_and_name_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.sqlite");
+    bin()
+        .args(["demo", "--docs", "50"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "INSERT INTO documents (id, status, doc_type, tags) VALUES ('broken-tags', 'draft', 'recipe', '[oops');",
+    );
+    let mut h = Harness::open(dir, p);
+    assert!(h.text().contains("press d to scan the rows"));
+    h.act(Action::GoTab(1)).act(Action::DataChecks);
+    assert_eq!(h.app.tab, Tab::Overview, "the results show on the Overview");
+    let text = h.text();
+    assert!(text.contains("Data checks"), "{text}");
+    assert!(text.contains("'broken-tags' = '[oops'"), "{text}");
+    assert!(text.contains("doc_type outside"), "{text}");
+    h.act(Action::Refresh);
+    assert!(
+        h.text().contains("press d to scan the rows"),
+        "a refresh forgets results that may be stale"
+    );
+}

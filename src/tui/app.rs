@@ -7,8 +7,7 @@ use super::worker::{Charts, Reply, Request};
 use crate::store::apply::{Canceller, Progress};
 use crate::store::documents::FILTER_INDEX_ROWS;
 use crate::store::documents::{Anchor, Cell, DocRow, Query};
-use crate::store::inspect::State;
-use crate::store::inspect::{Inspection, RowCount};
+use crate::store::inspect::{Finding, Inspection, RowCount, State};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::spec::ObjectClass;
 use crate::store::spec::Spec;
@@ -168,6 +167,8 @@ pub struct App {
     pub detail: Option<DetailState>,
     pub tables: TablesState,
     pub counts: Vec<(String, RowCount)>,
+    /// The data checks, once asked for (they scan every row).
+    pub data: Option<Load<Vec<Finding>>>,
     pub dialog: Option<Dialog>,
     pub help: bool,
     pub scroll: u16,
@@ -203,6 +204,7 @@ impl App {
             detail: None,
             tables: TablesState::default(),
             counts: Vec::new(),
+            data: None,
             dialog: None,
             help: false,
             scroll: 0,
@@ -266,6 +268,11 @@ impl App {
                 self.message = "refreshed".into();
             }
             Action::Init => self.open_plan(PlanKind::Init),
+            Action::DataChecks => {
+                self.data = Some(Load::Loading);
+                self.go(Tab::Overview);
+                self.send(Request::DataChecks);
+            }
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy),
             _ => match self.tab {
                 Tab::Documents => self.update_docs(action),
@@ -299,6 +306,8 @@ impl App {
     /// Reads everything again: after a write, a refresh key, or a change by
     /// another process.
     pub fn refresh(&mut self) {
+        // Results of a scan may no longer hold.
+        self.data = None;
         self.send(Request::Inspect);
     }
 
@@ -393,6 +402,7 @@ impl App {
                     b.page = result.into();
                 }
             }
+            Reply::DataChecks(r) => self.data = Some(r.into()),
             Reply::Plan(r) => {
                 if let Some(d) = self.dialog.as_mut() {
                     d.phase = match r {

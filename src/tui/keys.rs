@@ -22,6 +22,8 @@ pub enum Action {
     Init,
     /// Open the fold-legacy plan.
     FoldLegacy,
+    /// Scan the rows for bad values (the data checks).
+    DataChecks,
     /// Move up one line.
     Up,
     /// Move down one line.
@@ -149,6 +151,7 @@ pub static KEYS: &[Binding] = &[
     b(Ctx::Global, &[code(KeyCode::BackTab), K(KeyCode::BackTab, KeyModifiers::SHIFT)], "S-Tab", Action::PrevTab, "previous tab", None),
     b(Ctx::Global, &[k('i')], "i", Action::Init, "init: show the plan", Some("init")),
     b(Ctx::Global, &[k('F'), K(KeyCode::Char('F'), KeyModifiers::SHIFT)], "F", Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")),
+    b(Ctx::Global, &[k('d')], "d", Action::DataChecks, "data checks: scan for bad rows", None),
     b(Ctx::Global, &[k('r')], "r", Action::Refresh, "refresh", None),
     b(Ctx::Global, &[k('?')], "?", Action::Help, "all keys", Some("keys")),
     b(Ctx::Global, &[k('q'), ctrl('c')], "q", Action::Quit, "quit", Some("quit")),
@@ -258,6 +261,7 @@ mod reach {
             Action::PrevTab,
             Action::GoTab(0),
             Action::FoldLegacy,
+            Action::DataChecks,
             Action::Refresh,
             Action::Init,
             Action::Up,
@@ -283,6 +287,7 @@ mod reach {
                 | Action::PrevTab
                 | Action::GoTab(_)
                 | Action::FoldLegacy
+                | Action::DataChecks
                 | Action::Refresh
                 | Action::Init
                 | Action::Up

@@ -4,9 +4,10 @@
 
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
+use crate::store::checks;
 use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
 use crate::store::identify::{Identity, identify};
-use crate::store::inspect::{self, Counts, Inspection, RowCount};
+use crate::store::inspect::{self, Counts, Finding, Inspection, RowCount};
 use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
@@ -47,13 +48,17 @@ pub enum Request {
     },
     Plan(PlanKind),
     Poll,
+    DataChecks,
 }
 
 impl Request {
     /// Scans (counts, charts) go to a worker of their own, so they never
     /// hold up a page, a document or a plan.
     pub fn is_scan(&self) -> bool {
-        matches!(self, Request::Charts | Request::Count { .. })
+        matches!(
+            self,
+            Request::Charts | Request::Count { .. } | Request::DataChecks
+        )
     }
 
     /// Requests of the same kind replace each other while queued.
@@ -110,6 +115,7 @@ pub enum Reply {
         result: Result<TablePage, String>,
     },
     Plan(Result<Plan, String>),
+    DataChecks(Result<Vec<Finding>, String>),
     /// Another process wrote the store.
     Changed,
     Progress(Progress),
@@ -242,6 +248,10 @@ impl Worker {
             Request::Count { name } => Reply::Count {
                 rows: inspect::count_rows(conn, &name),
                 name,
+            },
+            Request::DataChecks => match self.inspection.as_ref() {
+                Some(ins) => Reply::DataChecks(checks::run(conn, ins).map_err(|e| e.to_string())),
+                None => return failed(Request::DataChecks, "the store is not open"),
             },
             Request::Browse {
                 ticket,
@@ -457,6 +467,7 @@ fn failed(req: Request, why: &str) -> Option<Reply> {
             ticket,
             result: Err(why),
         },
+        Request::DataChecks => Reply::DataChecks(Err(why)),
         Request::Inspect | Request::Poll | Request::Plan(_) => return None,
     })
 }

@@ -1,7 +1,7 @@
 //! Overview: file facts, the state badge, findings, legacy objects, charts.
 
 use super::super::app::{App, Load};
-use crate::store::inspect::{Inspection, RowCount, Severity, State};
+use crate::store::inspect::{Finding, Inspection, RowCount, Severity, State};
 use crate::store::spec::ObjectClass;
 use crate::text;
 use ratatui::Frame;
@@ -142,16 +142,44 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             Style::default().fg(Color::Green),
         )));
     }
-    for x in shown {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {:<7} ", x.severity.label()),
-                severity_style(x.severity),
-            ),
-            Span::raw(text::cell(&x.message)),
-        ]));
+    lines.extend(shown.into_iter().map(finding_line));
+    lines.push(Line::from(""));
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    match &app.data {
+        None => lines.push(Line::from(Span::styled(
+            "Data checks: press d to scan the rows for bad values",
+            super::dim(),
+        ))),
+        Some(Load::Loading) => lines.push(Line::from(Span::styled(
+            "Data checks: scanning the rows…",
+            bold,
+        ))),
+        Some(Load::Failed(e)) => lines.push(Line::from(vec![
+            Span::styled("Data checks failed: ", bold),
+            Span::raw(text::cell(e)),
+        ])),
+        Some(Load::Loaded(found)) => {
+            lines.push(Line::from(Span::styled("Data checks", bold)));
+            if found.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "  no bad rows",
+                    Style::default().fg(Color::Green),
+                )));
+            }
+            lines.extend(found.iter().map(finding_line));
+        }
     }
     lines
+}
+
+fn finding_line(x: &Finding) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!("  {:<7} ", x.severity.label()),
+            severity_style(x.severity),
+        ),
+        Span::raw(text::cell(&x.message)),
+    ])
 }
 
 fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
