@@ -12,11 +12,8 @@ pub enum StoreError {
     NotAStore { path: PathBuf, what: String },
     #[error("{} is a damaged SQLite file: {detail}", path.display())]
     Corrupt { path: PathBuf, detail: String },
-    #[error(
-        "{} is locked by another process (still busy after {seconds} s); try again when it is done",
-        path.display()
-    )]
-    Locked { path: PathBuf, seconds: u64 },
+    #[error("{} is locked by another process (it stayed busy); try again when it is done", .0.display())]
+    Locked(PathBuf),
     #[error("{} cannot be written: {reason}", path.display())]
     ReadOnly { path: PathBuf, reason: String },
     #[error(
@@ -58,10 +55,7 @@ impl StoreError {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
             match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => {
-                    return StoreError::Locked {
-                        path: path.to_path_buf(),
-                        seconds: super::open::WRITE_BUSY.as_secs(),
-                    };
+                    return StoreError::Locked(path.to_path_buf());
                 }
                 C::NotADatabase => {
                     return StoreError::NotAStore {
