@@ -502,6 +502,9 @@ fn rebuild_documents(
     for sql in triggers {
         plan.step("Recreate a trigger of the old table", sql, Op::Exec);
     }
+    plan.notes.push(
+        "the old table's pages stay in the file as free space that SQLite reuses; VACUUM returns them to the disk".into(),
+    );
     if ins.entries.iter().any(|e| e.kind == "view") {
         plan.notes
             .push("views are kept as they are and read the new table".into());
