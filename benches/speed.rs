@@ -635,10 +635,10 @@ fn real_terminal(t: &Tmux, bin: &Path, small: &Path, large: &Path) {
         &[],
     );
     let pid = t.run(&["display-message", "-p", "-t", "b", "#{pane_pid}"]);
-    let app_pid = Command::new("pgrep")
-        .args(["-P", pid.trim()])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    // The app is the pane shell's child.
+    let pid = pid.trim();
+    let app_pid = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .map(|c| c.split_whitespace().next().unwrap_or_default().to_string())
         .unwrap_or_default();
     let script: &[&[&str]] = &[
         &["2"],

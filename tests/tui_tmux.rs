@@ -282,11 +282,26 @@ fn sigterm_and_sighup_restore_the_terminal() {
         t.wait_for(" current ");
         assert_eq!(t.format("#{alternate_on}"), "1");
         let pane_pid = t.format("#{pane_pid}");
-        let out = Command::new("pkill")
-            .args([&format!("-{sig}"), "-P", &pane_pid])
-            .output()
+        // The app is the pane shell's child.
+        let children =
+            std::fs::read_to_string(format!("/proc/{pane_pid}/task/{pane_pid}/children")).unwrap();
+        let app: i32 = children
+            .split_whitespace()
+            .next()
+            .expect("the app runs")
+            .parse()
             .unwrap();
-        assert!(out.status.success(), "the app got SIG{sig}");
+        let signal = if sig == "TERM" {
+            libc::SIGTERM
+        } else {
+            libc::SIGHUP
+        };
+        // SAFETY: kill(2) on a process this test started.
+        assert_eq!(
+            unsafe { libc::kill(app, signal) },
+            0,
+            "the app got SIG{sig}"
+        );
         if sig == "HUP" {
             // A hangup of the app alone: the shell stays to be inspected.
             t.wait_for("exited-");
