@@ -7,24 +7,22 @@ use std::process::{Command, Stdio};
 
 const ROWS: u64 = 300_000;
 
-/// Starts `init --yes`, waits for a progress line containing `moment`, kills
-/// the process with SIGKILL there. Returns whether the moment was reached.
-fn kill_at(p: &std::path::Path, moment: &str, backup: bool) -> bool {
-    let mut cmd = Command::new(bin_path());
-    cmd.args(["init", "--yes"])
+/// Runs the binary with `args` and the store, waits for a progress line
+/// containing `moment`, and kills the process with SIGKILL there. Returns
+/// whether the moment was reached.
+fn kill_at(p: &std::path::Path, args: &[&str], moment: &str) -> bool {
+    let mut child = Command::new(bin_path())
+        .args(args)
         .arg(p)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .stdin(Stdio::null());
-    if !backup {
-        cmd.arg("--no-backup");
-    }
-    let mut child = cmd.spawn().unwrap();
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
     let reader = BufReader::new(child.stderr.take().unwrap());
     let mut reached = false;
     for line in reader.lines() {
-        let line = line.unwrap();
-        if line.contains(moment) {
+        if line.unwrap().contains(moment) {
             reached = true;
             child.kill().unwrap(); // SIGKILL
             break;
@@ -32,6 +30,13 @@ fn kill_at(p: &std::path::Path, moment: &str, backup: bool) -> bool {
     }
     child.wait().unwrap();
     reached
+}
+
+/// Whether a kill left a journal with content beside `p`: a write to roll back.
+fn journal_left(p: &std::path::Path) -> bool {
+    let mut j = p.as_os_str().to_owned();
+    j.push("-journal");
+    std::fs::metadata(std::path::PathBuf::from(j)).is_ok_and(|m| m.len() > 0)
 }
 
 #[test]
@@ -63,10 +68,13 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
     for (moment, backup) in moments {
         let p = dir.path().join("run.sqlite");
         std::fs::copy(&pristine, &p).unwrap();
-        assert!(kill_at(&p, moment, backup), "the run reached {moment:?}");
-        if std::fs::metadata(dir.path().join("run.sqlite-journal")).is_ok_and(|m| m.len() > 0) {
-            hot += 1;
-        }
+        let args: &[&str] = if backup {
+            &["init", "--yes"]
+        } else {
+            &["init", "--yes", "--no-backup"]
+        };
+        assert!(kill_at(&p, args, moment), "the run reached {moment:?}");
+        hot += usize::from(journal_left(&p));
         // A read-write open rolls the hot journal back, as SQLite does.
         assert_eq!(
             scalar::<String>(&p, "PRAGMA integrity_check"),
@@ -182,28 +190,11 @@ fn kill_9_during_a_fold_leaves_the_store_old_or_folded() {
     for moment in ["step 1/", "step 2/", "Verify: each", "Drop the V2"] {
         let p = dir.path().join("run.sqlite");
         std::fs::copy(&pristine, &p).unwrap();
-        let mut child = Command::new(bin_path())
-            .args(["fold-legacy", "--yes", "--no-backup"])
-            .arg(&p)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
-        let reader = BufReader::new(child.stderr.take().unwrap());
-        let mut reached = false;
-        for line in reader.lines() {
-            if line.unwrap().contains(moment) {
-                reached = true;
-                child.kill().unwrap();
-                break;
-            }
-        }
-        child.wait().unwrap();
-        assert!(reached, "reached {moment:?}");
-        if std::fs::metadata(dir.path().join("run.sqlite-journal")).is_ok_and(|m| m.len() > 0) {
-            hot += 1;
-        }
+        assert!(
+            kill_at(&p, &["fold-legacy", "--yes", "--no-backup"], moment),
+            "reached {moment:?}"
+        );
+        hot += usize::from(journal_left(&p));
         assert_eq!(scalar::<String>(&p, "PRAGMA integrity_check"), "ok");
         let docs: i64 = scalar(&p, "SELECT count(*) FROM documents");
         let legacy: i64 = scalar(
