@@ -425,3 +425,55 @@ fn an_older_documents_that_has_the_spec_indexes_is_rebuilt_with_them() {
     );
     assert!(!sql.contains("documents_new"), "{sql}");
 }
+
+/// The step titles of `init --dry-run`, in order.
+fn plan_titles(p: &Path) -> Vec<String> {
+    let out = bin()
+        .args(["init", "--dry-run"])
+        .arg(p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let (n, title) = l.trim_start().split_once(". ")?;
+            n.parse::<u32>().ok().map(|_| title.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_slug_index_is_sorted_after_the_copy_and_the_others_filled_during_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 10);
+    let titles = plan_titles(&p);
+    let at = |prefix: &str| {
+        titles
+            .iter()
+            .position(|t| t.starts_with(prefix))
+            .unwrap_or_else(|| panic!("a step {prefix:?} in {titles:#?}"))
+    };
+    let copy = at("Copy ");
+    let drop = at("Drop the old documents");
+    for during in [
+        "idx_documents_type",
+        "idx_documents_created",
+        "idx_documents_status",
+    ] {
+        assert!(at(&format!("Create index {during}")) < copy, "{titles:#?}");
+    }
+    let slug = at("Create index idx_documents_slug");
+    assert!(copy < slug && slug < drop, "{titles:#?}");
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| t.starts_with("Create index idx_documents_"))
+            .count(),
+        4
+    );
+}

@@ -4,7 +4,7 @@
 use super::catalog::LiveTable;
 use super::error::{Result, StoreError};
 use super::inspect::{Inspection, State};
-use super::spec::{Spec, TableSpec, ident, literal, quote};
+use super::spec::{IndexFill, IndexSpec, Spec, TableSpec, ident, literal, quote};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::ffi::OsString;
@@ -435,9 +435,9 @@ fn rebuild_documents(
     };
     let insert = format!("INSERT INTO {} ({tcols})", ident(&temp));
     let select = format!("SELECT {ecols} FROM {old}");
-    // The spec's indexes are built while the rows go in: building them after
-    // would read the whole new table once per index. Index names are
-    // schema-wide, so the old ones with those names go first.
+    // Most spec indexes are filled while the rows go in (see IndexFill), the
+    // rest sorted after the copy. Index names are schema-wide, so the old
+    // ones with those names go first.
     for e in ins.entries.iter().filter(|e| {
         e.kind == "index"
             && t.indexes
@@ -450,7 +450,11 @@ fn rebuild_documents(
             Op::Exec,
         );
     }
-    for idx in &t.indexes {
+    let (during, after): (Vec<&IndexSpec>, Vec<&IndexSpec>) = t
+        .indexes
+        .iter()
+        .partition(|i| i.rebuild == IndexFill::DuringCopy);
+    for idx in during {
         plan.step(
             format!("Create index {} on {temp}", idx.name),
             idx.create_sql(&temp),
@@ -470,6 +474,16 @@ fn rebuild_documents(
             rows,
         },
     );
+    for idx in after {
+        plan.step(
+            format!(
+                "Create index {} on {temp}, sorted from the copied rows",
+                idx.name
+            ),
+            idx.create_sql(&temp),
+            Op::Exec,
+        );
+    }
 
     // Indexes and triggers go with the old table; remember them to recreate.
     let spec_index = |n: &str| t.indexes.iter().any(|i| i.name.eq_ignore_ascii_case(n));

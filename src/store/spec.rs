@@ -58,6 +58,21 @@ pub struct IndexSpec {
     pub columns: Vec<String>,
     #[serde(default)]
     pub unique: bool,
+    /// How a rebuild fills it. Keys that arrive in no order with the rows
+    /// (a slug follows its title) cost a random B-tree insert per row; one
+    /// sort after the copy is cheaper. Keys with few values or that follow
+    /// insertion order append cheaply while the rows go in, and building
+    /// them afterwards would read the whole new table once more.
+    #[serde(default)]
+    pub rebuild: IndexFill,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexFill {
+    #[default]
+    DuringCopy,
+    SortAfterCopy,
 }
 
 #[derive(Debug, Deserialize)]
