@@ -6,7 +6,7 @@ use crate::store::identify::{Identity, identify, resolve};
 use crate::store::inspect::{Counts, Finding, Inspection, RowCount, Severity, State, inspect};
 use crate::store::open::{open_read_only, writable};
 use crate::store::plan::{self, Plan, PlanKind};
-use crate::store::{StoreError, checks, demo};
+use crate::store::{StoreError, checks, demo, integrity};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
 use std::ffi::OsStr;
@@ -44,7 +44,7 @@ pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
 fn run_check(raw: &OsStr, data: bool) -> Result<(Inspection, Option<Vec<Finding>>)> {
     let path = resolve(raw)?;
     let mut store = open_read_only(&path)?;
-    apply::quick_check(&store.conn, &path)?;
+    integrity::quick_check(&store.conn, &path)?;
     let ins = inspect(&mut store.conn, &path, Counts::All)?;
     let data = if data {
         Some(checks::run(&store.conn, &ins)?)
@@ -163,7 +163,7 @@ fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) 
         plan::init_new(&path)?
     } else {
         let mut store = open_read_only(&path)?;
-        apply::quick_check(&store.conn, &path)?;
+        integrity::quick_check(&store.conn, &path)?;
         let ins = inspect(&mut store.conn, &path, Counts::None)?;
         plan::for_action(&store.conn, &ins, kind, keep_tables)?
     };

@@ -309,3 +309,62 @@ fn a_plan_waits_for_a_running_reader_instead_of_failing() {
     );
     assert_eq!(columns(&p, "documents").len(), 24);
 }
+
+/// The check that runs beside a plan (the store may be damaged after the
+/// plan was shown): the plan stops, the store keeps every byte, no backup.
+#[test]
+fn a_store_damaged_after_its_plan_was_made_is_not_written() {
+    use egregora_inspect::store::apply::{ApplyOptions, Canceller, apply};
+    use egregora_inspect::store::inspect::{Counts, inspect};
+    use egregora_inspect::store::open::open_read_only;
+    use egregora_inspect::store::{StoreError, plan};
+
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 3000);
+    // A table init never reads: only quick_check can see its damage.
+    exec(
+        &p,
+        "CREATE TABLE attic (k INTEGER PRIMARY KEY, v TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
+         INSERT INTO attic SELECT i, printf('%.200c', 'a') FROM n;",
+    );
+    let shown = {
+        let mut s = open_read_only(&p).unwrap();
+        let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
+        plan::init(&s.conn, &ins).unwrap()
+    };
+    assert!(shown.blockers.is_empty() && !shown.steps.is_empty());
+    let root: i64 = scalar(
+        &p,
+        "SELECT rootpage FROM sqlite_schema WHERE name = 'attic'",
+    );
+    let page: usize = scalar::<i64>(&p, "PRAGMA page_size") as usize;
+    let mut bytes = std::fs::read(&p).unwrap();
+    let at = (root as usize - 1) * page;
+    bytes[at..at + page].fill(0xab);
+    std::fs::write(&p, &bytes).unwrap();
+    let before = (snapshot(&p), listing(dir.path()));
+
+    for backup in [true, false] {
+        let e = apply(
+            &shown,
+            ApplyOptions { backup },
+            &Canceller::new(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, StoreError::Corrupt { .. }),
+            "refused as damaged: {e}"
+        );
+        assert!(e.to_string().contains("quick_check"), "{e}");
+        // Compared without printing: the bytes are megabytes.
+        let after = (snapshot(&p), listing(dir.path()));
+        assert!(
+            after == before,
+            "untouched (backup {backup}): {:?}",
+            after.1
+        );
+    }
+}

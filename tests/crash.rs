@@ -58,10 +58,12 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
         ("step 1/", false),
         ("(50000/", false),
         ("(200000/", false),
+        ("Create index idx_documents_slug", false),
         ("Drop the old", false),
         ("Rename documents_new", false),
         ("Create index idx_documents_status", false),
         ("Verify: documents holds", false),
+        ("Committing", false),
     ];
     let mut saw_old = 0;
     let mut hot = 0;

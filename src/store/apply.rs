@@ -4,15 +4,14 @@
 
 use super::error::{Result, StoreError};
 use super::inspect::{Counts, Inspection, inspect};
-use super::open::open_for_write;
+use super::integrity::CheckBeside;
+use super::lock_wait::{LockWait, wait_for_readers};
+use super::open::{WRITE_BUSY, open_for_write};
 use super::plan::{self, Op, Plan};
 use rusqlite::{Connection, InterruptHandle};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// How long a plan holding the write lock waits for running readers.
-const DRAIN_READERS: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Rows per chunk of a copy: small enough to report and cancel often.
 const CHUNK: i64 = 50_000;
@@ -164,16 +163,57 @@ fn run(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(usize, u64)> {
     let path = shown.path.clone();
+    let before =
+        data_version(conn).map_err(|e| StoreError::sqlite(&path, "cannot read the store", e))?;
+    // quick_check runs beside the backup and the first steps; see CheckBeside
+    // for why nothing reaches the file before its verdict.
+    let mut check = if shown.creates_file {
+        None
+    } else {
+        Some(CheckBeside::start(&path)?)
+    };
+    let _wait = LockWait::install(check.as_ref().map(CheckBeside::standing), cancel);
+    let result = run_beside(
+        conn,
+        shown,
+        before,
+        check.as_mut(),
+        backup,
+        wrote_backup,
+        cancel,
+        progress,
+    );
+    // The handler above is for this run only.
+    let _ = conn.busy_timeout(WRITE_BUSY);
+    let Some(check) = check.as_mut() else {
+        return result;
+    };
+    match result {
+        // SQLite met the damage first: the check names it better.
+        Err(e @ StoreError::Corrupt { .. }) => Err(check.failure(true).unwrap_or(e)),
+        // A damaged store explains whatever else went wrong.
+        Err(e) => Err(check.failure(false).unwrap_or(e)),
+        ok => ok,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_beside(
+    conn: &mut Connection,
+    shown: &Plan,
+    before: i64,
+    mut check: Option<&mut CheckBeside>,
+    backup: Option<&Path>,
+    wrote_backup: &mut bool,
+    cancel: &Canceller,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(usize, u64)> {
+    let path = shown.path.clone();
     let err = |what: &str| {
         let path = path.clone();
         let what = what.to_string();
         move |e| StoreError::sqlite(&path, what, e)
     };
-    let version = |c: &Connection| c.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0));
-    let before = version(conn).map_err(err("cannot read the store"))?;
-    if !shown.creates_file {
-        quick_check(conn, &path)?;
-    }
     if let Some(b) = backup {
         progress(&Progress {
             step: 0,
@@ -188,20 +228,31 @@ fn run(
                 b.display()
             ))
         })?;
+        if b.exists() {
+            return Err(StoreError::Refused(format!(
+                "the backup path {} was taken meanwhile; run again",
+                b.display()
+            )));
+        }
+        // From here the file at `b` is ours: a failed run removes it, also
+        // when VACUUM INTO stopped half-way.
+        *wrote_backup = true;
         conn.execute("VACUUM INTO ?1", [target])
             .map_err(err("cannot write the backup"))?;
-        *wrote_backup = true;
     }
+    verdict_in(&mut check)?;
     conn.execute_batch("BEGIN IMMEDIATE")
         .map_err(err("cannot lock the store for writing"))?;
     // With the write lock held, a spill or the COMMIT waits only for readers
-    // already running (new ones are kept out), and those end: the app's by
-    // their deadlines. Wait for them rather than fail as "locked".
-    conn.busy_timeout(DRAIN_READERS)
+    // already running (new ones are kept out), and those end: the check
+    // beside, and the app's by their deadlines. Wait for them rather than fail
+    // as "locked".
+    conn.busy_handler(Some(wait_for_readers))
         .map_err(err("cannot set up the connection"))?;
-    // VACUUM INTO cannot run inside a transaction: make sure nothing was
-    // committed between the backup and the lock.
-    if backup.is_some() && version(conn).map_err(err("cannot read the store"))? != before {
+    // Neither the backup (VACUUM INTO cannot run inside a transaction) nor
+    // the check beside ran under this lock: make sure nothing was committed
+    // since they started.
+    if data_version(conn).map_err(err("cannot read the store"))? != before {
         return Err(StoreError::PlanChanged);
     }
     let plan = recompute(conn, shown)?;
@@ -217,6 +268,7 @@ fn run(
         if cancel.is_cancelled() {
             return Err(StoreError::Cancelled);
         }
+        verdict_in(&mut check)?;
         let mut report = |done, total| {
             progress(&Progress {
                 step: i + 1,
@@ -239,8 +291,15 @@ fn run(
                 by_rowid,
                 rows,
             } => {
-                copied += copy(conn, insert, select, *by_rowid, *rows, &mut report)
-                    .map_err(err(&format!("step {} failed ({})", i + 1, step.title)))?;
+                let failed = err(&format!("step {} failed ({})", i + 1, step.title));
+                copied += copy(conn, insert, select, *by_rowid, &mut |done| {
+                    report(done, *rows);
+                    verdict_in(&mut check)
+                })
+                .map_err(|e| match e {
+                    CopyStop::Sqlite(e) => failed(e),
+                    CopyStop::Store(e) => e,
+                })?;
             }
             Op::ExpectRows { table, rows } => {
                 let n: i64 = conn
@@ -281,8 +340,40 @@ fn run(
     if cancel.is_cancelled() {
         return Err(StoreError::Cancelled);
     }
+    if let Some(c) = check {
+        if !c.poll()? {
+            progress(&Progress {
+                step: steps,
+                steps,
+                title: "Waiting for the integrity check (quick_check)".into(),
+                done: 0,
+                total: 0,
+            });
+        }
+        c.wait()?;
+    }
+    // Writing out what the cache still holds takes a while on a large plan.
+    progress(&Progress {
+        step: steps,
+        steps,
+        title: "Committing".into(),
+        done: 0,
+        total: 0,
+    });
     conn.execute_batch("COMMIT").map_err(err("cannot commit"))?;
     Ok((steps, copied))
+}
+
+/// Stops the plan if the check beside has failed; never waits.
+fn verdict_in(check: &mut Option<&mut CheckBeside>) -> Result<()> {
+    if let Some(c) = check.as_deref_mut() {
+        c.poll()?;
+    }
+    Ok(())
+}
+
+fn data_version(c: &Connection) -> rusqlite::Result<i64> {
+    c.query_row("PRAGMA data_version", [], |r| r.get(0))
 }
 
 /// The plan as it stands now, under the write lock.
@@ -293,17 +384,30 @@ fn recompute(conn: &mut Connection, shown: &Plan) -> Result<Plan> {
     Ok(plan)
 }
 
+enum CopyStop {
+    Sqlite(rusqlite::Error),
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for CopyStop {
+    fn from(e: rusqlite::Error) -> Self {
+        CopyStop::Sqlite(e)
+    }
+}
+
+/// Copies in chunks of rowids, calling `chunk_done` with the rows so far
+/// after each; an error from it stops the copy.
 fn copy(
     conn: &Connection,
     insert: &str,
     select: &str,
     by_rowid: bool,
-    total: u64,
-    report: &mut dyn FnMut(u64, u64),
-) -> rusqlite::Result<u64> {
+    chunk_done: &mut dyn FnMut(u64) -> Result<()>,
+) -> std::result::Result<u64, CopyStop> {
     if !by_rowid {
-        let n = conn.execute(&format!("{insert} {select}"), [])?;
-        return Ok(n as u64);
+        let n = conn.execute(&format!("{insert} {select}"), [])? as u64;
+        chunk_done(n).map_err(CopyStop::Store)?;
+        return Ok(n);
     }
     let mut stmt = conn.prepare(&format!(
         "{insert} {select} WHERE rowid >= ?1 ORDER BY rowid LIMIT ?2"
@@ -316,7 +420,7 @@ fn copy(
             break;
         }
         done += n as u64;
-        report(done, total);
+        chunk_done(done).map_err(CopyStop::Store)?;
         let last = conn.last_insert_rowid();
         match last.checked_add(1) {
             Some(next) => from = next,
@@ -324,23 +428,6 @@ fn copy(
         }
     }
     Ok(done)
-}
-
-/// Refuses to write a store SQLite itself finds damaged.
-pub fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
-    let first: String = conn
-        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
-        .map_err(|e| StoreError::sqlite(path, "quick_check failed", e))?;
-    if first == "ok" {
-        Ok(())
-    } else {
-        let first = first.replace("*** in database main ***", "");
-        let detail = first.split_whitespace().collect::<Vec<_>>().join(" ");
-        Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: format!("quick_check: {detail}"),
-        })
-    }
 }
 
 /// Creates the missing folders above a new store; returns the topmost one

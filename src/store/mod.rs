@@ -9,6 +9,8 @@ pub mod error;
 pub mod fold;
 pub mod identify;
 pub mod inspect;
+pub mod integrity;
+pub mod lock_wait;
 pub mod open;
 pub mod plan;
 pub mod spec;

@@ -4,13 +4,13 @@
 
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
-use crate::store::checks;
 use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
 use crate::store::identify::{Identity, identify};
 use crate::store::inspect::{self, Counts, Finding, Inspection, RowCount};
 use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
+use crate::store::{checks, integrity};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -368,7 +368,7 @@ impl Worker {
             self.inspect();
         }
         let store = self.store.as_mut().ok_or("the store is not open")?;
-        apply::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
+        integrity::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
         let ins = inspect::inspect(&mut store.conn, &self.path, Counts::None)
             .map_err(|e| e.to_string())?;
         plan::for_action(&store.conn, &ins, kind, false).map_err(|e| e.to_string())
