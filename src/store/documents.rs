@@ -67,6 +67,13 @@ pub struct Query {
 /// Below this many matching rows the filter's index is the better path.
 pub const FILTER_INDEX_ROWS: u64 = 20_000;
 
+/// Two filters that each match many rows can match few together (in the demo
+/// no profile is archived): walking the sort's index then reads nearly every
+/// row to fill a page. Their rowids, intersected on the two filters' own
+/// indexes (a merge of index entries, no row read), tell: when at most this
+/// many match, the page is read from that list.
+pub const SPARSE_ROWS: usize = 1000;
+
 /// Where a row stands in the sort order: its sort value, then its rowid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
@@ -209,7 +216,50 @@ pub fn explain_others(
         .collect()
 }
 
-fn base(live: &LiveTable, q: &Query) -> Sql {
+/// The rowids two large filters match together, when they are few (see
+/// SPARSE_ROWS): a JSON array, for `json_each`. None when the page should be
+/// found the usual way.
+fn sparse_rowids(
+    conn: &Connection,
+    live: &LiveTable,
+    q: &Query,
+) -> rusqlite::Result<Option<String>> {
+    let (Some(t), Some(st)) = (&q.doc_type, &q.status) else {
+        return Ok(None);
+    };
+    let has_search = q.search.as_ref().is_some_and(|s| !s.is_empty());
+    let leads = |name: &str| {
+        live.indexes.iter().any(|i| {
+            !i.partial
+                && i.columns
+                    .first()
+                    .and_then(|c| c.as_deref())
+                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
+        })
+    };
+    if q.filter_index || has_search || live.without_rowid || !leads("doc_type") || !leads("status")
+    {
+        return Ok(None);
+    }
+    let from = quote(&live.name);
+    let sql = format!(
+        "SELECT rowid FROM {from} WHERE {} = ?1 INTERSECT SELECT rowid FROM {from} WHERE {} = ?2 ORDER BY 1 LIMIT ?3",
+        col(live, "doc_type"),
+        col(live, "status")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let cap = i64::try_from(SPARSE_ROWS + 1).unwrap_or(i64::MAX);
+    let ids = stmt
+        .query_map(rusqlite::params![t, st, cap], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    if ids.len() > SPARSE_ROWS {
+        return Ok(None);
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    Ok(Some(format!("[{}]", list.join(","))))
+}
+
+fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     let cut = |c: &str| {
         let c = col(live, c);
         format!(
@@ -229,8 +279,14 @@ fn base(live: &LiveTable, q: &Query) -> Sql {
     );
     let mut filters = Vec::new();
     let mut args = Vec::new();
+    if let Some(list) = only {
+        // The few rows are fetched by rowid and sorted; every other filter
+        // stays as a check.
+        filters.push("rowid IN (SELECT value FROM json_each(?))".to_string());
+        args.push(Value::Text(list.to_string()));
+    }
     // A unary + keeps SQLite from using the column's index.
-    let hint = if q.sort.column().is_some() && !q.filter_index {
+    let hint = if (q.sort.column().is_some() && !q.filter_index) || only.is_some() {
         "+"
     } else {
         ""
@@ -283,11 +339,12 @@ struct Stmt {
 fn statements(
     live: &LiveTable,
     q: &Query,
+    only: Option<&str>,
     key: Option<&Key>,
     inclusive: bool,
     back: bool,
 ) -> Vec<Stmt> {
-    let s = base(live, q);
+    let s = base(live, q, only);
     let (cmp, dir) = match (back, inclusive) {
         (false, false) => (">", "ASC"),
         (false, true) => (">=", "ASC"),
@@ -362,11 +419,39 @@ fn statements(
         .collect()
 }
 
+/// What one window reads from: the query, and the rowids it is limited to
+/// when two filters match few rows together.
+struct Shape<'a> {
+    live: &'a LiveTable,
+    q: &'a Query,
+    only: Option<String>,
+}
+
+impl<'a> Shape<'a> {
+    fn new(conn: &Connection, live: &'a LiveTable, q: &'a Query) -> rusqlite::Result<Self> {
+        Ok(Self {
+            live,
+            q,
+            only: sparse_rowids(conn, live, q)?,
+        })
+    }
+
+    fn statements(&self, key: Option<&Key>, inclusive: bool, back: bool) -> Vec<Stmt> {
+        statements(
+            self.live,
+            self.q,
+            self.only.as_deref(),
+            key,
+            inclusive,
+            back,
+        )
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn step(
     conn: &Connection,
-    live: &LiveTable,
-    q: &Query,
+    shape: &Shape<'_>,
     key: Option<&Key>,
     inclusive: bool,
     back: bool,
@@ -374,7 +459,7 @@ fn step(
     on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<Vec<DocRow>> {
     let mut out = Vec::new();
-    for st in statements(live, q, key, inclusive, back) {
+    for st in shape.statements(key, inclusive, back) {
         if out.len() >= limit {
             break;
         }
@@ -426,7 +511,8 @@ pub fn explain(
     key: Option<&Key>,
     back: bool,
 ) -> rusqlite::Result<Vec<String>> {
-    statements(live, q, key, false, back)
+    Shape::new(conn, live, q)?
+        .statements(key, false, back)
         .into_iter()
         .map(|st| {
             let mut args = st.args;
@@ -463,16 +549,26 @@ pub fn window_with(
     height: usize,
     on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<Vec<DocRow>> {
-    let height = height.max(1);
+    let shape = Shape::new(conn, live, q)?;
+    window_in(conn, &shape, anchor, height.max(1), on_row)
+}
+
+fn window_in(
+    conn: &Connection,
+    shape: &Shape<'_>,
+    anchor: &Anchor,
+    height: usize,
+    on_row: &mut dyn FnMut(&DocRow),
+) -> rusqlite::Result<Vec<DocRow>> {
     match anchor {
-        Anchor::Start => step(conn, live, q, None, false, false, height, on_row),
+        Anchor::Start => step(conn, shape, None, false, false, height, on_row),
         Anchor::End => {
-            let mut rows = step(conn, live, q, None, false, true, height, on_row)?;
+            let mut rows = step(conn, shape, None, false, true, height, on_row)?;
             rows.reverse();
             Ok(rows)
         }
         Anchor::From { key, inclusive } => {
-            let mut rows = step(conn, live, q, Some(key), *inclusive, false, height, on_row)?;
+            let mut rows = step(conn, shape, Some(key), *inclusive, false, height, on_row)?;
             if rows.len() < height {
                 // Near the end: fill the window from before, as a pager does.
                 let first = rows
@@ -482,8 +578,7 @@ pub fn window_with(
                 let incl = rows.is_empty() && !inclusive;
                 let mut before = step(
                     conn,
-                    live,
-                    q,
+                    shape,
                     Some(&first),
                     incl,
                     true,
@@ -497,19 +592,19 @@ pub fn window_with(
             Ok(rows)
         }
         Anchor::Before { key, n } => {
-            let before = step(conn, live, q, Some(key), false, true, *n, &mut |_| {})?;
+            let before = step(conn, shape, Some(key), false, true, *n, &mut |_| {})?;
             match before.last() {
-                Some(first) => window(
+                Some(first) => window_in(
                     conn,
-                    live,
-                    q,
+                    shape,
                     &Anchor::From {
                         key: first.key.clone(),
                         inclusive: true,
                     },
                     height,
+                    &mut |_| {},
                 ),
-                None => step(conn, live, q, None, false, false, height, on_row),
+                None => step(conn, shape, None, false, false, height, on_row),
             }
         }
     }
