@@ -6,7 +6,7 @@ use super::error::{Result, StoreError};
 use super::inspect::{Counts, Inspection, inspect};
 use super::integrity::CheckBeside;
 use super::lock_wait::{LockWait, wait_for_readers};
-use super::open::{WRITE_BUSY, open_for_write};
+use super::open::{WRITE_BUSY, WRITE_CACHE_KIB, open_for_write};
 use super::plan::{self, Op, Plan};
 use rusqlite::{Connection, InterruptHandle};
 use std::path::{Path, PathBuf};
@@ -237,8 +237,15 @@ fn run_beside(
         // From here the file at `b` is ours: a failed run removes it, also
         // when VACUUM INTO stopped half-way.
         *wrote_backup = true;
+        // VACUUM INTO gives the backup a cache as large as the store's; it
+        // writes in order and needs none, so both get SQLite's default while
+        // it runs (halves the peak memory of a plan with a backup).
+        conn.execute_batch("PRAGMA cache_size = -2000")
+            .map_err(err("cannot set up the connection"))?;
         conn.execute("VACUUM INTO ?1", [target])
             .map_err(err("cannot write the backup"))?;
+        conn.execute_batch(&format!("PRAGMA cache_size = {WRITE_CACHE_KIB}"))
+            .map_err(err("cannot set up the connection"))?;
     }
     verdict_in(&mut check)?;
     conn.execute_batch("BEGIN IMMEDIATE")

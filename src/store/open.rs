@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 /// How long a writer waits for another process's lock before giving up.
 pub const WRITE_BUSY: Duration = Duration::from_secs(3);
+/// The page cache of a plan's connection, in KiB as `PRAGMA cache_size`
+/// takes it (negative): see open_for_write.
+pub const WRITE_CACHE_KIB: i64 = -131_072;
 /// Readers wait less: a locked store should say so, not stall the screen.
 pub const READ_BUSY: Duration = Duration::from_millis(500);
 
@@ -98,10 +101,10 @@ pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
     // A rebuild inserts in random key order into the primary key and the
     // spec's indexes: a 128 MiB cache keeps those B-trees in memory (about a
     // fifth faster on a million rows). Browsing keeps SQLite's small cache.
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON;
-         PRAGMA cache_size = -131072;",
-    )
+         PRAGMA cache_size = {WRITE_CACHE_KIB};"
+    ))
     .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     Ok(conn)
 }
