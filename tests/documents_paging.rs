@@ -10,17 +10,33 @@ fn ids(rows: &[DocRow]) -> Vec<String> {
     rows.iter().map(|r| r.id.summary()).collect()
 }
 
-#[test]
-fn walking_pages_forward_and_back_visits_every_row_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("s.sqlite");
+/// A V3 store in `dir` whose documents are the rows `insert` writes.
+fn store_with(dir: &std::path::Path, insert: &str) -> std::path::PathBuf {
+    let p = dir.join("s.sqlite");
     bin()
         .args(["demo", "--docs", "0"])
         .arg(&p)
         .assert()
         .success();
-    exec(
-        &p,
+    exec(&p, insert);
+    p
+}
+
+/// The column a sort orders by, for the reference query.
+fn sort_column(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Inserted => "rowid",
+        Sort::CreatedAt => "created_at",
+        Sort::Id => "id",
+        Sort::Slug => "slug",
+    }
+}
+
+#[test]
+fn walking_pages_forward_and_back_visits_every_row_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = store_with(
+        dir.path(),
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 237)
          INSERT INTO documents (id, status, doc_type, created_at, slug, title, content)
          SELECT printf('id-%03d', (i * 37) % 241), CASE i % 3 WHEN 0 THEN 'draft' ELSE 'published' END,
@@ -51,12 +67,7 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
                 sort,
                 filter_index,
             };
-            let col = match sort {
-                Sort::Inserted => "rowid",
-                Sort::CreatedAt => "created_at",
-                Sort::Id => "id",
-                Sort::Slug => "slug",
-            };
+            let col = sort_column(sort);
             let mut conds = vec!["1".to_string()];
             if let Some(t) = doc_type {
                 conds.push(format!("doc_type = '{t}'"));
@@ -190,16 +201,10 @@ fn cells_are_cut_in_sql_and_keep_their_kind() {
 #[test]
 fn two_filters_page_alike_whether_they_match_many_few_or_none() {
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("s.sqlite");
-    bin()
-        .args(["demo", "--docs", "0"])
-        .arg(&p)
-        .assert()
-        .success();
     // post+published: 2/3 of the rows; note+draft: every 97th; none is a
     // media+archived.
-    exec(
-        &p,
+    let p = store_with(
+        dir.path(),
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2400)
          INSERT INTO documents (id, status, doc_type, created_at, slug, title)
          SELECT printf('id-%05d', (i * 7919) % 10007),
@@ -219,12 +224,7 @@ fn two_filters_page_alike_whether_they_match_many_few_or_none() {
     let mut sizes = Vec::new();
     for (t, st) in [("post", "published"), ("note", "draft"), ("media", "draft")] {
         for sort in Sort::ALL {
-            let col = match sort {
-                Sort::Inserted => "rowid",
-                Sort::CreatedAt => "created_at",
-                Sort::Id => "id",
-                Sort::Slug => "slug",
-            };
+            let col = sort_column(sort);
             let expected: Vec<String> = c
                 .prepare(&format!(
                     "SELECT id FROM documents WHERE doc_type = ?1 AND status = ?2 ORDER BY {col}, rowid"
