@@ -448,7 +448,6 @@ impl<'a> Shape<'a> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn step(
     conn: &Connection,
     shape: &Shape<'_>,
