@@ -106,13 +106,8 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 code,
                 format!("{}.{col}", spec.documents_table),
                 format!(
-                    "{n} row(s) have {what}: {}{}",
-                    sample.join(", "),
-                    if n as usize > sample.len() {
-                        ", …"
-                    } else {
-                        ""
-                    }
+                    "{n} row(s) have {what}: {}",
+                    listed(&sample, u64::try_from(n).unwrap_or(0))
                 ),
             ));
         }
@@ -124,17 +119,27 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 Severity::Error,
                 "duplicate-id",
                 format!("{}.id", spec.documents_table),
-                format!(
-                    "{n} id(s) appear more than once: {}{}",
-                    names.join(", "),
-                    if n as usize > names.len() {
-                        ", …"
-                    } else {
-                        ""
-                    }
-                ),
+                format!("{n} id(s) appear more than once: {}", listed(&names, n)),
             ));
         }
     }
     Ok(findings)
+}
+
+/// The sample, then an ellipsis when `n` rows are more than it shows.
+fn listed(sample: &[String], n: u64) -> String {
+    let more = if n > sample.len() as u64 { ", …" } else { "" };
+    format!("{}{more}", sample.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listed;
+
+    #[test]
+    fn a_sample_shorter_than_the_count_ends_in_an_ellipsis() {
+        let s = ["'a'".to_string(), "'b'".to_string()];
+        assert_eq!(listed(&s, 2), "'a', 'b'");
+        assert_eq!(listed(&s, 3), "'a', 'b', …");
+    }
 }
