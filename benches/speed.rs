@@ -2,7 +2,8 @@
 //! demo store (built once, cached under target/bench-stores), measured in the
 //! same run so the ratios hold on a noisy machine. Not a test: it reports.
 
-use egregora_inspect::store::apply::{ApplyOptions, Canceller, apply};
+use egregora_inspect::store::apply::{ApplyOptions, apply};
+use egregora_inspect::store::cancel::Canceller;
 use egregora_inspect::store::demo::{DemoOptions, write_demo};
 use egregora_inspect::store::documents::{self, Anchor, FILTER_INDEX_ROWS, Query, Sort};
 use egregora_inspect::store::identify::identify;
@@ -282,7 +283,7 @@ fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>, Vec<(String, Duration)>
         let mut s = open_read_only(&work).expect("open");
         let t = Instant::now();
         let ins = inspect(&mut s.conn, &work, Counts::None).expect("inspect");
-        let p = plan::init(&s.conn, &ins).expect("plan");
+        let p = plan::for_action(&s.conn, &ins, plan::PlanKind::Init, false).expect("plan");
         drop(s);
         // When each step starts, to show where the time goes.
         let mut marks: Vec<(String, Instant)> = vec![(

@@ -1,9 +1,11 @@
 //! check / init / demo: text and JSON output, confirmation, exit codes.
 //! Every string that reaches the terminal passes through `text::escape`.
 
-use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
-use crate::store::identify::{Identity, identify, resolve};
-use crate::store::inspect::{Counts, Finding, Inspection, RowCount, Severity, State, inspect};
+use crate::store::apply::{self, ApplyOptions, Progress};
+use crate::store::cancel::Canceller;
+use crate::store::finding::{Finding, Severity};
+use crate::store::identify::resolve;
+use crate::store::inspect::{Counts, Inspection, RowCount, State, inspect};
 use crate::store::open::{open_read_only, writable};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, checks, demo, integrity};
@@ -76,7 +78,7 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
             println!(
                 "  {:<8} {:<20} {}",
                 x.severity.label(),
-                x.code,
+                x.code.label(),
                 escape(&x.message)
             );
         }
@@ -159,15 +161,7 @@ pub fn fold_legacy(raw: &OsStr, keep_tables: bool, flags: WriteFlags) -> u8 {
 
 fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) -> Result<u8> {
     let path = resolve(raw)?;
-    let plan = if kind == PlanKind::Init && identify(&path)? == Identity::Missing {
-        plan::init_new(&path)?
-    } else {
-        let mut store = open_read_only(&path)?;
-        integrity::quick_check(&store.conn, &path)?;
-        let ins = inspect(&mut store.conn, &path, Counts::None)?;
-        plan::for_action(&store.conn, &ins, kind, keep_tables)?
-    };
-    run_plan(plan, flags)
+    run_plan(plan::prepare(&path, kind, keep_tables)?, flags)
 }
 
 /// Shows a plan, asks (or not), runs it with progress and cancellation.

@@ -314,7 +314,8 @@ fn a_plan_waits_for_a_running_reader_instead_of_failing() {
 /// plan was shown): the plan stops, the store keeps every byte, no backup.
 #[test]
 fn a_store_damaged_after_its_plan_was_made_is_not_written() {
-    use egregora_inspect::store::apply::{ApplyOptions, Canceller, apply};
+    use egregora_inspect::store::apply::{ApplyOptions, apply};
+    use egregora_inspect::store::cancel::Canceller;
     use egregora_inspect::store::inspect::{Counts, inspect};
     use egregora_inspect::store::open::open_read_only;
     use egregora_inspect::store::{StoreError, plan};
@@ -332,7 +333,7 @@ fn a_store_damaged_after_its_plan_was_made_is_not_written() {
     let shown = {
         let mut s = open_read_only(&p).unwrap();
         let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
-        plan::init(&s.conn, &ins).unwrap()
+        plan::for_action(&s.conn, &ins, plan::PlanKind::Init, false).unwrap()
     };
     assert!(shown.blockers.is_empty() && !shown.steps.is_empty());
     let root: i64 = scalar(

@@ -124,7 +124,7 @@ pub fn table(conn: &Connection, name: &str, sql: Option<String>) -> rusqlite::Re
     })
 }
 
-fn is_without_rowid(sql: &str) -> bool {
+pub(crate) fn is_without_rowid(sql: &str) -> bool {
     let tail = sql.rsplit(')').next().unwrap_or("").to_ascii_uppercase();
     tail.contains("WITHOUT") && tail.contains("ROWID")
 }

@@ -1,12 +1,11 @@
 //! The data checks of DESIGN §2, run on demand because they scan `documents`.
 
 use super::error::{Result, StoreError};
-use super::inspect::{Finding, Inspection, Severity};
-use super::plan::duplicates;
+use super::finding::{Code, Finding, Severity};
+use super::inspect::Inspection;
+use super::sample::{NAME_AT_MOST, Sample};
 use super::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
-
-const SAMPLE: usize = 5;
 
 pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     let spec = Spec::v3();
@@ -18,11 +17,11 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     let has = |c: &str| live.column(c).is_some();
 
     // One scan counts every kind of bad value.
-    let mut probes: Vec<(&'static str, Severity, String, String)> = Vec::new();
+    let mut probes: Vec<(Code, Severity, String, String)> = Vec::new();
     for (col, code) in [
-        ("id", "null-id"),
-        ("doc_type", "null-doc-type"),
-        ("status", "null-status"),
+        ("id", Code::NullId),
+        ("doc_type", Code::NullDocType),
+        ("status", Code::NullStatus),
     ] {
         if has(col) {
             probes.push((
@@ -36,7 +35,7 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     if has("doc_type") {
         let known: Vec<String> = spec.doc_types.iter().map(|t| literal(t)).collect();
         probes.push((
-            "unknown-doc-type",
+            Code::UnknownDocType,
             Severity::Warning,
             "doc_type".into(),
             format!("doc_type NOT IN ({})", known.join(", ")),
@@ -60,7 +59,7 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
         };
         let cond =
             format!("{q} IS NOT NULL AND (typeof({q}) <> 'text' OR NOT json_valid({q}){shape})");
-        probes.push(("invalid-json", Severity::Warning, c.name.clone(), cond));
+        probes.push((Code::InvalidJson, Severity::Warning, c.name.clone(), cond));
     }
     let mut findings = Vec::new();
     if !probes.is_empty() {
@@ -76,14 +75,14 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             if n == 0 {
                 continue;
             }
-            let key = if *code == "null-id" {
+            let key = if *code == Code::NullId {
                 "rowid".to_string()
             } else {
                 "quote(id)".to_string()
             };
             let sample: Vec<String> = {
                 let mut stmt = conn
-                    .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)) FROM {table} WHERE {cond} LIMIT {SAMPLE}", quote(col)))
+                    .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)) FROM {table} WHERE {cond} LIMIT {NAME_AT_MOST}", quote(col)))
                     .map_err(err)?;
                 let rows = stmt
                     .query_map([], |r| {
@@ -95,51 +94,41 @@ pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 rows.collect::<rusqlite::Result<_>>().map_err(err)?
             };
             let what = match *code {
-                "null-id" => "a NULL id".to_string(),
-                "null-doc-type" => "a NULL doc_type".to_string(),
-                "null-status" => "a NULL status".to_string(),
-                "unknown-doc-type" => format!("a doc_type outside {}", spec.doc_types.join("/")),
+                Code::NullId => "a NULL id".to_string(),
+                Code::NullDocType => "a NULL doc_type".to_string(),
+                Code::NullStatus => "a NULL status".to_string(),
+                Code::UnknownDocType => format!("a doc_type outside {}", spec.doc_types.join("/")),
                 _ => format!("{col} that is not valid JSON of the expected shape"),
             };
             findings.push(Finding::new(
                 *severity,
-                code,
+                *code,
                 format!("{}.{col}", spec.documents_table),
                 format!(
                     "{n} row(s) have {what}: {}",
-                    listed(&sample, u64::try_from(n).unwrap_or(0))
+                    Sample {
+                        names: sample,
+                        count: u64::try_from(n).unwrap_or(0)
+                    }
+                    .listed()
                 ),
             ));
         }
     }
     if has("id") {
-        let (names, n) = duplicates(conn, &live.name, "id").map_err(err)?;
-        if n > 0 {
+        let dups = Sample::duplicates(conn, &live.name, "id").map_err(err)?;
+        if dups.count > 0 {
             findings.push(Finding::new(
                 Severity::Error,
-                "duplicate-id",
+                Code::DuplicateId,
                 format!("{}.id", spec.documents_table),
-                format!("{n} id(s) appear more than once: {}", listed(&names, n)),
+                format!(
+                    "{} id(s) appear more than once: {}",
+                    dups.count,
+                    dups.listed()
+                ),
             ));
         }
     }
     Ok(findings)
-}
-
-/// The sample, then an ellipsis when `n` rows are more than it shows.
-fn listed(sample: &[String], n: u64) -> String {
-    let more = if n > sample.len() as u64 { ", …" } else { "" };
-    format!("{}{more}", sample.join(", "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::listed;
-
-    #[test]
-    fn a_sample_shorter_than_the_count_ends_in_an_ellipsis() {
-        let s = ["'a'".to_string(), "'b'".to_string()];
-        assert_eq!(listed(&s, 2), "'a', 'b'");
-        assert_eq!(listed(&s, 3), "'a', 'b', …");
-    }
 }

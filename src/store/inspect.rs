@@ -2,6 +2,7 @@
 
 use super::catalog::{self, LiveTable, SchemaEntry};
 use super::error::{Result, StoreError};
+use super::finding::{Code, Finding, Severity};
 use super::open::with_deadline;
 use super::spec::{ObjectClass, Spec, TableSpec, quote};
 use rusqlite::Connection;
@@ -31,50 +32,6 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Finding {
-    pub severity: Severity,
-    /// Stable machine name of the kind of finding (documented in the README).
-    pub code: &'static str,
-    /// The table, view, index or `table.column` it is about.
-    pub object: String,
-    pub message: String,
-}
-
-impl Finding {
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        object: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Finding {
-            severity,
-            code,
-            object: object.into(),
-            message: message.into(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase", tag = "status", content = "value")]
 pub enum RowCount {
@@ -100,6 +57,10 @@ pub struct SchemaObject {
     pub class: ObjectClass,
     pub rows: RowCount,
     pub sql: Option<String>,
+    /// A table with rowids: it pages by rowid; views and WITHOUT ROWID
+    /// tables do not.
+    #[serde(skip)]
+    pub keyed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +127,30 @@ impl Inspection {
     }
 }
 
+/// The store's state and findings, with the row counts `counts` asks for.
 pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Inspection> {
+    let mut ins = read(conn, path)?;
+    for o in ins.objects.iter_mut().filter(|o| match counts {
+        Counts::All => true,
+        Counts::Flagged => matches!(o.class, ObjectClass::Legacy | ObjectClass::Leftover),
+        Counts::None => false,
+    }) {
+        o.rows = count_rows(conn, &o.name);
+    }
+    judge(&mut ins);
+    Ok(ins)
+}
+
+/// `inspect` without row counts, on a connection that may be inside a
+/// transaction.
+pub fn inspect_shape(conn: &Connection, path: &Path) -> Result<Inspection> {
+    let mut ins = read(conn, path)?;
+    judge(&mut ins);
+    Ok(ins)
+}
+
+/// The catalog read into an Inspection, not yet judged.
+fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
     let err = |e| StoreError::sqlite(path, "cannot read the catalog", e);
     let facts = facts(conn, path).map_err(err)?;
     let entries = catalog::entries(conn).map_err(err)?;
@@ -188,22 +172,13 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
         } else {
             e.kind.as_str()
         };
-        let wanted = match counts {
-            Counts::All => true,
-            Counts::Flagged => matches!(class, ObjectClass::Legacy | ObjectClass::Leftover),
-            Counts::None => false,
-        };
-        let rows = if wanted {
-            count_rows(conn, &e.name)
-        } else {
-            RowCount::NotCounted
-        };
         objects.push(SchemaObject {
             name: e.name.clone(),
             kind: kind.into(),
             class,
-            rows,
+            rows: RowCount::NotCounted,
             sql: e.sql.clone(),
+            keyed: kind == "table" && !e.sql.as_deref().is_some_and(catalog::is_without_rowid),
         });
     }
 
@@ -222,7 +197,7 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
         }
     }
 
-    let mut ins = Inspection {
+    Ok(Inspection {
         path: path.to_path_buf(),
         state: State::Current,
         facts,
@@ -230,9 +205,7 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
         objects,
         live,
         entries,
-    };
-    judge(&mut ins);
-    Ok(ins)
+    })
 }
 
 /// Counts rows with a deadline: a legacy view may be arbitrarily slow.
@@ -267,7 +240,7 @@ fn judge(ins: &mut Inspection) {
         ins.state = State::NoStore;
         f.push(Finding::new(
             Severity::Error,
-            "no-store",
+            Code::NoStore,
             "",
             "the file holds no tables: run init to create the V3 store",
         ));
@@ -286,7 +259,7 @@ fn judge(ins: &mut Inspection) {
                 needs_init = true;
                 f.push(Finding::new(
                     Severity::Error,
-                    "missing-table",
+                    Code::MissingTable,
                     &t.name,
                     format!("table {} is missing", t.name),
                 ));
@@ -296,7 +269,7 @@ fn judge(ins: &mut Inspection) {
                 needs_init |= t.name != spec.documents_table;
                 f.push(Finding::new(
                     Severity::Error,
-                    "not-a-table",
+                    Code::NotATable,
                     &o.name,
                     format!(
                         "{} is a {}, not a table; it is reported, never replaced",
@@ -308,7 +281,7 @@ fn judge(ins: &mut Inspection) {
                 if o.name != t.name {
                     f.push(Finding::new(
                         Severity::Info,
-                        "name-case",
+                        Code::NameCase,
                         &o.name,
                         format!(
                             "table {} is spelled {:?} (names are case-insensitive)",
@@ -341,7 +314,7 @@ fn judge(ins: &mut Inspection) {
                 legacy = true;
                 f.push(Finding::new(
                     Severity::Warning,
-                    "legacy-object",
+                    Code::LegacyObject,
                     &o.name,
                     format!(
                         "legacy V2 {} {}{rows}, superseded by documents",
@@ -351,7 +324,7 @@ fn judge(ins: &mut Inspection) {
             }
             ObjectClass::Leftover => f.push(Finding::new(
                 Severity::Warning,
-                "leftover-object",
+                Code::LeftoverObject,
                 &o.name,
                 format!(
                     "leftover {} {}{rows} from an interrupted rebuild; left alone",
@@ -385,7 +358,7 @@ fn version_finding(uv: i64) -> Finding {
     if uv > spec.user_version {
         Finding::new(
             Severity::Error,
-            "newer-store",
+            Code::NewerStore,
             "user_version",
             format!(
                 "user_version is {uv}, newer than V{}: browse only, this tool will not write it",
@@ -395,7 +368,7 @@ fn version_finding(uv: i64) -> Finding {
     } else {
         Finding::new(
             Severity::Info,
-            "user-version",
+            Code::UserVersion,
             "user_version",
             format!(
                 "user_version is {uv}, not {} (init sets it when it changes the store)",
@@ -418,7 +391,7 @@ fn compare_table(
     let obj = |c: &str| format!("{}.{}", t.name, c);
     // documents is rebuilt for any shape difference (an error); the other
     // tables only get missing columns added, so a difference is a warning.
-    let mut shape: Vec<(&'static str, String, String)> = Vec::new();
+    let mut shape: Vec<(Code, String, String)> = Vec::new();
     let mut shape_error =
         |_: &mut Vec<Finding>, code, object, msg: String| shape.push((code, object, msg));
     for (pos, c) in t.columns.iter().enumerate() {
@@ -435,7 +408,7 @@ fn compare_table(
             }
             f.push(Finding::new(
                 Severity::Error,
-                "missing-column",
+                Code::MissingColumn,
                 obj(&c.name),
                 format!("column {} is missing", obj(&c.name)),
             ));
@@ -449,7 +422,7 @@ fn compare_table(
             };
             shape_error(
                 f,
-                "type-mismatch",
+                Code::TypeMismatch,
                 obj(&c.name),
                 format!(
                     "column {} is declared {shown}, the spec says {}",
@@ -461,7 +434,7 @@ fn compare_table(
         if c.not_null && !lc.not_null && !(c.primary_key && lc.pk > 0 && live.without_rowid) {
             shape_error(
                 f,
-                "not-null-mismatch",
+                Code::NotNullMismatch,
                 obj(&c.name),
                 format!(
                     "column {} allows NULL, the spec says NOT NULL",
@@ -471,7 +444,7 @@ fn compare_table(
         } else if !c.not_null && lc.not_null {
             f.push(Finding::new(
                 Severity::Warning,
-                "not-null-mismatch",
+                Code::NotNullMismatch,
                 obj(&c.name),
                 format!("column {} is NOT NULL, the spec allows NULL", obj(&c.name)),
             ));
@@ -479,7 +452,7 @@ fn compare_table(
         if c.primary_key && lc.pk == 0 {
             shape_error(
                 f,
-                "missing-primary-key",
+                Code::MissingPrimaryKey,
                 obj(&c.name),
                 format!("column {} is not the primary key", obj(&c.name)),
             );
@@ -487,7 +460,7 @@ fn compare_table(
         if live_pos != pos {
             shape_error(
                 f,
-                "column-order",
+                Code::ColumnOrder,
                 obj(&c.name),
                 format!(
                     "column {} is at position {}, the spec puts it at {}",
@@ -508,7 +481,7 @@ fn compare_table(
         if lc.pk > 0 && !spec_pk.iter().any(|p| p.eq_ignore_ascii_case(&lc.name)) {
             shape_error(
                 f,
-                "primary-key-differs",
+                Code::PrimaryKeyDiffers,
                 obj(&lc.name),
                 format!(
                     "column {} is part of the primary key, the spec's key is {}",
@@ -520,7 +493,7 @@ fn compare_table(
         if t.column(&lc.name).is_none() {
             f.push(Finding::new(
                 Severity::Warning,
-                "extra-column",
+                Code::ExtraColumn,
                 obj(&lc.name),
                 format!("extra column {} (kept, never dropped)", obj(&lc.name)),
             ));
@@ -540,7 +513,7 @@ fn compare_table(
     if is_documents && live.without_rowid {
         f.push(Finding::new(
             Severity::Info,
-            "without-rowid",
+            Code::WithoutRowid,
             &t.name,
             "documents is a WITHOUT ROWID table",
         ));
@@ -570,7 +543,7 @@ fn compare_index(
                 *needs_init = true;
                 f.push(Finding::new(
                     Severity::Error,
-                    "index-differs",
+                    Code::IndexDiffers,
                     &idx.name,
                     format!(
                         "index {} differs from the spec ({})",
@@ -584,7 +557,7 @@ fn compare_index(
             *needs_init = true;
             f.push(Finding::new(
                 Severity::Error,
-                "index-differs",
+                Code::IndexDiffers,
                 &idx.name,
                 format!(
                     "index {} is on {}, the spec puts it on {}",
@@ -596,7 +569,7 @@ fn compare_index(
             *needs_init = true;
             f.push(Finding::new(
                 Severity::Error,
-                "missing-index",
+                Code::MissingIndex,
                 &idx.name,
                 format!("index {} on {} is missing", idx.name, t.name),
             ));

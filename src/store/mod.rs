@@ -1,18 +1,21 @@
 //! Everything SQLite. Knows nothing of the terminal.
 
 pub mod apply;
+pub mod cancel;
 pub mod catalog;
 pub mod checks;
+pub mod compare;
 pub mod demo;
 pub mod documents;
 pub mod error;
-pub mod fold;
+pub mod extensions;
+pub mod finding;
 pub mod identify;
 pub mod inspect;
 pub mod integrity;
-pub mod lock_wait;
 pub mod open;
 pub mod plan;
+pub(crate) mod sample;
 pub mod spec;
 pub mod tables;
 

@@ -4,10 +4,12 @@
 use super::keys::{Action, Ctx};
 use super::text::{Shown, doc_row, shown};
 use super::worker::{Charts, Reply, Request};
-use crate::store::apply::{Canceller, Progress};
+use crate::store::apply::Progress;
+use crate::store::cancel::Canceller;
 use crate::store::documents::FILTER_INDEX_ROWS;
 use crate::store::documents::{Anchor, Cell, DocRow, Query};
-use crate::store::inspect::{Finding, Inspection, RowCount, State};
+use crate::store::finding::Finding;
+use crate::store::inspect::{Inspection, RowCount, State};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::spec::ObjectClass;
 use crate::store::spec::Spec;
@@ -140,12 +142,6 @@ pub struct Dialog {
     pub kind: PlanKind,
     pub phase: Phase,
     pub scroll: u16,
-}
-
-impl std::fmt::Debug for Canceller {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Canceller")
-    }
 }
 
 /// A job the event loop hands to the worker.

@@ -3,14 +3,16 @@
 //! event loop. Plans run on a thread of their own so reads go on.
 
 use crate::store::StoreError;
-use crate::store::apply::{self, ApplyOptions, Canceller, Progress};
+use crate::store::apply::{self, ApplyOptions, Progress};
+use crate::store::cancel::Canceller;
+use crate::store::checks;
 use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
+use crate::store::finding::Finding;
 use crate::store::identify::{Identity, identify};
-use crate::store::inspect::{self, Counts, Finding, Inspection, RowCount};
+use crate::store::inspect::{self, Counts, Inspection, RowCount};
 use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
-use crate::store::{checks, integrity};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -359,19 +361,7 @@ impl Worker {
     }
 
     fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {
-        if kind == PlanKind::Init && matches!(identify(&self.path), Ok(Identity::Missing)) {
-            return plan::init_new(&self.path).map_err(|e| e.to_string());
-        }
-        if self.store.is_none() {
-            // Say why it cannot be opened, not just that it is not.
-            open_read_only(&self.path).map_err(|e| e.to_string())?;
-            self.inspect();
-        }
-        let store = self.store.as_mut().ok_or("the store is not open")?;
-        integrity::quick_check(&store.conn, &self.path).map_err(|e| e.to_string())?;
-        let ins = inspect::inspect(&mut store.conn, &self.path, Counts::None)
-            .map_err(|e| e.to_string())?;
-        plan::for_action(&store.conn, &ins, kind, false).map_err(|e| e.to_string())
+        plan::prepare(&self.path, kind, false).map_err(|e| e.to_string())
     }
 }
 

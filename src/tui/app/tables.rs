@@ -97,14 +97,9 @@ impl App {
                 else {
                     return;
                 };
-                let keyed = o.kind == "table"
-                    && !o
-                        .sql
-                        .as_deref()
-                        .is_some_and(|s| s.to_ascii_uppercase().contains("WITHOUT ROWID"));
                 self.tables.browse = Some(BrowseState {
+                    keyed: o.keyed,
                     table: o.name,
-                    keyed,
                     page: Load::Loading,
                     shown: Vec::new(),
                     selected: 0,

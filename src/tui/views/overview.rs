@@ -1,7 +1,8 @@
 //! Overview: file facts, the state badge, findings, legacy objects, charts.
 
 use super::super::app::{App, Load};
-use crate::store::inspect::{Finding, Inspection, RowCount, Severity, State};
+use crate::store::finding::{Finding, Severity};
+use crate::store::inspect::{Inspection, RowCount, State};
 use crate::store::spec::ObjectClass;
 use crate::text;
 use ratatui::Frame;
@@ -126,11 +127,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
         "Findings",
         Style::default().add_modifier(Modifier::BOLD),
     )));
-    let shown: Vec<_> = ins
-        .findings
-        .iter()
-        .filter(|f| f.code != "legacy-object")
-        .collect();
+    let shown: Vec<_> = ins.findings.iter().filter(|f| !f.is_legacy()).collect();
     if shown.is_empty() {
         let none = if ins.legacy().next().is_some() {
             "  none besides the legacy objects"

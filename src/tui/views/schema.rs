@@ -1,7 +1,7 @@
 //! Schema: the spec beside the live tables, column by column; indexes; DDL.
 
 use super::super::app::{App, Load};
-use crate::store::spec::Spec;
+use crate::store::compare::{Mark, Presence};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -15,99 +15,41 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
-    let ok = Style::default().fg(Color::Green);
     let bad = Style::default().fg(Color::Red);
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled(format!("  {:<16} {:<18}", "spec", ""), bold),
         Span::styled("live", bold),
     ])];
-    for t in &Spec::v3().tables {
+    for t in ins.side_by_side() {
         lines.push(Line::from(""));
-        let live = ins.live(&t.name);
-        let head = match (live, ins.object(&t.name)) {
-            (Some(l), _) => {
-                Span::styled(format!("{} (live: {})", t.name, text::cell(&l.name)), bold)
+        lines.push(Line::from(match &t.presence {
+            Presence::Table(live) => {
+                Span::styled(format!("{} (live: {})", t.name, text::cell(live)), bold)
             }
-            (None, Some(o)) => Span::styled(format!("{} — live is a {}", t.name, o.kind), bad),
-            (None, None) => Span::styled(format!("{} — missing", t.name), bad),
-        };
-        lines.push(Line::from(head));
-        for (pos, c) in t.columns.iter().enumerate() {
-            let spec = format!(
-                "{} {}{}",
-                c.decl_type,
-                if c.not_null { "NN" } else { "" },
-                if c.primary_key { " PK" } else { "" }
-            );
-            let (mark, style, live_txt) = match live.map(|l| {
-                (
-                    l.columns
-                        .iter()
-                        .position(|x| x.name.eq_ignore_ascii_case(&c.name)),
-                    l,
-                )
-            }) {
-                None | Some((None, _)) => ("✗", bad, "missing".to_string()),
-                Some((Some(i), l)) => {
-                    let lc = &l.columns[i];
-                    let txt = format!(
-                        "{} {}{}{}",
-                        if lc.decl_type.is_empty() {
-                            "(none)"
-                        } else {
-                            &lc.decl_type
-                        },
-                        if lc.not_null { "NN" } else { "" },
-                        if lc.pk > 0 { " PK" } else { "" },
-                        if i != pos {
-                            format!(" @{}", i + 1)
-                        } else {
-                            String::new()
-                        }
-                    );
-                    let same = lc.decl_type.eq_ignore_ascii_case(&c.decl_type)
-                        && lc.not_null == c.not_null
-                        && (lc.pk > 0) == c.primary_key
-                        && (i == pos || t.name != "documents");
-                    if same {
-                        ("✓", ok, txt)
-                    } else {
-                        ("≠", Style::default().fg(Color::Yellow), txt)
-                    }
-                }
+            Presence::Other(kind) => Span::styled(format!("{} — live is a {kind}", t.name), bad),
+            Presence::Missing => Span::styled(format!("{} — missing", t.name), bad),
+        }));
+        for c in &t.columns {
+            let (sign, style) = mark(c.mark);
+            let (spec, live) = match c.mark {
+                Mark::Missing => (c.spec.clone(), "missing".to_string()),
+                Mark::Extra => (
+                    "(not in spec)".to_string(),
+                    format!("{} extra, kept", text::cell(&c.live)),
+                ),
+                Mark::Same | Mark::Differs => (c.spec.clone(), text::cell(&c.live)),
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("{mark} "), style),
-                Span::raw(format!("{:<16} {:<18}", c.name, spec)),
-                Span::styled(text::cell(&live_txt), style),
+                Span::styled(format!("{sign} "), style),
+                Span::raw(format!("{:<16} {:<18}", text::cell(&c.name), spec)),
+                Span::styled(live, style),
             ]));
         }
-        if let Some(l) = live {
-            for lc in l.columns.iter().filter(|lc| t.column(&lc.name).is_none()) {
-                lines.push(Line::from(vec![
-                    Span::styled("+ ", super::warn()),
-                    Span::raw(format!(
-                        "{:<16} {:<18}",
-                        text::cell(&lc.name),
-                        "(not in spec)"
-                    )),
-                    Span::styled(
-                        format!("{} extra, kept", text::cell(&lc.decl_type)),
-                        super::warn(),
-                    ),
-                ]));
-            }
-        }
         for idx in &t.indexes {
-            let present = live.is_some_and(|l| {
-                l.indexes
-                    .iter()
-                    .any(|i| i.name.eq_ignore_ascii_case(&idx.name))
-            });
-            let (mark, style) = if present { ("✓", ok) } else { ("✗", bad) };
+            let (sign, style) = mark(idx.mark);
             lines.push(Line::from(vec![
-                Span::styled(format!("{mark} "), style),
+                Span::styled(format!("{sign} "), style),
                 Span::raw(format!("index {} ({})", idx.name, idx.columns.join(", "))),
             ]));
         }
@@ -136,4 +78,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             .scroll((app.scroll, 0)),
         right,
     );
+}
+
+/// The sign and style of a mark: ✓ as the spec says, ≠ differs, ✗ missing,
+/// + extra.
+fn mark(m: Mark) -> (&'static str, Style) {
+    match m {
+        Mark::Same => ("✓", Style::default().fg(Color::Green)),
+        Mark::Differs => ("≠", Style::default().fg(Color::Yellow)),
+        Mark::Missing => ("✗", Style::default().fg(Color::Red)),
+        Mark::Extra => ("+", super::warn()),
+    }
 }

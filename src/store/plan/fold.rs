@@ -1,147 +1,15 @@
 //! The fold-legacy plan: the V2 tables' rows copied into `documents` with
 //! their doc_type, every column kept (in a unified column or in
-//! `extensions`), then the V2 objects dropped. Also the two SQL functions the
-//! plan runs with, registered on the write connection.
-//!
-//! Values in `extensions` are JSON: NULL, numbers and UTF-8 text as
-//! themselves; a BLOB as `{"$hex": "…"}`; text that is not UTF-8 as
-//! `{"$hex": "…", "$type": "text"}`; both decode back to the same bytes.
+//! `extensions`, see `store::extensions`), then the V2 objects dropped.
 
-use super::catalog::{self, LiveTable};
-use super::error::{Result, StoreError};
-use super::inspect::{Inspection, State};
-use super::plan::{Op, Plan, PlanKind};
-use super::spec::{Spec, ident, literal, quote};
+use super::core::{Op, Plan, PlanKind, Step, backup_path};
+use crate::store::catalog::{self, LiveTable};
+use crate::store::error::{Result, StoreError};
+use crate::store::extensions::{EXTENSION_IS_FN, EXTENSIONS_FN, EXTENSIONS_KEPT_FN};
+use crate::store::inspect::{Inspection, State};
+use crate::store::sample::{NAME_AT_MOST, Sample};
+use crate::store::spec::{Spec, ident, literal, quote};
 use rusqlite::Connection;
-use rusqlite::functions::{Context, FunctionFlags};
-use rusqlite::types::ValueRef;
-use serde_json::{Map, Value as Json};
-
-/// Builds the `extensions` object: `egregora_extensions(existing, key, value, …)`.
-pub const EXTENSIONS_FN: &str = "egregora_extensions";
-/// Verification: `egregora_extension_is(extensions, key, value)` is 1 when the
-/// key (or its renamed `key#n`, after a clash) holds exactly that value.
-pub const EXTENSION_IS_FN: &str = "egregora_extension_is";
-/// Verification: `egregora_extensions_kept(extensions, original)` is 1 when
-/// the row's own extensions are all still there.
-pub const EXTENSIONS_KEPT_FN: &str = "egregora_extensions_kept";
-
-const NAME_AT_MOST: usize = 5;
-
-/// Registers the plan's SQL functions on a connection.
-pub fn register(conn: &Connection) -> rusqlite::Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    conn.create_scalar_function(EXTENSIONS_FN, -1, flags, |ctx| {
-        if ctx.len() % 2 == 0 {
-            return Err(rusqlite::Error::UserFunctionError(
-                "egregora_extensions takes an odd number of arguments".into(),
-            ));
-        }
-        Ok(build_extensions(ctx))
-    })?;
-    conn.create_scalar_function(EXTENSION_IS_FN, 3, flags, |ctx| {
-        let ext = match ctx.get_raw(0) {
-            ValueRef::Text(b) => serde_json::from_slice::<Json>(b).ok(),
-            _ => None,
-        };
-        let key = match ctx.get_raw(1) {
-            ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
-            _ => return Ok(false),
-        };
-        let Some(Json::Object(ext)) = ext else {
-            return Ok(false);
-        };
-        Ok(ext.iter().any(|(k, j)| {
-            (*k == key || k.strip_prefix(&key).is_some_and(|r| r.starts_with('#')))
-                && same(j, ctx.get_raw(2))
-        }))
-    })?;
-    conn.create_scalar_function(EXTENSIONS_KEPT_FN, 2, flags, |ctx| {
-        let ext = match ctx.get_raw(0) {
-            ValueRef::Text(b) => serde_json::from_slice::<Json>(b).ok(),
-            _ => None,
-        };
-        let original = ctx.get_raw(1);
-        Ok(match (ext, original) {
-            (_, ValueRef::Null) => true,
-            (Some(Json::Object(ext)), ValueRef::Text(b)) => match serde_json::from_slice::<Json>(b)
-            {
-                Ok(Json::Object(orig)) => orig.iter().all(|(k, v)| ext.get(k) == Some(v)),
-                _ => ext.get("$extensions").is_some_and(|j| same(j, original)),
-            },
-            (Some(Json::Object(ext)), other) => {
-                ext.get("$extensions").is_some_and(|j| same(j, other))
-            }
-            _ => false,
-        })
-    })
-}
-
-fn build_extensions(ctx: &Context<'_>) -> Option<String> {
-    let mut obj = Map::new();
-    let set = |obj: &mut Map<String, Json>, key: String, v: Json| {
-        // A key the row's own extensions already use keeps its value; the
-        // column goes under a name that cannot clash.
-        let mut k = key.clone();
-        let mut n = 2;
-        while obj.contains_key(&k) {
-            k = format!("{key}#{n}");
-            n += 1;
-        }
-        obj.insert(k, v);
-    };
-    match ctx.get_raw(0) {
-        ValueRef::Null => {}
-        ValueRef::Text(b) => match serde_json::from_slice::<Json>(b) {
-            Ok(Json::Object(m)) => obj = m,
-            _ => set(&mut obj, "$extensions".into(), encode(ctx.get_raw(0))),
-        },
-        other => set(&mut obj, "$extensions".into(), encode(other)),
-    }
-    for i in (1..ctx.len()).step_by(2) {
-        let key = match ctx.get_raw(i) {
-            ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
-            _ => continue,
-        };
-        set(&mut obj, key, encode(ctx.get_raw(i + 1)));
-    }
-    if obj.is_empty() {
-        None
-    } else {
-        serde_json::to_string(&Json::Object(obj)).ok()
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// One SQL value as JSON, reversibly.
-pub fn encode(v: ValueRef<'_>) -> Json {
-    match v {
-        ValueRef::Null => Json::Null,
-        ValueRef::Integer(i) => Json::from(i),
-        ValueRef::Real(f) => serde_json::Number::from_f64(f)
-            .map(Json::Number)
-            .unwrap_or_else(|| serde_json::json!({ "$real": f.to_string() })),
-        ValueRef::Text(b) => match std::str::from_utf8(b) {
-            Ok(s) => Json::String(s.to_string()),
-            Err(_) => serde_json::json!({ "$hex": hex(b), "$type": "text" }),
-        },
-        ValueRef::Blob(b) => serde_json::json!({ "$hex": hex(b) }),
-    }
-}
-
-/// Whether `j` decodes to exactly `v`: the same storage class and bytes.
-fn same(j: &Json, v: ValueRef<'_>) -> bool {
-    encode(v) == *j
-        && match (j, v) {
-            (Json::Number(n), ValueRef::Real(f)) => {
-                n.as_f64().is_some_and(|g| g.to_bits() == f.to_bits())
-            }
-            _ => true,
-        }
-}
 
 /// The fold-legacy plan. `keep_tables` leaves the V2 objects in place.
 pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
@@ -221,7 +89,7 @@ pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Pl
     }
     if added > 0 {
         let total = before as u64 + added;
-        plan.steps.push(super::plan::Step {
+        plan.steps.push(Step {
             title: format!("Verify: documents holds {total} row(s) ({before} + {added} folded)"),
             sql: format!("SELECT count(*) FROM {}", quote(&docs.name)),
             op: Op::ExpectRows {
@@ -234,7 +102,7 @@ pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Pl
         for v in &spec.legacy_views {
             if let Some(o) = ins.object(v) {
                 let what = if o.kind == "view" { "VIEW" } else { "TABLE" };
-                plan.steps.push(super::plan::Step {
+                plan.steps.push(Step {
                     title: format!("Drop the V2 {} {}", o.kind, o.name),
                     sql: format!("DROP {what} {}", quote(&o.name)),
                     op: Op::Exec,
@@ -242,7 +110,7 @@ pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Pl
             }
         }
         for (live, _, _) in &sources {
-            plan.steps.push(super::plan::Step {
+            plan.steps.push(Step {
                 title: format!("Drop the V2 table {}", live.name),
                 sql: format!("DROP TABLE {}", quote(&live.name)),
                 op: Op::Exec,
@@ -254,7 +122,7 @@ pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Pl
         return Ok(plan);
     }
     if drops {
-        plan.backup = Some(super::plan::backup_path(conn, &ins.path).map_err(err)?);
+        plan.backup = Some(backup_path(conn, &ins.path).map_err(err)?);
         if ins.entries.iter().any(|e| {
             e.kind == "view"
                 && !spec
@@ -277,8 +145,7 @@ fn preflight(
     plan: &mut Plan,
 ) -> rusqlite::Result<()> {
     let dq = quote(&docs.name);
-    let mut clash = Vec::new();
-    let mut clash_n = 0u64;
+    let mut clash = Sample::default();
     let mut nulls = Vec::new();
     for (live, _, _) in sources {
         let t = quote(&live.name);
@@ -293,17 +160,14 @@ fn preflight(
         let mut stmt = conn.prepare(&format!(
             "SELECT l.id FROM {t} AS l JOIN {dq} AS d ON d.id = l.id"
         ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            clash_n += 1;
-            if clash.len() < NAME_AT_MOST {
-                clash.push(format!(
-                    "{:?} ({})",
-                    catalog::lossy(r, 0)?.unwrap_or_default(),
-                    live.name
-                ));
-            }
-        }
+        let found = Sample::collect(&mut stmt, [], NAME_AT_MOST, |r| {
+            Ok(format!(
+                "{:?} ({})",
+                catalog::lossy(r, 0)?.unwrap_or_default(),
+                live.name
+            ))
+        })?;
+        clash.extend(found, NAME_AT_MOST);
     }
     if !nulls.is_empty() {
         plan.blockers.push(format!(
@@ -311,11 +175,11 @@ fn preflight(
             nulls.join(", ")
         ));
     }
-    if clash_n > 0 {
+    if clash.count > 0 {
         plan.blockers.push(format!(
-            "{clash_n} V2 id(s) already exist in documents: {}{}",
-            clash.join(", "),
-            more(clash_n, clash.len())
+            "{} V2 id(s) already exist in documents: {}",
+            clash.count,
+            clash.listed()
         ));
     }
     if sources.len() > 1 {
@@ -334,35 +198,22 @@ fn preflight(
             union.join(" UNION ALL ")
         );
         let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        let (mut names, mut n) = (Vec::new(), 0u64);
-        while let Some(r) = rows.next()? {
-            n += 1;
-            if names.len() < NAME_AT_MOST {
-                names.push(format!(
-                    "{:?} ({})",
-                    catalog::lossy(r, 0)?.unwrap_or_default(),
-                    catalog::lossy(r, 1)?.unwrap_or_default()
-                ));
-            }
-        }
-        if n > 0 {
+        let repeated = Sample::collect(&mut stmt, [], NAME_AT_MOST, |r| {
+            Ok(format!(
+                "{:?} ({})",
+                catalog::lossy(r, 0)?.unwrap_or_default(),
+                catalog::lossy(r, 1)?.unwrap_or_default()
+            ))
+        })?;
+        if repeated.count > 0 {
             plan.blockers.push(format!(
-                "{n} id(s) appear in more than one V2 table: {}{}",
-                names.join(", "),
-                more(n, names.len())
+                "{} id(s) appear in more than one V2 table: {}",
+                repeated.count,
+                repeated.listed()
             ));
         }
     }
     Ok(())
-}
-
-fn more(n: u64, shown: usize) -> String {
-    if n > shown as u64 {
-        format!(" and {} more", n - shown as u64)
-    } else {
-        String::new()
-    }
 }
 
 /// How each column of a V2 table lands: (documents column, expression).
@@ -444,7 +295,7 @@ fn copy_step(
     } else {
         format!("; {} into extensions", extra.join(", "))
     };
-    plan.steps.push(super::plan::Step {
+    plan.steps.push(Step {
         title: format!(
             "Copy {rows} row(s) of {} into documents as '{doc_type}'{into}",
             live.name
@@ -494,7 +345,7 @@ fn verify_step(docs: &LiveTable, live: &LiveTable, doc_type: &str, rows: u64, pl
         quote(&docs.name),
         conds.join("\n    AND ")
     );
-    plan.steps.push(super::plan::Step {
+    plan.steps.push(Step {
         title: format!(
             "Verify: each of the {rows} row(s) of {} is found again, value for value",
             live.name

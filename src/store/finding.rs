@@ -1,0 +1,110 @@
+//! What inspection and the data checks report: a finding with its severity
+//! and a stable code.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// The kind of a finding. Serialised as the kebab-case names the README
+/// documents for `check --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Code {
+    NoStore,
+    MissingTable,
+    NotATable,
+    NameCase,
+    MissingColumn,
+    TypeMismatch,
+    NotNullMismatch,
+    MissingPrimaryKey,
+    PrimaryKeyDiffers,
+    ColumnOrder,
+    ExtraColumn,
+    WithoutRowid,
+    MissingIndex,
+    IndexDiffers,
+    LegacyObject,
+    LeftoverObject,
+    UserVersion,
+    NewerStore,
+    // Data checks.
+    NullId,
+    DuplicateId,
+    NullDocType,
+    NullStatus,
+    UnknownDocType,
+    InvalidJson,
+}
+
+impl Code {
+    pub fn label(self) -> &'static str {
+        self.into()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable machine name of the kind of finding (documented in the README).
+    pub code: Code,
+    /// The table, view, index or `table.column` it is about.
+    pub object: String,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        object: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            severity,
+            code,
+            object: object.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A V2 object left beside `documents`: the Overview lists these apart.
+    pub fn is_legacy(&self) -> bool {
+        self.code == Code::LegacyObject
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_to_their_documented_names() {
+        for (code, name) in [
+            (Code::NotATable, "not-a-table"),
+            (Code::WithoutRowid, "without-rowid"),
+            (Code::NullDocType, "null-doc-type"),
+            (Code::InvalidJson, "invalid-json"),
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), name);
+            assert_eq!(code.label(), name);
+        }
+    }
+}

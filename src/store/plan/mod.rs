@@ -1,0 +1,45 @@
+//! Inspection -> Plan: the ordered steps, each with its SQL, that a write
+//! action would run. Nothing here writes; `store::apply` runs a plan.
+
+mod core;
+mod fold;
+mod init;
+mod rebuild;
+
+pub(crate) use core::Op;
+pub use core::{Plan, PlanKind, Step, backup_path, free_path};
+pub use init::init_new;
+
+use super::error::Result;
+use super::identify::{Identity, identify};
+use super::inspect::{Counts, Inspection, inspect};
+use super::integrity::quick_check;
+use super::open::open_read_only;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// The plan a write action makes: `init`, or `fold-legacy` with its option.
+pub fn for_action(
+    conn: &Connection,
+    ins: &Inspection,
+    kind: PlanKind,
+    keep_tables: bool,
+) -> Result<Plan> {
+    match kind {
+        PlanKind::Init => init::init(conn, ins),
+        PlanKind::FoldLegacy => fold::plan(conn, ins, keep_tables),
+    }
+}
+
+/// The plan for `kind` on the store at `path`, as the user is shown it: a
+/// new store for init on a missing path; otherwise the store opened
+/// read-only, `quick_check`ed (a damaged store gets no plan) and inspected.
+pub fn prepare(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
+    if kind == PlanKind::Init && identify(path)? == Identity::Missing {
+        return init_new(path);
+    }
+    let mut store = open_read_only(path)?;
+    quick_check(&store.conn, path)?;
+    let ins = inspect(&mut store.conn, path, Counts::None)?;
+    for_action(&store.conn, &ins, kind, keep_tables)
+}
