@@ -5,7 +5,7 @@
 use egregora_inspect::store::apply::{ApplyOptions, apply};
 use egregora_inspect::store::cancel::Canceller;
 use egregora_inspect::store::demo::{DemoOptions, write_demo};
-use egregora_inspect::store::documents::{self, Anchor, FILTER_INDEX_ROWS, Query, Sort};
+use egregora_inspect::store::documents::{self, Anchor, DocCounts, Query, Sort};
 use egregora_inspect::store::identify::identify;
 use egregora_inspect::store::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
@@ -126,34 +126,19 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
     let ins = inspect(&mut s.conn, path, Counts::None).expect("inspect");
     let live = ins.live("documents").expect("documents").clone();
     let conn = &s.conn;
-    // The app knows these counts (they feed the charts) before it picks a
-    // query shape for a filter.
-    let by_type = documents::counts_by(conn, &live, "doc_type").expect("counts");
-    let by_status = documents::counts_by(conn, &live, "status").expect("counts");
-    let few = |q: &Query| {
-        let n = |l: &[(String, u64)], v: &Option<String>| {
-            v.as_ref()
-                .map(|v| l.iter().find(|x| &x.0 == v).map_or(0, |x| x.1))
-        };
-        [n(&by_type, &q.doc_type), n(&by_status, &q.status)]
-            .into_iter()
-            .flatten()
-            .min()
-            .is_some_and(|n| n <= FILTER_INDEX_ROWS)
-    };
-    let q = |sort: Sort, t: Option<&str>, st: Option<&str>, search: Option<&str>| {
-        let mut q = Query {
-            doc_type: t.map(String::from),
-            status: st.map(String::from),
-            search: search.map(String::from),
-            sort,
-            filter_index: false,
-        };
-        q.filter_index = few(&q);
-        q
+    // The app knows these counts (they feed the charts); the store picks a
+    // query's path from them.
+    let counts = DocCounts::read(conn, &live).expect("counts");
+    let q = |sort: Sort, t: Option<&str>, st: Option<&str>, search: Option<&str>| Query {
+        doc_type: t.map(String::from),
+        status: st.map(String::from),
+        search: search.map(String::from),
+        sort,
+        filter_index: false,
     };
     let page = |query: &Query, anchor: &Anchor| {
-        documents::window(conn, &live, query, anchor, PAGE).expect("window")
+        documents::window_with(conn, &live, query, Some(&counts), anchor, PAGE, &mut |_| {})
+            .expect("window")
     };
     for sort in Sort::ALL {
         let query = q(sort, None, None, None);
@@ -558,6 +543,7 @@ fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
             ..Query::default()
         };
         send(Request::Window {
+            counts: None,
             ticket: search,
             query,
             anchor: Anchor::Start,
@@ -581,6 +567,7 @@ fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
         latest.store(page, Ordering::Relaxed);
         let t = Instant::now();
         send(Request::Window {
+            counts: None,
             ticket: page,
             query: Query::default(),
             anchor: Anchor::Start,

@@ -2,7 +2,8 @@
 //! filter, with NULL and repeated sort values.
 mod common;
 use common::*;
-use egregora_inspect::store::documents::{Anchor, Cell, DocRow, Query, SPARSE_ROWS, Sort, window};
+use egregora_inspect::store::cell::Cell;
+use egregora_inspect::store::documents::{Anchor, DocRow, Query, SPARSE_ROWS, Sort, window};
 use egregora_inspect::store::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
 
@@ -187,7 +188,7 @@ fn cells_are_cut_in_sql_and_keep_their_kind() {
         Cell::Text { text, cut_from, .. } => {
             assert_eq!(
                 text.len(),
-                egregora_inspect::store::documents::DETAIL_CHARS as usize
+                egregora_inspect::store::cell::DETAIL_CHARS as usize
             );
             assert_eq!(cut_from, Some(2_000_000));
         }

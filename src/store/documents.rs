@@ -3,14 +3,10 @@
 //! whole for the grid.
 
 use super::catalog::LiveTable;
+use super::cell::{CELL_CHARS, Cell, DETAIL_CHARS, cut_sql};
 use super::spec::quote;
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
-
-/// Grid cells are cut to this many characters in SQL.
-pub const CELL_CHARS: i64 = 200;
-/// The detail view loads at most this many characters of one value.
-pub const DETAIL_CHARS: i64 = 256 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -57,7 +53,8 @@ pub struct Query {
     /// Matched (case-insensitively, as a substring) in id, slug, title, content.
     pub search: Option<String>,
     pub sort: Sort,
-    /// Let the filters' indexes drive the query. Right when few rows match
+    /// Let the filters' indexes drive the query (`window_with` decides it from
+    /// the counts; tests and `explain` may force it). Right when few rows match
     /// (then sorting them is cheap); otherwise walking the sort's index and
     /// checking the filters is far faster, and SQLite, without statistics on
     /// a read-only store, cannot tell the two cases apart.
@@ -79,72 +76,6 @@ pub const SPARSE_ROWS: usize = 1000;
 pub struct Key {
     pub value: Value,
     pub rowid: i64,
-}
-
-/// A value as stored, made safe to show: never loaded whole.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Null,
-    Integer(i64),
-    Real(f64),
-    /// Text, decoded lossily; `invalid` when it was not UTF-8; `chars` is the
-    /// full length when the text was cut.
-    Text {
-        text: String,
-        invalid: bool,
-        cut_from: Option<i64>,
-    },
-    Blob {
-        len: i64,
-        head: Vec<u8>,
-    },
-}
-
-impl Cell {
-    /// A value read with its full `length()`, after a `substr` cut.
-    pub fn read_cut(v: ValueRef<'_>, full_len: Option<i64>) -> Cell {
-        Cell::read(v, full_len)
-    }
-
-    fn read(v: ValueRef<'_>, full_len: Option<i64>) -> Cell {
-        match v {
-            ValueRef::Null => Cell::Null,
-            ValueRef::Integer(i) => Cell::Integer(i),
-            ValueRef::Real(f) => Cell::Real(f),
-            ValueRef::Text(b) => {
-                let lossy = String::from_utf8_lossy(b);
-                let invalid = matches!(lossy, std::borrow::Cow::Owned(_));
-                let shown = lossy.chars().count() as i64;
-                Cell::Text {
-                    text: lossy.into_owned(),
-                    invalid,
-                    cut_from: full_len.filter(|&n| n > shown),
-                }
-            }
-            ValueRef::Blob(b) => Cell::Blob {
-                len: full_len.unwrap_or(b.len() as i64),
-                head: b.to_vec(),
-            },
-        }
-    }
-
-    /// One line for a grid cell or a status line (to be escaped by the caller).
-    pub fn summary(&self) -> String {
-        match self {
-            Cell::Null => "NULL".into(),
-            Cell::Integer(i) => i.to_string(),
-            Cell::Real(f) => f.to_string(),
-            Cell::Text { text, .. } => text.clone(),
-            Cell::Blob { len, head } => {
-                let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
-                format!(
-                    "BLOB {len} bytes: {}{}",
-                    hex.join(" "),
-                    if *len > 8 { " …" } else { "" }
-                )
-            }
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -260,12 +191,7 @@ fn sparse_rowids(
 }
 
 fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
-    let cut = |c: &str| {
-        let c = col(live, c);
-        format!(
-            "CASE WHEN typeof({c}) IN ('text','blob') THEN substr({c}, 1, {CELL_CHARS}) ELSE {c} END, length({c})"
-        )
-    };
+    let cut = |c: &str| cut_sql(&col(live, c), CELL_CHARS);
     let sort = q.sort.column().map(|c| col(live, c));
     let select = format!(
         "rowid, {}, {}, {}, {}, {}, {}, {}",
@@ -479,9 +405,7 @@ fn run(
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
-        let cell = |i: usize| -> rusqlite::Result<Cell> {
-            Ok(Cell::read(r.get_ref(i)?, r.get::<_, Option<i64>>(i + 1)?))
-        };
+        let cell = |i: usize| Cell::at(r, i);
         out.push(DocRow {
             key: Key {
                 value: r.get::<_, Value>(1)?,
@@ -534,20 +458,33 @@ pub fn window(
     anchor: &Anchor,
     height: usize,
 ) -> rusqlite::Result<Vec<DocRow>> {
-    window_with(conn, live, q, anchor, height, &mut |_| {})
+    window_with(conn, live, q, None, anchor, height, &mut |_| {})
 }
 
-/// `window`, calling `on_row` for each row as SQLite finds it, so a slow
-/// search can show its first matches. From `Start` the rows come in their
-/// final order.
+/// `window`, with the store's counts (when known) to pick the filter's
+/// index where the filters match few rows, calling `on_row` for each row as
+/// SQLite finds it, so a slow search can show its first matches. From
+/// `Start` the rows come in their final order.
 pub fn window_with(
     conn: &Connection,
     live: &LiveTable,
     q: &Query,
+    counts: Option<&DocCounts>,
     anchor: &Anchor,
     height: usize,
     on_row: &mut dyn FnMut(&DocRow),
 ) -> rusqlite::Result<Vec<DocRow>> {
+    let routed;
+    let q = match counts {
+        Some(c) if !q.filter_index && c.few_match(q) => {
+            routed = Query {
+                filter_index: true,
+                ..q.clone()
+            };
+            &routed
+        }
+        _ => q,
+    };
     let shape = Shape::new(conn, live, q)?;
     window_in(conn, &shape, anchor, height.max(1), on_row)
 }
@@ -614,10 +551,7 @@ fn document_sql(live: &LiveTable) -> String {
     let cols: Vec<String> = live
         .columns
         .iter()
-        .map(|c| {
-            let q = quote(&c.name);
-            format!("CASE WHEN typeof({q}) IN ('text','blob') THEN substr({q}, 1, {DETAIL_CHARS}) ELSE {q} END, length({q})")
-        })
+        .map(|c| cut_sql(&quote(&c.name), DETAIL_CHARS))
         .collect();
     format!(
         "SELECT {} FROM {} WHERE rowid = ?1",
@@ -639,10 +573,7 @@ pub fn document(
     };
     let mut out = Vec::with_capacity(live.columns.len());
     for (i, c) in live.columns.iter().enumerate() {
-        out.push((
-            c.name.clone(),
-            Cell::read(r.get_ref(2 * i)?, r.get::<_, Option<i64>>(2 * i + 1)?),
-        ));
+        out.push((c.name.clone(), Cell::at(r, 2 * i)?));
     }
     Ok(Some(out))
 }
@@ -694,4 +625,45 @@ pub fn counts_by_month(
         return Ok(Vec::new());
     }
     counts(conn, &months_sql(live))
+}
+
+/// Documents per doc_type, per status and per month: the Overview's charts,
+/// and what tells a page whether its filters match few rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocCounts {
+    pub by_type: Vec<(String, u64)>,
+    pub by_status: Vec<(String, u64)>,
+    pub by_month: Vec<(String, u64)>,
+}
+
+impl DocCounts {
+    /// Counts them (a scan of two indexes and of created_at).
+    pub fn read(conn: &Connection, live: &LiveTable) -> rusqlite::Result<DocCounts> {
+        Ok(DocCounts {
+            by_type: counts_by(conn, live, "doc_type")?,
+            by_status: counts_by(conn, live, "status")?,
+            by_month: counts_by_month(conn, live)?,
+        })
+    }
+
+    pub fn total(&self) -> u64 {
+        self.by_type.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether the filters of `q` match at most FILTER_INDEX_ROWS rows: then
+    /// the filter's index drives the page.
+    pub fn few_match(&self, q: &Query) -> bool {
+        let count = |list: &[(String, u64)], v: &Option<String>| {
+            v.as_ref()
+                .map(|v| list.iter().find(|x| &x.0 == v).map_or(0, |x| x.1))
+        };
+        [
+            count(&self.by_type, &q.doc_type),
+            count(&self.by_status, &q.status),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .is_some_and(|n| n <= FILTER_INDEX_ROWS)
+    }
 }

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod cancel;
 pub mod catalog;
+pub mod cell;
 pub mod checks;
 pub mod compare;
 pub mod demo;

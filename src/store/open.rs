@@ -154,9 +154,32 @@ pub fn with_deadline<T>(
     limit: Duration,
     f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> std::result::Result<T, DeadlineError> {
+    with_watch(conn, limit, || false, f)
+}
+
+/// `with_deadline`, and `stop` asked every few thousand SQLite steps: true
+/// interrupts the statement (a newer request made this one moot). `stop` may
+/// also report progress, as it is called while a long statement runs.
+pub fn with_watch<T>(
+    conn: &mut Connection,
+    limit: Duration,
+    mut stop: impl FnMut() -> bool + Send + 'static,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> std::result::Result<T, DeadlineError> {
     let start = Instant::now();
-    conn.progress_handler(10_000, Some(move || start.elapsed() > limit))
-        .map_err(DeadlineError::Sqlite)?;
+    let stopped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stopped.clone();
+    conn.progress_handler(
+        10_000,
+        Some(move || {
+            if stop() {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                return true;
+            }
+            start.elapsed() > limit
+        }),
+    )
+    .map_err(DeadlineError::Sqlite)?;
     let out = f(&*conn);
     conn.progress_handler(0, None::<fn() -> bool>)
         .map_err(DeadlineError::Sqlite)?;
@@ -164,7 +187,11 @@ pub fn with_deadline<T>(
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::OperationInterrupted =>
         {
-            DeadlineError::TimedOut(limit)
+            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                DeadlineError::Stopped
+            } else {
+                DeadlineError::TimedOut(limit)
+            }
         }
         _ => DeadlineError::Sqlite(e),
     })
@@ -173,6 +200,8 @@ pub fn with_deadline<T>(
 #[derive(Debug)]
 pub enum DeadlineError {
     TimedOut(Duration),
+    /// The caller's `stop` asked for it.
+    Stopped,
     Sqlite(rusqlite::Error),
 }
 
@@ -180,6 +209,7 @@ impl std::fmt::Display for DeadlineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DeadlineError::TimedOut(d) => write!(f, "stopped after {} ms", d.as_millis()),
+            DeadlineError::Stopped => write!(f, "stopped"),
             DeadlineError::Sqlite(e) => write!(f, "{e}"),
         }
     }

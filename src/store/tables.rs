@@ -1,7 +1,7 @@
 //! Read-only browsing of any table or view, a page at a time.
 
 use super::catalog;
-use super::documents::{CELL_CHARS, Cell};
+use super::cell::{CELL_CHARS, Cell, cut_sql};
 use super::spec::quote;
 use rusqlite::Connection;
 
@@ -43,10 +43,7 @@ pub fn page(
         .collect::<rusqlite::Result<_>>()?;
     let cut: Vec<String> = columns
         .iter()
-        .map(|c| {
-            let q = quote(c);
-            format!("CASE WHEN typeof({q}) IN ('text','blob') THEN substr({q}, 1, {CELL_CHARS}) ELSE {q} END, length({q})")
-        })
+        .map(|c| cut_sql(&quote(c), CELL_CHARS))
         .collect();
     let t = quote(name);
     let sel = if cut.is_empty() {
@@ -97,11 +94,7 @@ pub fn page(
     while let Some(r) = rows.next()? {
         let mut cells = Vec::with_capacity(columns.len());
         for i in 0..columns.len() {
-            let idx = 1 + 2 * i;
-            cells.push(Cell::read_cut(
-                r.get_ref(idx)?,
-                r.get::<_, Option<i64>>(idx + 1)?,
-            ));
+            cells.push(Cell::at(r, 1 + 2 * i)?);
         }
         out.push((r.get::<_, Option<i64>>(0)?, cells));
     }

@@ -3,11 +3,11 @@
 
 use super::keys::{Action, Ctx};
 use super::text::{Shown, doc_row, shown};
-use super::worker::{Charts, Reply, Request};
+use super::worker::{Reply, Request};
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
-use crate::store::documents::FILTER_INDEX_ROWS;
-use crate::store::documents::{Anchor, Cell, DocRow, Query};
+use crate::store::cell::Cell;
+use crate::store::documents::{Anchor, DocCounts, DocRow, Query};
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount, State};
 use crate::store::plan::{Plan, PlanKind};
@@ -158,7 +158,7 @@ pub struct App {
     pub inspection: Load<Arc<Inspection>>,
     /// Ok, or why the store cannot be written (actions unavailable).
     pub writable: Result<(), String>,
-    pub charts: Load<Charts>,
+    pub charts: Load<Arc<DocCounts>>,
     pub docs: DocsState,
     pub detail: Option<DetailState>,
     pub tables: TablesState,

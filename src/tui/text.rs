@@ -2,7 +2,8 @@
 //! (see `crate::text`) and classified for their style, so drawing a frame
 //! only borrows them.
 
-use crate::store::documents::{Cell, DocRow};
+use crate::store::cell::Cell;
+use crate::store::documents::DocRow;
 use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,12 +5,15 @@
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
+use crate::store::cell::Cell;
 use crate::store::checks;
-use crate::store::documents::{self, Anchor, Cell, DocRow, Query};
+use crate::store::documents::{self, Anchor, DocCounts, DocRow, Query};
 use crate::store::finding::Finding;
 use crate::store::identify::{Identity, identify};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
-use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
+use crate::store::open::{
+    self, DeadlineError, ReadStore, open_read_only, with_deadline, with_watch,
+};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
 use std::path::PathBuf;
@@ -31,6 +34,9 @@ pub enum Request {
     Window {
         ticket: u64,
         query: Query,
+        /// The counts behind the charts, when known: the store picks the
+        /// query's path from them.
+        counts: Option<Arc<DocCounts>>,
         anchor: Anchor,
         height: usize,
     },
@@ -72,26 +78,13 @@ impl Request {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Charts {
-    pub by_type: Vec<(String, u64)>,
-    pub by_status: Vec<(String, u64)>,
-    pub by_month: Vec<(String, u64)>,
-}
-
-impl Charts {
-    pub fn total(&self) -> u64 {
-        self.by_type.iter().map(|(_, n)| n).sum()
-    }
-}
-
 #[derive(Debug)]
 pub enum Reply {
     Inspected {
         result: Result<Arc<Inspection>, String>,
         writable: Result<(), String>,
     },
-    Charts(Result<Charts, String>),
+    Charts(Result<Arc<DocCounts>, String>),
     /// A window of documents; `done` is false for the first matches of a
     /// search still scanning.
     Window {
@@ -274,31 +267,25 @@ impl Worker {
                 };
                 match req {
                     Request::Charts => Reply::Charts(
-                        with_deadline(conn, SCAN_LIMIT, |c| {
-                            Ok(Charts {
-                                by_type: documents::counts_by(c, &live, "doc_type")?,
-                                by_status: documents::counts_by(c, &live, "status")?,
-                                by_month: documents::counts_by_month(c, &live)?,
-                            })
-                        })
-                        .map_err(|e| e.to_string()),
+                        with_deadline(conn, SCAN_LIMIT, |c| DocCounts::read(c, &live))
+                            .map(Arc::new)
+                            .map_err(|e| e.to_string()),
                     ),
                     Request::Window {
                         ticket,
                         query,
+                        counts,
                         anchor,
                         height,
                     } => {
-                        let result = window(
-                            conn,
-                            &live,
+                        let ask = WindowAsk {
                             ticket,
-                            &query,
-                            &anchor,
+                            query: &query,
+                            counts: counts.as_deref(),
+                            anchor: &anchor,
                             height,
-                            &self.latest_window,
-                            &self.notify,
-                        )?;
+                        };
+                        let result = window(conn, &live, ask, &self.latest_window, &self.notify)?;
                         Reply::Window {
                             ticket,
                             result,
@@ -365,32 +352,37 @@ impl Worker {
     }
 }
 
+/// What one window asks for.
+struct WindowAsk<'a> {
+    ticket: u64,
+    query: &'a Query,
+    counts: Option<&'a DocCounts>,
+    anchor: &'a Anchor,
+    height: usize,
+}
+
 /// One window of documents, stopped by its deadline or when a newer window is
 /// asked for (then None: nobody wants the answer). A search from the start
 /// reports its first matches as it finds them, and how many so far while it
 /// scans.
-#[allow(clippy::too_many_arguments)]
 fn window(
     conn: &mut rusqlite::Connection,
     live: &crate::store::catalog::LiveTable,
-    ticket: u64,
-    query: &Query,
-    anchor: &Anchor,
-    height: usize,
+    ask: WindowAsk<'_>,
     latest: &Arc<AtomicU64>,
     notify: &Notify,
 ) -> Option<Result<Vec<DocRow>, String>> {
-    let limit = if query.search.is_some() {
+    let ticket = ask.ticket;
+    let limit = if ask.query.search.is_some() {
         SCAN_LIMIT
     } else {
         BROWSE_LIMIT
     };
-    let streaming = query.search.is_some() && *anchor == Anchor::Start;
-    let start = Instant::now();
+    let streaming = ask.query.search.is_some() && *ask.anchor == Anchor::Start;
     let found = Arc::new(AtomicUsize::new(0));
     let (latest_h, found_h, notify_h) = (latest.clone(), found.clone(), notify.clone());
     let mut last_beat = Instant::now();
-    let handler = move || {
+    let stop = move || {
         if streaming && last_beat.elapsed() >= SEARCH_REPORT {
             last_beat = Instant::now();
             notify_h(Reply::Searching {
@@ -398,39 +390,41 @@ fn window(
                 found: found_h.load(Ordering::Relaxed),
             });
         }
-        start.elapsed() > limit || latest_h.load(Ordering::Relaxed) > ticket
+        latest_h.load(Ordering::Relaxed) > ticket
     };
-    if let Err(e) = conn.progress_handler(10_000, Some(handler)) {
-        return Some(Err(e.to_string()));
-    }
     let mut partial: Vec<DocRow> = Vec::new();
     let mut last_sent = Instant::now();
-    let result = documents::window_with(conn, live, query, anchor, height, &mut |row| {
-        if streaming {
-            partial.push(row.clone());
-            found.store(partial.len(), Ordering::Relaxed);
-            if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < height {
-                last_sent = Instant::now();
-                notify(Reply::Window {
-                    ticket,
-                    result: Ok(partial.clone()),
-                    done: false,
-                });
-            }
-        }
+    let result = with_watch(conn, limit, stop, |c| {
+        documents::window_with(
+            c,
+            live,
+            ask.query,
+            ask.counts,
+            ask.anchor,
+            ask.height,
+            &mut |row| {
+                if streaming {
+                    partial.push(row.clone());
+                    found.store(partial.len(), Ordering::Relaxed);
+                    if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < ask.height {
+                        last_sent = Instant::now();
+                        notify(Reply::Window {
+                            ticket,
+                            result: Ok(partial.clone()),
+                            done: false,
+                        });
+                    }
+                }
+            },
+        )
     });
-    let _ = conn.progress_handler(0, None::<fn() -> bool>);
     match result {
         Ok(rows) => Some(Ok(rows)),
-        Err(_) if latest.load(Ordering::Relaxed) > ticket => None,
-        Err(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            Some(Err(format!(
-                "stopped after {} s; narrow the search or the filters",
-                limit.as_secs()
-            )))
-        }
+        Err(DeadlineError::Stopped) => None,
+        Err(DeadlineError::TimedOut(_)) => Some(Err(format!(
+            "stopped after {} s; narrow the search or the filters",
+            limit.as_secs()
+        ))),
         Err(e) => Some(Err(e.to_string())),
     }
 }

@@ -12,34 +12,13 @@ impl App {
         self.docs.searching = None;
         // A query still running for an older ticket is stopped.
         self.latest_window.store(ticket, Ordering::Relaxed);
-        let mut query = self.docs.query.clone();
-        query.filter_index = self.few_match(&query);
         self.send(Request::Window {
             ticket,
-            query,
+            query: self.docs.query.clone(),
+            counts: self.charts.loaded().cloned(),
             anchor,
             height,
         });
-    }
-
-    /// Whether the filters match few rows, by the counts behind the charts;
-    /// unknown until they are loaded.
-    pub(super) fn few_match(&self, q: &Query) -> bool {
-        let Some(c) = self.charts.loaded() else {
-            return false;
-        };
-        let count = |list: &[(String, u64)], v: &Option<String>| {
-            v.as_ref()
-                .map(|v| list.iter().find(|x| &x.0 == v).map_or(0, |x| x.1))
-        };
-        [
-            count(&c.by_type, &q.doc_type),
-            count(&c.by_status, &q.status),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .is_some_and(|n| n <= FILTER_INDEX_ROWS)
     }
 
     pub(super) fn update_docs(&mut self, action: Action) {

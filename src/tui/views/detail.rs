@@ -1,7 +1,7 @@
 //! One document in full: every column, wrapped text, pretty JSON, lists.
 
 use super::super::app::{App, Load};
-use crate::store::documents::Cell;
+use crate::store::cell::Cell;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -75,7 +75,7 @@ fn value_lines(c: &Cell) -> Vec<Line<'static>> {
                 out.push(Line::from(Span::styled(
                     format!(
                         "  (cut: the first {} of {n} characters)",
-                        crate::store::documents::DETAIL_CHARS
+                        crate::store::cell::DETAIL_CHARS
                     ),
                     super::warn(),
                 )));

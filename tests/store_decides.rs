@@ -1,0 +1,129 @@
+//! The decisions the app asks the store for, checked on real files: the
+//! Schema tab's marks, whether a table pages by rowid, which path a filtered
+//! page takes, and a statement stopped by its caller.
+mod common;
+use common::*;
+use egregora_inspect::store::compare::{Mark, Presence};
+use egregora_inspect::store::documents::{DocCounts, FILTER_INDEX_ROWS, Query};
+use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::open::{DeadlineError, open_read_only, with_deadline, with_watch};
+use std::time::Duration;
+
+#[test]
+fn the_schema_marks_follow_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 3);
+    exec(&p, "CREATE TABLE tasks (task_id TEXT, task_type INTEGER)");
+    let mut s = open_read_only(&p).unwrap();
+    let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
+    let tables = ins.side_by_side();
+    let docs = tables.iter().find(|t| t.name == "documents").unwrap();
+    assert_eq!(docs.presence, Presence::Table("documents".into()));
+    let mark = |name: &str| docs.columns.iter().find(|c| c.name == name).unwrap().mark;
+    assert_eq!(mark("doc_type"), Mark::Missing);
+    assert_eq!(mark("legacy_score"), Mark::Extra);
+    // id is there but neither NOT NULL nor the primary key.
+    assert_eq!(mark("id"), Mark::Differs);
+    // title stands at 4, the spec puts it at 5.
+    assert_eq!(mark("title"), Mark::Differs);
+    assert!(
+        docs.columns
+            .iter()
+            .find(|c| c.name == "title")
+            .unwrap()
+            .live
+            .ends_with("@4")
+    );
+    assert!(docs.indexes.iter().all(|i| i.mark == Mark::Missing));
+    let tasks = tables.iter().find(|t| t.name == "tasks").unwrap();
+    let t = |name: &str| tasks.columns.iter().find(|c| c.name == name).unwrap().mark;
+    assert_eq!(t("task_id"), Mark::Same);
+    assert_eq!(t("task_type"), Mark::Differs);
+    assert_eq!(t("status"), Mark::Missing);
+    let messages = tables.iter().find(|t| t.name == "messages").unwrap();
+    assert_eq!(messages.presence, Presence::Missing);
+
+    // A current store: every mark is Same.
+    let cur = current_store(dir.path());
+    let mut s = open_read_only(&cur).unwrap();
+    let ins = inspect(&mut s.conn, &cur, Counts::None).unwrap();
+    for t in ins.side_by_side() {
+        assert!(t.columns.iter().all(|c| c.mark == Mark::Same), "{}", t.name);
+        assert!(t.indexes.iter().all(|i| i.mark == Mark::Same), "{}", t.name);
+    }
+}
+
+#[test]
+fn only_tables_with_rowids_are_keyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(
+        &p,
+        "CREATE TABLE kv (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+         CREATE TABLE quoted (x, \"WITHOUT ROWID\");
+         CREATE VIEW posts_v AS SELECT id FROM documents;",
+    );
+    let mut s = open_read_only(&p).unwrap();
+    let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
+    let keyed = |n: &str| ins.object(n).unwrap().keyed;
+    assert!(keyed("documents"));
+    assert!(!keyed("kv"));
+    assert!(
+        keyed("quoted"),
+        "a column named WITHOUT ROWID is not the clause"
+    );
+    assert!(!keyed("posts_v"));
+}
+
+#[test]
+fn a_filter_matching_few_rows_takes_its_index() {
+    let counts = DocCounts {
+        by_type: vec![("post".into(), 900_000), ("profile".into(), 50)],
+        by_status: vec![("draft".into(), FILTER_INDEX_ROWS + 1)],
+        by_month: vec![],
+    };
+    let q = |t: Option<&str>, st: Option<&str>| Query {
+        doc_type: t.map(String::from),
+        status: st.map(String::from),
+        ..Query::default()
+    };
+    assert!(counts.few_match(&q(Some("profile"), None)));
+    assert!(counts.few_match(&q(Some("profile"), Some("draft"))));
+    assert!(!counts.few_match(&q(Some("post"), None)));
+    assert!(!counts.few_match(&q(None, Some("draft"))));
+    assert!(!counts.few_match(&q(None, None)));
+    assert!(
+        counts.few_match(&q(Some("no-such-type"), None)),
+        "a value with no rows matches few"
+    );
+}
+
+#[test]
+fn a_statement_stopped_by_its_caller_says_so_and_a_deadline_says_it_timed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    let mut s = open_read_only(&p).unwrap();
+    let endless =
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
+    let run = |c: &rusqlite::Connection| c.query_row(endless, [], |r| r.get::<_, i64>(0));
+    let mut calls = 0;
+    let stopped = with_watch(
+        &mut s.conn,
+        Duration::from_secs(60),
+        move || {
+            calls += 1;
+            calls > 3
+        },
+        run,
+    );
+    assert!(
+        matches!(stopped, Err(DeadlineError::Stopped)),
+        "{stopped:?}"
+    );
+    let timed = with_deadline(&mut s.conn, Duration::from_millis(50), run);
+    assert!(
+        matches!(timed, Err(DeadlineError::TimedOut(_))),
+        "{timed:?}"
+    );
+}
