@@ -519,16 +519,15 @@ fn init(old: &Path) {
 /// how soon it says "no match so far", and how soon a new page (which stops
 /// the scan) arrives while it scans.
 fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
-    use egregora_inspect::tui::worker::{Job, Reply, Request, spawn};
+    use egregora_inspect::tui::worker::{Job, Reply, Request, Workers};
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::{Arc, mpsc};
-    let (jobs, rx_jobs) = mpsc::channel();
     let (tx, replies) = mpsc::channel();
     let latest = Arc::new(AtomicU64::new(0));
-    spawn(path.to_path_buf(), rx_jobs, latest.clone(), move |r| {
+    let workers = Workers::spawn(path, &latest, move |r| {
         let _ = tx.send(r);
     });
-    let send = |r: Request| jobs.send(Job::Read(r)).expect("worker runs");
+    let send = |r: Request| workers.send(Job::Read(r));
     send(Request::Inspect);
     while !matches!(replies.recv().expect("reply"), Reply::Inspected { .. }) {}
     let (mut first_report, mut new_page) = (Vec::new(), Vec::new());

@@ -3,72 +3,98 @@
 mod common;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use egregora_inspect::store::apply::{ApplyOptions, apply};
-use egregora_inspect::tui::app::{App, Outgoing, Tab};
+use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::tab::Tab;
 use egregora_inspect::tui::views::draw;
-use egregora_inspect::tui::worker::{Reply, Worker};
+use egregora_inspect::tui::worker::{Job, Worker, apply_plan};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use strum::IntoEnumIterator;
 
+/// The app with the real workers' code, run in turn on this thread: the
+/// jobs it asks for, routed as the event loop routes them (scans to their
+/// own worker), and every reply back through `App::on_reply`.
 struct Harness {
     app: App,
-    worker: Worker,
+    browse: Worker,
+    scan: Worker,
     _dir: tempfile::TempDir,
     path: PathBuf,
     size: (u16, u16),
 }
 
+/// A temp folder whose path has the same length on every run, so a
+/// snapshot can hide it without moving anything drawn after it.
+fn fixed_tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("egi-")
+        .rand_bytes(10)
+        .tempdir_in("/tmp")
+        .unwrap()
+}
+
 impl Harness {
     fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
         let app = App::new(path.clone());
-        let worker = Worker::new(path.clone(), app.latest_window.clone());
+        let browse = Worker::new(path.clone(), app.requests.latest_window.clone());
+        let scan = Worker::new(path.clone(), app.requests.latest_window.clone());
         let mut h = Harness {
             app,
-            worker,
+            browse,
+            scan,
             _dir: dir,
             path,
             size: (120, 36),
         };
+        h.app.resize(h.size.0, h.size.1);
         h.settle();
         h
     }
 
     fn demo() -> Harness {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = fixed_tempdir();
         let p = dir.path().join("demo.sqlite");
         bin().args(["demo", "--legacy"]).arg(&p).assert().success();
         Harness::open(dir, p)
     }
 
-    /// Serves every request the app made, as the worker thread would, and
-    /// redraws so the page size is known; until nothing is left to do.
+    fn resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.app.resize(w, h);
+        self.settle();
+    }
+
+    /// Serves every job the app asked for, until it asks for nothing more.
     fn settle(&mut self) {
         for _ in 0..50 {
             self.render();
-            self.app.after_draw();
-            let out: Vec<Outgoing> = self.app.outbox.drain(..).collect();
-            if out.is_empty() {
+            let jobs: Vec<Job> = self.app.requests.outbox.drain(..).collect();
+            if jobs.is_empty() {
                 return;
             }
-            for o in out {
-                match o {
-                    Outgoing::Read(r) => {
-                        if let Some(reply) = self.worker.serve(r) {
-                            self.app.on_reply(reply);
-                        }
+            for job in jobs {
+                let replies = RefCell::new(Vec::new());
+                match job {
+                    Job::Apply { plan, cancel } => {
+                        apply_plan(&plan, &cancel, &|r| replies.borrow_mut().push(r))
                     }
-                    Outgoing::Apply { plan, cancel } => {
-                        let r = apply(&plan, ApplyOptions { backup: true }, &cancel, &mut |_| {});
-                        self.app.on_reply(Reply::Applied(
-                            r.map(|o| format!("done: now {}", o.after.state.label()))
-                                .map_err(|e| e.to_string()),
-                        ));
+                    Job::Read(r) => {
+                        let worker = if Job::Read(r.clone()).is_scan() {
+                            &mut self.scan
+                        } else {
+                            &mut self.browse
+                        };
+                        replies.borrow_mut().extend(worker.serve(r));
                     }
+                }
+                for r in replies.into_inner() {
+                    self.app.on_reply(r);
                 }
             }
         }
@@ -97,7 +123,9 @@ impl Harness {
         t.backend().buffer().clone()
     }
 
-    /// The screen as text, with the temp path and backup time made stable.
+    /// The screen as text, with what differs between machines and runs (the
+    /// temp path, the backup time, SQLite's version, the file's byte and
+    /// page counts) masked by as many characters as it had.
     fn text(&mut self) -> String {
         let b = self.render();
         let mut s = String::new();
@@ -107,13 +135,63 @@ impl Harness {
             }
             s.push('\n');
         }
-        let dir = self.path.parent().unwrap().to_string_lossy().into_owned();
-        let mut s = s.replace(&dir, "[TMP]");
-        while let Some(i) = s.find(".bak-2") {
-            s.replace_range(i + 5..i + 5 + 16, "[TIMESTAMP------]");
-        }
-        s
+        mask(&s, self.path.parent().unwrap())
     }
+}
+
+/// `screen` with the run's own values masked, every line keeping its width.
+fn mask(screen: &str, dir: &Path) -> String {
+    let dir = dir.to_string_lossy().into_owned();
+    let token = format!("[TMP{}]", "-".repeat(dir.chars().count().saturating_sub(5)));
+    let mut s = screen.replace(&dir, &token);
+    while let Some(i) = s.find(".bak-2") {
+        s.replace_range(i + 5..i + 5 + 16, "[TIMESTAMP------]");
+    }
+    let digits = |s: &mut String, before: &str, after: &str| {
+        let mut from = 0;
+        while let Some(i) = s[from..].find(after).map(|i| i + from) {
+            let start = s[..i]
+                .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .map_or(0, |j| j + 1);
+            let ok = s[..start].ends_with(before);
+            if ok && start < i {
+                let masked: String = s[start..i]
+                    .chars()
+                    .map(|c| if c == '.' { '.' } else { '#' })
+                    .collect();
+                s.replace_range(start..i, &masked);
+            }
+            from = i + after.len();
+        }
+    };
+    digits(&mut s, "", " bytes");
+    digits(&mut s, "", " pages");
+    // SQLite's version: "SQLite 3.50.4 ·".
+    let mut from = 0;
+    while let Some(i) = s[from..].find("SQLite ").map(|i| i + from + 7) {
+        let end = s[i..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map_or(s.len(), |j| i + j);
+        let masked: String = s[i..end]
+            .chars()
+            .map(|c| if c == '.' { '.' } else { '#' })
+            .collect();
+        s.replace_range(i..end, &masked);
+        from = end;
+    }
+    s
+}
+
+#[test]
+fn masking_keeps_every_line_as_wide_as_it_was() {
+    let dir = Path::new("/tmp/egi-abcdefghij");
+    let screen = "│ /tmp/egi-abcdefghij/demo.sqlite  532480 bytes · SQLite 3.50.4 · 130 pages │\n";
+    let masked = mask(screen, dir);
+    assert_eq!(
+        masked,
+        "│ [TMP--------------]/demo.sqlite  ###### bytes · SQLite #.##.# · ### pages │\n"
+    );
+    assert_eq!(masked.chars().count(), screen.chars().count());
 }
 
 fn find(b: &Buffer, needle: &str) -> (u16, u16) {
@@ -151,7 +229,7 @@ fn overview_snapshot_and_styles() {
 #[test]
 fn documents_detail_and_search() {
     let mut h = Harness::demo();
-    h.act(Action::GoTab(1));
+    h.act(Action::GoTab(Tab::Documents));
     insta::assert_snapshot!("documents", h.text());
     h.act(Action::Down).act(Action::Down).act(Action::Open);
     insta::assert_snapshot!("detail", h.text());
@@ -178,8 +256,8 @@ fn documents_detail_and_search() {
 #[test]
 fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
     let mut h = Harness::demo();
-    h.act(Action::GoTab(1));
-    let page = h.app.page.get();
+    h.act(Action::GoTab(Tab::Documents));
+    let page = h.app.page();
     assert_eq!(
         h.app.docs.rows.loaded().unwrap().len(),
         page,
@@ -216,33 +294,47 @@ fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
     h.act(Action::Sort);
     assert_eq!(h.app.docs.query.sort.label(), "created_at");
     // A resize fetches a window of the new page size.
-    h.size = (120, 50);
+    h.resize(120, 50);
     h.settle();
-    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page.get());
+    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page());
 }
 
 #[test]
 fn schema_tables_help_and_small_terminal() {
     let mut h = Harness::demo();
-    h.act(Action::GoTab(2));
+    h.act(Action::GoTab(Tab::Schema));
     insta::assert_snapshot!("schema", h.text());
-    h.act(Action::GoTab(3));
+    h.act(Action::GoTab(Tab::Tables));
     insta::assert_snapshot!("tables", h.text());
     h.act(Action::Down).act(Action::Open);
     assert!(h.text().contains("tasks (read-only)"));
     h.act(Action::Back).act(Action::Help);
     insta::assert_snapshot!("help", h.text());
-    h.act(Action::Down);
-    assert!(!h.app.help, "any key closes the help");
-    h.size = (40, 8);
+    assert!(
+        !h.text().contains("scrolls lists and pages"),
+        "a long list is cut…"
+    );
+    h.key(KeyCode::Char('G'));
+    let bottom = h.text();
+    assert!(
+        bottom.contains("scrolls lists and pages"),
+        "…and G shows its end"
+    );
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.text(), bottom, "it does not scroll past its end");
+    h.key(KeyCode::Char('k'));
+    assert_ne!(h.text(), bottom, "and comes back at once");
+    h.key(KeyCode::Char('x'));
+    assert!(h.app.overlay.is_none(), "any other key closes the help");
+    h.resize(40, 8);
     insta::assert_snapshot!("too_small", h.text());
-    h.size = (120, 36);
+    h.resize(120, 36);
     assert!(h.text().contains("1 Overview"), "the layout comes back");
 }
 
 #[test]
 fn plan_dialog_confirm_and_cancel() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fixed_tempdir();
     let p = dir.path().join("old.sqlite");
     old_documents(&p, 30);
     let mut h = Harness::open(dir, p.clone());
@@ -250,11 +342,24 @@ fn plan_dialog_confirm_and_cancel() {
     h.act(Action::Init);
     insta::assert_snapshot!("plan_dialog", h.text());
     h.act(Action::Cancel);
-    assert!(h.app.dialog.is_none());
+    assert!(h.app.dialog().is_none());
     assert_eq!(h.app.message, "not applied: nothing was written");
     assert_eq!(columns(&p, "documents").len(), 7);
     h.act(Action::Init).act(Action::Confirm);
-    assert!(h.text().contains("done: now current"), "{}", h.text());
+    let done = h.text();
+    assert!(
+        done.contains("done: 17 step(s) applied; the store is now current; backup at"),
+        "{done}"
+    );
+    let backup = std::fs::read_dir(p.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("old.sqlite.bak-")
+        });
+    assert!(backup, "the summary's backup was written");
     h.act(Action::Cancel);
     assert!(h.text().contains(" current "));
     assert_eq!(columns(&p, "documents").len(), 24);
@@ -262,12 +367,12 @@ fn plan_dialog_confirm_and_cancel() {
 
 #[test]
 fn actions_are_unavailable_on_a_newer_store() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fixed_tempdir();
     let p = current_store(dir.path());
     exec(&p, "PRAGMA user_version = 4");
     let mut h = Harness::open(dir, p);
     h.act(Action::Init);
-    assert!(h.app.dialog.is_none());
+    assert!(h.app.dialog().is_none());
     assert!(
         h.app
             .message
@@ -279,7 +384,7 @@ fn actions_are_unavailable_on_a_newer_store() {
 
 #[test]
 fn a_missing_store_says_so_and_init_creates_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fixed_tempdir();
     let p = dir.path().join("sub/new.sqlite");
     let mut h = Harness::open(dir, p.clone());
     assert!(h.text().contains("no store at"));
@@ -304,21 +409,21 @@ fn every_size_renders_without_panic() {
         (200, 60),
         (300, 100),
     ];
-    for tab in 0..4 {
+    for tab in Tab::iter() {
         h.act(Action::GoTab(tab));
         for s in sizes {
-            h.size = s;
+            h.resize(s.0, s.1);
             h.render();
         }
     }
-    h.act(Action::GoTab(1)).act(Action::Open);
+    h.act(Action::GoTab(Tab::Documents)).act(Action::Open);
     for s in sizes {
-        h.size = s;
+        h.resize(s.0, s.1);
         h.render();
     }
     h.act(Action::Back).act(Action::Help);
     for s in sizes {
-        h.size = s;
+        h.resize(s.0, s.1);
         h.render();
     }
 }
@@ -330,7 +435,7 @@ fn hostile(c: char) -> bool {
 
 #[test]
 fn no_control_or_bidi_character_reaches_a_cell() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fixed_tempdir();
     let p = dir.path().join("evil.sqlite");
     bin()
         .args(["demo", "--docs", "0"])
@@ -370,7 +475,7 @@ fn no_control_or_bidi_character_reaches_a_cell() {
         }
     };
     check(&mut h, "overview");
-    h.act(Action::GoTab(1));
+    h.act(Action::GoTab(Tab::Documents));
     check(&mut h, "documents");
     assert!(
         h.text().contains("\\x1b]0;pwned\\x07"),
@@ -384,7 +489,7 @@ fn no_control_or_bidi_character_reaches_a_cell() {
         check(&mut h, "detail");
         h.act(Action::Back);
     }
-    h.act(Action::GoTab(3)).act(Action::Open);
+    h.act(Action::GoTab(Tab::Tables)).act(Action::Open);
     check(&mut h, "browse");
 }
 
@@ -405,11 +510,11 @@ fn a_write_by_another_process_is_noticed_and_reloaded() {
     use egregora_inspect::tui::worker::Request;
     let mut h = Harness::demo();
     assert!(
-        h.worker.serve(Request::Poll).is_none(),
+        h.browse.serve(Request::Poll).is_none(),
         "nothing changed yet"
     );
     exec(&h.path.clone(), "DROP TABLE posts");
-    let reply = h.worker.serve(Request::Poll).expect("the change is seen");
+    let reply = h.browse.serve(Request::Poll).expect("the change is seen");
     h.app.on_reply(reply);
     h.settle();
     assert_eq!(h.app.message, "the store changed on disk: reloaded");
@@ -420,7 +525,7 @@ fn a_write_by_another_process_is_noticed_and_reloaded() {
 fn the_mouse_wheel_scrolls() {
     use crossterm::event::{MouseEvent, MouseEventKind};
     let mut h = Harness::demo();
-    h.act(Action::GoTab(1));
+    h.act(Action::GoTab(Tab::Documents));
     let wheel = |kind| {
         Event::Mouse(MouseEvent {
             kind,
@@ -439,7 +544,7 @@ fn the_mouse_wheel_scrolls() {
 
 #[test]
 fn a_file_that_is_not_a_store_says_what_it_is() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fixed_tempdir();
     let p = dir.path().join("pipeline.duckdb");
     let mut b = vec![0u8; 4096];
     b[8..12].copy_from_slice(b"DUCK");
@@ -453,7 +558,7 @@ fn a_file_that_is_not_a_store_says_what_it_is() {
         h.text()
     );
     h.act(Action::Init);
-    let dialog = format!("{:?}", h.app.dialog.as_ref().map(|d| &d.phase));
+    let dialog = format!("{:?}", h.app.dialog().map(|d| &d.phase));
     assert!(
         dialog.contains("DuckDB"),
         "the plan says why it cannot be made: {dialog}"
@@ -463,7 +568,7 @@ fn a_file_that_is_not_a_store_says_what_it_is() {
 
 #[test]
 fn data_checks_run_on_demand_and_name_bad_rows() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fixed_tempdir();
     let p = dir.path().join("bad.sqlite");
     bin()
         .args(["demo", "--docs", "50"])
@@ -476,7 +581,7 @@ fn data_checks_run_on_demand_and_name_bad_rows() {
     );
     let mut h = Harness::open(dir, p);
     assert!(h.text().contains("press d to scan the rows"));
-    h.act(Action::GoTab(1)).act(Action::DataChecks);
+    h.act(Action::GoTab(Tab::Documents)).act(Action::DataChecks);
     assert_eq!(h.app.tab, Tab::Overview, "the results show on the Overview");
     let text = h.text();
     assert!(text.contains("Data checks"), "{text}");

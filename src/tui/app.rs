@@ -1,26 +1,27 @@
 //! The app's state and `update`: actions and worker replies in, state and
-//! requests out. No drawing and no I/O here.
+//! requests out. No drawing and no I/O here; each feature's state and
+//! updates live in a file of its own under `app/`.
 
-use super::keys::{Action, Ctx};
-use super::text::{Shown, doc_row, shown};
-use super::worker::{Reply, Request};
+use super::keys::{self, Action, Ctx};
+use super::tab::Tab;
+use super::text::Shown;
+use super::worker::{Job, Reply, Request};
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
 use crate::store::cell::Cell;
-use crate::store::documents::{Anchor, DocCounts, DocRow, Query};
+use crate::store::documents::{DocCounts, DocRow, Query};
 use crate::store::finding::Finding;
-use crate::store::inspect::{Inspection, RowCount, State};
+use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
-use crate::store::spec::ObjectClass;
-use crate::store::spec::Spec;
-use crate::store::tables::{RowAnchor, TablePage};
-use std::cell::Cell as StdCell;
+use crate::store::tables::TablePage;
+use ratatui::layout::{Constraint, Rect};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 mod dialog;
 mod docs;
+mod overview;
 mod tables;
 
 /// Data that arrives from the worker.
@@ -49,37 +50,25 @@ impl<T> From<Result<T, String>> for Load<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Overview,
-    Documents,
-    Schema,
-    Tables,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Overview, Tab::Documents, Tab::Schema, Tab::Tables];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Overview => "Overview",
-            Tab::Documents => "Documents",
-            Tab::Schema => "Schema",
-            Tab::Tables => "Tables",
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
-
 /// Which row to select once a window arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Select {
     Keep,
     First,
     Last,
+}
+
+/// What the app knows of the store as a whole.
+#[derive(Debug)]
+pub struct StoreView {
+    pub inspection: Load<Arc<Inspection>>,
+    /// Ok, or why the store cannot be written (actions unavailable).
+    pub writable: Result<(), String>,
+    pub charts: Load<Arc<DocCounts>>,
+    /// Row counts of tables and views, as they arrive.
+    pub counts: Vec<(String, RowCount)>,
+    /// The data checks, once asked for (they scan every row).
+    pub data: Option<Load<Vec<Finding>>>,
 }
 
 #[derive(Debug)]
@@ -93,8 +82,8 @@ pub struct DocsState {
     asked_height: usize,
     ticket: u64,
     select_after: Select,
-    /// Search text being typed, when the search prompt is open.
-    pub input: Option<String>,
+    /// The search prompt, while it is open.
+    pub input: Option<tui_input::Input>,
     /// While a search scans: the matches found so far.
     pub searching: Option<usize>,
 }
@@ -137,6 +126,7 @@ pub enum Phase {
     Done(Result<String, String>),
 }
 
+/// A plan on screen: confirmation as data, the dialog holds the plan.
 #[derive(Debug)]
 pub struct Dialog {
     pub kind: PlanKind,
@@ -144,38 +134,57 @@ pub struct Dialog {
     pub scroll: u16,
 }
 
-/// A job the event loop hands to the worker.
+/// What covers the tabs; one at a time.
 #[derive(Debug)]
-pub enum Outgoing {
-    Read(Request),
-    Apply { plan: Box<Plan>, cancel: Canceller },
+pub enum Overlay {
+    /// The `?` list of keys, scrolled this far.
+    Help {
+        scroll: u16,
+    },
+    Plan(Dialog),
 }
+
+/// What the app asks of the workers, and the tickets that tell an answer
+/// still wanted from a stale one.
+#[derive(Debug, Default)]
+pub struct Requests {
+    pub outbox: Vec<Job>,
+    /// The newest documents window asked for, shared with the worker.
+    pub latest_window: Arc<AtomicU64>,
+    next_ticket: u64,
+}
+
+impl Requests {
+    fn send(&mut self, r: Request) {
+        self.outbox.push(Job::Read(r));
+    }
+
+    fn ticket(&mut self) -> u64 {
+        self.next_ticket += 1;
+        self.next_ticket
+    }
+}
+
+/// Rows of the screen that are not a list's rows: the tab bar, the status
+/// line, and a list's header line, border and column titles.
+const CHROME_ROWS: u16 = 5;
 
 #[derive(Debug)]
 pub struct App {
     pub path: PathBuf,
     pub tab: Tab,
-    pub inspection: Load<Arc<Inspection>>,
-    /// Ok, or why the store cannot be written (actions unavailable).
-    pub writable: Result<(), String>,
-    pub charts: Load<Arc<DocCounts>>,
+    pub store: StoreView,
     pub docs: DocsState,
     pub detail: Option<DetailState>,
     pub tables: TablesState,
-    pub counts: Vec<(String, RowCount)>,
-    /// The data checks, once asked for (they scan every row).
-    pub data: Option<Load<Vec<Finding>>>,
-    pub dialog: Option<Dialog>,
-    pub help: bool,
+    pub overlay: Option<Overlay>,
+    /// The scroll of the Overview and Schema tabs.
     pub scroll: u16,
-    /// Rows a list shows, as the layout last drew it: the page size.
-    pub page: StdCell<usize>,
+    /// The terminal's size (columns, rows).
+    pub size: (u16, u16),
     pub message: String,
     pub quit: bool,
-    pub outbox: Vec<Outgoing>,
-    /// The newest documents window asked for, shared with the worker.
-    pub latest_window: Arc<AtomicU64>,
-    next_ticket_no: u64,
+    pub requests: Requests,
 }
 
 impl App {
@@ -183,9 +192,13 @@ impl App {
         let mut app = App {
             path,
             tab: Tab::Overview,
-            inspection: Load::Loading,
-            writable: Ok(()),
-            charts: Load::Loading,
+            store: StoreView {
+                inspection: Load::Loading,
+                writable: Ok(()),
+                charts: Load::Loading,
+                counts: Vec::new(),
+                data: None,
+            },
             docs: DocsState {
                 query: Query::default(),
                 rows: Load::Loading,
@@ -199,37 +212,55 @@ impl App {
             },
             detail: None,
             tables: TablesState::default(),
-            counts: Vec::new(),
-            data: None,
-            dialog: None,
-            help: false,
+            overlay: None,
             scroll: 0,
-            page: StdCell::new(20),
+            size: (80, 24),
             message: String::new(),
             quit: false,
-            outbox: Vec::new(),
-            latest_window: Arc::new(AtomicU64::new(0)),
-            next_ticket_no: 0,
+            requests: Requests::default(),
         };
         app.send(Request::Inspect);
         app
     }
 
     fn send(&mut self, r: Request) {
-        self.outbox.push(Outgoing::Read(r));
+        self.requests.send(r);
     }
 
-    fn next_ticket(&mut self) -> u64 {
-        self.next_ticket_no += 1;
-        self.next_ticket_no
+    /// Rows a list shows at the current terminal size: the page size.
+    pub fn page(&self) -> usize {
+        self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
+    }
+
+    /// The terminal has this size now; a list fetches a window that fills it.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        self.refit_window();
+    }
+
+    pub fn dialog(&self) -> Option<&Dialog> {
+        match &self.overlay {
+            Some(Overlay::Plan(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn dialog_mut(&mut self) -> Option<&mut Dialog> {
+        match &mut self.overlay {
+            Some(Overlay::Plan(d)) => Some(d),
+            _ => None,
+        }
     }
 
     /// The key contexts in force, most specific first.
     pub fn contexts(&self) -> Vec<Ctx> {
-        if self.dialog.is_some() {
-            return vec![Ctx::Dialog];
+        match &self.overlay {
+            Some(Overlay::Plan(_)) => return vec![Ctx::Dialog],
+            Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
+            None => {}
         }
         let mut v = match self.tab {
+            Tab::Documents if self.docs.input.is_some() => return vec![Ctx::Input],
             Tab::Documents if self.detail.is_some() => vec![Ctx::Detail, Ctx::Scroll],
             Tab::Documents => vec![Ctx::Documents, Ctx::Scroll],
             Tab::Tables if self.tables.browse.is_some() => vec![Ctx::Browse, Ctx::Scroll],
@@ -241,31 +272,27 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
-        if self.help {
-            // Any key closes the help; q still quits.
-            self.help = false;
-            if action == Action::Quit {
-                self.quit = true;
-            }
-            return;
+        match &self.overlay {
+            Some(Overlay::Help { scroll }) => return self.update_help(*scroll, action),
+            Some(Overlay::Plan(_)) => return self.update_dialog(action),
+            None => {}
         }
-        if self.dialog.is_some() {
-            self.update_dialog(action);
-            return;
+        if self.docs.input.is_some() && self.tab == Tab::Documents {
+            return self.update_input(action);
         }
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.help = true,
-            Action::NextTab => self.go(Tab::ALL[(self.tab.index() + 1) % 4]),
-            Action::PrevTab => self.go(Tab::ALL[(self.tab.index() + 3) % 4]),
-            Action::GoTab(i) => self.go(Tab::ALL[i.min(3)]),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::NextTab => self.go(self.tab.cycle(1)),
+            Action::PrevTab => self.go(self.tab.cycle(-1)),
+            Action::GoTab(t) => self.go(t),
             Action::Refresh => {
                 self.refresh();
                 self.message = "refreshed".into();
             }
             Action::Init => self.open_plan(PlanKind::Init),
             Action::DataChecks => {
-                self.data = Some(Load::Loading);
+                self.store.data = Some(Load::Loading);
                 self.go(Tab::Overview);
                 self.send(Request::DataChecks);
             }
@@ -278,6 +305,40 @@ impl App {
         }
     }
 
+    /// Where the `?` list is drawn in a terminal of `size`.
+    pub fn help_area(size: Rect) -> Rect {
+        size.centered(Constraint::Percentage(70), Constraint::Percentage(90))
+    }
+
+    /// Scrolls the `?` list within its lines; any other key closes it (see
+    /// Ctx::Help), q quits.
+    fn update_help(&mut self, scroll: u16, action: Action) {
+        let shown = Self::help_area(Rect::new(0, 0, self.size.0, self.size.1))
+            .height
+            .saturating_sub(2);
+        let last = (keys::listing_len() as u16).saturating_sub(shown);
+        let page = shown.max(1);
+        let scroll = match action {
+            Action::Down => scroll.saturating_add(1),
+            Action::Up => scroll.saturating_sub(1),
+            Action::PageDown => scroll.saturating_add(page),
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            _ => {
+                self.overlay = None;
+                return;
+            }
+        };
+        self.overlay = Some(Overlay::Help {
+            scroll: scroll.min(last),
+        });
+    }
+
     fn go(&mut self, tab: Tab) {
         self.tab = tab;
         self.scroll = 0;
@@ -287,7 +348,7 @@ impl App {
     }
 
     fn scroll_by(&mut self, action: Action) {
-        let page = self.page.get().max(1) as u16;
+        let page = self.page() as u16;
         self.scroll = match action {
             Action::Down => self.scroll.saturating_add(1),
             Action::Up => self.scroll.saturating_sub(1),
@@ -303,168 +364,28 @@ impl App {
     /// another process.
     pub fn refresh(&mut self) {
         // Results of a scan may no longer hold.
-        self.data = None;
+        self.store.data = None;
         self.send(Request::Inspect);
     }
 
+    /// A worker's answer, handed to the feature that asked.
     pub fn on_reply(&mut self, reply: Reply) {
         match reply {
-            Reply::Inspected { result, writable } => {
-                let had_docs = self
-                    .inspection
-                    .loaded()
-                    .is_some_and(|i| i.live("documents").is_some());
-                if let Err(e) = &result {
-                    self.message = e.clone();
-                }
-                self.inspection = result.into();
-                self.writable = writable;
-                self.counts.clear();
-                if self
-                    .inspection
-                    .loaded()
-                    .is_some_and(|i| i.live("documents").is_some())
-                {
-                    self.send(Request::Charts);
-                    // Keep the place in the list across a refresh.
-                    let anchor = match (had_docs, self.docs.rows.loaded().and_then(|r| r.first())) {
-                        (true, Some(first)) => Anchor::From {
-                            key: first.key.clone(),
-                            inclusive: true,
-                        },
-                        _ => Anchor::Start,
-                    };
-                    self.request_window(anchor, Select::Keep);
-                } else {
-                    self.charts = Load::Failed("no documents table".into());
-                    self.docs.rows = Load::Failed("the store has no documents table".into());
-                }
-                self.request_counts();
+            Reply::Inspected { .. }
+            | Reply::Charts(_)
+            | Reply::Count { .. }
+            | Reply::DataChecks(_)
+            | Reply::Changed => self.on_store_reply(reply),
+            Reply::Window { .. } | Reply::Searching { .. } | Reply::Document { .. } => {
+                self.on_docs_reply(reply)
             }
-            Reply::Charts(r) => self.charts = r.into(),
-            Reply::Searching { ticket, found } if ticket == self.docs.ticket => {
-                self.docs.searching = Some(found)
-            }
-            Reply::Window {
-                ticket,
-                result,
-                done,
-            } if ticket == self.docs.ticket => {
-                self.docs.searching = if done {
-                    None
-                } else {
-                    Some(result.as_ref().map_or(0, Vec::len))
-                };
-                match &result {
-                    Ok(rows) => {
-                        self.docs.selected = match self.docs.select_after {
-                            Select::First => 0,
-                            Select::Last => rows.len().saturating_sub(1),
-                            Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
-                        };
-                    }
-                    Err(e) => self.message = e.clone(),
-                }
-                self.docs.shown = result
-                    .as_ref()
-                    .map(|rows| rows.iter().map(doc_row).collect())
-                    .unwrap_or_default();
-                self.docs.rows = result.into();
-            }
-            Reply::Document { ticket, result } => {
-                if let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) {
-                    d.doc = result.into();
-                }
-            }
-            Reply::Count { name, rows } => {
-                if let Some(c) = self.counts.iter_mut().find(|c| c.0 == name) {
-                    c.1 = rows;
-                }
-            }
-            Reply::Browse { ticket, result } => {
-                if let Some(b) = self.tables.browse.as_mut().filter(|b| b.ticket == ticket) {
-                    if let Ok(p) = &result {
-                        b.selected = b.selected.min(p.rows.len().saturating_sub(1));
-                    }
-                    b.shown = result
-                        .as_ref()
-                        .map(|p| {
-                            p.rows
-                                .iter()
-                                .map(|(_, cells)| cells.iter().map(shown).collect())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    b.page = result.into();
-                }
-            }
-            Reply::DataChecks(r) => self.data = Some(r.into()),
-            Reply::Plan(r) => {
-                if let Some(d) = self.dialog.as_mut() {
-                    d.phase = match r {
-                        Ok(plan) if plan.steps.is_empty() && plan.blockers.is_empty() => {
-                            Phase::Done(Ok("nothing to do".into()))
-                        }
-                        Ok(plan) => Phase::Confirm(Box::new(plan)),
-                        Err(e) => Phase::Failed(e),
-                    };
-                }
-            }
-            Reply::Changed => {
-                if !matches!(
-                    self.dialog.as_ref().map(|d| &d.phase),
-                    Some(Phase::Running { .. })
-                ) {
-                    self.message = "the store changed on disk: reloaded".into();
-                    self.refresh();
-                }
-            }
-            Reply::Progress(p) => {
-                if let Some(Dialog {
-                    phase: Phase::Running { progress, .. },
-                    ..
-                }) = self.dialog.as_mut()
-                {
-                    *progress = Some(p);
-                }
-            }
-            Reply::Applied(r) => {
-                self.message = match &r {
-                    Ok(s) => s.clone(),
-                    Err(e) => e.clone(),
-                };
-                if let Some(d) = self.dialog.as_mut() {
-                    d.phase = Phase::Done(r);
-                }
-                self.refresh();
-            }
-            Reply::Window { .. } | Reply::Searching { .. } => {}
-        }
-    }
-
-    /// Called after each draw: a resize changes the page size, and the
-    /// documents window is fetched again at the new size.
-    pub fn after_draw(&mut self) {
-        let h = self.page.get().max(1);
-        if h != self.docs.asked_height
-            && let Some(first) = self.docs.rows.loaded().and_then(|r| r.first())
-        {
-            let key = first.key.clone();
-            self.request_window(
-                Anchor::From {
-                    key,
-                    inclusive: true,
-                },
-                Select::Keep,
-            );
+            Reply::Browse { ticket, result } => self.on_browse(ticket, result),
+            Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
         }
     }
 
     /// A running plan may not be left by quitting: Ctrl-C cancels it first.
     pub fn running(&self) -> bool {
-        matches!(
-            self.dialog.as_ref().map(|d| &d.phase),
-            Some(Phase::Running { .. })
-        )
+        matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
     }
 }

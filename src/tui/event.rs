@@ -1,14 +1,14 @@
 //! The loop: input, worker replies, and a once-a-second poll for writes by
 //! other processes. Draws after every batch of messages.
 
-use super::app::{App, Outgoing};
+use super::app::App;
 use super::keys::{Action, lookup};
 use super::views;
-use super::worker::{Job, Reply, Request};
+use super::worker::{Job, Reply, Request, Workers};
 use crossterm::event::{Event, KeyEventKind, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 pub enum Msg {
@@ -24,18 +24,18 @@ pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Msg>,
-    jobs: &Workers,
+    workers: &Workers,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     let mut last_poll = Instant::now();
     let mut leaving = false;
     loop {
-        flush(app, jobs);
+        flush(app, workers);
         terminal.draw(|f| views::draw(f, app))?;
-        app.after_draw();
-        flush(app, jobs);
         let first = match rx.recv_timeout(POLL_EVERY.saturating_sub(last_poll.elapsed())) {
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => None,
@@ -55,7 +55,7 @@ where
         }
         if last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
-            app.outbox.push(Outgoing::Read(Request::Poll));
+            app.requests.outbox.push(Job::Read(Request::Poll));
         }
         if (app.quit || leaving) && !app.running() {
             return Ok(());
@@ -63,32 +63,17 @@ where
     }
 }
 
-/// The two workers: one for what the user waits on, one for scans.
-pub struct Workers {
-    pub browse: Sender<Job>,
-    pub scan: Sender<Job>,
-}
-
-fn flush(app: &mut App, jobs: &Workers) {
-    for out in app.outbox.drain(..) {
-        let (to, job) = match out {
-            Outgoing::Read(r) if r.is_scan() => (&jobs.scan, Job::Read(r)),
-            Outgoing::Read(r) => (&jobs.browse, Job::Read(r)),
-            Outgoing::Apply { plan, cancel } => (&jobs.browse, Job::Apply { plan, cancel }),
-        };
-        let _ = to.send(job);
+fn flush(app: &mut App, workers: &Workers) {
+    for job in app.requests.outbox.drain(..) {
+        workers.send(job);
     }
 }
 
+/// A terminal event: a key through the key table, the mouse wheel, a resize.
 pub fn handle_input(app: &mut App, ev: Event) {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if app.docs.input.is_some()
-                && app.dialog.is_none()
-                && app.tab == super::app::Tab::Documents
-            {
-                app.search_input(k);
-            } else if let Some(a) = lookup(&app.contexts(), &k) {
+            if let Some(a) = lookup(&app.contexts(), &k) {
                 app.update(a);
             }
         }
@@ -104,6 +89,7 @@ pub fn handle_input(app: &mut App, ev: Event) {
                 }
             }
         }
+        Event::Resize(w, h) => app.resize(w, h),
         _ => {}
     }
 }

@@ -1,36 +1,28 @@
-//! The terminal app. Never writes SQL: it asks the store layer, through one
-//! worker thread.
+//! The terminal app. Never writes SQL: it asks the store layer through its
+//! worker threads, and draws what comes back.
 
 pub mod app;
 pub mod event;
 pub mod keys;
+pub mod tab;
 pub mod text;
+pub mod theme;
 pub mod views;
 pub mod worker;
 
 use anyhow::{Context, Result, bail};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
 use event::Msg;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::mpsc;
 
-/// Puts the terminal back: raw mode off, main screen, cursor shown. Safe to
-/// call more than once.
-pub fn restore() {
-    let _ = disable_raw_mode();
-    let _ = execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
+/// Puts the terminal back: mouse capture off, then ratatui's restore (raw
+/// mode off, main screen, cursor shown). Safe to call more than once.
+fn restore() {
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
 }
 
 struct Guard;
@@ -49,32 +41,12 @@ pub fn run(path: &Path) -> Result<()> {
             crate::text::escape(&path.to_string_lossy())
         );
     }
-    // A panic restores the terminal before its message is printed.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        hook(info);
-    }));
-
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = app::App::new(path.to_path_buf());
-    let spawn = || {
-        let (jobs_tx, jobs_rx) = mpsc::channel();
-        let reply_tx = tx.clone();
-        worker::spawn(
-            path.to_path_buf(),
-            jobs_rx,
-            app.latest_window.clone(),
-            move |r| {
-                let _ = reply_tx.send(Msg::Reply(r));
-            },
-        );
-        jobs_tx
-    };
-    let workers = event::Workers {
-        browse: spawn(),
-        scan: spawn(),
-    };
+    let reply_tx = tx.clone();
+    let workers = worker::Workers::spawn(path, &app.requests.latest_window, move |r| {
+        let _ = reply_tx.send(Msg::Reply(r));
+    });
     let input_tx = tx.clone();
     std::thread::spawn(move || {
         while let Ok(ev) = crossterm::event::read() {
@@ -97,12 +69,15 @@ pub fn run(path: &Path) -> Result<()> {
         });
     }
 
-    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let _guard = Guard;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)
-        .context("cannot set up the terminal")?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
-        .context("cannot set up the terminal")?;
+    // ratatui's panic hook restores the terminal; mouse capture goes first.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    execute!(std::io::stdout(), EnableMouseCapture).context("cannot set up the terminal")?;
     terminal.hide_cursor().ok();
     event::run(&mut terminal, &mut app, &rx, &workers)
 }

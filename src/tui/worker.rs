@@ -16,10 +16,10 @@ use crate::store::open::{
 };
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
@@ -137,13 +137,61 @@ type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
 /// How often a scanning search reports.
 const SEARCH_REPORT: Duration = Duration::from_millis(150);
 
+/// What the app hands a worker.
+#[derive(Debug)]
 pub enum Job {
     Read(Request),
-    Apply { plan: Box<Plan>, cancel: Canceller },
+    /// Run a confirmed plan (on a thread of its own, so reads go on).
+    Apply {
+        plan: Box<Plan>,
+        cancel: Canceller,
+    },
 }
 
-/// Starts the worker; `send` carries its replies to the event loop.
-pub fn spawn(
+impl Job {
+    /// Scans (counts, charts, data checks) go to a worker of their own, so
+    /// they never hold up a page, a document or a plan.
+    pub fn is_scan(&self) -> bool {
+        matches!(self, Job::Read(r) if r.is_scan())
+    }
+}
+
+/// The two worker threads: one for what the user waits on, one for scans.
+pub struct Workers {
+    browse: Sender<Job>,
+    scan: Sender<Job>,
+}
+
+impl Workers {
+    /// Starts both on `path`; `send` carries their replies to the event loop.
+    pub fn spawn(
+        path: &Path,
+        latest_window: &Arc<AtomicU64>,
+        send: impl Fn(Reply) + Send + Sync + Clone + 'static,
+    ) -> Workers {
+        let start = || {
+            let (tx, rx) = mpsc::channel();
+            spawn(path.to_path_buf(), rx, latest_window.clone(), send.clone());
+            tx
+        };
+        Workers {
+            browse: start(),
+            scan: start(),
+        }
+    }
+
+    pub fn send(&self, job: Job) {
+        let to = if job.is_scan() {
+            &self.scan
+        } else {
+            &self.browse
+        };
+        // A worker that is gone has nothing left to say; the app goes on.
+        let _ = to.send(job);
+    }
+}
+
+fn spawn(
     path: PathBuf,
     jobs: Receiver<Job>,
     latest_window: Arc<AtomicU64>,
@@ -164,23 +212,21 @@ pub fn spawn(
                     }
                     Job::Apply { plan, cancel } => {
                         let send = send.clone();
-                        std::thread::spawn(move || {
-                            let mut report = |p: &Progress| send(Reply::Progress(p.clone()));
-                            let result = apply::apply(
-                                &plan,
-                                ApplyOptions { backup: true },
-                                &cancel,
-                                &mut report,
-                            );
-                            send(Reply::Applied(
-                                result.map(|o| summary(&o)).map_err(|e| e.to_string()),
-                            ));
-                        });
+                        std::thread::spawn(move || apply_plan(&plan, &cancel, &send));
                     }
                 }
             }
         }
     });
+}
+
+/// Runs a confirmed plan, reporting progress, then the outcome.
+pub fn apply_plan(plan: &Plan, cancel: &Canceller, send: &dyn Fn(Reply)) {
+    let mut report = |p: &Progress| send(Reply::Progress(p.clone()));
+    let result = apply::apply(plan, ApplyOptions { backup: true }, cancel, &mut report);
+    send(Reply::Applied(
+        result.map(|o| summary(&o)).map_err(|e| e.to_string()),
+    ));
 }
 
 fn summary(o: &apply::Outcome) -> String {

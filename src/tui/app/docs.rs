@@ -1,29 +1,38 @@
 //! The Documents tab: windows of rows, the detail view, filters, sort, search.
 
+use super::super::keys::Edit;
+use super::super::text::doc_row;
 use super::*;
+use crate::store::documents::Anchor;
+use crate::store::spec::Spec;
+use std::sync::atomic::Ordering;
+use tui_input::{Input, InputRequest};
+
+/// The longest search the prompt takes, in characters.
+const SEARCH_CHARS: usize = 200;
 
 impl App {
     pub(super) fn request_window(&mut self, anchor: Anchor, select: Select) {
-        let ticket = self.next_ticket();
+        let ticket = self.requests.ticket();
         self.docs.ticket = ticket;
         self.docs.select_after = select;
-        let height = self.page.get().max(1);
+        let height = self.page();
         self.docs.asked_height = height;
         self.docs.searching = None;
         // A query still running for an older ticket is stopped.
-        self.latest_window.store(ticket, Ordering::Relaxed);
+        self.requests.latest_window.store(ticket, Ordering::Relaxed);
         self.send(Request::Window {
             ticket,
             query: self.docs.query.clone(),
-            counts: self.charts.loaded().cloned(),
+            counts: self.store.charts.loaded().cloned(),
             anchor,
             height,
         });
     }
 
     pub(super) fn update_docs(&mut self, action: Action) {
+        let page = self.page() as u16;
         if let Some(d) = self.detail.as_mut() {
-            let page = self.page.get().max(1) as u16;
             match action {
                 Action::Back => self.detail = None,
                 Action::Down => d.scroll = d.scroll.saturating_add(1),
@@ -36,7 +45,7 @@ impl App {
             return;
         }
         let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let h = self.page.get().max(1);
+        let h = self.page();
         let sel = self.docs.selected.min(rows.len().saturating_sub(1));
         match action {
             Action::Down if sel + 1 < rows.len() => self.docs.selected = sel + 1,
@@ -80,7 +89,7 @@ impl App {
             Action::Open => {
                 if let Some(row) = rows.get(sel) {
                     let rowid = row.key.rowid;
-                    let ticket = self.next_ticket();
+                    let ticket = self.requests.ticket();
                     self.detail = Some(DetailState {
                         rowid,
                         doc: Load::Loading,
@@ -97,6 +106,7 @@ impl App {
             }
             Action::FilterStatus => {
                 let mut values: Vec<String> = self
+                    .store
                     .charts
                     .loaded()
                     .map(|c| c.by_status.iter().map(|s| s.0.clone()).collect())
@@ -115,7 +125,9 @@ impl App {
                 self.requery();
             }
             Action::Search => {
-                self.docs.input = Some(self.docs.query.search.clone().unwrap_or_default())
+                self.docs.input = Some(Input::new(
+                    self.docs.query.search.clone().unwrap_or_default(),
+                ))
             }
             Action::Back => {
                 let cleared = Query {
@@ -136,28 +148,98 @@ impl App {
         self.request_window(Anchor::Start, Select::First);
     }
 
-    /// Typing in the search prompt.
-    pub fn search_input(&mut self, key: crossterm::event::KeyEvent) {
-        use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(text) = self.docs.input.as_mut() else {
+    /// An action while the search prompt is open.
+    pub(super) fn update_input(&mut self, action: Action) {
+        let Some(input) = self.docs.input.as_mut() else {
             return;
         };
-        match key.code {
-            KeyCode::Enter => {
-                let t = text.trim().to_string();
+        let request = match action {
+            Action::Submit => {
+                let t = input.value().trim().to_string();
                 self.docs.input = None;
                 self.docs.query.search = (!t.is_empty()).then_some(t);
-                self.requery();
+                return self.requery();
             }
-            KeyCode::Esc => self.docs.input = None,
-            KeyCode::Backspace => {
-                text.pop();
+            Action::Cancel => {
+                self.docs.input = None;
+                return;
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.docs.input = None
+            Action::Type(c) if input.value().chars().count() < SEARCH_CHARS => {
+                InputRequest::InsertChar(c)
             }
-            KeyCode::Char(c) if !c.is_control() && text.chars().count() < 200 => text.push(c),
+            Action::Edit(e) => match e {
+                Edit::Left => InputRequest::GoToPrevChar,
+                Edit::Right => InputRequest::GoToNextChar,
+                Edit::WordLeft => InputRequest::GoToPrevWord,
+                Edit::WordRight => InputRequest::GoToNextWord,
+                Edit::Home => InputRequest::GoToStart,
+                Edit::End => InputRequest::GoToEnd,
+                Edit::Backspace => InputRequest::DeletePrevChar,
+                Edit::Delete => InputRequest::DeleteNextChar,
+                Edit::DeleteWord => InputRequest::DeletePrevWord,
+                Edit::DeleteToStart => InputRequest::DeleteFromStart,
+                Edit::DeleteToEnd => InputRequest::DeleteTillEnd,
+            },
+            _ => return,
+        };
+        input.handle(request);
+    }
+
+    pub(super) fn on_docs_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Searching { ticket, found } if ticket == self.docs.ticket => {
+                self.docs.searching = Some(found)
+            }
+            Reply::Window {
+                ticket,
+                result,
+                done,
+            } if ticket == self.docs.ticket => self.on_window(result, done),
+            Reply::Document { ticket, result } => {
+                if let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) {
+                    d.doc = result.into();
+                }
+            }
             _ => {}
+        }
+    }
+
+    fn on_window(&mut self, result: Result<Vec<DocRow>, String>, done: bool) {
+        self.docs.searching = if done {
+            None
+        } else {
+            Some(result.as_ref().map_or(0, Vec::len))
+        };
+        match &result {
+            Ok(rows) => {
+                self.docs.selected = match self.docs.select_after {
+                    Select::First => 0,
+                    Select::Last => rows.len().saturating_sub(1),
+                    Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
+                };
+            }
+            Err(e) => self.message = e.clone(),
+        }
+        self.docs.shown = result
+            .as_ref()
+            .map(|rows| rows.iter().map(doc_row).collect())
+            .unwrap_or_default();
+        self.docs.rows = result.into();
+    }
+
+    /// After a resize: the window is fetched again at the new page size.
+    pub(super) fn refit_window(&mut self) {
+        if self.page() != self.docs.asked_height
+            && let Some(first) = self.docs.rows.loaded().and_then(|r| r.first())
+        {
+            let key = first.key.clone();
+            self.request_window(
+                Anchor::From {
+                    key,
+                    inclusive: true,
+                },
+                Select::Keep,
+            );
         }
     }
 }

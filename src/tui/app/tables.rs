@@ -1,12 +1,15 @@
 //! The Tables tab: lazy row counts, browsing a table.
 
+use super::super::text::shown;
 use super::*;
+use crate::store::spec::ObjectClass;
+use crate::store::tables::RowAnchor;
 
 impl App {
     /// Row counts, counted on the worker one by one: the legacy and leftover
     /// objects always (the Overview shows them), every object on the Tables tab.
     pub(super) fn request_counts(&mut self) {
-        let Some(ins) = self.inspection.loaded().cloned() else {
+        let Some(ins) = self.store.inspection.loaded().cloned() else {
             return;
         };
         let all = self.tab == Tab::Tables;
@@ -15,9 +18,9 @@ impl App {
             .iter()
             .filter(|o| all || matches!(o.class, ObjectClass::Legacy | ObjectClass::Leftover))
         {
-            let known = self.counts.iter().any(|(n, _)| n == &o.name);
+            let known = self.store.counts.iter().any(|(n, _)| n == &o.name);
             if !known {
-                self.counts.push((o.name.clone(), o.rows.clone()));
+                self.store.counts.push((o.name.clone(), o.rows.clone()));
                 if o.rows == RowCount::NotCounted {
                     self.send(Request::Count {
                         name: o.name.clone(),
@@ -28,8 +31,8 @@ impl App {
     }
 
     pub(super) fn request_browse(&mut self, anchor: RowAnchor) {
-        let ticket = self.next_ticket();
-        let height = self.page.get().max(1);
+        let ticket = self.requests.ticket();
+        let height = self.page();
         if let Some(b) = self.tables.browse.as_mut() {
             b.ticket = ticket;
             let (table, keyed) = (b.table.clone(), b.keyed);
@@ -44,6 +47,7 @@ impl App {
     }
 
     pub(super) fn update_tables(&mut self, action: Action) {
+        let page = self.page();
         if let Some(b) = self.tables.browse.as_mut() {
             let rows = b.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
             let (first, last) = (
@@ -65,10 +69,8 @@ impl App {
                         self.request_browse(RowAnchor::Before(f));
                     }
                 }
-                Action::PageDown => {
-                    b.selected = (b.selected + self.page.get()).min(n.saturating_sub(1))
-                }
-                Action::PageUp => b.selected = b.selected.saturating_sub(self.page.get()),
+                Action::PageDown => b.selected = (b.selected + page).min(n.saturating_sub(1)),
+                Action::PageUp => b.selected = b.selected.saturating_sub(page),
                 Action::Top if b.keyed => self.request_browse(RowAnchor::Start),
                 Action::Bottom if b.keyed => self.request_browse(RowAnchor::End),
                 Action::Top => b.selected = 0,
@@ -78,6 +80,7 @@ impl App {
             return;
         }
         let n = self
+            .store
             .inspection
             .loaded()
             .map(|i| i.objects.len())
@@ -90,6 +93,7 @@ impl App {
             Action::Bottom => *t = n.saturating_sub(1),
             Action::Open => {
                 let Some(o) = self
+                    .store
                     .inspection
                     .loaded()
                     .and_then(|i| i.objects.get(*t))
@@ -109,5 +113,24 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    pub(super) fn on_browse(&mut self, ticket: u64, result: Result<TablePage, String>) {
+        let Some(b) = self.tables.browse.as_mut().filter(|b| b.ticket == ticket) else {
+            return;
+        };
+        if let Ok(p) = &result {
+            b.selected = b.selected.min(p.rows.len().saturating_sub(1));
+        }
+        b.shown = result
+            .as_ref()
+            .map(|p| {
+                p.rows
+                    .iter()
+                    .map(|(_, cells)| cells.iter().map(shown).collect())
+                    .collect()
+            })
+            .unwrap_or_default();
+        b.page = result.into();
     }
 }

@@ -1,11 +1,11 @@
 //! One document in full: every column, wrapped text, pretty JSON, lists.
 
 use super::super::app::{App, Load};
+use super::super::theme::theme;
 use crate::store::cell::Cell;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -29,12 +29,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let mut lines: Vec<Line> = Vec::new();
     for (name, cell) in cols {
-        lines.push(Line::from(Span::styled(
-            text::cell(name),
-            Style::default()
-                .fg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-        )));
+        lines.push(Line::from(Span::styled(text::cell(name), theme().heading)));
         lines.extend(value_lines(cell));
         lines.push(Line::from(""));
     }
@@ -50,12 +45,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
 fn value_lines(c: &Cell) -> Vec<Line<'static>> {
     let indent = |s: String| Line::from(format!("  {s}"));
     match c {
-        Cell::Null => vec![Line::from(Span::styled(
-            "  NULL",
-            Style::default()
-                .fg(Color::DarkGray)
-                .add_modifier(Modifier::ITALIC),
-        ))],
+        Cell::Null => vec![Line::from(Span::styled("  NULL", theme().null))],
         Cell::Text {
             text: t,
             invalid,
@@ -68,7 +58,7 @@ fn value_lines(c: &Cell) -> Vec<Line<'static>> {
             if *invalid {
                 out.push(Line::from(Span::styled(
                     "  (not valid UTF-8: shown lossily, � marks the bad bytes)",
-                    super::warn(),
+                    theme().warn,
                 )));
             }
             if let Some(n) = cut_from {
@@ -77,7 +67,7 @@ fn value_lines(c: &Cell) -> Vec<Line<'static>> {
                         "  (cut: the first {} of {n} characters)",
                         crate::store::cell::DETAIL_CHARS
                     ),
-                    super::warn(),
+                    theme().warn,
                 )));
             }
             out

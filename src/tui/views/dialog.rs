@@ -1,21 +1,21 @@
 //! The plan dialog: each step and its SQL, the backup, then progress.
 
 use super::super::app::{App, Phase};
+use super::super::theme::theme;
 use crate::store::plan::Plan;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let Some(d) = &app.dialog else { return };
+    let Some(d) = app.dialog() else { return };
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", d.kind.label()))
-        .border_style(Style::default().fg(Color::Yellow));
+        .border_style(theme().warn);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Phase::Failed(e) => {
             f.render_widget(
                 Paragraph::new(text::cell(e))
-                    .style(Style::default().fg(Color::Red))
+                    .style(theme().bad)
                     .wrap(Wrap { trim: false }),
                 body,
             );
@@ -40,15 +40,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let can_run = plan.blockers.is_empty();
             let foot_line = if can_run {
                 Line::from(vec![
-                    Span::styled(" y ", Style::default().fg(Color::Black).bg(Color::Green)),
+                    Span::styled(" y ", theme().run_key),
                     Span::raw(" run it   "),
-                    Span::styled(" n/Esc ", Style::default().fg(Color::Black).bg(Color::Gray)),
+                    Span::styled(" n/Esc ", theme().key),
                     Span::raw(" close, write nothing (default)   j/k scroll"),
                 ])
             } else {
                 Line::from(Span::styled(
                     "blocked: nothing can run (Esc close)",
-                    Style::default().fg(Color::Red),
+                    theme().bad,
                 ))
             };
             f.render_widget(Paragraph::new(foot_line), foot);
@@ -85,7 +85,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 Gauge::default()
                     .ratio(ratio)
                     .label(label)
-                    .gauge_style(Style::default().fg(Color::Green)),
+                    .gauge_style(theme().ok),
                 gauge,
             );
             f.render_widget(
@@ -95,8 +95,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
         Phase::Done(r) => {
             let (msg, style) = match r {
-                Ok(s) => (s.clone(), Style::default().fg(Color::Green)),
-                Err(e) => (e.clone(), Style::default().fg(Color::Red)),
+                Ok(s) => (s.clone(), theme().ok),
+                Err(e) => (e.clone(), theme().bad),
             };
             f.render_widget(
                 Paragraph::new(text::cell(&msg))
@@ -110,7 +110,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
 }
 
 fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
-    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let bold = theme().bold;
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
@@ -130,7 +130,7 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
     for b in &plan.blockers {
         lines.push(Line::from(Span::styled(
             format!("blocked: {}", text::cell(b)),
-            Style::default().fg(Color::Red),
+            theme().bad,
         )));
     }
     if let Some(b) = &plan.backup {
@@ -142,7 +142,7 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
     for n in &plan.notes {
         lines.push(Line::from(Span::styled(
             format!("note: {}", text::cell(n)),
-            super::warn(),
+            theme().warn,
         )));
     }
     for (i, s) in plan.steps.iter().enumerate() {
@@ -160,7 +160,7 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
             bold,
         )));
         for l in text::lines(&s.sql) {
-            lines.push(Line::from(Span::styled(format!("      {l}"), super::dim())));
+            lines.push(Line::from(Span::styled(format!("      {l}"), theme().dim)));
         }
     }
     lines

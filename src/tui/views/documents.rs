@@ -1,11 +1,11 @@
 //! Documents: the grid, paged by the rows it draws.
 
 use super::super::app::{App, Load};
+use super::super::theme::theme;
 use super::cell_span;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
@@ -14,50 +14,48 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let q = &app.docs.query;
     let opt = |o: &Option<String>| o.as_deref().map(text::cell).unwrap_or_else(|| "all".into());
     let mut spans = vec![
-        Span::styled("sort ", super::dim()),
+        Span::styled("sort ", theme().dim),
         Span::raw(q.sort.label()),
-        Span::styled(" · type ", super::dim()),
+        Span::styled(" · type ", theme().dim),
         Span::raw(opt(&q.doc_type)),
-        Span::styled(" · status ", super::dim()),
+        Span::styled(" · status ", theme().dim),
         Span::raw(opt(&q.status)),
     ];
     match &app.docs.input {
-        Some(t) => {
-            spans.push(Span::styled(
-                " · search: ",
-                Style::default().fg(Color::Yellow),
-            ));
-            spans.push(Span::raw(text::cell(t)));
-            spans.push(Span::styled("▏", Style::default().fg(Color::Yellow)));
+        Some(input) => {
+            // The cursor as a bar between the characters it stands between.
+            let value = input.value();
+            let at = value
+                .char_indices()
+                .nth(input.cursor())
+                .map_or(value.len(), |(i, _)| i);
+            spans.push(Span::styled(" · search: ", theme().warn));
+            spans.push(Span::raw(text::cell(&value[..at])));
+            spans.push(Span::styled("▏", theme().warn));
+            spans.push(Span::raw(text::cell(&value[at..])));
         }
         None => {
             if let Some(s) = &q.search {
-                spans.push(Span::styled(" · search ", super::dim()));
-                spans.push(Span::styled(
-                    format!("“{}”", text::cell(s)),
-                    Style::default().fg(Color::Yellow),
-                ));
+                spans.push(Span::styled(" · search ", theme().dim));
+                spans.push(Span::styled(format!("“{}”", text::cell(s)), theme().warn));
             }
         }
     }
     match app.docs.searching {
-        Some(0) => spans.push(Span::styled(
-            " · searching… no match so far",
-            Style::default().fg(Color::Yellow),
-        )),
+        Some(0) => spans.push(Span::styled(" · searching… no match so far", theme().warn)),
         Some(n) => spans.push(Span::styled(
             format!(" · searching… {n} so far"),
-            Style::default().fg(Color::Yellow),
+            theme().warn,
         )),
         None => {}
     }
-    if let Some(c) = app.charts.loaded() {
+    if let Some(c) = app.store.charts.loaded() {
         spans.push(Span::styled(
             format!(" · {} documents", c.total()),
-            super::dim(),
+            theme().dim,
         ));
-    } else if matches!(app.charts, Load::Loading) {
-        spans.push(Span::styled(" · counting…", super::dim()));
+    } else if matches!(app.store.charts, Load::Loading) {
+        spans.push(Span::styled(" · counting…", theme().dim));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), head);
 
@@ -74,7 +72,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Load::Failed(e) => {
             return f.render_widget(
                 Paragraph::new(text::cell(e))
-                    .style(Style::default().fg(Color::Red))
+                    .style(theme().bad)
                     .block(block),
                 grid,
             );
@@ -89,8 +87,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         };
         return f.render_widget(Paragraph::new(why).block(block), grid);
     }
-    let header = Row::new(["id", "doc_type", "status", "created_at", "title"])
-        .style(Style::default().add_modifier(Modifier::BOLD));
+    let header = Row::new(["id", "doc_type", "status", "created_at", "title"]).style(theme().bold);
     let body: Vec<Row> = app
         .docs
         .shown
@@ -107,7 +104,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let table = Table::new(body, widths)
         .header(header)
         .block(block)
-        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+        .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(app.docs.selected));
     f.render_stateful_widget(table, grid, &mut state);
 }

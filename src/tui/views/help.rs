@@ -1,68 +1,49 @@
 //! The `?` overlay, drawn from the key table itself.
 
 use super::super::keys::{Ctx, KEYS};
+use super::super::theme::theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-
-pub const ORDER: [Ctx; 7] = [
-    Ctx::Global,
-    Ctx::Scroll,
-    Ctx::Documents,
-    Ctx::Detail,
-    Ctx::Tables,
-    Ctx::Browse,
-    Ctx::Dialog,
-];
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use strum::IntoEnumIterator;
 
 pub fn lines() -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for ctx in ORDER {
-        lines.push(Line::from(Span::styled(
-            ctx.title(),
-            Style::default()
-                .add_modifier(Modifier::BOLD)
-                .fg(Color::Cyan),
-        )));
+    for ctx in Ctx::iter() {
+        lines.push(Line::from(Span::styled(ctx.title(), theme().heading)));
+        let width = KEYS
+            .iter()
+            .filter(|b| b.ctx == ctx)
+            .map(|b| b.label().chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(7)
+            + 1;
         for b in KEYS.iter().filter(|b| b.ctx == ctx) {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {:<8}", b.label),
-                    Style::default().fg(Color::Yellow),
-                ),
+                Span::styled(format!("  {:<width$}", b.label()), theme().key_label),
                 Span::raw(b.help),
             ]));
         }
     }
     lines.push(Line::from(Span::styled(
-        "mouse wheel scrolls · any key closes this",
-        Style::default().fg(Color::DarkGray),
+        "the mouse wheel scrolls lists and pages",
+        theme().dim,
     )));
     lines
 }
 
-pub fn draw(f: &mut Frame, area: Rect) {
+pub fn draw(f: &mut Frame, area: Rect, scroll: u16) {
     f.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(" keys ");
-    let inner = block.inner(area);
-    f.render_widget(block, area);
     let all = lines();
-    // Two columns when one does not fit, split at a section start.
-    if all.len() as u16 > inner.height && inner.width >= 60 {
-        let half = all.len() / 2;
-        let split = (half..all.len())
-            .find(|&i| all[i].spans.len() == 1)
-            .unwrap_or(half);
-        let (a, b) = all.split_at(split);
-        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(inner);
-        f.render_widget(Paragraph::new(a.to_vec()).wrap(Wrap { trim: false }), l);
-        f.render_widget(Paragraph::new(b.to_vec()).wrap(Wrap { trim: false }), r);
-    } else {
-        f.render_widget(Paragraph::new(all).wrap(Wrap { trim: false }), inner);
-    }
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " keys ({}–{} of {}, j/k scroll) ",
+        scroll + 1,
+        (scroll as usize + area.height.saturating_sub(2) as usize).min(all.len()),
+        all.len()
+    ));
+    f.render_widget(Paragraph::new(all).block(block).scroll((scroll, 0)), area);
 }
 
 #[cfg(test)]
@@ -75,15 +56,15 @@ mod tests {
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect();
+        // Each binding's line: its keys, padded, then what they do.
         let bindings: Vec<String> = text
             .iter()
             .filter(|l| l.starts_with("  "))
-            .cloned()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect();
-        let expected: Vec<String> = ORDER
-            .iter()
-            .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == *ctx))
-            .map(|b| format!("  {:<8}{}", b.label, b.help))
+        let expected: Vec<String> = Ctx::iter()
+            .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == ctx))
+            .map(|b| format!("{} {}", b.label(), b.help))
             .collect();
         assert_eq!(bindings, expected);
         assert_eq!(
@@ -91,5 +72,6 @@ mod tests {
             KEYS.len(),
             "every context of the table is shown"
         );
+        assert_eq!(lines().len(), crate::tui::keys::listing_len());
     }
 }

@@ -9,11 +9,13 @@ mod overview;
 mod schema;
 mod tables;
 
-use super::app::{App, Tab};
+use super::app::{App, Overlay};
+use super::tab::Tab;
 use super::text::{Kind, Shown};
+use super::theme::theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
@@ -39,8 +41,6 @@ pub fn draw(f: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    // A list has a header line, a border and its column titles above it.
-    app.page.set(body.height.saturating_sub(3).max(1) as usize);
     chrome::tabs(f, app, tabs);
     match app.tab {
         Tab::Overview => overview::draw(f, app, body),
@@ -50,43 +50,25 @@ pub fn draw(f: &mut Frame, app: &App) {
         Tab::Tables => tables::draw(f, app, body),
     }
     chrome::status(f, app, status);
-    if app.dialog.is_some() {
-        dialog::draw(f, app, centered(area, 90, 85));
-    }
-    if app.help {
-        help::draw(f, centered(area, 70, 90));
-    }
-}
-
-fn centered(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
-    let w = area.width * pct_w / 100;
-    let h = area.height * pct_h / 100;
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
+    match &app.overlay {
+        Some(Overlay::Plan(_)) => dialog::draw(
+            f,
+            app,
+            area.centered(Constraint::Percentage(90), Constraint::Percentage(85)),
+        ),
+        Some(Overlay::Help { scroll }) => help::draw(f, App::help_area(area), *scroll),
+        None => {}
     }
 }
 
 /// A prepared value as a grid cell, borrowed: nothing is allocated per frame.
 pub fn cell_span(c: &Shown) -> Span<'_> {
     let style = match c.kind {
-        Kind::Null => Style::default()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::ITALIC),
-        Kind::Blob => Style::default().fg(Color::Magenta),
-        Kind::Invalid => Style::default().fg(Color::LightRed),
-        Kind::Number => Style::default().fg(Color::Cyan),
+        Kind::Null => theme().null,
+        Kind::Blob => theme().blob,
+        Kind::Invalid => theme().invalid,
+        Kind::Number => theme().number,
         Kind::Text => Style::default(),
     };
     Span::styled(c.text.as_str(), style)
-}
-
-pub fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
-
-pub fn warn() -> Style {
-    Style::default().fg(Color::Yellow)
 }

@@ -1,51 +1,28 @@
 //! Overview: file facts, the state badge, findings, legacy objects, charts.
 
 use super::super::app::{App, Load};
-use crate::store::finding::{Finding, Severity};
-use crate::store::inspect::{Inspection, RowCount, State};
+use super::super::theme::theme;
+use crate::store::finding::Finding;
+use crate::store::inspect::{Inspection, RowCount};
 use crate::store::spec::ObjectClass;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline, Wrap};
 
-/// The badge colours: a state reads at a glance.
-pub fn badge_style(state: State) -> Style {
-    let (fg, bg) = match state {
-        State::Current => (Color::Black, Color::Green),
-        State::NeedsInit => (Color::Black, Color::Yellow),
-        State::NeedsMigration => (Color::White, Color::Red),
-        State::LegacyPresent => (Color::Black, Color::Magenta),
-        State::NoStore => (Color::White, Color::Blue),
-    };
-    Style::default().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
-}
-
-pub fn severity_style(s: Severity) -> Style {
-    match s {
-        Severity::Error => Style::default().fg(Color::Red),
-        Severity::Warning => super::warn(),
-        Severity::Info => super::dim(),
-    }
-}
-
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let ins = match &app.inspection {
+    let ins = match &app.store.inspection {
         Load::Loading => return f.render_widget(Paragraph::new("Reading the store…"), area),
         Load::Failed(e) => {
             let lines = vec![
-                Line::from(Span::styled(
-                    " cannot open ",
-                    Style::default().fg(Color::White).bg(Color::Red),
-                )),
+                Line::from(Span::styled(" cannot open ", theme().alarm)),
                 Line::from(""),
                 Line::from(text::cell(e)),
                 Line::from(""),
                 Line::from(Span::styled(
                     format!("path: {}", text::cell(&app.path.to_string_lossy())),
-                    super::dim(),
+                    theme().dim,
                 )),
             ];
             return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
@@ -70,7 +47,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     let fx = &ins.facts;
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(format!(" {} ", ins.state.label()), badge_style(ins.state)),
+            Span::styled(format!(" {} ", ins.state.label()), theme().badge(ins.state)),
             Span::raw("  "),
             Span::raw(text::cell(&ins.path.to_string_lossy())),
         ]),
@@ -84,14 +61,14 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
                 text::cell(&fx.journal_mode),
                 fx.user_version
             ),
-            super::dim(),
+            theme().dim,
         )),
     ];
-    match &app.writable {
+    match &app.store.writable {
         Ok(()) => {}
         Err(why) => lines.push(Line::from(Span::styled(
             format!("read-only: actions unavailable ({})", text::cell(why)),
-            super::warn(),
+            theme().warn,
         ))),
     }
     lines.push(Line::from(""));
@@ -103,10 +80,11 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     if !legacy.is_empty() {
         lines.push(Line::from(Span::styled(
             "Legacy V2 objects (superseded by documents)",
-            super::warn().add_modifier(Modifier::BOLD),
+            theme().warn.patch(theme().bold),
         )));
         for o in legacy {
             let count = app
+                .store
                 .counts
                 .iter()
                 .find(|c| c.0 == o.name)
@@ -118,15 +96,12 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             };
             lines.push(Line::from(Span::styled(
                 format!("  ⚠ {:<5} {:<16} {rows}", o.kind, text::cell(&o.name)),
-                super::warn(),
+                theme().warn,
             )));
         }
         lines.push(Line::from(""));
     }
-    lines.push(Line::from(Span::styled(
-        "Findings",
-        Style::default().add_modifier(Modifier::BOLD),
-    )));
+    lines.push(Line::from(Span::styled("Findings", theme().bold)));
     let shown: Vec<_> = ins.findings.iter().filter(|f| !f.is_legacy()).collect();
     if shown.is_empty() {
         let none = if ins.legacy().next().is_some() {
@@ -134,18 +109,15 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
         } else {
             "  none: the store matches the V3 spec"
         };
-        lines.push(Line::from(Span::styled(
-            none,
-            Style::default().fg(Color::Green),
-        )));
+        lines.push(Line::from(Span::styled(none, theme().ok)));
     }
     lines.extend(shown.into_iter().map(finding_line));
     lines.push(Line::from(""));
-    let bold = Style::default().add_modifier(Modifier::BOLD);
-    match &app.data {
+    let bold = theme().bold;
+    match &app.store.data {
         None => lines.push(Line::from(Span::styled(
             "Data checks: press d to scan the rows for bad values",
-            super::dim(),
+            theme().dim,
         ))),
         Some(Load::Loading) => lines.push(Line::from(Span::styled(
             "Data checks: scanning the rows…",
@@ -158,10 +130,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
         Some(Load::Loaded(found)) => {
             lines.push(Line::from(Span::styled("Data checks", bold)));
             if found.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    "  no bad rows",
-                    Style::default().fg(Color::Green),
-                )));
+                lines.push(Line::from(Span::styled("  no bad rows", theme().ok)));
             }
             lines.extend(found.iter().map(finding_line));
         }
@@ -173,7 +142,7 @@ fn finding_line(x: &Finding) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             format!("  {:<7} ", x.severity.label()),
-            severity_style(x.severity),
+            theme().severity(x.severity),
         ),
         Span::raw(text::cell(&x.message)),
     ])
@@ -183,7 +152,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     let block = |t: String| Block::default().borders(Borders::TOP).title(t);
-    match &app.charts {
+    match &app.store.charts {
         Load::Loading => {
             f.render_widget(
                 Paragraph::new("counting…").block(block("Documents per doc_type".into())),
@@ -222,8 +191,8 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
                     )))
                     .data(data.as_slice())
                     .bar_width(bar_w)
-                    .bar_style(Style::default().fg(Color::Cyan))
-                    .value_style(Style::default().fg(Color::Black).bg(Color::Cyan)),
+                    .bar_style(theme().bar)
+                    .value_style(theme().bar_value),
                 left,
             );
             let months: Vec<u64> = c.by_month.iter().map(|m| m.1).collect();
@@ -236,7 +205,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
                 Sparkline::default()
                     .block(block(format!("Documents per month, {span} (peak {peak})")))
                     .data(&months)
-                    .style(Style::default().fg(Color::Green)),
+                    .style(theme().ok),
                 right,
             );
         }

@@ -1,22 +1,23 @@
 //! Schema: the spec beside the live tables, column by column; indexes; DDL.
 
 use super::super::app::{App, Load};
+use super::super::theme::theme;
 use crate::store::compare::{Mark, Presence};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let Load::Loaded(ins) = &app.inspection else {
+    let Load::Loaded(ins) = &app.store.inspection else {
         return f.render_widget(Paragraph::new("no schema to show"), area);
     };
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
-    let bad = Style::default().fg(Color::Red);
-    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let bad = theme().bad;
+    let bold = theme().bold;
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled(format!("  {:<16} {:<18}", "spec", ""), bold),
         Span::styled("live", bold),
@@ -68,7 +69,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             ddl.extend(
                 text::lines(sql)
                     .into_iter()
-                    .map(|l| Line::from(Span::styled(l, super::dim()))),
+                    .map(|l| Line::from(Span::styled(l, theme().dim))),
             );
         }
     }
@@ -84,9 +85,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
 /// + extra.
 fn mark(m: Mark) -> (&'static str, Style) {
     match m {
-        Mark::Same => ("✓", Style::default().fg(Color::Green)),
-        Mark::Differs => ("≠", Style::default().fg(Color::Yellow)),
-        Mark::Missing => ("✗", Style::default().fg(Color::Red)),
-        Mark::Extra => ("+", super::warn()),
+        Mark::Same => ("✓", theme().ok),
+        Mark::Differs => ("≠", theme().warn),
+        Mark::Missing => ("✗", theme().bad),
+        Mark::Extra => ("+", theme().warn),
     }
 }

@@ -1,13 +1,14 @@
 //! Tables: every table and view with its kind and row count; browsing one.
 
 use super::super::app::{App, Load};
+use super::super::theme::theme;
 use super::cell_span;
 use crate::store::inspect::RowCount;
 use crate::store::spec::ObjectClass;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
@@ -25,8 +26,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             }
             Load::Loaded(p) => p,
         };
-        let header = Row::new(page.columns.iter().map(|c| text::cell(c)))
-            .style(Style::default().add_modifier(Modifier::BOLD));
+        let header = Row::new(page.columns.iter().map(|c| text::cell(c))).style(theme().bold);
         let rows: Vec<Row> = b
             .shown
             .iter()
@@ -36,11 +36,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         let table = Table::new(rows, widths)
             .header(header)
             .block(block)
-            .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+            .row_highlight_style(theme().selected);
         let mut state = TableState::default().with_selected(Some(b.selected));
         return f.render_stateful_widget(table, area, &mut state);
     }
-    let Load::Loaded(ins) = &app.inspection else {
+    let Load::Loaded(ins) = &app.store.inspection else {
         return f.render_widget(Paragraph::new("no tables to show"), area);
     };
     let rows: Vec<Row> = ins
@@ -48,6 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|o| {
             let count = app
+                .store
                 .counts
                 .iter()
                 .find(|c| c.0 == o.name)
@@ -59,9 +60,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 RowCount::Failed(e) => format!("? ({})", text::cell(e)),
             };
             let style = match o.class {
-                ObjectClass::Legacy | ObjectClass::Leftover => super::warn(),
+                ObjectClass::Legacy | ObjectClass::Leftover => theme().warn,
                 ObjectClass::V3 => Style::default(),
-                ObjectClass::Other => super::dim(),
+                ObjectClass::Other => theme().dim,
             };
             Row::new([
                 text::cell(&o.name),
@@ -72,8 +73,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             .style(style)
         })
         .collect();
-    let header = Row::new(["name", "type", "kind", "rows"])
-        .style(Style::default().add_modifier(Modifier::BOLD));
+    let header = Row::new(["name", "type", "kind", "rows"]).style(theme().bold);
     let widths = [
         Constraint::Min(20),
         Constraint::Length(14),
@@ -83,7 +83,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .block(Block::default().borders(Borders::TOP))
-        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+        .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(app.tables.selected));
     f.render_stateful_widget(table, area, &mut state);
 }

@@ -1,0 +1,94 @@
+//! The one palette: every colour the views use, by what it means.
+
+use crate::store::finding::Severity;
+use crate::store::inspect::State;
+use ratatui::style::{Color, Modifier, Style};
+
+pub struct Theme {
+    /// As it should be: a current store, a mark that matches.
+    pub ok: Style,
+    /// Wrong or failed.
+    pub bad: Style,
+    /// Worth a look: legacy objects, a differing column, a running search.
+    pub warn: Style,
+    /// Secondary text.
+    pub dim: Style,
+    /// A section heading (the `?` overlay, a detail's column names).
+    pub heading: Style,
+    /// A key as the status line shows it.
+    pub key: Style,
+    /// A key in the `?` overlay.
+    pub key_label: Style,
+    /// The status line's message.
+    pub message: Style,
+    /// The plan dialog's border.
+    pub dialog_border: Style,
+    /// The key that runs a plan.
+    pub run_key: Style,
+    /// "cannot open".
+    pub alarm: Style,
+    pub null: Style,
+    pub number: Style,
+    pub blob: Style,
+    /// Text that was not UTF-8, shown lossily.
+    pub invalid: Style,
+    pub bar: Style,
+    pub bar_value: Style,
+    pub line_chart: Style,
+    pub gauge: Style,
+    pub selected: Style,
+    pub bold: Style,
+}
+
+pub static DARK: Theme = Theme {
+    ok: Style::new().fg(Color::Green),
+    bad: Style::new().fg(Color::Red),
+    warn: Style::new().fg(Color::Yellow),
+    dim: Style::new().fg(Color::DarkGray),
+    heading: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+    key: Style::new().fg(Color::Black).bg(Color::Gray),
+    key_label: Style::new().fg(Color::Yellow),
+    message: Style::new().fg(Color::LightBlue),
+    dialog_border: Style::new().fg(Color::Yellow),
+    run_key: Style::new().fg(Color::Black).bg(Color::Green),
+    alarm: Style::new().fg(Color::White).bg(Color::Red),
+    null: Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::ITALIC),
+    number: Style::new().fg(Color::Cyan),
+    blob: Style::new().fg(Color::Magenta),
+    invalid: Style::new().fg(Color::LightRed),
+    bar: Style::new().fg(Color::Cyan),
+    bar_value: Style::new().fg(Color::Black).bg(Color::Cyan),
+    line_chart: Style::new().fg(Color::Green),
+    gauge: Style::new().fg(Color::Green),
+    selected: Style::new().add_modifier(Modifier::REVERSED),
+    bold: Style::new().add_modifier(Modifier::BOLD),
+};
+
+/// The palette in use.
+pub fn theme() -> &'static Theme {
+    &DARK
+}
+
+impl Theme {
+    /// The state badge: a state reads at a glance.
+    pub fn badge(&self, state: State) -> Style {
+        let (fg, bg) = match state {
+            State::Current => (Color::Black, Color::Green),
+            State::NeedsInit => (Color::Black, Color::Yellow),
+            State::NeedsMigration => (Color::White, Color::Red),
+            State::LegacyPresent => (Color::Black, Color::Magenta),
+            State::NoStore => (Color::White, Color::Blue),
+        };
+        Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn severity(&self, s: Severity) -> Style {
+        match s {
+            Severity::Error => self.bad,
+            Severity::Warning => self.warn,
+            Severity::Info => self.dim,
+        }
+    }
+}
