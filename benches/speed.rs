@@ -14,6 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The tests' own tmux driver (not every helper is used here).
+#[path = "../tests/common/tmux.rs"]
+#[allow(dead_code)]
+mod tmux;
+use tmux::Tmux;
+
 const PAGE: usize = 50;
 const RUNS: usize = 15;
 
@@ -317,79 +323,6 @@ fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>, Vec<(String, Duration)>
     (ours, floor, steps)
 }
 
-struct Tmux(String);
-
-impl Tmux {
-    fn new() -> Option<Tmux> {
-        let ok = Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        ok.then(|| Tmux(format!("egregora-bench-{}", std::process::id())))
-    }
-    fn run(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.0)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-    fn start(&self) {
-        self.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "b",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "env PS1='$ ' sh",
-        ]);
-    }
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "b"])
-    }
-    fn keys(&self, k: &[&str]) {
-        for key in k {
-            self.run(&["send-keys", "-t", "b", key]);
-        }
-    }
-    /// Types `line` and then `then`, and waits until `needle` is on the
-    /// screen: the time it took.
-    fn launch_until(&self, line: &str, needle: &str, then: &[&str]) -> Duration {
-        self.run(&["send-keys", "-t", "b", "clear", "Enter"]);
-        std::thread::sleep(Duration::from_millis(200));
-        let t = Instant::now();
-        self.run(&["send-keys", "-t", "b", "-l", line]);
-        self.run(&["send-keys", "-t", "b", "Enter"]);
-        self.keys(then);
-        self.wait(needle);
-        t.elapsed()
-    }
-    fn wait(&self, needle: &str) {
-        let t = Instant::now();
-        while !self.screen().contains(needle) {
-            assert!(
-                t.elapsed() < Duration::from_secs(120),
-                "waited for {needle:?}:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
-
 /// The id of the `n`th document in insertion order.
 fn nth_id(path: &Path, n: usize) -> String {
     let mut s = open_read_only(path).expect("open");
@@ -433,11 +366,12 @@ fn main() {
     }
     if wanted("terminal") {
         println!();
-        match Tmux::new() {
-            None => println!(
+        if Tmux::available() {
+            real_terminal(&bin, &small, &large);
+        } else {
+            println!(
                 "launch and memory: skipped (tmux is not installed: apt-get install tmux sqlite3)"
-            ),
-            Some(t) => real_terminal(&t, &bin, &small, &large),
+            );
         }
     }
     if wanted("init") {
@@ -593,8 +527,8 @@ fn mb(p: &Path) -> u64 {
 /// The real binary in a real terminal: launch to the first screen of
 /// documents (against the sqlite3 shell printing the same 50 rows), and
 /// peak memory while browsing the large store.
-fn real_terminal(t: &Tmux, bin: &Path, small: &Path, large: &Path) {
-    t.start();
+fn real_terminal(bin: &Path, small: &Path, large: &Path) {
+    let t = Tmux::start(&std::env::temp_dir());
     std::thread::sleep(Duration::from_millis(300));
     let sqlite3 = Command::new("sqlite3")
         .arg("-version")
@@ -614,7 +548,7 @@ fn real_terminal(t: &Tmux, bin: &Path, small: &Path, large: &Path) {
                     &["2"],
                 );
                 t.keys(&["q"]);
-                t.wait("$ ");
+                t.wait_within("$ ", Duration::from_secs(120));
                 d
             })
             .collect();
@@ -638,6 +572,10 @@ fn real_terminal(t: &Tmux, bin: &Path, small: &Path, large: &Path) {
             None => "; sqlite3 shell: not installed".into(),
         };
         println!("  {label}: {}{vs}", spread(app));
+        let mut sorted = app.clone();
+        sorted.sort();
+        let all: Vec<String> = sorted.iter().map(|d| ms(*d)).collect();
+        println!("    every launch, fastest first: {}", all.join(", "));
     }
     if let [(_, s, _), (_, l, _)] = &rows[..] {
         let r = median(l).as_secs_f64() / median(s).as_secs_f64();
@@ -653,12 +591,7 @@ fn real_terminal(t: &Tmux, bin: &Path, small: &Path, large: &Path) {
         "Documents per month",
         &[],
     );
-    let pid = t.run(&["display-message", "-p", "-t", "b", "#{pane_pid}"]);
-    // The app is the pane shell's child.
-    let pid = pid.trim();
-    let app_pid = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-        .map(|c| c.split_whitespace().next().unwrap_or_default().to_string())
-        .unwrap_or_default();
+    let app_pid = t.app_pid().map(|p| p.to_string()).unwrap_or_default();
     let script: &[&[&str]] = &[
         &["2"],
         &["PageDown"; 20],

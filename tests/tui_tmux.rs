@@ -2,120 +2,26 @@
 //! tables, init it from the dialog, browse hostile documents, quit, and find
 //! the terminal as it was.
 mod common;
+use common::tmux::Tmux;
 use common::*;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
+/// Starts tmux with what these tests look for: an OSC 52 that got through
+/// would create a buffer, a title escape would rename the pane.
+fn tmux(dir: &std::path::Path) -> Tmux {
+    let t = Tmux::start(dir);
+    t.run(&["set-option", "-g", "set-clipboard", "on"]);
+    t.run(&["set-option", "-g", "allow-rename", "on"]);
+    t
 }
 
-impl Tmux {
-    fn start(dir: &std::path::Path) -> Tmux {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let t = Tmux {
-            socket: format!("egregora-inspect-test-{}-{n}", std::process::id()),
-        };
-        let out = t.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "-c",
-            dir.to_str().unwrap(),
-            "sh",
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux starts: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // With this on, an OSC 52 that got through would create a buffer.
-        t.run(&["set-option", "-g", "set-clipboard", "on"]);
-        t.run(&["set-option", "-g", "allow-rename", "on"]);
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed (.ci/run installs it)")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e"]).stdout).into_owned()
-    }
-
-    fn send(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "e", k]);
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-
-    fn type_line(&self, line: &str) {
-        self.run(&["send-keys", "-t", "e", "-l", line]);
-        self.run(&["send-keys", "-t", "e", "Enter"]);
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "waited for {needle:?}; the screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Waits until `needle` is off the screen (a dialog closed, say).
-    fn wait_gone(&self, needle: &str) {
-        let start = Instant::now();
-        while self.screen().contains(needle) {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "{needle:?} stayed on the screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Confirms the plan in the open dialog, waits for it to finish, and
-    /// closes the dialog.
-    fn run_plan(&self) {
-        self.send(&["y"]);
-        self.wait_for("done:");
-        self.send(&["Escape"]);
-        self.wait_gone("Esc close");
-    }
-
-    fn format(&self, f: &str) -> String {
-        String::from_utf8_lossy(&self.run(&["display-message", "-p", "-t", "e", f]).stdout)
-            .trim()
-            .to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
+/// Confirms the plan in the open dialog, waits for it to finish, and closes
+/// the dialog.
+fn run_plan(t: &Tmux) {
+    t.send(&["y"]);
+    t.wait_for("done:");
+    t.send(&["Escape"]);
+    t.wait_gone("Esc close");
 }
 
 #[test]
@@ -140,7 +46,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     .unwrap();
     drop(c);
 
-    let t = Tmux::start(dir.path());
+    let t = tmux(dir.path());
     let title_before = t.format("#{pane_title}");
     t.type_line(&format!("{} store.sqlite", bin_path().display()));
     let s = t.wait_for(" needs-migration ");
@@ -156,7 +62,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
         s.contains("Copy 50 row(s)") && s.contains("backup first:"),
         "{s}"
     );
-    t.run_plan();
+    run_plan(&t);
     let s = t.wait_for(" legacy-present ");
     assert!(
         s.contains("extra column documents.legacy_score (kept") && !s.contains("error "),
@@ -170,7 +76,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
         s.contains("fold-legacy") && s.contains("Copy 3 row(s) of posts into documents as 'post'"),
         "{s}"
     );
-    t.run_plan();
+    run_plan(&t);
     let s = t.wait_for(" current ");
     assert!(
         !s.contains("⚠") && !s.contains("Legacy V2 objects"),
@@ -248,7 +154,7 @@ fn a_running_plan_is_cancelled_from_the_app_and_rolled_back() {
     let p = dir.path().join("big.sqlite");
     old_documents(&p, 400_000);
     let before = snapshot(&p);
-    let t = Tmux::start(dir.path());
+    let t = tmux(dir.path());
     t.type_line(&format!(
         "{} big.sqlite; echo app-$((6 * 7))",
         bin_path().display()
@@ -276,7 +182,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
     for sig in ["TERM", "HUP"] {
         let dir = tempfile::tempdir().unwrap();
         let p = current_store(dir.path());
-        let t = Tmux::start(dir.path());
+        let t = tmux(dir.path());
         t.type_line(&format!(
             "{} {}; echo exited-$?",
             bin_path().display(),
@@ -284,16 +190,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         ));
         t.wait_for(" current ");
         assert_eq!(t.format("#{alternate_on}"), "1");
-        let pane_pid = t.format("#{pane_pid}");
-        // The app is the pane shell's child.
-        let children =
-            std::fs::read_to_string(format!("/proc/{pane_pid}/task/{pane_pid}/children")).unwrap();
-        let app: i32 = children
-            .split_whitespace()
-            .next()
-            .expect("the app runs")
-            .parse()
-            .unwrap();
+        let app = t.app_pid().expect("the app runs");
         let signal = if sig == "TERM" {
             libc::SIGTERM
         } else {

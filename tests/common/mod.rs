@@ -2,6 +2,8 @@
 //! the real binary.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use assert_cmd::Command;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
