@@ -74,6 +74,7 @@ impl Harness {
     fn settle(&mut self) {
         for _ in 0..50 {
             self.render();
+            self.app.drawn();
             let jobs: Vec<Job> = self.app.requests.outbox.drain(..).collect();
             if jobs.is_empty() {
                 return;
@@ -591,5 +592,41 @@ fn data_checks_run_on_demand_and_name_bad_rows() {
     assert!(
         h.text().contains("press d to scan the rows"),
         "a refresh forgets results that may be stale"
+    );
+}
+
+#[test]
+fn scans_wait_until_the_first_screen_is_drawn() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("demo.sqlite");
+    bin().args(["demo", "--legacy"]).arg(&p).assert().success();
+    let mut app = App::new(p.clone());
+    app.resize(120, 36);
+    let mut worker = Worker::new(p, app.requests.latest_window.clone());
+    let serve = |app: &mut App, worker: &mut Worker| {
+        let jobs: Vec<Job> = app.requests.outbox.drain(..).collect();
+        let scans = jobs.iter().filter(|j| j.is_scan()).count();
+        for job in jobs {
+            if let Job::Read(r) = job
+                && let Some(reply) = worker.serve(r)
+            {
+                app.on_reply(reply);
+            }
+        }
+        scans
+    };
+    assert_eq!(serve(&mut app, &mut worker), 0, "the inspection first");
+    app.drawn();
+    assert_eq!(
+        serve(&mut app, &mut worker),
+        0,
+        "then the first page, alone, though the charts and counts are wanted"
+    );
+    assert!(app.docs.rows.loaded().is_some());
+    assert!(app.requests.outbox.is_empty());
+    app.drawn();
+    assert!(
+        serve(&mut app, &mut worker) >= 2,
+        "once it is drawn, the charts and the legacy counts go out"
     );
 }

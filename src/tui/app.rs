@@ -149,6 +149,9 @@ pub enum Overlay {
 #[derive(Debug, Default)]
 pub struct Requests {
     pub outbox: Vec<Job>,
+    /// Scans asked for before the first screen was drawn: on a 2-core
+    /// machine they would compete with it, so they wait for it.
+    held: Option<Vec<Job>>,
     /// The newest documents window asked for, shared with the worker.
     pub latest_window: Arc<AtomicU64>,
     next_ticket: u64,
@@ -156,7 +159,11 @@ pub struct Requests {
 
 impl Requests {
     fn send(&mut self, r: Request) {
-        self.outbox.push(Job::Read(r));
+        let job = Job::Read(r);
+        match self.held.as_mut() {
+            Some(held) if job.is_scan() => held.push(job),
+            _ => self.outbox.push(job),
+        }
     }
 
     fn ticket(&mut self) -> u64 {
@@ -217,7 +224,10 @@ impl App {
             size: (80, 24),
             message: String::new(),
             quit: false,
-            requests: Requests::default(),
+            requests: Requests {
+                held: Some(Vec::new()),
+                ..Requests::default()
+            },
         };
         app.send(Request::Inspect);
         app
@@ -225,6 +235,17 @@ impl App {
 
     fn send(&mut self, r: Request) {
         self.requests.send(r);
+    }
+
+    /// Called after each frame: once the first screen of the store is drawn
+    /// (the documents window, or the reason there is none), the scans held
+    /// until then go out.
+    pub fn drawn(&mut self) {
+        let first_screen = !matches!(self.docs.rows, Load::Loading)
+            || matches!(self.store.inspection, Load::Failed(_));
+        if first_screen && let Some(held) = self.requests.held.take() {
+            self.requests.outbox.extend(held);
+        }
     }
 
     /// Rows a list shows at the current terminal size: the page size.

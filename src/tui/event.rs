@@ -36,6 +36,8 @@ where
     loop {
         flush(app, workers);
         terminal.draw(|f| views::draw(f, app))?;
+        app.drawn();
+        flush(app, workers);
         let first = match rx.recv_timeout(POLL_EVERY.saturating_sub(last_poll.elapsed())) {
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => None,
