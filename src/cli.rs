@@ -16,9 +16,9 @@ use std::io::{BufRead, IsTerminal, Write};
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_PROBLEMS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_PROBLEMS: u8 = 1;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// Prints a one-line reason on stderr, never a backtrace.
 fn fail(e: &anyhow::Error) -> u8 {

@@ -6,12 +6,12 @@
 use std::borrow::Cow;
 
 /// True for characters that must never reach a terminal as they are.
-pub fn is_hostile(c: char) -> bool {
+pub(crate) fn is_hostile(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
 /// Bidi embeddings, overrides, isolates and marks: they reorder what follows.
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -26,12 +26,12 @@ fn push_escape(out: &mut String, c: char) {
 }
 
 /// One line: every control character, newlines and tabs included, escaped.
-pub fn escape(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape(s: &str) -> Cow<'_, str> {
     escape_with(s, |_| false)
 }
 
 /// Several lines: newlines and tabs kept, every other control escaped.
-pub fn escape_lines(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_lines(s: &str) -> Cow<'_, str> {
     escape_with(s, |c| c == '\n' || c == '\t')
 }
 
@@ -48,14 +48,6 @@ fn escape_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// Bytes that may not be UTF-8: decoded lossily, each bad sequence shown as
-/// U+FFFD, then escaped. Returns the text and whether anything was lost.
-pub fn escape_bytes(b: &[u8]) -> (String, bool) {
-    let lossy = String::from_utf8_lossy(b);
-    let lost = matches!(lossy, Cow::Owned(_));
-    (escape(&lossy).into_owned(), lost)
 }
 
 #[cfg(test)]
@@ -92,19 +84,11 @@ mod tests {
         assert_eq!(escape_lines("a\n\tb\x1bc"), "a\n\tb\\x1bc");
         assert_eq!(escape("a\nb"), "a\\x0ab");
     }
-
-    #[test]
-    fn invalid_utf8_is_lossy_and_marked() {
-        let (s, lost) = escape_bytes(b"ok\xff\xfe\x1b");
-        assert!(lost);
-        assert_eq!(s, "ok\u{fffd}\u{fffd}\\x1b");
-        assert_eq!(escape_bytes(b"fine"), ("fine".to_string(), false));
-    }
 }
 
 /// One grid cell: like `escape`, but tabs and newlines become visible
 /// markers that keep the row on one line and readable.
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -118,7 +102,7 @@ pub fn cell(s: &str) -> String {
 }
 
 /// Lines for a detail view: control characters escaped, tabs as spaces.
-pub fn lines(s: &str) -> Vec<String> {
+pub(crate) fn lines(s: &str) -> Vec<String> {
     s.split('\n')
         .map(|l| escape(&l.replace('\t', "    ")).into_owned())
         .collect()

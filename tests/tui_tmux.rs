@@ -49,9 +49,11 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     let t = tmux(dir.path());
     let title_before = t.format("#{pane_title}");
     t.type_line(&format!("{} store.sqlite", bin_path().display()));
-    let s = t.wait_for(" needs-migration ");
+    t.wait_for(" needs-migration ");
+    // The count comes from the scan worker, once the first screen is drawn.
+    let s = t.wait_for("3 rows");
     assert!(
-        s.contains("⚠ table posts") && s.contains("3 rows"),
+        s.contains("⚠ table posts            3 rows"),
         "legacy flagged with its rows:\n{s}"
     );
     assert_eq!(t.format("#{alternate_on}"), "1");

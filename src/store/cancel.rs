@@ -24,7 +24,7 @@ impl Canceller {
         Self::default()
     }
 
-    pub fn cancel(&self) {
+    pub(crate) fn cancel(&self) {
         self.flag.store(true, Ordering::SeqCst);
         if let Ok(h) = self.handle.lock()
             && let Some(h) = h.as_ref()
@@ -33,7 +33,7 @@ impl Canceller {
         }
     }
 
-    pub fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
     }
 

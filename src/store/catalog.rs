@@ -51,7 +51,7 @@ pub struct LiveTable {
 impl LiveIndex {
     /// Whether this index is the spec's: same columns in order, same
     /// uniqueness, not partial.
-    pub fn matches(&self, spec: &super::spec::IndexSpec) -> bool {
+    pub(crate) fn matches(&self, spec: &super::spec::IndexSpec) -> bool {
         self.unique == spec.unique
             && !self.partial
             && self.columns.len() == spec.columns.len()
@@ -64,7 +64,7 @@ impl LiveIndex {
 }
 
 impl LiveTable {
-    pub fn column(&self, name: &str) -> Option<&LiveColumn> {
+    pub(crate) fn column(&self, name: &str) -> Option<&LiveColumn> {
         self.columns
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(name))
@@ -72,7 +72,7 @@ impl LiveTable {
 }
 
 /// Text from the catalog, read lossily: names can hold any bytes.
-pub fn lossy(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<String>> {
+pub(crate) fn lossy(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<String>> {
     Ok(match row.get_ref(idx)? {
         ValueRef::Null => None,
         ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b).into_owned()),
@@ -81,7 +81,7 @@ pub fn lossy(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<String>> {
     })
 }
 
-pub fn entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
+pub(crate) fn entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
     let mut stmt = conn.prepare(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema
          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
@@ -97,7 +97,11 @@ pub fn entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
     rows.collect()
 }
 
-pub fn table(conn: &Connection, name: &str, sql: Option<String>) -> rusqlite::Result<LiveTable> {
+pub(crate) fn table(
+    conn: &Connection,
+    name: &str,
+    sql: Option<String>,
+) -> rusqlite::Result<LiveTable> {
     let mut stmt = conn.prepare(
         "SELECT name, type, \"notnull\", pk, dflt_value, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
     )?;
@@ -129,7 +133,7 @@ pub(crate) fn is_without_rowid(sql: &str) -> bool {
     tail.contains("WITHOUT") && tail.contains("ROWID")
 }
 
-pub fn indexes(conn: &Connection, table: &str) -> rusqlite::Result<Vec<LiveIndex>> {
+pub(crate) fn indexes(conn: &Connection, table: &str) -> rusqlite::Result<Vec<LiveIndex>> {
     let mut list = conn.prepare(
         "SELECT il.name, il.\"unique\", il.origin, il.partial, s.sql
          FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS s ON s.name = il.name

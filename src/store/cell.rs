@@ -6,7 +6,7 @@ use rusqlite::Row;
 use rusqlite::types::ValueRef;
 
 /// Grid cells are cut to this many characters in SQL.
-pub const CELL_CHARS: i64 = 200;
+pub(crate) const CELL_CHARS: i64 = 200;
 /// The detail view loads at most this many characters of one value.
 pub const DETAIL_CHARS: i64 = 256 * 1024;
 

@@ -7,7 +7,7 @@ use super::sample::{NAME_AT_MOST, Sample};
 use super::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
 
-pub fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
+pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     let spec = Spec::v3();
     let Some(live) = ins.live(&spec.documents_table) else {
         return Ok(Vec::new());

@@ -40,7 +40,7 @@ impl Sort {
         }
     }
 
-    pub fn next(self) -> Sort {
+    pub(crate) fn next(self) -> Sort {
         let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
         Sort::ALL[(i + 1) % Sort::ALL.len()]
     }
@@ -646,7 +646,7 @@ impl DocCounts {
         })
     }
 
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.by_type.iter().map(|(_, n)| n).sum()
     }
 

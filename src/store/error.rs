@@ -49,7 +49,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
     /// Wraps an SQLite error, naming the well-known cases in plain words.
-    pub fn sqlite(path: &std::path::Path, context: impl Into<String>, e: rusqlite::Error) -> Self {
+    pub(crate) fn sqlite(
+        path: &std::path::Path,
+        context: impl Into<String>,
+        e: rusqlite::Error,
+    ) -> Self {
         use rusqlite::ErrorCode as C;
         if let rusqlite::Error::SqliteFailure(f, msg) = &e {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
@@ -99,7 +103,7 @@ impl StoreError {
         }
     }
 
-    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         StoreError::Io {
             context: context.into(),
             source,

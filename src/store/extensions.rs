@@ -12,16 +12,16 @@ use rusqlite::types::ValueRef;
 use serde_json::{Map, Value as Json};
 
 /// Builds the `extensions` object: `egregora_extensions(existing, key, value, …)`.
-pub const EXTENSIONS_FN: &str = "egregora_extensions";
+pub(crate) const EXTENSIONS_FN: &str = "egregora_extensions";
 /// Verification: `egregora_extension_is(extensions, key, value)` is 1 when the
 /// key (or its renamed `key#n`, after a clash) holds exactly that value.
-pub const EXTENSION_IS_FN: &str = "egregora_extension_is";
+pub(crate) const EXTENSION_IS_FN: &str = "egregora_extension_is";
 /// Verification: `egregora_extensions_kept(extensions, original)` is 1 when
 /// the row's own extensions are all still there.
-pub const EXTENSIONS_KEPT_FN: &str = "egregora_extensions_kept";
+pub(crate) const EXTENSIONS_KEPT_FN: &str = "egregora_extensions_kept";
 
 /// Registers the plan's SQL functions on a connection.
-pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function(EXTENSIONS_FN, -1, flags, |ctx| {
         if ctx.len() % 2 == 0 {
@@ -109,7 +109,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 /// One SQL value as JSON, reversibly.
-pub fn encode(v: ValueRef<'_>) -> Json {
+pub(crate) fn encode(v: ValueRef<'_>) -> Json {
     match v {
         ValueRef::Null => Json::Null,
         ValueRef::Integer(i) => Json::from(i),

@@ -12,7 +12,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
@@ -55,7 +55,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         self.into()
     }
 }
@@ -86,7 +86,7 @@ impl Finding {
     }
 
     /// A V2 object left beside `documents`: the Overview lists these apart.
-    pub fn is_legacy(&self) -> bool {
+    pub(crate) fn is_legacy(&self) -> bool {
         self.code == Code::LegacyObject
     }
 }

@@ -41,7 +41,7 @@ pub enum Identity {
 
 impl Identity {
     /// What the path is, as a phrase ("a folder", "a DuckDB database …").
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Identity::Missing => "missing".into(),
             Identity::Empty => "an empty file (an empty store)".into(),
@@ -69,7 +69,7 @@ impl Identity {
     }
 
     /// Ok when SQLite may open the path for reading.
-    pub fn require_openable(&self, path: &Path) -> Result<()> {
+    pub(crate) fn require_openable(&self, path: &Path) -> Result<()> {
         match self {
             Identity::Sqlite(_) | Identity::Empty => Ok(()),
             Identity::Missing => Err(StoreError::NotFound(path.to_path_buf())),
@@ -87,7 +87,7 @@ impl Identity {
 
 /// Turns what the user typed into the absolute path SQLite gets. SQLite is
 /// never handed a URI or its special names.
-pub fn resolve(raw: &std::ffi::OsStr) -> Result<PathBuf> {
+pub(crate) fn resolve(raw: &std::ffi::OsStr) -> Result<PathBuf> {
     if raw.is_empty() {
         return Err(StoreError::Refused("an empty path is not a store".into()));
     }
@@ -147,7 +147,7 @@ fn be_u32(b: &[u8], at: usize) -> u32 {
 }
 
 /// Classifies a file by its first bytes (up to 512) and its size.
-pub fn classify(head: &[u8], size: u64, wal_beside: bool) -> Identity {
+pub(crate) fn classify(head: &[u8], size: u64, wal_beside: bool) -> Identity {
     const SQLITE3: &[u8] = b"SQLite format 3\0";
     if head.starts_with(SQLITE3) {
         return sqlite_header(head, size, wal_beside);

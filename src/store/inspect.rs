@@ -21,7 +21,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             State::NoStore => "no-store",
             State::Current => "current",
@@ -41,7 +41,7 @@ pub enum RowCount {
 }
 
 impl RowCount {
-    pub fn as_option(&self) -> Option<u64> {
+    pub(crate) fn as_option(&self) -> Option<u64> {
         match self {
             RowCount::Counted(n) => Some(*n),
             _ => None,
@@ -111,18 +111,18 @@ impl Inspection {
             .find(|o| o.name.eq_ignore_ascii_case(name))
     }
 
-    pub fn legacy(&self) -> impl Iterator<Item = &SchemaObject> {
+    pub(crate) fn legacy(&self) -> impl Iterator<Item = &SchemaObject> {
         self.objects
             .iter()
             .filter(|o| o.class == ObjectClass::Legacy)
     }
 
     /// A newer store (user_version above the spec's) is browsed, never written.
-    pub fn is_newer(&self) -> bool {
+    pub(crate) fn is_newer(&self) -> bool {
         self.facts.user_version > Spec::v3().user_version
     }
 
-    pub fn worst(&self) -> Option<Severity> {
+    pub(crate) fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
 }
@@ -143,7 +143,7 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
 
 /// `inspect` without row counts, on a connection that may be inside a
 /// transaction.
-pub fn inspect_shape(conn: &Connection, path: &Path) -> Result<Inspection> {
+pub(crate) fn inspect_shape(conn: &Connection, path: &Path) -> Result<Inspection> {
     let mut ins = read(conn, path)?;
     judge(&mut ins);
     Ok(ins)
@@ -209,7 +209,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
 }
 
 /// Counts rows with a deadline: a legacy view may be arbitrarily slow.
-pub fn count_rows(conn: &mut Connection, name: &str) -> RowCount {
+pub(crate) fn count_rows(conn: &mut Connection, name: &str) -> RowCount {
     let sql = format!("SELECT count(*) FROM {}", quote(name));
     match with_deadline(conn, COUNT_LIMIT, |c| {
         c.query_row(&sql, [], |r| r.get::<_, i64>(0))

@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
 /// Refuses to write a store SQLite itself finds damaged.
-pub fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+pub(crate) fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
     let first: String = conn
         .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
         .map_err(|e| StoreError::sqlite(path, "quick_check failed", e))?;
@@ -29,7 +29,7 @@ pub fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
 
 /// Where a check beside a plan stands, for the writer's busy handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     Running,
     Passed,
     Failed,
@@ -37,7 +37,7 @@ pub enum Standing {
 
 /// A shared, lock-free view of a check's standing.
 #[derive(Clone, Debug)]
-pub struct StandingCell(Arc<AtomicU8>);
+pub(crate) struct StandingCell(Arc<AtomicU8>);
 
 impl StandingCell {
     pub(super) fn new() -> Self {
@@ -53,7 +53,7 @@ impl StandingCell {
         self.0.store(v, Ordering::SeqCst);
     }
 
-    pub fn get(&self) -> Standing {
+    pub(crate) fn get(&self) -> Standing {
         match self.0.load(Ordering::SeqCst) {
             0 => Standing::Running,
             1 => Standing::Passed,
@@ -71,7 +71,7 @@ impl StandingCell {
 /// discards). A check that fails holds its lock until the verdict is taken,
 /// so a damaged store never receives a page (a damaged freelist could
 /// otherwise hand out a live page, which no journal would restore).
-pub struct CheckBeside {
+pub(crate) struct CheckBeside {
     standing: StandingCell,
     verdicts: Receiver<Result<()>>,
     verdict: Verdict,
@@ -84,7 +84,7 @@ pub struct CheckBeside {
 impl CheckBeside {
     /// Starts the check and returns once it holds its read lock, so the
     /// state it checks is the state as of this call.
-    pub fn start(path: &Path) -> Result<Self> {
+    pub(crate) fn start(path: &Path) -> Result<Self> {
         let standing = StandingCell::new();
         let (started_tx, started) = mpsc::channel();
         let (verdict_tx, verdicts) = mpsc::channel();
@@ -113,12 +113,12 @@ impl CheckBeside {
         Ok(me)
     }
 
-    pub fn standing(&self) -> StandingCell {
+    pub(crate) fn standing(&self) -> StandingCell {
         self.standing.clone()
     }
 
     /// The verdict if it is in: `Ok(true)` passed, `Ok(false)` still running.
-    pub fn poll(&mut self) -> Result<bool> {
+    pub(crate) fn poll(&mut self) -> Result<bool> {
         if let Verdict::Pending = self.verdict {
             match self.verdicts.try_recv() {
                 Ok(v) => self.verdict = Verdict::from(v),
@@ -130,7 +130,7 @@ impl CheckBeside {
     }
 
     /// Waits for the verdict.
-    pub fn wait(&mut self) -> Result<()> {
+    pub(crate) fn wait(&mut self) -> Result<()> {
         if let Verdict::Pending = self.verdict {
             self.verdict = Verdict::from(self.verdicts.recv().unwrap_or_else(|_| Err(stopped())));
         }
@@ -139,7 +139,7 @@ impl CheckBeside {
 
     /// The check's failure if `poll` or `wait` has not handed it out yet;
     /// waits for the verdict only if `wait`.
-    pub fn failure(&mut self, wait: bool) -> Option<StoreError> {
+    pub(crate) fn failure(&mut self, wait: bool) -> Option<StoreError> {
         if let Verdict::Pending = self.verdict {
             if !wait && self.standing.get() != Standing::Failed {
                 return None;

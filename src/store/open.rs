@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How long a writer waits for another process's lock before giving up.
-pub const WRITE_BUSY: Duration = Duration::from_secs(3);
+pub(crate) const WRITE_BUSY: Duration = Duration::from_secs(3);
 /// The page cache of a plan's connection, in KiB as `PRAGMA cache_size`
 /// takes it (negative): see open_for_write.
-pub const WRITE_CACHE_KIB: i64 = -131_072;
+pub(crate) const WRITE_CACHE_KIB: i64 = -131_072;
 /// Readers wait less: a locked store should say so, not stall the screen.
-pub const READ_BUSY: Duration = Duration::from_millis(500);
+pub(crate) const READ_BUSY: Duration = Duration::from_millis(500);
 
 /// A read-only connection on an identified store file.
 pub struct ReadStore {
@@ -61,7 +61,7 @@ fn read_error(path: &Path, e: rusqlite::Error) -> StoreError {
 }
 
 /// A rollback journal with content beside the store: an interrupted write.
-pub fn hot_journal(path: &Path) -> bool {
+pub(crate) fn hot_journal(path: &Path) -> bool {
     let mut j = path.as_os_str().to_owned();
     j.push("-journal");
     std::fs::metadata(Path::new(&j))
@@ -71,7 +71,7 @@ pub fn hot_journal(path: &Path) -> bool {
 
 /// Opens for a plan run. `create` is true only when the user asked to start a
 /// new store at a missing path.
-pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
+pub(crate) fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
     if !create {
         identify(path)?.require_openable(path)?;
     }
@@ -111,7 +111,7 @@ pub fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
 
 /// Whether this process may write the store and create its journal, and if
 /// not, why. Uses access(2), which also sees read-only mounts.
-pub fn writable(path: &Path) -> std::result::Result<(), String> {
+pub(crate) fn writable(path: &Path) -> std::result::Result<(), String> {
     use std::os::unix::ffi::OsStrExt;
     let dir = path
         .parent()
@@ -216,6 +216,6 @@ impl std::fmt::Display for DeadlineError {
 }
 
 /// Changes whenever another connection commits to the store.
-pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+pub(crate) fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0))
 }

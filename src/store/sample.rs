@@ -17,7 +17,7 @@ pub(crate) struct Sample {
 impl Sample {
     /// Runs `stmt`, naming the first `at_most` rows with `name` and counting
     /// every row.
-    pub fn collect<P: Params>(
+    pub(crate) fn collect<P: Params>(
         stmt: &mut Statement<'_>,
         params: P,
         at_most: usize,
@@ -36,7 +36,11 @@ impl Sample {
 
     /// Values of `cols` (SQL) that occur more than once in `table`, each
     /// named with how often.
-    pub fn duplicates(conn: &Connection, table: &str, cols: &str) -> rusqlite::Result<Sample> {
+    pub(crate) fn duplicates(
+        conn: &Connection,
+        table: &str,
+        cols: &str,
+    ) -> rusqlite::Result<Sample> {
         let mut stmt = conn.prepare(&format!(
             "SELECT {cols}, count(*) FROM {} WHERE ({cols}) IS NOT NULL GROUP BY {cols} HAVING count(*) > 1",
             quote(table)
@@ -48,14 +52,14 @@ impl Sample {
     }
 
     /// Adds the rows of another sample.
-    pub fn extend(&mut self, other: Sample, at_most: usize) {
+    pub(crate) fn extend(&mut self, other: Sample, at_most: usize) {
         self.count += other.count;
         let room = at_most.saturating_sub(self.names.len());
         self.names.extend(other.names.into_iter().take(room));
     }
 
     /// `a, b, c and 7 more`.
-    pub fn listed(&self) -> String {
+    pub(crate) fn listed(&self) -> String {
         let shown = self.names.len() as u64;
         let mut s = self.names.join(", ");
         if self.count > shown {

@@ -93,7 +93,7 @@ pub enum ObjectClass {
 }
 
 impl ObjectClass {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             ObjectClass::V3 => "v3",
             ObjectClass::Legacy => "legacy",
@@ -113,7 +113,7 @@ impl Spec {
         })
     }
 
-    pub fn table(&self, name: &str) -> Option<&TableSpec> {
+    pub(crate) fn table(&self, name: &str) -> Option<&TableSpec> {
         self.tables
             .iter()
             .find(|t| t.name.eq_ignore_ascii_case(name))
@@ -125,7 +125,7 @@ impl Spec {
     }
 
     /// Classifies a table or view name (names compare case-insensitively).
-    pub fn classify(&self, name: &str) -> ObjectClass {
+    pub(crate) fn classify(&self, name: &str) -> ObjectClass {
         let is = |n: &String| n.eq_ignore_ascii_case(name);
         if self.tables.iter().any(|t| is(&t.name)) {
             ObjectClass::V3
@@ -138,20 +138,10 @@ impl Spec {
             ObjectClass::Other
         }
     }
-
-    /// Whether an index name is one the spec defines (on any table).
-    pub fn index(&self, name: &str) -> Option<(&TableSpec, &IndexSpec)> {
-        self.tables.iter().find_map(|t| {
-            t.indexes
-                .iter()
-                .find(|i| i.name.eq_ignore_ascii_case(name))
-                .map(|i| (t, i))
-        })
-    }
 }
 
 impl TableSpec {
-    pub fn column(&self, name: &str) -> Option<&ColumnSpec> {
+    pub(crate) fn column(&self, name: &str) -> Option<&ColumnSpec> {
         self.columns
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(name))
@@ -171,7 +161,7 @@ impl TableSpec {
 }
 
 impl ColumnSpec {
-    pub fn definition(&self) -> String {
+    pub(crate) fn definition(&self) -> String {
         let mut s = format!("{} {}", ident(&self.name), self.decl_type);
         if self.not_null {
             s.push_str(" NOT NULL");
@@ -198,7 +188,7 @@ impl IndexSpec {
 
 /// An SQL identifier: bare when it is a plain lowercase word, quoted otherwise,
 /// so the plans people read stay close to the spec's own text.
-pub fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     let plain = !name.is_empty()
         && name
             .chars()
@@ -212,12 +202,12 @@ pub fn ident(name: &str) -> String {
 }
 
 /// Always-quoted identifier, for names that come from the file.
-pub fn quote(name: &str) -> String {
+pub(crate) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// An SQL string literal.
-pub fn literal(s: &str) -> String {
+pub(crate) fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 

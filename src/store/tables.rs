@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 /// Views and WITHOUT ROWID tables have no rowid to page by: they show this
 /// many rows from the start.
-pub const UNKEYED_ROWS: usize = 1000;
+pub(crate) const UNKEYED_ROWS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TablePage {
@@ -26,7 +26,7 @@ pub enum RowAnchor {
 }
 
 /// One page of `name`. `is_table` and `without_rowid` come from the catalog.
-pub fn page(
+pub(crate) fn page(
     conn: &Connection,
     name: &str,
     keyed: bool,

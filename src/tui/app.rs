@@ -52,7 +52,7 @@ impl<T> From<Result<T, String>> for Load<T> {
 
 /// Which row to select once a window arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Select {
+pub(crate) enum Select {
     Keep,
     First,
     Last,
@@ -274,7 +274,7 @@ impl App {
     }
 
     /// The key contexts in force, most specific first.
-    pub fn contexts(&self) -> Vec<Ctx> {
+    pub(crate) fn contexts(&self) -> Vec<Ctx> {
         match &self.overlay {
             Some(Overlay::Plan(_)) => return vec![Ctx::Dialog],
             Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
@@ -327,7 +327,7 @@ impl App {
     }
 
     /// Where the `?` list is drawn in a terminal of `size`.
-    pub fn help_area(size: Rect) -> Rect {
+    pub(crate) fn help_area(size: Rect) -> Rect {
         size.centered(Constraint::Percentage(70), Constraint::Percentage(90))
     }
 
@@ -383,7 +383,7 @@ impl App {
 
     /// Reads everything again: after a write, a refresh key, or a change by
     /// another process.
-    pub fn refresh(&mut self) {
+    pub(crate) fn refresh(&mut self) {
         // Results of a scan may no longer hold.
         self.store.data = None;
         self.send(Request::Inspect);
@@ -406,7 +406,7 @@ impl App {
     }
 
     /// A running plan may not be left by quitting: Ctrl-C cancels it first.
-    pub fn running(&self) -> bool {
+    pub(crate) fn running(&self) -> bool {
         matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
     }
 }

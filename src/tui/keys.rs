@@ -83,7 +83,7 @@ pub enum Edit {
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
-pub enum Ctx {
+pub(crate) enum Ctx {
     Global,
     Scroll,
     Documents,
@@ -98,7 +98,7 @@ pub enum Ctx {
 }
 
 impl Ctx {
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Ctx::Global => "Everywhere",
             Ctx::Scroll => "Lists and pages",
@@ -114,7 +114,7 @@ impl Ctx {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct K(pub KeyCode, pub KeyModifiers);
+pub(crate) struct K(pub KeyCode, pub KeyModifiers);
 
 const fn k(c: char) -> K {
     K(KeyCode::Char(c), KeyModifiers::NONE)
@@ -128,7 +128,7 @@ const fn code(c: KeyCode) -> K {
 
 impl K {
     /// How the key is written in hints and help.
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         let name = match self.0 {
             KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) => c.to_string(),
@@ -153,7 +153,7 @@ impl K {
     }
 }
 
-pub struct Binding {
+pub(crate) struct Binding {
     pub ctx: Ctx,
     pub keys: &'static [K],
     pub action: Action,
@@ -164,7 +164,7 @@ pub struct Binding {
 
 impl Binding {
     /// Every key, as the `?` overlay lists them: `j/↓`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let mut seen: Vec<String> = Vec::new();
         for key in self.keys {
             let l = key.label();
@@ -177,7 +177,7 @@ impl Binding {
 
     /// The first key or two, as the status line shows them (`n/Esc`; `y`
     /// for y and Y).
-    pub fn short_label(&self) -> String {
+    pub(crate) fn short_label(&self) -> String {
         let mut labels = self.keys.iter().map(|k| k.label());
         let first = labels.next().unwrap_or_default();
         match labels.find(|l| *l != first) {
@@ -210,7 +210,7 @@ const CTRL_LEFT: K = K(KeyCode::Left, KeyModifiers::CONTROL);
 const CTRL_RIGHT: K = K(KeyCode::Right, KeyModifiers::CONTROL);
 
 #[rustfmt::skip]
-pub static KEYS: &[Binding] = &[
+pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Dialog, &[k('y'), k('Y')], Action::Confirm, "run the plan", Some("run")),
     b(Ctx::Dialog, &[k('n'), code(KeyCode::Esc), ctrl('c')], Action::Cancel, "close, or cancel a running plan", Some("close/cancel")),
     b(Ctx::Dialog, &[k('j'), code(KeyCode::Down)], Action::Down, "scroll the plan", None),
@@ -262,7 +262,7 @@ pub static KEYS: &[Binding] = &[
 /// The action bound to `ev` in the first of `ctxs` that binds it. In a text
 /// prompt (`Ctx::Input` first), a character no binding claims is typed; over
 /// the `?` list (`Ctx::Help`), any key no binding claims closes it.
-pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+pub(crate) fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
     // Shift is part of an upper-case letter already; ignore it for chars.
     let mods = match ev.code {
         KeyCode::Char(_) => ev.modifiers - KeyModifiers::SHIFT,
@@ -289,13 +289,13 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
 
 /// How many lines the `?` list has: a title per context, a line per
 /// binding, and its closing line.
-pub fn listing_len() -> usize {
+pub(crate) fn listing_len() -> usize {
     use strum::IntoEnumIterator;
     Ctx::iter().count() + KEYS.len() + 1
 }
 
 /// `key: what` hints for the status line, for the given contexts.
-pub fn hints(ctxs: &[Ctx]) -> Vec<(String, &'static str)> {
+pub(crate) fn hints(ctxs: &[Ctx]) -> Vec<(String, &'static str)> {
     ctxs.iter()
         .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == *ctx))
         .filter_map(|b| b.hint.map(|h| (b.short_label(), h)))

@@ -34,7 +34,7 @@ impl Drop for Guard {
 }
 
 /// Runs the app on `path` until the user quits.
-pub fn run(path: &Path) -> Result<()> {
+pub(crate) fn run(path: &Path) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
             "the app needs a terminal; for a report use `egregora-inspect check {}`",

@@ -12,7 +12,7 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
             Tab::Documents => "Documents",
@@ -22,12 +22,12 @@ impl Tab {
     }
 
     /// 0-based, as drawn.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Tab::iter().position(|t| t == self).unwrap_or(0)
     }
 
     /// The tab `step` places after this one, wrapping around.
-    pub fn cycle(self, step: isize) -> Tab {
+    pub(crate) fn cycle(self, step: isize) -> Tab {
         let all: Vec<Tab> = Tab::iter().collect();
         let n = all.len() as isize;
         all[(self.index() as isize + step).rem_euclid(n) as usize]

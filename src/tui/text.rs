@@ -23,7 +23,7 @@ pub struct Shown {
 }
 
 /// One value as a grid cell: one line, control characters escaped.
-pub fn shown(c: &Cell) -> Shown {
+pub(crate) fn shown(c: &Cell) -> Shown {
     match c {
         Cell::Null => Shown {
             text: "NULL".into(),
@@ -47,7 +47,7 @@ pub fn shown(c: &Cell) -> Shown {
 }
 
 /// The grid's columns of a document row: id, doc_type, status, created_at, title.
-pub fn doc_row(r: &DocRow) -> [Shown; 5] {
+pub(crate) fn doc_row(r: &DocRow) -> [Shown; 5] {
     [
         shown(&r.id),
         shown(&r.doc_type),

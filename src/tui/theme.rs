@@ -4,7 +4,7 @@ use crate::store::finding::Severity;
 use crate::store::inspect::State;
 use ratatui::style::{Color, Modifier, Style};
 
-pub struct Theme {
+pub(crate) struct Theme {
     /// As it should be: a current store, a mark that matches.
     pub ok: Style,
     /// Wrong or failed.
@@ -40,7 +40,7 @@ pub struct Theme {
     pub bold: Style,
 }
 
-pub static DARK: Theme = Theme {
+pub(crate) static DARK: Theme = Theme {
     ok: Style::new().fg(Color::Green),
     bad: Style::new().fg(Color::Red),
     warn: Style::new().fg(Color::Yellow),
@@ -67,13 +67,13 @@ pub static DARK: Theme = Theme {
 };
 
 /// The palette in use.
-pub fn theme() -> &'static Theme {
+pub(crate) fn theme() -> &'static Theme {
     &DARK
 }
 
 impl Theme {
     /// The state badge: a state reads at a glance.
-    pub fn badge(&self, state: State) -> Style {
+    pub(crate) fn badge(&self, state: State) -> Style {
         let (fg, bg) = match state {
             State::Current => (Color::Black, Color::Green),
             State::NeedsInit => (Color::Black, Color::Yellow),
@@ -84,7 +84,7 @@ impl Theme {
         Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
     }
 
-    pub fn severity(&self, s: Severity) -> Style {
+    pub(crate) fn severity(&self, s: Severity) -> Style {
         match s {
             Severity::Error => self.bad,
             Severity::Warning => self.warn,

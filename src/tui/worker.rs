@@ -62,7 +62,7 @@ pub enum Request {
 impl Request {
     /// Scans (counts, charts) go to a worker of their own, so they never
     /// hold up a page, a document or a plan.
-    pub fn is_scan(&self) -> bool {
+    pub(crate) fn is_scan(&self) -> bool {
         matches!(
             self,
             Request::Charts | Request::Count { .. } | Request::DataChecks

@@ -39,7 +39,7 @@ impl LockWait {
     /// runs, for it (its verdict comes); once it failed, not at all (a spill
     /// that cannot run keeps the page in memory, and the plan stops at its
     /// next step); otherwise up to DRAIN_READERS.
-    pub fn retry(&mut self, count: i32) -> bool {
+    pub(crate) fn retry(&mut self, count: i32) -> bool {
         if self.cancel.is_cancelled() {
             return false;
         }

@@ -57,7 +57,7 @@ impl Run<'_> {
 
     /// Writes the backup with `VACUUM INTO` (before the lock: it cannot run
     /// inside a transaction).
-    pub fn backup(&mut self, conn: &Connection, to: &Path) -> Result<()> {
+    pub(crate) fn backup(&mut self, conn: &Connection, to: &Path) -> Result<()> {
         let path = self.path().to_path_buf();
         let err = |what| failed(&path, what);
         let title = format!("Backing up to {}", to.display());
@@ -91,7 +91,7 @@ impl Run<'_> {
     /// Takes the write lock and makes the plan again under it: it must be
     /// the plan the user saw, on the store as it was when the run began
     /// (`before`, its data_version).
-    pub fn lock<'c>(
+    pub(crate) fn lock<'c>(
         &mut self,
         conn: &'c mut Connection,
         before: i64,
@@ -122,7 +122,7 @@ impl Run<'_> {
     }
 
     /// Runs every step; returns the rows copied.
-    pub fn steps(&mut self, conn: &Connection, plan: &Plan) -> Result<u64> {
+    pub(crate) fn steps(&mut self, conn: &Connection, plan: &Plan) -> Result<u64> {
         let mut copied = 0u64;
         for (i, step) in plan.steps.iter().enumerate() {
             if self.cancel.is_cancelled() {
@@ -187,7 +187,7 @@ impl Run<'_> {
     }
 
     /// Waits for the check beside, then commits.
-    pub fn commit(&mut self, tx: Transaction<'_>, steps: usize) -> Result<()> {
+    pub(crate) fn commit(&mut self, tx: Transaction<'_>, steps: usize) -> Result<()> {
         if self.cancel.is_cancelled() {
             return Err(StoreError::Cancelled);
         }
@@ -213,7 +213,7 @@ impl Run<'_> {
     /// A failure as the user should read it: SQLite may meet damage before
     /// the check beside names it, and a damaged store explains whatever else
     /// went wrong.
-    pub fn explain(&mut self, e: StoreError) -> StoreError {
+    pub(crate) fn explain(&mut self, e: StoreError) -> StoreError {
         let Some(check) = self.check.as_mut() else {
             return e;
         };

@@ -14,7 +14,7 @@ pub enum PlanKind {
 }
 
 impl PlanKind {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             PlanKind::Init => "init",
             PlanKind::FoldLegacy => "fold-legacy",
@@ -69,7 +69,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub(crate) fn new(kind: PlanKind, path: &Path) -> Plan {
+    pub fn new(kind: PlanKind, path: &Path) -> Plan {
         Plan {
             kind,
             path: path.to_path_buf(),
@@ -82,12 +82,12 @@ impl Plan {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.steps.is_empty() && self.blockers.is_empty()
     }
 
     /// What must not change between showing a plan and running it.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let mut s = String::new();
         for step in &self.steps {
             s.push_str(&step.title);

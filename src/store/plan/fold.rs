@@ -12,7 +12,7 @@ use crate::store::spec::{Spec, ident, literal, quote};
 use rusqlite::Connection;
 
 /// The fold-legacy plan. `keep_tables` leaves the V2 objects in place.
-pub fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
+pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
     let spec = Spec::v3();
     let mut plan = Plan::new(PlanKind::FoldLegacy, &ins.path);
     plan.keep_tables = keep_tables;

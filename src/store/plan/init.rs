@@ -23,7 +23,7 @@ pub fn init_new(path: &Path) -> Result<Plan> {
 }
 
 /// The init plan: create what is missing, rebuild an older `documents`.
-pub fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
+pub(crate) fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     let spec = Spec::v3();
     let mut plan = Plan::new(PlanKind::Init, &ins.path);
     let err = |e| StoreError::sqlite(&ins.path, "cannot plan", e);

@@ -34,7 +34,7 @@ pub fn for_action(
 /// The plan for `kind` on the store at `path`, as the user is shown it: a
 /// new store for init on a missing path; otherwise the store opened
 /// read-only, `quick_check`ed (a damaged store gets no plan) and inspected.
-pub fn prepare(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
+pub(crate) fn prepare(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
     if kind == PlanKind::Init && identify(path)? == Identity::Missing {
         return init_new(path);
     }

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use strum::IntoEnumIterator;
 
-pub fn tabs(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) {
     let titles: Vec<Line> = Tab::iter()
         .map(|t| Line::from(format!("{} {}", t.index() + 1, t.title())))
         .collect();
@@ -43,7 +43,7 @@ pub fn tabs(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-pub fn status(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     let key = theme().key;
     let mut spans = Vec::new();
     for (label, help) in keys::hints(&app.contexts()) {

@@ -9,13 +9,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let Some(d) = app.dialog() else { return };
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", d.kind.label()))
-        .border_style(theme().warn);
+        .border_style(theme().dialog_border);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
@@ -85,7 +85,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 Gauge::default()
                     .ratio(ratio)
                     .label(label)
-                    .gauge_style(theme().ok),
+                    .gauge_style(theme().gauge),
                 gauge,
             );
             f.render_widget(

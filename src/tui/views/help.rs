@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use strum::IntoEnumIterator;
 
-pub fn lines() -> Vec<Line<'static>> {
+pub(crate) fn lines() -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for ctx in Ctx::iter() {
         lines.push(Line::from(Span::styled(ctx.title(), theme().heading)));
@@ -34,7 +34,7 @@ pub fn lines() -> Vec<Line<'static>> {
     lines
 }
 
-pub fn draw(f: &mut Frame, area: Rect, scroll: u16) {
+pub(crate) fn draw(f: &mut Frame, area: Rect, scroll: u16) {
     f.render_widget(Clear, area);
     let all = lines();
     let block = Block::default().borders(Borders::ALL).title(format!(

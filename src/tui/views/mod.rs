@@ -19,8 +19,8 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 12;
+pub(crate) const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_HEIGHT: u16 = 12;
 
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
@@ -62,7 +62,7 @@ pub fn draw(f: &mut Frame, app: &App) {
 }
 
 /// A prepared value as a grid cell, borrowed: nothing is allocated per frame.
-pub fn cell_span(c: &Shown) -> Span<'_> {
+pub(crate) fn cell_span(c: &Shown) -> Span<'_> {
     let style = match c.kind {
         Kind::Null => theme().null,
         Kind::Blob => theme().blob,

@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline, Wrap};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let ins = match &app.store.inspection {
         Load::Loading => return f.render_widget(Paragraph::new("Reading the store…"), area),
         Load::Failed(e) => {
@@ -205,7 +205,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
                 Sparkline::default()
                     .block(block(format!("Documents per month, {span} (peak {peak})")))
                     .data(&months)
-                    .style(theme().ok),
+                    .style(theme().line_chart),
                 right,
             );
         }

@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
     if let Some(b) = &app.tables.browse {
         let title = format!(
             "{} (read-only{})",
