@@ -449,6 +449,32 @@ pub fn explain(
         .collect()
 }
 
+/// What one window asks for.
+pub struct WindowAsk<'a> {
+    pub query: &'a Query,
+    /// The counts behind the charts, when known (see `window_with`).
+    pub counts: Option<&'a DocCounts>,
+    pub anchor: &'a Anchor,
+    pub height: usize,
+}
+
+/// `window_with` under a deadline and a caller's `stop` check (see
+/// `open::with_watch`): the app's reads, which a newer one makes moot.
+pub fn watched_window(
+    conn: &mut Connection,
+    live: &LiveTable,
+    ask: &WindowAsk<'_>,
+    limit: std::time::Duration,
+    stop: impl FnMut() -> bool + Send + 'static,
+    on_row: &mut dyn FnMut(&DocRow),
+) -> Result<Vec<DocRow>, super::open::DeadlineError> {
+    super::open::with_watch(conn, limit, stop, |c| {
+        window_with(
+            c, live, ask.query, ask.counts, ask.anchor, ask.height, on_row,
+        )
+    })
+}
+
 /// A full window of `height` rows at `anchor` (fewer only when the table has
 /// fewer), in sort order.
 pub fn window(

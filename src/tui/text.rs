@@ -2,9 +2,12 @@
 //! (see `crate::text`) and classified for their style, so drawing a frame
 //! only borrows them.
 
+use super::theme::theme;
 use crate::store::cell::Cell;
 use crate::store::documents::DocRow;
 use crate::text;
+use ratatui::style::Style;
+use ratatui::text::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -20,6 +23,20 @@ pub enum Kind {
 pub struct Shown {
     pub text: String,
     pub kind: Kind,
+}
+
+impl Shown {
+    /// The value as a grid cell, borrowed: nothing is allocated per frame.
+    pub fn span(&self) -> Span<'_> {
+        let style = match self.kind {
+            Kind::Null => theme().null,
+            Kind::Blob => theme().blob,
+            Kind::Invalid => theme().invalid,
+            Kind::Number => theme().number,
+            Kind::Text => Style::default(),
+        };
+        Span::styled(self.text.as_str(), style)
+    }
 }
 
 /// One value as a grid cell: one line, control characters escaped.

@@ -5,15 +5,14 @@
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
+use crate::store::catalog::LiveTable;
 use crate::store::cell::Cell;
 use crate::store::checks;
-use crate::store::documents::{self, Anchor, DocCounts, DocRow, Query};
+use crate::store::documents::{self, Anchor, DocCounts, DocRow, Query, WindowAsk};
 use crate::store::finding::Finding;
 use crate::store::identify::{Identity, identify};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
-use crate::store::open::{
-    self, DeadlineError, ReadStore, open_read_only, with_deadline, with_watch,
-};
+use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
 use std::path::{Path, PathBuf};
@@ -325,13 +324,13 @@ impl Worker {
                         height,
                     } => {
                         let ask = WindowAsk {
-                            ticket,
                             query: &query,
                             counts: counts.as_deref(),
                             anchor: &anchor,
                             height,
                         };
-                        let result = window(conn, &live, ask, &self.latest_window, &self.notify)?;
+                        let result =
+                            window(store, &live, ticket, ask, &self.latest_window, &self.notify)?;
                         Reply::Window {
                             ticket,
                             result,
@@ -398,27 +397,18 @@ impl Worker {
     }
 }
 
-/// What one window asks for.
-struct WindowAsk<'a> {
-    ticket: u64,
-    query: &'a Query,
-    counts: Option<&'a DocCounts>,
-    anchor: &'a Anchor,
-    height: usize,
-}
-
 /// One window of documents, stopped by its deadline or when a newer window is
 /// asked for (then None: nobody wants the answer). A search from the start
 /// reports its first matches as it finds them, and how many so far while it
 /// scans.
 fn window(
-    conn: &mut rusqlite::Connection,
-    live: &crate::store::catalog::LiveTable,
+    store: &mut ReadStore,
+    live: &LiveTable,
+    ticket: u64,
     ask: WindowAsk<'_>,
     latest: &Arc<AtomicU64>,
     notify: &Notify,
 ) -> Option<Result<Vec<DocRow>, String>> {
-    let ticket = ask.ticket;
     let limit = if ask.query.search.is_some() {
         SCAN_LIMIT
     } else {
@@ -440,29 +430,20 @@ fn window(
     };
     let mut partial: Vec<DocRow> = Vec::new();
     let mut last_sent = Instant::now();
-    let result = with_watch(conn, limit, stop, |c| {
-        documents::window_with(
-            c,
-            live,
-            ask.query,
-            ask.counts,
-            ask.anchor,
-            ask.height,
-            &mut |row| {
-                if streaming {
-                    partial.push(row.clone());
-                    found.store(partial.len(), Ordering::Relaxed);
-                    if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < ask.height {
-                        last_sent = Instant::now();
-                        notify(Reply::Window {
-                            ticket,
-                            result: Ok(partial.clone()),
-                            done: false,
-                        });
-                    }
-                }
-            },
-        )
+    let height = ask.height;
+    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |row| {
+        if streaming {
+            partial.push(row.clone());
+            found.store(partial.len(), Ordering::Relaxed);
+            if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < height {
+                last_sent = Instant::now();
+                notify(Reply::Window {
+                    ticket,
+                    result: Ok(partial.clone()),
+                    done: false,
+                });
+            }
+        }
     });
     match result {
         Ok(rows) => Some(Ok(rows)),

@@ -13,21 +13,12 @@ use super::integrity::CheckBeside;
 use super::open::{WRITE_BUSY, data_version, open_for_write};
 use super::plan::Plan;
 use lock_wait::LockWait;
+pub use run::Progress;
 use run::{Run, backup_target};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Progress {
-    /// 1-based; 0 while the backup is written.
-    pub step: usize,
-    pub steps: usize,
-    pub title: String,
-    pub done: u64,
-    pub total: u64,
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyOptions {

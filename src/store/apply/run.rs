@@ -2,7 +2,6 @@
 //! recomputed under it, the steps, the commit. The check beside (see
 //! `integrity::CheckBeside`) is consulted between them.
 
-use super::Progress;
 use super::copy::{CopyStop, copy};
 use crate::store::cancel::Canceller;
 use crate::store::error::{Result, StoreError};
@@ -14,6 +13,17 @@ use crate::store::spec::quote;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Where a running plan is, for a gauge or a progress line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// 1-based; 0 while the backup is written.
+    pub step: usize,
+    pub steps: usize,
+    pub title: String,
+    pub done: u64,
+    pub total: u64,
+}
 
 pub(super) struct Run<'a> {
     /// The plan the user saw and confirmed.

@@ -1,8 +1,8 @@
 //! Documents: the grid, paged by the rows it draws.
 
 use super::super::app::{App, Load};
+use super::super::text::Shown;
 use super::super::theme::theme;
-use super::cell_span;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -92,7 +92,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         .docs
         .shown
         .iter()
-        .map(|r| Row::new(r.iter().map(cell_span)))
+        .map(|r| Row::new(r.iter().map(Shown::span)))
         .collect();
     let widths = [
         Constraint::Length(36),

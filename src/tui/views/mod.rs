@@ -11,12 +11,8 @@ mod tables;
 
 use super::app::{App, Overlay};
 use super::tab::Tab;
-use super::text::{Kind, Shown};
-use super::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::Style;
-use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 pub(crate) const MIN_WIDTH: u16 = 60;
@@ -59,16 +55,4 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => help::draw(f, App::help_area(area), *scroll),
         None => {}
     }
-}
-
-/// A prepared value as a grid cell, borrowed: nothing is allocated per frame.
-pub(crate) fn cell_span(c: &Shown) -> Span<'_> {
-    let style = match c.kind {
-        Kind::Null => theme().null,
-        Kind::Blob => theme().blob,
-        Kind::Invalid => theme().invalid,
-        Kind::Number => theme().number,
-        Kind::Text => Style::default(),
-    };
-    Span::styled(c.text.as_str(), style)
 }

@@ -1,8 +1,8 @@
 //! Tables: every table and view with its kind and row count; browsing one.
 
 use super::super::app::{App, Load};
+use super::super::text::Shown;
 use super::super::theme::theme;
-use super::cell_span;
 use crate::store::inspect::RowCount;
 use crate::store::spec::ObjectClass;
 use crate::text;
@@ -30,7 +30,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         let rows: Vec<Row> = b
             .shown
             .iter()
-            .map(|cells| Row::new(cells.iter().map(cell_span)))
+            .map(|cells| Row::new(cells.iter().map(Shown::span)))
             .collect();
         let widths: Vec<Constraint> = page.columns.iter().map(|_| Constraint::Min(8)).collect();
         let table = Table::new(rows, widths)
