@@ -5,7 +5,8 @@
 use egregora_inspect::store::apply::{ApplyOptions, apply};
 use egregora_inspect::store::cancel::Canceller;
 use egregora_inspect::store::demo::{DemoOptions, write_demo};
-use egregora_inspect::store::documents::{self, Anchor, DocCounts, Query, Sort};
+use egregora_inspect::store::doc_counts::{self, DocCounts};
+use egregora_inspect::store::documents::{self, Anchor, Query, Sort};
 use egregora_inspect::store::identify::identify;
 use egregora_inspect::store::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
@@ -224,19 +225,19 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
     out.push((
         "counts: documents per doc_type".into(),
         time(5, || {
-            documents::counts_by(conn, &live, "doc_type").expect("counts")
+            doc_counts::counts_by(conn, &live, "doc_type").expect("counts")
         }),
     ));
     out.push((
         "counts: documents per status".into(),
         time(5, || {
-            documents::counts_by(conn, &live, "status").expect("counts")
+            doc_counts::counts_by(conn, &live, "status").expect("counts")
         }),
     ));
     out.push((
         "chart: documents per month".into(),
         time(5, || {
-            documents::counts_by_month(conn, &live).expect("counts")
+            doc_counts::counts_by_month(conn, &live).expect("counts")
         }),
     ));
     out

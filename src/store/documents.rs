@@ -4,6 +4,7 @@
 
 use super::catalog::LiveTable;
 use super::cell::{CELL_CHARS, Cell, DETAIL_CHARS, cut_sql};
+use super::doc_counts::{DocCounts, counts_sql, months_sql};
 use super::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -60,9 +61,6 @@ pub struct Query {
     /// a read-only store, cannot tell the two cases apart.
     pub filter_index: bool,
 }
-
-/// Below this many matching rows the filter's index is the better path.
-pub const FILTER_INDEX_ROWS: u64 = 20_000;
 
 /// Two filters that each match many rows can match few together (in the demo
 /// no profile is archived): walking the sort's index then reads nearly every
@@ -502,7 +500,7 @@ pub fn window_with(
 ) -> rusqlite::Result<Vec<DocRow>> {
     let routed;
     let q = match counts {
-        Some(c) if !q.filter_index && c.few_match(q) => {
+        Some(c) if !q.filter_index && c.few_match(q.doc_type.as_deref(), q.status.as_deref()) => {
             routed = Query {
                 filter_index: true,
                 ..q.clone()
@@ -602,94 +600,4 @@ pub fn document(
         out.push((c.name.clone(), Cell::at(r, 2 * i)?));
     }
     Ok(Some(out))
-}
-
-/// Documents per value of `column` (doc_type or status), from its index.
-fn counts_sql(live: &LiveTable, column: &str) -> String {
-    let c = quote(column);
-    format!(
-        "SELECT {c}, count(*) FROM {} GROUP BY {c} ORDER BY 2 DESC",
-        quote(&live.name)
-    )
-}
-
-/// Documents per month of `created_at` (YYYY-MM), oldest first.
-fn months_sql(live: &LiveTable) -> String {
-    format!(
-        "SELECT substr(created_at, 1, 7), count(*) FROM {} WHERE created_at IS NOT NULL GROUP BY 1 ORDER BY 1",
-        quote(&live.name)
-    )
-}
-
-fn counts(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<(String, u64)>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            super::catalog::lossy(r, 0)?.unwrap_or_else(|| "NULL".into()),
-            r.get::<_, i64>(1)? as u64,
-        ))
-    })?;
-    rows.collect()
-}
-
-pub fn counts_by(
-    conn: &Connection,
-    live: &LiveTable,
-    column: &str,
-) -> rusqlite::Result<Vec<(String, u64)>> {
-    if live.column(column).is_none() {
-        return Ok(Vec::new());
-    }
-    counts(conn, &counts_sql(live, column))
-}
-
-pub fn counts_by_month(
-    conn: &Connection,
-    live: &LiveTable,
-) -> rusqlite::Result<Vec<(String, u64)>> {
-    if live.column("created_at").is_none() {
-        return Ok(Vec::new());
-    }
-    counts(conn, &months_sql(live))
-}
-
-/// Documents per doc_type, per status and per month: the Overview's charts,
-/// and what tells a page whether its filters match few rows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DocCounts {
-    pub by_type: Vec<(String, u64)>,
-    pub by_status: Vec<(String, u64)>,
-    pub by_month: Vec<(String, u64)>,
-}
-
-impl DocCounts {
-    /// Counts them (a scan of two indexes and of created_at).
-    pub fn read(conn: &Connection, live: &LiveTable) -> rusqlite::Result<DocCounts> {
-        Ok(DocCounts {
-            by_type: counts_by(conn, live, "doc_type")?,
-            by_status: counts_by(conn, live, "status")?,
-            by_month: counts_by_month(conn, live)?,
-        })
-    }
-
-    pub(crate) fn total(&self) -> u64 {
-        self.by_type.iter().map(|(_, n)| n).sum()
-    }
-
-    /// Whether the filters of `q` match at most FILTER_INDEX_ROWS rows: then
-    /// the filter's index drives the page.
-    pub fn few_match(&self, q: &Query) -> bool {
-        let count = |list: &[(String, u64)], v: &Option<String>| {
-            v.as_ref()
-                .map(|v| list.iter().find(|x| &x.0 == v).map_or(0, |x| x.1))
-        };
-        [
-            count(&self.by_type, &q.doc_type),
-            count(&self.by_status, &q.status),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .is_some_and(|n| n <= FILTER_INDEX_ROWS)
-    }
 }

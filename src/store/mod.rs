@@ -7,6 +7,7 @@ pub mod cell;
 pub mod checks;
 pub mod compare;
 pub mod demo;
+pub mod doc_counts;
 pub mod documents;
 pub mod error;
 pub mod extensions;

@@ -1,0 +1,98 @@
+//! Documents per doc_type, per status and per month: the Overview's charts,
+//! and what tells a filtered page which index to walk.
+
+use super::catalog::{LiveTable, lossy};
+use super::spec::quote;
+use rusqlite::Connection;
+
+/// Below this many matching rows the filter's index is the better path.
+pub const FILTER_INDEX_ROWS: u64 = 20_000;
+
+/// Documents per value of `column` (doc_type or status), from its index.
+pub(crate) fn counts_sql(live: &LiveTable, column: &str) -> String {
+    let c = quote(column);
+    format!(
+        "SELECT {c}, count(*) FROM {} GROUP BY {c} ORDER BY 2 DESC",
+        quote(&live.name)
+    )
+}
+
+/// Documents per month of `created_at` (YYYY-MM), oldest first.
+pub(crate) fn months_sql(live: &LiveTable) -> String {
+    format!(
+        "SELECT substr(created_at, 1, 7), count(*) FROM {} WHERE created_at IS NOT NULL GROUP BY 1 ORDER BY 1",
+        quote(&live.name)
+    )
+}
+
+fn counts(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            lossy(r, 0)?.unwrap_or_else(|| "NULL".into()),
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
+    rows.collect()
+}
+
+pub fn counts_by(
+    conn: &Connection,
+    live: &LiveTable,
+    column: &str,
+) -> rusqlite::Result<Vec<(String, u64)>> {
+    if live.column(column).is_none() {
+        return Ok(Vec::new());
+    }
+    counts(conn, &counts_sql(live, column))
+}
+
+pub fn counts_by_month(
+    conn: &Connection,
+    live: &LiveTable,
+) -> rusqlite::Result<Vec<(String, u64)>> {
+    if live.column("created_at").is_none() {
+        return Ok(Vec::new());
+    }
+    counts(conn, &months_sql(live))
+}
+
+/// Documents per doc_type, per status and per month: the Overview's charts,
+/// and what tells a page whether its filters match few rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocCounts {
+    pub by_type: Vec<(String, u64)>,
+    pub by_status: Vec<(String, u64)>,
+    pub by_month: Vec<(String, u64)>,
+}
+
+impl DocCounts {
+    /// Counts them (a scan of two indexes and of created_at).
+    pub fn read(conn: &Connection, live: &LiveTable) -> rusqlite::Result<DocCounts> {
+        Ok(DocCounts {
+            by_type: counts_by(conn, live, "doc_type")?,
+            by_status: counts_by(conn, live, "status")?,
+            by_month: counts_by_month(conn, live)?,
+        })
+    }
+
+    pub(crate) fn total(&self) -> u64 {
+        self.by_type.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether filters on these values match at most FILTER_INDEX_ROWS rows:
+    /// then the filter's index drives the page.
+    pub fn few_match(&self, doc_type: Option<&str>, status: Option<&str>) -> bool {
+        let count = |list: &[(String, u64)], v: Option<&str>| {
+            v.map(|v| list.iter().find(|x| x.0 == v).map_or(0, |x| x.1))
+        };
+        [
+            count(&self.by_type, doc_type),
+            count(&self.by_status, status),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .is_some_and(|n| n <= FILTER_INDEX_ROWS)
+    }
+}
