@@ -78,21 +78,17 @@ fn graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
                 .unwrap_or("")
                 .split("::")
                 .collect();
-            let mut abs: Vec<String> = match path.first().copied() {
-                Some("crate") => Vec::new(),
-                Some("super") => me[..me.len().saturating_sub(1)].to_vec(),
-                Some("self") => me.clone(),
-                Some(c) if children.contains(&c) => me.clone(),
+            // Where the path starts, then each further `super` one level up.
+            let parent = me[..me.len().saturating_sub(1)].to_vec();
+            let (mut abs, mut rest): (Vec<String>, &[&str]) = match path.first().copied() {
+                Some("crate") => (Vec::new(), &path[1..]),
+                Some("super") => (parent, &path[1..]),
+                Some("self") => (me.clone(), &path[1..]),
+                Some(c) if children.contains(&c) => (me.clone(), &path[..]),
                 _ => continue,
             };
-            let mut rest = &path[..];
-            if matches!(path.first().copied(), Some("crate" | "self")) {
-                rest = &path[1..];
-            }
             while let Some((&"super", tail)) = rest.split_first() {
-                if abs.len() + 1 < me.len() || rest.as_ptr() != path.as_ptr() {
-                    abs.pop();
-                }
+                abs.pop();
                 rest = tail;
             }
             abs.extend(rest.iter().map(|s| s.to_string()));

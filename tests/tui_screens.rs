@@ -148,25 +148,17 @@ fn mask(screen: &str, dir: &Path) -> String {
     while let Some(i) = s.find(".bak-2") {
         s.replace_range(i + 5..i + 5 + 16, "[TIMESTAMP------]");
     }
-    let digits = |s: &mut String, before: &str, after: &str| {
+    // The number before each " bytes" and " pages".
+    for unit in [" bytes", " pages"] {
         let mut from = 0;
-        while let Some(i) = s[from..].find(after).map(|i| i + from) {
+        while let Some(i) = s[from..].find(unit).map(|i| i + from) {
             let start = s[..i]
-                .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .rfind(|c: char| !c.is_ascii_digit())
                 .map_or(0, |j| j + 1);
-            let ok = s[..start].ends_with(before);
-            if ok && start < i {
-                let masked: String = s[start..i]
-                    .chars()
-                    .map(|c| if c == '.' { '.' } else { '#' })
-                    .collect();
-                s.replace_range(start..i, &masked);
-            }
-            from = i + after.len();
+            s.replace_range(start..i, &"#".repeat(i - start));
+            from = i + unit.len();
         }
-    };
-    digits(&mut s, "", " bytes");
-    digits(&mut s, "", " pages");
+    }
     // SQLite's version: "SQLite 3.50.4 ·".
     let mut from = 0;
     while let Some(i) = s[from..].find("SQLite ").map(|i| i + from + 7) {
