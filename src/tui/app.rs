@@ -2,7 +2,7 @@
 //! requests out. No drawing and no I/O here; each feature's state and
 //! updates live in a file of its own under `app/`.
 
-use super::keys::{self, Action, Ctx};
+use super::keys::{Action, Ctx};
 use super::tab::Tab;
 use super::text::Shown;
 use super::worker::{Job, Reply, Request};
@@ -15,10 +15,10 @@ use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::tables::TablePage;
-use ratatui::layout::{Constraint, Rect};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
+use std::time::{Duration, Instant};
 
 mod dialog;
 mod docs;
@@ -173,6 +173,14 @@ impl Requests {
     }
 }
 
+/// How long a status message stays: long enough to read, short enough
+/// that it never speaks of a state long gone.
+pub(crate) const MESSAGE_FOR: Duration = Duration::from_secs(5);
+
+/// The smallest terminal the layout fits; below it only quitting works.
+pub(crate) const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_HEIGHT: u16 = 12;
+
 /// Rows of the screen that are not a list's rows: the tab bar, the status
 /// line, and a list's header line, border and column titles.
 const CHROME_ROWS: u16 = 5;
@@ -188,9 +196,14 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The scroll of the Overview and Schema tabs.
     pub scroll: u16,
+    /// The last scroll position of the scrolled view on screen (its last
+    /// line at the bottom), as the last frame drew it.
+    scroll_end: u16,
     /// The terminal's size (columns, rows).
     pub size: (u16, u16),
+    /// The last message, and when it was said (it fades after MESSAGE_FOR).
     pub message: String,
+    message_at: Option<Instant>,
     pub quit: bool,
     pub requests: Requests,
 }
@@ -222,8 +235,10 @@ impl App {
             tables: TablesState::default(),
             overlay: None,
             scroll: 0,
+            scroll_end: 0,
             size: (80, 24),
             message: String::new(),
+            message_at: None,
             quit: false,
             requests: Requests {
                 held: Some(Vec::new()),
@@ -238,10 +253,37 @@ impl App {
         self.requests.send(r);
     }
 
-    /// Called after each frame: once the first screen of the store is drawn
-    /// (the documents window, or the reason there is none), the scans held
-    /// until then go out.
-    pub fn drawn(&mut self) {
+    /// Shows `text` in the status line for a few seconds.
+    pub(crate) fn say(&mut self, text: impl Into<String>) {
+        self.message = text.into();
+        self.message_at = Some(Instant::now());
+    }
+
+    /// Time passes: an old message fades.
+    pub fn tick(&mut self, now: Instant) {
+        if self
+            .message_at
+            .is_some_and(|at| now.saturating_duration_since(at) >= MESSAGE_FOR)
+        {
+            self.message.clear();
+            self.message_at = None;
+        }
+    }
+
+    /// When `tick` next has something to do.
+    pub fn next_tick(&self) -> Option<Instant> {
+        self.message_at.map(|at| at + MESSAGE_FOR)
+    }
+
+    /// Called after each frame with the last scroll position of the
+    /// scrolled view drawn: its scroll stays within its lines. Once the
+    /// first screen of the store is drawn (the documents window, or the
+    /// reason there is none), the scans held until then go out.
+    pub fn drawn(&mut self, scroll_end: u16) {
+        self.scroll_end = scroll_end;
+        if let Some(s) = self.scrolled() {
+            *s = (*s).min(scroll_end);
+        }
         let first_screen = !matches!(self.docs.rows, Load::Loading)
             || matches!(self.store.inspection, Load::Failed(_));
         if first_screen && let Some(held) = self.requests.held.take() {
@@ -274,10 +316,36 @@ impl App {
         }
     }
 
+    /// Whether the terminal is too small for the layout.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
+    /// Whether `action` does something in the current state (its hint is
+    /// shown only then).
+    pub(crate) fn works(&self, action: Action) -> bool {
+        match action {
+            Action::Init => self.plan_may_run(PlanKind::Init),
+            Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
+            _ => true,
+        }
+    }
+
     /// The key contexts in force, most specific first.
     pub(crate) fn contexts(&self) -> Vec<Ctx> {
+        if self.too_small() {
+            return vec![Ctx::TooSmall];
+        }
         match &self.overlay {
-            Some(Overlay::Plan(_)) => return vec![Ctx::Dialog],
+            Some(Overlay::Plan(d)) => {
+                return match d.phase {
+                    Phase::Confirm(ref p) if p.blockers.is_empty() => {
+                        vec![Ctx::Confirm, Ctx::Scroll]
+                    }
+                    Phase::Running { .. } => vec![Ctx::Running, Ctx::Scroll],
+                    _ => vec![Ctx::Ended, Ctx::Scroll, Ctx::Global],
+                };
+            }
             Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
             None => {}
         }
@@ -294,8 +362,16 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if self.too_small() {
+            // Nothing else can be seen, so nothing else may act.
+            self.quit |= action == Action::Quit;
+            return;
+        }
+        if is_scroll(action) && self.scrolled().is_some() {
+            return self.scroll_by(action);
+        }
         match &self.overlay {
-            Some(Overlay::Help { scroll }) => return self.update_help(*scroll, action),
+            Some(Overlay::Help { .. }) => return self.update_help(action),
             Some(Overlay::Plan(_)) => return self.update_dialog(action),
             None => {}
         }
@@ -310,7 +386,7 @@ impl App {
             Action::GoTab(t) => self.go(t),
             Action::Refresh => {
                 self.refresh();
-                self.message = "refreshed".into();
+                self.say("refreshed");
             }
             Action::Init => self.open_plan(PlanKind::Init),
             Action::DataChecks => {
@@ -322,43 +398,18 @@ impl App {
             _ => match self.tab {
                 Tab::Documents => self.update_docs(action),
                 Tab::Tables => self.update_tables(action),
-                Tab::Overview | Tab::Schema => self.scroll_by(action),
+                Tab::Overview | Tab::Schema => {}
             },
         }
     }
 
-    /// Where the `?` list is drawn in a terminal of `size`.
-    pub(crate) fn help_area(size: Rect) -> Rect {
-        size.centered(Constraint::Percentage(70), Constraint::Percentage(90))
-    }
-
-    /// Scrolls the `?` list within its lines; any other key closes it (see
-    /// Ctx::Help), q quits.
-    fn update_help(&mut self, scroll: u16, action: Action) {
-        let shown = Self::help_area(Rect::new(0, 0, self.size.0, self.size.1))
-            .height
-            .saturating_sub(2);
-        let last = (keys::listing_len() as u16).saturating_sub(shown);
-        let page = shown.max(1);
-        let scroll = match action {
-            Action::Down => scroll.saturating_add(1),
-            Action::Up => scroll.saturating_sub(1),
-            Action::PageDown => scroll.saturating_add(page),
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::Top => 0,
-            Action::Bottom => last,
-            Action::Quit => {
-                self.quit = true;
-                return;
-            }
-            _ => {
-                self.overlay = None;
-                return;
-            }
-        };
-        self.overlay = Some(Overlay::Help {
-            scroll: scroll.min(last),
-        });
+    /// Keys the `?` list does not scroll with close it (see Ctx::Help);
+    /// q quits.
+    fn update_help(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            _ => self.overlay = None,
+        }
     }
 
     fn go(&mut self, tab: Tab) {
@@ -369,17 +420,39 @@ impl App {
         }
     }
 
+    /// The scroll of the view on top, if it is a scrolled page rather than
+    /// a list of rows: the `?` list, a plan, a document, Overview, Schema.
+    fn scrolled(&mut self) -> Option<&mut u16> {
+        match &mut self.overlay {
+            Some(Overlay::Help { scroll }) => return Some(scroll),
+            Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
+            None => {}
+        }
+        match self.tab {
+            Tab::Overview | Tab::Schema => Some(&mut self.scroll),
+            Tab::Documents if self.docs.input.is_none() => {
+                self.detail.as_mut().map(|d| &mut d.scroll)
+            }
+            _ => None,
+        }
+    }
+
+    /// Moves the page on top within its lines: it stops at its last line,
+    /// and the end key jumps there.
     fn scroll_by(&mut self, action: Action) {
         let page = self.page() as u16;
-        self.scroll = match action {
-            Action::Down => self.scroll.saturating_add(1),
-            Action::Up => self.scroll.saturating_sub(1),
-            Action::PageDown => self.scroll.saturating_add(page),
-            Action::PageUp => self.scroll.saturating_sub(page),
+        let end = self.scroll_end;
+        let Some(s) = self.scrolled() else { return };
+        *s = match action {
+            Action::Down => s.saturating_add(1),
+            Action::Up => s.saturating_sub(1),
+            Action::PageDown => s.saturating_add(page),
+            Action::PageUp => s.saturating_sub(page),
             Action::Top => 0,
-            Action::Bottom => u16::MAX / 2,
-            _ => self.scroll,
-        };
+            Action::Bottom => end,
+            _ => *s,
+        }
+        .min(end);
     }
 
     /// Reads everything again: after a write, a refresh key, or a change by
@@ -410,4 +483,16 @@ impl App {
     pub(crate) fn running(&self) -> bool {
         matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
     }
+}
+
+fn is_scroll(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+    )
 }

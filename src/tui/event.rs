@@ -35,10 +35,15 @@ where
     let mut leaving = false;
     loop {
         flush(app, workers);
-        terminal.draw(|f| views::draw(f, app))?;
-        app.drawn();
+        let mut end = 0;
+        terminal.draw(|f| end = views::draw(f, app))?;
+        app.drawn(end);
         flush(app, workers);
-        let first = match rx.recv_timeout(POLL_EVERY.saturating_sub(last_poll.elapsed())) {
+        let mut wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
+        if let Some(at) = app.next_tick() {
+            wait = wait.min(at.saturating_duration_since(Instant::now()));
+        }
+        let first = match rx.recv_timeout(wait) {
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
@@ -55,6 +60,7 @@ where
                 }
             }
         }
+        app.tick(Instant::now());
         if last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
             app.requests.outbox.push(Job::Read(Request::Poll));

@@ -94,7 +94,15 @@ pub(crate) enum Ctx {
     Detail,
     Tables,
     Browse,
-    Dialog,
+    /// A plan shown, waiting for a yes or no.
+    Confirm,
+    /// A plan running.
+    Running,
+    /// A plan dialog whose work has ended (done, failed, blocked, loading):
+    /// it closes, and the keys of the screen under it close it and act.
+    Ended,
+    /// The terminal is too small to draw the app: only quitting works.
+    TooSmall,
 }
 
 impl Ctx {
@@ -108,7 +116,10 @@ impl Ctx {
             Ctx::Detail => "A document",
             Ctx::Tables => "Tables",
             Ctx::Browse => "Browsing a table",
-            Ctx::Dialog => "Plan dialog",
+            Ctx::Confirm => "Plan dialog",
+            Ctx::Running => "A plan running",
+            Ctx::Ended => "A plan finished",
+            Ctx::TooSmall => "Terminal too small",
         }
     }
 }
@@ -211,10 +222,11 @@ const CTRL_RIGHT: K = K(KeyCode::Right, KeyModifiers::CONTROL);
 
 #[rustfmt::skip]
 pub(crate) static KEYS: &[Binding] = &[
-    b(Ctx::Dialog, &[k('y'), k('Y')], Action::Confirm, "run the plan", Some("run")),
-    b(Ctx::Dialog, &[k('n'), code(KeyCode::Esc), ctrl('c')], Action::Cancel, "close, or cancel a running plan", Some("close/cancel")),
-    b(Ctx::Dialog, &[k('j'), code(KeyCode::Down)], Action::Down, "scroll the plan", None),
-    b(Ctx::Dialog, &[k('k'), code(KeyCode::Up)], Action::Up, "scroll the plan", None),
+    b(Ctx::Confirm, &[k('y'), k('Y')], Action::Confirm, "run the plan", Some("run")),
+    b(Ctx::Confirm, &[k('n'), code(KeyCode::Esc), k('q'), ctrl('c')], Action::Cancel, "close, write nothing", Some("close")),
+    b(Ctx::Running, &[code(KeyCode::Esc), k('q'), ctrl('c')], Action::Cancel, "cancel: roll back, write nothing", Some("cancel")),
+    b(Ctx::Ended, &[code(KeyCode::Enter), code(KeyCode::Esc), k('q'), k('n')], Action::Cancel, "close (so do the tab and action keys)", Some("close")),
+    b(Ctx::TooSmall, &[k('q'), ctrl('c')], Action::Quit, "quit (nothing else works until the terminal is larger)", Some("quit")),
     b(Ctx::Input, &[code(KeyCode::Enter)], Action::Submit, "search for what was typed", Some("search")),
     b(Ctx::Input, &[code(KeyCode::Esc), ctrl('c')], Action::Cancel, "close the prompt, search unchanged", Some("cancel")),
     b(Ctx::Input, &[code(KeyCode::Left)], Action::Edit(Edit::Left), "cursor left", None),
@@ -287,19 +299,29 @@ pub(crate) fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
     }
 }
 
-/// How many lines the `?` list has: a title per context, a line per
-/// binding, and its closing line.
-pub(crate) fn listing_len() -> usize {
-    use strum::IntoEnumIterator;
-    Ctx::iter().count() + KEYS.len() + 1
-}
-
-/// `key: what` hints for the status line, for the given contexts.
-pub(crate) fn hints(ctxs: &[Ctx]) -> Vec<(String, &'static str)> {
-    ctxs.iter()
-        .flat_map(|ctx| KEYS.iter().filter(move |b| b.ctx == *ctx))
-        .filter_map(|b| b.hint.map(|h| (b.short_label(), h)))
-        .collect()
+/// A key bound in an earlier context is that context's, so a binding
+/// whose keys are all claimed there is not hinted (a finished dialog's `q`
+/// closes it: no "q quit" beside it).
+/// `works` says whether an action does something in the current state: the
+/// rest are not hinted.
+pub(crate) fn hints(ctxs: &[Ctx], works: impl Fn(Action) -> bool) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for (i, ctx) in ctxs.iter().enumerate() {
+        let claimed = |kk: &K| {
+            ctxs[..i]
+                .iter()
+                .any(|c| KEYS.iter().any(|b| b.ctx == *c && b.keys.contains(kk)))
+        };
+        for b in KEYS.iter().filter(|b| b.ctx == *ctx) {
+            if let Some(h) = b.hint
+                && works(b.action)
+                && !b.keys.iter().all(claimed)
+            {
+                out.push((b.short_label(), h));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -342,7 +364,7 @@ mod tests {
     fn earlier_contexts_win() {
         let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(
-            lookup(&[Ctx::Dialog, Ctx::Global], &esc),
+            lookup(&[Ctx::Confirm, Ctx::Global], &esc),
             Some(Action::Cancel)
         );
         assert_eq!(
@@ -389,7 +411,7 @@ mod tests {
     fn labels_are_written_from_the_keys() {
         let label = |a: Action| {
             KEYS.iter()
-                .find(|b| b.action == a && b.ctx != Ctx::Dialog)
+                .find(|b| b.action == a && matches!(b.ctx, Ctx::Global | Ctx::Scroll))
                 .map(Binding::label)
                 .unwrap_or_default()
         };

@@ -39,11 +39,12 @@ impl Shown {
     }
 }
 
-/// One value as a grid cell: one line, control characters escaped.
+/// One value as a grid cell: one line, control characters escaped, NULL as
+/// ∅ (so the text 'NULL' cannot pass for it, with or without colour).
 pub(crate) fn shown(c: &Cell) -> Shown {
     match c {
         Cell::Null => Shown {
-            text: "NULL".into(),
+            text: "∅".into(),
             kind: Kind::Null,
         },
         Cell::Text {
@@ -96,7 +97,7 @@ mod tests {
         assert_eq!(
             shown(&Cell::Null),
             Shown {
-                text: "NULL".into(),
+                text: "∅".into(),
                 kind: Kind::Null
             }
         );

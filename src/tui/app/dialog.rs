@@ -4,21 +4,37 @@ use super::*;
 use crate::store::inspect::State;
 
 impl App {
+    /// Whether a plan of `kind` may have something to do here: its key is
+    /// hinted only then (pressed anyway, it says why not).
+    pub(crate) fn plan_may_run(&self, kind: PlanKind) -> bool {
+        let state = self.store.inspection.loaded().map(|i| i.state);
+        self.store.writable.is_ok()
+            && match kind {
+                PlanKind::Init => matches!(
+                    state,
+                    Some(State::NoStore | State::NeedsInit | State::NeedsMigration)
+                ),
+                PlanKind::FoldLegacy => state == Some(State::LegacyPresent),
+            }
+    }
+
     pub(super) fn open_plan(&mut self, kind: PlanKind) {
         if let Err(why) = &self.store.writable {
-            self.message = format!("{} is unavailable: {why}", kind.label());
-            return;
+            return self.say(format!("{} is unavailable: {why}", kind.label()));
+        }
+        let state = self.store.inspection.loaded().map(|i| i.state);
+        if kind == PlanKind::Init && state == Some(State::Current) {
+            return self.say("init: nothing to do, the store is current");
         }
         if kind == PlanKind::FoldLegacy {
-            let refusal = match self.store.inspection.loaded().map(|i| i.state) {
+            let refusal = match state {
                 Some(State::LegacyPresent) => None,
                 Some(State::Current) => Some("there are no legacy objects to fold".to_string()),
                 Some(s) => Some(format!("the store is {}; run init (i) first", s.label())),
                 None => Some("the store is not open".to_string()),
             };
             if let Some(why) = refusal {
-                self.message = format!("fold-legacy: {why}");
-                return;
+                return self.say(format!("fold-legacy: {why}"));
             }
         }
         self.overlay = Some(Overlay::Plan(Dialog {
@@ -29,6 +45,10 @@ impl App {
         self.send(Request::Plan(kind));
     }
 
+    /// Keys come here through the dialog's contexts (`App::contexts`): y
+    /// only while a plan waits, cancel only while it runs; once its work
+    /// has ended, closing keys close it and the screen's keys close it and
+    /// act.
     pub(super) fn update_dialog(&mut self, action: Action) {
         let Some(Overlay::Plan(d)) = &mut self.overlay else {
             return;
@@ -36,10 +56,10 @@ impl App {
         match (&d.phase, action) {
             (Phase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
                 cancel.cancel();
-                self.message = "cancelling: rolling back".into();
+                self.say("cancelling: rolling back");
             }
             (Phase::Running { .. }, _) => {}
-            (Phase::Confirm(_), Action::Confirm) => {
+            (Phase::Confirm(plan), Action::Confirm) if plan.blockers.is_empty() => {
                 let Phase::Confirm(plan) = std::mem::replace(&mut d.phase, Phase::Loading) else {
                     return;
                 };
@@ -53,18 +73,19 @@ impl App {
                     progress: None,
                     cancel,
                 };
+                // A message from an earlier run is not about this one.
+                self.message.clear();
             }
-            (_, Action::Down) => d.scroll = d.scroll.saturating_add(1),
-            (_, Action::Up) => d.scroll = d.scroll.saturating_sub(1),
-            (Phase::Confirm(_), Action::Cancel) => {
+            (Phase::Confirm(p), Action::Cancel) if p.blockers.is_empty() => {
                 self.overlay = None;
-                self.message = "not applied: nothing was written".into();
+                self.say("not applied: nothing was written");
             }
-            (
-                Phase::Loading | Phase::Failed(_) | Phase::Done(_),
-                Action::Cancel | Action::Confirm,
-            ) => self.overlay = None,
-            _ => {}
+            (_, Action::Cancel) => self.overlay = None,
+            (Phase::Confirm(p), _) if p.blockers.is_empty() => {}
+            (_, action) => {
+                self.overlay = None;
+                self.update(action);
+            }
         }
     }
 
@@ -73,7 +94,11 @@ impl App {
             Reply::Plan(r) => {
                 if let Some(d) = self.dialog_mut() {
                     d.phase = match r {
-                        Ok(plan) if plan.is_empty() => Phase::Done(Ok("nothing to do".into())),
+                        Ok(plan) if plan.is_empty() => {
+                            let kind = d.kind.label();
+                            self.overlay = None;
+                            return self.say(format!("{kind}: nothing to do"));
+                        }
                         Ok(plan) => Phase::Confirm(Box::new(plan)),
                         Err(e) => Phase::Failed(e),
                     };
@@ -89,10 +114,10 @@ impl App {
                 }
             }
             Reply::Applied(r) => {
-                self.message = match &r {
+                self.say(match &r {
                     Ok(s) => s.clone(),
                     Err(e) => e.clone(),
-                };
+                });
                 if let Some(d) = self.dialog_mut() {
                     d.phase = Phase::Done(r);
                 }

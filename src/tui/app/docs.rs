@@ -31,16 +31,10 @@ impl App {
     }
 
     pub(super) fn update_docs(&mut self, action: Action) {
-        let page = self.page() as u16;
-        if let Some(d) = self.detail.as_mut() {
-            match action {
-                Action::Back => self.detail = None,
-                Action::Down => d.scroll = d.scroll.saturating_add(1),
-                Action::Up => d.scroll = d.scroll.saturating_sub(1),
-                Action::PageDown => d.scroll = d.scroll.saturating_add(page),
-                Action::PageUp => d.scroll = d.scroll.saturating_sub(page),
-                Action::Top => d.scroll = 0,
-                _ => {}
+        if self.detail.is_some() {
+            // Scrolling the detail is App::scroll_by's.
+            if action == Action::Back {
+                self.detail = None;
             }
             return;
         }
@@ -218,7 +212,7 @@ impl App {
                     Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
                 };
             }
-            Err(e) => self.message = e.clone(),
+            Err(e) => self.say(e.clone()),
         }
         self.docs.shown = result
             .as_ref()

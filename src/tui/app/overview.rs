@@ -16,7 +16,7 @@ impl App {
             }
             Reply::DataChecks(r) => self.store.data = Some(r.into()),
             Reply::Changed if !self.running() => {
-                self.message = "the store changed on disk: reloaded".into();
+                self.say("the store changed on disk: reloaded");
                 self.refresh();
             }
             _ => {}
@@ -32,7 +32,7 @@ impl App {
             |l: &Load<Arc<Inspection>>| l.loaded().is_some_and(|i| i.live("documents").is_some());
         let had_docs = has_docs(&self.store.inspection);
         if let Err(e) = &result {
-            self.message = e.clone();
+            self.say(e.clone());
         }
         self.store.inspection = result.into();
         self.store.writable = writable;

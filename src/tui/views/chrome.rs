@@ -43,18 +43,29 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// The hints of the keys that work now, then the last message in the room
+/// the hints leave (cut with … rather than covering a hint).
 pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     let key = theme().key;
     let mut spans = Vec::new();
-    for (label, help) in keys::hints(&app.contexts()) {
+    for (label, help) in keys::hints(&app.contexts(), |a| app.works(a)) {
         spans.push(Span::styled(format!(" {label} "), key));
         spans.push(Span::raw(format!(" {help}  ")));
     }
+    let hints = Line::from(spans);
+    let room = (area.width as usize).saturating_sub(hints.width() + 1);
     let msg = text::cell(&app.message);
-    let msg_w = (msg.chars().count() as u16 + 1).min(area.width / 2);
+    let msg = if msg.chars().count() > room {
+        let mut cut: String = msg.chars().take(room.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        msg
+    };
     let [left, right] =
-        Layout::horizontal([Constraint::Min(1), Constraint::Length(msg_w)]).areas(area);
-    f.render_widget(Paragraph::new(Line::from(spans)), left);
+        Layout::horizontal([Constraint::Length(hints.width() as u16), Constraint::Min(0)])
+            .areas(area);
+    f.render_widget(Paragraph::new(hints), left);
     f.render_widget(
         Paragraph::new(Line::from(msg).right_aligned().style(theme().message)),
         right,

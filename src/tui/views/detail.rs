@@ -7,54 +7,71 @@ use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let Some(d) = &app.detail else { return };
+/// Draws the open document; returns its last scroll position.
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
+    let Some(d) = &app.detail else { return 0 };
     let block = Block::default()
         .borders(Borders::TOP)
         .title(format!("document (rowid {})", d.rowid));
+    let note = |f: &mut Frame, text: String| {
+        f.render_widget(Paragraph::new(text).block(block.clone()), area);
+        0
+    };
     let cols = match &d.doc {
-        Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), area),
-        Load::Failed(e) => {
-            return f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
-        }
-        Load::Loaded(None) => {
-            return f.render_widget(
-                Paragraph::new("this document is gone (changed on disk)").block(block),
-                area,
-            );
-        }
+        Load::Loading => return note(f, "loading…".into()),
+        Load::Failed(e) => return note(f, text::cell(e)),
+        Load::Loaded(None) => return note(f, "this document is gone (changed on disk)".into()),
         Load::Loaded(Some(c)) => c,
     };
+    let width = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     for (name, cell) in cols {
-        lines.push(Line::from(Span::styled(text::cell(name), theme().heading)));
-        lines.extend(value_lines(cell));
+        let mut head = vec![Span::styled(text::cell(name), theme().heading)];
+        if let Some(class) = storage_class(cell) {
+            head.push(Span::styled(format!("  ({class})"), theme().dim));
+        }
+        lines.push(Line::from(head));
+        lines.extend(value_lines(cell, width));
         lines.push(Line::from(""));
     }
+    let end = super::scroll::scroll_end(lines.len(), area.height.saturating_sub(1));
     f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0)),
+        Paragraph::new(lines).block(block).scroll((d.scroll, 0)),
         area,
     );
+    end
 }
 
-fn value_lines(c: &Cell) -> Vec<Line<'static>> {
-    let indent = |s: String| Line::from(format!("  {s}"));
+/// The storage class of a value that is not text, named as SQLite names it.
+fn storage_class(c: &Cell) -> Option<&'static str> {
     match c {
-        Cell::Null => vec![Line::from(Span::styled("  NULL", theme().null))],
+        Cell::Integer(_) => Some("integer"),
+        Cell::Real(_) => Some("real"),
+        Cell::Blob { .. } => Some("blob"),
+        Cell::Null | Cell::Text { .. } => None,
+    }
+}
+
+/// One value as lines `width` wide: indented under its column's name,
+/// the continuation of a wrapped line indented further.
+fn value_lines(c: &Cell, width: usize) -> Vec<Line<'static>> {
+    let wrap = |lines: Vec<String>| -> Vec<Line<'static>> {
+        lines
+            .iter()
+            .flat_map(|l| wrapped(l, width))
+            .map(Line::from)
+            .collect()
+    };
+    match c {
+        Cell::Null => vec![Line::from(Span::styled("  ∅ NULL", theme().null))],
         Cell::Text {
             text: t,
             invalid,
             cut_from,
         } => {
-            let mut out: Vec<Line> = match json_lines(t) {
-                Some(l) => l.into_iter().map(indent).collect(),
-                None => text::lines(t).into_iter().map(indent).collect(),
-            };
+            let mut out = wrap(json_lines(t).unwrap_or_else(|| text::lines(t)));
             if *invalid {
                 out.push(Line::from(Span::styled(
                     "  (not valid UTF-8: shown lossily, � marks the bad bytes)",
@@ -72,8 +89,26 @@ fn value_lines(c: &Cell) -> Vec<Line<'static>> {
             }
             out
         }
-        other => vec![indent(text::cell(&other.summary()))],
+        other => wrap(vec![text::cell(&other.summary())]),
     }
+}
+
+/// A line indented by two under its heading, wrapped to `width`; each
+/// continuation is indented two more than the line's own indentation.
+fn wrapped(line: &str, width: usize) -> Vec<String> {
+    if line.is_empty() {
+        return vec![String::new()];
+    }
+    let own = line.len() - line.trim_start_matches(' ').len();
+    let more = " ".repeat(own + 4);
+    let opts = textwrap::Options::new(width.max(8))
+        .initial_indent("  ")
+        .subsequent_indent(&more)
+        .break_words(true);
+    textwrap::wrap(line, opts)
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect()
 }
 
 /// JSON text as lines: an array of scalars as a list, anything else pretty.

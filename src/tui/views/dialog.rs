@@ -9,8 +9,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let Some(d) = app.dialog() else { return };
+/// Draws the dialog; returns the last scroll position of its text.
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
+    let Some(d) = app.dialog() else { return 0 };
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -19,24 +20,26 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    let para = |lines: Vec<Line<'static>>| {
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0))
+    // Draws `lines` scrolled in `at`, and says how far they scroll.
+    let para = |f: &mut Frame, lines: Vec<Line<'static>>, at: Rect| {
+        let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let end = super::scroll::scroll_end(p.line_count(at.width), at.height);
+        f.render_widget(p.scroll((d.scroll, 0)), at);
+        end
     };
+    let closes = "Enter, Esc or q closes";
     match &d.phase {
-        Phase::Loading => f.render_widget(Paragraph::new("computing the plan…"), body),
+        Phase::Loading => {
+            f.render_widget(Paragraph::new("computing the plan…"), body);
+            0
+        }
         Phase::Failed(e) => {
-            f.render_widget(
-                Paragraph::new(text::cell(e))
-                    .style(theme().bad)
-                    .wrap(Wrap { trim: false }),
-                body,
-            );
-            f.render_widget(Paragraph::new("Esc close"), foot);
+            let end = para(f, vec![Line::styled(text::cell(e), theme().bad)], body);
+            f.render_widget(Paragraph::new(closes), foot);
+            end
         }
         Phase::Confirm(plan) => {
-            f.render_widget(para(plan_lines(plan)), body);
+            let end = para(f, plan_lines(plan), body);
             let can_run = plan.blockers.is_empty();
             let foot_line = if can_run {
                 Line::from(vec![
@@ -47,16 +50,17 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
                 ])
             } else {
                 Line::from(Span::styled(
-                    "blocked: nothing can run (Esc close)",
+                    format!("blocked: nothing can run · {closes}"),
                     theme().bad,
                 ))
             };
             f.render_widget(Paragraph::new(foot_line), foot);
+            end
         }
         Phase::Running { plan, progress, .. } => {
             let [list, gauge] =
                 Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(body);
-            f.render_widget(para(plan_lines(plan)), list);
+            let end = para(f, plan_lines(plan), list);
             let (ratio, label) = match progress {
                 None => (0.0, "starting…".to_string()),
                 Some(p) => {
@@ -92,19 +96,16 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
                 Paragraph::new("running in one transaction · Esc or Ctrl-C cancels (rolls back)"),
                 foot,
             );
+            end
         }
         Phase::Done(r) => {
             let (msg, style) = match r {
                 Ok(s) => (s.clone(), theme().ok),
                 Err(e) => (e.clone(), theme().bad),
             };
-            f.render_widget(
-                Paragraph::new(text::cell(&msg))
-                    .style(style)
-                    .wrap(Wrap { trim: false }),
-                body,
-            );
-            f.render_widget(Paragraph::new("Esc close"), foot);
+            let end = para(f, vec![Line::styled(text::cell(&msg), style)], body);
+            f.render_widget(Paragraph::new(closes), foot);
+            end
         }
     }
 }

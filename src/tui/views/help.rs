@@ -3,9 +3,9 @@
 use super::super::keys::{Ctx, KEYS};
 use super::super::theme::theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use strum::IntoEnumIterator;
 
 pub(crate) fn lines() -> Vec<Line<'static>> {
@@ -34,16 +34,30 @@ pub(crate) fn lines() -> Vec<Line<'static>> {
     lines
 }
 
-pub(crate) fn draw(f: &mut Frame, area: Rect, scroll: u16) {
+/// Where the list is drawn on a screen of `size`: wide enough for its
+/// lines where the screen allows, wrapped where it does not.
+pub(crate) fn area(size: Rect) -> Rect {
+    let widest = lines().iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    size.centered(
+        Constraint::Length(widest.min(size.width)),
+        Constraint::Percentage(90),
+    )
+}
+
+/// Draws the list scrolled to `scroll`; returns its last scroll position.
+pub(crate) fn draw(f: &mut Frame, area: Rect, scroll: u16) -> u16 {
     f.render_widget(Clear, area);
-    let all = lines();
+    let para = Paragraph::new(lines()).wrap(Wrap { trim: false });
+    let inner = area.height.saturating_sub(2);
+    let total = para.line_count(area.width.saturating_sub(2));
     let block = Block::default().borders(Borders::ALL).title(format!(
         " keys ({}–{} of {}, j/k scroll) ",
         scroll + 1,
-        (scroll as usize + area.height.saturating_sub(2) as usize).min(all.len()),
-        all.len()
+        (scroll as usize + inner as usize).min(total),
+        total
     ));
-    f.render_widget(Paragraph::new(all).block(block).scroll((scroll, 0)), area);
+    f.render_widget(para.block(block).scroll((scroll, 0)), area);
+    super::scroll::scroll_end(total, inner)
 }
 
 #[cfg(test)]
@@ -72,6 +86,6 @@ mod tests {
             KEYS.len(),
             "every context of the table is shown"
         );
-        assert_eq!(lines().len(), crate::tui::keys::listing_len());
+        assert_eq!(lines().len(), Ctx::iter().count() + KEYS.len() + 1);
     }
 }

@@ -7,18 +7,18 @@ mod documents;
 pub mod help;
 mod overview;
 mod schema;
+mod scroll;
 mod tables;
 
-use super::app::{App, Overlay};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Overlay};
 use super::tab::Tab;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::Paragraph;
 
-pub(crate) const MIN_WIDTH: u16 = 60;
-pub(crate) const MIN_HEIGHT: u16 = 12;
-
-pub fn draw(f: &mut Frame, app: &App) {
+/// Draws the app; returns the last scroll position of the scrolled page on
+/// top (the one `App::drawn` keeps scrolling within), 0 for the rest.
+pub fn draw(f: &mut Frame, app: &App) -> u16 {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
-        return;
+        return 0;
     }
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
@@ -38,13 +38,19 @@ pub fn draw(f: &mut Frame, app: &App) {
     ])
     .areas(area);
     chrome::tabs(f, app, tabs);
-    match app.tab {
+    let end = match app.tab {
         Tab::Overview => overview::draw(f, app, body),
         Tab::Documents if app.detail.is_some() => detail::draw(f, app, body),
-        Tab::Documents => documents::draw(f, app, body),
+        Tab::Documents => {
+            documents::draw(f, app, body);
+            0
+        }
         Tab::Schema => schema::draw(f, app, body),
-        Tab::Tables => tables::draw(f, app, body),
-    }
+        Tab::Tables => {
+            tables::draw(f, app, body);
+            0
+        }
+    };
     chrome::status(f, app, status);
     match &app.overlay {
         Some(Overlay::Plan(_)) => dialog::draw(
@@ -52,7 +58,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             app,
             area.centered(Constraint::Percentage(90), Constraint::Percentage(85)),
         ),
-        Some(Overlay::Help { scroll }) => help::draw(f, App::help_area(area), *scroll),
-        None => {}
+        Some(Overlay::Help { scroll }) => help::draw(f, help::area(area), *scroll),
+        None => end,
     }
 }

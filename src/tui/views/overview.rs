@@ -11,9 +11,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline, Wrap};
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let ins = match &app.store.inspection {
-        Load::Loading => return f.render_widget(Paragraph::new("Reading the store…"), area),
+        Load::Loading => {
+            f.render_widget(Paragraph::new("Reading the store…"), area);
+            return 0;
+        }
         Load::Failed(e) => {
             let lines = vec![
                 Line::from(Span::styled(" cannot open ", theme().alarm)),
@@ -25,22 +28,21 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
                     theme().dim,
                 )),
             ];
-            return f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            return 0;
         }
         Load::Loaded(i) => i,
     };
     let charts_h = if area.height >= 24 { 12 } else { 0 };
     let [top, charts] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(charts_h)]).areas(area);
-    f.render_widget(
-        Paragraph::new(summary(app, ins))
-            .scroll((app.scroll, 0))
-            .wrap(Wrap { trim: false }),
-        top,
-    );
+    let para = Paragraph::new(summary(app, ins)).wrap(Wrap { trim: false });
+    let end = super::scroll::scroll_end(para.line_count(top.width), top.height);
+    f.render_widget(para.scroll((app.scroll, 0)), top);
     if charts_h > 0 {
         draw_charts(f, app, charts);
     }
+    end
 }
 
 fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {

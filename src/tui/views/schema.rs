@@ -10,9 +10,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let Load::Loaded(ins) = &app.store.inspection else {
-        return f.render_widget(Paragraph::new("no schema to show"), area);
+        f.render_widget(Paragraph::new("no schema to show"), area);
+        return 0;
     };
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
@@ -55,6 +56,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
             ]));
         }
     }
+    let spec_lines = lines.len();
     f.render_widget(
         Paragraph::new(lines)
             .block(Block::default().borders(Borders::RIGHT))
@@ -73,12 +75,10 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
             );
         }
     }
-    f.render_widget(
-        Paragraph::new(ddl)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
-        right,
-    );
+    let ddl = Paragraph::new(ddl).wrap(Wrap { trim: false });
+    let longest = spec_lines.max(ddl.line_count(right.width));
+    f.render_widget(ddl.scroll((app.scroll, 0)), right);
+    super::scroll::scroll_end(longest, area.height)
 }
 
 /// The sign and style of a mark: ✓ as the spec says, ≠ differs, ✗ missing,

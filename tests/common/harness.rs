@@ -1,0 +1,181 @@
+//! The app driven as the event loop drives it, with the real workers' code
+//! run in turn on the test's thread, and frames drawn by ratatui's
+//! TestBackend. Shared by the screen tests.
+#![allow(dead_code)]
+
+use super::common::*;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use egregora_inspect::tui::app::App;
+use egregora_inspect::tui::event::handle_input;
+use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::views::draw;
+use egregora_inspect::tui::worker::{Job, Worker, apply_plan};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+/// The app with the real workers' code, run in turn on this thread: the
+/// jobs it asks for, routed as the event loop routes them (scans to their
+/// own worker), and every reply back through `App::on_reply`.
+pub struct Harness {
+    pub app: App,
+    pub browse: Worker,
+    pub scan: Worker,
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub size: (u16, u16),
+}
+
+/// A temp folder whose path has the same length on every run, so a
+/// snapshot can hide it without moving anything drawn after it.
+pub fn fixed_tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("egi-")
+        .rand_bytes(10)
+        .tempdir_in("/tmp")
+        .unwrap()
+}
+
+impl Harness {
+    pub fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
+        let app = App::new(path.clone());
+        let browse = Worker::new(path.clone(), app.requests.latest_window.clone());
+        let scan = Worker::new(path.clone(), app.requests.latest_window.clone());
+        let mut h = Harness {
+            app,
+            browse,
+            scan,
+            _dir: dir,
+            path,
+            size: (120, 36),
+        };
+        h.app.resize(h.size.0, h.size.1);
+        h.settle();
+        h
+    }
+
+    pub fn demo() -> Harness {
+        let dir = fixed_tempdir();
+        let p = dir.path().join("demo.sqlite");
+        bin().args(["demo", "--legacy"]).arg(&p).assert().success();
+        Harness::open(dir, p)
+    }
+
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.app.resize(w, h);
+        self.settle();
+    }
+
+    /// Serves every job the app asked for, until it asks for nothing more.
+    pub fn settle(&mut self) {
+        for _ in 0..50 {
+            self.frame();
+            let jobs: Vec<Job> = self.app.requests.outbox.drain(..).collect();
+            if jobs.is_empty() {
+                return;
+            }
+            for job in jobs {
+                let replies = RefCell::new(Vec::new());
+                match job {
+                    Job::Apply { plan, cancel } => {
+                        apply_plan(&plan, &cancel, &|r| replies.borrow_mut().push(r))
+                    }
+                    Job::Read(r) => {
+                        let worker = if Job::Read(r.clone()).is_scan() {
+                            &mut self.scan
+                        } else {
+                            &mut self.browse
+                        };
+                        replies.borrow_mut().extend(worker.serve(r));
+                    }
+                }
+                for r in replies.into_inner() {
+                    self.app.on_reply(r);
+                }
+            }
+        }
+        panic!("the app kept asking");
+    }
+
+    pub fn act(&mut self, a: Action) -> &mut Self {
+        self.app.update(a);
+        self.settle();
+        self
+    }
+
+    pub fn key(&mut self, c: KeyCode) -> &mut Self {
+        handle_input(
+            &mut self.app,
+            Event::Key(KeyEvent::new(c, KeyModifiers::NONE)),
+        );
+        self.settle();
+        self
+    }
+
+    /// Draws a frame and tells the app it was drawn, as the event loop does.
+    pub fn frame(&mut self) -> Buffer {
+        let (w, h) = self.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut end = 0;
+        t.draw(|f| end = draw(f, &self.app)).unwrap();
+        self.app.drawn(end);
+        t.backend().buffer().clone()
+    }
+
+    pub fn render(&mut self) -> Buffer {
+        self.frame()
+    }
+
+    /// The screen as text, with what differs between machines and runs (the
+    /// temp path, the backup time, SQLite's version, the file's byte and
+    /// page counts) masked by as many characters as it had.
+    pub fn text(&mut self) -> String {
+        let b = self.render();
+        let mut s = String::new();
+        for y in 0..b.area.height {
+            for x in 0..b.area.width {
+                s.push_str(b[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        mask(&s, self.path.parent().unwrap())
+    }
+}
+
+/// `screen` with the run's own values masked, every line keeping its width.
+pub fn mask(screen: &str, dir: &Path) -> String {
+    let dir = dir.to_string_lossy().into_owned();
+    let token = format!("[TMP{}]", "-".repeat(dir.chars().count().saturating_sub(5)));
+    let mut s = screen.replace(&dir, &token);
+    while let Some(i) = s.find(".bak-2") {
+        s.replace_range(i + 5..i + 5 + 16, "[TIMESTAMP------]");
+    }
+    // The number before each " bytes" and " pages".
+    for unit in [" bytes", " pages"] {
+        let mut from = 0;
+        while let Some(i) = s[from..].find(unit).map(|i| i + from) {
+            let start = s[..i]
+                .rfind(|c: char| !c.is_ascii_digit())
+                .map_or(0, |j| j + 1);
+            s.replace_range(start..i, &"#".repeat(i - start));
+            from = i + unit.len();
+        }
+    }
+    // SQLite's version: "SQLite 3.50.4 ·".
+    let mut from = 0;
+    while let Some(i) = s[from..].find("SQLite ").map(|i| i + from + 7) {
+        let end = s[i..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map_or(s.len(), |j| i + j);
+        let masked: String = s[i..end]
+            .chars()
+            .map(|c| if c == '.' { '.' } else { '#' })
+            .collect();
+        s.replace_range(i..end, &masked);
+        from = end;
+    }
+    s
+}

@@ -1,0 +1,233 @@
+//! States that end and views that stop at their last line: what the screen
+//! says is about the state it is in, through the real key routing.
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use common::*;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use egregora_inspect::tui::event::handle_input;
+use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::tab::Tab;
+use harness::*;
+use std::time::{Duration, Instant};
+
+/// The status line: the screen's last row.
+fn status(h: &mut Harness) -> String {
+    h.text().lines().last().unwrap_or_default().to_string()
+}
+
+fn migrated_store() -> Harness {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 30);
+    Harness::open(dir, p)
+}
+
+#[test]
+fn a_finished_plan_closes_with_enter_q_and_the_tab_keys() {
+    let mut h = migrated_store();
+    assert!(
+        status(&mut h).contains("init"),
+        "init is hinted while it has work"
+    );
+    h.key(KeyCode::Char('i'));
+    assert!(status(&mut h).contains("run"));
+    h.key(KeyCode::Char('y'));
+    let done = h.text();
+    assert!(done.contains("done: "), "{done}");
+    let hints = status(&mut h);
+    assert!(!hints.contains("run"), "no run hint once it ran: {hints}");
+    assert!(hints.contains("close"), "{hints}");
+    h.key(KeyCode::Char('y'));
+    assert!(
+        h.app.dialog().is_some(),
+        "y runs nothing and closes nothing"
+    );
+    h.key(KeyCode::Enter);
+    assert!(h.app.dialog().is_none(), "Enter closes it");
+    assert!(
+        !status(&mut h).contains("init"),
+        "a current store hints no init"
+    );
+
+    // q closes a finished dialog rather than quitting the app.
+    h.app.update(Action::FoldLegacy);
+    h.key(KeyCode::Char('i'));
+    assert!(h.app.dialog().is_none(), "nothing to do opens no dialog");
+    assert!(h.app.message.contains("nothing to do"), "{}", h.app.message);
+}
+
+#[test]
+fn a_failed_or_blocked_dialog_closes_with_q_and_tab_keys_act() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("dup.sqlite");
+    old_documents(&p, 5);
+    exec(
+        &p,
+        "INSERT INTO documents (id, title) SELECT id, 'again' FROM documents LIMIT 1",
+    );
+    let mut h = Harness::open(dir, p);
+    h.key(KeyCode::Char('i'));
+    let screen = h.text();
+    assert!(screen.contains("blocked"), "{screen}");
+    assert!(
+        !status(&mut h).contains("run"),
+        "a blocked plan hints no run"
+    );
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.dialog().is_none() && !h.app.quit, "q closes it");
+    h.key(KeyCode::Char('i')).key(KeyCode::Char('3'));
+    assert!(h.app.dialog().is_none(), "a tab key closes it…");
+    assert_eq!(h.app.tab, Tab::Schema, "…and goes to its tab");
+    h.key(KeyCode::Char('i')).key(KeyCode::Tab);
+    assert_eq!(h.app.tab, Tab::Tables);
+}
+
+#[test]
+fn messages_fade_and_never_cover_the_hints() {
+    let mut h = migrated_store();
+    h.key(KeyCode::Char('r'));
+    assert_eq!(h.app.message, "refreshed");
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    assert_eq!(h.app.message, "refreshed", "still there a second later");
+    h.app.tick(Instant::now() + Duration::from_secs(6));
+    assert_eq!(h.app.message, "", "gone a few seconds later");
+
+    h.resize(80, 24);
+    let before = status(&mut h);
+    h.app.update(Action::FoldLegacy); // says why it cannot run, at length
+    assert!(h.app.message.len() > 40, "{}", h.app.message);
+    let after = status(&mut h);
+    let hints = before.trim_end();
+    assert!(after.starts_with(hints), "{after:?} keeps {hints:?}");
+    assert!(
+        after.trim_end().ends_with('…'),
+        "cut, not covering: {after:?}"
+    );
+}
+
+#[test]
+fn a_too_small_terminal_ignores_every_key_but_quit() {
+    let mut h = migrated_store();
+    h.resize(40, 8);
+    for c in ['2', 'i', 'r', '?', 'F'] {
+        h.key(KeyCode::Char(c));
+    }
+    assert_eq!(h.app.tab, Tab::Overview, "no tab change behind the message");
+    assert!(h.app.overlay.is_none(), "no dialog behind the message");
+    assert!(status(&mut h).contains("Terminal too small") || h.text().contains("too small"));
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit, "q still quits");
+}
+
+#[test]
+fn help_fits_80_by_20_scrolls_with_the_wheel_and_j() {
+    let mut h = migrated_store();
+    h.resize(80, 20);
+    h.key(KeyCode::Char('?'));
+    let first = h.text();
+    assert!(first.contains("keys (1–"), "{first}");
+    let wheel = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 40,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    });
+    handle_input(&mut h.app, wheel);
+    h.settle();
+    assert!(
+        h.app.overlay.is_some(),
+        "the wheel scrolls, it does not close"
+    );
+    assert_ne!(h.text(), first, "and it moved");
+    h.key(KeyCode::Char('j'));
+    assert!(h.app.overlay.is_some(), "j scrolls");
+    h.key(KeyCode::End);
+    let end = h.text();
+    assert!(end.contains("the mouse wheel scrolls"), "{end}");
+    // Its longest lines are whole at 80 columns, not cut at the frame.
+    let mut seen = String::new();
+    h.key(KeyCode::Char('g'));
+    for _ in 0..10 {
+        seen.push_str(&h.text());
+        h.key(KeyCode::PageDown);
+    }
+    for whole in [
+        "quit (nothing else works until the terminal is larger)",
+        "close it (so does any key not listed here)",
+    ] {
+        assert!(seen.contains(whole), "{whole:?} is cut:\n{seen}");
+    }
+}
+
+#[test]
+fn scrolled_pages_stop_at_their_last_line() {
+    let mut h = migrated_store();
+    for tab in ['1', '3'] {
+        h.key(KeyCode::Char(tab)).key(KeyCode::Char('G'));
+        let bottom = h.text();
+        let body: Vec<&str> = bottom.lines().skip(1).collect();
+        assert!(
+            body.iter()
+                .rev()
+                .skip(1)
+                .take(3)
+                .any(|l| !l.trim().is_empty()),
+            "G on tab {tab} shows the last lines, not a blank page:\n{bottom}"
+        );
+        h.key(KeyCode::PageDown);
+        assert_eq!(h.text(), bottom, "PgDn past the end stays");
+        h.key(KeyCode::PageUp);
+        assert_ne!(h.text(), bottom, "PgUp comes straight back");
+        h.key(KeyCode::Char('g'));
+        assert_eq!(h.app.scroll, 0);
+    }
+}
+
+#[test]
+fn the_detail_jumps_to_its_end_and_stops_there() {
+    let mut h = Harness::demo();
+    h.resize(100, 16);
+    h.key(KeyCode::Char('2')).key(KeyCode::Enter);
+    let top = h.text();
+    h.key(KeyCode::Char('G'));
+    let bottom = h.text();
+    assert_ne!(top, bottom, "G moves to the end");
+    let d = h.app.detail.as_ref().map(|d| d.scroll).unwrap_or(0);
+    assert!(d > 0);
+    h.key(KeyCode::PageDown).key(KeyCode::Char('j'));
+    assert_eq!(h.text(), bottom, "nothing below the last line");
+    h.key(KeyCode::Char('k'));
+    assert_ne!(h.text(), bottom, "k comes back at once");
+}
+
+#[test]
+fn the_plan_dialog_scrolls_with_page_keys_within_its_lines() {
+    let mut h = migrated_store();
+    h.resize(80, 20);
+    h.key(KeyCode::Char('i'));
+    let top = h.text();
+    h.key(KeyCode::PageDown);
+    assert_ne!(h.text(), top, "PgDn scrolls the plan");
+    h.key(KeyCode::Char('G'));
+    let end = h.text();
+    h.key(KeyCode::PageDown);
+    assert_eq!(h.text(), end, "it stops at its last line");
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.text(), top, "g is back at the top");
+    assert!(h.app.dialog().is_some(), "scrolling keeps it open");
+}
+
+#[test]
+fn keys_pressed_with_ctrl_reach_the_app() {
+    // Ctrl-c closes a plan waiting for an answer, writing nothing.
+    let mut h = migrated_store();
+    h.key(KeyCode::Char('i'));
+    handle_input(
+        &mut h.app,
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    h.settle();
+    assert!(h.app.dialog().is_none() && !h.app.quit);
+    assert_eq!(h.app.message, "not applied: nothing was written");
+}
