@@ -103,10 +103,22 @@ impl StoreError {
         }
     }
 
+    /// Another process holds a lock: the same read will work later.
+    pub fn is_locked(&self) -> bool {
+        matches!(self, StoreError::Locked(_))
+            || matches!(self, StoreError::Sqlite { source, .. } if is_busy(source))
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         StoreError::Io {
             context: context.into(),
             source,
         }
     }
+}
+
+/// SQLite's "busy" and "locked": another connection holds the store.
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }

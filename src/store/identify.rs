@@ -347,3 +347,54 @@ mod tests {
         assert!(p.is_absolute() && p.ends_with("file:x.db"));
     }
 }
+
+/// What the path names on disk, as `stat` sees it: a change of device or
+/// inode is another file put in its place; of size or mtime, a change of
+/// the same file (perhaps not through SQLite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+}
+
+/// How the file at a path differs from the one read before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileChange {
+    Same,
+    /// The same file, written (its size or mtime moved).
+    Written,
+    /// Another file now stands at the path (moved or copied over it).
+    Replaced,
+    /// Nothing stands at the path (deleted or moved away).
+    Gone,
+    /// A file stands at a path that had none.
+    Appeared,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path`, None when nothing is there.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = fs::metadata(path).ok()?;
+        Some(Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+        })
+    }
+
+    /// How `now` differs from `before`.
+    pub fn change(before: Option<Stamp>, now: Option<Stamp>) -> FileChange {
+        match (before, now) {
+            (None, None) => FileChange::Same,
+            (None, Some(_)) => FileChange::Appeared,
+            (Some(_), None) => FileChange::Gone,
+            (Some(a), Some(b)) if (a.dev, a.ino) != (b.dev, b.ino) => FileChange::Replaced,
+            (Some(a), Some(b)) if a != b => FileChange::Written,
+            _ => FileChange::Same,
+        }
+    }
+}

@@ -205,6 +205,13 @@ pub enum DeadlineError {
     Sqlite(rusqlite::Error),
 }
 
+impl DeadlineError {
+    /// Another process holds a lock: the same read will work later.
+    pub fn is_locked(&self) -> bool {
+        matches!(self, DeadlineError::Sqlite(e) if super::error::is_busy(e))
+    }
+}
+
 impl std::fmt::Display for DeadlineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -5,7 +5,7 @@
 use super::keys::{Action, Ctx};
 use super::tab::Tab;
 use super::text::Shown;
-use super::worker::{Job, Reply, Request};
+use super::worker::{Failure, Job, Reply, Request};
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
 use crate::store::cell::Cell;
@@ -14,7 +14,7 @@ use crate::store::documents::{DocRow, Query};
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
-use crate::store::tables::TablePage;
+use crate::store::tables::{RowAnchor, TablePage};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -30,24 +30,47 @@ mod tables;
 pub enum Load<T> {
     Loading,
     Loaded(T),
+    /// The last good data, and why it may no longer be so (a lock held
+    /// by another process; a file gone).
+    Stale(T, String),
     Failed(String),
 }
 
 impl<T> Load<T> {
+    /// The data to show: loaded, or stale but the last known.
     pub fn loaded(&self) -> Option<&T> {
         match self {
-            Load::Loaded(t) => Some(t),
+            Load::Loaded(t) | Load::Stale(t, _) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Takes a worker's answer. A lock keeps the last good data, marked
+    /// stale; any other failure replaces it with the reason.
+    pub(crate) fn settle(&mut self, got: Result<T, Failure>) {
+        let old = std::mem::replace(self, Load::Loading);
+        *self = match (got, old) {
+            (Ok(t), _) => Load::Loaded(t),
+            (Err(Failure::Locked), Load::Loaded(t) | Load::Stale(t, _)) => {
+                Load::Stale(t, Failure::Locked.to_string())
+            }
+            (Err(why), _) => Load::Failed(why.to_string()),
+        };
+    }
+
+    pub fn stale(&self) -> Option<&str> {
+        match self {
+            Load::Stale(_, why) => Some(why),
             _ => None,
         }
     }
 }
 
-impl<T> From<Result<T, String>> for Load<T> {
-    fn from(r: Result<T, String>) -> Self {
-        match r {
-            Ok(t) => Load::Loaded(t),
-            Err(e) => Load::Failed(e),
-        }
+impl<T> From<Result<T, Failure>> for Load<T> {
+    fn from(r: Result<T, Failure>) -> Self {
+        let mut l = Load::Loading;
+        l.settle(r);
+        l
     }
 }
 
@@ -106,6 +129,8 @@ pub struct BrowseState {
     pub shown: Vec<Vec<Shown>>,
     pub selected: usize,
     ticket: u64,
+    /// Where the page on screen was read from.
+    anchor: RowAnchor,
 }
 
 #[derive(Debug, Default)]
@@ -204,6 +229,12 @@ pub struct App {
     /// The last message, and when it was said (it fades after MESSAGE_FOR).
     pub message: String,
     message_at: Option<Instant>,
+    /// A read met another process's lock: read again each second until
+    /// one gets through.
+    pub retrying: bool,
+    /// The file at the path is gone (deleted or moved away): what is shown
+    /// was read before.
+    pub gone: bool,
     pub quit: bool,
     pub requests: Requests,
 }
@@ -239,6 +270,8 @@ impl App {
             size: (80, 24),
             message: String::new(),
             message_at: None,
+            retrying: false,
+            gone: false,
             quit: false,
             requests: Requests {
                 held: Some(Vec::new()),
@@ -456,21 +489,51 @@ impl App {
     }
 
     /// Reads everything again: after a write, a refresh key, or a change by
-    /// another process.
+    /// another process. What is on screen stays until the new data comes.
     pub(crate) fn refresh(&mut self) {
         // Results of a scan may no longer hold.
         self.store.data = None;
+        self.retrying = false;
         self.send(Request::Inspect);
+    }
+
+    /// Once a second: ask whether the store changed, and read again what a
+    /// lock kept from being read.
+    pub fn second(&mut self) {
+        self.requests.outbox.push(Job::Read(Request::Poll));
+        if self.retrying && !self.running() {
+            self.refresh();
+        }
+    }
+
+    /// Why what is on screen may not be so any more, if it may not.
+    pub fn stale_note(&self) -> Option<&str> {
+        if self.gone {
+            return Some("the store file is gone: shown as read before");
+        }
+        let browse = self.tables.browse.as_ref().and_then(|b| b.page.stale());
+        let detail = self.detail.as_ref().and_then(|d| d.doc.stale());
+        self.store
+            .inspection
+            .stale()
+            .or(self.docs.rows.stale())
+            .or(self.store.charts.stale())
+            .or(detail)
+            .or(browse)
+            .or(self.retrying.then_some(super::worker::LOCKED))
     }
 
     /// A worker's answer, handed to the feature that asked.
     pub fn on_reply(&mut self, reply: Reply) {
+        if reply.locked() {
+            self.retrying = true;
+        }
         match reply {
             Reply::Inspected { .. }
             | Reply::Charts(_)
             | Reply::Count { .. }
             | Reply::DataChecks(_)
-            | Reply::Changed => self.on_store_reply(reply),
+            | Reply::Changed(_) => self.on_store_reply(reply),
             Reply::Window { .. } | Reply::Searching { .. } | Reply::Document { .. } => {
                 self.on_docs_reply(reply)
             }

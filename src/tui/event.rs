@@ -4,7 +4,7 @@
 use super::app::App;
 use super::keys::{Action, lookup};
 use super::views;
-use super::worker::{Job, Reply, Request, Workers};
+use super::worker::{Reply, Workers};
 use crossterm::event::{Event, KeyEventKind, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -63,7 +63,7 @@ where
         app.tick(Instant::now());
         if last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
-            app.requests.outbox.push(Job::Read(Request::Poll));
+            app.second();
         }
         if (app.quit || leaving) && !app.running() {
             return Ok(());

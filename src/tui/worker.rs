@@ -11,7 +11,7 @@ use crate::store::checks;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
 use crate::store::finding::Finding;
-use crate::store::identify::{Identity, identify};
+use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
@@ -78,18 +78,66 @@ impl Request {
     }
 }
 
+/// Why a read gave nothing: another process's lock (the same read works
+/// later, so the app keeps what it had and retries), or a reason to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Locked,
+    Other(String),
+}
+
+/// What the screen says while a lock holds the store.
+pub const LOCKED: &str = "locked by another process, retrying";
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Locked => f.write_str(LOCKED),
+            Failure::Other(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        if e.is_locked() {
+            Failure::Locked
+        } else {
+            Failure::Other(e.to_string())
+        }
+    }
+}
+
+impl From<DeadlineError> for Failure {
+    fn from(e: DeadlineError) -> Self {
+        if e.is_locked() {
+            Failure::Locked
+        } else {
+            Failure::Other(e.to_string())
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Self {
+        Failure::Other(why)
+    }
+}
+
+type Got<T> = Result<T, Failure>;
+
 #[derive(Debug)]
 pub enum Reply {
     Inspected {
-        result: Result<Arc<Inspection>, String>,
+        result: Got<Arc<Inspection>>,
         writable: Result<(), String>,
     },
-    Charts(Result<Arc<DocCounts>, String>),
+    Charts(Got<Arc<DocCounts>>),
     /// A window of documents; `done` is false for the first matches of a
     /// search still scanning.
     Window {
         ticket: u64,
-        result: Result<Vec<DocRow>, String>,
+        result: Got<Vec<DocRow>>,
         done: bool,
     },
     /// A search is still scanning: this many matches so far.
@@ -99,7 +147,7 @@ pub enum Reply {
     },
     Document {
         ticket: u64,
-        result: Result<Option<Vec<(String, Cell)>>, String>,
+        result: Got<Option<Vec<(String, Cell)>>>,
     },
     Count {
         name: String,
@@ -107,15 +155,32 @@ pub enum Reply {
     },
     Browse {
         ticket: u64,
-        result: Result<TablePage, String>,
+        result: Got<TablePage>,
     },
     Plan(Result<Plan, String>),
-    DataChecks(Result<Vec<Finding>, String>),
-    /// Another process wrote the store.
-    Changed,
+    DataChecks(Got<Vec<Finding>>),
+    /// The store changed under the app: another process wrote it, or the
+    /// file at the path was replaced, removed or created.
+    Changed(FileChange),
     Progress(Progress),
     /// A plan finished: Ok(summary) or Err(reason).
     Applied(Result<String, String>),
+}
+
+impl Reply {
+    /// Whether the read met another process's lock.
+    pub fn locked(&self) -> bool {
+        let f = match self {
+            Reply::Inspected { result, .. } => result.as_ref().err(),
+            Reply::Charts(r) => r.as_ref().err(),
+            Reply::Window { result, .. } => result.as_ref().err(),
+            Reply::Document { result, .. } => result.as_ref().err(),
+            Reply::Browse { result, .. } => result.as_ref().err(),
+            Reply::DataChecks(r) => r.as_ref().err(),
+            _ => None,
+        };
+        f == Some(&Failure::Locked)
+    }
 }
 
 /// Serves requests against one store; `spawn` runs it on its own thread,
@@ -124,7 +189,11 @@ pub struct Worker {
     path: PathBuf,
     store: Option<ReadStore>,
     inspection: Option<Arc<Inspection>>,
+    /// Why the last inspection failed, if it did.
+    unopened: Option<Failure>,
     version: Option<i64>,
+    /// The file at the path when it was last opened.
+    stamp: Option<Stamp>,
     /// The newest window ticket the app has issued: a window query for an
     /// older one is interrupted, its answer no longer wanted.
     latest_window: Arc<AtomicU64>,
@@ -259,7 +328,9 @@ impl Worker {
             path,
             store: None,
             inspection: None,
+            unopened: None,
             version: None,
+            stamp: None,
             latest_window,
             notify: Arc::new(|_| {}),
         }
@@ -277,12 +348,17 @@ impl Worker {
         if matches!(req, Request::Charts) || self.store.is_none() {
             self.inspect();
         }
+        // A store that could not be opened says why (a lock is not a
+        // missing table).
+        if let Some(why) = self.unopened.clone() {
+            return failed(req, why);
+        }
         let live = self
             .inspection
             .as_ref()
             .and_then(|i| i.live("documents").cloned());
         let Some(store) = self.store.as_mut() else {
-            return failed(req, "the store is not open");
+            return failed(req, "the store is not open".to_string().into());
         };
         let conn = &mut store.conn;
         Some(match req {
@@ -291,8 +367,13 @@ impl Worker {
                 name,
             },
             Request::DataChecks => match self.inspection.as_ref() {
-                Some(ins) => Reply::DataChecks(checks::run(conn, ins).map_err(|e| e.to_string())),
-                None => return failed(Request::DataChecks, "the store is not open"),
+                Some(ins) => Reply::DataChecks(checks::run(conn, ins).map_err(Failure::from)),
+                None => {
+                    return failed(
+                        Request::DataChecks,
+                        "the store is not open".to_string().into(),
+                    );
+                }
             },
             Request::Browse {
                 ticket,
@@ -305,17 +386,17 @@ impl Worker {
                 result: with_deadline(conn, BROWSE_LIMIT, |c| {
                     tables::page(c, &table, keyed, anchor, height)
                 })
-                .map_err(|e| e.to_string()),
+                .map_err(Failure::from),
             },
             req => {
                 let Some(live) = live else {
-                    return failed(req, "the store has no documents table");
+                    return failed(req, "the store has no documents table".to_string().into());
                 };
                 match req {
                     Request::Charts => Reply::Charts(
                         with_deadline(conn, SCAN_LIMIT, |c| DocCounts::read(c, &live))
                             .map(Arc::new)
-                            .map_err(|e| e.to_string()),
+                            .map_err(Failure::from),
                     ),
                     Request::Window {
                         ticket,
@@ -343,9 +424,9 @@ impl Worker {
                         result: with_deadline(conn, BROWSE_LIMIT, |c| {
                             documents::document(c, &live, rowid)
                         })
-                        .map_err(|e| e.to_string()),
+                        .map_err(Failure::from),
                     },
-                    other => return failed(other, "not a read"),
+                    other => return failed(other, "not a read".to_string().into()),
                 }
             }
         })
@@ -356,6 +437,7 @@ impl Worker {
     fn inspect(&mut self) -> Reply {
         self.store = None;
         self.inspection = None;
+        self.stamp = Stamp::of(&self.path);
         let result = (|| -> Result<Arc<Inspection>, StoreError> {
             let mut store = open_read_only(&self.path)?;
             let ins = Arc::new(inspect::inspect(&mut store.conn, &self.path, Counts::None)?);
@@ -365,10 +447,9 @@ impl Worker {
             Ok(ins)
         })();
         let writable = self.writable();
-        Reply::Inspected {
-            result: result.map_err(|e| e.to_string()),
-            writable,
-        }
+        let result = result.map_err(Failure::from);
+        self.unopened = result.as_ref().err().cloned();
+        Reply::Inspected { result, writable }
     }
 
     fn writable(&self) -> Result<(), String> {
@@ -381,16 +462,20 @@ impl Worker {
         Ok(())
     }
 
+    /// Whether the store changed since it was read: the file at the path
+    /// (replaced, removed, created, rewritten), then SQLite's own counter
+    /// of commits by other connections.
     fn poll(&mut self) -> Option<Reply> {
-        match self.store.as_ref() {
-            Some(s) => {
-                let v = open::data_version(&s.conn).ok();
-                (v != self.version).then_some(Reply::Changed)
-            }
-            // No store yet: notice one appearing.
-            None => matches!(identify(&self.path), Ok(id) if id != Identity::Missing)
-                .then_some(Reply::Changed),
+        let now = Stamp::of(&self.path);
+        let change = Stamp::change(self.stamp, now);
+        if change != FileChange::Same {
+            self.stamp = now;
+            return Some(Reply::Changed(change));
         }
+        let store = self.store.as_ref()?;
+        // A lock makes this fail: nothing is known to have changed yet.
+        let v = open::data_version(&store.conn).ok()?;
+        (Some(v) != self.version).then_some(Reply::Changed(FileChange::Written))
     }
 
     fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {
@@ -409,7 +494,7 @@ fn window(
     ask: WindowAsk<'_>,
     latest: &Arc<AtomicU64>,
     notify: &Notify,
-) -> Option<Result<Vec<DocRow>, String>> {
+) -> Option<Got<Vec<DocRow>>> {
     let limit = if ask.query.search.is_some() {
         SCAN_LIMIT
     } else {
@@ -449,17 +534,16 @@ fn window(
     match result {
         Ok(rows) => Some(Ok(rows)),
         Err(DeadlineError::Stopped) => None,
-        Err(DeadlineError::TimedOut(_)) => Some(Err(format!(
+        Err(DeadlineError::TimedOut(_)) => Some(Err(Failure::Other(format!(
             "stopped after {} s; narrow the search or the filters",
             limit.as_secs()
-        ))),
-        Err(e) => Some(Err(e.to_string())),
+        )))),
+        Err(e) => Some(Err(e.into())),
     }
 }
 
 /// The reply that says a read could not be made, and why.
-fn failed(req: Request, why: &str) -> Option<Reply> {
-    let why = why.to_string();
+fn failed(req: Request, why: Failure) -> Option<Reply> {
     Some(match req {
         Request::Charts => Reply::Charts(Err(why)),
         Request::Window { ticket, .. } => Reply::Window {
@@ -473,7 +557,7 @@ fn failed(req: Request, why: &str) -> Option<Reply> {
         },
         Request::Count { name } => Reply::Count {
             name,
-            rows: RowCount::Failed(why),
+            rows: RowCount::Failed(why.to_string()),
         },
         Request::Browse { ticket, .. } => Reply::Browse {
             ticket,

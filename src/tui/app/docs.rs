@@ -191,14 +191,25 @@ impl App {
             } if ticket == self.docs.ticket => self.on_window(result, done),
             Reply::Document { ticket, result } => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) {
-                    d.doc = result.into();
+                    d.doc.settle(result);
                 }
             }
             _ => {}
         }
     }
 
-    fn on_window(&mut self, result: Result<Vec<DocRow>, String>, done: bool) {
+    /// The open document, read again (after a write by another process):
+    /// it shows its old values until the new ones come.
+    pub(super) fn reread_document(&mut self) {
+        let ticket = self.requests.ticket();
+        if let Some(d) = self.detail.as_mut() {
+            d.ticket = ticket;
+            let rowid = d.rowid;
+            self.send(Request::Document { ticket, rowid });
+        }
+    }
+
+    fn on_window(&mut self, result: Result<Vec<DocRow>, Failure>, done: bool) {
         self.docs.searching = if done {
             None
         } else {
@@ -212,13 +223,16 @@ impl App {
                     Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
                 };
             }
-            Err(e) => self.say(e.clone()),
+            // A lock keeps the rows on screen, marked stale.
+            Err(Failure::Locked) => {}
+            Err(e) => self.say(e.to_string()),
         }
-        self.docs.shown = result
-            .as_ref()
-            .map(|rows| rows.iter().map(doc_row).collect())
-            .unwrap_or_default();
-        self.docs.rows = result.into();
+        if let Ok(rows) = &result {
+            self.docs.shown = rows.iter().map(doc_row).collect();
+        } else if !matches!(result, Err(Failure::Locked)) {
+            self.docs.shown.clear();
+        }
+        self.docs.rows.settle(result);
     }
 
     /// After a resize: the window is fetched again at the new page size.

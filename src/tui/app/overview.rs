@@ -3,39 +3,71 @@
 
 use super::*;
 use crate::store::documents::Anchor;
+use crate::store::identify::FileChange;
 
 impl App {
     pub(super) fn on_store_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Inspected { result, writable } => self.on_inspected(result, writable),
-            Reply::Charts(r) => self.store.charts = r.into(),
+            Reply::Charts(r) => self.store.charts.settle(r),
             Reply::Count { name, rows } => {
                 if let Some(c) = self.store.counts.iter_mut().find(|c| c.0 == name) {
                     c.1 = rows;
                 }
             }
             Reply::DataChecks(r) => self.store.data = Some(r.into()),
-            Reply::Changed if !self.running() => {
-                self.say("the store changed on disk: reloaded");
-                self.refresh();
-            }
+            // A plan of our own is writing: its end refreshes everything.
+            Reply::Changed(_) if self.running() => {}
+            Reply::Changed(change) => self.on_file_change(change),
             _ => {}
         }
     }
 
+    fn on_file_change(&mut self, change: FileChange) {
+        match change {
+            FileChange::Same => return,
+            FileChange::Gone => {
+                self.gone = true;
+                self.store.writable = Err("the store file is gone".into());
+                return self.say("the store file is gone (deleted or moved away)");
+            }
+            FileChange::Replaced => {
+                // Rows, keys and rowids of the old file mean nothing in the new.
+                self.detail = None;
+                self.tables.browse = None;
+                self.docs.rows = Load::Loading;
+                self.say("the store file was replaced: reopened");
+            }
+            FileChange::Appeared if self.gone => self.say("the store file is back: reopened"),
+            FileChange::Written | FileChange::Appeared => {
+                self.say("the store changed on disk: reloaded")
+            }
+        }
+        self.gone = false;
+        self.refresh();
+    }
+
     fn on_inspected(
         &mut self,
-        result: Result<Arc<Inspection>, String>,
+        result: Result<Arc<Inspection>, Failure>,
         writable: Result<(), String>,
     ) {
+        if matches!(result, Err(Failure::Locked)) {
+            // The last good data stays; App::second reads again.
+            return self.store.inspection.settle(result);
+        }
         let has_docs =
             |l: &Load<Arc<Inspection>>| l.loaded().is_some_and(|i| i.live("documents").is_some());
         let had_docs = has_docs(&self.store.inspection);
         if let Err(e) = &result {
-            self.say(e.clone());
+            self.say(e.to_string());
         }
         self.store.inspection = result.into();
-        self.store.writable = writable;
+        self.store.writable = if self.gone {
+            Err("the store file is gone".into())
+        } else {
+            writable
+        };
         self.store.counts.clear();
         if has_docs(&self.store.inspection) {
             self.send(Request::Charts);
@@ -48,10 +80,16 @@ impl App {
                 _ => Anchor::Start,
             };
             self.request_window(anchor, Select::Keep);
+            self.reread_document();
         } else {
-            self.store.charts = Load::Failed("no documents table".into());
-            self.docs.rows = Load::Failed("the store has no documents table".into());
+            let why = match &self.store.inspection {
+                Load::Failed(e) => format!("cannot open the store: {e}"),
+                _ => "the store has no documents table".into(),
+            };
+            self.store.charts = Load::Failed(why.clone());
+            self.docs.rows = Load::Failed(why);
         }
+        self.reread_browse();
         self.request_counts();
     }
 }

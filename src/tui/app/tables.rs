@@ -30,11 +30,20 @@ impl App {
         }
     }
 
+    /// The browsed page, read again from the same place (after a write by
+    /// another process); it stays on screen until the new one comes.
+    pub(super) fn reread_browse(&mut self) {
+        if let Some(anchor) = self.tables.browse.as_ref().map(|b| b.anchor) {
+            self.request_browse(anchor);
+        }
+    }
+
     pub(super) fn request_browse(&mut self, anchor: RowAnchor) {
         let ticket = self.requests.ticket();
         let height = self.page();
         if let Some(b) = self.tables.browse.as_mut() {
             b.ticket = ticket;
+            b.anchor = anchor;
             let (table, keyed) = (b.table.clone(), b.keyed);
             self.send(Request::Browse {
                 ticket,
@@ -108,6 +117,7 @@ impl App {
                     shown: Vec::new(),
                     selected: 0,
                     ticket: 0,
+                    anchor: RowAnchor::Start,
                 });
                 self.request_browse(RowAnchor::Start);
             }
@@ -115,22 +125,23 @@ impl App {
         }
     }
 
-    pub(super) fn on_browse(&mut self, ticket: u64, result: Result<TablePage, String>) {
+    pub(super) fn on_browse(&mut self, ticket: u64, result: Result<TablePage, Failure>) {
         let Some(b) = self.tables.browse.as_mut().filter(|b| b.ticket == ticket) else {
             return;
         };
-        if let Ok(p) = &result {
-            b.selected = b.selected.min(p.rows.len().saturating_sub(1));
-        }
-        b.shown = result
-            .as_ref()
-            .map(|p| {
-                p.rows
+        match &result {
+            Ok(p) => {
+                b.selected = b.selected.min(p.rows.len().saturating_sub(1));
+                b.shown = p
+                    .rows
                     .iter()
                     .map(|(_, cells)| cells.iter().map(shown).collect())
-                    .collect()
-            })
-            .unwrap_or_default();
-        b.page = result.into();
+                    .collect();
+            }
+            // A lock keeps the page on screen, marked stale.
+            Err(Failure::Locked) => {}
+            Err(_) => b.shown.clear(),
+        }
+        b.page.settle(result);
     }
 }

@@ -33,14 +33,12 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    f.render_widget(
-        Paragraph::new(
-            Line::from(format!("egregora-inspect · {}", text::cell(&name)))
-                .right_aligned()
-                .style(theme().dim),
-        ),
-        right,
-    );
+    // What is shown may no longer be so: that says more than the name.
+    let line = match app.stale_note() {
+        Some(note) => Line::from(format!("⚠ {note}")).style(theme().warn),
+        None => Line::from(format!("egregora-inspect · {}", text::cell(&name))).style(theme().dim),
+    };
+    f.render_widget(Paragraph::new(line.right_aligned()), right);
 }
 
 /// The hints of the keys that work now, then the last message in the room

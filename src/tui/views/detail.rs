@@ -22,8 +22,10 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let cols = match &d.doc {
         Load::Loading => return note(f, "loading…".into()),
         Load::Failed(e) => return note(f, text::cell(e)),
-        Load::Loaded(None) => return note(f, "this document is gone (changed on disk)".into()),
-        Load::Loaded(Some(c)) => c,
+        Load::Loaded(None) | Load::Stale(None, _) => {
+            return note(f, "this document is gone (changed on disk)".into());
+        }
+        Load::Loaded(Some(c)) | Load::Stale(Some(c), _) => c,
     };
     let width = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();

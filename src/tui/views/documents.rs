@@ -77,7 +77,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
                 grid,
             );
         }
-        Load::Loaded(r) => r,
+        Load::Loaded(r) | Load::Stale(r, _) => r,
     };
     if rows.is_empty() {
         let why = if q.search.is_some() || q.doc_type.is_some() || q.status.is_some() {

@@ -18,8 +18,15 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
             return 0;
         }
         Load::Failed(e) => {
+            // A lock is not a reason the store cannot be opened: it is
+            // read again each second.
+            let badge = if app.retrying {
+                Span::styled(" waiting ", theme().warn.patch(theme().bold))
+            } else {
+                Span::styled(" cannot open ", theme().alarm)
+            };
             let lines = vec![
-                Line::from(Span::styled(" cannot open ", theme().alarm)),
+                Line::from(badge),
                 Line::from(""),
                 Line::from(text::cell(e)),
                 Line::from(""),
@@ -31,7 +38,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
             return 0;
         }
-        Load::Loaded(i) => i,
+        Load::Loaded(i) | Load::Stale(i, _) => i,
     };
     let charts_h = if area.height >= 24 { 12 } else { 0 };
     let [top, charts] =
@@ -129,7 +136,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             Span::styled("Data checks failed: ", bold),
             Span::raw(text::cell(e)),
         ])),
-        Some(Load::Loaded(found)) => {
+        Some(Load::Loaded(found) | Load::Stale(found, _)) => {
             lines.push(Line::from(Span::styled("Data checks", bold)));
             if found.is_empty() {
                 lines.push(Line::from(Span::styled("  no bad rows", theme().ok)));
@@ -169,7 +176,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
             Paragraph::new(text::cell(e)).block(block("Charts".into())),
             area,
         ),
-        Load::Loaded(c) => {
+        Load::Loaded(c) | Load::Stale(c, _) => {
             let labels: Vec<String> = c
                 .by_type
                 .iter()

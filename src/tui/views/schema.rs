@@ -1,6 +1,6 @@
 //! Schema: the spec beside the live tables, column by column; indexes; DDL.
 
-use super::super::app::{App, Load};
+use super::super::app::App;
 use super::super::theme::theme;
 use crate::store::compare::{Mark, Presence};
 use crate::text;
@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
-    let Load::Loaded(ins) = &app.store.inspection else {
+    let Some(ins) = app.store.inspection.loaded() else {
         f.render_widget(Paragraph::new("no schema to show"), area);
         return 0;
     };

@@ -24,7 +24,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
             Load::Failed(e) => {
                 return f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
             }
-            Load::Loaded(p) => p,
+            Load::Loaded(p) | Load::Stale(p, _) => p,
         };
         let header = Row::new(page.columns.iter().map(|c| text::cell(c))).style(theme().bold);
         let rows: Vec<Row> = b
@@ -40,7 +40,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         let mut state = TableState::default().with_selected(Some(b.selected));
         return f.render_stateful_widget(table, area, &mut state);
     }
-    let Load::Loaded(ins) = &app.store.inspection else {
+    let Some(ins) = app.store.inspection.loaded() else {
         return f.render_widget(Paragraph::new("no tables to show"), area);
     };
     let rows: Vec<Row> = ins
