@@ -186,14 +186,16 @@ impl Binding {
         seen.join("/")
     }
 
-    /// The first key or two, as the status line shows them (`n/Esc`; `y`
-    /// for y and Y).
+    /// The first key, as the status line shows it, and Esc beside it when
+    /// Esc also does it (`n/Esc`): the line has room for little, and `?`
+    /// lists every key.
     pub(crate) fn short_label(&self) -> String {
-        let mut labels = self.keys.iter().map(|k| k.label());
-        let first = labels.next().unwrap_or_default();
-        match labels.find(|l| *l != first) {
-            Some(second) if !second.eq_ignore_ascii_case(&first) => format!("{first}/{second}"),
-            _ => first,
+        let first = self.keys.first().map(|k| k.label()).unwrap_or_default();
+        let esc = K(KeyCode::Esc, KeyModifiers::NONE);
+        if first != "Esc" && self.keys.contains(&esc) {
+            format!("{first}/Esc")
+        } else {
+            first
         }
     }
 }

@@ -150,8 +150,14 @@ pub fn mask(screen: &str, dir: &Path) -> String {
     let dir = dir.to_string_lossy().into_owned();
     let token = format!("[TMP{}]", "-".repeat(dir.chars().count().saturating_sub(5)));
     let mut s = screen.replace(&dir, &token);
+    // A backup's time stamp, as much of it as is on screen.
     while let Some(i) = s.find(".bak-2") {
-        s.replace_range(i + 5..i + 5 + 16, "[TIMESTAMP------]");
+        let from = i + 5;
+        let end = s[from..]
+            .find(|c: char| !(c.is_ascii_digit() || c == 'T' || c == 'Z' || c == '-'))
+            .map_or(s.len(), |j| from + j);
+        let n = s[from..end].chars().count();
+        s.replace_range(from..end, &"~".repeat(n));
     }
     // The number before each " bytes" and " pages".
     for unit in [" bytes", " pages"] {
