@@ -454,11 +454,12 @@ fn init(old: &Path) {
 /// how soon it says "no match so far", and how soon a new page (which stops
 /// the scan) arrives while it scans.
 fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
+    use egregora_inspect::tui::worker::Latest;
     use egregora_inspect::tui::worker::{Job, Reply, Request, Workers};
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::Ordering;
     use std::sync::{Arc, mpsc};
     let (tx, replies) = mpsc::channel();
-    let latest = Arc::new(AtomicU64::new(0));
+    let latest = Arc::new(Latest::default());
     let workers = Workers::spawn(path, &latest, move |r| {
         let _ = tx.send(r);
     });
@@ -470,7 +471,7 @@ fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
     for _ in 0..7 {
         ticket += 1;
         let search = ticket;
-        latest.store(search, Ordering::Relaxed);
+        latest.window.store(search, Ordering::Relaxed);
         let t = Instant::now();
         let query = Query {
             search: Some("zqxjv".into()),
@@ -498,7 +499,7 @@ fn search_responsiveness(path: &Path) -> (Vec<Duration>, Vec<Duration>) {
         first_report.push(t.elapsed());
         ticket += 1;
         let page = ticket;
-        latest.store(page, Ordering::Relaxed);
+        latest.window.store(page, Ordering::Relaxed);
         let t = Instant::now();
         send(Request::Window {
             counts: None,

@@ -79,6 +79,7 @@ fn only_tables_with_rowids_are_keyed() {
 #[test]
 fn a_filter_matching_few_rows_takes_its_index() {
     let counts = DocCounts {
+        rows: 900_050,
         by_type: vec![("post".into(), 900_000), ("profile".into(), 50)],
         by_status: vec![("draft".into(), FILTER_INDEX_ROWS + 1)],
         by_month: vec![],
@@ -91,6 +92,26 @@ fn a_filter_matching_few_rows_takes_its_index() {
     assert!(
         counts.few_match(Some("no-such-type"), None),
         "a value with no rows matches few"
+    );
+}
+
+#[test]
+fn the_counts_answer_a_filter_but_not_a_search_or_two_filters() {
+    let counts = DocCounts {
+        rows: 900_050,
+        by_type: vec![("post".into(), 900_000), ("profile".into(), 50)],
+        by_status: vec![("draft".into(), 7)],
+        by_month: vec![],
+    };
+    assert_eq!(counts.matching(None, None, false), Some(900_050));
+    assert_eq!(counts.matching(Some("profile"), None, false), Some(50));
+    assert_eq!(counts.matching(None, Some("draft"), false), Some(7));
+    assert_eq!(counts.matching(Some("nothing"), None, false), Some(0));
+    assert_eq!(counts.matching(Some("post"), Some("draft"), false), None);
+    assert_eq!(
+        counts.matching(None, None, true),
+        None,
+        "a search is counted"
     );
 }
 

@@ -159,3 +159,172 @@ fn a_replaced_file_is_reopened_and_a_removed_one_is_said() {
     );
     assert_eq!(h.app.tab, Tab::Documents);
 }
+
+/// The Documents header's count.
+fn header(h: &mut Harness) -> String {
+    h.text()
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn the_count_is_of_what_the_filters_and_search_select() {
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('2'));
+    assert!(
+        header(&mut h).ends_with("· 300 documents"),
+        "{}",
+        header(&mut h)
+    );
+    h.key(KeyCode::Char('t'));
+    let t = h.app.docs.query.doc_type.clone().unwrap();
+    assert!(
+        header(&mut h).contains(&format!("type {t}")),
+        "{}",
+        header(&mut h)
+    );
+    let posts: i64 = scalar(
+        &h.path,
+        &format!("SELECT count(*) FROM documents WHERE doc_type = '{t}'"),
+    );
+    assert!(
+        header(&mut h).ends_with(&format!("· {posts} of 300 documents")),
+        "{}",
+        header(&mut h)
+    );
+    h.key(KeyCode::Char('s'));
+    let status = h.app.docs.query.status.clone().unwrap();
+    let both: i64 = scalar(
+        &h.path,
+        &format!("SELECT count(*) FROM documents WHERE doc_type = '{t}' AND status = '{status}'"),
+    );
+    assert!(
+        header(&mut h).ends_with(&format!("· {both} of 300 documents")),
+        "{}",
+        header(&mut h)
+    );
+    h.key(KeyCode::Esc).key(KeyCode::Char('/'));
+    for c in "harvest".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    h.key(KeyCode::Enter);
+    let found: i64 = scalar(
+        &h.path,
+        "SELECT count(*) FROM documents WHERE id LIKE '%harvest%' OR slug LIKE '%harvest%' OR title LIKE '%harvest%' OR content LIKE '%harvest%'",
+    );
+    assert!(found > 0 && found < 300);
+    assert!(
+        header(&mut h).ends_with(&format!("· {found} of 300 documents")),
+        "{}",
+        header(&mut h)
+    );
+}
+
+#[test]
+fn a_count_under_way_says_how_far_it_got() {
+    use egregora_inspect::tui::worker::Reply;
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('2'));
+    h.app.docs.query.search = Some("x".into());
+    h.key(KeyCode::Char('/')).key(KeyCode::Enter);
+    let ticket = h.app.docs.count_ticket;
+    h.app.docs.count = egregora_inspect::tui::app::Load::Loading;
+    h.app.on_reply(Reply::Matching {
+        ticket,
+        result: Ok(42),
+        done: false,
+    });
+    assert!(
+        header(&mut h).ends_with("≥ 42 so far, counting…"),
+        "{}",
+        header(&mut h)
+    );
+    h.app.on_reply(Reply::Matching {
+        ticket: ticket - 1,
+        result: Ok(7),
+        done: true,
+    });
+    assert!(
+        header(&mut h).ends_with("≥ 42 so far, counting…"),
+        "an old count is ignored"
+    );
+    h.app.on_reply(Reply::Matching {
+        ticket,
+        result: Ok(50),
+        done: true,
+    });
+    assert!(
+        header(&mut h).ends_with("· 50 of 300 documents"),
+        "{}",
+        header(&mut h)
+    );
+}
+
+#[test]
+fn an_older_table_without_doc_type_counts_its_rows() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 12);
+    let mut h = Harness::open(dir, p);
+    h.key(KeyCode::Char('2'));
+    assert!(
+        header(&mut h).ends_with("· 12 documents"),
+        "{}",
+        header(&mut h)
+    );
+}
+
+#[test]
+fn the_list_follows_the_search_as_it_is_typed() {
+    use std::time::{Duration, Instant};
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('2')).key(KeyCode::Char('/'));
+    for c in "harv".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    assert_eq!(h.app.docs.query.search, None, "not on every key…");
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    h.settle();
+    assert_eq!(
+        h.app.docs.query.search.as_deref(),
+        Some("harv"),
+        "…but once typing pauses"
+    );
+    assert!(h.app.docs.input.is_some(), "the prompt stays open");
+    let shown = h.app.docs.rows.loaded().map_or(0, Vec::len);
+    let found: i64 = scalar(
+        &h.path,
+        "SELECT count(*) FROM documents WHERE id LIKE '%harv%' OR slug LIKE '%harv%' OR title LIKE '%harv%' OR content LIKE '%harv%'",
+    );
+    assert_eq!(
+        shown as i64,
+        found.min(h.app.page() as i64),
+        "the list holds the matches"
+    );
+    assert!(
+        header(&mut h).contains(" of 300 documents"),
+        "{}",
+        header(&mut h)
+    );
+    let screen = h.text();
+    assert!(screen.contains("harv"), "{screen}");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.docs.query.search, None, "Esc goes back to no search");
+    assert!(
+        header(&mut h).ends_with("· 300 documents"),
+        "{}",
+        header(&mut h)
+    );
+
+    h.key(KeyCode::Char('/'))
+        .key(KeyCode::Char('z'))
+        .key(KeyCode::Enter);
+    assert_eq!(
+        h.app.docs.query.search.as_deref(),
+        Some("z"),
+        "Enter searches at once"
+    );
+}

@@ -435,7 +435,7 @@ fn scans_wait_until_the_first_screen_is_drawn() {
     bin().args(["demo", "--legacy"]).arg(&p).assert().success();
     let mut app = App::new(p.clone());
     app.resize(120, 36);
-    let mut worker = Worker::new(p, app.requests.latest_window.clone());
+    let mut worker = Worker::new(p, app.requests.latest.clone());
     let serve = |app: &mut App, worker: &mut Worker| {
         let jobs: Vec<Job> = app.requests.outbox.drain(..).collect();
         let scans = jobs.iter().filter(|j| j.is_scan()).count();

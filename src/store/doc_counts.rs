@@ -61,6 +61,8 @@ pub fn counts_by_month(
 /// and what tells a page whether its filters match few rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocCounts {
+    /// Every document.
+    pub rows: u64,
     pub by_type: Vec<(String, u64)>,
     pub by_status: Vec<(String, u64)>,
     pub by_month: Vec<(String, u64)>,
@@ -69,15 +71,46 @@ pub struct DocCounts {
 impl DocCounts {
     /// Counts them (a scan of two indexes and of created_at).
     pub fn read(conn: &Connection, live: &LiveTable) -> rusqlite::Result<DocCounts> {
+        let by_type = counts_by(conn, live, "doc_type")?;
+        let by_status = counts_by(conn, live, "status")?;
+        // An older table may lack doc_type, or status: the counts of either
+        // sum to every row; without both, count them.
+        let rows = match (live.column("doc_type"), live.column("status")) {
+            (Some(_), _) => by_type.iter().map(|(_, n)| n).sum(),
+            (None, Some(_)) => by_status.iter().map(|(_, n)| n).sum(),
+            (None, None) => conn.query_row(
+                &format!("SELECT count(*) FROM {}", quote(&live.name)),
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as u64,
+        };
         Ok(DocCounts {
-            by_type: counts_by(conn, live, "doc_type")?,
-            by_status: counts_by(conn, live, "status")?,
+            rows,
+            by_type,
+            by_status,
             by_month: counts_by_month(conn, live)?,
         })
     }
 
-    pub(crate) fn total(&self) -> u64 {
-        self.by_type.iter().map(|(_, n)| n).sum()
+    /// How many documents these filters select, when the counts tell (no
+    /// search, at most one filter); None when they must be counted.
+    pub fn matching(
+        &self,
+        doc_type: Option<&str>,
+        status: Option<&str>,
+        search: bool,
+    ) -> Option<u64> {
+        if search {
+            return None;
+        }
+        let of =
+            |list: &[(String, u64)], v: &str| list.iter().find(|x| x.0 == v).map_or(0, |x| x.1);
+        match (doc_type, status) {
+            (None, None) => Some(self.rows),
+            (Some(t), None) => Some(of(&self.by_type, t)),
+            (None, Some(s)) => Some(of(&self.by_status, s)),
+            (Some(_), Some(_)) => None,
+        }
     }
 
     /// Whether filters on these values match at most FILTER_INDEX_ROWS rows:

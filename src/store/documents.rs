@@ -201,20 +201,33 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
         cut("title"),
         cut("slug")
     );
-    let mut filters = Vec::new();
+    let mut terms = Vec::new();
     let mut args = Vec::new();
     if let Some(list) = only {
         // The few rows are fetched by rowid and sorted; every other filter
         // stays as a check.
-        filters.push("rowid IN (SELECT value FROM json_each(?))".to_string());
+        terms.push("rowid IN (SELECT value FROM json_each(?))".to_string());
         args.push(Value::Text(list.to_string()));
     }
-    // A unary + keeps SQLite from using the column's index.
-    let hint = if (q.sort.column().is_some() && !q.filter_index) || only.is_some() {
-        "+"
-    } else {
-        ""
-    };
+    let hint = (q.sort.column().is_some() && !q.filter_index) || only.is_some();
+    let (f, a) = filters(live, q, hint);
+    terms.extend(f);
+    args.extend(a);
+    Sql {
+        select,
+        from: quote(&live.name),
+        filters: terms,
+        args,
+        sort,
+    }
+}
+
+/// The WHERE terms of `q`'s filters and search, and their arguments;
+/// `hint` keeps SQLite off the filters' indexes (a unary +).
+pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, Vec<Value>) {
+    let hint = if hint { "+" } else { "" };
+    let mut filters = Vec::new();
+    let mut args = Vec::new();
     if let Some(t) = &q.doc_type {
         filters.push(format!("{hint}{} = ?", col(live, "doc_type")));
         args.push(Value::Text(t.clone()));
@@ -242,13 +255,7 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
             }
         }
     }
-    Sql {
-        select,
-        from: quote(&live.name),
-        filters,
-        args,
-        sort,
-    }
+    (filters, args)
 }
 
 /// One statement of a keyset step; its LIMIT is bound last.

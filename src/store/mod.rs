@@ -15,6 +15,7 @@ pub mod finding;
 pub mod identify;
 pub mod inspect;
 pub mod integrity;
+pub mod matching;
 pub mod open;
 pub mod plan;
 pub(crate) mod sample;

@@ -5,7 +5,7 @@
 use super::keys::{Action, Ctx};
 use super::tab::Tab;
 use super::text::Shown;
-use super::worker::{Failure, Job, Reply, Request};
+use super::worker::{Failure, Job, Latest, Reply, Request};
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
 use crate::store::cell::Cell;
@@ -17,7 +17,6 @@ use crate::store::plan::{Plan, PlanKind};
 use crate::store::tables::{RowAnchor, TablePage};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 mod dialog;
@@ -106,10 +105,19 @@ pub struct DocsState {
     asked_height: usize,
     ticket: u64,
     select_after: Select,
-    /// The search prompt, while it is open.
+    /// The search prompt, while it is open, and the search it started from
+    /// (Esc goes back to it).
     pub input: Option<tui_input::Input>,
+    search_before: Option<String>,
+    /// When the prompt's text last changed, until the search follows it.
+    typed_at: Option<Instant>,
     /// While a search scans: the matches found so far.
     pub searching: Option<usize>,
+    /// How many documents the filters and search select.
+    pub count: Load<u64>,
+    /// While they are counted: how many so far.
+    pub count_so_far: Option<u64>,
+    pub count_ticket: u64,
 }
 
 #[derive(Debug)]
@@ -178,8 +186,8 @@ pub struct Requests {
     /// Scans asked for before the first screen was drawn: on a 2-core
     /// machine they would compete with it, so they wait for it.
     held: Option<Vec<Job>>,
-    /// The newest documents window asked for, shared with the worker.
-    pub latest_window: Arc<AtomicU64>,
+    /// The newest window and count asked for, shared with the workers.
+    pub latest: Arc<Latest>,
     next_ticket: u64,
 }
 
@@ -201,6 +209,10 @@ impl Requests {
 /// How long a status message stays: long enough to read, short enough
 /// that it never speaks of a state long gone.
 pub(crate) const MESSAGE_FOR: Duration = Duration::from_secs(5);
+
+/// A search follows the prompt once typing pauses this long: each key
+/// does not start a scan of its own.
+pub(crate) const TYPING_PAUSE: Duration = Duration::from_millis(250);
 
 /// The smallest terminal the layout fits; below it only quitting works.
 pub(crate) const MIN_WIDTH: u16 = 60;
@@ -260,7 +272,12 @@ impl App {
                 ticket: 0,
                 select_after: Select::First,
                 input: None,
+                search_before: None,
+                typed_at: None,
                 searching: None,
+                count: Load::Loading,
+                count_so_far: None,
+                count_ticket: 0,
             },
             detail: None,
             tables: TablesState::default(),
@@ -292,8 +309,16 @@ impl App {
         self.message_at = Some(Instant::now());
     }
 
-    /// Time passes: an old message fades.
+    /// Time passes: what was typed in the search prompt is searched once
+    /// typing pauses; an old message fades.
     pub fn tick(&mut self, now: Instant) {
+        if self
+            .docs
+            .typed_at
+            .is_some_and(|at| now.saturating_duration_since(at) >= TYPING_PAUSE)
+        {
+            self.search_as_typed();
+        }
         if self
             .message_at
             .is_some_and(|at| now.saturating_duration_since(at) >= MESSAGE_FOR)
@@ -305,7 +330,9 @@ impl App {
 
     /// When `tick` next has something to do.
     pub fn next_tick(&self) -> Option<Instant> {
-        self.message_at.map(|at| at + MESSAGE_FOR)
+        let typed = self.docs.typed_at.map(|at| at + TYPING_PAUSE);
+        let faded = self.message_at.map(|at| at + MESSAGE_FOR);
+        typed.into_iter().chain(faded).min()
     }
 
     /// Called after each frame with the last scroll position of the
@@ -534,9 +561,10 @@ impl App {
             | Reply::Count { .. }
             | Reply::DataChecks(_)
             | Reply::Changed(_) => self.on_store_reply(reply),
-            Reply::Window { .. } | Reply::Searching { .. } | Reply::Document { .. } => {
-                self.on_docs_reply(reply)
-            }
+            Reply::Window { .. }
+            | Reply::Searching { .. }
+            | Reply::Document { .. }
+            | Reply::Matching { .. } => self.on_docs_reply(reply),
             Reply::Browse { ticket, result } => self.on_browse(ticket, result),
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
         }

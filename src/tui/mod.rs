@@ -44,7 +44,7 @@ pub(crate) fn run(path: &Path) -> Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = app::App::new(path.to_path_buf());
     let reply_tx = tx.clone();
-    let workers = worker::Workers::spawn(path, &app.requests.latest_window, move |r| {
+    let workers = worker::Workers::spawn(path, &app.requests.latest, move |r| {
         let _ = reply_tx.send(Msg::Reply(r));
     });
     let input_tx = tx.clone();

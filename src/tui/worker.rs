@@ -13,6 +13,7 @@ use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
 use crate::store::finding::Finding;
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
+use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables::{self, RowAnchor, TablePage};
@@ -47,6 +48,12 @@ pub enum Request {
     Count {
         name: String,
     },
+    /// How many documents a query selects (see `store::matching`).
+    Matching {
+        ticket: u64,
+        query: Query,
+        counts: Option<Arc<DocCounts>>,
+    },
     Browse {
         ticket: u64,
         table: String,
@@ -65,7 +72,10 @@ impl Request {
     pub(crate) fn is_scan(&self) -> bool {
         matches!(
             self,
-            Request::Charts | Request::Count { .. } | Request::DataChecks
+            Request::Charts
+                | Request::Count { .. }
+                | Request::DataChecks
+                | Request::Matching { .. }
         )
     }
 
@@ -153,6 +163,12 @@ pub enum Reply {
         name: String,
         rows: RowCount,
     },
+    /// Documents a query selects: so far (`done` false) or in all.
+    Matching {
+        ticket: u64,
+        result: Got<u64>,
+        done: bool,
+    },
     Browse {
         ticket: u64,
         result: Got<TablePage>,
@@ -194,9 +210,9 @@ pub struct Worker {
     version: Option<i64>,
     /// The file at the path when it was last opened.
     stamp: Option<Stamp>,
-    /// The newest window ticket the app has issued: a window query for an
-    /// older one is interrupted, its answer no longer wanted.
-    latest_window: Arc<AtomicU64>,
+    /// The newest tickets the app has issued: a read for an older one is
+    /// interrupted, its answer no longer wanted.
+    latest: Arc<Latest>,
     /// Where replies sent before a request ends go (a search's first matches).
     notify: Notify,
 }
@@ -205,6 +221,14 @@ type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
 
 /// How often a scanning search reports.
 const SEARCH_REPORT: Duration = Duration::from_millis(150);
+
+/// The newest tickets of the reads a newer one makes moot, shared by the
+/// app and the workers.
+#[derive(Debug, Default)]
+pub struct Latest {
+    pub window: AtomicU64,
+    pub matching: AtomicU64,
+}
 
 /// What the app hands a worker.
 #[derive(Debug)]
@@ -235,12 +259,12 @@ impl Workers {
     /// Starts both on `path`; `send` carries their replies to the event loop.
     pub fn spawn(
         path: &Path,
-        latest_window: &Arc<AtomicU64>,
+        latest: &Arc<Latest>,
         send: impl Fn(Reply) + Send + Sync + Clone + 'static,
     ) -> Workers {
         let start = || {
             let (tx, rx) = mpsc::channel();
-            spawn(path.to_path_buf(), rx, latest_window.clone(), send.clone());
+            spawn(path.to_path_buf(), rx, latest.clone(), send.clone());
             tx
         };
         Workers {
@@ -263,11 +287,11 @@ impl Workers {
 fn spawn(
     path: PathBuf,
     jobs: Receiver<Job>,
-    latest_window: Arc<AtomicU64>,
+    latest: Arc<Latest>,
     send: impl Fn(Reply) + Send + Sync + Clone + 'static,
 ) {
     std::thread::spawn(move || {
-        let mut w = Worker::new(path, latest_window);
+        let mut w = Worker::new(path, latest);
         w.notify = Arc::new(send.clone());
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
@@ -323,7 +347,7 @@ fn newest_of_each_kind(batch: Vec<Job>) -> Vec<Job> {
 }
 
 impl Worker {
-    pub fn new(path: PathBuf, latest_window: Arc<AtomicU64>) -> Worker {
+    pub fn new(path: PathBuf, latest: Arc<Latest>) -> Worker {
         Worker {
             path,
             store: None,
@@ -331,7 +355,7 @@ impl Worker {
             unopened: None,
             version: None,
             stamp: None,
-            latest_window,
+            latest,
             notify: Arc::new(|_| {}),
         }
     }
@@ -411,14 +435,26 @@ impl Worker {
                             anchor: &anchor,
                             height,
                         };
-                        let result =
-                            window(store, &live, ticket, ask, &self.latest_window, &self.notify)?;
+                        let result = window(store, &live, ticket, ask, &self.latest, &self.notify)?;
                         Reply::Window {
                             ticket,
                             result,
                             done: true,
                         }
                     }
+                    Request::Matching {
+                        ticket,
+                        query,
+                        counts,
+                    } => matching(
+                        store,
+                        &live,
+                        ticket,
+                        &query,
+                        counts,
+                        &self.latest,
+                        &self.notify,
+                    )?,
                     Request::Document { ticket, rowid } => Reply::Document {
                         ticket,
                         result: with_deadline(conn, BROWSE_LIMIT, |c| {
@@ -492,7 +528,7 @@ fn window(
     live: &LiveTable,
     ticket: u64,
     ask: WindowAsk<'_>,
-    latest: &Arc<AtomicU64>,
+    latest: &Arc<Latest>,
     notify: &Notify,
 ) -> Option<Got<Vec<DocRow>>> {
     let limit = if ask.query.search.is_some() {
@@ -512,7 +548,7 @@ fn window(
                 found: found_h.load(Ordering::Relaxed),
             });
         }
-        latest_h.load(Ordering::Relaxed) > ticket
+        latest_h.window.load(Ordering::Relaxed) > ticket
     };
     let mut partial: Vec<DocRow> = Vec::new();
     let mut last_sent = Instant::now();
@@ -542,6 +578,52 @@ fn window(
     }
 }
 
+/// Counts the documents a query selects, reporting the count so far while
+/// it goes; stopped when a newer count is asked for (then None).
+fn matching(
+    store: &mut ReadStore,
+    live: &LiveTable,
+    ticket: u64,
+    query: &Query,
+    counts: Option<Arc<DocCounts>>,
+    latest: &Arc<Latest>,
+    notify: &Notify,
+) -> Option<Reply> {
+    let so_far = Arc::new(AtomicU64::new(0));
+    let (latest_h, so_far_h, notify_h) = (latest.clone(), so_far.clone(), notify.clone());
+    let mut last_beat = Instant::now();
+    let stop = move || {
+        if last_beat.elapsed() >= SEARCH_REPORT {
+            last_beat = Instant::now();
+            notify_h(Reply::Matching {
+                ticket,
+                result: Ok(so_far_h.load(Ordering::Relaxed)),
+                done: false,
+            });
+        }
+        latest_h.matching.load(Ordering::Relaxed) > ticket
+    };
+    let result = open::with_watch(&mut store.conn, SCAN_LIMIT, stop, |c| {
+        matching::count(c, live, query, counts.as_deref(), &mut |n| {
+            so_far.store(n, Ordering::Relaxed)
+        })
+    });
+    let result = match result {
+        Err(DeadlineError::Stopped) => return None,
+        Err(DeadlineError::TimedOut(_)) => Err(Failure::Other(format!(
+            "≥ {} (stopped counting after {} s)",
+            so_far.load(Ordering::Relaxed),
+            SCAN_LIMIT.as_secs()
+        ))),
+        r => r.map_err(Failure::from),
+    };
+    Some(Reply::Matching {
+        ticket,
+        result,
+        done: true,
+    })
+}
+
 /// The reply that says a read could not be made, and why.
 fn failed(req: Request, why: Failure) -> Option<Reply> {
     Some(match req {
@@ -558,6 +640,11 @@ fn failed(req: Request, why: Failure) -> Option<Reply> {
         Request::Count { name } => Reply::Count {
             name,
             rows: RowCount::Failed(why.to_string()),
+        },
+        Request::Matching { ticket, .. } => Reply::Matching {
+            ticket,
+            result: Err(why),
+            done: true,
         },
         Request::Browse { ticket, .. } => Reply::Browse {
             ticket,

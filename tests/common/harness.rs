@@ -41,8 +41,8 @@ pub fn fixed_tempdir() -> tempfile::TempDir {
 impl Harness {
     pub fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
         let app = App::new(path.clone());
-        let browse = Worker::new(path.clone(), app.requests.latest_window.clone());
-        let scan = Worker::new(path.clone(), app.requests.latest_window.clone());
+        let browse = Worker::new(path.clone(), app.requests.latest.clone());
+        let scan = Worker::new(path.clone(), app.requests.latest.clone());
         let mut h = Harness {
             app,
             browse,

@@ -20,7 +20,7 @@ impl App {
         self.docs.asked_height = height;
         self.docs.searching = None;
         // A query still running for an older ticket is stopped.
-        self.requests.latest_window.store(ticket, Ordering::Relaxed);
+        self.requests.latest.window.store(ticket, Ordering::Relaxed);
         self.send(Request::Window {
             ticket,
             query: self.docs.query.clone(),
@@ -119,6 +119,7 @@ impl App {
                 self.requery();
             }
             Action::Search => {
+                self.docs.search_before = self.docs.query.search.clone();
                 self.docs.input = Some(Input::new(
                     self.docs.query.search.clone().unwrap_or_default(),
                 ))
@@ -140,22 +141,59 @@ impl App {
     pub(super) fn requery(&mut self) {
         self.docs.rows = Load::Loading;
         self.request_window(Anchor::Start, Select::First);
+        self.docs.count = Load::Loading;
+        self.request_count();
     }
 
-    /// An action while the search prompt is open.
+    /// Counts what the filters and search select, on the scan worker. The
+    /// store's counts answer most of them at once, so the count waits for
+    /// them (their arrival asks again).
+    pub(super) fn request_count(&mut self) {
+        let counts = match &self.store.charts {
+            Load::Loading => return,
+            other => other.loaded().cloned(),
+        };
+        let ticket = self.requests.ticket();
+        self.docs.count_ticket = ticket;
+        self.docs.count_so_far = None;
+        // A count still running for an older query is stopped.
+        self.requests
+            .latest
+            .matching
+            .store(ticket, Ordering::Relaxed);
+        self.send(Request::Matching {
+            ticket,
+            query: self.docs.query.clone(),
+            counts,
+        });
+    }
+
+    /// An action while the search prompt is open: the list follows what
+    /// is typed (once typing pauses, see App::tick); Enter keeps it, Esc
+    /// goes back to the search from before.
     pub(super) fn update_input(&mut self, action: Action) {
         let Some(input) = self.docs.input.as_mut() else {
             return;
         };
         let request = match action {
             Action::Submit => {
-                let t = input.value().trim().to_string();
+                let typed = typed(input.value());
                 self.docs.input = None;
-                self.docs.query.search = (!t.is_empty()).then_some(t);
-                return self.requery();
+                self.docs.typed_at = None;
+                if typed != self.docs.query.search {
+                    self.docs.query.search = typed;
+                    self.requery();
+                }
+                return;
             }
             Action::Cancel => {
                 self.docs.input = None;
+                self.docs.typed_at = None;
+                let before = self.docs.search_before.take();
+                if before != self.docs.query.search {
+                    self.docs.query.search = before;
+                    self.requery();
+                }
                 return;
             }
             Action::Type(c) if input.value().chars().count() < SEARCH_CHARS => {
@@ -176,7 +214,22 @@ impl App {
             },
             _ => return,
         };
-        input.handle(request);
+        if input.handle(request).is_some_and(|r| r.value) {
+            self.docs.typed_at = Some(std::time::Instant::now());
+        }
+    }
+
+    /// The prompt's text, searched as it stands (typing has paused).
+    pub(super) fn search_as_typed(&mut self) {
+        self.docs.typed_at = None;
+        let Some(input) = &self.docs.input else {
+            return;
+        };
+        let typed = typed(input.value());
+        if typed != self.docs.query.search {
+            self.docs.query.search = typed;
+            self.requery();
+        }
     }
 
     pub(super) fn on_docs_reply(&mut self, reply: Reply) {
@@ -189,6 +242,18 @@ impl App {
                 result,
                 done,
             } if ticket == self.docs.ticket => self.on_window(result, done),
+            Reply::Matching {
+                ticket,
+                result,
+                done,
+            } if ticket == self.docs.count_ticket => match (done, result) {
+                (false, Ok(n)) => self.docs.count_so_far = Some(n),
+                (false, Err(_)) => {}
+                (true, result) => {
+                    self.docs.count_so_far = None;
+                    self.docs.count.settle(result);
+                }
+            },
             Reply::Document { ticket, result } => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) {
                     d.doc.settle(result);
@@ -250,6 +315,12 @@ impl App {
             );
         }
     }
+}
+
+/// A search as typed: trimmed, none when empty.
+fn typed(value: &str) -> Option<String> {
+    let t = value.trim();
+    (!t.is_empty()).then(|| t.to_string())
 }
 
 /// The next value after `current` in `values`, then none (all), then the first.

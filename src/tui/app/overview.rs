@@ -9,7 +9,10 @@ impl App {
     pub(super) fn on_store_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Inspected { result, writable } => self.on_inspected(result, writable),
-            Reply::Charts(r) => self.store.charts.settle(r),
+            Reply::Charts(r) => {
+                self.store.charts.settle(r);
+                self.request_count();
+            }
             Reply::Count { name, rows } => {
                 if let Some(c) = self.store.counts.iter_mut().find(|c| c.0 == name) {
                     c.1 = rows;
@@ -87,6 +90,7 @@ impl App {
                 _ => "the store has no documents table".into(),
             };
             self.store.charts = Load::Failed(why.clone());
+            self.docs.count = Load::Failed(why.clone());
             self.docs.rows = Load::Failed(why);
         }
         self.reread_browse();

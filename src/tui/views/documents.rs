@@ -49,14 +49,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         )),
         None => {}
     }
-    if let Some(c) = app.store.charts.loaded() {
-        spans.push(Span::styled(
-            format!(" · {} documents", c.total()),
-            theme().dim,
-        ));
-    } else if matches!(app.store.charts, Load::Loading) {
-        spans.push(Span::styled(" · counting…", theme().dim));
-    }
+    spans.push(count(app));
     f.render_widget(Paragraph::new(Line::from(spans)), head);
 
     let block = Block::default().borders(Borders::TOP);
@@ -107,4 +100,28 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(app.docs.selected));
     f.render_stateful_widget(table, grid, &mut state);
+}
+
+/// How many documents the filters and search select, "of" how many in all
+/// when they select fewer; "≥ N so far" while counted.
+fn count(app: &App) -> Span<'static> {
+    let all = app.store.charts.loaded().map(|c| c.rows);
+    match (
+        app.docs.count.loaded(),
+        app.docs.count_so_far,
+        &app.docs.count,
+    ) {
+        (Some(&n), _, _) => {
+            let of = all
+                .filter(|&a| a != n)
+                .map(|a| format!(" of {a}"))
+                .unwrap_or_default();
+            Span::styled(format!(" · {n}{of} documents"), theme().dim)
+        }
+        (None, Some(n), _) => Span::styled(format!(" · ≥ {n} so far, counting…"), theme().warn),
+        (None, None, Load::Failed(e)) => {
+            Span::styled(format!(" · count: {}", text::cell(e)), theme().dim)
+        }
+        (None, None, _) => Span::styled(" · counting…", theme().dim),
+    }
 }

@@ -194,10 +194,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
             };
             f.render_widget(
                 BarChart::default()
-                    .block(block(format!(
-                        "Documents per doc_type ({} in all)",
-                        c.total()
-                    )))
+                    .block(block(format!("Documents per doc_type ({} in all)", c.rows)))
                     .data(data.as_slice())
                     .bar_width(bar_w)
                     .bar_style(theme().bar)
