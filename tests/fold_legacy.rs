@@ -238,15 +238,52 @@ fn keep_tables_keeps_them_and_dry_run_writes_nothing() {
         ["v3.sqlite"],
         "no backup with --no-backup"
     );
-    // Folding again would duplicate every id: refused, naming them.
-    let before = snapshot(&p);
+    // The V2 rows are all in documents already, value for value: folding
+    // again verifies them and drops the tables, copying nothing twice.
     bin()
-        .args(["fold-legacy", "--yes"])
+        .args(["fold-legacy", "--dry-run"])
         .arg(&p)
         .assert()
-        .code(2)
-        .stdout_has("83 V2 id(s) already exist in documents: \"post-");
-    assert_eq!(snapshot(&p), before);
+        .success()
+        .stdout_has("posts: its 40 row(s) are in documents already, value for value")
+        .stdout_has("Verify: each of the 40 row(s) of posts is found again")
+        .stdout_has("DROP TABLE \"posts\"")
+        .stdout_lacks("Copy ");
+    bin()
+        .args(["fold-legacy", "--yes", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 83);
+    bin()
+        .args(["check"])
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stdout_has("state    current");
+}
+
+#[test]
+fn a_half_folded_table_copies_only_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = v2_store(dir.path());
+    bin()
+        .args(["fold-legacy", "--yes", "--keep-tables", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(&p, "DELETE FROM documents WHERE id IN ('post-3', 'post-4')");
+    bin()
+        .args(["fold-legacy", "--yes", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("Copy 2 row(s) of posts into documents");
+    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 83);
+    assert_eq!(
+        scalar::<i64>(&p, "SELECT count(*) FROM sqlite_schema WHERE name = 'posts'"),
+        0
+    );
 }
 
 #[test]
@@ -263,7 +300,7 @@ fn conflicting_and_missing_ids_stop_the_plan() {
         .arg(&p)
         .assert()
         .code(2)
-        .stdout_has("1 V2 id(s) already exist in documents: \"post-7\" (posts)");
+        .stdout_has("1 V2 id(s) are in documents already with other values: \"post-7\" (posts)");
     assert_eq!(snapshot(&p), before);
 
     exec(

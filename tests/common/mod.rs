@@ -186,6 +186,7 @@ pub fn cells(path: &Path, table: &str, cols: &[&str]) -> Vec<Row> {
 /// Substring checks on a command's output, with the output in the message.
 pub trait OutputHas: Sized {
     fn stdout_has(self, s: &str) -> Self;
+    fn stdout_lacks(self, s: &str) -> Self;
     fn stderr_has(self, s: &str) -> Self;
 }
 
@@ -193,6 +194,11 @@ impl OutputHas for assert_cmd::assert::Assert {
     fn stdout_has(self, s: &str) -> Self {
         let out = String::from_utf8_lossy(&self.get_output().stdout).into_owned();
         assert!(out.contains(s), "stdout lacks {s:?}:\n{out}");
+        self
+    }
+    fn stdout_lacks(self, s: &str) -> Self {
+        let out = String::from_utf8_lossy(&self.get_output().stdout).into_owned();
+        assert!(!out.contains(s), "stdout has {s:?}:\n{out}");
         self
     }
     fn stderr_has(self, s: &str) -> Self {

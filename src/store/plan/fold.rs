@@ -67,7 +67,24 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
         sources.push((live, &lt.doc_type, rows as u64));
     }
     let with_rows: Vec<&(LiveTable, &str, u64)> = sources.iter().filter(|s| s.2 > 0).collect();
-    preflight(conn, docs, &with_rows, &mut plan).map_err(err)?;
+    preflight(conn, &with_rows, &mut plan).map_err(err)?;
+    // Rows folded before (a run with --keep-tables) are verified, not
+    // copied again; an id already there with other values stops the plan.
+    let mut folded = Vec::new();
+    let mut differ = Sample::default();
+    crate::store::extensions::register(conn).map_err(err)?;
+    for (live, doc_type, _) in &with_rows {
+        let (there, other) = already_there(conn, docs, live, doc_type).map_err(err)?;
+        folded.push(there);
+        differ.extend(other, NAME_AT_MOST);
+    }
+    if differ.count > 0 {
+        plan.blockers.push(format!(
+            "{} V2 id(s) are in documents already with other values: {}",
+            differ.count,
+            differ.listed()
+        ));
+    }
     if !plan.blockers.is_empty() {
         return Ok(plan);
     }
@@ -80,9 +97,19 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
         )
         .map_err(err)?;
     let mut added = 0u64;
-    for (live, doc_type, rows) in &with_rows {
-        copy_step(conn, docs, live, doc_type, *rows, &mut plan).map_err(err)?;
-        added += rows;
+    for ((live, doc_type, rows), there) in with_rows.iter().zip(&folded) {
+        let missing = rows - there;
+        if *there > 0 {
+            plan.notes.push(format!(
+                "{}: its {} row(s) are in documents already, value for value (folded before): they are verified, not copied",
+                live.name,
+                if missing == 0 { rows.to_string() } else { format!("{there} of {rows}") },
+            ));
+        }
+        if missing > 0 {
+            copy_step(conn, docs, live, doc_type, missing, *there > 0, &mut plan).map_err(err)?;
+            added += missing;
+        }
     }
     for (live, doc_type, rows) in &with_rows {
         verify_step(docs, live, doc_type, *rows, &mut plan);
@@ -137,15 +164,51 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
     Ok(plan)
 }
 
-/// Ids that would clash or are missing stop the plan before any write.
-fn preflight(
+/// How many of `live`'s rows are in `docs` already, value for value, and
+/// the ids there with other values.
+fn already_there(
     conn: &Connection,
     docs: &LiveTable,
+    live: &LiveTable,
+    doc_type: &str,
+) -> rusqlite::Result<(u64, Sample)> {
+    let (l, d) = (quote(&live.name), quote(&docs.name));
+    // One pass over the ids first: a table never folded (the usual case)
+    // costs no more than that.
+    let both: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {l} AS l JOIN {d} AS d ON d.id = l.id"),
+        [],
+        |r| r.get(0),
+    )?;
+    if both == 0 {
+        return Ok((0, Sample::default()));
+    }
+    let same = matches(docs, live, doc_type);
+    let there: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {d} AS d WHERE d.id = l.id AND {same})"),
+        [],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT l.id FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {d} AS d WHERE d.id = l.id)
+           AND NOT EXISTS (SELECT 1 FROM {d} AS d WHERE d.id = l.id AND {same})"
+    ))?;
+    let other = Sample::collect(&mut stmt, [], NAME_AT_MOST, |r| {
+        Ok(format!(
+            "{:?} ({})",
+            catalog::lossy(r, 0)?.unwrap_or_default(),
+            live.name
+        ))
+    })?;
+    Ok((there as u64, other))
+}
+
+/// Ids that are missing or repeated stop the plan before any write.
+fn preflight(
+    conn: &Connection,
     sources: &[&(LiveTable, &str, u64)],
     plan: &mut Plan,
 ) -> rusqlite::Result<()> {
-    let dq = quote(&docs.name);
-    let mut clash = Sample::default();
     let mut nulls = Vec::new();
     for (live, _, _) in sources {
         let t = quote(&live.name);
@@ -157,29 +220,11 @@ fn preflight(
         if n > 0 {
             nulls.push(format!("{} in {}", n, live.name));
         }
-        let mut stmt = conn.prepare(&format!(
-            "SELECT l.id FROM {t} AS l JOIN {dq} AS d ON d.id = l.id"
-        ))?;
-        let found = Sample::collect(&mut stmt, [], NAME_AT_MOST, |r| {
-            Ok(format!(
-                "{:?} ({})",
-                catalog::lossy(r, 0)?.unwrap_or_default(),
-                live.name
-            ))
-        })?;
-        clash.extend(found, NAME_AT_MOST);
     }
     if !nulls.is_empty() {
         plan.blockers.push(format!(
             "V2 rows with a NULL id cannot become documents: {}",
             nulls.join(", ")
-        ));
-    }
-    if clash.count > 0 {
-        plan.blockers.push(format!(
-            "{} V2 id(s) already exist in documents: {}",
-            clash.count,
-            clash.listed()
         ));
     }
     if sources.len() > 1 {
@@ -241,16 +286,19 @@ fn mapping(
     (direct, extra)
 }
 
+/// The step that copies `rows` rows of `live`; `skip_there` leaves out the
+/// ids `documents` holds already.
 fn copy_step(
     conn: &Connection,
     docs: &LiveTable,
     live: &LiveTable,
     doc_type: &str,
     rows: u64,
+    skip_there: bool,
     plan: &mut Plan,
 ) -> rusqlite::Result<()> {
     let (mut direct, extra) = mapping(docs, live, doc_type);
-    let t = quote(&live.name);
+    let (t, dq) = (quote(&live.name), quote(&docs.name));
     match direct.iter_mut().find(|(d, _)| d == "status") {
         Some((_, expr)) => {
             let nulls: i64 = conn.query_row(
@@ -301,17 +349,22 @@ fn copy_step(
             live.name
         ),
         sql: format!(
-            "INSERT INTO {} ({})\nSELECT {} FROM {t}",
-            quote(&docs.name),
+            "INSERT INTO {dq} ({})\nSELECT {} FROM {t}{}",
             targets.join(", "),
-            exprs.join(", ")
+            exprs.join(", "),
+            if skip_there {
+                format!("\nWHERE NOT EXISTS (SELECT 1 FROM {dq} AS d WHERE d.id = {t}.id)")
+            } else {
+                String::new()
+            },
         ),
         op: Op::Exec,
     });
     Ok(())
 }
 
-fn verify_step(docs: &LiveTable, live: &LiveTable, doc_type: &str, rows: u64, plan: &mut Plan) {
+/// The SQL condition that document `d` holds V2 row `l` value for value.
+fn matches(docs: &LiveTable, live: &LiveTable, doc_type: &str) -> String {
     let (direct, extra) = mapping(docs, live, doc_type);
     let mut conds = vec![format!("d.doc_type = {}", literal(doc_type))];
     for (d, e) in &direct {
@@ -339,11 +392,15 @@ fn verify_step(docs: &LiveTable, live: &LiveTable, doc_type: &str, rows: u64, pl
             quote(&c.name)
         ));
     }
+    conds.join("\n    AND ")
+}
+
+fn verify_step(docs: &LiveTable, live: &LiveTable, doc_type: &str, rows: u64, plan: &mut Plan) {
     let sql = format!(
         "SELECT count(*) FROM {} AS l WHERE NOT EXISTS (\n  SELECT 1 FROM {} AS d WHERE d.id = l.id AND {})",
         quote(&live.name),
         quote(&docs.name),
-        conds.join("\n    AND ")
+        matches(docs, live, doc_type)
     );
     plan.steps.push(Step {
         title: format!(
