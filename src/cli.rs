@@ -3,9 +3,9 @@
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
-use crate::store::finding::{Finding, Severity};
+use crate::store::finding::Finding;
 use crate::store::identify::resolve;
-use crate::store::inspect::{Counts, Inspection, RowCount, State, inspect};
+use crate::store::inspect::{Counts, Inspection, RowCount, inspect};
 use crate::store::open::{open_read_only, writable};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, checks, demo, integrity};
@@ -20,26 +20,36 @@ pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_PROBLEMS: u8 = 1;
 pub(crate) const EXIT_ERROR: u8 = 2;
 
-/// Prints a one-line reason on stderr, never a backtrace.
-fn fail(e: &anyhow::Error) -> u8 {
-    eprintln!("error: {}", escape(&format!("{e:#}")));
+/// Prints a one-line reason on stderr, never a backtrace; with `--json`
+/// also one JSON object on stdout, so a script reading stdout always gets
+/// JSON.
+fn fail(e: &anyhow::Error, json: bool) -> u8 {
+    let message = format!("{e:#}");
+    eprintln!("error: {}", escape(&message));
+    if json {
+        let kind = e
+            .downcast_ref::<StoreError>()
+            .map_or("failed", StoreError::kind);
+        println!(
+            "{}",
+            serde_json::json!({"ok": false, "error": {"kind": kind, "message": message}})
+        );
+    }
     EXIT_ERROR
 }
 
 pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
     match run_check(raw, data) {
         Ok((ins, data_findings)) => {
-            let problems = ins.state != State::Current
-                || ins.worst() == Some(Severity::Error)
-                || data_findings.as_ref().is_some_and(|d| !d.is_empty());
+            let ok = ins.ok(data_findings.as_deref());
             if json {
-                println!("{}", check_json(&ins, data_findings.as_deref(), !problems));
+                println!("{}", check_json(&ins, data_findings.as_deref(), ok));
             } else {
                 print_check(&ins, data_findings.as_deref());
             }
-            if problems { EXIT_PROBLEMS } else { EXIT_OK }
+            if ok { EXIT_OK } else { EXIT_PROBLEMS }
         }
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, json),
     }
 }
 
@@ -81,6 +91,10 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
                 x.code.label(),
                 escape(&x.message)
             );
+            if !x.ids.is_empty() {
+                let ids: Vec<String> = x.ids.iter().map(|i| escape(i).into_owned()).collect();
+                println!("  {:<29} ids: {}", "", ids.join(" "));
+            }
         }
     };
     print_findings("findings", &ins.findings);
@@ -143,29 +157,41 @@ pub struct WriteFlags {
     pub dry_run: bool,
     pub yes: bool,
     pub backup: bool,
+    /// The plan (with --dry-run) and the outcome as JSON on stdout.
+    pub json: bool,
 }
 
 pub fn init(raw: &OsStr, flags: WriteFlags) -> u8 {
     match run_write(raw, PlanKind::Init, false, flags) {
         Ok(code) => code,
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, flags.json),
     }
 }
 
 pub fn fold_legacy(raw: &OsStr, keep_tables: bool, flags: WriteFlags) -> u8 {
     match run_write(raw, PlanKind::FoldLegacy, keep_tables, flags) {
         Ok(code) => code,
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, flags.json),
     }
 }
 
 fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) -> Result<u8> {
     let path = resolve(raw)?;
-    run_plan(plan::prepare(&path, kind, keep_tables)?, flags)
+    let mut plan = plan::prepare(&path, kind, keep_tables)?;
+    plan.weigh_space(flags.backup);
+    run_plan(plan, flags)
 }
 
 /// Shows a plan, asks (or not), runs it with progress and cancellation.
 fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
+    if flags.json && (flags.dry_run || !plan.blockers.is_empty() || plan.steps.is_empty()) {
+        // The plan as data; a blocked one is also the command's failure.
+        if plan.blockers.is_empty() {
+            println!("{}", serde_json::to_string_pretty(&plan)?);
+            return Ok(EXIT_OK);
+        }
+        return Err(StoreError::Blocked(plan.blockers).into());
+    }
     if !plan.blockers.is_empty() {
         print_plan(&plan, flags);
         return Err(StoreError::Blocked(plan.blockers).into());
@@ -177,7 +203,9 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
         );
         return Ok(EXIT_OK);
     }
-    print_plan(&plan, flags);
+    if !flags.json {
+        print_plan(&plan, flags);
+    }
     if flags.dry_run {
         println!("dry run: nothing was written");
         return Ok(EXIT_OK);
@@ -186,7 +214,10 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
         path: plan.path.clone(),
         reason,
     })?;
-    if !flags.yes && !confirm()? {
+    if !flags.yes && (flags.json || !confirm()?) {
+        if flags.json {
+            anyhow::bail!("refusing to write without --yes: nothing was written");
+        }
         println!("not applied: nothing was written");
         return Ok(EXIT_ERROR);
     }
@@ -204,6 +235,18 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
     reporter.finish();
     signals.close();
     let outcome = result?;
+    if flags.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "ok": true,
+                "steps_run": outcome.steps_run,
+                "state": outcome.after.state,
+                "backup": outcome.backup,
+            })
+        );
+        return Ok(EXIT_OK);
+    }
     println!(
         "done: {} step(s) applied; {} is now {}",
         outcome.steps_run,
@@ -247,6 +290,13 @@ fn print_plan(plan: &Plan, flags: WriteFlags) {
         ),
         (Some(_), false) => println!("backup: none (--no-backup)"),
         (None, _) => {}
+    }
+    if let Some(s) = &plan.space {
+        println!(
+            "space: about {} needed, {} free",
+            plan::human(s.needed_bytes),
+            plan::human(s.free_bytes)
+        );
     }
     println!();
 }
@@ -298,17 +348,17 @@ impl ProgressLine {
     }
 
     fn show(&mut self, p: &Progress) {
-        let head = if p.step == 0 {
-            "backup".to_string()
-        } else {
-            format!("step {}/{}", p.step, p.steps)
-        };
         let rows = if p.total > 0 {
             format!(" ({}/{} rows)", p.done, p.total)
         } else {
             String::new()
         };
-        let line = format!("{head}: {}{rows}", escape(&p.title));
+        // Step 0 is the backup, whose title says so.
+        let line = if p.step == 0 {
+            format!("{}{rows}", escape(&p.title))
+        } else {
+            format!("step {}/{}: {}{rows}", p.step, p.steps, escape(&p.title))
+        };
         if self.tty {
             eprint!("\r\x1b[2K{line}");
             self.dirty = true;
@@ -324,9 +374,14 @@ impl ProgressLine {
     }
 }
 
-pub fn demo(raw: &OsStr, docs: u64, legacy: bool) -> u8 {
+/// `demo [PATH]`: without PATH, into a new temporary folder (never the
+/// default store path, where a real store would later be expected).
+pub fn demo(raw: Option<&OsStr>, docs: u64, legacy: bool) -> u8 {
     let run = || -> Result<()> {
-        let path = resolve(raw)?;
+        let path = match raw {
+            Some(raw) => resolve(raw)?,
+            None => new_temp_folder()?.join("pipeline.sqlite"),
+        };
         let start = std::time::Instant::now();
         demo::write_demo(&path, demo::DemoOptions { docs, legacy })?;
         println!(
@@ -344,8 +399,24 @@ pub fn demo(raw: &OsStr, docs: u64, legacy: bool) -> u8 {
     };
     match run() {
         Ok(()) => EXIT_OK,
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, false),
     }
+}
+
+/// A new folder under the system's temporary folder, kept after the run.
+fn new_temp_folder() -> Result<std::path::PathBuf> {
+    let base = std::env::temp_dir();
+    for n in 0..1000u32 {
+        let dir = base.join(format!("egregora-inspect-demo-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot create {}", dir.display()));
+            }
+        }
+    }
+    anyhow::bail!("cannot find a free folder name under {}", base.display())
 }
 
 pub fn tui(raw: &OsStr) -> u8 {
@@ -355,7 +426,7 @@ pub fn tui(raw: &OsStr) -> u8 {
     };
     match run() {
         Ok(()) => EXIT_OK,
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, false),
     }
 }
 
@@ -363,9 +434,7 @@ pub fn tui(raw: &OsStr) -> u8 {
 /// the app on it.
 pub fn tui_demo() -> u8 {
     let run = || -> Result<std::path::PathBuf> {
-        let dir =
-            std::env::temp_dir().join(format!("egregora-inspect-demo-{}", std::process::id()));
-        let path = dir.join("pipeline.sqlite");
+        let path = new_temp_folder()?.join("pipeline.sqlite");
         demo::write_demo(
             &path,
             demo::DemoOptions {
@@ -384,6 +453,6 @@ pub fn tui_demo() -> u8 {
             );
             EXIT_OK
         }
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, false),
     }
 }

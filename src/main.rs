@@ -24,8 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Report the store's state against the V3 spec (exit 0 current, 1 problems, 2 error)
+    /// Report the store's state against the V3 spec (exit 0 ok, 1 problems, 2 error)
     Check {
+        /// The store (default: .egregora/pipeline.sqlite)
         path: Option<OsString>,
         /// Print JSON (see README for the shape)
         #[arg(long)]
@@ -36,6 +37,7 @@ enum Command {
     },
     /// Create what is missing and rebuild an older documents table, after a plan
     Init {
+        /// The store (default: .egregora/pipeline.sqlite; created when missing)
         path: Option<OsString>,
         /// Print the plan and write nothing
         #[arg(long)]
@@ -46,9 +48,13 @@ enum Command {
         /// Skip the VACUUM INTO backup before a rebuild
         #[arg(long)]
         no_backup: bool,
+        /// Print JSON: the plan with --dry-run, else the outcome; errors too
+        #[arg(long)]
+        json: bool,
     },
     /// Copy the V2 legacy tables' rows into documents, then drop the V2 objects, after a plan
     FoldLegacy {
+        /// The store (default: .egregora/pipeline.sqlite)
         path: Option<OsString>,
         /// Print the plan and write nothing
         #[arg(long)]
@@ -62,9 +68,13 @@ enum Command {
         /// Skip the VACUUM INTO backup before the tables are dropped
         #[arg(long)]
         no_backup: bool,
+        /// Print JSON: the plan with --dry-run, else the outcome; errors too
+        #[arg(long)]
+        json: bool,
     },
     /// Write a sample store with documents of every doc_type
     Demo {
+        /// Where to write it (default: a new temporary folder; never over a file)
         path: Option<OsString>,
         /// How many documents
         #[arg(long, default_value_t = 300)]
@@ -91,12 +101,14 @@ fn main() -> ExitCode {
             dry_run,
             yes,
             no_backup,
+            json,
         }) => egregora_inspect::cli::init(
             &path(p),
             egregora_inspect::cli::WriteFlags {
                 dry_run,
                 yes,
                 backup: !no_backup,
+                json,
             },
         ),
         Some(Command::FoldLegacy {
@@ -105,6 +117,7 @@ fn main() -> ExitCode {
             yes,
             keep_tables,
             no_backup,
+            json,
         }) => egregora_inspect::cli::fold_legacy(
             &path(p),
             keep_tables,
@@ -112,13 +125,14 @@ fn main() -> ExitCode {
                 dry_run,
                 yes,
                 backup: !no_backup,
+                json,
             },
         ),
         Some(Command::Demo {
             path: p,
             docs,
             legacy,
-        }) => egregora_inspect::cli::demo(&path(p), docs, legacy),
+        }) => egregora_inspect::cli::demo(p.as_deref(), docs, legacy),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),
     };

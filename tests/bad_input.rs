@@ -22,10 +22,18 @@ fn refused(p: &Path, why: &str) {
             !err.contains("panicked") && !err.contains("backtrace"),
             "{err}"
         );
-        assert!(
-            a.get_output().stdout.is_empty() || args[0] == "init",
-            "nothing on stdout for {args:?}"
-        );
+        let out = &a.get_output().stdout;
+        if args.contains(&"--json") {
+            // A script reading stdout gets JSON, failure or not.
+            let v: serde_json::Value = serde_json::from_slice(out).expect("JSON on stdout");
+            assert_eq!(v["ok"], false);
+            assert!(v["error"]["message"].as_str().unwrap().contains(why), "{v}");
+        } else {
+            assert!(
+                out.is_empty() || args[0] == "init",
+                "nothing on stdout for {args:?}"
+            );
+        }
     }
     assert_eq!(
         (snapshot(p), listing(dir)),

@@ -129,3 +129,101 @@ fn hostile_text_in_the_store_is_escaped_in_cli_output() {
     assert!(!out.contains(&0x1b) && !out.contains(&0x07));
     a.stdout_has("x\\x1b]52;c;aGk=\\x07");
 }
+
+#[test]
+fn one_rule_for_ok_a_schema_warning_is_not_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(&p, "CREATE TABLE documents_temp (id TEXT);");
+    let v = json(&["check", "--json"], &p, 1);
+    assert_eq!(v["state"], "current");
+    let worst = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert!(worst.contains(&"warning".to_string()), "{worst:?}");
+    assert_eq!(v["ok"], false, "a warning is not ok, as exit 1 says");
+    bin().arg("check").arg(&p).assert().code(1);
+}
+
+#[test]
+fn every_data_finding_has_its_count_and_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("data.sqlite");
+    bin()
+        .args(["demo", "--docs", "20"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25)
+         INSERT INTO documents (id, status, doc_type) SELECT 'odd-' || i, 'draft', 'recipe' FROM n;",
+    );
+    let v = json(&["check", "--json", "--data"], &p, 1);
+    let d = v["data_checks"].as_array().unwrap();
+    let odd = d.iter().find(|x| x["code"] == "unknown-doc-type").unwrap();
+    assert_eq!(odd["count"], 25);
+    let ids = odd["ids"].as_array().unwrap();
+    assert_eq!(ids.len(), 20, "up to 20 sample ids");
+    assert!(
+        ids.iter().all(|i| i.as_str().unwrap().starts_with("odd-")),
+        "{ids:?}"
+    );
+}
+
+#[test]
+fn with_json_a_failure_is_json_on_stdout_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here.sqlite");
+    for args in [
+        vec!["check", "--json"],
+        vec!["fold-legacy", "--json", "--dry-run"],
+    ] {
+        let a = bin().args(&args).arg(&missing).assert().code(2);
+        let out = &a.get_output();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {:?}", out.stdout));
+        assert_eq!(v["ok"], false, "{args:?}");
+        assert_eq!(v["error"]["kind"], "not-found", "{v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("nothing-here")
+        );
+        assert!(!out.stderr.is_empty(), "and one line on stderr");
+    }
+    // init on a missing path plans a new store: that is no failure.
+    let v = json(&["init", "--json", "--dry-run"], &missing, 0);
+    assert_eq!(v["creates_file"], true, "{v}");
+    assert!(!missing.exists(), "a dry run creates nothing");
+    let folder = dir.path();
+    let v = json(&["check", "--json"], folder, 2);
+    assert_eq!(v["error"]["kind"], "not-a-store", "{v}");
+}
+
+#[test]
+fn a_dry_run_with_json_prints_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 10);
+    let before = std::fs::read(&p).unwrap();
+    let v = json(&["init", "--dry-run", "--json"], &p, 0);
+    assert_eq!(v["kind"], "init");
+    assert_eq!(v["path"], p.to_str().unwrap());
+    let steps = v["steps"].as_array().unwrap();
+    assert!(steps.len() > 3, "{v}");
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["title"].is_string() && s["sql"].is_string())
+    );
+    assert!(v["backup"].as_str().unwrap().contains(".bak-"), "{v}");
+    assert!(v["notes"].is_array() && v["blockers"] == serde_json::json!([]));
+    assert!(v["space"]["needed_bytes"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["space"]["free_bytes"].as_u64().is_some(), "{v}");
+    assert_eq!(std::fs::read(&p).unwrap(), before, "nothing written");
+}

@@ -54,7 +54,7 @@ fn kill_9_during_the_rebuild_leaves_the_store_whole() {
     assert_eq!(old_ids as u64, ROWS);
 
     let moments = [
-        ("backup:", true),
+        ("backup to ", true),
         ("step 1/", false),
         ("(50000/", false),
         ("(200000/", false),

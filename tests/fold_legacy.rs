@@ -281,7 +281,10 @@ fn a_half_folded_table_copies_only_what_is_missing() {
         .stdout_has("Copy 2 row(s) of posts into documents");
     assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 83);
     assert_eq!(
-        scalar::<i64>(&p, "SELECT count(*) FROM sqlite_schema WHERE name = 'posts'"),
+        scalar::<i64>(
+            &p,
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'posts'"
+        ),
         0
     );
 }

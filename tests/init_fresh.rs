@@ -163,3 +163,51 @@ fn demo_store_is_current_and_demo_never_overwrites() {
         assert!(o["rows"].as_u64().unwrap() > 0, "{t} has rows");
     }
 }
+
+#[test]
+fn demo_without_a_path_writes_to_a_new_temporary_folder() {
+    let cwd = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bin()
+        .current_dir(cwd.path())
+        .env("TMPDIR", tmp.path())
+        .args(["demo", "--docs", "5"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        !cwd.path().join(".egregora").exists(),
+        "never the default store path"
+    );
+    let written = out
+        .split(" to ")
+        .nth(1)
+        .and_then(|s| s.split(" in ").next())
+        .map(std::path::PathBuf::from)
+        .unwrap();
+    assert!(written.starts_with(tmp.path()), "{out}");
+    assert!(written.is_file(), "{out}");
+    // A second run gets a folder of its own.
+    bin()
+        .current_dir(cwd.path())
+        .env("TMPDIR", tmp.path())
+        .args(["demo", "--docs", "5"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn every_subcommand_explains_its_path() {
+    for cmd in ["check", "init", "fold-legacy", "demo"] {
+        bin()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout_has("[PATH]")
+            .stdout_has("default:");
+    }
+}

@@ -1,7 +1,7 @@
 //! The data checks of DESIGN §2, run on demand because they scan `documents`.
 
 use super::error::{Result, StoreError};
-use super::finding::{Code, Finding, Severity};
+use super::finding::{Code, Finding, IDS_AT_MOST, Severity};
 use super::inspect::Inspection;
 use super::sample::{NAME_AT_MOST, Sample};
 use super::spec::{JsonShape, Spec, literal, quote};
@@ -76,23 +76,34 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 continue;
             }
             let key = if *code == Code::NullId {
-                "rowid".to_string()
+                "'rowid ' || rowid".to_string()
             } else {
-                "quote(id)".to_string()
+                "id".to_string()
             };
-            let sample: Vec<String> = {
+            let rows: Vec<(String, String)> = {
                 let mut stmt = conn
-                    .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)) FROM {table} WHERE {cond} LIMIT {NAME_AT_MOST}", quote(col)))
+                    .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)) FROM {table} WHERE {cond} LIMIT {IDS_AT_MOST}", quote(col)))
                     .map_err(err)?;
                 let rows = stmt
                     .query_map([], |r| {
                         let k = super::catalog::lossy(r, 0)?.unwrap_or_default();
                         let v = super::catalog::lossy(r, 1)?.unwrap_or_default();
-                        Ok(format!("{k} = {v}"))
+                        Ok((k, v))
                     })
                     .map_err(err)?;
                 rows.collect::<rusqlite::Result<_>>().map_err(err)?
             };
+            let sample: Vec<String> = rows
+                .iter()
+                .take(NAME_AT_MOST)
+                .map(|(k, v)| {
+                    if *code == Code::NullId {
+                        format!("{k} = {v}")
+                    } else {
+                        format!("{} = {v}", literal(k))
+                    }
+                })
+                .collect();
             let what = match *code {
                 Code::NullId => "a NULL id".to_string(),
                 Code::NullDocType => "a NULL doc_type".to_string(),
@@ -100,34 +111,51 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                 Code::UnknownDocType => format!("a doc_type outside {}", spec.doc_types.join("/")),
                 _ => format!("{col} that is not valid JSON of the expected shape"),
             };
-            findings.push(Finding::new(
-                *severity,
-                *code,
-                format!("{}.{col}", spec.documents_table),
-                format!(
-                    "{n} row(s) have {what}: {}",
-                    Sample {
-                        names: sample,
-                        count: u64::try_from(n).unwrap_or(0)
-                    }
-                    .listed()
-                ),
-            ));
+            let n = u64::try_from(n).unwrap_or(0);
+            findings.push(
+                Finding::new(
+                    *severity,
+                    *code,
+                    format!("{}.{col}", spec.documents_table),
+                    format!(
+                        "{n} row(s) have {what}: {}",
+                        Sample {
+                            names: sample,
+                            count: n
+                        }
+                        .listed()
+                    ),
+                )
+                .rows(n, rows.into_iter().map(|(k, _)| k).collect()),
+            );
         }
     }
     if has("id") {
         let dups = Sample::duplicates(conn, &live.name, "id").map_err(err)?;
         if dups.count > 0 {
-            findings.push(Finding::new(
-                Severity::Error,
-                Code::DuplicateId,
-                format!("{}.id", spec.documents_table),
-                format!(
-                    "{} id(s) appear more than once: {}",
-                    dups.count,
-                    dups.listed()
-                ),
-            ));
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT id FROM {table} WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 LIMIT {IDS_AT_MOST}"
+                ))
+                .map_err(err)?;
+            let ids = stmt
+                .query_map([], |r| Ok(super::catalog::lossy(r, 0)?.unwrap_or_default()))
+                .map_err(err)?
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .map_err(err)?;
+            findings.push(
+                Finding::new(
+                    Severity::Error,
+                    Code::DuplicateId,
+                    format!("{}.id", spec.documents_table),
+                    format!(
+                        "{} id(s) appear more than once: {}",
+                        dups.count,
+                        dups.listed()
+                    ),
+                )
+                .rows(dups.count, ids),
+            );
         }
     }
     Ok(findings)

@@ -31,17 +31,22 @@ pub enum StoreError {
     Timeout(u64),
     #[error("verification failed, nothing was written: {0}")]
     Verification(String),
-    #[error("{context}: {source}")]
+    #[error(
+        "{context}: the disk is full, so nothing was changed (a store stays exactly as it was); free space on its file system and run again"
+    )]
+    DiskFull { context: String },
+    // The cause's text is in the message: it is not also the error's
+    // `source` (a field of that name would be), or printing the error's
+    // chain would say it twice.
+    #[error("{context}: {cause}")]
     Sqlite {
         context: String,
-        #[source]
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -74,6 +79,11 @@ impl StoreError {
                     };
                 }
                 C::OperationInterrupted => return StoreError::Cancelled,
+                C::DiskFull => {
+                    return StoreError::DiskFull {
+                        context: context.into(),
+                    };
+                }
                 C::ReadOnly => {
                     // SQLITE_READONLY_ROLLBACK: a hot journal on a read-only open.
                     if f.extended_code == 776 {
@@ -99,20 +109,44 @@ impl StoreError {
         }
         StoreError::Sqlite {
             context: context.into(),
-            source: e,
+            cause: e,
+        }
+    }
+
+    /// The kind of failure, as `--json` names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Refused(_) => "refused",
+            StoreError::NotFound(_) => "not-found",
+            StoreError::NotAStore { .. } => "not-a-store",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::Locked(_) => "locked",
+            StoreError::ReadOnly { .. } => "read-only",
+            StoreError::HotJournal { .. } => "hot-journal",
+            StoreError::Blocked(_) => "blocked",
+            StoreError::PlanChanged => "plan-changed",
+            StoreError::Cancelled => "cancelled",
+            StoreError::Timeout(_) => "timeout",
+            StoreError::Verification(_) => "verification",
+            StoreError::DiskFull { .. } => "disk-full",
+            StoreError::Sqlite { .. } => "sqlite",
+            StoreError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::StorageFull => {
+                "disk-full"
+            }
+            StoreError::Io { .. } => "io",
         }
     }
 
     /// Another process holds a lock: the same read will work later.
     pub fn is_locked(&self) -> bool {
         matches!(self, StoreError::Locked(_))
-            || matches!(self, StoreError::Sqlite { source, .. } if is_busy(source))
+            || matches!(self, StoreError::Sqlite { cause, .. } if is_busy(cause))
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         StoreError::Io {
             context: context.into(),
-            source,
+            cause: source,
         }
     }
 }
@@ -121,4 +155,36 @@ impl StoreError {
 pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_reads_as_one_clean_line() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA max_page_count = 2; CREATE TABLE t (x)")
+            .unwrap();
+        let full = conn
+            .execute_batch("INSERT INTO t SELECT zeroblob(100000)")
+            .unwrap_err();
+        let e = StoreError::sqlite(std::path::Path::new("/s"), "cannot commit", full);
+        assert_eq!(e.kind(), "disk-full");
+        let shown = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(shown.matches("full").count(), 1, "said once: {shown}");
+        assert!(
+            shown.starts_with("cannot commit: the disk is full"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn an_sqlite_error_is_said_once_through_anyhow() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let bad = conn.execute_batch("SELEC 1").unwrap_err();
+        let e = StoreError::sqlite(std::path::Path::new("/s"), "cannot read", bad);
+        let shown = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(shown.matches("syntax error").count(), 1, "{shown}");
+    }
 }

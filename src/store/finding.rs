@@ -68,7 +68,16 @@ pub struct Finding {
     /// The table, view, index or `table.column` it is about.
     pub object: String,
     pub message: String,
+    /// A data finding: how many rows it is about…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// …and up to IDS_AT_MOST of their ids (`rowid N` where the id is NULL).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
 }
+
+/// A data finding names at most this many of its rows.
+pub const IDS_AT_MOST: usize = 20;
 
 impl Finding {
     pub fn new(
@@ -82,7 +91,16 @@ impl Finding {
             code,
             object: object.into(),
             message: message.into(),
+            count: None,
+            ids: Vec::new(),
         }
+    }
+
+    /// A data finding: about `count` rows, these ids among them.
+    pub(crate) fn rows(mut self, count: u64, ids: Vec<String>) -> Self {
+        self.count = Some(count);
+        self.ids = ids;
+        self
     }
 
     /// A V2 object left beside `documents`: the Overview lists these apart.

@@ -122,8 +122,26 @@ impl Inspection {
         self.facts.user_version > Spec::v3().user_version
     }
 
-    pub(crate) fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+    /// The one rule for "ok" (exit 0 of `check`, `"ok": true`, the green
+    /// badge): the state is current and no finding, of the schema or of
+    /// the data checks run, is an error or a warning.
+    pub fn ok(&self, data: Option<&[Finding]>) -> bool {
+        self.state == State::Current
+            && self
+                .findings
+                .iter()
+                .chain(data.unwrap_or_default())
+                .all(|f| f.severity < Severity::Warning)
+    }
+
+    /// The badge's words: the state, or that the store is newer than this
+    /// tool knows (then it is only browsed).
+    pub fn badge(&self) -> String {
+        if self.is_newer() {
+            format!("newer (user_version {})", self.facts.user_version)
+        } else {
+            self.state.label().to_string()
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The one palette: every colour the views use, by what it means.
 
 use crate::store::finding::Severity;
-use crate::store::inspect::State;
+use crate::store::inspect::{Inspection, State};
 use ratatui::style::{Color, Modifier, Style};
 
 pub(crate) struct Theme {
@@ -73,9 +73,12 @@ pub(crate) fn theme() -> &'static Theme {
 
 impl Theme {
     /// The state badge: a state reads at a glance.
-    pub(crate) fn badge(&self, state: State) -> Style {
-        let (fg, bg) = match state {
-            State::Current => (Color::Black, Color::Green),
+    /// The state badge: green only when the store is ok by the one rule
+    /// (`Inspection::ok`); a current store with warnings or errors is not.
+    pub(crate) fn badge(&self, ins: &Inspection) -> Style {
+        let (fg, bg) = match ins.state {
+            State::Current if ins.ok(None) => (Color::Black, Color::Green),
+            State::Current => (Color::Black, Color::Yellow),
             State::NeedsInit => (Color::Black, Color::Yellow),
             State::NeedsMigration => (Color::White, Color::Red),
             State::LegacyPresent => (Color::Black, Color::Magenta),

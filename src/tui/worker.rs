@@ -515,7 +515,10 @@ impl Worker {
     }
 
     fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {
-        plan::prepare(&self.path, kind, false).map_err(|e| e.to_string())
+        let mut plan = plan::prepare(&self.path, kind, false).map_err(|e| e.to_string())?;
+        // The app always writes a backup first.
+        plan.weigh_space(true);
+        Ok(plan)
     }
 }
 

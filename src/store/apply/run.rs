@@ -70,7 +70,7 @@ impl Run<'_> {
     pub(crate) fn backup(&mut self, conn: &Connection, to: &Path) -> Result<()> {
         let path = self.path().to_path_buf();
         let err = |what| failed(&path, what);
-        let title = format!("Backing up to {}", to.display());
+        let title = format!("backup to {}", to.display());
         self.report(0, self.shown.steps.len(), title, 0, 0);
         let target = to.to_str().ok_or_else(|| {
             StoreError::Refused(format!(

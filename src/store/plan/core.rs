@@ -66,6 +66,8 @@ pub struct Plan {
     pub creates_file: bool,
     /// fold-legacy: leave the V2 objects in place.
     pub keep_tables: bool,
+    /// The disk space it needs beside what is free, when it writes much.
+    pub space: Option<super::space::Space>,
 }
 
 impl Plan {
@@ -79,6 +81,7 @@ impl Plan {
             blockers: Vec::new(),
             creates_file: false,
             keep_tables: false,
+            space: None,
         }
     }
 

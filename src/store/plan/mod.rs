@@ -5,10 +5,12 @@ mod core;
 mod fold;
 mod init;
 mod rebuild;
+mod space;
 
 pub(crate) use core::Op;
 pub use core::{Plan, PlanKind, Step, backup_path, free_path};
 pub use init::init_new;
+pub use space::{Space, human};
 
 use super::error::Result;
 use super::identify::{Identity, identify};
@@ -41,5 +43,10 @@ pub(crate) fn prepare(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<
     let mut store = open_read_only(path)?;
     quick_check(&store.conn, path)?;
     let ins = inspect(&mut store.conn, path, Counts::None)?;
-    for_action(&store.conn, &ins, kind, keep_tables)
+    let mut plan = for_action(&store.conn, &ins, kind, keep_tables)?;
+    if plan.blockers.is_empty() {
+        plan.space = space::estimate(&store.conn, &plan)
+            .map_err(|e| super::StoreError::sqlite(path, "cannot measure the space needed", e))?;
+    }
+    Ok(plan)
 }

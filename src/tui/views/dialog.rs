@@ -140,6 +140,13 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
             text::cell(&b.to_string_lossy())
         )));
     }
+    if let Some(s) = &plan.space {
+        lines.push(Line::from(format!(
+            "space: about {} needed, {} free",
+            crate::store::plan::human(s.needed_bytes),
+            crate::store::plan::human(s.free_bytes)
+        )));
+    }
     for n in &plan.notes {
         lines.push(Line::from(Span::styled(
             format!("note: {}", text::cell(n)),

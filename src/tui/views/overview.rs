@@ -56,7 +56,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     let fx = &ins.facts;
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(format!(" {} ", ins.state.label()), theme().badge(ins.state)),
+            Span::styled(format!(" {} ", ins.badge()), theme().badge(ins)),
             Span::raw("  "),
             Span::raw(text::cell(&ins.path.to_string_lossy())),
         ]),
