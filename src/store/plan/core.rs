@@ -67,7 +67,18 @@ pub struct Plan {
     /// fold-legacy: leave the V2 objects in place.
     pub keep_tables: bool,
     /// The disk space it needs beside what is free, when it writes much.
-    pub space: Option<super::space::Space>,
+    pub space: Option<Space>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Space {
+    /// About how many bytes the plan writes at most: the backup (the store's
+    /// pages in use) and the rows it copies (at most those pages again).
+    pub needed_bytes: u64,
+    /// The backup's part of it.
+    pub backup_bytes: u64,
+    /// What the file system holding the store has free for this user.
+    pub free_bytes: u64,
 }
 
 impl Plan {

@@ -8,9 +8,9 @@ mod rebuild;
 mod space;
 
 pub(crate) use core::Op;
-pub use core::{Plan, PlanKind, Step, backup_path, free_path};
+pub use core::{Plan, PlanKind, Space, Step, backup_path, free_path};
 pub use init::init_new;
-pub use space::{Space, human};
+pub use space::human;
 
 use super::error::Result;
 use super::identify::{Identity, identify};

@@ -1,21 +1,9 @@
 //! The disk space a plan needs beside what its file system has free: a plan
 //! that would run out is refused before it writes anything.
 
-use super::core::{Op, Plan};
+use super::core::{Op, Plan, Space};
 use rusqlite::Connection;
-use serde::Serialize;
 use std::path::Path;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Space {
-    /// About how many bytes the plan writes at most: the backup (the store's
-    /// pages in use) and the rows it copies (at most those pages again).
-    pub needed_bytes: u64,
-    /// The backup's part of it.
-    pub backup_bytes: u64,
-    /// What the file system holding the store has free for this user.
-    pub free_bytes: u64,
-}
 
 impl Plan {
     /// Settles the space the plan needs, with or without its backup, and
