@@ -231,3 +231,73 @@ fn keys_pressed_with_ctrl_reach_the_app() {
     assert!(h.app.dialog().is_none() && !h.app.quit);
     assert_eq!(h.app.message, "not applied: nothing was written");
 }
+
+#[test]
+fn a_newer_store_says_so_and_hints_no_write() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("newer.sqlite");
+    bin()
+        .args(["demo", "--docs", "5"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(&p, "PRAGMA user_version = 7");
+    let mut h = Harness::open(dir, p);
+    let screen = h.text();
+    assert!(screen.contains(" newer (user_version 7) "), "{screen}");
+    assert!(!screen.contains(" current "), "{screen}");
+    let hints = status(&mut h);
+    assert!(
+        !hints.contains("init") && !hints.contains("fold"),
+        "{hints}"
+    );
+}
+
+#[test]
+fn a_folder_says_why_on_every_tab() {
+    let dir = fixed_tempdir();
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let mut h = Harness::open(dir, folder);
+    h.key(KeyCode::Char('2'));
+    let screen = h.text();
+    assert!(!screen.contains("no documents table"), "{screen}");
+    assert!(screen.contains("cannot open the store"), "{screen}");
+    assert!(screen.contains("folder"), "{screen}");
+}
+
+#[test]
+fn the_detail_marks_null_and_storage_classes_without_colour() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("classes.sqlite");
+    bin()
+        .args(["demo", "--docs", "1"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "ALTER TABLE documents ADD COLUMN score;
+         UPDATE documents SET title = 'NULL', summary = NULL, score = 42, phash = x'00ff'",
+    );
+    let mut h = Harness::open(dir, p);
+    h.resize(100, 60);
+    h.key(KeyCode::Char('2')).key(KeyCode::Enter);
+    let mut screen = h.text();
+    screen.push_str(&h.key(KeyCode::Char('G')).text());
+    let after = |name: &str| {
+        let lines: Vec<&str> = screen.lines().collect();
+        let i = lines
+            .iter()
+            .position(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in\n{screen}"));
+        (
+            lines[i].trim_end().to_string(),
+            lines[i + 1].trim().to_string(),
+        )
+    };
+    assert_eq!(after("title"), ("title".into(), "NULL".into()));
+    assert_eq!(after("summary"), ("summary".into(), "∅ NULL".into()));
+    assert_eq!(after("score"), ("score  (integer)".into(), "42".into()));
+    assert!(after("phash").0.ends_with("(blob)"), "{screen}");
+}

@@ -2,14 +2,18 @@
 
 use super::super::app::{App, Load};
 use super::super::theme::theme;
+use crate::store::doc_counts::DocCounts;
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::spec::ObjectClass;
 use crate::text;
 use ratatui::Frame;
+use ratatui::layout::Direction;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{
+    Axis, Bar, BarChart, BarGroup, Block, Borders, Chart, Dataset, GraphType, Paragraph, Wrap,
+};
 
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let ins = match &app.store.inspection {
@@ -177,43 +181,76 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
             area,
         ),
         Load::Loaded(c) | Load::Stale(c, _) => {
-            let labels: Vec<String> = c
+            // Bars across, so each doc_type's name is shown whole.
+            let bars: Vec<Bar> = c
                 .by_type
                 .iter()
-                .map(|(t, _)| text::cell(t).chars().take(10).collect())
+                .map(|(t, n)| {
+                    Bar::default()
+                        .label(Line::from(text::cell(t)))
+                        .value(*n)
+                        .text_value(n.to_string())
+                })
                 .collect();
-            let data: Vec<(&str, u64)> = labels
-                .iter()
-                .map(String::as_str)
-                .zip(c.by_type.iter().map(|x| x.1))
-                .collect();
-            let bar_w = if data.is_empty() {
-                1
-            } else {
-                ((left.width as usize / data.len()).saturating_sub(1)).clamp(3, 10) as u16
-            };
             f.render_widget(
                 BarChart::default()
                     .block(block(format!("Documents per doc_type ({} in all)", c.rows)))
-                    .data(data.as_slice())
-                    .bar_width(bar_w)
+                    .direction(Direction::Horizontal)
+                    .data(BarGroup::default().bars(&bars))
+                    .bar_width(1)
+                    .bar_gap(0)
                     .bar_style(theme().bar)
                     .value_style(theme().bar_value),
                 left,
             );
-            let months: Vec<u64> = c.by_month.iter().map(|m| m.1).collect();
-            let span = match (c.by_month.first(), c.by_month.last()) {
-                (Some(a), Some(b)) => format!("{} … {}", text::cell(&a.0), text::cell(&b.0)),
-                _ => "no created_at".into(),
-            };
-            let peak = months.iter().max().copied().unwrap_or(0);
-            f.render_widget(
-                Sparkline::default()
-                    .block(block(format!("Documents per month, {span} (peak {peak})")))
-                    .data(&months)
-                    .style(theme().line_chart),
-                right,
-            );
+            months_chart(f, c, right);
         }
     }
+}
+
+/// Documents per month as bars over labelled axes: months along, counts up.
+fn months_chart(f: &mut Frame, c: &DocCounts, area: Rect) {
+    let title = Block::default()
+        .borders(Borders::TOP)
+        .title("Documents per month");
+    let (Some(first), Some(last)) = (c.by_month.first(), c.by_month.last()) else {
+        f.render_widget(Paragraph::new("no created_at").block(title), area);
+        return;
+    };
+    let points: Vec<(f64, f64)> = c
+        .by_month
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i as f64, m.1 as f64))
+        .collect();
+    let peak = c.by_month.iter().map(|m| m.1).max().unwrap_or(0);
+    let middle = &c.by_month[c.by_month.len() / 2];
+    let last_x = (c.by_month.len().saturating_sub(1)).max(1) as f64;
+    let data = [Dataset::default()
+        .graph_type(GraphType::Bar)
+        .marker(ratatui::symbols::Marker::Braille)
+        .style(theme().line_chart)
+        .data(&points)];
+    let label = |s: &str| Span::styled(text::cell(s), theme().dim);
+    f.render_widget(
+        Chart::new(data.to_vec())
+            .block(title)
+            .x_axis(
+                Axis::default()
+                    .title(Span::styled("month", theme().dim))
+                    .bounds([0.0, last_x])
+                    .labels([label(&first.0), label(&middle.0), label(&last.0)]),
+            )
+            .y_axis(
+                Axis::default()
+                    .title(Span::styled("docs", theme().dim))
+                    .bounds([0.0, peak.max(1) as f64])
+                    .labels([
+                        label("0"),
+                        label(&(peak / 2).to_string()),
+                        label(&peak.to_string()),
+                    ]),
+            ),
+        area,
+    );
 }
