@@ -509,8 +509,9 @@ fn compare_table(
             );
         }
         if t.column(&lc.name).is_none() {
+            // Info (DESIGN §2): init keeps extra columns on purpose.
             f.push(Finding::new(
-                Severity::Warning,
+                Severity::Info,
                 Code::ExtraColumn,
                 obj(&lc.name),
                 format!("extra column {} (kept, never dropped)", obj(&lc.name)),
@@ -523,11 +524,16 @@ fn compare_table(
     } else {
         Severity::Warning
     };
-    f.extend(
-        shape
-            .into_iter()
-            .map(|(code, object, msg)| Finding::new(severity, code, object, msg)),
-    );
+    f.extend(shape.into_iter().map(|(code, object, msg)| {
+        // A side table's columns out of order are harmless (everything reads
+        // them by name) and what init's ADD COLUMN leaves: worth knowing only.
+        let severity = if code == Code::ColumnOrder && !is_documents {
+            Severity::Info
+        } else {
+            severity
+        };
+        Finding::new(severity, code, object, msg)
+    }));
     if is_documents && live.without_rowid {
         f.push(Finding::new(
             Severity::Info,
