@@ -301,3 +301,13 @@ fn the_detail_marks_null_and_storage_classes_without_colour() {
     assert_eq!(after("score"), ("score  (integer)".into(), "42".into()));
     assert!(after("phash").0.ends_with("(blob)"), "{screen}");
 }
+
+#[test]
+fn a_hint_names_a_key_that_does_it_here() {
+    let mut h = migrated_store();
+    h.key(KeyCode::Char('i')).key(KeyCode::Char('y'));
+    let hints = status(&mut h);
+    // q closes the finished dialog, so quitting is hinted by Ctrl-c.
+    assert!(hints.contains("Ctrl-c  quit"), "{hints}");
+    assert!(!hints.contains(" q  quit"), "{hints}");
+}

@@ -185,18 +185,18 @@ impl Binding {
         }
         seen.join("/")
     }
+}
 
-    /// The first key, as the status line shows it, and Esc beside it when
-    /// Esc also does it (`n/Esc`): the line has room for little, and `?`
-    /// lists every key.
-    pub(crate) fn short_label(&self) -> String {
-        let first = self.keys.first().map(|k| k.label()).unwrap_or_default();
-        let esc = K(KeyCode::Esc, KeyModifiers::NONE);
-        if first != "Esc" && self.keys.contains(&esc) {
-            format!("{first}/Esc")
-        } else {
-            first
-        }
+/// The first of `keys`, as the status line shows it, and Esc beside it when
+/// Esc also does it (`n/Esc`): the line has room for little, and `?` lists
+/// every key.
+pub(crate) fn short_label(keys: &[K]) -> String {
+    let first = keys.first().map(|k| k.label()).unwrap_or_default();
+    let esc = K(KeyCode::Esc, KeyModifiers::NONE);
+    if first != "Esc" && keys.contains(&esc) {
+        format!("{first}/Esc")
+    } else {
+        first
     }
 }
 
@@ -319,7 +319,9 @@ pub(crate) fn hints(ctxs: &[Ctx], works: impl Fn(Action) -> bool) -> Vec<(String
                 && works(b.action)
                 && !b.keys.iter().all(claimed)
             {
-                out.push((b.short_label(), h));
+                // Named by a key of its own, not one an earlier context took.
+                let free: Vec<K> = b.keys.iter().copied().filter(|k| !claimed(k)).collect();
+                out.push((short_label(&free), h));
             }
         }
     }
