@@ -4,6 +4,7 @@
 pub mod app;
 pub mod event;
 pub mod keys;
+mod messages;
 pub mod tab;
 pub mod text;
 pub mod theme;

@@ -6,198 +6,28 @@ use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
 use crate::store::catalog::LiveTable;
-use crate::store::cell::Cell;
 use crate::store::checks;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
-use crate::store::finding::Finding;
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
 use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
-use crate::store::tables::{self, RowAnchor, TablePage};
+use crate::store::tables;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
+use super::messages::Got;
+pub use super::messages::{Failure, Job, LOCKED, Latest, Reply, Request};
+
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
 const BROWSE_LIMIT: Duration = Duration::from_secs(5);
 /// Scans (a search, the charts) may take longer.
 const SCAN_LIMIT: Duration = Duration::from_secs(60);
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Request {
-    Inspect,
-    Charts,
-    Window {
-        ticket: u64,
-        query: Query,
-        /// The counts behind the charts, when known: the store picks the
-        /// query's path from them.
-        counts: Option<Arc<DocCounts>>,
-        anchor: Anchor,
-        height: usize,
-    },
-    Document {
-        ticket: u64,
-        rowid: i64,
-    },
-    Count {
-        name: String,
-    },
-    /// How many documents a query selects (see `store::matching`).
-    Matching {
-        ticket: u64,
-        query: Query,
-        counts: Option<Arc<DocCounts>>,
-    },
-    Browse {
-        ticket: u64,
-        table: String,
-        keyed: bool,
-        anchor: RowAnchor,
-        height: usize,
-    },
-    Plan(PlanKind),
-    Poll,
-    DataChecks,
-}
-
-impl Request {
-    /// Scans (counts, charts) go to a worker of their own, so they never
-    /// hold up a page, a document or a plan.
-    pub(crate) fn is_scan(&self) -> bool {
-        matches!(
-            self,
-            Request::Charts
-                | Request::Count { .. }
-                | Request::DataChecks
-                | Request::Matching { .. }
-        )
-    }
-
-    /// Requests of the same kind replace each other while queued.
-    fn kind(&self) -> String {
-        match self {
-            Request::Count { name } => format!("count:{name}"),
-            other => format!("{:?}", std::mem::discriminant(other)),
-        }
-    }
-}
-
-/// Why a read gave nothing: another process's lock (the same read works
-/// later, so the app keeps what it had and retries), or a reason to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    Locked,
-    Other(String),
-}
-
-/// What the screen says while a lock holds the store.
-pub const LOCKED: &str = "locked by another process, retrying";
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Locked => f.write_str(LOCKED),
-            Failure::Other(why) => f.write_str(why),
-        }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        if e.is_locked() {
-            Failure::Locked
-        } else {
-            Failure::Other(e.to_string())
-        }
-    }
-}
-
-impl From<DeadlineError> for Failure {
-    fn from(e: DeadlineError) -> Self {
-        if e.is_locked() {
-            Failure::Locked
-        } else {
-            Failure::Other(e.to_string())
-        }
-    }
-}
-
-impl From<String> for Failure {
-    fn from(why: String) -> Self {
-        Failure::Other(why)
-    }
-}
-
-type Got<T> = Result<T, Failure>;
-
-#[derive(Debug)]
-pub enum Reply {
-    Inspected {
-        result: Got<Arc<Inspection>>,
-        writable: Result<(), String>,
-    },
-    Charts(Got<Arc<DocCounts>>),
-    /// A window of documents; `done` is false for the first matches of a
-    /// search still scanning.
-    Window {
-        ticket: u64,
-        result: Got<Vec<DocRow>>,
-        done: bool,
-    },
-    /// A search is still scanning: this many matches so far.
-    Searching {
-        ticket: u64,
-        found: usize,
-    },
-    Document {
-        ticket: u64,
-        result: Got<Option<Vec<(String, Cell)>>>,
-    },
-    Count {
-        name: String,
-        rows: RowCount,
-    },
-    /// Documents a query selects: so far (`done` false) or in all.
-    Matching {
-        ticket: u64,
-        result: Got<u64>,
-        done: bool,
-    },
-    Browse {
-        ticket: u64,
-        result: Got<TablePage>,
-    },
-    Plan(Result<Plan, String>),
-    DataChecks(Got<Vec<Finding>>),
-    /// The store changed under the app: another process wrote it, or the
-    /// file at the path was replaced, removed or created.
-    Changed(FileChange),
-    Progress(Progress),
-    /// A plan finished: Ok(summary) or Err(reason).
-    Applied(Result<String, String>),
-}
-
-impl Reply {
-    /// Whether the read met another process's lock.
-    pub fn locked(&self) -> bool {
-        let f = match self {
-            Reply::Inspected { result, .. } => result.as_ref().err(),
-            Reply::Charts(r) => r.as_ref().err(),
-            Reply::Window { result, .. } => result.as_ref().err(),
-            Reply::Document { result, .. } => result.as_ref().err(),
-            Reply::Browse { result, .. } => result.as_ref().err(),
-            Reply::DataChecks(r) => r.as_ref().err(),
-            _ => None,
-        };
-        f == Some(&Failure::Locked)
-    }
-}
 
 /// Serves requests against one store; `spawn` runs it on its own thread,
 /// tests call `serve` directly.
@@ -221,33 +51,6 @@ type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
 
 /// How often a scanning search reports.
 const SEARCH_REPORT: Duration = Duration::from_millis(150);
-
-/// The newest tickets of the reads a newer one makes moot, shared by the
-/// app and the workers.
-#[derive(Debug, Default)]
-pub struct Latest {
-    pub window: AtomicU64,
-    pub matching: AtomicU64,
-}
-
-/// What the app hands a worker.
-#[derive(Debug)]
-pub enum Job {
-    Read(Request),
-    /// Run a confirmed plan (on a thread of its own, so reads go on).
-    Apply {
-        plan: Box<Plan>,
-        cancel: Canceller,
-    },
-}
-
-impl Job {
-    /// Scans (counts, charts, data checks) go to a worker of their own, so
-    /// they never hold up a page, a document or a plan.
-    pub fn is_scan(&self) -> bool {
-        matches!(self, Job::Read(r) if r.is_scan())
-    }
-}
 
 /// The two worker threads: one for what the user waits on, one for scans.
 pub struct Workers {
