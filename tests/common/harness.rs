@@ -170,6 +170,19 @@ pub fn mask(screen: &str, dir: &Path) -> String {
             from = i + unit.len();
         }
     }
+    // The plan's space: "space: about 4.0 MB needed, 77.5 GB free" (the
+    // free space is the machine's).
+    for (start, end) in [("space: about ", " needed"), ("needed, ", " free")] {
+        let mut from = 0;
+        while let Some(i) = s[from..].find(start).map(|i| i + from + start.len()) {
+            let Some(j) = s[i..].find(end).map(|j| i + j) else {
+                break;
+            };
+            let n = s[i..j].chars().count();
+            s.replace_range(i..j, &"#".repeat(n));
+            from = i + n;
+        }
+    }
     // SQLite's version: "SQLite 3.50.4 ·".
     let mut from = 0;
     while let Some(i) = s[from..].find("SQLite ").map(|i| i + from + 7) {
