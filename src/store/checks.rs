@@ -131,30 +131,38 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
         }
     }
     if has("id") {
-        let dups = Sample::duplicates(conn, &live.name, "id").map_err(err)?;
-        if dups.count > 0 {
-            let mut stmt = conn
-                .prepare(&format!(
-                    "SELECT id FROM {table} WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 LIMIT {IDS_AT_MOST}"
-                ))
-                .map_err(err)?;
-            let ids = stmt
-                .query_map([], |r| Ok(super::catalog::lossy(r, 0)?.unwrap_or_default()))
-                .map_err(err)?
-                .collect::<rusqlite::Result<Vec<String>>>()
-                .map_err(err)?;
+        // One pass over the id index: how many ids repeat, the first few
+        // with their counts for the message, and up to IDS_AT_MOST of them.
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT id, count(*) FROM {table} WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1"
+            ))
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        let (mut count, mut ids, mut names) = (0u64, Vec::new(), Vec::new());
+        while let Some(r) = rows.next().map_err(err)? {
+            count += 1;
+            if ids.len() < IDS_AT_MOST {
+                let id = super::catalog::lossy(r, 0)
+                    .map_err(err)?
+                    .unwrap_or_default();
+                if names.len() < NAME_AT_MOST {
+                    let n: i64 = r.get(1).map_err(err)?;
+                    names.push(format!("{id:?} ({n}×)"));
+                }
+                ids.push(id);
+            }
+        }
+        if count > 0 {
+            let dups = Sample { names, count };
             findings.push(
                 Finding::new(
                     Severity::Error,
                     Code::DuplicateId,
                     format!("{}.id", spec.documents_table),
-                    format!(
-                        "{} id(s) appear more than once: {}",
-                        dups.count,
-                        dups.listed()
-                    ),
+                    format!("{count} id(s) appear more than once: {}", dups.listed()),
                 )
-                .rows(dups.count, ids),
+                .rows(count, ids),
             );
         }
     }

@@ -103,12 +103,10 @@ impl DocCounts {
         if search {
             return None;
         }
-        let of =
-            |list: &[(String, u64)], v: &str| list.iter().find(|x| x.0 == v).map_or(0, |x| x.1);
         match (doc_type, status) {
             (None, None) => Some(self.rows),
-            (Some(t), None) => Some(of(&self.by_type, t)),
-            (None, Some(s)) => Some(of(&self.by_status, s)),
+            (Some(t), None) => Some(count_of(&self.by_type, t)),
+            (None, Some(s)) => Some(count_of(&self.by_status, s)),
             (Some(_), Some(_)) => None,
         }
     }
@@ -116,16 +114,18 @@ impl DocCounts {
     /// Whether filters on these values match at most FILTER_INDEX_ROWS rows:
     /// then the filter's index drives the page.
     pub fn few_match(&self, doc_type: Option<&str>, status: Option<&str>) -> bool {
-        let count = |list: &[(String, u64)], v: Option<&str>| {
-            v.map(|v| list.iter().find(|x| x.0 == v).map_or(0, |x| x.1))
-        };
         [
-            count(&self.by_type, doc_type),
-            count(&self.by_status, status),
+            doc_type.map(|v| count_of(&self.by_type, v)),
+            status.map(|v| count_of(&self.by_status, v)),
         ]
         .into_iter()
         .flatten()
         .min()
         .is_some_and(|n| n <= FILTER_INDEX_ROWS)
     }
+}
+
+/// The count of `value` in a list of counts; 0 when it has none.
+fn count_of(list: &[(String, u64)], value: &str) -> u64 {
+    list.iter().find(|x| x.0 == value).map_or(0, |x| x.1)
 }

@@ -345,17 +345,18 @@ fn window(
     let streaming = ask.query.search.is_some() && *ask.anchor == Anchor::Start;
     let found = Arc::new(AtomicUsize::new(0));
     let (latest_h, found_h, notify_h) = (latest.clone(), found.clone(), notify.clone());
-    let mut last_beat = Instant::now();
-    let stop = move || {
-        if streaming && last_beat.elapsed() >= SEARCH_REPORT {
-            last_beat = Instant::now();
-            notify_h(Reply::Searching {
-                ticket,
-                found: found_h.load(Ordering::Relaxed),
-            });
-        }
-        latest_h.window.load(Ordering::Relaxed) > ticket
-    };
+    let stop = reporting_stop(
+        ticket,
+        move || latest_h.window.load(Ordering::Relaxed),
+        move || {
+            if streaming {
+                notify_h(Reply::Searching {
+                    ticket,
+                    found: found_h.load(Ordering::Relaxed),
+                });
+            }
+        },
+    );
     let mut partial: Vec<DocRow> = Vec::new();
     let mut last_sent = Instant::now();
     let height = ask.height;
@@ -384,6 +385,24 @@ fn window(
     }
 }
 
+/// The stop check of a read that reports while it runs (see
+/// `open::with_watch`): `report` every SEARCH_REPORT, and stop once the
+/// app has asked for a newer read than `ticket`.
+fn reporting_stop(
+    ticket: u64,
+    newest: impl Fn() -> u64 + Send + 'static,
+    mut report: impl FnMut() + Send + 'static,
+) -> impl FnMut() -> bool + Send + 'static {
+    let mut last = Instant::now();
+    move || {
+        if last.elapsed() >= SEARCH_REPORT {
+            last = Instant::now();
+            report();
+        }
+        newest() > ticket
+    }
+}
+
 /// Counts the documents a query selects, reporting the count so far while
 /// it goes; stopped when a newer count is asked for (then None).
 fn matching(
@@ -397,18 +416,17 @@ fn matching(
 ) -> Option<Reply> {
     let so_far = Arc::new(AtomicU64::new(0));
     let (latest_h, so_far_h, notify_h) = (latest.clone(), so_far.clone(), notify.clone());
-    let mut last_beat = Instant::now();
-    let stop = move || {
-        if last_beat.elapsed() >= SEARCH_REPORT {
-            last_beat = Instant::now();
+    let stop = reporting_stop(
+        ticket,
+        move || latest_h.matching.load(Ordering::Relaxed),
+        move || {
             notify_h(Reply::Matching {
                 ticket,
                 result: Ok(so_far_h.load(Ordering::Relaxed)),
                 done: false,
-            });
-        }
-        latest_h.matching.load(Ordering::Relaxed) > ticket
-    };
+            })
+        },
+    );
     let result = open::with_watch(&mut store.conn, SCAN_LIMIT, stop, |c| {
         matching::count(c, live, query, counts.as_deref(), &mut |n| {
             so_far.store(n, Ordering::Relaxed)
