@@ -52,7 +52,11 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
     let live = ins.live("documents").unwrap();
     let conn = &store.conn;
 
-    for (sort, filter_index) in Sort::ALL.into_iter().flat_map(|s| [(s, false), (s, true)]) {
+    let shapes = Sort::ALL
+        .into_iter()
+        .flat_map(|s| [(s, false), (s, true)])
+        .flat_map(|(s, f)| [(s, f, false), (s, f, true)]);
+    for (sort, filter_index, desc) in shapes {
         for (doc_type, status, search) in [
             (None, None, None),
             (Some("post"), None, None),
@@ -67,8 +71,11 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
                 search: search.map(String::from),
                 sort,
                 filter_index,
+                desc,
+                ..Query::default()
             };
             let col = sort_column(sort);
+            let dir = if desc { "DESC" } else { "ASC" };
             let mut conds = vec!["1".to_string()];
             if let Some(t) = doc_type {
                 conds.push(format!("doc_type = '{t}'"));
@@ -82,7 +89,7 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
             let c = open(&p);
             let mut st = c
                 .prepare(&format!(
-                    "SELECT id FROM documents WHERE {} ORDER BY {col}, rowid",
+                    "SELECT id FROM documents WHERE {} ORDER BY {col} {dir}, rowid {dir}",
                     conds.join(" AND ")
                 ))
                 .unwrap();
@@ -240,7 +247,7 @@ fn two_filters_page_alike_whether_they_match_many_few_or_none() {
                 status: Some(st.into()),
                 search: None,
                 sort,
-                filter_index: false,
+                ..Query::default()
             };
             let h = 20;
             let first = window(conn, live, &q, &Anchor::Start, h).unwrap();
@@ -286,4 +293,52 @@ fn two_filters_page_alike_whether_they_match_many_few_or_none() {
     assert!(sizes[0] > SPARSE_ROWS, "many: {sizes:?}");
     assert!(sizes[1] > 20 && sizes[1] <= SPARSE_ROWS, "few: {sizes:?}");
     assert_eq!(sizes[2], 0, "none: {sizes:?}");
+}
+
+/// The grid reads the columns chosen, in their order, with the sort column
+/// first (after the id) when it is not among them; a list of rowids (a finding's
+/// rows) selects exactly those rows.
+#[test]
+fn chosen_columns_and_a_list_of_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = store_with(
+        dir.path(),
+        "INSERT INTO documents (id, status, doc_type, slug, title, phash)
+         VALUES ('a', 'draft', 'post', 's-a', 'A', 'h1'), ('b', 'draft', 'note', 's-b', 'B', NULL),
+                ('c', 'published', 'post', 's-c', 'C', 'h3');",
+    );
+    let mut store = open_read_only(&p).unwrap();
+    let ins = inspect(&mut store.conn, &p, Counts::None).unwrap();
+    let live = ins.live("documents").unwrap();
+    let q = Query {
+        columns: vec!["phash".into(), "title".into(), "nope".into()],
+        sort: Sort::Slug,
+        desc: true,
+        ..Query::default()
+    };
+    assert_eq!(q.grid_columns(), ["slug", "phash", "title", "nope"]);
+    let rows = window(&store.conn, live, &q, &Anchor::Start, 10).unwrap();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.cells.iter().map(Cell::summary).collect())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ["s-c", "h3", "C", "NULL"],
+            ["s-b", "NULL", "B", "NULL"],
+            ["s-a", "h1", "A", "NULL"]
+        ]
+    );
+    let only = Query {
+        rowids: Some(vec![1, 3, 99]),
+        doc_type: Some("post".into()),
+        ..Query::default()
+    };
+    assert_eq!(
+        ids(&window(&store.conn, live, &only, &Anchor::Start, 10).unwrap()),
+        ["a", "c"]
+    );
+    let n = egregora_inspect::store::matching::count(&store.conn, live, &only, None, &mut |_| {});
+    assert_eq!(n.unwrap(), 2);
 }

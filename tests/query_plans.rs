@@ -37,13 +37,18 @@ fn every_window_query_uses_an_index() {
             (Some("post"), Some("published")),
         ] {
             for filter_index in [false, true] {
-                for search in [None, Some("harvest")] {
+                for (search, desc) in [None, Some("harvest")]
+                    .into_iter()
+                    .flat_map(|s| [(s, false), (s, true)])
+                {
                     let q = Query {
                         doc_type: doc_type.map(String::from),
                         status: status.map(String::from),
                         search: search.map(String::from),
                         sort,
                         filter_index,
+                        desc,
+                        ..Query::default()
                     };
                     // A key from the same sort, so the keyset comparison is real.
                     let key = window(

@@ -32,7 +32,7 @@ impl Sort {
     }
 
     /// The sort column; None sorts by rowid alone.
-    fn column(self) -> Option<&'static str> {
+    pub fn column(self) -> Option<&'static str> {
         match self {
             Sort::Inserted => None,
             Sort::CreatedAt => Some("created_at"),
@@ -45,7 +45,26 @@ impl Sort {
         let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
         Sort::ALL[(i + 1) % Sort::ALL.len()]
     }
+
+    /// The sort on column `name`, if pages can be read in its order by an
+    /// index (the others would sort every row for each page).
+    pub fn by_column(name: &str) -> Option<Sort> {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.column().is_some_and(|c| c.eq_ignore_ascii_case(name)))
+    }
+
+    /// The sort a name stands for: `inserted` (or `rowid`) or a sort column.
+    pub fn parse(name: &str) -> Option<Sort> {
+        match name.to_ascii_lowercase().as_str() {
+            "inserted" | "rowid" => Some(Sort::Inserted),
+            other => Sort::by_column(other),
+        }
+    }
 }
+
+/// The columns the grid shows when none are chosen.
+pub const DEFAULT_COLUMNS: [&str; 5] = ["id", "doc_type", "status", "created_at", "title"];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
@@ -60,6 +79,37 @@ pub struct Query {
     /// checking the filters is far faster, and SQLite, without statistics on
     /// a read-only store, cannot tell the two cases apart.
     pub filter_index: bool,
+    /// Newest first: the sort reversed (read by the same index, backwards).
+    pub desc: bool,
+    /// The columns to show, in order; empty means DEFAULT_COLUMNS.
+    pub columns: Vec<String>,
+    /// Only these rows (the rows a data-check finding names).
+    pub rowids: Option<Vec<i64>>,
+}
+
+impl Query {
+    /// The grid's columns: the chosen ones, and the sort column after the
+    /// id when it is not among them (the order shown is the order used).
+    pub fn grid_columns(&self) -> Vec<String> {
+        let mut cols: Vec<String> = if self.columns.is_empty() {
+            DEFAULT_COLUMNS.map(String::from).to_vec()
+        } else {
+            self.columns.clone()
+        };
+        if let Some(c) = self.sort.column()
+            && !cols.iter().any(|x| x.eq_ignore_ascii_case(c))
+        {
+            let at = usize::from(cols.first().is_some_and(|x| x == "id")).min(cols.len());
+            cols.insert(at, c.to_string());
+        }
+        cols
+    }
+
+    /// The sort as the screen says it: `created_at ↓` when reversed.
+    pub fn sort_label(&self) -> String {
+        let arrow = if self.desc { "↓" } else { "↑" };
+        format!("{} {arrow}", self.sort.label())
+    }
 }
 
 /// Two filters that each match many rows can match few together (in the demo
@@ -80,11 +130,8 @@ pub struct Key {
 pub struct DocRow {
     pub key: Key,
     pub id: Cell,
-    pub doc_type: Cell,
-    pub status: Cell,
-    pub created_at: Cell,
-    pub title: Cell,
-    pub slug: Cell,
+    /// The values of `Query::grid_columns`, in order, cut for the grid.
+    pub cells: Vec<Cell>,
 }
 
 /// Where a window of rows starts.
@@ -166,7 +213,12 @@ fn sparse_rowids(
                     .is_some_and(|c| c.eq_ignore_ascii_case(name))
         })
     };
-    if q.filter_index || has_search || live.without_rowid || !leads("doc_type") || !leads("status")
+    if q.filter_index
+        || has_search
+        || q.rowids.is_some()
+        || live.without_rowid
+        || !leads("doc_type")
+        || !leads("status")
     {
         return Ok(None);
     }
@@ -191,16 +243,15 @@ fn sparse_rowids(
 fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     let cut = |c: &str| cut_sql(&col(live, c), CELL_CHARS);
     let sort = q.sort.column().map(|c| col(live, c));
-    let select = format!(
-        "rowid, {}, {}, {}, {}, {}, {}, {}",
+    let mut select = format!(
+        "rowid, {}, {}",
         sort.clone().unwrap_or_else(|| "rowid".into()),
         cut("id"),
-        cut("doc_type"),
-        cut("status"),
-        cut("created_at"),
-        cut("title"),
-        cut("slug")
     );
+    for c in q.grid_columns() {
+        select.push_str(", ");
+        select.push_str(&cut(&c));
+    }
     let mut terms = Vec::new();
     let mut args = Vec::new();
     if let Some(list) = only {
@@ -209,7 +260,8 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
         terms.push("rowid IN (SELECT value FROM json_each(?))".to_string());
         args.push(Value::Text(list.to_string()));
     }
-    let hint = (q.sort.column().is_some() && !q.filter_index) || only.is_some();
+    let hint =
+        (q.sort.column().is_some() && !q.filter_index) || only.is_some() || q.rowids.is_some();
     let (f, a) = filters(live, q, hint);
     terms.extend(f);
     args.extend(a);
@@ -228,6 +280,12 @@ pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, 
     let hint = if hint { "+" } else { "" };
     let mut filters = Vec::new();
     let mut args = Vec::new();
+    if let Some(ids) = &q.rowids {
+        // A finding's few rows, fetched by rowid.
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        filters.push("rowid IN (SELECT value FROM json_each(?))".to_string());
+        args.push(Value::Text(format!("[{}]", list.join(","))));
+    }
     if let Some(t) = &q.doc_type {
         filters.push(format!("{hint}{} = ?", col(live, "doc_type")));
         args.push(Value::Text(t.clone()));
@@ -276,6 +334,8 @@ fn statements(
     back: bool,
 ) -> Vec<Stmt> {
     let s = base(live, q, only);
+    // Reversed, the display's forward is the index's backward.
+    let back = back != q.desc;
     let (cmp, dir) = match (back, inclusive) {
         (false, false) => (">", "ASC"),
         (false, true) => (">=", "ASC"),
@@ -410,18 +470,18 @@ fn run(
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
-        let cell = |i: usize| Cell::at(r, i);
+        let n = (r.as_ref().column_count() - 4) / 2;
+        let mut cells = Vec::with_capacity(n);
+        for i in 0..n {
+            cells.push(Cell::at(r, 4 + 2 * i)?);
+        }
         out.push(DocRow {
             key: Key {
                 value: r.get::<_, Value>(1)?,
                 rowid: r.get(0)?,
             },
-            id: cell(2)?,
-            doc_type: cell(4)?,
-            status: cell(6)?,
-            created_at: cell(8)?,
-            title: cell(10)?,
-            slug: cell(12)?,
+            id: Cell::at(r, 2)?,
+            cells,
         });
         if let Some(row) = out.last() {
             on_row(row);

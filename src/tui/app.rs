@@ -99,7 +99,7 @@ pub struct DocsState {
     pub query: Query,
     pub rows: Load<Vec<DocRow>>,
     /// The rows as the grid shows them, made once per window.
-    pub shown: Vec<[Shown; 5]>,
+    pub shown: Vec<Vec<Shown>>,
     pub selected: usize,
     /// The height of the window last asked for.
     asked_height: usize,
