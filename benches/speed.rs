@@ -141,7 +141,7 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
         status: st.map(String::from),
         search: search.map(String::from),
         sort,
-        filter_index: false,
+        ..Query::default()
     };
     let page = |query: &Query, anchor: &Anchor| {
         documents::window_with(conn, &live, query, Some(&counts), anchor, PAGE, &mut |_| {})
@@ -205,6 +205,19 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
             time(RUNS, || page(&query, &Anchor::End)),
         ));
     }
+    // Newest first: the same index, read backwards.
+    let newest = Query {
+        desc: true,
+        ..q(Sort::CreatedAt, None, None, None)
+    };
+    out.push((
+        "first page, sort created_at desc".into(),
+        time(RUNS, || page(&newest, &Anchor::Start)),
+    ));
+    out.push((
+        "jump to end, sort created_at desc".into(),
+        time(RUNS, || page(&newest, &Anchor::End)),
+    ));
     let mid = page(&q(Sort::Inserted, None, None, None), &Anchor::Start)[PAGE / 2]
         .key
         .rowid;
@@ -244,7 +257,9 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
 }
 
 fn limit_for(name: &str) -> Option<Duration> {
-    let filter = name.starts_with("first page, type") || name.starts_with("first page, status");
+    let filter = name.starts_with("first page, type")
+        || name.starts_with("first page, status")
+        || name.ends_with(" desc");
     let interactive = filter || name.starts_with("jump to end") || name.starts_with("detail");
     if name.starts_with("20 page-downs") {
         return Some(Duration::from_millis(50 * 20));
@@ -375,10 +390,94 @@ fn main() {
             );
         }
     }
+    if wanted("export") {
+        println!();
+        export(&bin, &large);
+    }
     if wanted("init") {
         println!();
         init(&old);
     }
+}
+
+/// Runs `cmd` with stdout to /dev/null; its wall time and peak memory
+/// (the child's own `ru_maxrss`, through wait4).
+fn run_measured(cmd: &mut Command) -> (Duration, u64) {
+    let t = Instant::now();
+    #[allow(clippy::zombie_processes)]
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = i32::try_from(child.id()).expect("pid");
+    let mut status = 0;
+    // wait4 reaps it; the handle is not waited on again.
+    std::mem::forget(child);
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pointers are to live locals; pid is our own child.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed"
+    );
+    (t.elapsed(), u64::try_from(usage.ru_maxrss).unwrap_or(0))
+}
+
+/// `export --format ndjson` of every document against `sqlite3 -json` on
+/// the same rows: wall time and peak memory.
+fn export(bin: &Path, large: &Path) {
+    let sqlite3 = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let runs = 3;
+    let ours: Vec<(Duration, u64)> = (0..runs)
+        .map(|_| {
+            run_measured(
+                Command::new(bin)
+                    .arg("export")
+                    .arg(large)
+                    .args(["--format", "ndjson"]),
+            )
+        })
+        .collect();
+    let times: Vec<Duration> = ours.iter().map(|r| r.0).collect();
+    let peak = ours.iter().map(|r| r.1).max().unwrap_or(0);
+    println!("export --format ndjson of 1,000,000 documents, to /dev/null ({runs} runs):");
+    println!(
+        "  egregora-inspect: {}, peak memory {:.1} MB (target < 30 MB) {}",
+        spread(&times),
+        peak as f64 / 1024.0,
+        if peak < 30 * 1024 { "ok" } else { "MISSED" }
+    );
+    if !sqlite3 {
+        return println!("  sqlite3 -json: not installed");
+    }
+    let theirs: Vec<(Duration, u64)> = (0..runs)
+        .map(|_| {
+            run_measured(
+                Command::new("sqlite3")
+                    .arg("-json")
+                    .arg(large)
+                    .arg("SELECT * FROM documents"),
+            )
+        })
+        .collect();
+    let t2: Vec<Duration> = theirs.iter().map(|r| r.0).collect();
+    let p2 = theirs.iter().map(|r| r.1).max().unwrap_or(0);
+    let r = median(&times).as_secs_f64() / median(&t2).as_secs_f64();
+    println!(
+        "  sqlite3 -json 'SELECT * FROM documents': {}, peak memory {:.1} MB",
+        spread(&t2),
+        p2 as f64 / 1024.0
+    );
+    println!(
+        "  wall time export/sqlite3: {r:.2}x (target ≤ 1.2x) {}",
+        if r <= 1.2 { "ok" } else { "MISSED" }
+    );
 }
 
 fn pages(small: &Path, large: &Path) {

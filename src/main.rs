@@ -18,6 +18,9 @@ struct Cli {
     /// Write a demo store with legacy tables to a temporary folder and open it
     #[arg(long, conflicts_with = "path")]
     demo: bool,
+    /// Print the config in force (keys and theme) as a config.toml, and exit
+    #[arg(long, conflicts_with_all = ["path", "demo"])]
+    print_config: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -71,6 +74,32 @@ enum Command {
         /// Print JSON: the plan with --dry-run, else the outcome; errors too
         #[arg(long)]
         json: bool,
+    },
+    /// Stream the documents as the Documents tab lists them, as CSV, JSON or NDJSON
+    Export {
+        /// The store (default: .egregora/pipeline.sqlite)
+        path: Option<OsString>,
+        /// csv, json or ndjson (default: from -o's extension, else csv)
+        #[arg(long)]
+        format: Option<String>,
+        /// Write to this new file (never over an existing one) instead of stdout
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+        /// Only documents of this doc_type (repeat for several)
+        #[arg(long = "type", value_name = "T")]
+        types: Vec<String>,
+        /// Only documents with this status (repeat for several)
+        #[arg(long = "status", value_name = "S")]
+        statuses: Vec<String>,
+        /// Only documents whose id, slug, title or content contains WORD
+        #[arg(long, value_name = "WORD")]
+        search: Option<String>,
+        /// inserted, created_at, id or slug; add :desc for the reverse
+        #[arg(long, value_name = "COL[:desc]")]
+        sort: Option<String>,
+        /// The columns, in order (default: every column)
+        #[arg(long, value_name = "a,b,...")]
+        columns: Option<String>,
     },
     /// Write a sample store with documents of every doc_type
     Demo {
@@ -133,6 +162,28 @@ fn main() -> ExitCode {
             docs,
             legacy,
         }) => egregora_inspect::cli::demo(p.as_deref(), docs, legacy),
+        Some(Command::Export {
+            path: p,
+            format,
+            output,
+            types,
+            statuses,
+            search,
+            sort,
+            columns,
+        }) => egregora_inspect::cli::export(
+            &path(p),
+            egregora_inspect::cli::ExportArgs {
+                format,
+                output,
+                types,
+                statuses,
+                search,
+                sort,
+                columns,
+            },
+        ),
+        None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),
     };

@@ -72,7 +72,7 @@ fn documents_detail_and_search() {
     h.act(Action::FilterType);
     assert_eq!(h.app.docs.query.doc_type.as_deref(), Some("post"));
     let rows = h.app.docs.rows.loaded().unwrap();
-    assert!(!rows.is_empty() && rows.iter().all(|r| r.doc_type.summary() == "post"));
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.cells[1].summary() == "post"));
     h.act(Action::Search);
     for c in "harvest".chars() {
         h.key(KeyCode::Char(c));
@@ -125,8 +125,34 @@ fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
         2,
         "a line down past the bottom scrolls by one"
     );
+    // o sorts by the column under the cursor; again, back to inserted order.
+    h.act(Action::Sort);
+    assert_eq!(h.app.docs.query.sort.label(), "id");
+    for _ in 0..3 {
+        h.act(Action::ColumnRight);
+    }
+    assert_eq!(h.app.docs.grid.current(), Some("created_at"));
     h.act(Action::Sort);
     assert_eq!(h.app.docs.query.sort.label(), "created_at");
+    let first = h.app.docs.rows.loaded().unwrap()[0].key.clone();
+    h.act(Action::SortReverse);
+    let newest = h.app.docs.rows.loaded().unwrap()[0].key.clone();
+    let text = |v: &rusqlite::types::Value| match v {
+        rusqlite::types::Value::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        text(&newest.value) > text(&first.value),
+        "newest first: {newest:?} after {first:?}"
+    );
+    h.act(Action::Sort);
+    assert_eq!(h.app.docs.query.sort.label(), "inserted");
+    h.act(Action::ColumnRight).act(Action::Sort);
+    assert!(
+        h.app.message.contains("title has no index to sort by"),
+        "{}",
+        h.app.message
+    );
     // A resize fetches a window of the new page size.
     h.resize(120, 50);
     h.settle();

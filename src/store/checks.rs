@@ -80,15 +80,15 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             } else {
                 "id".to_string()
             };
-            let rows: Vec<(String, String)> = {
+            let rows: Vec<(String, String, i64)> = {
                 let mut stmt = conn
-                    .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)) FROM {table} WHERE {cond} LIMIT {IDS_AT_MOST}", quote(col)))
+                    .prepare(&format!("SELECT {key}, quote(substr({}, 1, 40)), rowid FROM {table} WHERE {cond} LIMIT {IDS_AT_MOST}", quote(col)))
                     .map_err(err)?;
                 let rows = stmt
                     .query_map([], |r| {
                         let k = super::catalog::lossy(r, 0)?.unwrap_or_default();
                         let v = super::catalog::lossy(r, 1)?.unwrap_or_default();
-                        Ok((k, v))
+                        Ok((k, v, r.get(2)?))
                     })
                     .map_err(err)?;
                 rows.collect::<rusqlite::Result<_>>().map_err(err)?
@@ -96,7 +96,7 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             let sample: Vec<String> = rows
                 .iter()
                 .take(NAME_AT_MOST)
-                .map(|(k, v)| {
+                .map(|(k, v, _)| {
                     if *code == Code::NullId {
                         format!("{k} = {v}")
                     } else {
@@ -126,7 +126,8 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                         .listed()
                     ),
                 )
-                .rows(n, rows.into_iter().map(|(k, _)| k).collect()),
+                .rows(n, rows.iter().map(|(k, _, _)| k.clone()).collect())
+                .at(rows.iter().map(|r| r.2).collect()),
             );
         }
     }
@@ -154,6 +155,18 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             }
         }
         if count > 0 {
+            // Every row that carries one of the ids named.
+            let list = serde_json::to_string(&ids).unwrap_or_default();
+            let rowids: Vec<i64> = conn
+                .prepare(&format!(
+                    "SELECT rowid FROM {table} WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY rowid LIMIT {}",
+                    IDS_AT_MOST * 10
+                ))
+                .and_then(|mut st| {
+                    st.query_map([list], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()
+                })
+                .map_err(err)?;
             let dups = Sample { names, count };
             findings.push(
                 Finding::new(
@@ -162,7 +175,8 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
                     format!("{}.id", spec.documents_table),
                     format!("{count} id(s) appear more than once: {}", dups.listed()),
                 )
-                .rows(count, ids),
+                .rows(count, ids)
+                .at(rowids),
             );
         }
     }

@@ -41,11 +41,6 @@ impl Sort {
         }
     }
 
-    pub(crate) fn next(self) -> Sort {
-        let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Sort::ALL[(i + 1) % Sort::ALL.len()]
-    }
-
     /// The sort on column `name`, if pages can be read in its order by an
     /// index (the others would sort every row for each page).
     pub fn by_column(name: &str) -> Option<Sort> {
@@ -277,43 +272,73 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
 /// The WHERE terms of `q`'s filters and search, and their arguments;
 /// `hint` keeps SQLite off the filters' indexes (a unary +).
 pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, Vec<Value>) {
-    let hint = if hint { "+" } else { "" };
-    let mut filters = Vec::new();
-    let mut args = Vec::new();
-    if let Some(ids) = &q.rowids {
-        // A finding's few rows, fetched by rowid.
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        filters.push("rowid IN (SELECT value FROM json_each(?))".to_string());
-        args.push(Value::Text(format!("[{}]", list.join(","))));
-    }
-    if let Some(t) = &q.doc_type {
-        filters.push(format!("{hint}{} = ?", col(live, "doc_type")));
-        args.push(Value::Text(t.clone()));
-    }
-    if let Some(s) = &q.status {
-        filters.push(format!("{hint}{} = ?", col(live, "status")));
-        args.push(Value::Text(s.clone()));
-    }
-    if let Some(s) = q.search.as_ref().filter(|s| !s.is_empty()) {
-        let pattern = format!(
-            "%{}%",
-            s.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let cols: Vec<String> = ["id", "slug", "title", "content"]
-            .iter()
-            .filter(|c| live.column(c).is_some())
-            .map(|c| format!("{} LIKE ? ESCAPE '\\'", col(live, c)))
-            .collect();
-        if !cols.is_empty() {
-            filters.push(format!("({})", cols.join(" OR ")));
-            for _ in 0..cols.len() {
-                args.push(Value::Text(pattern.clone()));
+    let types: Vec<String> = q.doc_type.iter().cloned().collect();
+    let statuses: Vec<String> = q.status.iter().cloned().collect();
+    let set = FilterSet {
+        types: &types,
+        statuses: &statuses,
+        search: q.search.as_deref(),
+        rowids: q.rowids.as_deref(),
+    };
+    set.terms(live, hint)
+}
+
+/// What selects documents: any of these doc_types and any of these
+/// statuses (none: all), a search, a list of rows.
+pub(crate) struct FilterSet<'a> {
+    pub types: &'a [String],
+    pub statuses: &'a [String],
+    pub search: Option<&'a str>,
+    pub rowids: Option<&'a [i64]>,
+}
+
+impl FilterSet<'_> {
+    pub(crate) fn terms(&self, live: &LiveTable, hint: bool) -> (Vec<String>, Vec<Value>) {
+        let hint = if hint { "+" } else { "" };
+        let mut filters = Vec::new();
+        let mut args = Vec::new();
+        if let Some(ids) = self.rowids {
+            // A finding's few rows, fetched by rowid.
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            filters.push("rowid IN (SELECT value FROM json_each(?))".to_string());
+            args.push(Value::Text(format!("[{}]", list.join(","))));
+        }
+        for (name, values) in [("doc_type", self.types), ("status", self.statuses)] {
+            let c = col(live, name);
+            match values {
+                [] => {}
+                [one] => {
+                    filters.push(format!("{hint}{c} = ?"));
+                    args.push(Value::Text(one.clone()));
+                }
+                many => {
+                    let marks = vec!["?"; many.len()].join(", ");
+                    filters.push(format!("{hint}{c} IN ({marks})"));
+                    args.extend(many.iter().cloned().map(Value::Text));
+                }
             }
         }
+        if let Some(s) = self.search.filter(|s| !s.is_empty()) {
+            let pattern = format!(
+                "%{}%",
+                s.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let cols: Vec<String> = ["id", "slug", "title", "content"]
+                .iter()
+                .filter(|c| live.column(c).is_some())
+                .map(|c| format!("{} LIKE ? ESCAPE '\\'", col(live, c)))
+                .collect();
+            if !cols.is_empty() {
+                filters.push(format!("({})", cols.join(" OR ")));
+                for _ in 0..cols.len() {
+                    args.push(Value::Text(pattern.clone()));
+                }
+            }
+        }
+        (filters, args)
     }
-    (filters, args)
 }
 
 /// One statement of a keyset step; its LIMIT is bound last.

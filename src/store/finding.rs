@@ -74,6 +74,9 @@ pub struct Finding {
     /// …and up to IDS_AT_MOST of their ids (`rowid N` where the id is NULL).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
+    /// The rowids of the rows the ids name (for the app to list them).
+    #[serde(skip)]
+    pub rowids: Vec<i64>,
 }
 
 /// A data finding names at most this many of its rows.
@@ -93,6 +96,7 @@ impl Finding {
             message: message.into(),
             count: None,
             ids: Vec::new(),
+            rowids: Vec::new(),
         }
     }
 
@@ -100,6 +104,12 @@ impl Finding {
     pub(crate) fn rows(mut self, count: u64, ids: Vec<String>) -> Self {
         self.count = Some(count);
         self.ids = ids;
+        self
+    }
+
+    /// The rowids of the rows it names.
+    pub(crate) fn at(mut self, rowids: Vec<i64>) -> Self {
+        self.rowids = rowids;
         self
     }
 

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod doc_counts;
 pub mod documents;
 pub mod error;
+pub mod export;
 pub mod extensions;
 pub mod finding;
 pub mod identify;
@@ -21,5 +22,6 @@ pub mod plan;
 pub(crate) mod sample;
 pub mod spec;
 pub mod tables;
+pub mod values;
 
 pub use error::{Result, StoreError};

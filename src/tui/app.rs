@@ -2,6 +2,7 @@
 //! requests out. No drawing and no I/O here; each feature's state and
 //! updates live in a file of its own under `app/`.
 
+use super::keymap::Keymap;
 use super::keys::{Action, Ctx};
 use super::tab::Tab;
 use super::text::Shown;
@@ -11,6 +12,7 @@ use crate::store::cancel::Canceller;
 use crate::store::cell::Cell;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{DocRow, Query};
+use crate::store::export::Source;
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
@@ -19,10 +21,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod columns;
+mod copy;
 mod dialog;
 mod docs;
+mod export;
+mod grid;
 mod overview;
 mod tables;
+
+pub(crate) use grid::GAP as GRID_GAP;
+pub use grid::GridState;
 
 /// Data that arrives from the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +101,8 @@ pub struct StoreView {
     pub counts: Vec<(String, RowCount)>,
     /// The data checks, once asked for (they scan every row).
     pub data: Option<Load<Vec<Finding>>>,
+    /// The data finding picked on the Overview (Enter lists its rows).
+    pub finding: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -118,6 +129,10 @@ pub struct DocsState {
     /// While they are counted: how many so far.
     pub count_so_far: Option<u64>,
     pub count_ticket: u64,
+    pub grid: GridState,
+    /// The detail follows the list's cursor once the window asked for comes
+    /// (`[`/`]` past the window's edge).
+    detail_follows: bool,
 }
 
 #[derive(Debug)]
@@ -139,6 +154,7 @@ pub struct BrowseState {
     ticket: u64,
     /// Where the page on screen was read from.
     anchor: RowAnchor,
+    pub grid: GridState,
 }
 
 #[derive(Debug, Default)]
@@ -168,6 +184,41 @@ pub struct Dialog {
     pub scroll: u16,
 }
 
+/// The column chooser: every column of `documents`, ticked when shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chooser {
+    pub items: Vec<(String, bool)>,
+    pub selected: usize,
+}
+
+/// What the event loop puts on the clipboard, and how the status line
+/// names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clip {
+    pub bytes: Vec<u8>,
+    pub what: String,
+}
+
+#[derive(Debug)]
+pub enum ExportPhase {
+    Naming,
+    Running {
+        /// Rows written so far, and in all when known.
+        rows: u64,
+        total: Option<u64>,
+        cancel: Canceller,
+    },
+}
+
+#[derive(Debug)]
+pub struct ExportDialog {
+    /// What is exported, as the dialog names it.
+    pub what: String,
+    pub source: Source,
+    pub input: tui_input::Input,
+    pub phase: ExportPhase,
+}
+
 /// What covers the tabs; one at a time.
 #[derive(Debug)]
 pub enum Overlay {
@@ -176,6 +227,10 @@ pub enum Overlay {
         scroll: u16,
     },
     Plan(Dialog),
+    /// `c`: the columns Documents shows.
+    Columns(Chooser),
+    /// `e`: an export, named then running.
+    Export(ExportDialog),
 }
 
 /// What the app asks of the workers, and the tickets that tell an answer
@@ -189,6 +244,8 @@ pub struct Requests {
     /// The newest window and count asked for, shared with the workers.
     pub latest: Arc<Latest>,
     next_ticket: u64,
+    /// What to put on the clipboard (the event loop does).
+    pub clip: Option<Clip>,
 }
 
 impl Requests {
@@ -225,6 +282,8 @@ const CHROME_ROWS: u16 = 5;
 #[derive(Debug)]
 pub struct App {
     pub path: PathBuf,
+    /// The keys in force (the defaults, or the user's).
+    pub keys: Keymap,
     pub tab: Tab,
     pub store: StoreView,
     pub docs: DocsState,
@@ -255,6 +314,7 @@ impl App {
     pub fn new(path: PathBuf) -> App {
         let mut app = App {
             path,
+            keys: Keymap::default(),
             tab: Tab::Overview,
             store: StoreView {
                 inspection: Load::Loading,
@@ -262,6 +322,7 @@ impl App {
                 charts: Load::Loading,
                 counts: Vec::new(),
                 data: None,
+                finding: None,
             },
             docs: DocsState {
                 query: Query::default(),
@@ -278,6 +339,8 @@ impl App {
                 count: Load::Loading,
                 count_so_far: None,
                 count_ticket: 0,
+                grid: GridState::default(),
+                detail_follows: false,
             },
             detail: None,
             tables: TablesState::default(),
@@ -387,6 +450,8 @@ impl App {
         match action {
             Action::Init => self.plan_may_run(PlanKind::Init),
             Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
+            Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
+            Action::Open if self.tab == Tab::Overview => self.store.finding.is_some(),
             _ => true,
         }
     }
@@ -407,15 +472,25 @@ impl App {
                 };
             }
             Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
+            Some(Overlay::Columns(_)) => return vec![Ctx::Chooser],
+            Some(Overlay::Export(d)) => {
+                return match d.phase {
+                    ExportPhase::Naming => vec![Ctx::ExportPath, Ctx::Input],
+                    ExportPhase::Running { .. } => vec![Ctx::Exporting],
+                };
+            }
             None => {}
         }
         let mut v = match self.tab {
             Tab::Documents if self.docs.input.is_some() => return vec![Ctx::Input],
             Tab::Documents if self.detail.is_some() => vec![Ctx::Detail, Ctx::Scroll],
-            Tab::Documents => vec![Ctx::Documents, Ctx::Scroll],
-            Tab::Tables if self.tables.browse.is_some() => vec![Ctx::Browse, Ctx::Scroll],
+            Tab::Documents => vec![Ctx::Documents, Ctx::Grid, Ctx::Scroll],
+            Tab::Tables if self.tables.browse.is_some() => {
+                vec![Ctx::Browse, Ctx::Grid, Ctx::Scroll]
+            }
             Tab::Tables => vec![Ctx::Tables, Ctx::Scroll],
-            Tab::Overview | Tab::Schema => vec![Ctx::Scroll],
+            Tab::Overview => vec![Ctx::Overview, Ctx::Scroll],
+            Tab::Schema => vec![Ctx::Scroll],
         };
         v.push(Ctx::Global);
         v
@@ -433,6 +508,8 @@ impl App {
         match &self.overlay {
             Some(Overlay::Help { .. }) => return self.update_help(action),
             Some(Overlay::Plan(_)) => return self.update_dialog(action),
+            Some(Overlay::Columns(_)) => return self.update_chooser(action),
+            Some(Overlay::Export(_)) => return self.update_export(action),
             None => {}
         }
         if self.docs.input.is_some() && self.tab == Tab::Documents {
@@ -458,7 +535,8 @@ impl App {
             _ => match self.tab {
                 Tab::Documents => self.update_docs(action),
                 Tab::Tables => self.update_tables(action),
-                Tab::Overview | Tab::Schema => {}
+                Tab::Overview => self.update_overview(action),
+                Tab::Schema => {}
             },
         }
     }
@@ -486,6 +564,7 @@ impl App {
         match &mut self.overlay {
             Some(Overlay::Help { scroll }) => return Some(scroll),
             Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
+            Some(Overlay::Columns(_) | Overlay::Export(_)) => return None,
             None => {}
         }
         match self.tab {
@@ -508,6 +587,8 @@ impl App {
             Action::Up => s.saturating_sub(1),
             Action::PageDown => s.saturating_add(page),
             Action::PageUp => s.saturating_sub(page),
+            Action::HalfPageDown => s.saturating_add(page / 2),
+            Action::HalfPageUp => s.saturating_sub(page / 2),
             Action::Top => 0,
             Action::Bottom => end,
             _ => *s,
@@ -520,6 +601,7 @@ impl App {
     pub(crate) fn refresh(&mut self) {
         // Results of a scan may no longer hold.
         self.store.data = None;
+        self.store.finding = None;
         self.retrying = false;
         self.send(Request::Inspect);
     }
@@ -567,12 +649,22 @@ impl App {
             | Reply::Matching { .. } => self.on_docs_reply(reply),
             Reply::Browse { ticket, result } => self.on_browse(ticket, result),
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
+            Reply::Copied { what, result } => self.on_copied(what, result),
+            Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
         }
     }
 
-    /// A running plan may not be left by quitting: Ctrl-C cancels it first.
+    /// A running plan or export may not be left by quitting: Ctrl-C
+    /// stops it first.
     pub(crate) fn running(&self) -> bool {
         matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
+            || matches!(
+                &self.overlay,
+                Some(Overlay::Export(ExportDialog {
+                    phase: ExportPhase::Running { .. },
+                    ..
+                }))
+            )
     }
 }
 
@@ -583,6 +675,8 @@ fn is_scroll(a: Action) -> bool {
             | Action::Up
             | Action::PageDown
             | Action::PageUp
+            | Action::HalfPageDown
+            | Action::HalfPageUp
             | Action::Top
             | Action::Bottom
     )

@@ -2,7 +2,7 @@
 //! other processes. Draws after every batch of messages.
 
 use super::app::App;
-use super::keys::{Action, lookup};
+use super::keys::Action;
 use super::views;
 use super::worker::{Reply, Workers};
 use crossterm::event::{Event, KeyEventKind, MouseEventKind};
@@ -60,6 +60,10 @@ where
                 }
             }
         }
+        if let Some(clip) = app.requests.clip.take() {
+            let how = super::clipboard::copy(&clip.bytes);
+            app.copied(&clip, how);
+        }
         app.tick(Instant::now());
         if last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
@@ -81,7 +85,7 @@ fn flush(app: &mut App, workers: &Workers) {
 pub fn handle_input(app: &mut App, ev: Event) {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if let Some(a) = lookup(&app.contexts(), &k) {
+            if let Some(a) = app.keys.lookup(&app.contexts(), &k) {
                 app.update(a);
             }
         }

@@ -1,9 +1,10 @@
 //! The one key table: it drives dispatch, the status-line hints and the `?`
-//! overlay, and their labels are written from the bound keys, so the three
+//! overlay (through `keymap::Keymap`, which also applies the user's own
+//! keys), and their labels are written from the bound keys, so the three
 //! cannot drift apart.
 
 use super::tab::Tab;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use strum::EnumIter;
 
 /// What the user means; keys map to these and only `App::update` acts on them.
@@ -47,8 +48,40 @@ pub enum Action {
     FilterType,
     /// Cycle the status filter.
     FilterStatus,
-    /// Cycle the sort order.
+    /// Sort by the column under the cursor (again: back to inserted order).
     Sort,
+    /// Reverse the sort: newest (or last) first.
+    SortReverse,
+    /// The column cursor one column left.
+    ColumnLeft,
+    /// The column cursor one column right.
+    ColumnRight,
+    /// Make the current column narrower.
+    Narrow,
+    /// Make the current column wider.
+    Widen,
+    /// Choose the columns shown.
+    Columns,
+    /// Copy the current cell (a document: its id).
+    Copy,
+    /// Copy the row or document as a JSON object.
+    CopyRow,
+    /// Export what the grid shows to a file.
+    Export,
+    /// Down half a page.
+    HalfPageDown,
+    /// Up half a page.
+    HalfPageUp,
+    /// The previous document of the list.
+    PrevDocument,
+    /// The next document of the list.
+    NextDocument,
+    /// The next data-check finding.
+    NextFinding,
+    /// The previous data-check finding.
+    PrevFinding,
+    /// Show or hide a column in the chooser.
+    Toggle,
     /// Type a search.
     Search,
     /// Run the plan in the dialog.
@@ -94,6 +127,16 @@ pub(crate) enum Ctx {
     Detail,
     Tables,
     Browse,
+    /// A grid of rows (Documents, a browsed table): its columns and values.
+    Grid,
+    /// The Overview: its findings.
+    Overview,
+    /// The column chooser.
+    Chooser,
+    /// The export's file name prompt (its text edited as in `Input`).
+    ExportPath,
+    /// An export running.
+    Exporting,
     /// A plan shown, waiting for a yes or no.
     Confirm,
     /// A plan running.
@@ -116,6 +159,11 @@ impl Ctx {
             Ctx::Detail => "A document",
             Ctx::Tables => "Tables",
             Ctx::Browse => "Browsing a table",
+            Ctx::Grid => "Documents and browsed tables",
+            Ctx::Overview => "Overview",
+            Ctx::Chooser => "Choosing columns",
+            Ctx::ExportPath => "Naming an export",
+            Ctx::Exporting => "An export running",
             Ctx::Confirm => "Plan dialog",
             Ctx::Running => "A plan running",
             Ctx::Ended => "A plan finished",
@@ -125,7 +173,7 @@ impl Ctx {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct K(pub KeyCode, pub KeyModifiers);
+pub struct K(pub KeyCode, pub KeyModifiers);
 
 const fn k(c: char) -> K {
     K(KeyCode::Char(c), KeyModifiers::NONE)
@@ -166,6 +214,9 @@ impl K {
 
 pub(crate) struct Binding {
     pub ctx: Ctx,
+    /// What the config file calls it (`[keys] name = [...]`); bindings of one
+    /// intent in several contexts share it.
+    pub name: &'static str,
     pub keys: &'static [K],
     pub action: Action,
     pub help: &'static str,
@@ -173,18 +224,16 @@ pub(crate) struct Binding {
     pub hint: Option<&'static str>,
 }
 
-impl Binding {
-    /// Every key, as the `?` overlay lists them: `j/↓`.
-    pub(crate) fn label(&self) -> String {
-        let mut seen: Vec<String> = Vec::new();
-        for key in self.keys {
-            let l = key.label();
-            if !seen.contains(&l) {
-                seen.push(l);
-            }
+/// Every key of `keys`, as the `?` overlay lists them: `j/↓`.
+pub(crate) fn label(keys: &[K]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for key in keys {
+        let l = key.label();
+        if !seen.contains(&l) {
+            seen.push(l);
         }
-        seen.join("/")
     }
+    seen.join("/")
 }
 
 /// The first of `keys`, as the status line shows it, and Esc beside it when
@@ -202,6 +251,7 @@ pub(crate) fn short_label(keys: &[K]) -> String {
 
 const fn b(
     ctx: Ctx,
+    name: &'static str,
     keys: &'static [K],
     action: Action,
     help: &'static str,
@@ -209,6 +259,7 @@ const fn b(
 ) -> Binding {
     Binding {
         ctx,
+        name,
         keys,
         action,
         help,
@@ -216,234 +267,86 @@ const fn b(
     }
 }
 
-const SHIFT_G: K = K(KeyCode::Char('G'), KeyModifiers::SHIFT);
-const SHIFT_F: K = K(KeyCode::Char('F'), KeyModifiers::SHIFT);
-const SHIFT_BACKTAB: K = K(KeyCode::BackTab, KeyModifiers::SHIFT);
 const CTRL_LEFT: K = K(KeyCode::Left, KeyModifiers::CONTROL);
 const CTRL_RIGHT: K = K(KeyCode::Right, KeyModifiers::CONTROL);
+const ENTER: K = code(KeyCode::Enter);
+const ESC: K = code(KeyCode::Esc);
 
+/// The default keys. A config file may give any name other keys (see
+/// `keymap`).
 #[rustfmt::skip]
 pub(crate) static KEYS: &[Binding] = &[
-    b(Ctx::Confirm, &[k('y'), k('Y')], Action::Confirm, "run the plan", Some("run")),
-    b(Ctx::Confirm, &[k('n'), code(KeyCode::Esc), k('q'), ctrl('c')], Action::Cancel, "close, write nothing", Some("close")),
-    b(Ctx::Running, &[code(KeyCode::Esc), k('q'), ctrl('c')], Action::Cancel, "cancel: roll back, write nothing", Some("cancel")),
-    b(Ctx::Ended, &[code(KeyCode::Enter), code(KeyCode::Esc), k('q'), k('n')], Action::Cancel, "close (so do the tab and action keys)", Some("close")),
-    b(Ctx::TooSmall, &[k('q'), ctrl('c')], Action::Quit, "quit (nothing else works until the terminal is larger)", Some("quit")),
-    b(Ctx::Input, &[code(KeyCode::Enter)], Action::Submit, "keep the search typed (the list follows it as you type)", Some("keep")),
-    b(Ctx::Input, &[code(KeyCode::Esc), ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
-    b(Ctx::Input, &[code(KeyCode::Left)], Action::Edit(Edit::Left), "cursor left", None),
-    b(Ctx::Input, &[code(KeyCode::Right)], Action::Edit(Edit::Right), "cursor right", None),
-    b(Ctx::Input, &[CTRL_LEFT], Action::Edit(Edit::WordLeft), "a word left", None),
-    b(Ctx::Input, &[CTRL_RIGHT], Action::Edit(Edit::WordRight), "a word right", None),
-    b(Ctx::Input, &[code(KeyCode::Home), ctrl('a')], Action::Edit(Edit::Home), "to the start", None),
-    b(Ctx::Input, &[code(KeyCode::End), ctrl('e')], Action::Edit(Edit::End), "to the end", None),
-    b(Ctx::Input, &[code(KeyCode::Backspace), ctrl('h')], Action::Edit(Edit::Backspace), "delete before the cursor", None),
-    b(Ctx::Input, &[code(KeyCode::Delete), ctrl('d')], Action::Edit(Edit::Delete), "delete at the cursor", None),
-    b(Ctx::Input, &[ctrl('w')], Action::Edit(Edit::DeleteWord), "delete the word before", None),
-    b(Ctx::Input, &[ctrl('u')], Action::Edit(Edit::DeleteToStart), "delete to the start", None),
-    b(Ctx::Input, &[ctrl('k')], Action::Edit(Edit::DeleteToEnd), "delete to the end", None),
-    b(Ctx::Help, &[code(KeyCode::Esc), k('?')], Action::Back, "close it (so does any key not listed here)", Some("close")),
-    b(Ctx::Help, &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
-    b(Ctx::Documents, &[code(KeyCode::Enter)], Action::Open, "open the document", Some("open")),
-    b(Ctx::Documents, &[k('/')], Action::Search, "search id, slug, title, content", Some("search")),
-    b(Ctx::Documents, &[k('t')], Action::FilterType, "filter by doc_type", Some("type")),
-    b(Ctx::Documents, &[k('s')], Action::FilterStatus, "filter by status", Some("status")),
-    b(Ctx::Documents, &[k('o')], Action::Sort, "sort order", Some("sort")),
-    b(Ctx::Documents, &[code(KeyCode::Esc)], Action::Back, "clear search and filters", None),
-    b(Ctx::Detail, &[code(KeyCode::Esc), code(KeyCode::Backspace)], Action::Back, "back to the list", Some("back")),
-    b(Ctx::Tables, &[code(KeyCode::Enter)], Action::Open, "browse the table (read-only)", Some("browse")),
-    b(Ctx::Browse, &[code(KeyCode::Esc), code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
-    b(Ctx::Scroll, &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),
-    b(Ctx::Scroll, &[k('k'), code(KeyCode::Up)], Action::Up, "up a line", None),
-    b(Ctx::Scroll, &[code(KeyCode::PageDown), ctrl('f'), k(' ')], Action::PageDown, "down a page", None),
-    b(Ctx::Scroll, &[code(KeyCode::PageUp), ctrl('b')], Action::PageUp, "up a page", None),
-    b(Ctx::Scroll, &[k('g'), code(KeyCode::Home)], Action::Top, "to the start", None),
-    b(Ctx::Scroll, &[k('G'), SHIFT_G, code(KeyCode::End)], Action::Bottom, "to the end", None),
-    b(Ctx::Global, &[k('1')], Action::GoTab(Tab::Overview), "Overview", None),
-    b(Ctx::Global, &[k('2')], Action::GoTab(Tab::Documents), "Documents", None),
-    b(Ctx::Global, &[k('3')], Action::GoTab(Tab::Schema), "Schema", None),
-    b(Ctx::Global, &[k('4')], Action::GoTab(Tab::Tables), "Tables", None),
-    b(Ctx::Global, &[code(KeyCode::Tab)], Action::NextTab, "next tab", None),
-    b(Ctx::Global, &[code(KeyCode::BackTab), SHIFT_BACKTAB], Action::PrevTab, "previous tab", None),
-    b(Ctx::Global, &[k('i')], Action::Init, "init: show the plan", Some("init")),
-    b(Ctx::Global, &[k('F'), SHIFT_F], Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")),
-    b(Ctx::Global, &[k('d')], Action::DataChecks, "data checks: scan for bad rows", None),
-    b(Ctx::Global, &[k('r')], Action::Refresh, "refresh", None),
-    b(Ctx::Global, &[k('?')], Action::Help, "all keys", Some("keys")),
-    b(Ctx::Global, &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
+    b(Ctx::Confirm, "run_plan", &[k('y'), k('Y')], Action::Confirm, "run the plan", Some("run")),
+    b(Ctx::Confirm, "close_plan", &[k('n'), ESC, k('q'), ctrl('c')], Action::Cancel, "close, write nothing", Some("close")),
+    b(Ctx::Running, "cancel_plan", &[ESC, k('q'), ctrl('c')], Action::Cancel, "cancel: roll back, write nothing", Some("cancel")),
+    b(Ctx::Ended, "close_finished", &[ENTER, ESC, k('q'), k('n')], Action::Cancel, "close (so do the tab and action keys)", Some("close")),
+    b(Ctx::TooSmall, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit (nothing else works until the terminal is larger)", Some("quit")),
+    b(Ctx::Chooser, "down", &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),
+    b(Ctx::Chooser, "up", &[k('k'), code(KeyCode::Up)], Action::Up, "up a line", None),
+    b(Ctx::Chooser, "toggle_column", &[k(' '), k('x')], Action::Toggle, "show or hide the column", Some("show/hide")),
+    b(Ctx::Chooser, "apply_columns", &[ENTER], Action::Submit, "show the columns ticked, in this order", Some("apply")),
+    b(Ctx::Chooser, "cancel_columns", &[ESC, k('q')], Action::Cancel, "close, change nothing", Some("cancel")),
+    b(Ctx::ExportPath, "start_export", &[ENTER], Action::Submit, "export to this file (.csv, .json or .ndjson)", Some("export")),
+    b(Ctx::ExportPath, "cancel_export", &[ESC, ctrl('c')], Action::Cancel, "close, export nothing", Some("cancel")),
+    b(Ctx::Exporting, "stop_export", &[ESC, k('q'), ctrl('c')], Action::Cancel, "stop, remove the partial file", Some("stop")),
+    b(Ctx::Input, "keep_search", &[ENTER], Action::Submit, "keep the search typed (the list follows it as you type)", Some("keep")),
+    b(Ctx::Input, "cancel_search", &[ESC, ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
+    b(Ctx::Input, "edit_left", &[code(KeyCode::Left)], Action::Edit(Edit::Left), "cursor left", None),
+    b(Ctx::Input, "edit_right", &[code(KeyCode::Right)], Action::Edit(Edit::Right), "cursor right", None),
+    b(Ctx::Input, "edit_word_left", &[CTRL_LEFT], Action::Edit(Edit::WordLeft), "a word left", None),
+    b(Ctx::Input, "edit_word_right", &[CTRL_RIGHT], Action::Edit(Edit::WordRight), "a word right", None),
+    b(Ctx::Input, "edit_home", &[code(KeyCode::Home), ctrl('a')], Action::Edit(Edit::Home), "to the start", None),
+    b(Ctx::Input, "edit_end", &[code(KeyCode::End), ctrl('e')], Action::Edit(Edit::End), "to the end", None),
+    b(Ctx::Input, "edit_backspace", &[code(KeyCode::Backspace), ctrl('h')], Action::Edit(Edit::Backspace), "delete before the cursor", None),
+    b(Ctx::Input, "edit_delete", &[code(KeyCode::Delete), ctrl('d')], Action::Edit(Edit::Delete), "delete at the cursor", None),
+    b(Ctx::Input, "edit_delete_word", &[ctrl('w')], Action::Edit(Edit::DeleteWord), "delete the word before", None),
+    b(Ctx::Input, "edit_delete_to_start", &[ctrl('u')], Action::Edit(Edit::DeleteToStart), "delete to the start", None),
+    b(Ctx::Input, "edit_delete_to_end", &[ctrl('k')], Action::Edit(Edit::DeleteToEnd), "delete to the end", None),
+    b(Ctx::Help, "close_help", &[ESC, k('?')], Action::Back, "close it (so does any key not listed here)", Some("close")),
+    b(Ctx::Help, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
+    b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")),
+    b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content", Some("search")),
+    b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")),
+    b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status", Some("status")),
+    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")),
+    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest first)", None),
+    b(Ctx::Documents, "columns", &[k('c')], Action::Columns, "choose the columns shown", Some("columns")),
+    b(Ctx::Documents, "clear_filters", &[ESC], Action::Back, "clear search and filters", None),
+    b(Ctx::Grid, "column_left", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "column cursor left", None),
+    b(Ctx::Grid, "column_right", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "column cursor right", None),
+    b(Ctx::Grid, "narrow", &[k('<')], Action::Narrow, "narrow the column", None),
+    b(Ctx::Grid, "widen", &[k('>')], Action::Widen, "widen the column", None),
+    b(Ctx::Grid, "copy", &[k('y')], Action::Copy, "copy the cell (in full)", Some("copy")),
+    b(Ctx::Grid, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None),
+    b(Ctx::Grid, "export", &[k('e')], Action::Export, "export to a file (csv, json, ndjson)", Some("export")),
+    b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the list", Some("back")),
+    b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")),
+    b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")),
+    b(Ctx::Detail, "copy", &[k('y')], Action::Copy, "copy the document's id", Some("copy id")),
+    b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None),
+    b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")),
+    b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
+    b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")),
+    b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None),
+    b(Ctx::Overview, "open", &[ENTER], Action::Open, "list the rows the finding names", Some("its rows")),
+    b(Ctx::Scroll, "down", &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),
+    b(Ctx::Scroll, "up", &[k('k'), code(KeyCode::Up)], Action::Up, "up a line", None),
+    b(Ctx::Scroll, "page_down", &[code(KeyCode::PageDown), ctrl('f'), k(' ')], Action::PageDown, "down a page", None),
+    b(Ctx::Scroll, "page_up", &[code(KeyCode::PageUp), ctrl('b')], Action::PageUp, "up a page", None),
+    b(Ctx::Scroll, "half_page_down", &[ctrl('d')], Action::HalfPageDown, "down half a page", None),
+    b(Ctx::Scroll, "half_page_up", &[ctrl('u')], Action::HalfPageUp, "up half a page", None),
+    b(Ctx::Scroll, "top", &[k('g'), code(KeyCode::Home)], Action::Top, "to the start", None),
+    b(Ctx::Scroll, "bottom", &[k('G'), code(KeyCode::End)], Action::Bottom, "to the end", None),
+    b(Ctx::Global, "tab_overview", &[k('1')], Action::GoTab(Tab::Overview), "Overview", None),
+    b(Ctx::Global, "tab_documents", &[k('2')], Action::GoTab(Tab::Documents), "Documents", None),
+    b(Ctx::Global, "tab_schema", &[k('3')], Action::GoTab(Tab::Schema), "Schema", None),
+    b(Ctx::Global, "tab_tables", &[k('4')], Action::GoTab(Tab::Tables), "Tables", None),
+    b(Ctx::Global, "next_tab", &[code(KeyCode::Tab)], Action::NextTab, "next tab", None),
+    b(Ctx::Global, "prev_tab", &[code(KeyCode::BackTab)], Action::PrevTab, "previous tab", None),
+    b(Ctx::Global, "init", &[k('i')], Action::Init, "init: show the plan", Some("init")),
+    b(Ctx::Global, "fold_legacy", &[k('F')], Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")),
+    b(Ctx::Global, "data_checks", &[k('d')], Action::DataChecks, "data checks: scan for bad rows", None),
+    b(Ctx::Global, "refresh", &[k('r')], Action::Refresh, "refresh", None),
+    b(Ctx::Global, "help", &[k('?')], Action::Help, "all keys", Some("keys")),
+    b(Ctx::Global, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];
-
-/// The action bound to `ev` in the first of `ctxs` that binds it. In a text
-/// prompt (`Ctx::Input` first), a character no binding claims is typed; over
-/// the `?` list (`Ctx::Help`), any key no binding claims closes it.
-pub(crate) fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
-    // Shift is part of an upper-case letter already; ignore it for chars.
-    let mods = match ev.code {
-        KeyCode::Char(_) => ev.modifiers - KeyModifiers::SHIFT,
-        _ => ev.modifiers,
-    };
-    let bound = ctxs.iter().find_map(|ctx| {
-        KEYS.iter()
-            .filter(|b| b.ctx == *ctx)
-            .find(|b| {
-                b.keys
-                    .iter()
-                    .any(|kk| kk.0 == ev.code && (kk.1 == mods || kk.1 == ev.modifiers))
-            })
-            .map(|b| b.action)
-    });
-    match (bound, ctxs.first(), ev.code) {
-        (None, Some(Ctx::Input), KeyCode::Char(c)) if mods.is_empty() && !c.is_control() => {
-            Some(Action::Type(c))
-        }
-        (None, Some(Ctx::Help), _) => Some(Action::Back),
-        _ => bound,
-    }
-}
-
-/// A key bound in an earlier context is that context's, so a binding
-/// whose keys are all claimed there is not hinted (a finished dialog's `q`
-/// closes it: no "q quit" beside it).
-/// `works` says whether an action does something in the current state: the
-/// rest are not hinted.
-pub(crate) fn hints(ctxs: &[Ctx], works: impl Fn(Action) -> bool) -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    for (i, ctx) in ctxs.iter().enumerate() {
-        let claimed = |kk: &K| {
-            ctxs[..i]
-                .iter()
-                .any(|c| KEYS.iter().any(|b| b.ctx == *c && b.keys.contains(kk)))
-        };
-        for b in KEYS.iter().filter(|b| b.ctx == *ctx) {
-            if let Some(h) = b.hint
-                && works(b.action)
-                && !b.keys.iter().all(claimed)
-            {
-                // Named by a key of its own, not one an earlier context took.
-                let free: Vec<K> = b.keys.iter().copied().filter(|k| !claimed(k)).collect();
-                out.push((short_label(&free), h));
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use strum::IntoEnumIterator;
-
-    fn ev(c: KeyCode, m: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(c, m)
-    }
-
-    #[test]
-    fn every_binding_dispatches_to_its_action_in_its_context() {
-        for b in KEYS {
-            for kk in b.keys {
-                let got = lookup(&[b.ctx], &ev(kk.0, kk.1));
-                assert_eq!(got, Some(b.action), "{} in {:?}", b.label(), b.ctx);
-            }
-        }
-    }
-
-    #[test]
-    fn no_key_is_bound_twice_in_one_context() {
-        for (i, a) in KEYS.iter().enumerate() {
-            for bb in &KEYS[i + 1..] {
-                if a.ctx == bb.ctx {
-                    assert!(
-                        a.keys.iter().all(|x| !bb.keys.contains(x)),
-                        "{} and {} clash in {:?}",
-                        a.label(),
-                        bb.label(),
-                        a.ctx
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn earlier_contexts_win() {
-        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(
-            lookup(&[Ctx::Confirm, Ctx::Global], &esc),
-            Some(Action::Cancel)
-        );
-        assert_eq!(
-            lookup(&[Ctx::Detail, Ctx::Scroll, Ctx::Global], &esc),
-            Some(Action::Back)
-        );
-        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(
-            lookup(&[Ctx::Documents, Ctx::Scroll, Ctx::Global], &q),
-            Some(Action::Quit)
-        );
-        let upper_g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(&[Ctx::Scroll], &upper_g), Some(Action::Bottom));
-        assert_eq!(
-            lookup(
-                &[Ctx::Documents],
-                &ev(KeyCode::Char('x'), KeyModifiers::NONE)
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn a_prompt_types_what_no_binding_claims() {
-        let typed = |c: char, m| lookup(&[Ctx::Input], &ev(KeyCode::Char(c), m));
-        assert_eq!(typed('q', KeyModifiers::NONE), Some(Action::Type('q')));
-        assert_eq!(typed('Q', KeyModifiers::SHIFT), Some(Action::Type('Q')));
-        assert_eq!(
-            typed('u', KeyModifiers::CONTROL),
-            Some(Action::Edit(Edit::DeleteToStart))
-        );
-        assert_eq!(typed('x', KeyModifiers::CONTROL), None, "not typed");
-        assert_eq!(
-            lookup(
-                &[Ctx::Documents],
-                &ev(KeyCode::Char('q'), KeyModifiers::NONE)
-            ),
-            None,
-            "outside a prompt nothing is typed"
-        );
-    }
-
-    #[test]
-    fn labels_are_written_from_the_keys() {
-        let label = |a: Action| {
-            KEYS.iter()
-                .find(|b| b.action == a && matches!(b.ctx, Ctx::Global | Ctx::Scroll))
-                .map(Binding::label)
-                .unwrap_or_default()
-        };
-        assert_eq!(label(Action::PageDown), "PgDn/Ctrl-f/Space");
-        assert_eq!(label(Action::Quit), "q/Ctrl-c");
-        assert_eq!(label(Action::Bottom), "G/End", "Shift-G is G once");
-        assert_eq!(label(Action::PrevTab), "S-Tab");
-    }
-
-    /// Every action a user can mean (each tab, each edit; a typed character
-    /// is the prompt's fallback, not a binding).
-    fn every_action() -> Vec<Action> {
-        Action::iter()
-            .flat_map(|a| match a {
-                Action::GoTab(_) => Tab::iter().map(Action::GoTab).collect(),
-                Action::Edit(_) => Edit::iter().map(Action::Edit).collect(),
-                Action::Type(_) => vec![],
-                a => vec![a],
-            })
-            .collect()
-    }
-
-    #[test]
-    fn every_action_has_a_key() {
-        let missing: Vec<Action> = every_action()
-            .into_iter()
-            .filter(|a| !KEYS.iter().any(|b| b.action == *a))
-            .collect();
-        assert!(missing.is_empty(), "no key for {missing:?}");
-    }
-}

@@ -7,12 +7,14 @@ use crate::store::cancel::Canceller;
 use crate::store::cell::Cell;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{Anchor, DocRow, Query};
+use crate::store::export::{Format, Source};
 use crate::store::finding::Finding;
 use crate::store::identify::FileChange;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::tables::{RowAnchor, TablePage};
+use crate::store::values::Copied;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -52,6 +54,14 @@ pub enum Request {
     Plan(PlanKind),
     Poll,
     DataChecks,
+    /// A whole value (`column`) or row (None) to copy; `what` names it in
+    /// the status line.
+    Copy {
+        table: String,
+        rowid: i64,
+        column: Option<String>,
+        what: String,
+    },
 }
 
 impl Request {
@@ -163,6 +173,17 @@ pub enum Reply {
     },
     Plan(Result<Plan, String>),
     DataChecks(Got<Vec<Finding>>),
+    Copied {
+        what: String,
+        result: Got<Copied>,
+    },
+    /// An export has written this many rows (of `total`, when known).
+    ExportProgress {
+        rows: u64,
+        total: Option<u64>,
+    },
+    /// An export ended: the rows written and the file, or why not.
+    Exported(Result<(u64, std::path::PathBuf), String>),
     /// The store changed under the app: another process wrote it, or the
     /// file at the path was replaced, removed or created.
     Changed(FileChange),
@@ -202,6 +223,13 @@ pub enum Job {
     /// Run a confirmed plan (on a thread of its own, so reads go on).
     Apply {
         plan: Box<Plan>,
+        cancel: Canceller,
+    },
+    /// Export to a file (on a thread of its own).
+    Export {
+        source: Source,
+        path: std::path::PathBuf,
+        format: Format,
         cancel: Canceller,
     },
 }

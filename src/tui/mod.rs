@@ -2,7 +2,10 @@
 //! worker threads, and draws what comes back.
 
 pub mod app;
+mod clipboard;
+pub mod config;
 pub mod event;
+pub mod keymap;
 pub mod keys;
 mod messages;
 pub mod tab;
@@ -34,8 +37,9 @@ impl Drop for Guard {
     }
 }
 
-/// Runs the app on `path` until the user quits.
+/// Runs the app on `path` until the user quits, with the user's config.
 pub(crate) fn run(path: &Path) -> Result<()> {
+    let config = config::load()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
             "the app needs a terminal; for a report use `egregora-inspect check {}`",
@@ -44,6 +48,8 @@ pub(crate) fn run(path: &Path) -> Result<()> {
     }
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = app::App::new(path.to_path_buf());
+    app.keys = config.keys;
+    theme::choose(config.theme);
     let reply_tx = tx.clone();
     let workers = worker::Workers::spawn(path, &app.requests.latest, move |r| {
         let _ = reply_tx.send(Msg::Reply(r));

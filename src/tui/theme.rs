@@ -37,6 +37,10 @@ pub(crate) struct Theme {
     pub line_chart: Style,
     pub gauge: Style,
     pub selected: Style,
+    /// The column under the cursor: its header, and its cell in the
+    /// selected row.
+    pub column_cursor: Style,
+    pub cell_cursor: Style,
     pub bold: Style,
 }
 
@@ -63,12 +67,85 @@ pub(crate) static DARK: Theme = Theme {
     line_chart: Style::new().fg(Color::Green),
     gauge: Style::new().fg(Color::Green),
     selected: Style::new().add_modifier(Modifier::REVERSED),
+    column_cursor: Style::new()
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    cell_cursor: Style::new()
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
     bold: Style::new().add_modifier(Modifier::BOLD),
 };
 
+/// A light terminal: dark text, no grey on white.
+pub(crate) static LIGHT: Theme = Theme {
+    ok: Style::new().fg(Color::Green),
+    bad: Style::new().fg(Color::Red),
+    warn: Style::new().fg(Color::Rgb(160, 90, 0)),
+    dim: Style::new().fg(Color::Rgb(100, 100, 100)),
+    heading: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+    key: Style::new().fg(Color::White).bg(Color::Rgb(80, 80, 80)),
+    key_label: Style::new().fg(Color::Rgb(160, 90, 0)),
+    message: Style::new().fg(Color::Blue),
+    dialog_border: Style::new().fg(Color::Rgb(160, 90, 0)),
+    run_key: Style::new().fg(Color::White).bg(Color::Green),
+    alarm: Style::new().fg(Color::White).bg(Color::Red),
+    null: Style::new()
+        .fg(Color::Rgb(120, 120, 120))
+        .add_modifier(Modifier::ITALIC),
+    number: Style::new().fg(Color::Blue),
+    blob: Style::new().fg(Color::Magenta),
+    invalid: Style::new().fg(Color::Red),
+    bar: Style::new().fg(Color::Blue),
+    bar_value: Style::new().fg(Color::White).bg(Color::Blue),
+    line_chart: Style::new().fg(Color::Green),
+    gauge: Style::new().fg(Color::Green),
+    selected: Style::new().add_modifier(Modifier::REVERSED),
+    column_cursor: Style::new()
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    cell_cursor: Style::new()
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    bold: Style::new().add_modifier(Modifier::BOLD),
+};
+
+/// The palettes a config file may pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+}
+
+impl ThemeName {
+    pub fn parse(name: &str) -> Option<ThemeName> {
+        match name.to_ascii_lowercase().as_str() {
+            "dark" => Some(ThemeName::Dark),
+            "light" => Some(ThemeName::Light),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+        }
+    }
+}
+
+static CHOSEN: std::sync::OnceLock<ThemeName> = std::sync::OnceLock::new();
+
+/// Picks the palette, once, at start (before anything is drawn).
+pub fn choose(name: ThemeName) {
+    let _ = CHOSEN.set(name);
+}
+
 /// The palette in use.
 pub(crate) fn theme() -> &'static Theme {
-    &DARK
+    match CHOSEN.get() {
+        Some(ThemeName::Light) => &LIGHT,
+        _ => &DARK,
+    }
 }
 
 impl Theme {

@@ -9,12 +9,14 @@ use crate::store::catalog::LiveTable;
 use crate::store::checks;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
+use crate::store::export::{self, Format, Source};
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
 use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables;
+use crate::store::values;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -110,6 +112,17 @@ fn spawn(
                         let send = send.clone();
                         std::thread::spawn(move || apply_plan(&plan, &cancel, &send));
                     }
+                    Job::Export {
+                        source,
+                        path,
+                        format,
+                        cancel,
+                    } => {
+                        let (send, store) = (send.clone(), w.path.clone());
+                        std::thread::spawn(move || {
+                            run_export(&store, &source, &path, format, &cancel, &send)
+                        });
+                    }
                 }
             }
         }
@@ -123,6 +136,36 @@ pub fn apply_plan(plan: &Plan, cancel: &Canceller, send: &dyn Fn(Reply)) {
     send(Reply::Applied(
         result.map(|o| summary(&o)).map_err(|e| e.to_string()),
     ));
+}
+
+/// Runs an export to `path` (relative to the working folder), reporting
+/// progress, then the outcome; a stop removes the partial file.
+pub fn run_export(
+    store: &Path,
+    source: &Source,
+    path: &Path,
+    format: Format,
+    cancel: &Canceller,
+    send: &dyn Fn(Reply),
+) {
+    let result = (|| -> Result<(u64, PathBuf), StoreError> {
+        let path = std::path::absolute(path)
+            .map_err(|e| StoreError::io("cannot resolve the file name", e))?;
+        let read = open_read_only(store)?;
+        let total = export::rows_of(&read.conn, source);
+        send(Reply::ExportProgress { rows: 0, total });
+        cancel.attach(&read.conn);
+        let n = export::export_file(&read.conn, source, format, &path, &mut |rows| {
+            send(Reply::ExportProgress { rows, total });
+            !cancel.is_cancelled()
+        });
+        cancel.detach();
+        Ok((n?, path))
+    })();
+    send(Reply::Exported(result.map_err(|e| match e {
+        StoreError::Cancelled => "stopped; the partial file was removed".to_string(),
+        e => e.to_string(),
+    })));
 }
 
 fn summary(o: &apply::Outcome) -> String {
@@ -201,6 +244,18 @@ impl Worker {
                         "the store is not open".to_string().into(),
                     );
                 }
+            },
+            Request::Copy {
+                table,
+                rowid,
+                column,
+                what,
+            } => Reply::Copied {
+                what,
+                result: with_deadline(conn, BROWSE_LIMIT, |c| {
+                    values::copy(c, &table, rowid, column.as_deref())
+                })
+                .map_err(Failure::from),
             },
             Request::Browse {
                 ticket,
@@ -475,6 +530,10 @@ fn failed(req: Request, why: Failure) -> Option<Reply> {
             result: Err(why),
         },
         Request::DataChecks => Reply::DataChecks(Err(why)),
+        Request::Copy { what, .. } => Reply::Copied {
+            what,
+            result: Err(why),
+        },
         Request::Inspect | Request::Poll | Request::Plan(_) => return None,
     })
 }

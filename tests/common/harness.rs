@@ -9,7 +9,7 @@ use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::views::draw;
-use egregora_inspect::tui::worker::{Job, Worker, apply_plan};
+use egregora_inspect::tui::worker::{Job, Worker, apply_plan, run_export};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -83,6 +83,14 @@ impl Harness {
                     Job::Apply { plan, cancel } => {
                         apply_plan(&plan, &cancel, &|r| replies.borrow_mut().push(r))
                     }
+                    Job::Export {
+                        source,
+                        path,
+                        format,
+                        cancel,
+                    } => run_export(&self.path, &source, &path, format, &cancel, &|r| {
+                        replies.borrow_mut().push(r)
+                    }),
                     Job::Read(r) => {
                         let worker = if Job::Read(r.clone()).is_scan() {
                             &mut self.scan

@@ -33,66 +33,20 @@ impl App {
     pub(super) fn update_docs(&mut self, action: Action) {
         if self.detail.is_some() {
             // Scrolling the detail is App::scroll_by's.
-            if action == Action::Back {
-                self.detail = None;
+            match action {
+                Action::Back => self.detail = None,
+                Action::NextDocument => self.step_document(Action::Down),
+                Action::PrevDocument => self.step_document(Action::Up),
+                Action::Copy | Action::CopyRow => self.copy_document(action),
+                _ => {}
             }
             return;
         }
-        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let h = self.page();
-        let sel = self.docs.selected.min(rows.len().saturating_sub(1));
+        if self.docs.grid.act(action, self.size.0) {
+            return;
+        }
         match action {
-            Action::Down if sel + 1 < rows.len() => self.docs.selected = sel + 1,
-            Action::Down if rows.len() >= h && rows.len() > 1 => {
-                let key = rows[1].key.clone();
-                self.request_window(
-                    Anchor::From {
-                        key,
-                        inclusive: true,
-                    },
-                    Select::Last,
-                );
-            }
-            Action::Up if sel > 0 => self.docs.selected = sel - 1,
-            Action::Up => {
-                if let Some(first) = rows.first() {
-                    let key = first.key.clone();
-                    self.request_window(Anchor::Before { key, n: 1 }, Select::First);
-                }
-            }
-            Action::PageDown => {
-                if let Some(last) = rows.last() {
-                    let key = last.key.clone();
-                    self.request_window(
-                        Anchor::From {
-                            key,
-                            inclusive: false,
-                        },
-                        Select::Keep,
-                    );
-                }
-            }
-            Action::PageUp => {
-                if let Some(first) = rows.first() {
-                    let key = first.key.clone();
-                    self.request_window(Anchor::Before { key, n: h }, Select::Keep);
-                }
-            }
-            Action::Top => self.request_window(Anchor::Start, Select::First),
-            Action::Bottom => self.request_window(Anchor::End, Select::Last),
-            Action::Open => {
-                if let Some(row) = rows.get(sel) {
-                    let rowid = row.key.rowid;
-                    let ticket = self.requests.ticket();
-                    self.detail = Some(DetailState {
-                        rowid,
-                        doc: Load::Loading,
-                        scroll: 0,
-                        ticket,
-                    });
-                    self.send(Request::Document { ticket, rowid });
-                }
-            }
+            Action::Open => self.open_selected(),
             Action::FilterType => {
                 let values: Vec<String> = Spec::v3().doc_types.clone();
                 self.docs.query.doc_type = cycle(&values, self.docs.query.doc_type.take());
@@ -114,10 +68,14 @@ impl App {
                 self.docs.query.status = cycle(&values, self.docs.query.status.take());
                 self.requery();
             }
-            Action::Sort => {
-                self.docs.query.sort = self.docs.query.sort.next();
-                self.requery();
+            Action::Sort => self.sort_by_cursor(),
+            Action::SortReverse => {
+                self.docs.query.desc = !self.docs.query.desc;
+                self.rewindow();
             }
+            Action::Columns => self.open_chooser(),
+            Action::Copy | Action::CopyRow => self.copy_from_docs(action),
+            Action::Export => self.open_export(),
             Action::Search => {
                 self.docs.search_before = self.docs.query.search.clone();
                 self.docs.input = Some(Input::new(
@@ -127,6 +85,8 @@ impl App {
             Action::Back => {
                 let cleared = Query {
                     sort: self.docs.query.sort,
+                    desc: self.docs.query.desc,
+                    columns: self.docs.query.columns.clone(),
                     ..Query::default()
                 };
                 if self.docs.query != cleared {
@@ -134,8 +94,149 @@ impl App {
                     self.requery();
                 }
             }
-            _ => {}
+            other => self.move_in_list(other),
         }
+    }
+
+    /// A move of the list's cursor: within the window, or by asking for
+    /// the window that holds the row moved to.
+    fn move_in_list(&mut self, action: Action) {
+        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let h = self.page();
+        let half = (h / 2).max(1);
+        let sel = self.docs.selected.min(rows.len().saturating_sub(1));
+        let from = |i: usize, select| {
+            rows.get(i).map(|r| {
+                (
+                    Anchor::From {
+                        key: r.key.clone(),
+                        inclusive: true,
+                    },
+                    select,
+                )
+            })
+        };
+        let before = |n: usize| {
+            rows.first().map(|r| {
+                (
+                    Anchor::Before {
+                        key: r.key.clone(),
+                        n,
+                    },
+                    Select::Keep,
+                )
+            })
+        };
+        let full = rows.len() >= h && rows.len() > 1;
+        let ask = match action {
+            Action::Down if sel + 1 < rows.len() => {
+                self.docs.selected = sel + 1;
+                None
+            }
+            Action::Down if full => from(1, Select::Last),
+            Action::Up if sel > 0 => {
+                self.docs.selected = sel - 1;
+                None
+            }
+            Action::Up => before(1).map(|(a, _)| (a, Select::First)),
+            Action::HalfPageDown if sel + half < rows.len() => {
+                self.docs.selected = sel + half;
+                None
+            }
+            Action::HalfPageDown if full => from(half, Select::Keep),
+            Action::HalfPageDown => {
+                self.docs.selected = rows.len().saturating_sub(1);
+                None
+            }
+            Action::HalfPageUp if sel >= half => {
+                self.docs.selected = sel - half;
+                None
+            }
+            Action::HalfPageUp => before(half),
+            Action::PageDown => rows.last().map(|r| {
+                (
+                    Anchor::From {
+                        key: r.key.clone(),
+                        inclusive: false,
+                    },
+                    Select::Keep,
+                )
+            }),
+            Action::PageUp => before(h),
+            Action::Top => Some((Anchor::Start, Select::First)),
+            Action::Bottom => Some((Anchor::End, Select::Last)),
+            _ => None,
+        };
+        if let Some((anchor, select)) = ask {
+            self.request_window(anchor, select);
+        }
+    }
+
+    /// Opens the document under the cursor.
+    fn open_selected(&mut self) {
+        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let Some(row) = rows.get(self.docs.selected) else {
+            return;
+        };
+        let rowid = row.key.rowid;
+        let ticket = self.requests.ticket();
+        let scroll = 0;
+        self.detail = Some(DetailState {
+            rowid,
+            doc: Load::Loading,
+            scroll,
+            ticket,
+        });
+        self.send(Request::Document { ticket, rowid });
+    }
+
+    /// `[`/`]` in a document: the previous or next one of the list, read
+    /// in a new window when the list's window ends.
+    fn step_document(&mut self, dir: Action) {
+        let n = self.docs.rows.loaded().map_or(0, Vec::len);
+        let sel = self.docs.selected;
+        let inside = match dir {
+            Action::Down => sel + 1 < n,
+            _ => sel > 0,
+        };
+        self.move_in_list(dir);
+        if inside {
+            self.open_selected();
+        } else {
+            self.docs.detail_follows = true;
+        }
+    }
+
+    /// `o`: sort by the column under the cursor when an index can give its
+    /// order; on the column already sorted by, back to inserted order.
+    fn sort_by_cursor(&mut self) {
+        let Some(name) = self.docs.grid.current().map(str::to_string) else {
+            return;
+        };
+        let q = &mut self.docs.query;
+        match crate::store::documents::Sort::by_column(&name) {
+            Some(s) if s == q.sort => q.sort = Default::default(),
+            Some(s) => q.sort = s,
+            None => {
+                let sortable: Vec<&str> = crate::store::documents::Sort::ALL
+                    .iter()
+                    .filter_map(|s| s.column())
+                    .collect();
+                return self.say(format!(
+                    "{} has no index to sort by; o sorts on {}",
+                    crate::text::cell(&name),
+                    sortable.join(", ")
+                ));
+            }
+        }
+        self.rewindow();
+    }
+
+    /// The window read again from the start, the count unchanged (a new
+    /// sort or columns select the same rows).
+    pub(super) fn rewindow(&mut self) {
+        self.docs.rows = Load::Loading;
+        self.request_window(Anchor::Start, Select::First);
     }
 
     pub(super) fn requery(&mut self) {
@@ -199,19 +300,7 @@ impl App {
             Action::Type(c) if input.value().chars().count() < SEARCH_CHARS => {
                 InputRequest::InsertChar(c)
             }
-            Action::Edit(e) => match e {
-                Edit::Left => InputRequest::GoToPrevChar,
-                Edit::Right => InputRequest::GoToNextChar,
-                Edit::WordLeft => InputRequest::GoToPrevWord,
-                Edit::WordRight => InputRequest::GoToNextWord,
-                Edit::Home => InputRequest::GoToStart,
-                Edit::End => InputRequest::GoToEnd,
-                Edit::Backspace => InputRequest::DeletePrevChar,
-                Edit::Delete => InputRequest::DeleteNextChar,
-                Edit::DeleteWord => InputRequest::DeletePrevWord,
-                Edit::DeleteToStart => InputRequest::DeleteFromStart,
-                Edit::DeleteToEnd => InputRequest::DeleteTillEnd,
-            },
+            Action::Edit(e) => edit_request(e),
             _ => return,
         };
         if input.handle(request).is_some_and(|r| r.value) {
@@ -294,10 +383,25 @@ impl App {
         }
         if let Ok(rows) = &result {
             self.docs.shown = rows.iter().map(doc_row).collect();
+            let names = self.docs.query.grid_columns();
+            self.docs.grid.fit(&names, &self.docs.shown);
         } else if !matches!(result, Err(Failure::Locked)) {
             self.docs.shown.clear();
         }
         self.docs.rows.settle(result);
+        if std::mem::take(&mut self.docs.detail_follows) && self.detail.is_some() {
+            let was = self.detail.as_ref().map(|d| d.rowid);
+            let now = self
+                .docs
+                .rows
+                .loaded()
+                .and_then(|r| r.get(self.docs.selected));
+            if now.map(|r| r.key.rowid) == was {
+                self.say("no more documents this way");
+            } else {
+                self.open_selected();
+            }
+        }
     }
 
     /// After a resize: the window is fetched again at the new page size.
@@ -314,6 +418,23 @@ impl App {
                 Select::Keep,
             );
         }
+    }
+}
+
+/// The line editor's request for an edit.
+pub(super) fn edit_request(e: Edit) -> InputRequest {
+    match e {
+        Edit::Left => InputRequest::GoToPrevChar,
+        Edit::Right => InputRequest::GoToNextChar,
+        Edit::WordLeft => InputRequest::GoToPrevWord,
+        Edit::WordRight => InputRequest::GoToNextWord,
+        Edit::Home => InputRequest::GoToStart,
+        Edit::End => InputRequest::GoToEnd,
+        Edit::Backspace => InputRequest::DeletePrevChar,
+        Edit::Delete => InputRequest::DeleteNextChar,
+        Edit::DeleteWord => InputRequest::DeletePrevWord,
+        Edit::DeleteToStart => InputRequest::DeleteFromStart,
+        Edit::DeleteToEnd => InputRequest::DeleteTillEnd,
     }
 }
 

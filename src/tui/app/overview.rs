@@ -18,10 +18,55 @@ impl App {
                     c.1 = rows;
                 }
             }
-            Reply::DataChecks(r) => self.store.data = Some(r.into()),
+            Reply::DataChecks(r) => {
+                self.store.data = Some(r.into());
+                self.store.finding = None;
+            }
             // A plan of our own is writing: its end refreshes everything.
             Reply::Changed(_) if self.running() => {}
             Reply::Changed(change) => self.on_file_change(change),
+            _ => {}
+        }
+    }
+
+    /// How many data findings name rows to list.
+    pub(super) fn data_findings(&self) -> usize {
+        self.store
+            .data
+            .as_ref()
+            .and_then(Load::loaded)
+            .map_or(0, |f| f.len())
+    }
+
+    /// n/N pick a data finding; Enter lists the rows it names in Documents.
+    pub(super) fn update_overview(&mut self, action: Action) {
+        let n = self.data_findings();
+        match action {
+            Action::NextFinding if n > 0 => {
+                self.store.finding = Some(self.store.finding.map_or(0, |i| (i + 1) % n));
+            }
+            Action::PrevFinding if n > 0 => {
+                self.store.finding = Some(self.store.finding.map_or(n - 1, |i| (i + n - 1) % n));
+            }
+            Action::Open => {
+                let found = self.store.data.as_ref().and_then(Load::loaded);
+                let Some(f) = self.store.finding.and_then(|i| found?.get(i)) else {
+                    return;
+                };
+                if f.rowids.is_empty() {
+                    return self.say("this finding names no rows of documents");
+                }
+                self.docs.query = Query {
+                    rowids: Some(f.rowids.clone()),
+                    sort: self.docs.query.sort,
+                    desc: self.docs.query.desc,
+                    columns: self.docs.query.columns.clone(),
+                    ..Query::default()
+                };
+                self.detail = None;
+                self.go(Tab::Documents);
+                self.requery();
+            }
             _ => {}
         }
     }

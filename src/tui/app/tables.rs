@@ -57,15 +57,40 @@ impl App {
 
     pub(super) fn update_tables(&mut self, action: Action) {
         let page = self.page();
+        let room = self.size.0;
         if let Some(b) = self.tables.browse.as_mut() {
+            if b.grid.act(action, room) {
+                return;
+            }
             let rows = b.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
             let (first, last) = (
                 rows.first().and_then(|r| r.0),
                 rows.last().and_then(|r| r.0),
             );
             let n = rows.len();
+            let half = (page / 2).max(1);
+            // The page half a page on: after the row before the half, or
+            // before the row the half of a page up ends at.
+            let half_down = rows.get(half.saturating_sub(1)).and_then(|r| r.0);
+            let half_up = rows.get(n.saturating_sub(half)).and_then(|r| r.0);
             match action {
                 Action::Back => self.tables.browse = None,
+                Action::HalfPageDown if b.selected + half < n => b.selected += half,
+                Action::HalfPageUp if b.selected >= half => b.selected -= half,
+                Action::HalfPageDown if b.keyed && n >= page => {
+                    if let Some(r) = half_down {
+                        self.request_browse(RowAnchor::After(r));
+                    }
+                }
+                Action::HalfPageUp if b.keyed => {
+                    if let Some(r) = half_up.filter(|_| n >= page).or(first) {
+                        self.request_browse(RowAnchor::Before(r));
+                    }
+                }
+                Action::HalfPageDown => b.selected = n.saturating_sub(1),
+                Action::HalfPageUp => b.selected = 0,
+                Action::Copy | Action::CopyRow => self.copy_from_browse(action),
+                Action::Export => self.open_export(),
                 Action::Down if b.selected + 1 < n => b.selected += 1,
                 Action::Up if b.selected > 0 => b.selected -= 1,
                 Action::PageDown | Action::Down if b.keyed => {
@@ -118,6 +143,7 @@ impl App {
                     selected: 0,
                     ticket: 0,
                     anchor: RowAnchor::Start,
+                    grid: GridState::default(),
                 });
                 self.request_browse(RowAnchor::Start);
             }
@@ -137,6 +163,7 @@ impl App {
                     .iter()
                     .map(|(_, cells)| cells.iter().map(shown).collect())
                     .collect();
+                b.grid.fit(&p.columns, &b.shown);
             }
             // A lock keeps the page on screen, marked stale.
             Err(Failure::Locked) => {}

@@ -1,7 +1,6 @@
 //! The tab bar and the status line.
 
 use super::super::app::App;
-use super::super::keys;
 use super::super::tab::Tab;
 use super::super::theme::theme;
 use crate::text;
@@ -45,8 +44,23 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) {
 /// the hints leave (cut with … rather than covering a hint).
 pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     let key = theme().key;
+    let mut hints = app.keys.hints(&app.contexts(), |a| app.works(a));
+    let width = |h: &[(String, &str)]| -> usize {
+        h.iter()
+            .map(|(l, w)| l.chars().count() + w.chars().count() + 5)
+            .sum()
+    };
+    // Too many for the line: the last ones give way, but never the ones
+    // that list every key and quit.
+    while width(&hints) > area.width as usize && hints.len() > 2 {
+        let at = hints
+            .iter()
+            .rposition(|(_, w)| !matches!(*w, "keys" | "quit"))
+            .unwrap_or(hints.len() - 1);
+        hints.remove(at);
+    }
     let mut spans = Vec::new();
-    for (label, help) in keys::hints(&app.contexts(), |a| app.works(a)) {
+    for (label, help) in hints {
         spans.push(Span::styled(format!(" {label} "), key));
         spans.push(Span::raw(format!(" {help}  ")));
     }

@@ -1,6 +1,7 @@
 //! The plan dialog: each step and its SQL, the backup, then progress.
 
 use super::super::app::{App, Phase};
+use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use crate::store::plan::Plan;
 use crate::text;
@@ -43,9 +44,15 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
             let can_run = plan.blockers.is_empty();
             let foot_line = if can_run {
                 Line::from(vec![
-                    Span::styled(" y ", theme().run_key),
+                    Span::styled(
+                        format!(" {} ", app.keys.short(Ctx::Confirm, Action::Confirm)),
+                        theme().run_key,
+                    ),
                     Span::raw(" run it   "),
-                    Span::styled(" n/Esc ", theme().key),
+                    Span::styled(
+                        format!(" {} ", app.keys.short(Ctx::Confirm, Action::Cancel)),
+                        theme().key,
+                    ),
                     Span::raw(" close, write nothing (default)   j/k scroll"),
                 ])
             } else {

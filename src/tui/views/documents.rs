@@ -1,13 +1,12 @@
 //! Documents: the grid, paged by the rows it draws.
 
 use super::super::app::{App, Load};
-use super::super::text::Shown;
 use super::super::theme::theme;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let [head, grid] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
@@ -15,7 +14,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let opt = |o: &Option<String>| o.as_deref().map(text::cell).unwrap_or_else(|| "all".into());
     let mut spans = vec![
         Span::styled("sort ", theme().dim),
-        Span::raw(q.sort.label()),
+        Span::raw(q.sort_label()),
         Span::styled(" · type ", theme().dim),
         Span::raw(opt(&q.doc_type)),
         Span::styled(" · status ", theme().dim),
@@ -40,6 +39,12 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
                 spans.push(Span::styled(format!("“{}”", text::cell(s)), theme().warn));
             }
         }
+    }
+    if let Some(ids) = &q.rowids {
+        spans.push(Span::styled(
+            format!(" · the {} rows a finding names (Esc: all)", ids.len()),
+            theme().warn,
+        ));
     }
     match app.docs.searching {
         Some(0) => spans.push(Span::styled(" · searching… no match so far", theme().warn)),
@@ -80,26 +85,18 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         };
         return f.render_widget(Paragraph::new(why).block(block), grid);
     }
-    let header = Row::new(["id", "doc_type", "status", "created_at", "title"]).style(theme().bold);
-    let body: Vec<Row> = app
-        .docs
-        .shown
-        .iter()
-        .map(|r| Row::new(r.iter().map(Shown::span)))
-        .collect();
-    let widths = [
-        Constraint::Length(36),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(20),
-        Constraint::Min(10),
-    ];
-    let table = Table::new(body, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme().selected);
-    let mut state = TableState::default().with_selected(Some(app.docs.selected));
-    f.render_stateful_widget(table, grid, &mut state);
+    let block = block.title(Line::styled(
+        format!(" {} ", super::grid::position(&app.docs.grid, grid.width)),
+        theme().dim,
+    ));
+    super::grid::draw(
+        f,
+        grid,
+        block,
+        &app.docs.grid,
+        &app.docs.shown,
+        app.docs.selected,
+    );
 }
 
 /// How many documents the filters and search select, "of" how many in all

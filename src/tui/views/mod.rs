@@ -4,8 +4,10 @@ mod chrome;
 mod detail;
 mod dialog;
 mod documents;
+mod grid;
 pub mod help;
 mod overview;
+mod popups;
 mod schema;
 mod scroll;
 mod tables;
@@ -58,7 +60,17 @@ pub fn draw(f: &mut Frame, app: &App) -> u16 {
             app,
             area.centered(Constraint::Percentage(90), Constraint::Percentage(85)),
         ),
-        Some(Overlay::Help { scroll }) => help::draw(f, help::area(area), *scroll),
+        Some(Overlay::Columns(ch)) => {
+            popups::chooser(f, app, ch, area);
+            0
+        }
+        Some(Overlay::Export(d)) => {
+            popups::export(f, app, d, area);
+            0
+        }
+        Some(Overlay::Help { scroll }) => {
+            help::draw(f, help::area(area, &app.keys), *scroll, &app.keys)
+        }
         None => end,
     }
 }

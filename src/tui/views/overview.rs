@@ -1,6 +1,7 @@
 //! Overview: file facts, the state badge, findings, legacy objects, charts.
 
 use super::super::app::{App, Load};
+use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use crate::store::doc_counts::DocCounts;
 use crate::store::finding::Finding;
@@ -129,7 +130,10 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     let bold = theme().bold;
     match &app.store.data {
         None => lines.push(Line::from(Span::styled(
-            "Data checks: press d to scan the rows for bad values",
+            format!(
+                "Data checks: press {} to scan the rows for bad values",
+                app.keys.short(Ctx::Global, Action::DataChecks)
+            ),
             theme().dim,
         ))),
         Some(Load::Loading) => lines.push(Line::from(Span::styled(
@@ -141,11 +145,29 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             Span::raw(text::cell(e)),
         ])),
         Some(Load::Loaded(found) | Load::Stale(found, _)) => {
-            lines.push(Line::from(Span::styled("Data checks", bold)));
+            let how = format!(
+                " ({} picks a finding, {} lists its rows)",
+                app.keys.short(Ctx::Overview, Action::NextFinding),
+                app.keys.short(Ctx::Overview, Action::Open)
+            );
+            lines.push(Line::from(vec![
+                Span::styled("Data checks", bold),
+                Span::styled(
+                    if found.is_empty() { "" } else { how.as_str() }.to_string(),
+                    theme().dim,
+                ),
+            ]));
             if found.is_empty() {
                 lines.push(Line::from(Span::styled("  no bad rows", theme().ok)));
             }
-            lines.extend(found.iter().map(finding_line));
+            for (i, x) in found.iter().enumerate() {
+                let line = finding_line(x);
+                lines.push(if app.store.finding == Some(i) {
+                    line.patch_style(theme().selected)
+                } else {
+                    line
+                });
+            }
         }
     }
     lines

@@ -1,7 +1,6 @@
 //! Tables: every table and view with its kind and row count; browsing one.
 
 use super::super::app::{App, Load};
-use super::super::text::Shown;
 use super::super::theme::theme;
 use crate::store::inspect::RowCount;
 use crate::store::spec::ObjectClass;
@@ -9,6 +8,7 @@ use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
@@ -19,26 +19,18 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
             if b.keyed { "" } else { ", first 1000 rows" }
         );
         let block = Block::default().borders(Borders::TOP).title(title);
-        let page = match &b.page {
+        match &b.page {
             Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), area),
             Load::Failed(e) => {
                 return f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
             }
-            Load::Loaded(p) | Load::Stale(p, _) => p,
-        };
-        let header = Row::new(page.columns.iter().map(|c| text::cell(c))).style(theme().bold);
-        let rows: Vec<Row> = b
-            .shown
-            .iter()
-            .map(|cells| Row::new(cells.iter().map(Shown::span)))
-            .collect();
-        let widths: Vec<Constraint> = page.columns.iter().map(|_| Constraint::Min(8)).collect();
-        let table = Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .row_highlight_style(theme().selected);
-        let mut state = TableState::default().with_selected(Some(b.selected));
-        return f.render_stateful_widget(table, area, &mut state);
+            Load::Loaded(_) | Load::Stale(..) => {}
+        }
+        let block = block.title(Line::styled(
+            format!(" {} ", super::grid::position(&b.grid, area.width)),
+            theme().dim,
+        ));
+        return super::grid::draw(f, area, block, &b.grid, &b.shown, b.selected);
     }
     let Some(ins) = app.store.inspection.loaded() else {
         return f.render_widget(Paragraph::new("no tables to show"), area);

@@ -1,6 +1,8 @@
 //! check / init / demo: text and JSON output, confirmation, exit codes.
 //! Every string that reaches the terminal passes through `text::escape`.
 
+mod export;
+
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
 use crate::store::finding::Finding;
@@ -11,6 +13,7 @@ use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, checks, demo, integrity};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
+pub use export::ExportArgs;
 use std::ffi::OsStr;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -417,6 +420,34 @@ fn new_temp_folder() -> Result<std::path::PathBuf> {
         }
     }
     anyhow::bail!("cannot find a free folder name under {}", base.display())
+}
+
+/// `export`: the documents as the Documents tab would list them.
+pub fn export(raw: &OsStr, args: ExportArgs) -> u8 {
+    let run = || -> Result<export::Ended> {
+        let path = resolve(raw)?;
+        export::run(&path, args)
+    };
+    match run() {
+        Ok(_) => EXIT_OK,
+        Err(e) => fail(&e, false),
+    }
+}
+
+/// `--print-config`: the config in force, as a file that would give it.
+pub fn print_config() -> u8 {
+    let run = || -> Result<String> {
+        let file = crate::tui::config::path()?;
+        let c = crate::tui::config::load()?;
+        Ok(crate::tui::config::print(&c, &file))
+    };
+    match run() {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(e) => fail(&e, false),
+    }
 }
 
 pub fn tui(raw: &OsStr) -> u8 {

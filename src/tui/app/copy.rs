@@ -1,0 +1,93 @@
+//! `y` and `Y`: a whole value or row, read by the worker, handed to the
+//! event loop for the clipboard (see `tui::clipboard`).
+
+use super::*;
+use crate::store::values::Copied;
+
+impl App {
+    /// In Documents: the cell under the cursor, or the whole document.
+    pub(super) fn copy_from_docs(&mut self, action: Action) {
+        let Some(row) = self
+            .docs
+            .rows
+            .loaded()
+            .and_then(|r| r.get(self.docs.selected))
+        else {
+            return;
+        };
+        let rowid = row.key.rowid;
+        let column = self.docs.grid.current().map(str::to_string);
+        self.ask_copy("documents", rowid, action, column);
+    }
+
+    /// In a document: its id, or the whole document.
+    pub(super) fn copy_document(&mut self, action: Action) {
+        if let Some(rowid) = self.detail.as_ref().map(|d| d.rowid) {
+            self.ask_copy("documents", rowid, action, Some("id".into()));
+        }
+    }
+
+    /// In a browsed table: the cell, or the row. A view has no rowid to
+    /// read a value again by.
+    pub(super) fn copy_from_browse(&mut self, action: Action) {
+        let Some(b) = self.tables.browse.as_ref() else {
+            return;
+        };
+        let rowid = b
+            .page
+            .loaded()
+            .and_then(|p| p.rows.get(b.selected))
+            .and_then(|r| r.0);
+        let Some(rowid) = rowid else {
+            if !b.keyed {
+                self.say("this view or table has no rowid to read a value by: e exports it");
+            }
+            return;
+        };
+        let (table, column) = (b.table.clone(), b.grid.current().map(str::to_string));
+        self.ask_copy(&table, rowid, action, column);
+    }
+
+    fn ask_copy(&mut self, table: &str, rowid: i64, action: Action, column: Option<String>) {
+        let (column, what) = match (action, column) {
+            (Action::Copy, Some(c)) => {
+                let what = format!("{} of rowid {rowid}", crate::text::cell(&c));
+                (Some(c), what)
+            }
+            (Action::Copy, None) => return,
+            _ => (None, format!("rowid {rowid} as JSON")),
+        };
+        self.send(Request::Copy {
+            table: table.to_string(),
+            rowid,
+            column,
+            what,
+        });
+    }
+
+    pub(super) fn on_copied(&mut self, what: String, result: Result<Copied, Failure>) {
+        match result {
+            Ok(Copied::Bytes { bytes, note }) => {
+                let what = match note {
+                    Some(n) => format!("{what} ({n})"),
+                    None => what,
+                };
+                self.requests.clip = Some(Clip { bytes, what });
+            }
+            Ok(Copied::Nothing(why)) => self.say(format!("nothing copied: {why}")),
+            Err(e) => self.say(format!("nothing copied: {e}")),
+        }
+    }
+
+    /// The clipboard took the clip (or could not): the status line says so.
+    pub fn copied(&mut self, clip: &Clip, how: Result<&str, String>) {
+        match how {
+            Ok(via) => self.say(format!(
+                "copied {}: {} bytes ({via})",
+                clip.what,
+                clip.bytes.len()
+            )),
+            Err(e) => self.say(format!("could not copy: {e}")),
+        }
+    }
+}

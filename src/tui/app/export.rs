@@ -1,0 +1,135 @@
+//! `e`: the grid's rows to a file. The path is shown and editable first;
+//! the export runs on a thread of its own with a gauge; Esc stops it and
+//! the partial file is removed.
+
+use super::*;
+use crate::store::export::{DocSelection, Format};
+use tui_input::{Input, InputRequest};
+
+impl App {
+    pub(super) fn open_export(&mut self) {
+        let (what, source, stem) = match (self.tab, &self.tables.browse) {
+            (Tab::Tables, Some(b)) => (
+                format!("table {}", crate::text::cell(&b.table)),
+                Source::Table(b.table.clone()),
+                b.table.clone(),
+            ),
+            _ => {
+                let q = &self.docs.query;
+                let live = self
+                    .store
+                    .inspection
+                    .loaded()
+                    .and_then(|i| i.live("documents"));
+                let columns: Vec<String> = q
+                    .grid_columns()
+                    .into_iter()
+                    .filter(|c| live.is_none_or(|l| l.column(c).is_some()))
+                    .collect();
+                let sel = DocSelection {
+                    types: q.doc_type.iter().cloned().collect(),
+                    statuses: q.status.iter().cloned().collect(),
+                    search: q.search.clone(),
+                    rowids: q.rowids.clone(),
+                    sort: q.sort,
+                    desc: q.desc,
+                    columns: Some(columns),
+                };
+                let n = self.docs.count.loaded().copied();
+                let what = match n {
+                    Some(n) => format!("{n} documents as listed"),
+                    None => "the documents as listed".into(),
+                };
+                (what, Source::Documents(sel), "documents".to_string())
+            }
+        };
+        let name: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.overlay = Some(Overlay::Export(ExportDialog {
+            what,
+            source,
+            input: Input::new(format!("{name}.csv")),
+            phase: ExportPhase::Naming,
+        }));
+    }
+
+    pub(super) fn update_export(&mut self, action: Action) {
+        let total = self.docs.count.loaded().copied();
+        let Some(Overlay::Export(d)) = &mut self.overlay else {
+            return;
+        };
+        match (&d.phase, action) {
+            (ExportPhase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
+                cancel.cancel();
+                self.say("stopping the export");
+            }
+            (ExportPhase::Running { .. }, _) => {}
+            (ExportPhase::Naming, Action::Cancel) => self.overlay = None,
+            (ExportPhase::Naming, Action::Submit) => {
+                let typed = d.input.value().trim().to_string();
+                let path = std::path::PathBuf::from(&typed);
+                let Some(format) = Format::of_path(&path) else {
+                    return self.say("name the file .csv, .json or .ndjson");
+                };
+                let cancel = Canceller::new();
+                let total = match d.source {
+                    Source::Documents(_) => total,
+                    Source::Table(_) => None,
+                };
+                d.phase = ExportPhase::Running {
+                    rows: 0,
+                    total,
+                    cancel: cancel.clone(),
+                };
+                let source = d.source.clone();
+                self.message.clear();
+                self.requests.outbox.push(Job::Export {
+                    source,
+                    path,
+                    format,
+                    cancel,
+                });
+            }
+            (ExportPhase::Naming, Action::Type(c)) => {
+                d.input.handle(InputRequest::InsertChar(c));
+            }
+            (ExportPhase::Naming, Action::Edit(e)) => {
+                d.input.handle(super::docs::edit_request(e));
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_export_reply(&mut self, reply: Reply) {
+        let Some(Overlay::Export(d)) = &mut self.overlay else {
+            return;
+        };
+        match reply {
+            Reply::ExportProgress { rows: n, total: t } => {
+                if let ExportPhase::Running { rows, total, .. } = &mut d.phase {
+                    *rows = n;
+                    *total = total.or(t);
+                }
+            }
+            Reply::Exported(result) => {
+                self.overlay = None;
+                match result {
+                    Ok((n, path)) => self.say(format!(
+                        "exported {n} rows to {}",
+                        crate::text::cell(&path.to_string_lossy())
+                    )),
+                    Err(e) => self.say(format!("export: {e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! A grid of rows with a column cursor: the columns that fit from the
+//! grid's first one, widths from the content, the cursor's column header
+//! and cell marked. Documents and a browsed table draw through it.
+
+use super::super::app::GridState;
+use super::super::text::Shown;
+use super::super::theme::theme;
+use crate::text;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+
+/// Draws `rows` under `names` in `area`, row `selected` highlighted.
+pub(crate) fn draw(
+    f: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    grid: &GridState,
+    rows: &[Vec<Shown>],
+    selected: usize,
+) {
+    let inner = block.inner(area);
+    let shown = grid.visible(inner.width);
+    let widths = grid.widths();
+    let header = Row::new(shown.clone().map(|i| {
+        let name = text::cell(grid.names.get(i).map_or("", String::as_str));
+        let style = if i == grid.col {
+            theme().column_cursor
+        } else {
+            theme().bold
+        };
+        Cell::from(Line::styled(name, style))
+    }));
+    let body: Vec<Row> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, cells)| {
+            Row::new(shown.clone().map(|i| {
+                let cell = cells.get(i).map(Shown::span).unwrap_or_default();
+                let c = Cell::from(cell);
+                if r == selected && i == grid.col {
+                    c.style(theme().cell_cursor)
+                } else {
+                    c
+                }
+            }))
+        })
+        .collect();
+    let constraints: Vec<Constraint> = shown
+        .clone()
+        .map(|i| Constraint::Length(widths.get(i).copied().unwrap_or(8)))
+        .collect();
+    let table = Table::new(body, constraints)
+        .header(header)
+        .block(block)
+        .column_spacing(super::super::app::GRID_GAP)
+        .row_highlight_style(theme().selected);
+    let mut state = TableState::default().with_selected(Some(selected));
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+/// Where the cursor stands among the columns: `col 3/23 title ◂ ▸`, the
+/// arrows saying there are columns off screen that side.
+pub(crate) fn position(grid: &GridState, width: u16) -> String {
+    let shown = grid.visible(width);
+    let left = if shown.start > 0 { " ◂" } else { "" };
+    let right = if shown.end < grid.names.len() {
+        " ▸"
+    } else {
+        ""
+    };
+    format!(
+        "col {}/{} {}{left}{right}",
+        grid.col + 1,
+        grid.names.len(),
+        text::cell(grid.current().unwrap_or(""))
+    )
+}
