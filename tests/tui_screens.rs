@@ -475,7 +475,7 @@ fn scans_wait_until_the_first_screen_is_drawn() {
         scans
     };
     assert_eq!(serve(&mut app, &mut worker), 0, "the inspection first");
-    app.drawn(0);
+    app.drawn(Default::default());
     assert_eq!(
         serve(&mut app, &mut worker),
         0,
@@ -483,7 +483,7 @@ fn scans_wait_until_the_first_screen_is_drawn() {
     );
     assert!(app.docs.rows.loaded().is_some());
     assert!(app.requests.outbox.is_empty());
-    app.drawn(0);
+    app.drawn(Default::default());
     assert!(
         serve(&mut app, &mut worker) >= 2,
         "once it is drawn, the charts and the legacy counts go out"

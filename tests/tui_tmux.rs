@@ -220,3 +220,45 @@ fn sigterm_and_sighup_restore_the_terminal() {
         );
     }
 }
+
+/// `y` inside tmux copies through tmux itself (its buffer, with tmux's
+/// default settings): the value arrives whole, escapes and all, as data,
+/// and nothing of it reaches the terminal.
+#[test]
+fn copy_goes_through_tmux_as_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.sqlite");
+    bin()
+        .args(["demo", "--docs", "40"])
+        .arg(&p)
+        .assert()
+        .success();
+    let hostile = "\x1b]0;pwned\x07 a \"title\"";
+    open(&p)
+        .execute("UPDATE documents SET title = ?1 WHERE rowid = 1", [hostile])
+        .unwrap();
+    let id: String = scalar(&p, "SELECT id FROM documents WHERE rowid = 1");
+    let t = Tmux::start(dir.path());
+    t.run(&["set-option", "-g", "allow-rename", "on"]);
+    let title_before = t.format("#{pane_title}");
+    t.type_line(&format!("{} s.sqlite", bin_path().display()));
+    t.wait_for("Documents per month");
+    t.send(&["2"]);
+    t.wait_for("col 1/5 id");
+    t.send(&["y"]);
+    t.wait_for("copied id of rowid 1: 36 bytes (tmux buffer)");
+    let buffer = |t: &Tmux| String::from_utf8(t.run(&["show-buffer"]).stdout).unwrap();
+    assert_eq!(buffer(&t), id);
+    t.send(&["l", "l", "l", "l"]);
+    t.wait_for("col 5/5 title");
+    t.send(&["y"]);
+    t.wait_for("copied title of rowid 1");
+    assert_eq!(buffer(&t), hostile, "whole, as stored");
+    assert_eq!(t.format("#{pane_title}"), title_before, "never printed");
+    t.send(&["Y"]);
+    t.wait_for("copied rowid 1 as JSON");
+    let row: serde_json::Value = serde_json::from_str(&buffer(&t)).unwrap();
+    assert_eq!(row["title"], hostile);
+    t.send(&["q"]);
+    t.wait_for("$ ");
+}

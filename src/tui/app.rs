@@ -219,6 +219,17 @@ pub struct ExportDialog {
     pub phase: ExportPhase,
 }
 
+/// Where the last frame drew what a click can pick.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Drawn {
+    /// The last scroll position of the scrolled page on top (0 for lists).
+    pub scroll_end: u16,
+    /// Each tab's title: its first and last column on the top line.
+    pub tabs: Vec<(u16, u16, Tab)>,
+    /// The rows of the list on screen, one line each.
+    pub rows: Option<ratatui::layout::Rect>,
+}
+
 /// What covers the tabs; one at a time.
 #[derive(Debug)]
 pub enum Overlay {
@@ -295,6 +306,8 @@ pub struct App {
     /// The last scroll position of the scrolled view on screen (its last
     /// line at the bottom), as the last frame drew it.
     scroll_end: u16,
+    /// Where the last frame drew the tabs and the list rows.
+    hits: Drawn,
     /// The terminal's size (columns, rows).
     pub size: (u16, u16),
     /// The last message, and when it was said (it fades after MESSAGE_FOR).
@@ -347,6 +360,7 @@ impl App {
             overlay: None,
             scroll: 0,
             scroll_end: 0,
+            hits: Drawn::default(),
             size: (80, 24),
             message: String::new(),
             message_at: None,
@@ -402,7 +416,9 @@ impl App {
     /// scrolled view drawn: its scroll stays within its lines. Once the
     /// first screen of the store is drawn (the documents window, or the
     /// reason there is none), the scans held until then go out.
-    pub fn drawn(&mut self, scroll_end: u16) {
+    pub fn drawn(&mut self, drawn: Drawn) {
+        let scroll_end = drawn.scroll_end;
+        self.hits = drawn;
         self.scroll_end = scroll_end;
         if let Some(s) = self.scrolled() {
             *s = (*s).min(scroll_end);
@@ -411,6 +427,60 @@ impl App {
             || matches!(self.store.inspection, Load::Failed(_));
         if first_screen && let Some(held) = self.requests.held.take() {
             self.requests.outbox.extend(held);
+        }
+    }
+
+    /// A click at column `x`, line `y`: a tab's title goes to it, a list's
+    /// row is selected. Nothing under a dialog is picked.
+    pub fn click(&mut self, x: u16, y: u16) {
+        if self.too_small() || self.overlay.is_some() {
+            return;
+        }
+        if let Some(&(_, _, tab)) = self
+            .hits
+            .tabs
+            .iter()
+            .find(|(a, b, _)| y == 0 && (*a..=*b).contains(&x))
+        {
+            return self.go(tab);
+        }
+        let Some(rows) = self.hits.rows.filter(|r| r.contains((x, y).into())) else {
+            return;
+        };
+        let line = usize::from(y - rows.y);
+        // The list draws its selection in view: past the first screen, the
+        // selected row is the last one shown.
+        let shown = usize::from(rows.height);
+        let pick = |selected: usize, n: usize| {
+            let first = (selected + 1).saturating_sub(shown);
+            (first + line < n).then_some(first + line)
+        };
+        match self.tab {
+            Tab::Documents if self.detail.is_none() && self.docs.input.is_none() => {
+                let n = self.docs.rows.loaded().map_or(0, Vec::len);
+                if let Some(i) = pick(self.docs.selected, n) {
+                    self.docs.selected = i;
+                }
+            }
+            Tab::Tables => match self.tables.browse.as_mut() {
+                Some(b) => {
+                    let n = b.page.loaded().map_or(0, |p| p.rows.len());
+                    if let Some(i) = pick(b.selected, n) {
+                        b.selected = i;
+                    }
+                }
+                None => {
+                    let n = self
+                        .store
+                        .inspection
+                        .loaded()
+                        .map_or(0, |i| i.objects.len());
+                    if let Some(i) = pick(self.tables.selected, n) {
+                        self.tables.selected = i;
+                    }
+                }
+            },
+            _ => {}
         }
     }
 

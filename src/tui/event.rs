@@ -5,7 +5,7 @@ use super::app::App;
 use super::keys::Action;
 use super::views;
 use super::worker::{Reply, Workers};
-use crossterm::event::{Event, KeyEventKind, MouseEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -35,9 +35,9 @@ where
     let mut leaving = false;
     loop {
         flush(app, workers);
-        let mut end = 0;
-        terminal.draw(|f| end = views::draw(f, app))?;
-        app.drawn(end);
+        let mut drawn = Default::default();
+        terminal.draw(|f| drawn = views::draw(f, app))?;
+        app.drawn(drawn);
         flush(app, workers);
         let mut wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
         if let Some(at) = app.next_tick() {
@@ -93,6 +93,10 @@ pub fn handle_input(app: &mut App, ev: Event) {
             let a = match m.kind {
                 MouseEventKind::ScrollDown => Some(Action::Down),
                 MouseEventKind::ScrollUp => Some(Action::Up),
+                MouseEventKind::Down(MouseButton::Left) => {
+                    app.click(m.column, m.row);
+                    None
+                }
                 _ => None,
             };
             if let Some(a) = a {

@@ -127,9 +127,9 @@ impl Harness {
     pub fn frame(&mut self) -> Buffer {
         let (w, h) = self.size;
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut end = 0;
-        t.draw(|f| end = draw(f, &self.app)).unwrap();
-        self.app.drawn(end);
+        let mut drawn = Default::default();
+        t.draw(|f| drawn = draw(f, &self.app)).unwrap();
+        self.app.drawn(drawn);
         t.backend().buffer().clone()
     }
 

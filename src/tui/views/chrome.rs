@@ -10,10 +10,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use strum::IntoEnumIterator;
 
-pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) {
+/// Draws the tab bar; returns each title's first and last column.
+pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)> {
     let titles: Vec<Line> = Tab::iter()
         .map(|t| Line::from(format!("{} {}", t.index() + 1, t.title())))
         .collect();
+    // Tabs pads each title with a space either side and puts the divider
+    // between them.
+    let mut at = area.x;
+    let mut places = Vec::new();
+    for (t, title) in Tab::iter().zip(&titles) {
+        let w = title.width() as u16 + 2;
+        places.push((at, at + w - 1, t));
+        at += w + 1;
+    }
     let selected = app.tab.index();
     let [left, right] = Layout::horizontal([
         Constraint::Min(40),
@@ -38,21 +48,30 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) {
         None => Line::from(format!("egregora-inspect · {}", text::cell(&name))).style(theme().dim),
     };
     f.render_widget(Paragraph::new(line.right_aligned()), right);
+    places
 }
 
-/// The hints of the keys that work now, then the last message in the room
-/// the hints leave (cut with … rather than covering a hint).
+/// The hints of the keys that work now, then the last message. The last
+/// hints give way to a message, up to MESSAGE_ROOM (never `?` and quit);
+/// what still does not fit of it is cut with …, never covering a hint.
 pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     let key = theme().key;
     let mut hints = app.keys.hints(&app.contexts(), |a| app.works(a));
+    let msg = text::cell(&app.message);
+    // The hints give way to at most this much of a message: a long one is
+    // cut rather than hide the keys of the moment.
+    const MESSAGE_ROOM: usize = 50;
+    let wanted = if msg.is_empty() {
+        0
+    } else {
+        (msg.chars().count() + 1).min(MESSAGE_ROOM)
+    };
     let width = |h: &[(String, &str)]| -> usize {
         h.iter()
             .map(|(l, w)| l.chars().count() + w.chars().count() + 5)
             .sum()
     };
-    // Too many for the line: the last ones give way, but never the ones
-    // that list every key and quit.
-    while width(&hints) > area.width as usize && hints.len() > 2 {
+    while width(&hints) + wanted > area.width as usize && hints.len() > 2 {
         let at = hints
             .iter()
             .rposition(|(_, w)| !matches!(*w, "keys" | "quit"))
@@ -66,7 +85,6 @@ pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     }
     let hints = Line::from(spans);
     let room = (area.width as usize).saturating_sub(hints.width() + 1);
-    let msg = text::cell(&app.message);
     let msg = if msg.chars().count() > room {
         let mut cut: String = msg.chars().take(room.saturating_sub(1)).collect();
         cut.push('…');

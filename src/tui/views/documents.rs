@@ -8,7 +8,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
+/// Draws the tab; returns where the rows are, when there are rows.
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     let [head, grid] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let q = &app.docs.query;
     let opt = |o: &Option<String>| o.as_deref().map(text::cell).unwrap_or_else(|| "all".into());
@@ -65,15 +66,17 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
             } else {
                 "loading…"
             };
-            return f.render_widget(Paragraph::new(what).block(block), grid);
+            f.render_widget(Paragraph::new(what).block(block), grid);
+            return None;
         }
         Load::Failed(e) => {
-            return f.render_widget(
+            f.render_widget(
                 Paragraph::new(text::cell(e))
                     .style(theme().bad)
                     .block(block),
                 grid,
             );
+            return None;
         }
         Load::Loaded(r) | Load::Stale(r, _) => r,
     };
@@ -83,20 +86,21 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         } else {
             "no documents"
         };
-        return f.render_widget(Paragraph::new(why).block(block), grid);
+        f.render_widget(Paragraph::new(why).block(block), grid);
+        return None;
     }
     let block = block.title(Line::styled(
         format!(" {} ", super::grid::position(&app.docs.grid, grid.width)),
         theme().dim,
     ));
-    super::grid::draw(
+    Some(super::grid::draw(
         f,
         grid,
         block,
         &app.docs.grid,
         &app.docs.shown,
         app.docs.selected,
-    );
+    ))
 }
 
 /// How many documents the filters and search select, "of" how many in all

@@ -11,7 +11,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
-/// Draws `rows` under `names` in `area`, row `selected` highlighted.
+/// Draws `rows` under `names` in `area`, row `selected` highlighted;
+/// returns where the rows are.
 pub(crate) fn draw(
     f: &mut Frame,
     area: Rect,
@@ -19,7 +20,7 @@ pub(crate) fn draw(
     grid: &GridState,
     rows: &[Vec<Shown>],
     selected: usize,
-) {
+) -> Rect {
     let inner = block.inner(area);
     let shown = grid.visible(inner.width);
     let widths = grid.widths();
@@ -58,6 +59,16 @@ pub(crate) fn draw(
         .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(selected));
     f.render_stateful_widget(table, area, &mut state);
+    below_header(inner)
+}
+
+/// The lines of a table's rows: its area under the header line.
+pub(crate) fn below_header(inner: Rect) -> Rect {
+    Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
 }
 
 /// Where the cursor stands among the columns: `col 3/23 title ◂ ▸`, the

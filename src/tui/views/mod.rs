@@ -12,15 +12,16 @@ mod schema;
 mod scroll;
 mod tables;
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Overlay};
+use super::app::{App, Drawn, MIN_HEIGHT, MIN_WIDTH, Overlay};
 use super::tab::Tab;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::Paragraph;
 
-/// Draws the app; returns the last scroll position of the scrolled page on
-/// top (the one `App::drawn` keeps scrolling within), 0 for the rest.
-pub fn draw(f: &mut Frame, app: &App) -> u16 {
+/// Draws the app; returns where it drew what a click can pick, and the
+/// last scroll position of the scrolled page on top (the one `App::drawn`
+/// keeps scrolling within), 0 for the rest.
+pub fn draw(f: &mut Frame, app: &App) -> Drawn {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
@@ -31,7 +32,7 @@ pub fn draw(f: &mut Frame, app: &App) -> u16 {
             Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
-        return 0;
+        return Drawn::default();
     }
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
@@ -39,22 +40,25 @@ pub fn draw(f: &mut Frame, app: &App) -> u16 {
         Constraint::Length(1),
     ])
     .areas(area);
-    chrome::tabs(f, app, tabs);
+    let mut drawn = Drawn {
+        tabs: chrome::tabs(f, app, tabs),
+        ..Drawn::default()
+    };
     let end = match app.tab {
         Tab::Overview => overview::draw(f, app, body),
         Tab::Documents if app.detail.is_some() => detail::draw(f, app, body),
         Tab::Documents => {
-            documents::draw(f, app, body);
+            drawn.rows = documents::draw(f, app, body);
             0
         }
         Tab::Schema => schema::draw(f, app, body),
         Tab::Tables => {
-            tables::draw(f, app, body);
+            drawn.rows = tables::draw(f, app, body);
             0
         }
     };
     chrome::status(f, app, status);
-    match &app.overlay {
+    drawn.scroll_end = match &app.overlay {
         Some(Overlay::Plan(_)) => dialog::draw(
             f,
             app,
@@ -72,5 +76,6 @@ pub fn draw(f: &mut Frame, app: &App) -> u16 {
             help::draw(f, help::area(area, &app.keys), *scroll, &app.keys)
         }
         None => end,
-    }
+    };
+    drawn
 }

@@ -11,7 +11,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
+/// Draws the tab; returns where the rows of its list are.
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     if let Some(b) = &app.tables.browse {
         let title = format!(
             "{} (read-only{})",
@@ -20,9 +21,13 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         );
         let block = Block::default().borders(Borders::TOP).title(title);
         match &b.page {
-            Load::Loading => return f.render_widget(Paragraph::new("loading…").block(block), area),
+            Load::Loading => {
+                f.render_widget(Paragraph::new("loading…").block(block), area);
+                return None;
+            }
             Load::Failed(e) => {
-                return f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
+                f.render_widget(Paragraph::new(text::cell(e)).block(block), area);
+                return None;
             }
             Load::Loaded(_) | Load::Stale(..) => {}
         }
@@ -30,10 +35,13 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
             format!(" {} ", super::grid::position(&b.grid, area.width)),
             theme().dim,
         ));
-        return super::grid::draw(f, area, block, &b.grid, &b.shown, b.selected);
+        return Some(super::grid::draw(
+            f, area, block, &b.grid, &b.shown, b.selected,
+        ));
     }
     let Some(ins) = app.store.inspection.loaded() else {
-        return f.render_widget(Paragraph::new("no tables to show"), area);
+        f.render_widget(Paragraph::new("no tables to show"), area);
+        return None;
     };
     let rows: Vec<Row> = ins
         .objects
@@ -78,4 +86,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) {
         .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(app.tables.selected));
     f.render_stateful_widget(table, area, &mut state);
+    Some(super::grid::below_header(
+        Block::default().borders(Borders::TOP).inner(area),
+    ))
 }

@@ -1,0 +1,323 @@
+//! The grid's moves through the real workers: the column cursor, widths and
+//! horizontal scrolling, the column chooser, both sort directions, copy,
+//! export, half pages, `[`/`]`, clicks, and findings that open their rows.
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use common::*;
+use crossterm::event::KeyModifiers;
+use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
+use egregora_inspect::tui::app::Overlay;
+use egregora_inspect::tui::event::handle_input;
+use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::tab::Tab;
+use harness::*;
+
+fn docs() -> Harness {
+    let mut h = Harness::demo();
+    h.act(Action::GoTab(Tab::Documents));
+    h
+}
+
+fn clip(h: &mut Harness) -> String {
+    let c = h.app.requests.clip.take().expect("something to copy");
+    String::from_utf8(c.bytes).unwrap()
+}
+
+#[test]
+fn the_column_cursor_scrolls_and_widths_follow_the_content() {
+    let mut h = Harness::demo();
+    // A browsed documents table shows whole ids, not 23 squeezed columns.
+    h.act(Action::GoTab(Tab::Tables)).act(Action::Open);
+    let screen = h.text();
+    let id = scalar::<String>(&h.path, "SELECT id FROM documents WHERE rowid = 1");
+    assert!(screen.contains(&id), "{screen}");
+    assert!(screen.contains("col 1/23 id ▸"), "{screen}");
+    for _ in 0..22 {
+        h.act(Action::ColumnRight);
+    }
+    let end = h.text();
+    assert!(end.contains("col 23/23 extensions ◂"), "{end}");
+    assert!(!end.contains(&id), "the id column scrolled away:\n{end}");
+    let b = h.app.tables.browse.as_ref().unwrap();
+    assert!(b.grid.offset > 0);
+
+    let mut h = docs();
+    let w = h.app.docs.grid.widths()[0];
+    assert_eq!(w, 36, "a UUID's width");
+    h.act(Action::Narrow);
+    assert_eq!(h.app.docs.grid.widths()[0], 32);
+    h.act(Action::Widen).act(Action::Widen);
+    assert_eq!(h.app.docs.grid.widths()[0], 40);
+    h.act(Action::PageDown);
+    assert_eq!(h.app.docs.grid.widths()[0], 40, "a set width stays");
+}
+
+#[test]
+fn the_chooser_picks_the_columns_and_esc_changes_nothing() {
+    let mut h = docs();
+    h.act(Action::Columns);
+    assert!(h.text().contains("[x] id"));
+    // Down to the first unticked column (after the five shown), tick it.
+    for _ in 0..5 {
+        h.act(Action::Down);
+    }
+    let Some(Overlay::Columns(ch)) = &h.app.overlay else {
+        panic!("the chooser is open")
+    };
+    let name = ch.items[5].0.clone();
+    h.act(Action::Toggle)
+        .act(Action::Up)
+        .act(Action::Toggle)
+        .act(Action::Submit);
+    assert!(h.app.overlay.is_none());
+    assert_eq!(
+        h.app.docs.query.grid_columns(),
+        ["id", "doc_type", "status", "created_at", name.as_str()]
+    );
+    let screen = h.text();
+    assert!(screen.contains(&format!(" {name} ")), "{screen}");
+    assert_eq!(h.app.docs.shown[0].len(), 5);
+    h.act(Action::Columns)
+        .act(Action::Toggle)
+        .act(Action::Cancel);
+    assert_eq!(h.app.docs.query.grid_columns().len(), 5, "Esc kept them");
+    // Nothing ticked is refused.
+    h.act(Action::Columns);
+    for _ in 0..5 {
+        h.act(Action::Toggle).act(Action::Down);
+    }
+    h.act(Action::Submit);
+    assert!(h.app.message.contains("at least one"), "{}", h.app.message);
+}
+
+#[test]
+fn newest_first_lists_created_at_descending_and_shows_it() {
+    let mut h = docs();
+    for _ in 0..3 {
+        h.act(Action::ColumnRight);
+    }
+    h.act(Action::Sort).act(Action::SortReverse);
+    let newest: String = scalar(
+        &h.path,
+        "SELECT created_at FROM documents ORDER BY created_at DESC, rowid DESC LIMIT 1",
+    );
+    let screen = h.text();
+    assert!(screen.contains("sort created_at ↓"), "{screen}");
+    assert_eq!(h.app.docs.shown[0][3].text, newest);
+    h.act(Action::Bottom);
+    let oldest: String = scalar(&h.path, "SELECT min(created_at) FROM documents");
+    let last = h.app.docs.shown.last().unwrap()[3].text.clone();
+    assert_eq!(last, oldest);
+    // A slug sort shows the slug column, even when it was not chosen.
+    h.app.docs.query.sort = egregora_inspect::store::documents::Sort::Slug;
+    assert!(
+        h.app
+            .docs
+            .query
+            .grid_columns()
+            .contains(&"slug".to_string())
+    );
+}
+
+#[test]
+fn copy_reads_whole_values_and_rows() {
+    let mut h = docs();
+    let (id, content): (String, String) = {
+        let c = open(&h.path);
+        c.query_row(
+            "SELECT id, content FROM documents WHERE rowid = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    h.act(Action::Copy);
+    assert_eq!(clip(&mut h), id, "the id by default");
+    h.app.docs.query.columns = vec!["id".into(), "content".into()];
+    h.act(Action::SortReverse).act(Action::SortReverse);
+    h.act(Action::ColumnRight).act(Action::Copy);
+    let copied = clip(&mut h);
+    assert!(content.chars().count() > 200, "longer than a grid cell");
+    assert_eq!(copied, content, "whole, not the grid's cut");
+    h.act(Action::CopyRow);
+    let row: serde_json::Value = serde_json::from_str(&clip(&mut h)).unwrap();
+    assert_eq!(row.as_object().unwrap().len(), 23);
+    assert_eq!(row["id"], id.as_str());
+    // A NULL copies nothing and says so.
+    exec(
+        &h.path,
+        "UPDATE documents SET content = NULL WHERE rowid = 1",
+    );
+    h.act(Action::Copy);
+    assert!(h.app.requests.clip.is_none());
+    assert!(h.app.message.contains("NULL"), "{}", h.app.message);
+    // In a document, y copies its id.
+    h.act(Action::Open).act(Action::Copy);
+    assert_eq!(clip(&mut h), id);
+}
+
+#[test]
+fn export_writes_the_listed_documents_and_esc_or_a_clash_writes_nothing() {
+    let mut h = docs();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("posts.ndjson");
+    h.act(Action::FilterType); // the first doc_type
+    let t = h.app.docs.query.doc_type.clone().unwrap();
+    h.act(Action::Export);
+    assert!(h.text().contains("documents.csv"));
+    // Clear the name and type a new one.
+    h.act(Action::Edit(
+        egregora_inspect::tui::keys::Edit::DeleteToStart,
+    ));
+    for c in file.to_string_lossy().chars() {
+        h.act(Action::Type(c));
+    }
+    h.act(Action::Submit);
+    assert!(h.app.overlay.is_none(), "the export ended");
+    assert!(h.app.message.starts_with("exported "), "{}", h.app.message);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let n: i64 = scalar(
+        &h.path,
+        &format!("SELECT count(*) FROM documents WHERE doc_type = '{t}'"),
+    );
+    assert_eq!(lines.len() as i64, n);
+    assert_eq!(lines[0].as_object().unwrap().len(), 5, "the columns shown");
+    // Again to the same name: refused, the file kept.
+    let before = std::fs::read(&file).unwrap();
+    h.act(Action::Export);
+    h.act(Action::Edit(
+        egregora_inspect::tui::keys::Edit::DeleteToStart,
+    ));
+    for c in file.to_string_lossy().chars() {
+        h.act(Action::Type(c));
+    }
+    h.act(Action::Submit);
+    assert!(h.app.message.contains("exists"), "{}", h.app.message);
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    // Esc while naming exports nothing.
+    h.act(Action::Export).act(Action::Cancel);
+    assert!(h.app.overlay.is_none());
+    assert!(!std::path::Path::new("documents.csv").exists());
+}
+
+#[test]
+fn half_pages_and_the_next_document() {
+    let mut h = docs();
+    let page = h.app.page();
+    let half = page / 2;
+    h.act(Action::HalfPageDown);
+    assert_eq!(h.app.docs.selected, half);
+    h.act(Action::HalfPageDown).act(Action::HalfPageDown);
+    let first = h.app.docs.rows.loaded().unwrap()[0].key.rowid;
+    assert!(first > 1, "the window moved on");
+    h.act(Action::HalfPageUp)
+        .act(Action::HalfPageUp)
+        .act(Action::HalfPageUp)
+        .act(Action::HalfPageUp);
+    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 1);
+    assert_eq!(h.app.docs.selected, 0);
+
+    // ] past the window's last row reads the next window and opens it.
+    h.act(Action::Bottom).act(Action::Top);
+    for _ in 0..page - 1 {
+        h.act(Action::Down);
+    }
+    h.act(Action::Open);
+    let at = h.app.detail.as_ref().unwrap().rowid;
+    h.act(Action::NextDocument);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, at + 1);
+    h.act(Action::PrevDocument).act(Action::PrevDocument);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, at - 1);
+    assert!(h.text().contains(&format!("rowid {}", at - 1)));
+    h.act(Action::Back)
+        .act(Action::Top)
+        .act(Action::Open)
+        .act(Action::PrevDocument);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 1);
+    assert!(
+        h.app.message.contains("no more documents"),
+        "{}",
+        h.app.message
+    );
+}
+
+fn click(h: &mut Harness, x: u16, y: u16) {
+    handle_input(
+        &mut h.app,
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    h.settle();
+}
+
+#[test]
+fn a_click_selects_a_tab_or_a_row() {
+    let mut h = Harness::demo();
+    let screen = h.text();
+    let line0 = screen.lines().next().unwrap();
+    let x = line0.find("4 Tables").unwrap() as u16;
+    click(&mut h, x, 0);
+    assert_eq!(h.app.tab, Tab::Tables);
+    let x = line0.chars().take_while(|c| *c != '2').count() as u16;
+    click(&mut h, x + 3, 0);
+    assert_eq!(h.app.tab, Tab::Documents);
+    // Tab bar, header line, border, column titles: the 5th row is on line 8.
+    click(&mut h, 10, 8);
+    assert_eq!(h.app.docs.selected, 4);
+    click(&mut h, 10, 2);
+    assert_eq!(h.app.docs.selected, 4, "a click off the rows picks nothing");
+}
+
+#[test]
+fn a_finding_opens_the_rows_it_names() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("demo.sqlite");
+    bin()
+        .args(["demo", "--docs", "300"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "UPDATE documents SET tags = '[oops' WHERE rowid IN (7, 70, 170);
+         UPDATE documents SET doc_type = 'recipe' WHERE rowid = 9;",
+    );
+    let mut h = Harness::open(dir, p);
+    h.act(Action::DataChecks);
+    let screen = h.text();
+    assert!(screen.contains("lists its rows"), "{screen}");
+    let found = h.app.store.data.as_ref().unwrap().loaded().unwrap().clone();
+    let i = found
+        .iter()
+        .position(|f| f.object.ends_with(".tags"))
+        .expect("the tags finding");
+    for _ in 0..=i {
+        h.act(Action::NextFinding);
+    }
+    h.act(Action::Open);
+    assert_eq!(h.app.tab, Tab::Documents);
+    let rows: Vec<i64> = h
+        .app
+        .docs
+        .rows
+        .loaded()
+        .unwrap()
+        .iter()
+        .map(|r| r.key.rowid)
+        .collect();
+    assert_eq!(rows, [7, 70, 170]);
+    let screen = h.text();
+    assert!(screen.contains("the 3 rows a finding names"), "{screen}");
+    assert!(screen.contains("3 of 300 documents"), "{screen}");
+    h.act(Action::Back);
+    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page());
+}
