@@ -522,6 +522,14 @@ impl App {
             Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
             Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
             Action::Open if self.tab == Tab::Overview => self.store.finding.is_some(),
+            // Copying reads a row again by its rowid.
+            Action::Copy | Action::CopyRow => match self.tab {
+                Tab::Tables => self.tables.browse.as_ref().is_some_and(|b| b.keyed),
+                Tab::Documents => {
+                    self.detail.is_some() || self.docs.rows.loaded().is_some_and(|r| !r.is_empty())
+                }
+                _ => false,
+            },
             _ => true,
         }
     }

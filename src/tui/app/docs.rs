@@ -223,7 +223,7 @@ impl App {
                     .filter_map(|s| s.column())
                     .collect();
                 return self.say(format!(
-                    "{} has no index to sort by; o sorts on {}",
+                    "cannot sort by {}: pages are read in an index's order ({}) or as inserted",
                     crate::text::cell(&name),
                     sortable.join(", ")
                 ));

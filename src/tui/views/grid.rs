@@ -48,9 +48,16 @@ pub(crate) fn draw(
             }))
         })
         .collect();
+    // The last column takes what room is left: a table wider than its area
+    // would have every column squeezed instead.
+    let mut left = inner.width;
     let constraints: Vec<Constraint> = shown
         .clone()
-        .map(|i| Constraint::Length(widths.get(i).copied().unwrap_or(8)))
+        .map(|i| {
+            let w = widths.get(i).copied().unwrap_or(8).min(left);
+            left = left.saturating_sub(w + super::super::app::GRID_GAP);
+            Constraint::Length(w)
+        })
         .collect();
     let table = Table::new(body, constraints)
         .header(header)

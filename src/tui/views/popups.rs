@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, List, ListItem, ListState, 
 /// The chooser: every column, ticked when shown, in the order shown.
 pub(crate) fn chooser(f: &mut Frame, app: &App, ch: &Chooser, screen: Rect) {
     let area = screen.centered(
-        Constraint::Length(44.min(screen.width)),
+        Constraint::Length(56.min(screen.width)),
         Constraint::Length((ch.items.len() as u16 + 3).min(screen.height)),
     );
     f.render_widget(Clear, area);
@@ -49,7 +49,7 @@ pub(crate) fn chooser(f: &mut Frame, app: &App, ch: &Chooser, screen: Rect) {
 /// The export: the file name to edit, then a gauge.
 pub(crate) fn export(f: &mut Frame, app: &App, d: &ExportDialog, screen: Rect) {
     let area = screen.centered(
-        Constraint::Length(72.min(screen.width)),
+        Constraint::Length(76.min(screen.width)),
         Constraint::Length(5.min(screen.height)),
     );
     f.render_widget(Clear, area);
@@ -76,7 +76,7 @@ pub(crate) fn export(f: &mut Frame, app: &App, d: &ExportDialog, screen: Rect) {
                 ]),
                 Line::styled(
                     format!(
-                        "{} export (.csv, .json or .ndjson; an existing file is kept) · {} cancel",
+                        "{} export (.csv, .json or .ndjson; never over a file) · {} cancel",
                         keys.short(Ctx::ExportPath, Action::Submit),
                         keys.short(Ctx::ExportPath, Action::Cancel),
                     ),
