@@ -149,7 +149,7 @@ fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
     assert_eq!(h.app.docs.query.sort.label(), "inserted");
     h.act(Action::ColumnRight).act(Action::Sort);
     assert!(
-        h.app.message.contains("title has no index to sort by"),
+        h.app.message.contains("cannot sort by title"),
         "{}",
         h.app.message
     );
