@@ -3,8 +3,10 @@
 //! whole for the grid.
 
 use super::catalog::LiveTable;
-use super::cell::{CELL_CHARS, Cell, DETAIL_CHARS, cut_sql};
-use super::doc_counts::{DocCounts, counts_sql, months_sql};
+use super::cell::{CELL_CHARS, Cell, cut_sql};
+use super::doc_counts::DocCounts;
+pub use super::document::{document, explain_others};
+use super::filters::{FilterSet, col};
 use super::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -146,45 +148,12 @@ pub enum Anchor {
     },
 }
 
-/// Which of the five columns the grid shows a table has; a store in an older
-/// shape may lack some, and they then read as NULL.
-fn col(live: &LiveTable, name: &str) -> String {
-    match live.column(name) {
-        Some(c) => quote(&c.name),
-        None => "NULL".into(),
-    }
-}
-
 struct Sql {
     select: String,
     from: String,
     filters: Vec<String>,
     args: Vec<Value>,
     sort: Option<String>,
-}
-
-/// The plans of the other reads the app makes of `documents`: the counts
-/// behind the charts, and one document by rowid.
-pub fn explain_others(
-    conn: &Connection,
-    live: &LiveTable,
-) -> rusqlite::Result<Vec<(String, String)>> {
-    let shapes = [
-        ("counts by doc_type", counts_sql(live, "doc_type")),
-        ("counts by status", counts_sql(live, "status")),
-        ("counts by month", months_sql(live)),
-        ("one document", document_sql(live).replace("?1", "1")),
-    ];
-    shapes
-        .into_iter()
-        .map(|(name, sql)| {
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let lines = stmt
-                .query_map([], |r| r.get::<_, String>(3))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok((name.to_string(), lines.join("; ")))
-        })
-        .collect()
 }
 
 /// The rowids two large filters match together, when they are few (see
@@ -281,64 +250,6 @@ pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, 
         rowids: q.rowids.as_deref(),
     };
     set.terms(live, hint)
-}
-
-/// What selects documents: any of these doc_types and any of these
-/// statuses (none: all), a search, a list of rows.
-pub(crate) struct FilterSet<'a> {
-    pub types: &'a [String],
-    pub statuses: &'a [String],
-    pub search: Option<&'a str>,
-    pub rowids: Option<&'a [i64]>,
-}
-
-impl FilterSet<'_> {
-    pub(crate) fn terms(&self, live: &LiveTable, hint: bool) -> (Vec<String>, Vec<Value>) {
-        let hint = if hint { "+" } else { "" };
-        let mut filters = Vec::new();
-        let mut args = Vec::new();
-        if let Some(ids) = self.rowids {
-            // A finding's few rows, fetched by rowid.
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            filters.push("rowid IN (SELECT value FROM json_each(?))".to_string());
-            args.push(Value::Text(format!("[{}]", list.join(","))));
-        }
-        for (name, values) in [("doc_type", self.types), ("status", self.statuses)] {
-            let c = col(live, name);
-            match values {
-                [] => {}
-                [one] => {
-                    filters.push(format!("{hint}{c} = ?"));
-                    args.push(Value::Text(one.clone()));
-                }
-                many => {
-                    let marks = vec!["?"; many.len()].join(", ");
-                    filters.push(format!("{hint}{c} IN ({marks})"));
-                    args.extend(many.iter().cloned().map(Value::Text));
-                }
-            }
-        }
-        if let Some(s) = self.search.filter(|s| !s.is_empty()) {
-            let pattern = format!(
-                "%{}%",
-                s.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            let cols: Vec<String> = ["id", "slug", "title", "content"]
-                .iter()
-                .filter(|c| live.column(c).is_some())
-                .map(|c| format!("{} LIKE ? ESCAPE '\\'", col(live, c)))
-                .collect();
-            if !cols.is_empty() {
-                filters.push(format!("({})", cols.join(" OR ")));
-                for _ in 0..cols.len() {
-                    args.push(Value::Text(pattern.clone()));
-                }
-            }
-        }
-        (filters, args)
-    }
 }
 
 /// One statement of a keyset step; its LIMIT is bound last.
@@ -660,36 +571,4 @@ fn window_in(
             }
         }
     }
-}
-
-/// Every column of one document, values cut at DETAIL_CHARS.
-fn document_sql(live: &LiveTable) -> String {
-    let cols: Vec<String> = live
-        .columns
-        .iter()
-        .map(|c| cut_sql(&quote(&c.name), DETAIL_CHARS))
-        .collect();
-    format!(
-        "SELECT {} FROM {} WHERE rowid = ?1",
-        cols.join(", "),
-        quote(&live.name)
-    )
-}
-
-pub fn document(
-    conn: &Connection,
-    live: &LiveTable,
-    rowid: i64,
-) -> rusqlite::Result<Option<Vec<(String, Cell)>>> {
-    let sql = document_sql(live);
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([rowid])?;
-    let Some(r) = rows.next()? else {
-        return Ok(None);
-    };
-    let mut out = Vec::with_capacity(live.columns.len());
-    for (i, c) in live.columns.iter().enumerate() {
-        out.push((c.name.clone(), Cell::at(r, 2 * i)?));
-    }
-    Ok(Some(out))
 }

@@ -3,8 +3,9 @@
 //! table, as CSV (RFC 4180), JSON (one array) or NDJSON (one object a line).
 
 use super::catalog::{self, LiveTable};
-use super::documents::{FilterSet, Sort};
+use super::documents::Sort;
 use super::error::{Result, StoreError};
+use super::filters::FilterSet;
 use super::spec::quote;
 use super::values::write_object;
 use rusqlite::types::{Value, ValueRef};

@@ -12,7 +12,6 @@ use crate::store::cancel::Canceller;
 use crate::store::cell::Cell;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{DocRow, Query};
-use crate::store::export::Source;
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
@@ -27,11 +26,15 @@ mod dialog;
 mod docs;
 mod export;
 mod grid;
+mod mouse;
 mod overview;
+mod scroll;
+mod state;
 mod tables;
 
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
+pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase};
 
 /// Data that arrives from the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,52 +185,6 @@ pub struct Dialog {
     pub kind: PlanKind,
     pub phase: Phase,
     pub scroll: u16,
-}
-
-/// The column chooser: every column of `documents`, ticked when shown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chooser {
-    pub items: Vec<(String, bool)>,
-    pub selected: usize,
-}
-
-/// What the event loop puts on the clipboard, and how the status line
-/// names it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Clip {
-    pub bytes: Vec<u8>,
-    pub what: String,
-}
-
-#[derive(Debug)]
-pub enum ExportPhase {
-    Naming,
-    Running {
-        /// Rows written so far, and in all when known.
-        rows: u64,
-        total: Option<u64>,
-        cancel: Canceller,
-    },
-}
-
-#[derive(Debug)]
-pub struct ExportDialog {
-    /// What is exported, as the dialog names it.
-    pub what: String,
-    pub source: Source,
-    pub input: tui_input::Input,
-    pub phase: ExportPhase,
-}
-
-/// Where the last frame drew what a click can pick.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Drawn {
-    /// The last scroll position of the scrolled page on top (0 for lists).
-    pub scroll_end: u16,
-    /// Each tab's title: its first and last column on the top line.
-    pub tabs: Vec<(u16, u16, Tab)>,
-    /// The rows of the list on screen, one line each.
-    pub rows: Option<ratatui::layout::Rect>,
 }
 
 /// What covers the tabs; one at a time.
@@ -430,60 +387,6 @@ impl App {
         }
     }
 
-    /// A click at column `x`, line `y`: a tab's title goes to it, a list's
-    /// row is selected. Nothing under a dialog is picked.
-    pub fn click(&mut self, x: u16, y: u16) {
-        if self.too_small() || self.overlay.is_some() {
-            return;
-        }
-        if let Some(&(_, _, tab)) = self
-            .hits
-            .tabs
-            .iter()
-            .find(|(a, b, _)| y == 0 && (*a..=*b).contains(&x))
-        {
-            return self.go(tab);
-        }
-        let Some(rows) = self.hits.rows.filter(|r| r.contains((x, y).into())) else {
-            return;
-        };
-        let line = usize::from(y - rows.y);
-        // The list draws its selection in view: past the first screen, the
-        // selected row is the last one shown.
-        let shown = usize::from(rows.height);
-        let pick = |selected: usize, n: usize| {
-            let first = (selected + 1).saturating_sub(shown);
-            (first + line < n).then_some(first + line)
-        };
-        match self.tab {
-            Tab::Documents if self.detail.is_none() && self.docs.input.is_none() => {
-                let n = self.docs.rows.loaded().map_or(0, Vec::len);
-                if let Some(i) = pick(self.docs.selected, n) {
-                    self.docs.selected = i;
-                }
-            }
-            Tab::Tables => match self.tables.browse.as_mut() {
-                Some(b) => {
-                    let n = b.page.loaded().map_or(0, |p| p.rows.len());
-                    if let Some(i) = pick(b.selected, n) {
-                        b.selected = i;
-                    }
-                }
-                None => {
-                    let n = self
-                        .store
-                        .inspection
-                        .loaded()
-                        .map_or(0, |i| i.objects.len());
-                    if let Some(i) = pick(self.tables.selected, n) {
-                        self.tables.selected = i;
-                    }
-                }
-            },
-            _ => {}
-        }
-    }
-
     /// Rows a list shows at the current terminal size: the page size.
     pub fn page(&self) -> usize {
         self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
@@ -580,8 +483,8 @@ impl App {
             self.quit |= action == Action::Quit;
             return;
         }
-        if is_scroll(action) && self.scrolled().is_some() {
-            return self.scroll_by(action);
+        if self.scrolls(action) {
+            return;
         }
         match &self.overlay {
             Some(Overlay::Help { .. }) => return self.update_help(action),
@@ -634,44 +537,6 @@ impl App {
         if tab == Tab::Tables {
             self.request_counts();
         }
-    }
-
-    /// The scroll of the view on top, if it is a scrolled page rather than
-    /// a list of rows: the `?` list, a plan, a document, Overview, Schema.
-    fn scrolled(&mut self) -> Option<&mut u16> {
-        match &mut self.overlay {
-            Some(Overlay::Help { scroll }) => return Some(scroll),
-            Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
-            Some(Overlay::Columns(_) | Overlay::Export(_)) => return None,
-            None => {}
-        }
-        match self.tab {
-            Tab::Overview | Tab::Schema => Some(&mut self.scroll),
-            Tab::Documents if self.docs.input.is_none() => {
-                self.detail.as_mut().map(|d| &mut d.scroll)
-            }
-            _ => None,
-        }
-    }
-
-    /// Moves the page on top within its lines: it stops at its last line,
-    /// and the end key jumps there.
-    fn scroll_by(&mut self, action: Action) {
-        let page = self.page() as u16;
-        let end = self.scroll_end;
-        let Some(s) = self.scrolled() else { return };
-        *s = match action {
-            Action::Down => s.saturating_add(1),
-            Action::Up => s.saturating_sub(1),
-            Action::PageDown => s.saturating_add(page),
-            Action::PageUp => s.saturating_sub(page),
-            Action::HalfPageDown => s.saturating_add(page / 2),
-            Action::HalfPageUp => s.saturating_sub(page / 2),
-            Action::Top => 0,
-            Action::Bottom => end,
-            _ => *s,
-        }
-        .min(end);
     }
 
     /// Reads everything again: after a write, a refresh key, or a change by
@@ -744,18 +609,4 @@ impl App {
                 }))
             )
     }
-}
-
-fn is_scroll(a: Action) -> bool {
-    matches!(
-        a,
-        Action::Down
-            | Action::Up
-            | Action::PageDown
-            | Action::PageUp
-            | Action::HalfPageDown
-            | Action::HalfPageUp
-            | Action::Top
-            | Action::Bottom
-    )
 }

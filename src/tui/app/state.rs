@@ -1,0 +1,52 @@
+//! The state of the small dialogs and of the last frame: plain data the
+//! app keeps, filled by its features.
+
+use crate::store::cancel::Canceller;
+use crate::store::export::Source;
+use crate::tui::tab::Tab;
+
+/// The column chooser: every column of `documents`, ticked when shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chooser {
+    pub items: Vec<(String, bool)>,
+    pub selected: usize,
+}
+
+/// What the event loop puts on the clipboard, and how the status line
+/// names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clip {
+    pub bytes: Vec<u8>,
+    pub what: String,
+}
+
+#[derive(Debug)]
+pub enum ExportPhase {
+    Naming,
+    Running {
+        /// Rows written so far, and in all when known.
+        rows: u64,
+        total: Option<u64>,
+        cancel: Canceller,
+    },
+}
+
+#[derive(Debug)]
+pub struct ExportDialog {
+    /// What is exported, as the dialog names it.
+    pub what: String,
+    pub source: Source,
+    pub input: tui_input::Input,
+    pub phase: ExportPhase,
+}
+
+/// Where the last frame drew what a click can pick.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Drawn {
+    /// The last scroll position of the scrolled page on top (0 for lists).
+    pub scroll_end: u16,
+    /// Each tab's title: its first and last column on the top line.
+    pub tabs: Vec<(u16, u16, Tab)>,
+    /// The rows of the list on screen, one line each.
+    pub rows: Option<ratatui::layout::Rect>,
+}
