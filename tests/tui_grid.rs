@@ -321,3 +321,17 @@ fn a_finding_opens_the_rows_it_names() {
     h.act(Action::Back);
     assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page());
 }
+
+#[test]
+fn a_copy_under_a_lock_says_to_try_again() {
+    let mut h = docs();
+    let holder = open(&h.path);
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    h.act(Action::Copy);
+    assert!(h.app.requests.clip.is_none());
+    assert!(h.app.message.contains("try again"), "{}", h.app.message);
+    assert!(!h.app.message.contains("retrying"), "{}", h.app.message);
+    holder.execute_batch("COMMIT").unwrap();
+    h.act(Action::Copy);
+    assert!(h.app.requests.clip.is_some());
+}

@@ -104,7 +104,7 @@ fn build_extensions(ctx: &Context<'_>) -> Option<String> {
     }
 }
 
-fn hex(b: &[u8]) -> String {
+pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 

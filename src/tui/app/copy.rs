@@ -75,6 +75,10 @@ impl App {
                 self.requests.clip = Some(Clip { bytes, what });
             }
             Ok(Copied::Nothing(why)) => self.say(format!("nothing copied: {why}")),
+            // A copy is not read again by itself: the user presses y again.
+            Err(Failure::Locked) => {
+                self.say("nothing copied: another process holds a lock on the store; try again")
+            }
             Err(e) => self.say(format!("nothing copied: {e}")),
         }
     }
