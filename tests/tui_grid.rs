@@ -5,10 +5,8 @@ mod common;
 #[path = "common/harness.rs"]
 mod harness;
 use common::*;
-use crossterm::event::KeyModifiers;
-use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{MouseButton, MouseEventKind};
 use egregora_inspect::tui::app::Overlay;
-use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
 use harness::*;
@@ -247,16 +245,7 @@ fn half_pages_and_the_next_document() {
 }
 
 fn click(h: &mut Harness, x: u16, y: u16) {
-    handle_input(
-        &mut h.app,
-        Event::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: x,
-            row: y,
-            modifiers: KeyModifiers::NONE,
-        }),
-    );
-    h.settle();
+    h.mouse(MouseEventKind::Down(MouseButton::Left), x, y);
 }
 
 #[test]
@@ -279,19 +268,12 @@ fn a_click_selects_a_tab_or_a_row() {
 
 #[test]
 fn a_finding_opens_the_rows_it_names() {
-    let dir = fixed_tempdir();
-    let p = dir.path().join("demo.sqlite");
-    bin()
-        .args(["demo", "--docs", "300"])
-        .arg(&p)
-        .assert()
-        .success();
-    exec(
-        &p,
+    let mut h = Harness::demo_with(
+        "demo.sqlite",
+        300,
         "UPDATE documents SET tags = '[oops' WHERE rowid IN (7, 70, 170);
          UPDATE documents SET doc_type = 'recipe' WHERE rowid = 9;",
     );
-    let mut h = Harness::open(dir, p);
     h.act(Action::DataChecks);
     let screen = h.text();
     assert!(screen.contains("lists its rows"), "{screen}");

@@ -4,9 +4,8 @@ mod common;
 #[path = "common/harness.rs"]
 mod harness;
 use common::*;
-use crossterm::event::{Event, KeyCode, KeyModifiers};
+use crossterm::event::KeyCode;
 use egregora_inspect::tui::app::App;
-use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
 use egregora_inspect::tui::worker::{Job, Worker};
@@ -383,22 +382,12 @@ fn a_write_by_another_process_is_noticed_and_reloaded() {
 
 #[test]
 fn the_mouse_wheel_scrolls() {
-    use crossterm::event::{MouseEvent, MouseEventKind};
+    use crossterm::event::MouseEventKind;
     let mut h = Harness::demo();
     h.act(Action::GoTab(Tab::Documents));
-    let wheel = |kind| {
-        Event::Mouse(MouseEvent {
-            kind,
-            column: 10,
-            row: 10,
-            modifiers: KeyModifiers::NONE,
-        })
-    };
-    handle_input(&mut h.app, wheel(MouseEventKind::ScrollDown));
-    h.settle();
+    h.mouse(MouseEventKind::ScrollDown, 10, 10);
     assert_eq!(h.app.docs.selected, 3);
-    handle_input(&mut h.app, wheel(MouseEventKind::ScrollUp));
-    h.settle();
+    h.mouse(MouseEventKind::ScrollUp, 10, 10);
     assert_eq!(h.app.docs.selected, 0);
 }
 
@@ -428,18 +417,11 @@ fn a_file_that_is_not_a_store_says_what_it_is() {
 
 #[test]
 fn data_checks_run_on_demand_and_name_bad_rows() {
-    let dir = fixed_tempdir();
-    let p = dir.path().join("bad.sqlite");
-    bin()
-        .args(["demo", "--docs", "50"])
-        .arg(&p)
-        .assert()
-        .success();
-    exec(
-        &p,
+    let mut h = Harness::demo_with(
+        "bad.sqlite",
+        50,
         "INSERT INTO documents (id, status, doc_type, tags) VALUES ('broken-tags', 'draft', 'recipe', '[oops');",
     );
-    let mut h = Harness::open(dir, p);
     assert!(h.text().contains("press d to scan the rows"));
     h.act(Action::GoTab(Tab::Documents)).act(Action::DataChecks);
     assert_eq!(h.app.tab, Tab::Overview, "the results show on the Overview");

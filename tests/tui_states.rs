@@ -4,7 +4,7 @@ mod common;
 #[path = "common/harness.rs"]
 mod harness;
 use common::*;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
@@ -127,14 +127,7 @@ fn help_fits_80_by_20_scrolls_with_the_wheel_and_j() {
     h.key(KeyCode::Char('?'));
     let first = h.text();
     assert!(first.contains("keys (1–"), "{first}");
-    let wheel = Event::Mouse(MouseEvent {
-        kind: MouseEventKind::ScrollDown,
-        column: 40,
-        row: 10,
-        modifiers: KeyModifiers::NONE,
-    });
-    handle_input(&mut h.app, wheel);
-    h.settle();
+    h.mouse(MouseEventKind::ScrollDown, 40, 10);
     assert!(
         h.app.overlay.is_some(),
         "the wheel scrolls, it does not close"
@@ -234,15 +227,7 @@ fn keys_pressed_with_ctrl_reach_the_app() {
 
 #[test]
 fn a_newer_store_says_so_and_hints_no_write() {
-    let dir = fixed_tempdir();
-    let p = dir.path().join("newer.sqlite");
-    bin()
-        .args(["demo", "--docs", "5"])
-        .arg(&p)
-        .assert()
-        .success();
-    exec(&p, "PRAGMA user_version = 7");
-    let mut h = Harness::open(dir, p);
+    let mut h = Harness::demo_with("newer.sqlite", 5, "PRAGMA user_version = 7");
     let screen = h.text();
     assert!(screen.contains(" newer (user_version 7) "), "{screen}");
     assert!(!screen.contains(" current "), "{screen}");
@@ -268,19 +253,12 @@ fn a_folder_says_why_on_every_tab() {
 
 #[test]
 fn the_detail_marks_null_and_storage_classes_without_colour() {
-    let dir = fixed_tempdir();
-    let p = dir.path().join("classes.sqlite");
-    bin()
-        .args(["demo", "--docs", "1"])
-        .arg(&p)
-        .assert()
-        .success();
-    exec(
-        &p,
+    let mut h = Harness::demo_with(
+        "classes.sqlite",
+        1,
         "ALTER TABLE documents ADD COLUMN score;
          UPDATE documents SET title = 'NULL', summary = NULL, score = 42, phash = x'00ff'",
     );
-    let mut h = Harness::open(dir, p);
     h.resize(100, 60);
     h.key(KeyCode::Char('2')).key(KeyCode::Enter);
     let mut screen = h.text();

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use super::common::*;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
@@ -63,6 +63,20 @@ impl Harness {
         Harness::open(dir, p)
     }
 
+    /// A demo store of `docs` documents named `name`, changed by `sql`
+    /// before the app opens it.
+    pub fn demo_with(name: &str, docs: u64, sql: &str) -> Harness {
+        let dir = fixed_tempdir();
+        let p = dir.path().join(name);
+        bin()
+            .args(["demo", "--docs", &docs.to_string()])
+            .arg(&p)
+            .assert()
+            .success();
+        exec(&p, sql);
+        Harness::open(dir, p)
+    }
+
     pub fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
         self.app.resize(w, h);
@@ -118,6 +132,21 @@ impl Harness {
         handle_input(
             &mut self.app,
             Event::Key(KeyEvent::new(c, KeyModifiers::NONE)),
+        );
+        self.settle();
+        self
+    }
+
+    /// A mouse event at column `x`, line `y`, as the terminal sends it.
+    pub fn mouse(&mut self, kind: MouseEventKind, x: u16, y: u16) -> &mut Self {
+        handle_input(
+            &mut self.app,
+            Event::Mouse(MouseEvent {
+                kind,
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            }),
         );
         self.settle();
         self
