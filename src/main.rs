@@ -75,11 +75,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Stream the documents as the Documents tab lists them, as CSV, JSON or NDJSON
+    /// Stream the documents as the Documents tab lists them, as CSV, JSON, NDJSON or a table
     Export {
         /// The store (default: .egregora/pipeline.sqlite)
         path: Option<OsString>,
-        /// csv, json or ndjson (default: from -o's extension, else csv)
+        /// csv, json, ndjson or table (default: from -o's extension, else csv)
         #[arg(long)]
         format: Option<String>,
         /// Write to this new file (never over an existing one) instead of stdout
@@ -100,6 +100,17 @@ enum Command {
         /// The columns, in order (default: every column)
         #[arg(long, value_name = "a,b,...")]
         columns: Option<String>,
+    },
+    /// Run one read-only SQL statement and stream its rows
+    Query {
+        /// The store (default: .egregora/pipeline.sqlite)
+        path: Option<OsString>,
+        /// The statement (one; only reading is allowed); - reads it from stdin
+        #[arg(long)]
+        sql: String,
+        /// table, csv, json or ndjson (default: table)
+        #[arg(long)]
+        format: Option<String>,
     },
     /// Write a sample store with documents of every doc_type
     Demo {
@@ -183,6 +194,11 @@ fn main() -> ExitCode {
                 columns,
             },
         ),
+        Some(Command::Query {
+            path: p,
+            sql,
+            format,
+        }) => egregora_inspect::cli::query(&path(p), &sql, format.as_deref()),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),

@@ -5,7 +5,7 @@ use crate::store::StoreError;
 use crate::store::cancel::Canceller;
 use crate::store::documents::Sort;
 use crate::store::export::{self, DocSelection, Format, Source};
-use crate::store::open::open_read_only;
+use crate::store::query;
 use crate::text::escape;
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
@@ -54,7 +54,7 @@ fn sort_of(text: &str) -> Result<(Sort, bool)> {
 pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
     let format = match (&args.format, &args.output) {
         (Some(f), _) => Format::parse(f)
-            .with_context(|| format!("--format {}: csv, json or ndjson", escape(f)))?,
+            .with_context(|| format!("--format {}: csv, json, ndjson or table", escape(f)))?,
         (None, Some(o)) => Format::of_path(o).unwrap_or(Format::Csv),
         (None, None) => Format::Csv,
     };
@@ -80,7 +80,7 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
         desc,
         columns,
     });
-    let read = open_read_only(store)?;
+    let read = query::open(store)?;
     // Ctrl-C or SIGTERM stops the export (and removes a partial file).
     let cancel = Canceller::new();
     cancel.attach(&read.conn);
@@ -95,11 +95,11 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
         !cancel.is_cancelled()
     };
     let result = match &args.output {
-        Some(path) => export::export_file(&read.conn, &source, format, path, &mut progress),
+        Some(path) => export::export_file(&read, &source, format, path, &mut progress),
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let r = export::export(&read.conn, &source, format, &mut out, &mut progress);
+            let r = export::export(&read, &source, format, &mut out, &mut progress);
             let _ = out.flush();
             r
         }
@@ -129,7 +129,7 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
 }
 
 /// Turns SIGINT and SIGTERM into a cancel.
-fn watch_signals(cancel: &Canceller) -> Result<()> {
+pub(super) fn watch_signals(cancel: &Canceller) -> Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals =
         signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot watch signals")?;

@@ -2,6 +2,7 @@
 //! Every string that reaches the terminal passes through `text::escape`.
 
 mod export;
+mod query;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
@@ -427,6 +428,18 @@ pub fn export(raw: &OsStr, args: ExportArgs) -> u8 {
     let run = || -> Result<export::Ended> {
         let path = resolve(raw)?;
         export::run(&path, args)
+    };
+    match run() {
+        Ok(_) => EXIT_OK,
+        Err(e) => fail(&e, false),
+    }
+}
+
+/// `query`: one read-only statement, its rows streamed to stdout.
+pub fn query(raw: &OsStr, sql: &str, format: Option<&str>) -> u8 {
+    let run = || -> Result<export::Ended> {
+        let path = resolve(raw)?;
+        query::run(&path, sql, format)
     };
     match run() {
         Ok(_) => EXIT_OK,

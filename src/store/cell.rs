@@ -47,6 +47,29 @@ impl Cell {
         ))
     }
 
+    /// A value read whole by SQLite (a statement that cannot cut it in SQL),
+    /// kept only up to `chars` characters (a BLOB: bytes).
+    pub(crate) fn cut(v: ValueRef<'_>, chars: i64) -> Cell {
+        let n = usize::try_from(chars).unwrap_or(0);
+        match v {
+            ValueRef::Text(b) => {
+                let lossy = String::from_utf8_lossy(b);
+                let total = lossy.chars().count();
+                let text: String = lossy.chars().take(n).collect();
+                Cell::Text {
+                    invalid: matches!(lossy, std::borrow::Cow::Owned(_)),
+                    cut_from: (total > n).then_some(total as i64),
+                    text,
+                }
+            }
+            ValueRef::Blob(b) => Cell::Blob {
+                len: b.len() as i64,
+                head: b[..b.len().min(n)].to_vec(),
+            },
+            other => Cell::read(other, None),
+        }
+    }
+
     /// A value read with its full `length()`, after a `substr` cut.
     fn read(v: ValueRef<'_>, full_len: Option<i64>) -> Cell {
         match v {

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("{0}")]
     Refused(String),
+    /// SQLite could not run the user's SQL; `at` is the character (from 1)
+    /// where it stopped, when it says.
+    #[error("{message}{}", at.map(|n| format!(" (at character {n})")).unwrap_or_default())]
+    Sql { message: String, at: Option<usize> },
     #[error("no store at {} (init creates one there)", .0.display())]
     NotFound(PathBuf),
     #[error("{} is {what}, not a store", path.display())]
@@ -117,6 +121,7 @@ impl StoreError {
     pub fn kind(&self) -> &'static str {
         match self {
             StoreError::Refused(_) => "refused",
+            StoreError::Sql { .. } => "sql",
             StoreError::NotFound(_) => "not-found",
             StoreError::NotAStore { .. } => "not-a-store",
             StoreError::Corrupt { .. } => "corrupt",

@@ -6,10 +6,12 @@ use super::catalog::{self, LiveTable};
 use super::documents::Sort;
 use super::error::{Result, StoreError};
 use super::filters::FilterSet;
+use super::query::QueryConn;
+use super::query::table::TableWriter;
 use super::spec::quote;
 use super::values::write_object;
 use rusqlite::types::{Value, ValueRef};
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, Statement, params_from_iter};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -18,6 +20,8 @@ pub enum Format {
     Csv,
     Json,
     Ndjson,
+    /// Aligned and escaped, for a terminal.
+    Table,
 }
 
 impl Format {
@@ -26,6 +30,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "table" | "txt" => Some(Format::Table),
             _ => None,
         }
     }
@@ -56,12 +61,34 @@ pub struct DocSelection {
 pub enum Source {
     Documents(DocSelection),
     Table(String),
+    /// The rows of the user's statement (read-only, see `query`).
+    Query(String),
 }
 
 /// The statement that reads `source`, its arguments and its column names.
-fn statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Value>, Vec<String>)> {
+fn statement<'c>(
+    qc: &'c QueryConn,
+    source: &Source,
+) -> Result<(Statement<'c>, Vec<Value>, Vec<String>)> {
+    let (sql, args, names) = match source {
+        Source::Query(sql) => {
+            let p = qc.prepare(sql)?;
+            return Ok((p.stmt, Vec::new(), p.names));
+        }
+        other => our_statement(qc.conn(), other)?,
+    };
+    let stmt = qc
+        .conn()
+        .prepare(&sql)
+        .map_err(|e| StoreError::Refused(format!("cannot read the rows: {e}")))?;
+    Ok((stmt, args, names))
+}
+
+/// The statement of an export of documents or a table.
+fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Value>, Vec<String>)> {
     let read = |e| StoreError::Refused(format!("cannot read the store: {e}"));
     match source {
+        Source::Query(_) => Err(StoreError::Refused("not a table".into())),
         Source::Table(name) => {
             let live = catalog::table(conn, name, None).map_err(read)?;
             let names: Vec<String> = visible(&live);
@@ -141,7 +168,7 @@ pub fn rows_of(conn: &Connection, source: &Source) -> Option<u64> {
             })
             .ok()
             .and_then(|n| u64::try_from(n).ok()),
-        Source::Documents(_) => None,
+        Source::Documents(_) | Source::Query(_) => None,
     }
 }
 
@@ -151,23 +178,23 @@ const REPORT_EVERY: u64 = 4096;
 /// Writes `source` to `out` as `format`; `progress` hears the rows written
 /// so far and stops the export by returning false. Returns the rows written.
 pub fn export(
-    conn: &Connection,
+    qc: &QueryConn,
     source: &Source,
     format: Format,
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<u64> {
-    let (sql, args, names) = statement(conn, source)?;
+    let (mut stmt, args, names) = statement(qc, source)?;
     let failed = |e: rusqlite::Error| match e {
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::OperationInterrupted =>
         {
             StoreError::Cancelled
         }
+        e if super::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
         e => StoreError::Refused(format!("cannot read the rows: {e}")),
     };
     let written = |e: io::Error| StoreError::io("cannot write the export", e);
-    let mut stmt = conn.prepare(&sql).map_err(failed)?;
     let mut rows = stmt.query(params_from_iter(args)).map_err(failed)?;
     let mut n = 0u64;
     // Each row, written; false once the export is to stop.
@@ -182,7 +209,17 @@ pub fn export(
         }
         Ok(true)
     };
-    if format == Format::Csv {
+    if format == Format::Table {
+        let mut t = TableWriter::new(&names);
+        while next(&mut |r, _| {
+            let values = (0..names.len())
+                .map(|i| r.get_ref(i))
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(io::Error::other)?;
+            t.row(out, &values)
+        })? {}
+        t.flush(out).map_err(written)?;
+    } else if format == Format::Csv {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut *out);
@@ -244,7 +281,7 @@ fn csv_io(e: csv::Error) -> io::Error {
 /// Exports to a new file at `path` (an existing file is never replaced);
 /// on any failure or stop, the partial file is removed.
 pub fn export_file(
-    conn: &Connection,
+    qc: &QueryConn,
     source: &Source,
     format: Format,
     path: &Path,
@@ -265,7 +302,7 @@ pub fn export_file(
             }
         })?;
     let mut out = io::BufWriter::with_capacity(1 << 16, file);
-    let result = export(conn, source, format, &mut out, progress);
+    let result = export(qc, source, format, &mut out, progress);
     let result = result.and_then(|n| {
         out.into_inner()
             .map_err(|e| StoreError::io("cannot write the export", e.into_error()))?
@@ -283,7 +320,15 @@ pub fn export_file(
 mod tests {
     use super::*;
 
-    fn store() -> Connection {
+    fn store() -> QueryConn {
+        guarded(base())
+    }
+
+    fn guarded(c: Connection) -> QueryConn {
+        QueryConn::guard(c, Path::new(":memory:")).unwrap()
+    }
+
+    fn base() -> Connection {
         let c = Connection::open_in_memory().unwrap();
         c.execute_batch(
             "CREATE TABLE documents (id TEXT, doc_type TEXT, status TEXT, created_at TEXT, title TEXT, slug TEXT, content TEXT);
@@ -347,6 +392,15 @@ mod tests {
         assert!(run(&blob, Format::Json).contains("\"content\":{\"$hex\":\"00ff\"}"));
         let none = docs(|s| s.types = vec!["zzz".into()]);
         assert_eq!(run(&none, Format::Json), "[]\n");
+        let sql = Source::Query("SELECT id, title FROM documents WHERE id = 'b'".into());
+        assert_eq!(
+            run(&sql, Format::Table),
+            "id  title\n──  ───────────\nb   line1↵line2\n"
+        );
+        assert_eq!(
+            run(&sql, Format::Ndjson),
+            "{\"id\":\"b\",\"title\":\"line1\\nline2\"}\n"
+        );
     }
 
     #[test]
@@ -371,12 +425,13 @@ mod tests {
 
     #[test]
     fn a_stopped_export_leaves_no_file() {
-        let c = store();
+        let c = base();
         c.execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
              INSERT INTO documents (id) SELECT 'x' || i FROM n;",
         )
         .unwrap();
+        let c = guarded(c);
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.csv");
         let e = export_file(&c, &docs(|_| {}), Format::Csv, &p, &mut |n| n < 5000).unwrap_err();

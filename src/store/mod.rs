@@ -21,6 +21,7 @@ pub mod integrity;
 pub mod matching;
 pub mod open;
 pub mod plan;
+pub mod query;
 pub(crate) mod sample;
 pub mod spec;
 pub mod tables;

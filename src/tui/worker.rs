@@ -151,11 +151,11 @@ pub fn run_export(
     let result = (|| -> Result<(u64, PathBuf), StoreError> {
         let path = std::path::absolute(path)
             .map_err(|e| StoreError::io("cannot resolve the file name", e))?;
-        let read = open_read_only(store)?;
+        let read = crate::store::query::open(store)?;
         let total = export::rows_of(&read.conn, source);
         send(Reply::ExportProgress { rows: 0, total });
         cancel.attach(&read.conn);
-        let n = export::export_file(&read.conn, source, format, &path, &mut |rows| {
+        let n = export::export_file(&read, source, format, &path, &mut |rows| {
             send(Reply::ExportProgress { rows, total });
             !cancel.is_cancelled()
         });

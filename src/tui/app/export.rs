@@ -82,7 +82,7 @@ impl App {
                 let cancel = Canceller::new();
                 let total = match d.source {
                     Source::Documents(_) => total,
-                    Source::Table(_) => None,
+                    Source::Table(_) | Source::Query(_) => None,
                 };
                 d.phase = ExportPhase::Running {
                     rows: 0,

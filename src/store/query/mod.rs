@@ -1,0 +1,134 @@
+//! The user's own SQL: one statement, read-only by construction. It runs
+//! on a read-only `query_only` connection under an authorizer that allows
+//! reading and nothing else, and SQLite must also call the prepared
+//! statement read-only; whatever is refused says why.
+
+mod guard;
+pub mod session;
+pub mod table;
+
+use super::cell::{CELL_CHARS, cut_sql};
+use super::error::{Result, StoreError};
+use super::open::open_read_only;
+use rusqlite::{Connection, Statement};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A read-only connection whose statements pass the read-only guard.
+pub struct QueryConn {
+    pub conn: Connection,
+    pub path: PathBuf,
+    /// Why the guard refused the last statement it refused.
+    refused: Arc<Mutex<Option<String>>>,
+}
+
+/// Opens `path` for the user's SQL.
+pub fn open(path: &Path) -> Result<QueryConn> {
+    let store = open_read_only(path)?;
+    QueryConn::guard(store.conn, path)
+}
+
+/// A statement of the user's, checked and prepared, with its column names.
+pub struct Prepared<'c> {
+    pub stmt: Statement<'c>,
+    pub names: Vec<String>,
+}
+
+impl QueryConn {
+    /// `conn` (opened read-only) with the guard installed.
+    pub fn guard(mut conn: Connection, path: &Path) -> Result<QueryConn> {
+        let refused = guard::install(&mut conn)
+            .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
+        Ok(QueryConn {
+            conn,
+            path: path.to_path_buf(),
+            refused,
+        })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Prepares `sql`, which must be one statement that only reads.
+    pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
+        if let Ok(mut r) = self.refused.lock() {
+            *r = None;
+        }
+        let stmt = self.conn().prepare(sql).map_err(|e| self.explain(sql, e))?;
+        if !stmt.readonly() {
+            return Err(StoreError::Refused(
+                "refused: the statement would write (only reading is allowed)".into(),
+            ));
+        }
+        let names = stmt.column_names().map(String::from).collect();
+        Ok(Prepared { stmt, names })
+    }
+
+    /// The statement that reads `sql`'s rows with every value cut in SQL
+    /// (see `cell::cut_sql`): the grid never loads a huge value whole. None
+    /// when `sql` cannot be wrapped (a PRAGMA, an EXPLAIN, too many columns):
+    /// it is then read as it is.
+    pub fn cut(&self, sql: &str, columns: usize) -> Option<Statement<'_>> {
+        let names: Vec<String> = (0..columns).map(|i| format!("c{i}")).collect();
+        let cells: Vec<String> = names.iter().map(|c| cut_sql(c, CELL_CHARS)).collect();
+        let wrapped = format!(
+            "WITH q({}) AS (\n{}\n) SELECT {} FROM q",
+            names.join(", "),
+            body(sql),
+            cells.join(", ")
+        );
+        self.conn()
+            .prepare(&wrapped)
+            .ok()
+            .filter(|s| s.readonly() && columns > 0)
+    }
+
+    /// How many rows `sql` gives, by SQL when it can be wrapped.
+    pub fn count_sql(&self, sql: &str) -> Option<Statement<'_>> {
+        let wrapped = format!("SELECT count(*) FROM (\n{}\n)", body(sql));
+        self.conn().prepare(&wrapped).ok().filter(|s| s.readonly())
+    }
+
+    fn explain(&self, sql: &str, e: rusqlite::Error) -> StoreError {
+        let why = self.refused.lock().ok().and_then(|mut r| r.take());
+        match e {
+            _ if why.is_some() => {
+                StoreError::Refused(format!("refused: {}", why.unwrap_or_default()))
+            }
+            rusqlite::Error::MultipleStatement => StoreError::Refused(
+                "one statement at a time: remove what follows the first ;".into(),
+            ),
+            rusqlite::Error::Empty => StoreError::Refused("no statement to run".into()),
+            rusqlite::Error::SqlInputError { msg, offset, .. } => StoreError::Sql {
+                message: msg,
+                at: usize::try_from(offset)
+                    .ok()
+                    .map(|o| sql.get(..o).map_or(o, |s| s.chars().count()) + 1),
+            },
+            rusqlite::Error::SqliteFailure(f, msg) => {
+                if super::error::is_busy(&rusqlite::Error::SqliteFailure(f, None)) {
+                    return StoreError::Locked(self.path.clone());
+                }
+                StoreError::Sql {
+                    message: msg.unwrap_or_else(|| f.to_string()),
+                    at: None,
+                }
+            }
+            e => StoreError::Sql {
+                message: e.to_string(),
+                at: None,
+            },
+        }
+    }
+}
+
+/// The statement's text as the body of a wrapper: its trailing `;` gone,
+/// on lines of its own so a trailing `--` comment cannot swallow the
+/// wrapper's closing parenthesis.
+fn body(sql: &str) -> &str {
+    sql.trim_end_matches(|c: char| c == ';' || c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests;
