@@ -139,7 +139,7 @@ fn bad_requests_are_refused_in_one_line_and_write_nothing() {
             "sort by inserted, created_at, id or slug",
         ),
         (vec!["--sort", "id:up"], "asc or desc"),
-        (vec!["--format", "xml"], "csv, json or ndjson"),
+        (vec!["--format", "xml"], "csv, json, ndjson or table"),
         (vec!["-o", kept.to_str().unwrap()], "never replaces a file"),
     ] {
         let out = bin().arg("export").arg(&p).args(&args).output().unwrap();
