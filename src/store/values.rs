@@ -3,6 +3,7 @@
 //! `{"$hex": "…"}`, the fold-legacy convention), and whole values read for
 //! copying, never past a cap.
 
+use super::cell::Cell;
 use super::spec::quote;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
@@ -147,6 +148,60 @@ pub fn copy(
     })
 }
 
+/// A value as the grid holds it, when it is whole there (a statement's
+/// result has no rowid to read it again by); else why not.
+fn whole(c: &Cell) -> Result<ValueRef<'_>, String> {
+    let cut = || "the value is cut here: e exports it whole".to_string();
+    match c {
+        Cell::Null => Ok(ValueRef::Null),
+        Cell::Integer(i) => Ok(ValueRef::Integer(*i)),
+        Cell::Real(f) => Ok(ValueRef::Real(*f)),
+        Cell::Text {
+            text,
+            invalid: false,
+            cut_from: None,
+        } => Ok(ValueRef::Text(text.as_bytes())),
+        Cell::Text { invalid: true, .. } => {
+            Err("the value is not UTF-8 and shown lossily here: e exports it as stored".into())
+        }
+        Cell::Text { .. } => Err(cut()),
+        Cell::Blob { len, head } if *len == head.len() as i64 => Ok(ValueRef::Blob(head)),
+        Cell::Blob { .. } => Err(cut()),
+    }
+}
+
+/// The bytes `y` copies of a held value (a BLOB as hex).
+pub fn cell_bytes(c: &Cell) -> Result<Vec<u8>, String> {
+    Ok(match whole(c)? {
+        ValueRef::Null => return Err("the value is NULL".into()),
+        ValueRef::Integer(i) => i.to_string().into_bytes(),
+        ValueRef::Real(f) => f.to_string().into_bytes(),
+        ValueRef::Text(b) => b.to_vec(),
+        ValueRef::Blob(b) => b
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<String>()
+            .into_bytes(),
+    })
+}
+
+/// A held row as a JSON object, when every value of it is whole.
+pub fn cells_json(names: &[String], cells: &[Cell]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    out.push(b'{');
+    for (i, (name, c)) in names.iter().zip(cells).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let v = whole(c).map_err(|why| format!("{}: {why}", crate::text::escape(name)))?;
+        serde_json::to_writer(&mut out, name).map_err(|e| e.to_string())?;
+        out.push(b':');
+        write_json(&mut out, v).map_err(|e| e.to_string())?;
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
 /// A byte count for a person: 1.5 MB.
 pub(crate) fn human(n: i64) -> String {
     super::plan::human(u64::try_from(n).unwrap_or(0))
@@ -170,6 +225,35 @@ mod tests {
         assert_eq!(json(ValueRef::Text(b"a\"\x1b")), "\"a\\\"\\u001b\"");
         assert_eq!(json(ValueRef::Text(b"\xff")), "{\"$hex\":\"ff\"}");
         assert_eq!(json(ValueRef::Blob(&[0, 0x1b])), "{\"$hex\":\"001b\"}");
+    }
+
+    #[test]
+    fn held_values_are_copied_only_when_whole() {
+        let t = |s: &str, cut_from| Cell::Text {
+            text: s.into(),
+            invalid: false,
+            cut_from,
+        };
+        assert_eq!(cell_bytes(&t("a\x1b", None)).unwrap(), b"a\x1b");
+        assert!(
+            cell_bytes(&t("ab", Some(900)))
+                .unwrap_err()
+                .contains("cut here")
+        );
+        assert!(cell_bytes(&Cell::Null).unwrap_err().contains("NULL"));
+        let blob = Cell::Blob {
+            len: 2,
+            head: vec![0, 255],
+        };
+        assert_eq!(cell_bytes(&blob).unwrap(), b"00ff");
+        let names = ["n".to_string(), "b".to_string()];
+        let row = cells_json(&names, &[Cell::Integer(3), blob]).unwrap();
+        assert_eq!(
+            String::from_utf8(row).unwrap(),
+            r#"{"n":3,"b":{"$hex":"00ff"}}"#
+        );
+        let cut = cells_json(&names, &[Cell::Null, t("x", Some(5))]).unwrap_err();
+        assert!(cut.starts_with("b: the value is cut"), "{cut}");
     }
 
     #[test]

@@ -26,64 +26,20 @@ mod dialog;
 mod docs;
 mod export;
 mod grid;
+mod load;
 mod mouse;
 mod overview;
+mod query;
+mod results;
 mod scroll;
 mod state;
 mod tables;
 
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
+pub use load::Load;
+pub use results::{QueryResult, QueryState};
 pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase};
-
-/// Data that arrives from the worker.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Load<T> {
-    Loading,
-    Loaded(T),
-    /// The last good data, and why it may no longer be so (a lock held
-    /// by another process; a file gone).
-    Stale(T, String),
-    Failed(String),
-}
-
-impl<T> Load<T> {
-    /// The data to show: loaded, or stale but the last known.
-    pub fn loaded(&self) -> Option<&T> {
-        match self {
-            Load::Loaded(t) | Load::Stale(t, _) => Some(t),
-            _ => None,
-        }
-    }
-
-    /// Takes a worker's answer. A lock keeps the last good data, marked
-    /// stale; any other failure replaces it with the reason.
-    pub(crate) fn settle(&mut self, got: Result<T, Failure>) {
-        let old = std::mem::replace(self, Load::Loading);
-        *self = match (got, old) {
-            (Ok(t), _) => Load::Loaded(t),
-            (Err(Failure::Locked), Load::Loaded(t) | Load::Stale(t, _)) => {
-                Load::Stale(t, Failure::Locked.to_string())
-            }
-            (Err(why), _) => Load::Failed(why.to_string()),
-        };
-    }
-
-    pub fn stale(&self) -> Option<&str> {
-        match self {
-            Load::Stale(_, why) => Some(why),
-            _ => None,
-        }
-    }
-}
-
-impl<T> From<Result<T, Failure>> for Load<T> {
-    fn from(r: Result<T, Failure>) -> Self {
-        let mut l = Load::Loading;
-        l.settle(r);
-        l
-    }
-}
 
 /// Which row to select once a window arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +170,8 @@ pub struct Requests {
     next_ticket: u64,
     /// What to put on the clipboard (the event loop does).
     pub clip: Option<Clip>,
+    /// Statements run, for the event loop to add to the history file.
+    pub history: Vec<String>,
 }
 
 impl Requests {
@@ -257,6 +215,7 @@ pub struct App {
     pub docs: DocsState,
     pub detail: Option<DetailState>,
     pub tables: TablesState,
+    pub query: QueryState,
     pub overlay: Option<Overlay>,
     /// The scroll of the Overview and Schema tabs.
     pub scroll: u16,
@@ -314,6 +273,7 @@ impl App {
             },
             detail: None,
             tables: TablesState::default(),
+            query: QueryState::default(),
             overlay: None,
             scroll: 0,
             scroll_end: 0,
@@ -396,6 +356,7 @@ impl App {
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
         self.refit_window();
+        self.refit_query();
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {
@@ -426,6 +387,15 @@ impl App {
             Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
             Action::Open if self.tab == Tab::Overview => self.store.finding.is_some(),
             // Copying reads a row again by its rowid.
+            Action::Cancel if self.tab == Tab::Query && !self.query.editing => {
+                self.query.result.as_ref().is_some_and(QueryResult::busy)
+            }
+            Action::HistoryPrev => !self.query.history.is_empty(),
+            Action::Copy | Action::CopyRow | Action::Export if self.tab == Tab::Query => self
+                .query
+                .result
+                .as_ref()
+                .is_some_and(|r| r.page.loaded().is_some_and(|p| !p.rows.is_empty())),
             Action::Copy | Action::CopyRow => match self.tab {
                 Tab::Tables => self.tables.browse.as_ref().is_some_and(|b| b.keyed),
                 Tab::Documents => {
@@ -463,7 +433,7 @@ impl App {
             None => {}
         }
         let mut v = match self.tab {
-            Tab::Documents if self.docs.input.is_some() => return vec![Ctx::Input],
+            Tab::Documents if self.docs.input.is_some() => return vec![Ctx::Search, Ctx::Input],
             Tab::Documents if self.detail.is_some() => vec![Ctx::Detail, Ctx::Scroll],
             Tab::Documents => vec![Ctx::Documents, Ctx::Grid, Ctx::Scroll],
             Tab::Tables if self.tables.browse.is_some() => {
@@ -472,6 +442,8 @@ impl App {
             Tab::Tables => vec![Ctx::Tables, Ctx::Scroll],
             Tab::Overview => vec![Ctx::Overview, Ctx::Scroll],
             Tab::Schema => vec![Ctx::Scroll],
+            Tab::Query if self.query.editing => return vec![Ctx::Sql, Ctx::Input],
+            Tab::Query => vec![Ctx::QueryGrid, Ctx::Grid, Ctx::Scroll],
         };
         v.push(Ctx::Global);
         v
@@ -496,6 +468,9 @@ impl App {
         if self.docs.input.is_some() && self.tab == Tab::Documents {
             return self.update_input(action);
         }
+        if self.query.editing && self.tab == Tab::Query {
+            return self.update_query(action);
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -513,10 +488,12 @@ impl App {
                 self.send(Request::DataChecks);
             }
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy),
+            Action::Sql => self.edit_sql(),
             _ => match self.tab {
                 Tab::Documents => self.update_docs(action),
                 Tab::Tables => self.update_tables(action),
                 Tab::Overview => self.update_overview(action),
+                Tab::Query => self.update_query(action),
                 Tab::Schema => {}
             },
         }
@@ -536,6 +513,9 @@ impl App {
         self.scroll = 0;
         if tab == Tab::Tables {
             self.request_counts();
+        }
+        if tab == Tab::Query && self.query.result.is_none() {
+            self.query.editing = true;
         }
     }
 
@@ -565,6 +545,12 @@ impl App {
         }
         let browse = self.tables.browse.as_ref().and_then(|b| b.page.stale());
         let detail = self.detail.as_ref().and_then(|d| d.doc.stale());
+        let result = self
+            .query
+            .result
+            .as_ref()
+            .filter(|r| r.stale && self.tab == Tab::Query)
+            .map(|_| "the store changed since the statement ran (: then Enter runs it again)");
         self.store
             .inspection
             .stale()
@@ -572,6 +558,7 @@ impl App {
             .or(self.store.charts.stale())
             .or(detail)
             .or(browse)
+            .or(result)
             .or(self.retrying.then_some(super::worker::LOCKED))
     }
 
@@ -593,6 +580,8 @@ impl App {
             Reply::Browse { ticket, result } => self.on_browse(ticket, result),
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),
+            Reply::Query { run, said } => self.on_query_reply(run, said),
+            Reply::QueryCount { run, result } => self.on_query_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
         }
     }

@@ -60,6 +60,11 @@ where
                 }
             }
         }
+        for sql in std::mem::take(&mut app.requests.history) {
+            if let Err(e) = super::history::append(&sql) {
+                app.say(format!("SQL history not saved: {e:#}"));
+            }
+        }
         if let Some(clip) = app.requests.clip.take() {
             let how = super::clipboard::copy(&clip.bytes);
             app.copied(&clip, how);
@@ -106,6 +111,7 @@ pub fn handle_input(app: &mut App, ev: Event) {
             }
         }
         Event::Resize(w, h) => app.resize(w, h),
+        Event::Paste(text) => app.paste(&text),
         _ => {}
     }
 }

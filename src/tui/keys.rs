@@ -84,6 +84,14 @@ pub enum Action {
     Toggle,
     /// Type a search.
     Search,
+    /// Type SQL: the Query tab's statement line.
+    Sql,
+    /// The previous statement run (the SQL line's history).
+    HistoryPrev,
+    /// The next statement run.
+    HistoryNext,
+    /// The values of the column under the cursor, most frequent first.
+    Frequencies,
     /// Run the plan in the dialog.
     Confirm,
     /// Close the dialog or the prompt without running; cancel a running plan.
@@ -120,8 +128,17 @@ pub(crate) enum Ctx {
     Global,
     Scroll,
     Documents,
-    /// A text prompt (the search): keys no binding claims are typed.
+    /// A text prompt (the search, the SQL line, a file name): keys no
+    /// binding claims are typed.
     Input,
+    /// The search prompt.
+    Search,
+    /// The Query tab's SQL line.
+    Sql,
+    /// The Query tab's result.
+    QueryGrid,
+    /// The values of a column by frequency.
+    Frequencies,
     /// The `?` overlay: keys no binding claims close it.
     Help,
     Detail,
@@ -154,12 +171,16 @@ impl Ctx {
             Ctx::Global => "Everywhere",
             Ctx::Scroll => "Lists and pages",
             Ctx::Documents => "Documents",
-            Ctx::Input => "Typing a search",
+            Ctx::Input => "Typing",
+            Ctx::Search => "Typing a search",
+            Ctx::Sql => "Typing SQL",
+            Ctx::QueryGrid => "A query's result",
+            Ctx::Frequencies => "Values by frequency",
             Ctx::Help => "This list",
             Ctx::Detail => "A document",
             Ctx::Tables => "Tables",
             Ctx::Browse => "Browsing a table",
-            Ctx::Grid => "Documents and browsed tables",
+            Ctx::Grid => "Documents, browsed tables, query results",
             Ctx::Overview => "Overview",
             Ctx::Chooser => "Choosing columns",
             Ctx::ExportPath => "Naming an export",
@@ -289,8 +310,14 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::ExportPath, "start_export", &[ENTER], Action::Submit, "export to this file (.csv, .json or .ndjson)", Some("export")),
     b(Ctx::ExportPath, "cancel_export", &[ESC, ctrl('c')], Action::Cancel, "close, export nothing", Some("cancel")),
     b(Ctx::Exporting, "stop_export", &[ESC, k('q'), ctrl('c')], Action::Cancel, "stop, remove the partial file", Some("stop")),
-    b(Ctx::Input, "keep_search", &[ENTER], Action::Submit, "keep the search typed (the list follows it as you type)", Some("keep")),
-    b(Ctx::Input, "cancel_search", &[ESC, ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
+    b(Ctx::Search, "keep_search", &[ENTER], Action::Submit, "keep the search typed (the list follows it as you type)", Some("keep")),
+    b(Ctx::Search, "cancel_search", &[ESC, ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
+    b(Ctx::Sql, "run_query", &[ENTER], Action::Submit, "run the statement (only reading is allowed)", Some("run")),
+    b(Ctx::Sql, "leave_sql", &[ESC, ctrl('c')], Action::Cancel, "stop a running statement, else leave the SQL line", Some("leave")),
+    b(Ctx::Sql, "history_prev", &[code(KeyCode::Up)], Action::HistoryPrev, "the statement run before", Some("history")),
+    b(Ctx::Sql, "history_next", &[code(KeyCode::Down)], Action::HistoryNext, "the statement run after", None),
+    b(Ctx::Frequencies, "filter_value", &[ENTER], Action::Open, "filter the grid by this value", Some("filter")),
+    b(Ctx::Frequencies, "close_frequencies", &[ESC, k('q'), k('f')], Action::Cancel, "close (a count still running stops)", Some("close")),
     b(Ctx::Input, "edit_left", &[code(KeyCode::Left)], Action::Edit(Edit::Left), "cursor left", None),
     b(Ctx::Input, "edit_right", &[code(KeyCode::Right)], Action::Edit(Edit::Right), "cursor right", None),
     b(Ctx::Input, "edit_word_left", &[CTRL_LEFT], Action::Edit(Edit::WordLeft), "a word left", None),
@@ -319,6 +346,9 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "copy", &[k('y')], Action::Copy, "copy the cell (in full)", Some("copy")),
     b(Ctx::Grid, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None),
     b(Ctx::Grid, "export", &[k('e')], Action::Export, "export to a file (csv, json, ndjson)", Some("export")),
+    b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")),
+    b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement (else: back to the SQL line)", Some("stop")),
+    b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the list", Some("back")),
     b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")),
     b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")),
@@ -341,6 +371,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Global, "tab_documents", &[k('2')], Action::GoTab(Tab::Documents), "Documents", None),
     b(Ctx::Global, "tab_schema", &[k('3')], Action::GoTab(Tab::Schema), "Schema", None),
     b(Ctx::Global, "tab_tables", &[k('4')], Action::GoTab(Tab::Tables), "Tables", None),
+    b(Ctx::Global, "tab_query", &[k('5')], Action::GoTab(Tab::Query), "Query", None),
+    b(Ctx::Global, "sql", &[k(':')], Action::Sql, "type SQL (the Query tab)", Some("sql")),
     b(Ctx::Global, "next_tab", &[code(KeyCode::Tab)], Action::NextTab, "next tab", None),
     b(Ctx::Global, "prev_tab", &[code(KeyCode::BackTab)], Action::PrevTab, "previous tab", None),
     b(Ctx::Global, "init", &[k('i')], Action::Init, "init: show the plan", Some("init")),

@@ -13,6 +13,7 @@ use crate::store::identify::FileChange;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
 use crate::store::plan::{Plan, PlanKind};
+use crate::store::query::session::{Cmd, Said};
 use crate::store::tables::{RowAnchor, TablePage};
 use crate::store::values::Copied;
 use std::sync::Arc;
@@ -184,6 +185,16 @@ pub enum Reply {
     },
     /// An export ended: the rows written and the file, or why not.
     Exported(Result<(u64, std::path::PathBuf), String>),
+    /// What the session of the statement `run` says (see `store::query::session`).
+    Query {
+        run: u64,
+        said: Said,
+    },
+    /// How many rows the statement `run` gives, or why it is not known.
+    QueryCount {
+        run: u64,
+        result: Result<u64, String>,
+    },
     /// The store changed under the app: another process wrote it, or the
     /// file at the path was replaced, removed or created.
     Changed(FileChange),
@@ -214,6 +225,12 @@ impl Reply {
 pub struct Latest {
     pub window: AtomicU64,
     pub matching: AtomicU64,
+    /// The newest request to a query session, and the newest statement:
+    /// an older request is moot, an older statement's count too.
+    pub query: AtomicU64,
+    pub query_run: AtomicU64,
+    /// Requests up to this ticket were stopped by the user.
+    pub query_stop: AtomicU64,
 }
 
 /// What the app hands a worker.
@@ -225,6 +242,8 @@ pub enum Job {
         plan: Box<Plan>,
         cancel: Canceller,
     },
+    /// The Query tab's statement (on threads of its own).
+    Query(QueryJob),
     /// Export to a file (on a thread of its own).
     Export {
         source: Source,
@@ -232,6 +251,20 @@ pub enum Job {
         format: Format,
         cancel: Canceller,
     },
+}
+
+/// What the app asks of the Query tab's statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryJob {
+    /// Run `sql` in a session of its own (its first window of `height`
+    /// rows), and count its rows beside it.
+    Run {
+        ticket: u64,
+        sql: String,
+        height: usize,
+    },
+    /// A request to the running session.
+    Cmd(Cmd),
 }
 
 impl Job {

@@ -5,9 +5,11 @@ pub mod app;
 mod clipboard;
 pub mod config;
 pub mod event;
+mod history;
 pub mod keymap;
 pub mod keys;
 mod messages;
+pub mod sessions;
 pub mod tab;
 pub mod text;
 pub mod theme;
@@ -15,7 +17,9 @@ pub mod views;
 pub mod worker;
 
 use anyhow::{Context, Result, bail};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use event::Msg;
 use std::io::IsTerminal;
@@ -25,7 +29,11 @@ use std::sync::mpsc;
 /// Puts the terminal back: mouse capture off, then ratatui's restore (raw
 /// mode off, main screen, cursor shown). Safe to call more than once.
 fn restore() {
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
 }
 
@@ -49,6 +57,11 @@ pub(crate) fn run(path: &Path) -> Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = app::App::new(path.to_path_buf());
     app.keys = config.keys;
+    // A history that cannot be read costs its recall, never the app.
+    match history::load() {
+        Ok(h) => app.query.history = h,
+        Err(e) => app.say(format!("SQL history not read: {e:#}")),
+    }
     theme::choose(config.theme);
     let reply_tx = tx.clone();
     let workers = worker::Workers::spawn(path, &app.requests.latest, move |r| {
@@ -81,10 +94,17 @@ pub(crate) fn run(path: &Path) -> Result<()> {
     // ratatui's panic hook restores the terminal; mouse capture goes first.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         hook(info);
     }));
-    execute!(std::io::stdout(), EnableMouseCapture).context("cannot set up the terminal")?;
+    // Pasted text arrives whole, so its newlines are not Enter keys that
+    // would run half a statement.
+    execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
+        .context("cannot set up the terminal")?;
     terminal.hide_cursor().ok();
     event::run(&mut terminal, &mut app, &rx, &workers)
 }

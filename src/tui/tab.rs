@@ -9,6 +9,7 @@ pub enum Tab {
     Documents,
     Schema,
     Tables,
+    Query,
 }
 
 impl Tab {
@@ -18,6 +19,7 @@ impl Tab {
             Tab::Documents => "Documents",
             Tab::Schema => "Schema",
             Tab::Tables => "Tables",
+            Tab::Query => "Query",
         }
     }
 

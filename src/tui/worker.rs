@@ -24,7 +24,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use super::messages::Got;
-pub use super::messages::{Failure, Job, LOCKED, Latest, Reply, Request};
+pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request};
+use super::sessions::QueryThreads;
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
 const BROWSE_LIMIT: Duration = Duration::from_secs(5);
@@ -58,6 +59,7 @@ const SEARCH_REPORT: Duration = Duration::from_millis(150);
 pub struct Workers {
     browse: Sender<Job>,
     scan: Sender<Job>,
+    query: std::sync::Mutex<QueryThreads>,
 }
 
 impl Workers {
@@ -75,10 +77,21 @@ impl Workers {
         Workers {
             browse: start(),
             scan: start(),
+            query: std::sync::Mutex::new(QueryThreads::new(
+                path,
+                latest.clone(),
+                Arc::new(send.clone()),
+            )),
         }
     }
 
     pub fn send(&self, job: Job) {
+        if let Job::Query(q) = job {
+            if let Ok(mut threads) = self.query.lock() {
+                threads.handle(q);
+            }
+            return;
+        }
         let to = if job.is_scan() {
             &self.scan
         } else {
@@ -108,6 +121,8 @@ fn spawn(
                             send(reply);
                         }
                     }
+                    // The Query tab's threads take these (see Workers::send).
+                    Job::Query(_) => {}
                     Job::Apply { plan, cancel } => {
                         let send = send.clone();
                         std::thread::spawn(move || apply_plan(&plan, &cancel, &send));

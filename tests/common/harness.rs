@@ -8,13 +8,17 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mouse
 use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::sessions::QueryThreads;
 use egregora_inspect::tui::views::draw;
-use egregora_inspect::tui::worker::{Job, Worker, apply_plan, run_export};
+use egregora_inspect::tui::worker::{Job, Reply, Worker, apply_plan, run_export};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
 
 /// The app with the real workers' code, run in turn on this thread: the
 /// jobs it asks for, routed as the event loop routes them (scans to their
@@ -23,6 +27,9 @@ pub struct Harness {
     pub app: App,
     pub browse: Worker,
     pub scan: Worker,
+    /// The Query tab's threads (real threads: the harness waits for them).
+    pub query: QueryThreads,
+    replies: Receiver<Reply>,
     _dir: tempfile::TempDir,
     pub path: PathBuf,
     pub size: (u16, u16),
@@ -43,10 +50,18 @@ impl Harness {
         let app = App::new(path.clone());
         let browse = Worker::new(path.clone(), app.requests.latest.clone());
         let scan = Worker::new(path.clone(), app.requests.latest.clone());
+        let (tx, replies) = channel();
+        let tx = Mutex::new(tx);
+        let send = Arc::new(move |r: Reply| {
+            let _ = tx.lock().unwrap().send(r);
+        });
+        let query = QueryThreads::new(&path, app.requests.latest.clone(), send);
         let mut h = Harness {
             app,
             browse,
             scan,
+            query,
+            replies,
             _dir: dir,
             path,
             size: (120, 36),
@@ -94,6 +109,10 @@ impl Harness {
             for job in jobs {
                 let replies = RefCell::new(Vec::new());
                 match job {
+                    Job::Query(q) => {
+                        self.query.handle(q);
+                        self.wait_for_queries();
+                    }
                     Job::Apply { plan, cancel } => {
                         apply_plan(&plan, &cancel, &|r| replies.borrow_mut().push(r))
                     }
@@ -120,6 +139,35 @@ impl Harness {
             }
         }
         panic!("the app kept asking");
+    }
+
+    /// Waits until the Query tab's session has answered every request,
+    /// handing its replies to the app (a count may still run).
+    fn wait_for_queries(&mut self) {
+        self.wait_on(self.query.pending.clone());
+    }
+
+    /// Waits until the counts of statements have ended, then serves what
+    /// the app asks.
+    pub fn wait_counts(&mut self) -> &mut Self {
+        self.wait_on(self.query.counting.clone());
+        self.settle();
+        self
+    }
+
+    fn wait_on(&mut self, busy: Arc<std::sync::atomic::AtomicUsize>) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let idle = busy.load(Ordering::SeqCst) == 0;
+            for r in self.replies.try_iter() {
+                self.app.on_reply(r);
+            }
+            if idle {
+                return;
+            }
+            assert!(std::time::Instant::now() < until, "a query never answered");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
     }
 
     pub fn act(&mut self, a: Action) -> &mut Self {

@@ -68,15 +68,17 @@ impl QueryConn {
     /// The statement that reads `sql`'s rows with every value cut in SQL
     /// (see `cell::cut_sql`): the grid never loads a huge value whole. None
     /// when `sql` cannot be wrapped (a PRAGMA, an EXPLAIN, too many columns):
-    /// it is then read as it is.
-    pub fn cut(&self, sql: &str, columns: usize) -> Option<Statement<'_>> {
+    /// it is then read as it is. With `seek`, the statement takes an OFFSET
+    /// (`?1`): SQLite passes those rows without working out their values.
+    pub fn cut(&self, sql: &str, columns: usize, seek: bool) -> Option<Statement<'_>> {
         let names: Vec<String> = (0..columns).map(|i| format!("c{i}")).collect();
         let cells: Vec<String> = names.iter().map(|c| cut_sql(c, CELL_CHARS)).collect();
         let wrapped = format!(
-            "WITH q({}) AS (\n{}\n) SELECT {} FROM q",
+            "WITH q({}) AS (\n{}\n) SELECT {} FROM q{}",
             names.join(", "),
             body(sql),
-            cells.join(", ")
+            cells.join(", "),
+            if seek { " LIMIT -1 OFFSET ?1" } else { "" }
         );
         self.conn()
             .prepare(&wrapped)
@@ -121,6 +123,40 @@ impl QueryConn {
             },
         }
     }
+}
+
+/// How many rows `sql` gives: by SQL's own count when the statement can be
+/// wrapped, else by stepping through it. `stop` is asked often; true stops
+/// the count (`StoreError::Cancelled`).
+pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -> Result<u64> {
+    let mut qc = open(path)?;
+    qc.conn
+        .progress_handler(1000, Some(stop))
+        .map_err(|e| StoreError::sqlite(path, "cannot watch the count", e))?;
+    let p = qc.prepare(sql)?;
+    let text = p.stmt.expanded_sql().unwrap_or_else(|| sql.to_string());
+    let failed = |e: rusqlite::Error| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            StoreError::Cancelled
+        }
+        e => StoreError::Sql {
+            message: e.to_string(),
+            at: None,
+        },
+    };
+    if let Some(mut c) = qc.count_sql(&text) {
+        let n: i64 = c.query_row([], |r| r.get(0)).map_err(failed)?;
+        return Ok(u64::try_from(n).unwrap_or(0));
+    }
+    let mut stmt = p.stmt;
+    let mut rows = stmt.query([]).map_err(failed)?;
+    let mut n = 0u64;
+    while rows.next().map_err(failed)?.is_some() {
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// The statement's text as the body of a wrapper: its trailing `;` gone,

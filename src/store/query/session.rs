@@ -19,6 +19,9 @@ const KEEP: usize = 256;
 /// A statement left open this long without a request is closed, so an open
 /// read does not hold back another process's writes.
 pub const IDLE: Duration = Duration::from_secs(2);
+/// A window this many rows past the statement's place is read by running it
+/// again with an OFFSET rather than by stepping on.
+const FAR: u64 = 10_000;
 /// How often stepping says how far it has got.
 const REPORT: Duration = Duration::from_millis(150);
 
@@ -134,10 +137,12 @@ pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
         .stmt
         .expanded_sql()
         .unwrap_or_else(|| sql.to_string());
-    let (mut stmt, cut) = match qc.cut(&text, width) {
+    let (mut stmt, cut) = match qc.cut(&text, width, false) {
         Some(s) => (s, true),
         None => (prepared.stmt, false),
     };
+    let mut seek = qc.cut(&text, width, true);
+    let can_seek = seek.is_some();
     let mut rows: Option<Rows<'_>> = None;
     let mut at = At::default();
     let mut cmd = first;
@@ -148,23 +153,30 @@ pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
             Cmd::Window { start, height, .. } => (start, height.max(1)),
             Cmd::End { height, .. } => (u64::MAX, height.max(1)),
         };
-        // Before what is kept, or beyond it once the statement was closed:
-        // from the top again.
-        if start < at.kept_from() || (rows.is_none() && !at.holds(start, height)) {
+        // Before what is kept, beyond it once the statement was closed, or
+        // far ahead when rows can be passed by OFFSET: run it again.
+        let keep_from = start
+            .saturating_add(height as u64)
+            .saturating_sub(KEEP as u64);
+        let far = can_seek && start != u64::MAX && start > at.pos + FAR;
+        if start < at.kept_from() || far || (rows.is_none() && !at.holds(start, height)) {
             // The old rows must end before the statement runs again.
             #[allow(unused_assignments)]
             {
                 rows = None;
             }
             at = At::default();
-            rows = stmt
-                .query([])
-                .map_err(|e| broke(e, 0))
-                .map(Some)
-                .unwrap_or_else(|b| {
-                    answer(&mut ctl, ticket, Err(b));
-                    None
-                });
+            let ran = match seek.as_mut() {
+                Some(s) if start != u64::MAX && keep_from > 0 => {
+                    at.pos = keep_from;
+                    s.query([keep_from as i64])
+                }
+                _ => stmt.query([]),
+            };
+            rows = ran.map_err(|e| broke(e, 0)).map(Some).unwrap_or_else(|b| {
+                answer(&mut ctl, ticket, Err(b));
+                None
+            });
         }
         if let Some(r) = rows.as_mut() {
             let mut last = Instant::now();
@@ -187,6 +199,14 @@ pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
                 },
             );
             match stepped {
+                // An OFFSET past the end: where the end is, only stepping
+                // to it tells.
+                Ok(()) if at.ended && at.kept.is_empty() && at.pos > 0 => {
+                    rows = None;
+                    at = At::default();
+                    cmd = Cmd::End { ticket, height };
+                    continue;
+                }
                 Ok(()) => answer(&mut ctl, ticket, Ok(at.page(start, height))),
                 Err(b) => {
                     rows = None;

@@ -137,7 +137,7 @@ fn window(ticket: u64, start: u64, height: usize) -> Cmd {
 
 #[test]
 fn windows_step_on_go_back_and_reach_the_end() {
-    let (_d, p) = store(10_000);
+    let (_d, p) = store(30_000);
     let said = run(
         &p,
         "SELECT i, s FROM t ORDER BY i DESC",
@@ -146,23 +146,29 @@ fn windows_step_on_go_back_and_reach_the_end() {
             window(2, 5000, 3),
             window(3, 4990, 3),
             window(4, 10, 3),
+            window(5, 20_000, 3),
             Cmd::End {
-                ticket: 5,
+                ticket: 6,
                 height: 3,
             },
-            window(6, 20_000, 3),
+            window(7, 90_000, 3),
         ],
         0,
     );
     assert!(matches!(&said[0], Said::Columns(c) if c == &["i", "s"]));
     let p = pages(&said);
-    assert_eq!(ints(p[0]), [9999, 9998, 9997], "the inner ORDER BY holds");
-    assert_eq!((p[1].start, ints(p[1])), (5000, vec![4999, 4998, 4997]));
-    assert_eq!(ints(p[2]), [5009, 5008, 5007], "within the rows kept");
-    assert_eq!(ints(p[3]), [9989, 9988, 9987], "back: run again");
-    assert_eq!((p[4].start, ints(p[4])), (9997, vec![2, 1, 0]));
-    assert_eq!(p[4].total, Some(10_000));
-    assert_eq!(p[5].start, 9997, "past the end: the last rows");
+    assert_eq!(
+        ints(p[0]),
+        [29999, 29998, 29997],
+        "the inner ORDER BY holds"
+    );
+    assert_eq!((p[1].start, ints(p[1])), (5000, vec![24999, 24998, 24997]));
+    assert_eq!(ints(p[2]), [25009, 25008, 25007], "within the rows kept");
+    assert_eq!(ints(p[3]), [29989, 29988, 29987], "back: run again");
+    assert_eq!(ints(p[4]), [9999, 9998, 9997], "far ahead: by OFFSET");
+    assert_eq!((p[5].start, ints(p[5])), (29997, vec![2, 1, 0]));
+    assert_eq!(p[5].total, Some(30_000));
+    assert_eq!(p[6].start, 29997, "past the end: the last rows");
 }
 
 #[test]

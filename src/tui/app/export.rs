@@ -9,6 +9,16 @@ use tui_input::{Input, InputRequest};
 impl App {
     pub(super) fn open_export(&mut self) {
         let (what, source, stem) = match (self.tab, &self.tables.browse) {
+            (Tab::Query, _) => {
+                let Some(r) = self.query.result.as_ref() else {
+                    return;
+                };
+                let what = match r.total() {
+                    Some(n) => format!("the {n} rows of the statement"),
+                    None => "the rows of the statement".into(),
+                };
+                (what, Source::Query(r.sql.clone()), "query".to_string())
+            }
             (Tab::Tables, Some(b)) => (
                 format!("table {}", crate::text::cell(&b.table)),
                 Source::Table(b.table.clone()),
@@ -62,7 +72,10 @@ impl App {
     }
 
     pub(super) fn update_export(&mut self, action: Action) {
-        let total = self.docs.count.loaded().copied();
+        let total = match self.tab {
+            Tab::Query => self.query.result.as_ref().and_then(QueryResult::total),
+            _ => self.docs.count.loaded().copied(),
+        };
         let Some(Overlay::Export(d)) = &mut self.overlay else {
             return;
         };
@@ -81,8 +94,8 @@ impl App {
                 };
                 let cancel = Canceller::new();
                 let total = match d.source {
-                    Source::Documents(_) => total,
-                    Source::Table(_) | Source::Query(_) => None,
+                    Source::Documents(_) | Source::Query(_) => total,
+                    Source::Table(_) => None,
                 };
                 d.phase = ExportPhase::Running {
                     rows: 0,

@@ -72,6 +72,13 @@ impl App {
     }
 
     fn on_file_change(&mut self, change: FileChange) {
+        if change == FileChange::Same {
+            return;
+        }
+        // A statement's result was read before the change: it may not hold.
+        if let Some(r) = self.query.result.as_mut() {
+            r.stale = true;
+        }
         match change {
             FileChange::Same => return,
             FileChange::Gone => {

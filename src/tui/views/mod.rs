@@ -8,6 +8,7 @@ mod grid;
 pub mod help;
 mod overview;
 mod popups;
+mod query;
 mod schema;
 mod scroll;
 mod tables;
@@ -54,6 +55,10 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
         Tab::Schema => schema::draw(f, app, body),
         Tab::Tables => {
             drawn.rows = tables::draw(f, app, body);
+            0
+        }
+        Tab::Query => {
+            drawn.rows = query::draw(f, app, body);
             0
         }
     };

@@ -1,0 +1,64 @@
+//! The Query tab's state: plain data its feature (`query.rs`) fills.
+
+use super::super::text::Shown;
+use super::grid::GridState;
+use super::load::Load;
+use crate::store::query::session::Page;
+use tui_input::Input;
+
+#[derive(Debug, Default)]
+pub struct QueryState {
+    pub input: Input,
+    /// The SQL line has the keys (else the result has).
+    pub editing: bool,
+    /// Statements run, oldest first.
+    pub history: Vec<String>,
+    /// Where ↑/↓ stand in the history, and what was typed before.
+    pub(super) hist_at: Option<usize>,
+    pub(super) draft: String,
+    pub result: Option<QueryResult>,
+}
+
+/// A statement run, as far as it has been read.
+#[derive(Debug)]
+pub struct QueryResult {
+    pub sql: String,
+    /// The statement's ticket, and the newest request's.
+    pub run: u64,
+    pub(super) ticket: u64,
+    pub names: Vec<String>,
+    pub page: Load<Page>,
+    /// The page's cells as the grid shows them.
+    pub shown: Vec<Vec<Shown>>,
+    pub selected: usize,
+    /// The row (from 0) the cursor is to be on once the page comes.
+    pub(super) at: u64,
+    pub grid: GridState,
+    pub count: Load<u64>,
+    /// While a request runs: the rows passed so far.
+    pub running: Option<u64>,
+    /// The store was written since the statement ran.
+    pub stale: bool,
+}
+
+impl QueryResult {
+    /// The first row of the page on screen, and how many it has.
+    pub(super) fn span(&self) -> (u64, usize) {
+        self.page
+            .loaded()
+            .map_or((0, 0), |p| (p.start, p.rows.len()))
+    }
+
+    /// Whether something runs for the statement: a read or its count.
+    pub fn busy(&self) -> bool {
+        self.running.is_some() || matches!(self.count, Load::Loading)
+    }
+
+    /// The rows in all, when known.
+    pub fn total(&self) -> Option<u64> {
+        self.page
+            .loaded()
+            .and_then(|p| p.total)
+            .or(self.count.loaded().copied())
+    }
+}

@@ -1,0 +1,74 @@
+//! The SQL line's history, kept across runs in
+//! `$XDG_STATE_HOME/egregora-inspect/history` (`~/.local/state/…` when the
+//! variable is unset): one statement a line, oldest first, the last
+//! `KEEP` kept. A history that cannot be read or written never stops the
+//! app; it says so once.
+
+use anyhow::{Context, Result, anyhow};
+use etcetera::BaseStrategy;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Statements kept.
+pub const KEEP: usize = 500;
+
+pub fn path() -> Result<PathBuf> {
+    let base = etcetera::choose_base_strategy()
+        .map_err(|e| anyhow!("cannot find the state folder: {e}"))?;
+    let dir = base
+        .state_dir()
+        .unwrap_or_else(|| base.data_dir())
+        .join("egregora-inspect");
+    Ok(dir.join("history"))
+}
+
+/// The statements run before, oldest first (none when there is no file).
+/// A file grown past twice KEEP is cut back to the last KEEP.
+pub fn load() -> Result<Vec<String>> {
+    let p = path()?;
+    let bytes = match std::fs::read(&p) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", shown(&p))),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let kept: Vec<String> = all[all.len().saturating_sub(KEEP)..]
+        .iter()
+        .map(|s| one_line(s))
+        .collect();
+    if all.len() > 2 * KEEP {
+        let text: String = kept.iter().map(|s| format!("{s}\n")).collect();
+        std::fs::write(&p, text).with_context(|| format!("cannot write {}", shown(&p)))?;
+    }
+    Ok(kept)
+}
+
+/// Adds `sql` (on one line) at the end.
+pub fn append(sql: &str) -> Result<()> {
+    let p = path()?;
+    if let Some(dir) = p.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&p)
+        .with_context(|| format!("cannot write {}", shown(&p)))?;
+    writeln!(f, "{}", one_line(sql)).with_context(|| format!("cannot write {}", shown(&p)))
+}
+
+/// A statement on one line (the SQL line has one): each newline, tab or
+/// other control or bidi character becomes a space; other spacing stays
+/// (it may be inside a string).
+pub fn one_line(sql: &str) -> String {
+    let plain: String = sql
+        .chars()
+        .map(|c| if crate::text::is_hostile(c) { ' ' } else { c })
+        .collect();
+    plain.trim().to_string()
+}
+
+fn shown(p: &std::path::Path) -> String {
+    crate::text::escape(&p.to_string_lossy()).into_owned()
+}

@@ -1,0 +1,215 @@
+//! The Query tab through the real app and its real threads: the SQL line,
+//! a result read a window at a time, its count, Esc, errors, refusals,
+//! copy and export of a result, hostile text.
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use common::*;
+use crossterm::event::KeyCode;
+use egregora_inspect::store::cell::Cell;
+use egregora_inspect::tui::app::Load;
+use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::tab::Tab;
+use harness::*;
+
+/// `:`, the statement typed key by key, Enter.
+fn run(h: &mut Harness, sql: &str) {
+    h.key(KeyCode::Char(':'));
+    assert_eq!(h.app.tab, Tab::Query);
+    // Whatever was on the line goes (Ctrl-u), then the statement.
+    h.act(Action::Edit(egregora_inspect::tui::keys::Edit::End));
+    h.act(Action::Edit(
+        egregora_inspect::tui::keys::Edit::DeleteToStart,
+    ));
+    h.app.paste(sql);
+    h.key(KeyCode::Enter);
+}
+
+fn first_ints(h: &Harness) -> Vec<i64> {
+    let r = h.app.query.result.as_ref().unwrap();
+    let p = r.page.loaded().expect("a page");
+    p.rows
+        .iter()
+        .map(|row| match &row[0] {
+            Cell::Integer(i) => *i,
+            c => panic!("{c:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_result_is_read_a_window_at_a_time_and_counted() {
+    let mut h = Harness::demo_with("q.sqlite", 3000, "");
+    h.resize(100, 20);
+    run(
+        &mut h,
+        "SELECT rowid, id FROM documents ORDER BY rowid DESC",
+    );
+    let page = h.app.page();
+    assert_eq!(first_ints(&h)[..2], [3000, 2999]);
+    assert!(!h.app.query.editing, "the result has the keys");
+    h.wait_counts();
+    let screen = h.text();
+    assert!(
+        screen.contains(&format!("rows 1–{page} of 3000")),
+        "{screen}"
+    );
+    // Down past the page steps the statement on; the page never grows.
+    for _ in 0..page + 2 {
+        h.act(Action::Down);
+    }
+    let r = h.app.query.result.as_ref().unwrap();
+    assert_eq!(r.page.loaded().unwrap().start, 3);
+    assert_eq!(first_ints(&h).len(), page, "only a window is held");
+    // The end, then back to the start (run again).
+    h.act(Action::Bottom);
+    assert_eq!(*first_ints(&h).last().unwrap(), 1);
+    assert!(
+        h.text()
+            .contains(&format!("rows {}–3000 of 3000", 3001 - page))
+    );
+    h.act(Action::PageUp);
+    assert_eq!(first_ints(&h)[0], 2 * page as i64);
+    h.act(Action::Top);
+    assert_eq!(first_ints(&h)[0], 3000);
+    // The grid's own moves work on it.
+    h.act(Action::ColumnRight);
+    assert!(h.text().contains("col 2/2 id"));
+}
+
+#[test]
+fn writes_are_refused_and_the_store_is_unchanged() {
+    let mut h = Harness::demo_with("w.sqlite", 50, "");
+    let before = snapshot(&h.path);
+    for (sql, why) in [
+        (
+            "DELETE FROM documents",
+            "refused: DELETE from documents writes",
+        ),
+        ("ATTACH '/tmp/x.sqlite' AS x", "refused: ATTACH and DETACH"),
+        (
+            "PRAGMA user_version = 4",
+            "refused: PRAGMA user_version may change",
+        ),
+    ] {
+        run(&mut h, sql);
+        let screen = h.text();
+        assert!(screen.contains(why), "{sql}:\n{screen}");
+        assert!(h.app.query.editing, "back on the SQL line to mend it");
+    }
+    assert!(snapshot(&h.path) == before, "not a byte changed");
+}
+
+#[test]
+fn an_error_is_one_escaped_line_and_the_cursor_goes_where_it_stopped() {
+    let mut h = Harness::demo_with("e.sqlite", 10, "");
+    h.key(KeyCode::Char(':'));
+    for c in "SELECT id FORM documents".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.text();
+    assert!(
+        screen.contains("near \"documents\": syntax error (at character 16)"),
+        "{screen}"
+    );
+    assert!(h.app.query.editing);
+    assert_eq!(h.app.query.input.cursor(), 15, "before the 16th character");
+    // A control character typed or pasted never reaches the line.
+    h.act(Action::Type('\u{1b}'));
+    h.app.paste("\u{202e}x\ny");
+    assert_eq!(h.app.query.input.value(), "SELECT id FORM x ydocuments");
+}
+
+#[test]
+fn esc_stops_a_count_that_never_ends() {
+    let mut h = Harness::demo_with("r.sqlite", 10, "");
+    run(
+        &mut h,
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n",
+    );
+    // The first rows come; the count runs on.
+    assert_eq!(first_ints(&h)[..3], [1, 2, 3]);
+    let screen = h.text();
+    assert!(screen.contains("counting…"), "{screen}");
+    assert!(screen.contains("Esc  stop"), "the hint says how: {screen}");
+    h.key(KeyCode::Esc);
+    h.wait_counts();
+    let screen = h.text();
+    assert!(screen.contains("count stopped"), "{screen}");
+    assert!(!screen.contains("Esc  stop"), "{screen}");
+    // The rows stay and can still be browsed.
+    h.act(Action::PageDown);
+    assert_eq!(first_ints(&h)[0], 1 + h.app.page() as i64);
+}
+
+#[test]
+fn history_recalls_statements_and_values_copy_and_export() {
+    let mut h = Harness::demo_with("c.sqlite", 10, "");
+    run(&mut h, "SELECT 1 AS a");
+    run(
+        &mut h,
+        "SELECT 'x' || char(27) || '[2J' AS t, printf('%.*c', 500, 'y') AS big, 7 AS n",
+    );
+    // The value escaped on screen, whole in the copy.
+    let screen = h.text();
+    assert!(screen.contains("x\\x1b[2J"), "{screen}");
+    h.act(Action::Copy);
+    let clip = h.app.requests.clip.take().expect("copied");
+    assert_eq!(clip.bytes, b"x\x1b[2J");
+    h.act(Action::ColumnRight).act(Action::Copy);
+    assert!(h.app.requests.clip.is_none(), "a cut value is not copied");
+    assert!(h.text().contains("cut here"));
+    h.act(Action::ColumnRight).act(Action::CopyRow);
+    assert!(h.app.requests.clip.is_none(), "nor a row holding one");
+    // Export: the whole values, from the statement.
+    let out = h.path.parent().unwrap().join("result.ndjson");
+    h.act(Action::Export);
+    for _ in 0..40 {
+        h.act(Action::Edit(egregora_inspect::tui::keys::Edit::Backspace));
+    }
+    for c in out.to_string_lossy().chars() {
+        h.act(Action::Type(c));
+    }
+    h.key(KeyCode::Enter);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(v["big"].as_str().unwrap().len(), 500);
+    assert_eq!(v["n"], 7);
+    // ↑ recalls the statements run, newest first; ↓ comes back to what
+    // was on the line.
+    h.key(KeyCode::Char(':'));
+    h.act(Action::Edit(egregora_inspect::tui::keys::Edit::End));
+    h.act(Action::Edit(
+        egregora_inspect::tui::keys::Edit::DeleteToStart,
+    ));
+    h.act(Action::Type('z'));
+    h.act(Action::HistoryPrev);
+    assert!(h.app.query.input.value().starts_with("SELECT 'x'"));
+    h.act(Action::HistoryPrev);
+    assert_eq!(h.app.query.input.value(), "SELECT 1 AS a");
+    h.act(Action::HistoryNext).act(Action::HistoryNext);
+    assert_eq!(h.app.query.input.value(), "z", "back to what was typed");
+    assert_eq!(h.app.requests.history.len(), 2, "both for the file");
+}
+
+#[test]
+fn a_wide_result_and_a_huge_value_are_read_cut() {
+    let mut h = Harness::demo_with("x.sqlite", 10, "");
+    let cols: Vec<String> = (0..1500).map(|i| format!("{i} AS c{i}")).collect();
+    run(&mut h, &format!("SELECT {}", cols.join(", ")));
+    let r = h.app.query.result.as_ref().unwrap();
+    assert_eq!(r.names.len(), 1500);
+    assert!(h.text().contains("col 1/1500 c0"));
+    run(
+        &mut h,
+        "SELECT zeroblob(100000000) AS b, printf('%.*c', 5000000, 'z') AS t",
+    );
+    let r = h.app.query.result.as_ref().unwrap();
+    let row = &r.page.loaded().unwrap().rows[0];
+    assert!(matches!(&row[0], Cell::Blob { len: 100_000_000, head } if head.len() <= 200));
+    assert!(
+        matches!(&row[1], Cell::Text { text, cut_from: Some(5_000_000), .. } if text.len() == 200)
+    );
+    assert!(matches!(r.page, Load::Loaded(_)));
+}
