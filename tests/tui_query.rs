@@ -213,3 +213,91 @@ fn a_wide_result_and_a_huge_value_are_read_cut() {
     );
     assert!(matches!(r.page, Load::Loaded(_)));
 }
+
+/// The overlay's frequencies, once counted.
+fn freq(h: &Harness) -> egregora_inspect::store::frequencies::Frequencies {
+    match &h.app.overlay {
+        Some(egregora_inspect::tui::app::Overlay::Frequencies(v)) => {
+            v.result.loaded().expect("counted").clone()
+        }
+        o => panic!("no frequencies: {o:?}"),
+    }
+}
+
+#[test]
+fn frequencies_count_a_column_and_enter_filters_the_grid() {
+    let mut h = Harness::demo_with("f.sqlite", 400, "");
+    h.act(Action::GoTab(Tab::Documents));
+    // The cursor on doc_type (the grid's second column).
+    while h.app.docs.grid.current() != Some("doc_type") {
+        h.act(Action::ColumnRight);
+    }
+    h.key(KeyCode::Char('f'));
+    let f = freq(&h);
+    let by_sql: i64 = scalar(
+        &h.path,
+        "SELECT count(*) FROM documents WHERE doc_type = \
+         (SELECT doc_type FROM documents GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)",
+    );
+    assert_eq!(f.top[0].count as i64, by_sql, "most frequent first");
+    assert_eq!(f.rows, 400);
+    let screen = h.text();
+    assert!(screen.contains("doc_type: values by frequency"), "{screen}");
+    assert!(screen.contains("rows 400"), "{screen}");
+    assert!(screen.contains('█'), "a bar: {screen}");
+    // Enter filters the list as `t` does.
+    h.act(Action::Down).key(KeyCode::Enter);
+    assert!(h.app.overlay.is_none());
+    let picked = match &f.top[1].value {
+        Cell::Text { text, .. } => text.clone(),
+        c => panic!("{c:?}"),
+    };
+    assert_eq!(h.app.docs.query.doc_type.as_deref(), Some(picked.as_str()));
+    assert_eq!(*h.app.docs.count.loaded().unwrap(), f.top[1].count);
+
+    // tags counts its elements; a pick lists the documents holding it.
+    run(&mut h, "SELECT id, tags FROM documents");
+    h.act(Action::ColumnRight).key(KeyCode::Char('f'));
+    let f = freq(&h);
+    assert!(f.elements);
+    let holding: i64 = scalar(
+        &h.path,
+        &format!(
+            "SELECT count(*) FROM documents, json_each(documents.tags) j WHERE j.value = '{}'",
+            match &f.top[0].value {
+                Cell::Text { text, .. } => text.clone(),
+                c => panic!("{c:?}"),
+            }
+        ),
+    );
+    assert_eq!(f.top[0].count as i64, holding, "elements, repeats included");
+    assert!(h.text().contains("tags: elements by frequency"));
+    // On a result, Enter writes the filter on the SQL line and runs it.
+    h.key(KeyCode::Enter);
+    let r = h.app.query.result.as_ref().unwrap();
+    assert!(
+        r.sql.contains("WHERE EXISTS (SELECT 1 FROM json_each"),
+        "{}",
+        r.sql
+    );
+    h.wait_counts();
+    let tag = match &f.top[0].value {
+        Cell::Text { text, .. } => text.clone(),
+        c => panic!("{c:?}"),
+    };
+    let docs: i64 = scalar(
+        &h.path,
+        &format!(
+            "SELECT count(*) FROM documents WHERE EXISTS \
+             (SELECT 1 FROM json_each(documents.tags) WHERE value = '{tag}')"
+        ),
+    );
+    assert_eq!(
+        h.app.query.result.as_ref().unwrap().total(),
+        Some(docs as u64),
+        "the documents holding it"
+    );
+    // Esc closes a count and stops it.
+    h.key(KeyCode::Char('f')).key(KeyCode::Esc);
+    assert!(h.app.overlay.is_none());
+}

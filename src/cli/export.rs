@@ -76,6 +76,7 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
         statuses: args.statuses,
         search: args.search,
         rowids: None,
+        value: None,
         sort,
         desc,
         columns,

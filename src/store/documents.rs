@@ -6,7 +6,7 @@ use super::catalog::LiveTable;
 use super::cell::{CELL_CHARS, Cell, cut_sql};
 use super::doc_counts::DocCounts;
 pub use super::document::{document, explain_others};
-use super::filters::{FilterSet, col};
+use super::filters::{FilterSet, ValueFilter, col};
 use super::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -82,6 +82,8 @@ pub struct Query {
     pub columns: Vec<String>,
     /// Only these rows (the rows a data-check finding names).
     pub rowids: Option<Vec<i64>>,
+    /// Only rows with this value (picked among a column's frequencies).
+    pub value: Option<ValueFilter>,
 }
 
 impl Query {
@@ -248,6 +250,7 @@ pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, 
         statuses: &statuses,
         search: q.search.as_deref(),
         rowids: q.rowids.as_deref(),
+        value: q.value.as_ref(),
     };
     set.terms(live, hint)
 }

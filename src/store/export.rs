@@ -5,7 +5,7 @@
 use super::catalog::{self, LiveTable};
 use super::documents::Sort;
 use super::error::{Result, StoreError};
-use super::filters::FilterSet;
+use super::filters::{FilterSet, ValueFilter};
 use super::query::QueryConn;
 use super::query::table::TableWriter;
 use super::spec::quote;
@@ -50,6 +50,7 @@ pub struct DocSelection {
     pub statuses: Vec<String>,
     pub search: Option<String>,
     pub rowids: Option<Vec<i64>>,
+    pub value: Option<ValueFilter>,
     pub sort: Sort,
     pub desc: bool,
     /// None: every column of the table.
@@ -127,6 +128,7 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
                 statuses: &sel.statuses,
                 search: sel.search.as_deref(),
                 rowids: sel.rowids.as_deref(),
+                value: sel.value.as_ref(),
             };
             let (terms, args) = set.terms(&live, false);
             let dir = if sel.desc { "DESC" } else { "ASC" };
@@ -148,6 +150,38 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
             Ok((sql, args, names))
         }
     }
+}
+
+/// The documents a selection names, as a FROM term (a subquery when it
+/// filters) and its arguments; its order and columns do not matter here.
+pub(crate) fn documents_from(
+    conn: &Connection,
+    sel: &DocSelection,
+) -> Result<(String, Vec<Value>)> {
+    let live = catalog::table(conn, "documents", None)
+        .map_err(|e| StoreError::Refused(format!("cannot read the store: {e}")))?;
+    if live.columns.is_empty() {
+        return Err(StoreError::Refused(
+            "the store has no documents table".into(),
+        ));
+    }
+    let set = FilterSet {
+        types: &sel.types,
+        statuses: &sel.statuses,
+        search: sel.search.as_deref(),
+        rowids: sel.rowids.as_deref(),
+        value: sel.value.as_ref(),
+    };
+    let (terms, args) = set.terms(&live, false);
+    let t = quote(&live.name);
+    Ok(if terms.is_empty() {
+        (t, args)
+    } else {
+        (
+            format!("(SELECT * FROM {t} WHERE {})", terms.join(" AND ")),
+            args,
+        )
+    })
 }
 
 fn visible(live: &LiveTable) -> Vec<String> {

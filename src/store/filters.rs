@@ -3,6 +3,7 @@
 //! export, so all three select the same rows.
 
 use super::catalog::LiveTable;
+use super::cell::Cell;
 use super::spec::quote;
 use rusqlite::types::Value;
 
@@ -16,12 +17,90 @@ pub(crate) fn col(live: &LiveTable, name: &str) -> String {
 }
 
 /// What selects documents: any of these doc_types and any of these
-/// statuses (none: all), a search, a list of rows.
+/// statuses (none: all), a search, a list of rows, one column's value.
 pub(crate) struct FilterSet<'a> {
     pub types: &'a [String],
     pub statuses: &'a [String],
     pub search: Option<&'a str>,
     pub rowids: Option<&'a [i64]>,
+    pub value: Option<&'a ValueFilter>,
+}
+
+/// Rows whose `column` is `value` (NULL included), or, for a JSON array
+/// column (`element`), holds it among its elements: a value picked among a
+/// column's frequencies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueFilter {
+    pub column: String,
+    pub value: Cell,
+    pub element: bool,
+}
+
+impl ValueFilter {
+    /// The value to compare with, when it is known whole (a value cut for
+    /// the grid, or shown lossily, cannot select exactly).
+    pub fn exact(c: &Cell) -> Option<Value> {
+        Some(match c {
+            Cell::Null => Value::Null,
+            Cell::Integer(i) => Value::Integer(*i),
+            Cell::Real(f) => Value::Real(*f),
+            Cell::Text {
+                text,
+                invalid: false,
+                cut_from: None,
+            } => Value::Text(text.clone()),
+            Cell::Blob { len, head } if *len == head.len() as i64 => Value::Blob(head.clone()),
+            _ => return None,
+        })
+    }
+
+    /// The WHERE term for `col` (SQL) and its argument.
+    pub(crate) fn term(&self, col: &str) -> (String, Value) {
+        let v = ValueFilter::exact(&self.value).unwrap_or(Value::Null);
+        if self.element {
+            let arrays = format!("CASE WHEN json_valid({col}) THEN {col} END");
+            (
+                format!("EXISTS (SELECT 1 FROM json_each({arrays}) WHERE value IS ?)"),
+                v,
+            )
+        } else {
+            (format!("{col} IS ?"), v)
+        }
+    }
+
+    /// The term as SQL text for `col` (SQL), the value written in as a
+    /// literal: for the SQL line, where the user sees and may change it.
+    pub fn where_sql(&self, col: &str) -> Option<String> {
+        let lit = match ValueFilter::exact(&self.value)? {
+            Value::Null => "NULL".to_string(),
+            Value::Integer(i) => i.to_string(),
+            Value::Real(f) if f.is_finite() => format!("{f:?}"),
+            Value::Real(_) => return None,
+            Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Value::Blob(b) => format!(
+                "X'{}'",
+                b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+            ),
+        };
+        Some(if self.element {
+            format!(
+                "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({col}) THEN {col} END) WHERE value IS {lit})"
+            )
+        } else {
+            format!("{col} IS {lit}")
+        })
+    }
+
+    /// How the grid's header says it: `tags ∋ "news"`, `title = "x"`.
+    pub fn label(&self) -> String {
+        let v = match &self.value {
+            Cell::Null => "NULL".to_string(),
+            Cell::Text { text, .. } => format!("“{text}”"),
+            other => other.summary(),
+        };
+        let op = if self.element { "∋" } else { "=" };
+        format!("{} {op} {v}", self.column)
+    }
 }
 
 impl FilterSet<'_> {
@@ -49,6 +128,11 @@ impl FilterSet<'_> {
                     args.extend(many.iter().cloned().map(Value::Text));
                 }
             }
+        }
+        if let Some(f) = self.value {
+            let (term, arg) = f.term(&col(live, &f.column));
+            filters.push(term);
+            args.push(arg);
         }
         if let Some(s) = self.search.filter(|s| !s.is_empty()) {
             let pattern = format!(

@@ -15,6 +15,7 @@ pub mod export;
 pub mod extensions;
 pub mod filters;
 pub mod finding;
+pub mod frequencies;
 pub mod identify;
 pub mod inspect;
 pub mod integrity;

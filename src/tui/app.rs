@@ -25,6 +25,7 @@ mod copy;
 mod dialog;
 mod docs;
 mod export;
+mod frequencies;
 mod grid;
 mod load;
 mod mouse;
@@ -39,7 +40,7 @@ pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
-pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase};
+pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase, FreqView};
 
 /// Which row to select once a window arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +156,8 @@ pub enum Overlay {
     Columns(Chooser),
     /// `e`: an export, named then running.
     Export(ExportDialog),
+    /// `f`: a column's values by frequency.
+    Frequencies(FreqView),
 }
 
 /// What the app asks of the workers, and the tickets that tell an answer
@@ -391,11 +394,14 @@ impl App {
                 self.query.result.as_ref().is_some_and(QueryResult::busy)
             }
             Action::HistoryPrev => !self.query.history.is_empty(),
-            Action::Copy | Action::CopyRow | Action::Export if self.tab == Tab::Query => self
-                .query
-                .result
-                .as_ref()
-                .is_some_and(|r| r.page.loaded().is_some_and(|p| !p.rows.is_empty())),
+            Action::Copy | Action::CopyRow | Action::Export | Action::Frequencies
+                if self.tab == Tab::Query =>
+            {
+                self.query
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| r.page.loaded().is_some_and(|p| !p.rows.is_empty()))
+            }
             Action::Copy | Action::CopyRow => match self.tab {
                 Tab::Tables => self.tables.browse.as_ref().is_some_and(|b| b.keyed),
                 Tab::Documents => {
@@ -424,6 +430,7 @@ impl App {
             }
             Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
             Some(Overlay::Columns(_)) => return vec![Ctx::Chooser],
+            Some(Overlay::Frequencies(_)) => return vec![Ctx::Frequencies, Ctx::Scroll],
             Some(Overlay::Export(d)) => {
                 return match d.phase {
                     ExportPhase::Naming => vec![Ctx::ExportPath, Ctx::Input],
@@ -463,6 +470,7 @@ impl App {
             Some(Overlay::Plan(_)) => return self.update_dialog(action),
             Some(Overlay::Columns(_)) => return self.update_chooser(action),
             Some(Overlay::Export(_)) => return self.update_export(action),
+            Some(Overlay::Frequencies(_)) => return self.update_frequencies(action),
             None => {}
         }
         if self.docs.input.is_some() && self.tab == Tab::Documents {
@@ -581,6 +589,7 @@ impl App {
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),
             Reply::Query { run, said } => self.on_query_reply(run, said),
+            Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.on_query_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
         }

@@ -9,6 +9,7 @@ use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{Anchor, DocRow, Query};
 use crate::store::export::{Format, Source};
 use crate::store::finding::Finding;
+use crate::store::frequencies::{FreqSource, Frequencies};
 use crate::store::identify::FileChange;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
@@ -195,6 +196,16 @@ pub enum Reply {
         run: u64,
         result: Result<u64, String>,
     },
+    /// A column's frequencies: the groups read so far (`done` false), then
+    /// the result.
+    FreqProgress {
+        ticket: u64,
+        groups: u64,
+    },
+    Frequencies {
+        ticket: u64,
+        result: Result<Frequencies, String>,
+    },
     /// The store changed under the app: another process wrote it, or the
     /// file at the path was replaced, removed or created.
     Changed(FileChange),
@@ -240,6 +251,13 @@ pub enum Job {
     /// Run a confirmed plan (on a thread of its own, so reads go on).
     Apply {
         plan: Box<Plan>,
+        cancel: Canceller,
+    },
+    /// A column's frequencies (on a thread of its own).
+    Frequencies {
+        ticket: u64,
+        source: FreqSource,
+        column: String,
         cancel: Canceller,
     },
     /// The Query tab's statement (on threads of its own).

@@ -10,6 +10,7 @@ use crate::store::checks;
 use crate::store::doc_counts::DocCounts;
 use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
 use crate::store::export::{self, Format, Source};
+use crate::store::frequencies::{self, FreqSource};
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspect::{self, Counts, Inspection, RowCount};
 use crate::store::matching;
@@ -123,6 +124,17 @@ fn spawn(
                     }
                     // The Query tab's threads take these (see Workers::send).
                     Job::Query(_) => {}
+                    Job::Frequencies {
+                        ticket,
+                        source,
+                        column,
+                        cancel,
+                    } => {
+                        let (send, store) = (send.clone(), w.path.clone());
+                        std::thread::spawn(move || {
+                            run_frequencies(&store, ticket, &source, &column, &cancel, &send)
+                        });
+                    }
                     Job::Apply { plan, cancel } => {
                         let send = send.clone();
                         std::thread::spawn(move || apply_plan(&plan, &cancel, &send));
@@ -181,6 +193,33 @@ pub fn run_export(
         StoreError::Cancelled => "stopped; the partial file was removed".to_string(),
         e => e.to_string(),
     })));
+}
+
+/// Counts a column's values, reporting how far it has got, then the result.
+pub fn run_frequencies(
+    store: &Path,
+    ticket: u64,
+    source: &FreqSource,
+    column: &str,
+    cancel: &Canceller,
+    send: &dyn Fn(Reply),
+) {
+    let result = (|| {
+        let qc = crate::store::query::open(store)?;
+        cancel.attach(qc.conn());
+        let got = frequencies::frequencies(&qc, source, column, &mut |groups| {
+            send(Reply::FreqProgress { ticket, groups });
+            !cancel.is_cancelled()
+        });
+        cancel.detach();
+        got
+    })();
+    if !cancel.is_cancelled() {
+        send(Reply::Frequencies {
+            ticket,
+            result: result.map_err(|e| e.to_string()),
+        });
+    }
 }
 
 fn summary(o: &apply::Outcome) -> String {

@@ -10,7 +10,7 @@ use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::sessions::QueryThreads;
 use egregora_inspect::tui::views::draw;
-use egregora_inspect::tui::worker::{Job, Reply, Worker, apply_plan, run_export};
+use egregora_inspect::tui::worker::{Job, Reply, Worker, apply_plan, run_export, run_frequencies};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -109,6 +109,14 @@ impl Harness {
             for job in jobs {
                 let replies = RefCell::new(Vec::new());
                 match job {
+                    Job::Frequencies {
+                        ticket,
+                        source,
+                        column,
+                        cancel,
+                    } => run_frequencies(&self.path, ticket, &source, &column, &cancel, &|r| {
+                        replies.borrow_mut().push(r)
+                    }),
                     Job::Query(q) => {
                         self.query.handle(q);
                         self.wait_for_queries();

@@ -76,6 +76,7 @@ impl App {
             Action::Columns => self.open_chooser(),
             Action::Copy | Action::CopyRow => self.copy_from_docs(action),
             Action::Export => self.open_export(),
+            Action::Frequencies => self.open_frequencies(),
             Action::Search => {
                 self.docs.search_before = self.docs.query.search.clone();
                 self.docs.input = Some(Input::new(

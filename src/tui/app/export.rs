@@ -41,6 +41,7 @@ impl App {
                     statuses: q.status.iter().cloned().collect(),
                     search: q.search.clone(),
                     rowids: q.rowids.clone(),
+                    value: q.value.clone(),
                     sort: q.sort,
                     desc: q.desc,
                     columns: Some(columns),

@@ -92,6 +92,7 @@ impl App {
             Action::Cancel => self.query.editing = true,
             Action::Copy | Action::CopyRow => self.copy_from_query(action),
             Action::Export => self.open_export(),
+            Action::Frequencies => self.open_frequencies(),
             _ => {}
         }
     }

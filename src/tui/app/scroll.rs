@@ -20,7 +20,9 @@ impl App {
         match &mut self.overlay {
             Some(Overlay::Help { scroll }) => return Some(scroll),
             Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
-            Some(Overlay::Columns(_) | Overlay::Export(_)) => return None,
+            Some(Overlay::Columns(_) | Overlay::Export(_) | Overlay::Frequencies(_)) => {
+                return None;
+            }
             None => {}
         }
         match self.tab {

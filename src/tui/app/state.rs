@@ -1,8 +1,10 @@
 //! The state of the small dialogs and of the last frame: plain data the
 //! app keeps, filled by its features.
 
+use super::load::Load;
 use crate::store::cancel::Canceller;
 use crate::store::export::Source;
+use crate::store::frequencies::Frequencies;
 use crate::tui::tab::Tab;
 
 /// The column chooser: every column of `documents`, ticked when shown.
@@ -38,6 +40,20 @@ pub struct ExportDialog {
     pub source: Source,
     pub input: tui_input::Input,
     pub phase: ExportPhase,
+}
+
+/// `f`: a column's values by frequency, over the grid it was asked from.
+#[derive(Debug)]
+pub struct FreqView {
+    pub column: String,
+    /// The grid it was asked from (its tab).
+    pub from: Tab,
+    pub ticket: u64,
+    pub result: Load<Frequencies>,
+    /// Groups read so far while it counts.
+    pub groups: u64,
+    pub selected: usize,
+    pub cancel: Canceller,
 }
 
 /// Where the last frame drew what a click can pick.

@@ -91,6 +91,7 @@ impl App {
                 Action::HalfPageUp => b.selected = 0,
                 Action::Copy | Action::CopyRow => self.copy_from_browse(action),
                 Action::Export => self.open_export(),
+                Action::Frequencies => self.open_frequencies(),
                 Action::Down if b.selected + 1 < n => b.selected += 1,
                 Action::Up if b.selected > 0 => b.selected -= 1,
                 Action::PageDown | Action::Down if b.keyed => {

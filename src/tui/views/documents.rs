@@ -47,6 +47,12 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             theme().warn,
         ));
     }
+    if let Some(v) = &q.value {
+        spans.push(Span::styled(
+            format!(" · where {} (Esc: all)", text::cell(&v.label())),
+            theme().warn,
+        ));
+    }
     match app.docs.searching {
         Some(0) => spans.push(Span::styled(" · searching… no match so far", theme().warn)),
         Some(n) => spans.push(Span::styled(

@@ -4,6 +4,7 @@ mod chrome;
 mod detail;
 mod dialog;
 mod documents;
+mod frequencies;
 mod grid;
 pub mod help;
 mod overview;
@@ -75,6 +76,10 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
         }
         Some(Overlay::Export(d)) => {
             popups::export(f, app, d, area);
+            0
+        }
+        Some(Overlay::Frequencies(v)) => {
+            frequencies::draw(f, app, v, area);
             0
         }
         Some(Overlay::Help { scroll }) => {

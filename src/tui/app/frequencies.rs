@@ -1,0 +1,183 @@
+//! `f`: the values of the grid's current column by frequency, counted by
+//! SQL on a thread of its own; Enter on a value filters the grid by it.
+
+use super::*;
+use crate::store::export::DocSelection;
+use crate::store::filters::ValueFilter;
+use crate::store::frequencies::FreqSource;
+use crate::store::spec::quote;
+
+impl App {
+    /// Asks for the frequencies of the column under the grid's cursor.
+    pub(super) fn open_frequencies(&mut self) {
+        let Some((source, column)) = self.freq_source() else {
+            return;
+        };
+        let ticket = self.requests.ticket();
+        let cancel = Canceller::new();
+        self.overlay = Some(Overlay::Frequencies(FreqView {
+            column: column.clone(),
+            from: self.tab,
+            ticket,
+            result: Load::Loading,
+            groups: 0,
+            selected: 0,
+            cancel: cancel.clone(),
+        }));
+        self.requests.outbox.push(Job::Frequencies {
+            ticket,
+            source,
+            column,
+            cancel,
+        });
+    }
+
+    /// What the grid on screen reads, and its current column.
+    fn freq_source(&self) -> Option<(FreqSource, String)> {
+        match self.tab {
+            Tab::Documents => {
+                let q = &self.docs.query;
+                let sel = DocSelection {
+                    types: q.doc_type.iter().cloned().collect(),
+                    statuses: q.status.iter().cloned().collect(),
+                    search: q.search.clone(),
+                    rowids: q.rowids.clone(),
+                    value: q.value.clone(),
+                    ..DocSelection::default()
+                };
+                let col = self.docs.grid.current()?.to_string();
+                Some((FreqSource::Documents(sel), col))
+            }
+            Tab::Tables => {
+                let b = self.tables.browse.as_ref()?;
+                Some((
+                    FreqSource::Table(b.table.clone()),
+                    b.grid.current()?.to_string(),
+                ))
+            }
+            Tab::Query => {
+                let r = self.query.result.as_ref()?;
+                let source = FreqSource::Query {
+                    sql: r.sql.clone(),
+                    index: r.grid.col,
+                    width: r.names.len(),
+                };
+                Some((source, r.grid.current()?.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn update_frequencies(&mut self, action: Action) {
+        let page = self.page();
+        let Some(Overlay::Frequencies(v)) = &mut self.overlay else {
+            return;
+        };
+        let n = v.result.loaded().map_or(0, |f| f.top.len());
+        let last = n.saturating_sub(1);
+        let s = &mut v.selected;
+        match action {
+            Action::Down => *s = (*s + 1).min(last),
+            Action::Up => *s = s.saturating_sub(1),
+            Action::PageDown => *s = (*s + page).min(last),
+            Action::PageUp => *s = s.saturating_sub(page),
+            Action::HalfPageDown => *s = (*s + page / 2).min(last),
+            Action::HalfPageUp => *s = s.saturating_sub(page / 2),
+            Action::Top => *s = 0,
+            Action::Bottom => *s = last,
+            Action::Cancel | Action::Quit => {
+                v.cancel.cancel();
+                self.overlay = None;
+            }
+            Action::Open => self.filter_by_frequency(),
+            _ => {}
+        }
+    }
+
+    /// Enter: the grid shows only the rows with the value picked.
+    fn filter_by_frequency(&mut self) {
+        let Some(Overlay::Frequencies(v)) = &self.overlay else {
+            return;
+        };
+        let Some(picked) = v
+            .result
+            .loaded()
+            .and_then(|f| f.top.get(v.selected))
+            .map(|x| x.value.clone())
+        else {
+            return;
+        };
+        let element = v.result.loaded().is_some_and(|f| f.elements);
+        let filter = ValueFilter {
+            column: v.column.clone(),
+            value: picked,
+            element,
+        };
+        if ValueFilter::exact(&filter.value).is_none() {
+            return self
+                .say("this value is cut or not UTF-8 here, so it cannot select rows exactly");
+        }
+        let from = v.from;
+        self.overlay = None;
+        match from {
+            Tab::Documents => {
+                let q = &mut self.docs.query;
+                let text = match &filter.value {
+                    crate::store::cell::Cell::Text { text, .. } => Some(text.clone()),
+                    _ => None,
+                };
+                // doc_type and status filter as `t` and `s` do.
+                match (filter.column.as_str(), text) {
+                    ("doc_type", Some(t)) => q.doc_type = Some(t),
+                    ("status", Some(t)) => q.status = Some(t),
+                    _ => q.value = Some(filter),
+                }
+                self.requery();
+            }
+            Tab::Tables => {
+                let Some(table) = self.tables.browse.as_ref().map(|b| b.table.clone()) else {
+                    return;
+                };
+                let sql = format!("SELECT * FROM {}", quote(&table));
+                self.filter_as_sql(&sql, &filter);
+            }
+            Tab::Query => {
+                let Some(sql) = self.query.result.as_ref().map(|r| r.sql.clone()) else {
+                    return;
+                };
+                let body = sql.trim_end_matches(|c: char| c == ';' || c.is_whitespace());
+                self.filter_as_sql(&format!("SELECT * FROM ({body})"), &filter);
+            }
+            _ => {}
+        }
+    }
+
+    /// A table or a statement is filtered by a statement on the SQL line,
+    /// which the user sees and may change.
+    fn filter_as_sql(&mut self, from: &str, filter: &ValueFilter) {
+        let Some(term) = filter.where_sql(&quote(&filter.column)) else {
+            return self.say("this value cannot be written in SQL");
+        };
+        let sql = format!("{from} WHERE {term}");
+        self.go(Tab::Query);
+        self.query.input = tui_input::Input::new(sql);
+        self.query.editing = true;
+        self.update_query(Action::Submit);
+    }
+
+    pub(super) fn on_frequencies(&mut self, reply: Reply) {
+        let Some(Overlay::Frequencies(v)) = &mut self.overlay else {
+            return;
+        };
+        match reply {
+            Reply::FreqProgress { ticket, groups } if ticket == v.ticket => v.groups = groups,
+            Reply::Frequencies { ticket, result } if ticket == v.ticket => {
+                v.result = match result {
+                    Ok(f) => Load::Loaded(f),
+                    Err(e) => Load::Failed(e),
+                };
+            }
+            _ => {}
+        }
+    }
+}
