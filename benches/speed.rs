@@ -394,9 +394,177 @@ fn main() {
         println!();
         export(&bin, &large);
     }
+    if wanted("query") {
+        println!();
+        query(&bin, &small, &large);
+    }
     if wanted("init") {
         println!();
         init(&old);
+    }
+}
+
+/// The Query tab beside the Documents tab (first screen, peak memory), the
+/// `query` command beside `sqlite3 -json`, and frequencies beside the same
+/// GROUP BY in `sqlite3`.
+fn query(bin: &Path, small: &Path, large: &Path) {
+    let sqlite3 = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if Tmux::available() {
+        query_screen(bin, small, large);
+    } else {
+        println!("Query tab: skipped (tmux is not installed: apt-get install tmux sqlite3)");
+    }
+    // The command, to /dev/null.
+    let runs = 3;
+    let sql = "SELECT * FROM documents";
+    let ours: Vec<(Duration, u64)> = (0..runs)
+        .map(|_| {
+            run_measured(
+                Command::new(bin)
+                    .arg("query")
+                    .arg(large)
+                    .args(["--sql", sql, "--format", "ndjson"]),
+            )
+        })
+        .collect();
+    let times: Vec<Duration> = ours.iter().map(|r| r.0).collect();
+    let peak = ours.iter().map(|r| r.1).max().unwrap_or(0);
+    println!("\nquery --format ndjson '{sql}' at 1,000,000, to /dev/null ({runs} runs):");
+    println!(
+        "  egregora-inspect: {}, peak memory {:.1} MB (target < 30 MB) {}",
+        spread(&times),
+        peak as f64 / 1024.0,
+        if peak < 30 * 1024 { "ok" } else { "MISSED" }
+    );
+    if sqlite3 {
+        let theirs: Vec<Duration> = (0..runs)
+            .map(|_| run_measured(Command::new("sqlite3").arg("-json").arg(large).arg(sql)).0)
+            .collect();
+        let r = median(&times).as_secs_f64() / median(&theirs).as_secs_f64();
+        println!(
+            "  sqlite3 -json: {}; query/sqlite3 {r:.2}x (target ≤ 1.2x) {}",
+            spread(&theirs),
+            if r <= 1.2 { "ok" } else { "MISSED" }
+        );
+    }
+    // Frequencies: the app's count (opening included) against the same
+    // GROUP BY run by the sqlite3 shell.
+    use egregora_inspect::store::export::DocSelection;
+    use egregora_inspect::store::frequencies::{FreqSource, frequencies};
+    println!("\nfrequencies at 1,000,000 ({runs} runs):");
+    for (column, same, limit) in [
+        (
+            "doc_type",
+            "SELECT doc_type, count(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC",
+            1.2,
+        ),
+        (
+            "tags",
+            "SELECT j.value, count(*) FROM documents, json_each(documents.tags) j \
+             GROUP BY j.value ORDER BY 2 DESC",
+            1.5,
+        ),
+    ] {
+        let ours = time(runs, || {
+            let qc = egregora_inspect::store::query::open(large).expect("open");
+            let all = FreqSource::Documents(DocSelection::default());
+            frequencies(&qc, &all, column, &mut |_| true).expect("frequencies")
+        });
+        let line = format!("  {column}: {}", spread(&ours));
+        if !sqlite3 {
+            println!("{line}; sqlite3: not installed");
+            continue;
+        }
+        let theirs: Vec<Duration> = (0..runs)
+            .map(|_| run_measured(Command::new("sqlite3").arg(large).arg(same)).0)
+            .collect();
+        let r = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
+        println!(
+            "{line}; sqlite3 '{same}': {}; {r:.2}x (target ≤ {limit}x) {}",
+            spread(&theirs),
+            if r <= limit { "ok" } else { "MISSED" }
+        );
+    }
+}
+
+/// In tmux: the first screen of `SELECT * FROM documents` in the Query tab
+/// against the Documents tab's first screen, from launch, at both sizes;
+/// then the peak memory of paging through that result at both sizes.
+fn query_screen(bin: &Path, small: &Path, large: &Path) {
+    let t = Tmux::start(&std::env::temp_dir());
+    std::thread::sleep(Duration::from_millis(300));
+    let state = std::env::temp_dir().join("egregora-inspect-bench-state");
+    let app = |path: &Path| {
+        format!(
+            "XDG_STATE_HOME={} {} {}",
+            state.display(),
+            bin.display(),
+            path.display()
+        )
+    };
+    let sql = "SELECT * FROM documents";
+    println!("Query tab, {sql} (real binary in tmux, 120×40):");
+    let mut peaks = Vec::new();
+    for (label, path) in [("1k", small), ("1M", large)] {
+        let needle = nth_id(path, 29);
+        let launch = |then: &[&str]| -> Vec<Duration> {
+            (0..7)
+                .map(|_| {
+                    let d = t.launch_until(&app(path), &needle, then);
+                    t.keys(&["C-c"]);
+                    t.wait_within("$ ", Duration::from_secs(120));
+                    d
+                })
+                .collect()
+        };
+        let docs = launch(&["2"]);
+        let query = launch(&[":", sql, "Enter"]);
+        let r = median(&query).as_secs_f64() / median(&docs).as_secs_f64();
+        println!(
+            "  {label}: first screen {} against Documents {}: {r:.2}x (target ≤ 2x) {}",
+            spread(&query),
+            spread(&docs),
+            if r <= 2.0 { "ok" } else { "MISSED" }
+        );
+        // Paging through the result the way a person would.
+        t.launch_until(&app(path), &needle, &[":", sql, "Enter"]);
+        let pid = t.app_pid().map(|p| p.to_string()).unwrap_or_default();
+        let script: &[&[&str]] = &[
+            &["PageDown"; 20],
+            &["G"],
+            &["k"; 5],
+            &["PageUp"; 3],
+            &["g"],
+            &["l"; 10],
+        ];
+        for step in script {
+            t.keys(step);
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        std::thread::sleep(Duration::from_secs(3));
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let hwm: u64 = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0);
+        t.keys(&["C-c"]);
+        t.wait_within("$ ", Duration::from_secs(120));
+        peaks.push(hwm);
+        println!(
+            "  {label}: peak memory paging the result {:.1} MB",
+            hwm as f64 / 1024.0
+        );
+    }
+    if let [s, l] = peaks[..] {
+        let r = l as f64 / s.max(1) as f64;
+        println!(
+            "  peak memory 1M/1k: {r:.2}x (target ≤ 1.2x) {}",
+            if r <= 1.2 { "ok" } else { "MISSED" }
+        );
     }
 }
 

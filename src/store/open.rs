@@ -15,6 +15,9 @@ pub(crate) const WRITE_CACHE_KIB: i64 = -131_072;
 /// Readers wait less: a locked store should say so, not stall the screen.
 pub(crate) const READ_BUSY: Duration = Duration::from_millis(500);
 
+/// The page cache of a read-only connection, in KiB.
+const READ_CACHE_KIB: i64 = 512;
+
 /// A read-only connection on an identified store file.
 pub struct ReadStore {
     pub path: PathBuf,
@@ -31,8 +34,12 @@ pub fn open_read_only(path: &Path) -> Result<ReadStore> {
         .map_err(|e| StoreError::sqlite(path, "cannot open the store", e))?;
     conn.busy_timeout(READ_BUSY)
         .map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
-    conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA query_only = ON;")
-        .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
+    // A page cache of a size that does not grow with the store: pages are
+    // read by key, and the file system caches the file anyway.
+    conn.execute_batch(&format!(
+        "PRAGMA trusted_schema = OFF; PRAGMA query_only = ON; PRAGMA cache_size = -{READ_CACHE_KIB};"
+    ))
+    .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     // Read the schema now, so a bad file fails here with a clear reason.
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
         r.get::<_, i64>(0)

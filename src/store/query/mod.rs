@@ -25,8 +25,17 @@ pub struct QueryConn {
 /// Opens `path` for the user's SQL.
 pub fn open(path: &Path) -> Result<QueryConn> {
     let store = open_read_only(path)?;
+    // These connections mostly scan: a small page cache keeps the app's
+    // memory the same on a store of any size.
+    store
+        .conn
+        .execute_batch(&format!("PRAGMA cache_size = -{QUERY_CACHE_KIB}"))
+        .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     QueryConn::guard(store.conn, path)
 }
+
+/// The page cache of a query's connection, in KiB.
+const QUERY_CACHE_KIB: i64 = 512;
 
 /// A statement of the user's, checked and prepared, with its column names.
 pub struct Prepared<'c> {

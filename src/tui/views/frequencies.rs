@@ -69,7 +69,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) {
             let value = shown(&x.value);
             Row::new(vec![
                 ratatui::widgets::Cell::from(Span::styled(value.text.clone(), value.span().style)),
-                ratatui::widgets::Cell::from(x.count.to_string()),
+                ratatui::widgets::Cell::from(format!("{:>11}", x.count)),
                 ratatui::widgets::Cell::from(format!("{pct:5.1}%")),
                 ratatui::widgets::Cell::from(Span::styled(bar, theme().ok)),
             ])
@@ -82,7 +82,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) {
         Constraint::Length(BAR as u16),
     ];
     let table = Table::new(rows, widths)
-        .header(Row::new(["value", "count", "%", ""]).style(theme().bold))
+        .header(Row::new(["value", "      count", "      %", ""]).style(theme().bold))
         .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(v.selected));
     f.render_stateful_widget(table, list, &mut state);
