@@ -301,9 +301,13 @@ impl App {
             Said::Stopped { ticket, rows } if ticket == r.ticket => {
                 r.running = None;
                 if matches!(r.page, Load::Loading) {
-                    r.page = Load::Failed(format!("stopped after {rows} rows"));
+                    r.page = Load::Failed("stopped before a row came (: to edit the statement, Enter to run it again)".into());
+                    self.say("stopped");
+                } else {
+                    self.say(format!(
+                        "stopped after passing {rows} rows; the rows read stay"
+                    ));
                 }
-                self.say(format!("stopped after passing {rows} rows"));
             }
             Said::Failed { ticket, error } if ticket == r.ticket || ticket == r.run => {
                 r.running = None;

@@ -25,11 +25,10 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
         at += w + 1;
     }
     let selected = app.tab.index();
-    let [left, right] = Layout::horizontal([
-        Constraint::Min(40),
-        Constraint::Length(area.width.saturating_sub(48).min(60)),
-    ])
-    .areas(area);
+    // The tabs first, whole; the file's name (or a note) in what is left.
+    let tabs_width = at.saturating_sub(area.x + 1);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(tabs_width), Constraint::Min(0)]).areas(area);
     f.render_widget(
         Tabs::new(titles)
             .select(selected)
