@@ -262,3 +262,65 @@ fn copy_goes_through_tmux_as_data() {
     t.send(&["q"]);
     t.wait_for("$ ");
 }
+
+#[test]
+fn the_query_tab_in_a_real_terminal_history_paste_and_esc() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("q.sqlite");
+    bin()
+        .args(["demo", "--docs", "200"])
+        .arg(&p)
+        .assert()
+        .success();
+    let state = dir.path().join("state");
+    let t = tmux(dir.path());
+    let app = format!(
+        "XDG_STATE_HOME={} {} q.sqlite",
+        state.display(),
+        bin_path().display()
+    );
+    t.type_line(&app);
+    t.wait_for("Overview");
+    // `:` from the Overview; the statement arrives as a paste (its newline
+    // is no Enter), then Enter runs it.
+    t.send(&[":"]);
+    t.wait_for("SQL›");
+    t.run(&[
+        "set-buffer",
+        "SELECT doc_type, count(*) AS n\nFROM documents GROUP BY 1",
+    ]);
+    t.run(&["paste-buffer", "-p", "-t", "s"]);
+    t.wait_for("SQL› SELECT doc_type, count(*) AS n FROM documents GROUP BY 1");
+    t.send(&["Enter"]);
+    t.wait_for("rows 1–");
+    // A statement that never ends: Esc stops it, the app answers at once.
+    t.send(&[":", "C-e", "C-u"]);
+    t.run(&[
+        "send-keys",
+        "-t",
+        "s",
+        "-l",
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
+    ]);
+    t.send(&["Enter"]);
+    t.wait_for("(Esc stops)");
+    t.send(&["Escape"]);
+    t.wait_for("stopped before a row came");
+    t.send(&["q"]);
+    t.wait_for("$ ");
+    let history = std::fs::read_to_string(state.join("egregora-inspect/history")).unwrap();
+    assert_eq!(
+        history.lines().collect::<Vec<_>>(),
+        [
+            "SELECT doc_type, count(*) AS n FROM documents GROUP BY 1",
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
+        ]
+    );
+    // Another run recalls them with ↑.
+    t.type_line(&app);
+    t.wait_for("Overview");
+    t.send(&[":", "Up", "Up"]);
+    t.wait_for("SQL› SELECT doc_type, count(*) AS n FROM documents GROUP BY 1");
+    t.send(&["Escape", "q"]);
+    t.wait_for("$ ");
+}
