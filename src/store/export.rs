@@ -57,6 +57,19 @@ pub struct DocSelection {
     pub columns: Option<Vec<String>>,
 }
 
+impl DocSelection {
+    /// The WHERE terms of the selection (the Documents tab's own).
+    fn filters(&self) -> FilterSet<'_> {
+        FilterSet {
+            types: &self.types,
+            statuses: &self.statuses,
+            search: self.search.as_deref(),
+            rowids: self.rowids.as_deref(),
+            value: self.value.as_ref(),
+        }
+    }
+}
+
 /// What to export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -123,14 +136,7 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
                     chosen.clone()
                 }
             };
-            let set = FilterSet {
-                types: &sel.types,
-                statuses: &sel.statuses,
-                search: sel.search.as_deref(),
-                rowids: sel.rowids.as_deref(),
-                value: sel.value.as_ref(),
-            };
-            let (terms, args) = set.terms(&live, false);
+            let (terms, args) = sel.filters().terms(&live, false);
             let dir = if sel.desc { "DESC" } else { "ASC" };
             let order = match sel.sort.column() {
                 Some(c) if live.column(c).is_some() => format!("{} {dir}, rowid {dir}", quote(c)),
@@ -165,14 +171,7 @@ pub(crate) fn documents_from(
             "the store has no documents table".into(),
         ));
     }
-    let set = FilterSet {
-        types: &sel.types,
-        statuses: &sel.statuses,
-        search: sel.search.as_deref(),
-        rowids: sel.rowids.as_deref(),
-        value: sel.value.as_ref(),
-    };
-    let (terms, args) = set.terms(&live, false);
+    let (terms, args) = sel.filters().terms(&live, false);
     let t = quote(&live.name);
     Ok(if terms.is_empty() {
         (t, args)

@@ -26,6 +26,14 @@ pub(crate) struct FilterSet<'a> {
     pub value: Option<&'a ValueFilter>,
 }
 
+/// What a value filter written as a statement reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Rows<'a> {
+    Table(&'a str),
+    /// The user's statement.
+    Query(&'a str),
+}
+
 /// Rows whose `column` is `value` (NULL included), or, for a JSON array
 /// column (`element`), holds it among its elements: a value picked among a
 /// column's frequencies.
@@ -68,9 +76,20 @@ impl ValueFilter {
         }
     }
 
-    /// The term as SQL text for `col` (SQL), the value written in as a
-    /// literal: for the SQL line, where the user sees and may change it.
-    pub fn where_sql(&self, col: &str) -> Option<String> {
+    /// A statement of the rows of `of` with this value, the value written in
+    /// as a literal: for the SQL line, where the user sees and may change
+    /// it. None when the value cannot be written exactly.
+    pub fn statement(&self, of: Rows<'_>) -> Option<String> {
+        let from = match of {
+            Rows::Table(t) => quote(t),
+            Rows::Query(sql) => format!("({})", super::query::body(sql)),
+        };
+        let term = self.where_sql(&quote(&self.column))?;
+        Some(format!("SELECT * FROM {from} WHERE {term}"))
+    }
+
+    /// The term as SQL text for `col` (SQL), the value as a literal.
+    fn where_sql(&self, col: &str) -> Option<String> {
         let lit = match ValueFilter::exact(&self.value)? {
             Value::Null => "NULL".to_string(),
             Value::Integer(i) => i.to_string(),

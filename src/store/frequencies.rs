@@ -75,7 +75,7 @@ pub fn frequencies(
             // The statement is checked on its own first: its own errors.
             drop(qc.prepare(sql)?);
             let names: Vec<String> = (0..*width).map(|i| format!("c{i}")).collect();
-            let body = sql.trim_end_matches(|c: char| c == ';' || c.is_whitespace());
+            let body = super::query::body(sql);
             (
                 format!(
                     "(WITH q({}) AS (\n{body}\n) SELECT * FROM q)",

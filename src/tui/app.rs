@@ -28,6 +28,7 @@ mod export;
 mod frequencies;
 mod grid;
 mod load;
+mod modes;
 mod mouse;
 mod overview;
 mod query;
@@ -379,81 +380,6 @@ impl App {
     /// Whether the terminal is too small for the layout.
     pub fn too_small(&self) -> bool {
         self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
-    }
-
-    /// Whether `action` does something in the current state (its hint is
-    /// shown only then).
-    pub(crate) fn works(&self, action: Action) -> bool {
-        match action {
-            Action::Init => self.plan_may_run(PlanKind::Init),
-            Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
-            Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
-            Action::Open if self.tab == Tab::Overview => self.store.finding.is_some(),
-            // Copying reads a row again by its rowid.
-            Action::Cancel if self.tab == Tab::Query && !self.query.editing => {
-                self.query.result.as_ref().is_some_and(QueryResult::busy)
-            }
-            Action::HistoryPrev => !self.query.history.is_empty(),
-            Action::Copy | Action::CopyRow | Action::Export | Action::Frequencies
-                if self.tab == Tab::Query =>
-            {
-                self.query
-                    .result
-                    .as_ref()
-                    .is_some_and(|r| r.page.loaded().is_some_and(|p| !p.rows.is_empty()))
-            }
-            Action::Copy | Action::CopyRow => match self.tab {
-                Tab::Tables => self.tables.browse.as_ref().is_some_and(|b| b.keyed),
-                Tab::Documents => {
-                    self.detail.is_some() || self.docs.rows.loaded().is_some_and(|r| !r.is_empty())
-                }
-                _ => false,
-            },
-            _ => true,
-        }
-    }
-
-    /// The key contexts in force, most specific first.
-    pub(crate) fn contexts(&self) -> Vec<Ctx> {
-        if self.too_small() {
-            return vec![Ctx::TooSmall];
-        }
-        match &self.overlay {
-            Some(Overlay::Plan(d)) => {
-                return match d.phase {
-                    Phase::Confirm(ref p) if p.blockers.is_empty() => {
-                        vec![Ctx::Confirm, Ctx::Scroll]
-                    }
-                    Phase::Running { .. } => vec![Ctx::Running, Ctx::Scroll],
-                    _ => vec![Ctx::Ended, Ctx::Scroll, Ctx::Global],
-                };
-            }
-            Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
-            Some(Overlay::Columns(_)) => return vec![Ctx::Chooser],
-            Some(Overlay::Frequencies(_)) => return vec![Ctx::Frequencies, Ctx::Scroll],
-            Some(Overlay::Export(d)) => {
-                return match d.phase {
-                    ExportPhase::Naming => vec![Ctx::ExportPath, Ctx::Input],
-                    ExportPhase::Running { .. } => vec![Ctx::Exporting],
-                };
-            }
-            None => {}
-        }
-        let mut v = match self.tab {
-            Tab::Documents if self.docs.input.is_some() => return vec![Ctx::Search, Ctx::Input],
-            Tab::Documents if self.detail.is_some() => vec![Ctx::Detail, Ctx::Scroll],
-            Tab::Documents => vec![Ctx::Documents, Ctx::Grid, Ctx::Scroll],
-            Tab::Tables if self.tables.browse.is_some() => {
-                vec![Ctx::Browse, Ctx::Grid, Ctx::Scroll]
-            }
-            Tab::Tables => vec![Ctx::Tables, Ctx::Scroll],
-            Tab::Overview => vec![Ctx::Overview, Ctx::Scroll],
-            Tab::Schema => vec![Ctx::Scroll],
-            Tab::Query if self.query.editing => return vec![Ctx::Sql, Ctx::Input],
-            Tab::Query => vec![Ctx::QueryGrid, Ctx::Grid, Ctx::Scroll],
-        };
-        v.push(Ctx::Global);
-        v
     }
 
     pub fn update(&mut self, action: Action) {

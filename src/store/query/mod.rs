@@ -171,7 +171,7 @@ pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -
 /// The statement's text as the body of a wrapper: its trailing `;` gone,
 /// on lines of its own so a trailing `--` comment cannot swallow the
 /// wrapper's closing parenthesis.
-fn body(sql: &str) -> &str {
+pub(crate) fn body(sql: &str) -> &str {
     sql.trim_end_matches(|c: char| c == ';' || c.is_whitespace())
 }
 

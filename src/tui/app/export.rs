@@ -7,6 +7,21 @@ use crate::store::export::{DocSelection, Format, Source};
 use tui_input::{Input, InputRequest};
 
 impl App {
+    /// The documents the Documents tab lists, in its order, every column.
+    pub(super) fn doc_selection(&self) -> DocSelection {
+        let q = &self.docs.query;
+        DocSelection {
+            types: q.doc_type.iter().cloned().collect(),
+            statuses: q.status.iter().cloned().collect(),
+            search: q.search.clone(),
+            rowids: q.rowids.clone(),
+            value: q.value.clone(),
+            sort: q.sort,
+            desc: q.desc,
+            columns: None,
+        }
+    }
+
     pub(super) fn open_export(&mut self) {
         let (what, source, stem) = match (self.tab, &self.tables.browse) {
             (Tab::Query, _) => {
@@ -37,14 +52,8 @@ impl App {
                     .filter(|c| live.is_none_or(|l| l.column(c).is_some()))
                     .collect();
                 let sel = DocSelection {
-                    types: q.doc_type.iter().cloned().collect(),
-                    statuses: q.status.iter().cloned().collect(),
-                    search: q.search.clone(),
-                    rowids: q.rowids.clone(),
-                    value: q.value.clone(),
-                    sort: q.sort,
-                    desc: q.desc,
                     columns: Some(columns),
+                    ..self.doc_selection()
                 };
                 let n = self.docs.count.loaded().copied();
                 let what = match n {

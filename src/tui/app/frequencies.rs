@@ -2,10 +2,8 @@
 //! SQL on a thread of its own; Enter on a value filters the grid by it.
 
 use super::*;
-use crate::store::export::DocSelection;
-use crate::store::filters::ValueFilter;
+use crate::store::filters::{Rows, ValueFilter};
 use crate::store::frequencies::FreqSource;
-use crate::store::spec::quote;
 
 impl App {
     /// Asks for the frequencies of the column under the grid's cursor.
@@ -36,17 +34,8 @@ impl App {
     fn freq_source(&self) -> Option<(FreqSource, String)> {
         match self.tab {
             Tab::Documents => {
-                let q = &self.docs.query;
-                let sel = DocSelection {
-                    types: q.doc_type.iter().cloned().collect(),
-                    statuses: q.status.iter().cloned().collect(),
-                    search: q.search.clone(),
-                    rowids: q.rowids.clone(),
-                    value: q.value.clone(),
-                    ..DocSelection::default()
-                };
                 let col = self.docs.grid.current()?.to_string();
-                Some((FreqSource::Documents(sel), col))
+                Some((FreqSource::Documents(self.doc_selection()), col))
             }
             Tab::Tables => {
                 let b = self.tables.browse.as_ref()?;
@@ -138,15 +127,13 @@ impl App {
                 let Some(table) = self.tables.browse.as_ref().map(|b| b.table.clone()) else {
                     return;
                 };
-                let sql = format!("SELECT * FROM {}", quote(&table));
-                self.filter_as_sql(&sql, &filter);
+                self.filter_as_sql(filter.statement(Rows::Table(&table)));
             }
             Tab::Query => {
                 let Some(sql) = self.query.result.as_ref().map(|r| r.sql.clone()) else {
                     return;
                 };
-                let body = sql.trim_end_matches(|c: char| c == ';' || c.is_whitespace());
-                self.filter_as_sql(&format!("SELECT * FROM ({body})"), &filter);
+                self.filter_as_sql(filter.statement(Rows::Query(&sql)));
             }
             _ => {}
         }
@@ -154,11 +141,10 @@ impl App {
 
     /// A table or a statement is filtered by a statement on the SQL line,
     /// which the user sees and may change.
-    fn filter_as_sql(&mut self, from: &str, filter: &ValueFilter) {
-        let Some(term) = filter.where_sql(&quote(&filter.column)) else {
+    fn filter_as_sql(&mut self, sql: Option<String>) {
+        let Some(sql) = sql else {
             return self.say("this value cannot be written in SQL");
         };
-        let sql = format!("{from} WHERE {term}");
         self.go(Tab::Query);
         self.query.input = tui_input::Input::new(sql);
         self.query.editing = true;
