@@ -63,6 +63,11 @@ pub enum Said {
         ticket: u64,
         page: Page,
     },
+    /// The rows of the window read so far, while a slow statement runs.
+    Partial {
+        ticket: u64,
+        page: Page,
+    },
     /// Stepping on: this many rows passed so far.
     Passing {
         ticket: u64,
@@ -187,13 +192,24 @@ pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
                 height,
                 width,
                 cut,
-                &mut |n| {
-                    if halt(ticket).is_some() {
+                &mut |now: &At| {
+                    let n = now.pos;
+                    if n.is_multiple_of(1024) && halt(ticket).is_some() {
                         return false;
                     }
-                    if n < start && last.elapsed() >= REPORT {
+                    // Now and then: how far it has got, or the rows of the
+                    // window so far (a slow statement fills the grid as its
+                    // rows come).
+                    if (n.is_multiple_of(64) || n > start) && last.elapsed() >= REPORT {
                         last = Instant::now();
-                        say(Said::Passing { ticket, rows: n });
+                        if n > start && start != u64::MAX {
+                            say(Said::Partial {
+                                ticket,
+                                page: now.page(start, height),
+                            });
+                        } else {
+                            say(Said::Passing { ticket, rows: n });
+                        }
                     }
                     true
                 },
@@ -287,7 +303,7 @@ impl At {
     }
 
     /// Steps until `target` rows have been passed or the rows end, keeping
-    /// the last ones; `go_on` hears how many have passed, now and then.
+    /// the last ones; `go_on` sees where it stands before each row.
     fn step_to(
         &mut self,
         rows: &mut Rows<'_>,
@@ -295,7 +311,7 @@ impl At {
         height: usize,
         width: usize,
         cut: bool,
-        go_on: &mut dyn FnMut(u64) -> bool,
+        go_on: &mut dyn FnMut(&At) -> bool,
     ) -> Result<(), Broke> {
         let keep = KEEP.max(height);
         // Rows this far before the target are passed without being read.
@@ -305,7 +321,7 @@ impl At {
             t => t.saturating_sub(keep as u64),
         };
         while !self.ended && self.pos < target {
-            if self.pos.is_multiple_of(1024) && !go_on(self.pos) {
+            if !go_on(self) {
                 return Err(Broke {
                     error: StoreError::Cancelled,
                     passed: self.pos,

@@ -205,3 +205,25 @@ fn values_are_cut_and_a_stop_says_how_far_it_got() {
         "{said:?}"
     );
 }
+
+#[test]
+fn a_slow_statement_says_its_rows_as_they_come() {
+    let (_d, p) = store(1);
+    let said = run(
+        &p,
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) \
+         SELECT x FROM n WHERE x % 1000000 = 0 LIMIT 4",
+        &[window(1, 0, 4)],
+        0,
+    );
+    let partial: Vec<usize> = said
+        .iter()
+        .filter_map(|s| match s {
+            Said::Partial { page, .. } => Some(page.rows.len()),
+            _ => None,
+        })
+        .collect();
+    assert!(!partial.is_empty(), "rows shown before the window is full");
+    assert!(partial.iter().all(|&n| (1..4).contains(&n)), "{partial:?}");
+    assert_eq!(pages(&said)[0].rows.len(), 4);
+}

@@ -280,6 +280,18 @@ impl App {
         match said {
             Said::Columns(names) => r.names = names,
             Said::Passing { ticket, rows } if ticket == r.ticket => r.running = Some(rows),
+            // Only while the page on screen has fewer rows: a page shown
+            // stays until the whole next one comes.
+            Said::Partial { ticket, page }
+                if ticket == r.ticket
+                    && (!matches!(r.page, Load::Loaded(_)) || r.shown.len() < page.rows.len()) =>
+            {
+                let running = r.running;
+                self.on_query_reply(run, Said::Page { ticket, page });
+                if let Some(r) = self.query.result.as_mut() {
+                    r.running = running;
+                }
+            }
             Said::Page { ticket, page } if ticket == r.ticket => {
                 r.running = None;
                 let n = page.rows.len();
