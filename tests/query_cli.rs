@@ -25,6 +25,18 @@ fn query(p: &std::path::Path, sql: &str, format: &str) -> assert_cmd::assert::As
         .assert()
 }
 
+/// What a statement that runs prints, as text.
+fn printed(p: &std::path::Path, sql: &str, format: &str) -> String {
+    let out = query(p, sql, format).success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// What a statement that fails says on stderr.
+fn refused(p: &std::path::Path, sql: &str) -> String {
+    let err = query(p, sql, "csv").code(2).get_output().stderr.clone();
+    String::from_utf8(err).unwrap()
+}
+
 #[test]
 fn writes_attach_and_setting_pragmas_are_refused_and_the_file_is_unchanged() {
     let (dir, p) = demo(40);
@@ -68,38 +80,22 @@ fn rows_stream_in_every_format_with_the_value_rules() {
     let (_dir, p) = demo(5);
     let sql = "SELECT 1 AS i, 2.5 AS r, NULL AS n, 'a,\"b\"' AS t, x'00ff' AS b, \
                CAST(x'c328' AS TEXT) AS bad";
-    let out = query(&p, sql, "ndjson")
-        .success()
-        .get_output()
-        .stdout
-        .clone();
     assert_eq!(
-        String::from_utf8(out).unwrap(),
+        printed(&p, sql, "ndjson"),
         "{\"i\":1,\"r\":2.5,\"n\":null,\"t\":\"a,\\\"b\\\"\",\"b\":{\"$hex\":\"00ff\"},\"bad\":{\"$hex\":\"c328\"}}\n"
     );
-    let out = query(&p, sql, "json").success().get_output().stdout.clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&printed(&p, sql, "json")).unwrap();
     assert_eq!(v[0]["r"], 2.5);
-    let out = query(&p, "SELECT 'a,\"b\"' AS t, NULL AS n", "csv")
-        .success()
-        .get_output()
-        .stdout
-        .clone();
     assert_eq!(
-        String::from_utf8(out).unwrap(),
+        printed(&p, "SELECT 'a,\"b\"' AS t, NULL AS n", "csv"),
         "t,n\r\n\"a,\"\"b\"\"\",\r\n"
     );
     // A table escapes what would drive the terminal.
-    let out = query(
+    let s = printed(
         &p,
         "SELECT 'x' || char(27) || ']0;owned' || char(7) AS t",
         "table",
-    )
-    .success()
-    .get_output()
-    .stdout
-    .clone();
-    let s = String::from_utf8(out).unwrap();
+    );
     assert!(s.contains("x\\x1b]0;owned\\x07"), "{s}");
     assert!(!s.contains('\x1b'));
     // stdin, and the count of the demo's documents.
@@ -119,41 +115,17 @@ fn rows_stream_in_every_format_with_the_value_rules() {
 #[test]
 fn sql_errors_are_one_escaped_line_with_the_position() {
     let (_dir, p) = demo(5);
-    let err = query(&p, "SELECT id FORM documents", "csv")
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
     assert_eq!(
-        String::from_utf8(err).unwrap(),
+        refused(&p, "SELECT id FORM documents"),
         "error: near \"documents\": syntax error (at character 16)\n"
     );
-    let err = query(&p, "SELECT \"\x1b[31m\" FROM nowhere", "csv")
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = refused(&p, "SELECT \"\x1b[31m\" FROM nowhere");
     assert!(err.contains("no such table: nowhere"), "{err}");
     assert!(!err.contains('\x1b'), "escaped: {err}");
-    let err = query(&p, "SELECT 1; SELECT 2", "csv")
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8(err)
-            .unwrap()
-            .contains("one statement at a time")
-    );
+    assert!(refused(&p, "SELECT 1; SELECT 2").contains("one statement at a time"));
     // More columns than SQLite allows in a result is its own clean error.
     let cols = vec!["1"; 40_000].join(", ");
-    let err = query(&p, &format!("SELECT {cols}"), "csv")
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = refused(&p, &format!("SELECT {cols}"));
     assert!(err.contains("too many columns"), "{err}");
     assert_eq!(err.lines().count(), 1);
 }
