@@ -408,10 +408,7 @@ fn main() {
 /// `query` command beside `sqlite3 -json`, and frequencies beside the same
 /// GROUP BY in `sqlite3`.
 fn query(bin: &Path, small: &Path, large: &Path) {
-    let sqlite3 = Command::new("sqlite3")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let sqlite3 = has_sqlite3();
     if Tmux::available() {
         query_screen(bin, small, large);
     } else {
@@ -420,18 +417,13 @@ fn query(bin: &Path, small: &Path, large: &Path) {
     // The command, to /dev/null.
     let runs = 3;
     let sql = "SELECT * FROM documents";
-    let ours: Vec<(Duration, u64)> = (0..runs)
-        .map(|_| {
-            run_measured(
-                Command::new(bin)
-                    .arg("query")
-                    .arg(large)
-                    .args(["--sql", sql, "--format", "ndjson"]),
-            )
-        })
-        .collect();
-    let times: Vec<Duration> = ours.iter().map(|r| r.0).collect();
-    let peak = ours.iter().map(|r| r.1).max().unwrap_or(0);
+    let (times, peak) = measured_runs(runs, || {
+        let mut c = Command::new(bin);
+        c.arg("query")
+            .arg(large)
+            .args(["--sql", sql, "--format", "ndjson"]);
+        c
+    });
     println!("\nquery --format ndjson '{sql}' at 1,000,000, to /dev/null ({runs} runs):");
     println!(
         "  egregora-inspect: {}, peak memory {:.1} MB (target < 30 MB) {}",
@@ -440,9 +432,11 @@ fn query(bin: &Path, small: &Path, large: &Path) {
         if peak < 30 * 1024 { "ok" } else { "MISSED" }
     );
     if sqlite3 {
-        let theirs: Vec<Duration> = (0..runs)
-            .map(|_| run_measured(Command::new("sqlite3").arg("-json").arg(large).arg(sql)).0)
-            .collect();
+        let (theirs, _) = measured_runs(runs, || {
+            let mut c = Command::new("sqlite3");
+            c.arg("-json").arg(large).arg(sql);
+            c
+        });
         let r = median(&times).as_secs_f64() / median(&theirs).as_secs_f64();
         println!(
             "  sqlite3 -json: {}; query/sqlite3 {r:.2}x (target ≤ 1.2x) {}",
@@ -478,9 +472,11 @@ fn query(bin: &Path, small: &Path, large: &Path) {
             println!("{line}; sqlite3: not installed");
             continue;
         }
-        let theirs: Vec<Duration> = (0..runs)
-            .map(|_| run_measured(Command::new("sqlite3").arg(large).arg(same)).0)
-            .collect();
+        let (theirs, _) = measured_runs(runs, || {
+            let mut c = Command::new("sqlite3");
+            c.arg(large).arg(same);
+            c
+        });
         let r = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
         println!(
             "{line}; sqlite3 '{same}': {}; {r:.2}x (target ≤ {limit}x) {}",
@@ -568,6 +564,24 @@ fn query_screen(bin: &Path, small: &Path, large: &Path) {
     }
 }
 
+/// Whether the `sqlite3` shell is here to compare with.
+fn has_sqlite3() -> bool {
+    Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `runs` runs of the command `make` gives: their wall times, and the
+/// highest peak memory among them (KiB).
+fn measured_runs(runs: usize, make: impl Fn() -> Command) -> (Vec<Duration>, u64) {
+    let all: Vec<(Duration, u64)> = (0..runs).map(|_| run_measured(&mut make())).collect();
+    (
+        all.iter().map(|r| r.0).collect(),
+        all.iter().map(|r| r.1).max().unwrap_or(0),
+    )
+}
+
 /// Runs `cmd` with stdout to /dev/null; its wall time and peak memory
 /// (the child's own `ru_maxrss`, through wait4).
 fn run_measured(cmd: &mut Command) -> (Duration, u64) {
@@ -597,23 +611,13 @@ fn run_measured(cmd: &mut Command) -> (Duration, u64) {
 /// `export --format ndjson` of every document against `sqlite3 -json` on
 /// the same rows: wall time and peak memory.
 fn export(bin: &Path, large: &Path) {
-    let sqlite3 = Command::new("sqlite3")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let sqlite3 = has_sqlite3();
     let runs = 3;
-    let ours: Vec<(Duration, u64)> = (0..runs)
-        .map(|_| {
-            run_measured(
-                Command::new(bin)
-                    .arg("export")
-                    .arg(large)
-                    .args(["--format", "ndjson"]),
-            )
-        })
-        .collect();
-    let times: Vec<Duration> = ours.iter().map(|r| r.0).collect();
-    let peak = ours.iter().map(|r| r.1).max().unwrap_or(0);
+    let (times, peak) = measured_runs(runs, || {
+        let mut c = Command::new(bin);
+        c.arg("export").arg(large).args(["--format", "ndjson"]);
+        c
+    });
     println!("export --format ndjson of 1,000,000 documents, to /dev/null ({runs} runs):");
     println!(
         "  egregora-inspect: {}, peak memory {:.1} MB (target < 30 MB) {}",
@@ -624,18 +628,11 @@ fn export(bin: &Path, large: &Path) {
     if !sqlite3 {
         return println!("  sqlite3 -json: not installed");
     }
-    let theirs: Vec<(Duration, u64)> = (0..runs)
-        .map(|_| {
-            run_measured(
-                Command::new("sqlite3")
-                    .arg("-json")
-                    .arg(large)
-                    .arg("SELECT * FROM documents"),
-            )
-        })
-        .collect();
-    let t2: Vec<Duration> = theirs.iter().map(|r| r.0).collect();
-    let p2 = theirs.iter().map(|r| r.1).max().unwrap_or(0);
+    let (t2, p2) = measured_runs(runs, || {
+        let mut c = Command::new("sqlite3");
+        c.arg("-json").arg(large).arg("SELECT * FROM documents");
+        c
+    });
     let r = median(&times).as_secs_f64() / median(&t2).as_secs_f64();
     println!(
         "  sqlite3 -json 'SELECT * FROM documents': {}, peak memory {:.1} MB",
@@ -799,10 +796,7 @@ fn mb(p: &Path) -> u64 {
 fn real_terminal(bin: &Path, small: &Path, large: &Path) {
     let t = Tmux::start(&std::env::temp_dir());
     std::thread::sleep(Duration::from_millis(300));
-    let sqlite3 = Command::new("sqlite3")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let sqlite3 = has_sqlite3();
     let mut rows = Vec::new();
     for (label, path) in [("1k", small), ("1M", large)] {
         // The 30th row is on the first screen of a 40-line terminal.

@@ -43,8 +43,8 @@ impl QueryThreads {
                 sql,
                 height,
             } => {
-                // The old session ends once its requests stop coming.
-                self.session = None;
+                // The old session ends once its requests stop coming: its
+                // sender goes here.
                 let (tx, rx) = mpsc::channel();
                 self.session = Some(tx);
                 self.pending.fetch_add(1, Ordering::SeqCst);
