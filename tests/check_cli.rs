@@ -101,7 +101,8 @@ fn data_checks_name_bad_rows() {
     assert!(msg("invalid-json", "documents.extensions").contains("'arr-ext'"));
     assert!(msg("invalid-json", "documents.authors").contains("'blob-authors'"));
     assert!(msg("unknown-doc-type", "documents.doc_type").contains("'recipe'"));
-    assert_eq!(d.len(), 4, "nothing else flagged: {d:?}");
+    let others: Vec<_> = d.iter().filter(|x| x.get("rule").is_none()).collect();
+    assert_eq!(others.len(), 4, "nothing else flagged: {d:?}");
 
     let o = dir.path().join("old.sqlite");
     old_documents(&o, 40);
@@ -117,6 +118,120 @@ fn data_checks_name_bad_rows() {
         codes.contains(&"duplicate-id") && codes.contains(&"null-id"),
         "{codes:?}"
     );
+}
+
+#[test]
+fn every_business_rule_is_checked_with_counts_and_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(
+        &p,
+        "INSERT INTO documents (id, title, slug, status, doc_type) VALUES
+           ('post-ok', 'T', 't', 'draft', 'post'),
+           ('post-no-slug', 'T', NULL, 'draft', 'post'),
+           ('post-blank-title', '  ', 's', 'published', 'post'),
+           ('post-live', 'T', 'u', 'live', 'post'),
+           ('note-live', NULL, NULL, 'live', 'note');
+         INSERT INTO documents (id, title, subject_uuid, status, doc_type) VALUES
+           ('prof-ok', 'Ana', 'u-1', 'published', 'profile'),
+           ('prof-no-uuid', 'Bo', NULL, 'published', 'profile');
+         INSERT INTO documents (id, title, window_start, window_end, status, doc_type) VALUES
+           ('jour-open', 'J', '2024-01-01T00:00:00Z', NULL, 'draft', 'journal');
+         INSERT INTO documents (id, filename, media_type, status, doc_type) VALUES
+           ('media-ok', 'a.jpg', 'image', 'draft', 'media'),
+           ('media-pdf', 'a.pdf', 'document', 'draft', 'media'),
+           ('media-none', NULL, NULL, 'draft', 'media');
+         INSERT INTO tasks (task_id, task_type, status) VALUES
+           ('t-ok', 'enrich_url', 'failed'),
+           ('t-done', 'enrich_url', 'done'),
+           ('t-odd', 'summarize', 'pending'),
+           (NULL, 'enrich_url', NULL);",
+    );
+    bin().arg("check").arg(&p).assert().code(0);
+    let v = json(&["check", "--json", "--data"], &p, 1);
+    let d = v["data_checks"].as_array().unwrap();
+    let rule = |name: &str| {
+        d.iter()
+            .find(|x| x["rule"] == name)
+            .unwrap_or_else(|| panic!("{name} in {d:?}"))
+    };
+    let ids = |name: &str| -> Vec<String> {
+        rule(name)["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_str().unwrap().to_string())
+            .collect()
+    };
+    for (name, code, count, expect) in [
+        (
+            "post fields",
+            "missing-field",
+            2,
+            vec!["post-no-slug", "post-blank-title"],
+        ),
+        ("post status", "invalid-status", 1, vec!["post-live"]),
+        ("profile fields", "missing-field", 1, vec!["prof-no-uuid"]),
+        ("journal fields", "missing-field", 1, vec!["jour-open"]),
+        ("media fields", "missing-field", 1, vec!["media-none"]),
+        (
+            "media type",
+            "invalid-media-type",
+            2,
+            vec!["media-pdf", "media-none"],
+        ),
+        (
+            "task status",
+            "invalid-task-status",
+            2,
+            vec!["t-done", "rowid 4"],
+        ),
+        ("task type", "invalid-task-type", 1, vec!["t-odd"]),
+    ] {
+        let f = rule(name);
+        assert_eq!(f["code"], code, "{name}");
+        assert_eq!(f["severity"], "warning", "{name}");
+        assert_eq!(f["count"], count, "{name}");
+        assert_eq!(ids(name), expect, "{name}");
+    }
+    assert_eq!(d.len(), 8, "a note's status is no post's: {d:?}");
+    let text = bin()
+        .args(["check", "--data"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("post fields: 2 post document(s) without title, slug or status: 'post-no-slug' (no slug), 'post-blank-title' (no title)"),
+        "{text}"
+    );
+    assert!(text.contains("'media-pdf' = 'document'"), "{text}");
+    assert!(
+        text.contains("task type: 1 task(s) with a task_type outside"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_demo_store_breaks_every_rule_a_little() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("demo.sqlite");
+    bin().arg("demo").arg(&p).assert().success();
+    bin().arg("check").arg(&p).assert().code(0);
+    let v = json(&["check", "--json", "--data"], &p, 1);
+    let d = v["data_checks"].as_array().unwrap();
+    let rules: Vec<&str> = d.iter().filter_map(|x| x["rule"].as_str()).collect();
+    assert_eq!(rules.len(), 8, "{d:?}");
+    assert!(
+        d.iter().all(|x| x.get("rule").is_some()),
+        "only rules: {d:?}"
+    );
+    assert!(d.iter().all(|x| x["count"].as_u64().unwrap() >= 1));
+    let types = scalar::<i64>(&p, "SELECT count(DISTINCT doc_type) FROM documents");
+    assert_eq!(types, 12, "every doc_type of the pipeline");
 }
 
 #[test]

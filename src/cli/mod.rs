@@ -89,10 +89,16 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
             println!("  none");
         }
         for x in list {
+            let rule = x
+                .rule
+                .as_ref()
+                .map(|r| format!("{r}: "))
+                .unwrap_or_default();
             println!(
-                "  {:<8} {:<20} {}",
+                "  {:<8} {:<20} {}{}",
                 x.severity.label(),
                 x.code.label(),
+                escape(&rule),
                 escape(&x.message)
             );
             if !x.ids.is_empty() {

@@ -98,7 +98,7 @@ fn write_into(tmp: &Path, opts: DemoOptions) -> Result<()> {
     }
     let mut rng = Rng(0x5eed_e9e9_0a0a_0001);
     insert_documents(&conn, &mut rng, opts.docs).map_err(err)?;
-    insert_side_tables(&conn, &mut rng, (opts.docs / 20).clamp(10, 5_000)).map_err(err)?;
+    insert_side_tables(&conn, &mut rng, (opts.docs / 5).clamp(40, 20_000)).map_err(err)?;
     if opts.legacy {
         insert_legacy(&conn, &mut rng, (opts.docs / 10).clamp(8, 50_000)).map_err(err)?;
     }
@@ -301,6 +301,43 @@ fn civil(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Every doc_type, in shares out of 100.
+const DOC_TYPES: &[(&str, u64)] = &[
+    ("post", 35),
+    ("annotation", 15),
+    ("journal", 8),
+    ("media", 12),
+    ("profile", 6),
+    ("announcement", 5),
+    ("enrichment_url", 5),
+    ("enrichment_media", 2),
+    ("enrichment_image", 2),
+    ("enrichment_video", 2),
+    ("enrichment_audio", 2),
+    ("note", 6),
+];
+
+fn doc_type_for(roll: u64) -> &'static str {
+    let mut at = 0;
+    for (t, share) in DOC_TYPES {
+        at += share;
+        if roll < at {
+            return t;
+        }
+    }
+    "note"
+}
+
+/// Which of each doc_type's documents break a business rule (the 3rd and
+/// 5th of every 150), so `check --data` on a demo has something to show.
+fn breaks(nth: u64) -> Option<u8> {
+    match nth % 150 {
+        3 => Some(1),
+        5 => Some(2),
+        _ => None,
+    }
+}
+
 fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(
         "INSERT INTO documents (id, content, created_at, source_checksum, title, slug, date, summary, authors, tags,
@@ -310,25 +347,25 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
     )?;
     let authors: Vec<String> = (0..NAMES.len()).map(|_| rng.uuid()).collect();
     let mut recent_posts: Vec<String> = Vec::new();
+    let mut recent_media: Vec<String> = Vec::new();
+    let mut nth = [0u64; DOC_TYPES.len()];
     for i in 0..docs {
         let id = rng.uuid();
         let created = timestamp(i, docs);
         let date = created[..10].to_string();
-        let roll = rng.below(100);
-        let doc_type = match roll {
-            0..=39 => "post",
-            40..=59 => "annotation",
-            60..=69 => "journal",
-            70..=84 => "media",
-            85..=89 => "profile",
-            _ => "note",
-        };
+        let doc_type = doc_type_for(rng.below(100));
+        let k = DOC_TYPES.iter().position(|t| t.0 == doc_type).unwrap_or(0);
+        nth[k] += 1;
+        let bad = breaks(nth[k]);
         let mut row: [Option<String>; 23] = Default::default();
         row[0] = Some(id.clone());
         row[2] = Some(created.clone());
         row[3] = Some(rng.hex(32));
         row[10] = Some(rng.pick(STATUSES).to_string());
         row[21] = Some(doc_type.to_string());
+        let recent = |list: &Vec<String>, rng: &mut Rng| {
+            list.get(rng.below(list.len() as u64) as usize).cloned()
+        };
         match doc_type {
             "post" => {
                 let title = format!("The {} {}", rng.pick(WORDS), rng.pick(WORDS));
@@ -348,15 +385,21 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
                         .map(|_| rng.pick(TAGS).to_string())
                         .collect::<Vec<_>>(),
                 ));
+                match bad {
+                    Some(1) => row[5] = None,
+                    Some(_) => row[10] = Some("live".into()),
+                    None => {}
+                }
                 recent_posts.push(id);
                 if recent_posts.len() > 64 {
                     recent_posts.remove(0);
                 }
             }
             "profile" => {
-                let k = rng.below(NAMES.len() as u64) as usize;
-                row[11] = Some(authors[k].clone());
-                row[12] = Some(format!("{}-{}", NAMES[k].to_lowercase(), rng.below(1000)));
+                // Every author but the last gets profiles; the last has none.
+                let a = (nth[k] as usize - 1) % (NAMES.len() - 1);
+                row[11] = Some(authors[a].clone());
+                row[12] = Some(format!("{}-{}", NAMES[a].to_lowercase(), rng.below(1000)));
                 row[4] = row[12].clone();
                 row[13] = Some(format!("https://avatars.example.org/{}.png", rng.hex(12)));
                 row[14] = Some(json_list(
@@ -366,17 +409,24 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
                 ));
                 row[1] = Some(paragraphs(rng, 1));
                 row[10] = Some("published".into());
+                if bad == Some(1) {
+                    row[11] = None;
+                }
             }
             "journal" => {
                 row[4] = Some(format!("Journal {date}"));
                 row[19] = Some(created.clone());
                 row[20] = Some(timestamp(i + 1, docs));
                 row[1] = Some(paragraphs(rng, 4));
+                if bad == Some(1) {
+                    row[20] = None;
+                }
             }
             "media" => {
-                let (ext, mime, kind) = match rng.below(3) {
-                    0 => ("jpg", "image/jpeg", "image"),
-                    1 => ("mp4", "video/mp4", "video"),
+                let (ext, mime, kind) = match (bad, rng.below(3)) {
+                    (Some(2), _) => ("pdf", "application/pdf", "document"),
+                    (_, 0) => ("jpg", "image/jpeg", "image"),
+                    (_, 1) => ("mp4", "video/mp4", "video"),
                     _ => ("ogg", "audio/ogg", "audio"),
                 };
                 row[15] = Some(format!("{}-{}.{ext}", rng.pick(WORDS), rng.hex(8)));
@@ -384,17 +434,50 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
                 row[17] = Some(kind.into());
                 row[18] = Some(rng.hex(16));
                 row[1] = Some(sentence(rng));
+                if bad == Some(1) {
+                    row[15] = None;
+                }
+                recent_media.push(id);
+                if recent_media.len() > 64 {
+                    recent_media.remove(0);
+                }
             }
             "annotation" => {
                 row[1] = Some(paragraphs(rng, 1));
-                if let Some(parent) =
-                    recent_posts.get(rng.below(recent_posts.len() as u64) as usize)
-                {
+                // One parent in 150 was deleted since.
+                let parent = match bad {
+                    Some(1) => Some(format!("deleted-{}", rng.hex(12))),
+                    _ => recent(&recent_posts, rng),
+                };
+                if let Some(parent) = parent {
                     row[22] = Some(
                         serde_json::json!({ "parent_id": parent, "parent_type": "post" })
                             .to_string(),
                     );
                 }
+            }
+            "announcement" => {
+                row[4] = Some(format!(
+                    "Announcement: the {} {}",
+                    rng.pick(WORDS),
+                    rng.pick(WORDS)
+                ));
+                row[1] = Some(paragraphs(rng, 1));
+                row[10] = Some("published".into());
+            }
+            "enrichment_url" => {
+                let url = format!("https://{}.example.org/{}", rng.pick(WORDS), rng.hex(10));
+                row[4] = Some(url.clone());
+                row[1] = Some(paragraphs(rng, 1));
+                row[22] = Some(
+                    serde_json::json!({ "url": url, "source_id": recent(&recent_posts, rng) })
+                        .to_string(),
+                );
+            }
+            t if t.starts_with("enrichment_") => {
+                row[1] = Some(format!("A description: {}", sentence(rng)));
+                row[22] =
+                    Some(serde_json::json!({ "media_id": recent(&recent_media, rng) }).to_string());
             }
             _ => {
                 row[4] = Some(format!("Note on the {}", rng.pick(WORDS)));
@@ -406,19 +489,80 @@ fn insert_documents(conn: &Connection, rng: &mut Rng, docs: u64) -> rusqlite::Re
     Ok(())
 }
 
+const TASK_TYPES: &[&str] = &[
+    "generate_banner",
+    "update_profile",
+    "enrich_media",
+    "enrich_url",
+];
+const TASK_STATUSES: &[&str] = &[
+    "completed",
+    "completed",
+    "completed",
+    "completed",
+    "completed",
+    "completed",
+    "completed",
+    "completed",
+    "pending",
+    "pending",
+    "processing",
+    "failed",
+    "failed",
+    "superseded",
+];
+
+/// A task's payload and, should it fail, its error.
+fn task_work(rng: &mut Rng, task_type: &str) -> (serde_json::Value, String) {
+    let id = rng.uuid();
+    match task_type {
+        "enrich_url" => {
+            let url = format!("https://{}.example.org/{}", rng.pick(WORDS), rng.hex(10));
+            let code = rng.pick(&["404", "403", "500", "503"]);
+            (
+                serde_json::json!({ "url": url, "document_id": id, "attempt": 1 + rng.below(3) }),
+                format!("HTTP {code} fetching {url}"),
+            )
+        }
+        "enrich_media" => {
+            let file = format!("{}-{}.jpg", rng.pick(WORDS), rng.hex(8));
+            (
+                serde_json::json!({ "media_id": id, "filename": file, "model": "vision-small" }),
+                format!("cannot decode {file}: unexpected end of file"),
+            )
+        }
+        "generate_banner" => (
+            serde_json::json!({ "post_id": id, "prompt": sentence(rng), "size": [1200, 630] }),
+            "model timed out after 60 s".to_string(),
+        ),
+        _ => (
+            serde_json::json!({ "subject_uuid": id, "fields": ["interests", "alias"] }),
+            format!("no messages by {id} in the window"),
+        ),
+    }
+}
+
 fn insert_side_tables(conn: &Connection, rng: &mut Rng, n: u64) -> rusqlite::Result<()> {
     let mut task = conn.prepare("INSERT INTO tasks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
     let mut msg = conn.prepare("INSERT INTO messages VALUES (?1, 'demo', 'whatsapp', ?2, ?3, ?4, ?5, ?6, ?7, NULL, NULL, '{}', '[]', ?4, 'run-1')")?;
     for i in 0..n {
-        let done = rng.below(4) != 0;
+        let mut task_type = rng.pick(TASK_TYPES);
+        let mut status = rng.pick(TASK_STATUSES);
+        match breaks(i) {
+            Some(1) => status = "done",
+            Some(_) => task_type = "summarize",
+            None => {}
+        }
+        let (payload, error) = task_work(rng, task_type);
+        let ended = !matches!(status, "pending" | "processing");
         task.execute(params![
             rng.uuid(),
-            rng.pick(&["enrich", "summarize", "publish"]),
-            if done { "done" } else { "pending" },
-            serde_json::json!({ "batch": i }).to_string(),
+            task_type,
+            status,
+            payload.to_string(),
             timestamp(i, n),
-            done.then(|| timestamp(i + 1, n)),
-            Option::<String>::None,
+            ended.then(|| timestamp(i + 1, n)),
+            (status == "failed").then_some(error),
         ])?;
         let k = rng.below(NAMES.len() as u64) as usize;
         msg.execute(params![

@@ -23,7 +23,9 @@ impl Severity {
 
 /// The kind of a finding. Serialised as the kebab-case names the README
 /// documents for `check --json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Code {
@@ -52,6 +54,12 @@ pub enum Code {
     NullStatus,
     UnknownDocType,
     InvalidJson,
+    // Business rules (DESIGN §1).
+    MissingField,
+    InvalidStatus,
+    InvalidMediaType,
+    InvalidTaskStatus,
+    InvalidTaskType,
 }
 
 impl Code {
@@ -68,6 +76,9 @@ pub struct Finding {
     /// The table, view, index or `table.column` it is about.
     pub object: String,
     pub message: String,
+    /// The business rule it checks (DESIGN §1), by its name in the spec.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     /// A data finding: how many rows it is about…
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
@@ -94,6 +105,7 @@ impl Finding {
             code,
             object: object.into(),
             message: message.into(),
+            rule: None,
             count: None,
             ids: Vec::new(),
             rowids: Vec::new(),

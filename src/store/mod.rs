@@ -23,6 +23,7 @@ pub mod matching;
 pub mod open;
 pub mod plan;
 pub mod query;
+pub(crate) mod rules;
 pub(crate) mod sample;
 pub mod spec;
 pub mod tables;

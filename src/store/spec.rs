@@ -12,6 +12,11 @@ pub struct Spec {
     pub tables: Vec<TableSpec>,
     pub documents_table: String,
     pub doc_types: Vec<String>,
+    /// The pipeline's business rules, checked as data (DESIGN §1).
+    pub rules: Vec<Rule>,
+    pub relations: Relations,
+    /// Per doc_type, the columns its detail shows first.
+    pub detail_first: std::collections::BTreeMap<String, Vec<String>>,
     pub legacy_tables: Vec<LegacyTable>,
     pub legacy_views: Vec<String>,
     pub leftovers: Vec<String>,
@@ -82,6 +87,60 @@ pub struct LegacyTable {
     pub doc_type: String,
 }
 
+/// One business rule: on `table` (and, in `documents`, rows of `doc_type`),
+/// either every `required` column holds a value, or `column` holds one of
+/// `allowed`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub name: String,
+    pub table: String,
+    #[serde(default)]
+    pub doc_type: Option<String>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub column: Option<String>,
+    #[serde(default)]
+    pub allowed: Vec<String>,
+    /// The finding's code for a value outside `allowed`; `required` rules
+    /// report `missing-field`.
+    #[serde(default)]
+    pub code: Option<super::finding::Code>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relations {
+    /// Each entry of a document's `column` (a JSON array) is the
+    /// `target_key` of a `target_doc_type` document, shown by its `label`.
+    pub authors: AuthorsRelation,
+    /// A `doc_type` document's parent: the `target_key` at `json_path` in
+    /// its `column`.
+    pub parent: ParentRelation,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorsRelation {
+    pub column: String,
+    pub target_doc_type: String,
+    pub target_key: String,
+    pub label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParentRelation {
+    pub doc_type: String,
+    pub column: String,
+    pub json_path: String,
+    pub target_key: String,
+}
+
+/// The task status of a job that failed: the Overview lists these.
+pub const TASK_FAILED: &str = "failed";
+
 /// What an object in the file is, as far as the spec is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,6 +170,14 @@ impl Spec {
         SPEC.get_or_init(|| {
             serde_json::from_str(SPEC_JSON).expect("assets/v3_schema.json is valid (unit-tested)")
         })
+    }
+
+    /// The statuses a task may have (the task status rule's).
+    pub fn task_statuses(&self) -> &[String] {
+        self.rules
+            .iter()
+            .find(|r| r.code == Some(super::finding::Code::InvalidTaskStatus))
+            .map_or(&[], |r| r.allowed.as_slice())
     }
 
     pub(crate) fn table(&self, name: &str) -> Option<&TableSpec> {
@@ -383,6 +450,46 @@ mod tests {
             Some("draft")
         );
         assert_eq!(spec.user_version, 3);
+    }
+
+    #[test]
+    fn the_pipeline_doc_types_and_rules_are_in_the_asset() {
+        use super::super::finding::Code;
+        let spec = Spec::v3();
+        assert_eq!(spec.doc_types.len(), 12);
+        for t in ["announcement", "enrichment_url", "enrichment_audio", "note"] {
+            assert!(spec.doc_types.iter().any(|d| d == t), "{t}");
+        }
+        let docs = spec.documents();
+        for r in &spec.rules {
+            let table = spec.table(&r.table).expect("a rule names a spec table");
+            // Either required columns or one column with its allowed values.
+            assert!(r.required.is_empty() != r.column.is_none(), "{}", r.name);
+            assert_eq!(r.column.is_some(), r.code.is_some(), "{}", r.name);
+            for c in r.required.iter().chain(&r.column) {
+                assert!(table.column(c).is_some(), "{}: {c}", r.name);
+            }
+            if let Some(t) = &r.doc_type {
+                assert!(spec.doc_types.contains(t), "{}", r.name);
+            }
+        }
+        let codes: Vec<Code> = spec.rules.iter().filter_map(|r| r.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Code::InvalidStatus,
+                Code::InvalidMediaType,
+                Code::InvalidTaskStatus,
+                Code::InvalidTaskType
+            ]
+        );
+        assert!(spec.task_statuses().contains(&TASK_FAILED.to_string()));
+        for (t, cols) in &spec.detail_first {
+            assert!(spec.doc_types.contains(t), "{t}");
+            assert!(cols.iter().all(|c| docs.column(c).is_some()), "{t}");
+        }
+        let a = &spec.relations.authors;
+        assert!(docs.column(&a.column).is_some() && docs.column(&a.label).is_some());
     }
 
     #[test]
