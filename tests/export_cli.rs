@@ -90,7 +90,8 @@ fn csv_and_json_carry_the_data_exactly() {
     exec(
         &p,
         "UPDATE documents SET title = 'a \"quoted\", comma' || char(10) || 'line', content = x'00ff1b' WHERE rowid = 1;
-         UPDATE documents SET content = CAST(x'c328' AS TEXT), summary = 1.5 WHERE rowid = 2;",
+         UPDATE documents SET content = CAST(x'c328' AS TEXT), summary = 1.5 WHERE rowid = 2;
+         UPDATE documents SET summary = NULL WHERE rowid = 4;",
     );
     let csv_text = stdout(&["--columns", "id,title,summary"], &p);
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());

@@ -199,13 +199,22 @@ fn a_v2_store_becomes_a_current_v3_store_with_every_value_kept() {
         ]
         .contains(&o.1.as_str())
     }));
-    bin()
-        .arg("check")
-        .arg("--data")
+    // V2 profiles had no title: the pipeline's profile rule says so, and
+    // nothing else is amiss.
+    let out = bin()
+        .args(["check", "--json", "--data"])
         .arg(&p)
         .assert()
-        .code(0)
-        .stdout_has("state    current");
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["state"], "current");
+    let d = v["data_checks"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["rule"], "profile fields");
+    assert_eq!(d[0]["count"], 12);
 }
 
 #[test]

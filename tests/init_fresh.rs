@@ -118,11 +118,11 @@ fn demo_store_is_current_and_demo_never_overwrites() {
         .arg(&p)
         .assert()
         .success();
-    bin().arg("check").arg("--data").arg(&p).assert().code(0);
+    bin().arg("check").arg(&p).assert().code(0);
     assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 500);
     assert_eq!(
         scalar::<i64>(&p, "SELECT count(DISTINCT doc_type) FROM documents"),
-        6
+        12
     );
     let before = snapshot(&p);
     bin()

@@ -120,7 +120,12 @@ fn newest_first_lists_created_at_descending_and_shows_it() {
 
 #[test]
 fn copy_reads_whole_values_and_rows() {
-    let mut h = docs();
+    let mut h = Harness::demo_with(
+        "demo.sqlite",
+        300,
+        "UPDATE documents SET content = (SELECT group_concat(content, ' ') FROM documents) WHERE rowid = 1",
+    );
+    h.act(Action::GoTab(Tab::Documents));
     let (id, content): (String, String) = {
         let c = open(&h.path);
         c.query_row(

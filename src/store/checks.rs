@@ -7,26 +7,9 @@ use super::error::{Result, StoreError};
 use super::finding::{Code, Finding, IDS_AT_MOST, Severity};
 use super::inspect::Inspection;
 use super::sample::{NAME_AT_MOST, Sample};
+use super::rules::Probe;
 use super::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
-
-/// One kind of bad row: the condition that finds it, and how a finding
-/// about it reads.
-#[derive(Debug, Clone)]
-pub(crate) struct Probe {
-    pub code: Code,
-    pub severity: Severity,
-    /// The table or `table.column` it is about.
-    pub object: String,
-    /// The business rule it checks, by its name in the spec.
-    pub rule: Option<String>,
-    /// SQL: true for a row it finds.
-    pub cond: String,
-    /// SQL: what the message shows beside a sample row's id.
-    pub show: String,
-    /// The rows found, as the message names them: "row(s) have a NULL id".
-    pub what: String,
-}
 
 pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     let spec = Spec::v3();

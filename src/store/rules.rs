@@ -3,9 +3,26 @@
 //! data checks over their table.
 
 use super::catalog::LiveTable;
-use super::checks::Probe;
 use super::finding::{Code, Severity};
 use super::spec::{Rule, Spec, literal, quote};
+
+/// One kind of bad row: the condition that finds it, and how a finding
+/// about it reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Probe {
+    pub code: Code,
+    pub severity: Severity,
+    /// The table or `table.column` it is about.
+    pub object: String,
+    /// The business rule it checks, by its name in the spec.
+    pub rule: Option<String>,
+    /// SQL: true for a row it finds.
+    pub cond: String,
+    /// SQL: what the message shows beside a sample row's id.
+    pub show: String,
+    /// The rows found, as the message names them: "row(s) have a NULL id".
+    pub what: String,
+}
 
 /// A value counts as missing when it is NULL or blank text.
 fn missing(col: &str) -> String {
