@@ -6,8 +6,8 @@ use super::catalog::{LiveTable, lossy};
 use super::error::{Result, StoreError};
 use super::finding::{Code, Finding, IDS_AT_MOST, Severity};
 use super::inspect::Inspection;
-use super::sample::{NAME_AT_MOST, Sample};
 use super::rules::Probe;
+use super::sample::{NAME_AT_MOST, Sample};
 use super::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
 

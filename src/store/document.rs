@@ -4,8 +4,9 @@
 use super::catalog::LiveTable;
 use super::cell::{Cell, DETAIL_CHARS, cut_sql};
 use super::doc_counts::{counts_sql, months_sql};
+use super::spec::Spec;
 use super::spec::quote;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// The plans of the other reads the app makes of `documents`: the counts
 /// behind the charts, and one document by rowid.
@@ -45,20 +46,172 @@ fn document_sql(live: &LiveTable) -> String {
     )
 }
 
+/// One document as the detail shows it: the columns its doc_type cares
+/// about first, and the documents it points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocView {
+    pub columns: Vec<(String, Cell)>,
+    /// How many of `columns` lead because of the doc_type.
+    pub leading: usize,
+    pub doc_type: Option<String>,
+    pub links: Vec<Link>,
+}
+
+/// A document this one points at: an author's profile, an annotation's
+/// parent. `rowid` is None when no such document exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The value pointed with: an author's subject_uuid, the parent's id.
+    pub key: String,
+    /// The profile's alias, or the parent's doc_type and title.
+    pub label: Option<String>,
+    pub rowid: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Author,
+    Parent,
+}
+
+/// An author list longer than this is shown without looking up the rest.
+const AUTHORS_LOOKED_UP: usize = 50;
+
 pub fn document(
     conn: &Connection,
     live: &LiveTable,
     rowid: i64,
-) -> rusqlite::Result<Option<Vec<(String, Cell)>>> {
+) -> rusqlite::Result<Option<DocView>> {
     let sql = document_sql(live);
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([rowid])?;
     let Some(r) = rows.next()? else {
         return Ok(None);
     };
-    let mut out = Vec::with_capacity(live.columns.len());
+    let mut cols = Vec::with_capacity(live.columns.len());
     for (i, c) in live.columns.iter().enumerate() {
-        out.push((c.name.clone(), Cell::at(r, 2 * i)?));
+        cols.push((c.name.clone(), Cell::at(r, 2 * i)?));
     }
-    Ok(Some(out))
+    drop(rows);
+    let text_of = |name: &str| {
+        cols.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .and_then(|(_, c)| match c {
+                Cell::Text {
+                    text,
+                    cut_from: None,
+                    ..
+                } => Some(text.clone()),
+                _ => None,
+            })
+    };
+    let spec = Spec::v3();
+    let doc_type = text_of("doc_type");
+    let mut links = Vec::new();
+    let authors = &spec.relations.authors;
+    if let Some(list) = text_of(&authors.column)
+        && live.column(&authors.target_key).is_some()
+    {
+        let uuids: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&list)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        for uuid in uuids.into_iter().take(AUTHORS_LOOKED_UP) {
+            links.push(author(conn, live, uuid)?);
+        }
+    }
+    let parent = &spec.relations.parent;
+    if doc_type.as_deref() == Some(parent.doc_type.as_str())
+        && let Some(ext) = text_of(&parent.column)
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&ext)
+        && let Some(id) = pointer(&v, &parent.json_path)
+    {
+        links.push(parent_of(conn, live, id)?);
+    }
+    let first = doc_type
+        .as_ref()
+        .and_then(|t| spec.detail_first.get(t))
+        .cloned()
+        .unwrap_or_default();
+    let mut columns = Vec::with_capacity(cols.len());
+    for name in &first {
+        if let Some(i) = cols.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            columns.push(cols.remove(i));
+        }
+    }
+    let leading = columns.len();
+    columns.extend(cols);
+    Ok(Some(DocView {
+        columns,
+        leading,
+        doc_type,
+        links,
+    }))
+}
+
+/// The string at a `$.a.b` path of a JSON value.
+fn pointer(v: &serde_json::Value, path: &str) -> Option<String> {
+    let p = path.strip_prefix('$')?.replace('.', "/");
+    match v.pointer(&p)? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The author's profile: the first by rowid, read through the doc_type
+/// index.
+fn author(conn: &Connection, live: &LiveTable, uuid: String) -> rusqlite::Result<Link> {
+    let rel = &Spec::v3().relations.authors;
+    let label = if live.column(&rel.label).is_some() {
+        quote(&rel.label)
+    } else {
+        "NULL".into()
+    };
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT rowid, {label} FROM {} WHERE doc_type = ?1 AND {} = ?2 ORDER BY rowid LIMIT 1",
+                quote(&live.name),
+                quote(&rel.target_key)
+            ),
+            rusqlite::params![rel.target_doc_type, uuid],
+            |r| Ok((r.get::<_, i64>(0)?, super::catalog::lossy(r, 1)?)),
+        )
+        .optional()?;
+    Ok(Link {
+        kind: LinkKind::Author,
+        key: uuid,
+        label: found.as_ref().and_then(|f| f.1.clone()),
+        rowid: found.map(|f| f.0),
+    })
+}
+
+/// The parent, found by its id through the primary key.
+fn parent_of(conn: &Connection, live: &LiveTable, id: String) -> rusqlite::Result<Link> {
+    let rel = &Spec::v3().relations.parent;
+    let title = if live.column("title").is_some() {
+        "coalesce(' ' || quote(substr(title, 1, 80)), '')"
+    } else {
+        "''"
+    };
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT rowid, doc_type || {title} FROM {} WHERE {} = ?1 LIMIT 1",
+                quote(&live.name),
+                quote(&rel.target_key)
+            ),
+            [&id],
+            |r| Ok((r.get::<_, i64>(0)?, super::catalog::lossy(r, 1)?)),
+        )
+        .optional()?;
+    Ok(Link {
+        kind: LinkKind::Parent,
+        key: id,
+        label: found.as_ref().and_then(|f| f.1.clone()),
+        rowid: found.map(|f| f.0),
+    })
 }

@@ -5,7 +5,7 @@
 use super::catalog::LiveTable;
 use super::cell::{CELL_CHARS, Cell, cut_sql};
 use super::doc_counts::DocCounts;
-pub use super::document::{document, explain_others};
+pub use super::document::{DocView, Link, LinkKind, document, explain_others};
 use super::filters::{FilterSet, ValueFilter, col};
 use super::spec::quote;
 use rusqlite::types::Value;

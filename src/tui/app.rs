@@ -9,9 +9,8 @@ use super::text::Shown;
 use super::worker::{Failure, Job, Latest, Reply, Request};
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
-use crate::store::cell::Cell;
 use crate::store::doc_counts::DocCounts;
-use crate::store::documents::{DocRow, Query};
+use crate::store::documents::{DocRow, DocView, Query};
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
@@ -22,6 +21,7 @@ use std::time::{Duration, Instant};
 
 mod columns;
 mod copy;
+mod detail;
 mod dialog;
 mod docs;
 mod export;
@@ -99,9 +99,22 @@ pub struct DocsState {
 #[derive(Debug)]
 pub struct DetailState {
     pub rowid: i64,
-    pub doc: Load<Option<Vec<(String, Cell)>>>,
+    pub doc: Load<Option<DocView>>,
     pub scroll: u16,
+    /// The link picked (an author, the parent): Enter follows it.
+    pub link: Option<usize>,
+    /// The documents left by following links, the last most recent:
+    /// Backspace/Esc goes back along them.
+    pub path: Vec<Visited>,
     ticket: u64,
+}
+
+/// A document left by following a link, as it was.
+#[derive(Debug, Clone, Copy)]
+pub struct Visited {
+    pub rowid: i64,
+    pub scroll: u16,
+    pub link: Option<usize>,
 }
 
 #[derive(Debug)]

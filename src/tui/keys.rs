@@ -80,6 +80,10 @@ pub enum Action {
     NextFinding,
     /// The previous data-check finding.
     PrevFinding,
+    /// The next link of a document (an author, the parent).
+    NextLink,
+    /// The previous link of a document.
+    PrevLink,
     /// Show or hide a column in the chooser.
     Toggle,
     /// Type a search.
@@ -349,9 +353,12 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")),
     b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement (else: back to the SQL line)", Some("stop")),
     b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
-    b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the list", Some("back")),
+    b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
     b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")),
     b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")),
+    b(Ctx::Detail, "follow_link", &[ENTER], Action::Open, "open the link picked (an author's profile, the parent)", Some("open")),
+    b(Ctx::Detail, "next_link", &[k('n')], Action::NextLink, "pick the next link (authors, parent)", Some("link")),
+    b(Ctx::Detail, "prev_link", &[k('N')], Action::PrevLink, "pick the previous link", None),
     b(Ctx::Detail, "copy", &[k('y')], Action::Copy, "copy the document's id", Some("copy id")),
     b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None),
     b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")),

@@ -4,9 +4,8 @@
 use crate::store::StoreError;
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
-use crate::store::cell::Cell;
 use crate::store::doc_counts::DocCounts;
-use crate::store::documents::{Anchor, DocRow, Query};
+use crate::store::documents::{Anchor, DocRow, DocView, Query};
 use crate::store::export::{Format, Source};
 use crate::store::finding::Finding;
 use crate::store::frequencies::{FreqSource, Frequencies};
@@ -157,7 +156,7 @@ pub enum Reply {
     },
     Document {
         ticket: u64,
-        result: Got<Option<Vec<(String, Cell)>>>,
+        result: Got<Option<DocView>>,
     },
     Count {
         name: String,

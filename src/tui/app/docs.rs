@@ -32,15 +32,7 @@ impl App {
 
     pub(super) fn update_docs(&mut self, action: Action) {
         if self.detail.is_some() {
-            // Scrolling the detail is App::scroll_by's.
-            match action {
-                Action::Back => self.detail = None,
-                Action::NextDocument => self.step_document(Action::Down),
-                Action::PrevDocument => self.step_document(Action::Up),
-                Action::Copy | Action::CopyRow => self.copy_document(action),
-                _ => {}
-            }
-            return;
+            return self.update_detail(action);
         }
         if self.docs.grid.act(action, self.size.0) {
             return;
@@ -180,20 +172,12 @@ impl App {
             return;
         };
         let rowid = row.key.rowid;
-        let ticket = self.requests.ticket();
-        let scroll = 0;
-        self.detail = Some(DetailState {
-            rowid,
-            doc: Load::Loading,
-            scroll,
-            ticket,
-        });
-        self.send(Request::Document { ticket, rowid });
+        self.show_document(rowid, 0, None, Vec::new());
     }
 
     /// `[`/`]` in a document: the previous or next one of the list, read
     /// in a new window when the list's window ends.
-    fn step_document(&mut self, dir: Action) {
+    pub(super) fn step_document(&mut self, dir: Action) {
         let n = self.docs.rows.loaded().map_or(0, Vec::len);
         let sel = self.docs.selected;
         let inside = match dir {
@@ -344,23 +328,8 @@ impl App {
                     self.docs.count.settle(result);
                 }
             },
-            Reply::Document { ticket, result } => {
-                if let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) {
-                    d.doc.settle(result);
-                }
-            }
+            Reply::Document { ticket, result } => self.on_document(ticket, result),
             _ => {}
-        }
-    }
-
-    /// The open document, read again (after a write by another process):
-    /// it shows its old values until the new ones come.
-    pub(super) fn reread_document(&mut self) {
-        let ticket = self.requests.ticket();
-        if let Some(d) = self.detail.as_mut() {
-            d.ticket = ticket;
-            let rowid = d.rowid;
-            self.send(Request::Document { ticket, rowid });
         }
     }
 

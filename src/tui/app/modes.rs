@@ -13,6 +13,8 @@ impl App {
             Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
             Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
             Action::Open if self.tab == Tab::Overview => self.store.finding.is_some(),
+            Action::Open if self.detail.is_some() => self.link_picked(),
+            Action::NextLink | Action::PrevLink => self.links_count() > 0,
             // Copying reads a row again by its rowid.
             Action::Cancel if self.tab == Tab::Query && !self.query.editing => {
                 self.query.result.as_ref().is_some_and(QueryResult::busy)

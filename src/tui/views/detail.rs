@@ -1,8 +1,10 @@
 //! One document in full: every column, wrapped text, pretty JSON, lists.
 
 use super::super::app::{App, Load};
+use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use crate::store::cell::Cell;
+use crate::store::documents::{DocView, LinkKind};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,9 +14,17 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 /// Draws the open document; returns its last scroll position.
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let Some(d) = &app.detail else { return 0 };
+    let kind = match d.doc.loaded() {
+        Some(Some(v)) => v.doc_type.as_deref().map(text::cell).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let back = match d.path.len() {
+        0 => String::new(),
+        n => format!(" · {n} back"),
+    };
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(format!("document (rowid {})", d.rowid));
+        .title(format!("document {kind} (rowid {}){back}", d.rowid));
     let note = |f: &mut Frame, text: String| {
         f.render_widget(Paragraph::new(text).block(block.clone()), area);
         0
@@ -29,7 +39,29 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     };
     let width = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
-    for (name, cell) in cols {
+    let cut: Vec<String> = cols
+        .columns
+        .iter()
+        .filter(|(_, c)| {
+            matches!(
+                c,
+                Cell::Text {
+                    cut_from: Some(_),
+                    ..
+                }
+            )
+        })
+        .map(|(n, _)| text::cell(n))
+        .collect();
+    if !cut.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("cut to their first characters here: {}", cut.join(", ")),
+            theme().warn,
+        )));
+        lines.push(Line::from(""));
+    }
+    lines.extend(link_lines(app, cols, d.link));
+    for (name, cell) in &cols.columns {
         let mut head = vec![Span::styled(text::cell(name), theme().heading)];
         if let Some(class) = storage_class(cell) {
             head.push(Span::styled(format!("  ({class})"), theme().dim));
@@ -44,6 +76,45 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
         area,
     );
     end
+}
+
+/// The documents this one points at, the picked one marked: Enter opens it.
+fn link_lines(app: &App, doc: &DocView, picked: Option<usize>) -> Vec<Line<'static>> {
+    if doc.links.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::from(vec![
+        Span::styled("links", theme().heading),
+        Span::styled(
+            format!(
+                "  ({} picks, {} opens)",
+                app.keys.short(Ctx::Detail, Action::NextLink),
+                app.keys.short(Ctx::Detail, Action::Open)
+            ),
+            theme().dim,
+        ),
+    ])];
+    for (i, l) in doc.links.iter().enumerate() {
+        let what = match l.kind {
+            LinkKind::Author => "author",
+            LinkKind::Parent => "parent",
+        };
+        let key = text::cell(&l.key);
+        let shown = match (&l.label, l.rowid) {
+            (_, None) => Span::styled(format!("{key}  (not in documents)"), theme().warn),
+            (Some(label), Some(_)) => Span::raw(format!("{}  ({key})", text::cell(label))),
+            (None, Some(_)) => Span::raw(key),
+        };
+        let mark = if picked == Some(i) { "▸ " } else { "  " };
+        let line = Line::from(vec![Span::raw(format!("{mark}{what:<7} ")), shown]);
+        lines.push(if picked == Some(i) {
+            line.patch_style(theme().selected)
+        } else {
+            line
+        });
+    }
+    lines.push(Line::from(""));
+    lines
 }
 
 /// The storage class of a value that is not text, named as SQLite names it.

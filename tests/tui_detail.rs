@@ -1,0 +1,133 @@
+//! The detail knows the document: its doc_type's columns first, authors by
+//! their profile's alias, an annotation's parent, and the way back.
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use common::*;
+use egregora_inspect::tui::keys::Action;
+use egregora_inspect::tui::tab::Tab;
+use harness::*;
+
+/// The column headings of the open document, in the order shown.
+fn headings(h: &mut Harness) -> Vec<String> {
+    h.resize(120, 200);
+    let text = h.text();
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| DOC_COLUMNS.contains(&l.split("  (").next().unwrap_or(l)))
+        .map(|l| l.split("  (").next().unwrap_or(l).to_string())
+        .collect()
+}
+
+/// Opens the first document of `doc_type` through the type filter.
+fn open_first(h: &mut Harness, doc_type: &str) {
+    h.act(Action::GoTab(Tab::Documents));
+    while h.app.docs.query.doc_type.as_deref() != Some(doc_type) {
+        h.act(Action::FilterType);
+    }
+    h.act(Action::Open);
+    assert!(h.app.detail.is_some());
+}
+
+#[test]
+fn each_doc_type_shows_its_own_columns_first() {
+    for (doc_type, first) in [
+        (
+            "profile",
+            &["alias", "subject_uuid", "avatar_url", "interests"][..],
+        ),
+        (
+            "media",
+            &["filename", "mime_type", "media_type", "phash"][..],
+        ),
+        ("journal", &["window_start", "window_end"][..]),
+    ] {
+        let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
+        open_first(&mut h, doc_type);
+        let shown = headings(&mut h);
+        assert_eq!(&shown[..first.len()], first, "{doc_type}: {shown:?}");
+        assert_eq!(shown.len(), 23, "every column still: {shown:?}");
+        assert_eq!(shown[first.len()], "id", "then the rest in table order");
+    }
+    // A doc_type without its own columns keeps the table's order.
+    let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
+    open_first(&mut h, "note");
+    assert_eq!(headings(&mut h)[..2], ["id", "content"]);
+}
+
+const LINKED: &str = "
+    INSERT INTO documents (id, title, slug, status, doc_type, authors) VALUES
+      ('p-links', 'Linked post', 'linked', 'draft', 'post',
+       json_array((SELECT subject_uuid FROM documents WHERE doc_type = 'profile'
+                   AND subject_uuid IS NOT NULL ORDER BY rowid LIMIT 1), 'no-such-author'));
+    INSERT INTO documents (id, status, doc_type, extensions) VALUES
+      ('a-links', 'draft', 'annotation', '{\"parent_id\": \"p-links\"}'),
+      ('a-orphan', 'draft', 'annotation', '{\"parent_id\": \"gone-1\"}');";
+
+#[test]
+fn authors_show_their_alias_and_links_open_and_go_back() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, LINKED);
+    let (profile, alias): (i64, String) = open(&h.path)
+        .query_row(
+            "SELECT rowid, alias FROM documents WHERE doc_type = 'profile'
+               AND subject_uuid IS NOT NULL ORDER BY rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
+    h.act(Action::Up).act(Action::Up).act(Action::Open);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    let text = h.text();
+    assert!(text.contains(&format!("▸ author  {alias}  (")), "{text}");
+    assert!(
+        text.contains("author  no-such-author  (not in documents)"),
+        "{text}"
+    );
+    assert!(text.contains("Enter open"), "the hint: {text}");
+
+    // Enter: the author's profile, and back.
+    h.act(Action::Open);
+    let d = h.app.detail.as_ref().unwrap();
+    assert_eq!((d.rowid, d.path.len()), (profile, 1));
+    assert!(h.text().contains("document profile"));
+    assert!(h.text().contains("1 back"));
+    h.act(Action::Back);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+
+    // An author without a profile says so, and stays.
+    h.act(Action::NextLink).act(Action::Open);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    assert!(
+        h.text()
+            .contains("no profile has subject_uuid no-such-author"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::Back);
+    assert!(
+        h.app.detail.is_none(),
+        "Esc at the first document: the list"
+    );
+
+    // An annotation's parent, then its author, then back along the way.
+    h.act(Action::Down).act(Action::Open);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 302);
+    assert!(h.text().contains("parent  post 'Linked post'  (p-links)"));
+    h.act(Action::Open);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    h.act(Action::Open);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, profile);
+    assert!(h.text().contains("2 back"));
+    h.act(Action::Back).act(Action::Back);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 302);
+    h.act(Action::Back);
+    assert!(h.app.detail.is_none());
+
+    // A parent that is gone says so.
+    h.act(Action::Down).act(Action::Open);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 303);
+    h.act(Action::Open);
+    assert!(h.text().contains("the parent gone-1 is not in documents"));
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 303);
+}
