@@ -188,7 +188,14 @@ fn cells_are_cut_in_sql_and_keep_their_kind() {
             .unwrap()
             .unwrap()
     };
-    let content = |d: &Vec<(String, Cell)>| d.iter().find(|c| c.0 == "content").unwrap().1.clone();
+    let content = |d: &egregora_inspect::store::documents::DocView| {
+        d.columns
+            .iter()
+            .find(|c| c.0 == "content")
+            .unwrap()
+            .1
+            .clone()
+    };
     assert!(matches!(content(&doc(3)), Cell::Text { invalid: true, .. }));
     assert!(matches!(content(&doc(6)), Cell::Blob { len: 3, .. }));
     match content(&doc(12)) {
