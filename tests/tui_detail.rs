@@ -84,7 +84,7 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
         text.contains("author  no-such-author  (not in documents)"),
         "{text}"
     );
-    assert!(text.contains("Enter open"), "the hint: {text}");
+    assert!(text.contains("Enter  open"), "the hint: {text}");
 
     // Enter: the author's profile, and back.
     h.act(Action::Open);

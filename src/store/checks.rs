@@ -4,7 +4,7 @@
 
 use super::catalog::{LiveTable, lossy};
 use super::error::{Result, StoreError};
-use super::finding::{Code, Finding, IDS_AT_MOST, Severity};
+use super::finding::{Code, Finding, IDS_AT_MOST, RowsIn, Severity};
 use super::inspect::Inspection;
 use super::rules::Probe;
 use super::sample::{NAME_AT_MOST, Sample};
@@ -23,14 +23,18 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             findings.extend(duplicate_ids(conn, live, &spec.documents_table).map_err(err)?);
         }
     }
-    if let Some(live) = ins.live("tasks") {
+    if let Some(live) = super::tasks::live_tasks(ins) {
         let probes = super::rules::probes(spec, "tasks", live);
         let key = if live.column("task_id").is_some() {
             "task_id"
         } else {
             ""
         };
-        findings.extend(one_pass(conn, live, key, &probes).map_err(err)?);
+        let mut found = one_pass(conn, live, key, &probes).map_err(err)?;
+        for f in &mut found {
+            f.rows_in = RowsIn::Tasks;
+        }
+        findings.extend(found);
     }
     Ok(findings)
 }

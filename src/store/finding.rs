@@ -88,6 +88,17 @@ pub struct Finding {
     /// The rowids of the rows the ids name (for the app to list them).
     #[serde(skip)]
     pub rowids: Vec<i64>,
+    /// The table those rows are in.
+    #[serde(skip)]
+    pub rows_in: RowsIn,
+}
+
+/// Where a data finding's rows are: the app lists them there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowsIn {
+    #[default]
+    Documents,
+    Tasks,
 }
 
 /// A data finding names at most this many of its rows.
@@ -109,6 +120,7 @@ impl Finding {
             count: None,
             ids: Vec::new(),
             rowids: Vec::new(),
+            rows_in: RowsIn::Documents,
         }
     }
 

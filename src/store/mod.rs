@@ -27,6 +27,7 @@ pub(crate) mod rules;
 pub(crate) mod sample;
 pub mod spec;
 pub mod tables;
+pub mod tasks;
 pub mod values;
 
 pub use error::{Result, StoreError};

@@ -15,6 +15,7 @@ use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::tables::{RowAnchor, TablePage};
+use crate::store::tasks::TaskCounts;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,12 +37,13 @@ mod results;
 mod scroll;
 mod state;
 mod tables;
+mod tasks;
 
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
-pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase, FreqView};
+pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase, FreqView, TasksView};
 
 /// Which row to select once a window arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,8 @@ pub struct StoreView {
     pub data: Option<Load<Vec<Finding>>>,
     /// The data finding picked on the Overview (Enter lists its rows).
     pub finding: Option<usize>,
+    /// The tasks by status and type; None when there is no tasks table.
+    pub tasks: Load<Option<Arc<TaskCounts>>>,
 }
 
 #[derive(Debug)]
@@ -172,6 +176,8 @@ pub enum Overlay {
     Export(ExportDialog),
     /// `f`: a column's values by frequency.
     Frequencies(FreqView),
+    /// Tasks, newest first: the failed ones, or those a finding names.
+    Tasks(TasksView),
 }
 
 /// What the app asks of the workers, and the tickets that tell an answer
@@ -269,6 +275,7 @@ impl App {
                 counts: Vec::new(),
                 data: None,
                 finding: None,
+                tasks: Load::Loading,
             },
             docs: DocsState {
                 query: Query::default(),
@@ -410,6 +417,7 @@ impl App {
             Some(Overlay::Columns(_)) => return self.update_chooser(action),
             Some(Overlay::Export(_)) => return self.update_export(action),
             Some(Overlay::Frequencies(_)) => return self.update_frequencies(action),
+            Some(Overlay::Tasks(_)) => return self.update_tasks(action),
             None => {}
         }
         if self.docs.input.is_some() && self.tab == Tab::Documents {
@@ -519,7 +527,9 @@ impl App {
             | Reply::Charts(_)
             | Reply::Count { .. }
             | Reply::DataChecks(_)
+            | Reply::TaskCounts(_)
             | Reply::Changed(_) => self.on_store_reply(reply),
+            Reply::Tasks { ticket, result } => self.on_tasks(ticket, result),
             Reply::Window { .. }
             | Reply::Searching { .. }
             | Reply::Document { .. }

@@ -49,6 +49,8 @@ const TOGETHER: &[&[Ctx]] = &[
     &[Ctx::QueryGrid, Ctx::Grid, Ctx::Scroll, Ctx::Global],
     &[Ctx::Tables, Ctx::Scroll, Ctx::Global],
     &[Ctx::Overview, Ctx::Scroll, Ctx::Global],
+    &[Ctx::Finding, Ctx::Scroll, Ctx::Global],
+    &[Ctx::Tasks, Ctx::Scroll],
 ];
 
 impl Default for Keymap {

@@ -84,6 +84,10 @@ pub enum Action {
     NextLink,
     /// The previous link of a document.
     PrevLink,
+    /// The next page of a list, older.
+    Older,
+    /// The previous page of a list, newer.
+    Newer,
     /// Show or hide a column in the chooser.
     Toggle,
     /// Type a search.
@@ -150,8 +154,12 @@ pub(crate) enum Ctx {
     Browse,
     /// A grid of rows (Documents, a browsed table): its columns and values.
     Grid,
-    /// The Overview: its findings.
+    /// The Overview: its findings, its tasks.
     Overview,
+    /// The Overview with a data finding picked.
+    Finding,
+    /// A list of tasks.
+    Tasks,
     /// The column chooser.
     Chooser,
     /// The export's file name prompt (its text edited as in `Input`).
@@ -186,6 +194,8 @@ impl Ctx {
             Ctx::Browse => "Browsing a table",
             Ctx::Grid => "Documents, browsed tables, query results",
             Ctx::Overview => "Overview",
+            Ctx::Finding => "A data finding picked",
+            Ctx::Tasks => "Tasks",
             Ctx::Chooser => "Choosing columns",
             Ctx::ExportPath => "Naming an export",
             Ctx::Exporting => "An export running",
@@ -365,7 +375,14 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
     b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")),
     b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None),
-    b(Ctx::Overview, "open", &[ENTER], Action::Open, "list the rows the finding names", Some("its rows")),
+    b(Ctx::Overview, "failed_tasks", &[ENTER], Action::Open, "list the failed tasks, newest first", Some("failed tasks")),
+    b(Ctx::Finding, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")),
+    b(Ctx::Finding, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None),
+    b(Ctx::Finding, "open", &[ENTER], Action::Open, "list the rows the finding names", Some("its rows")),
+    b(Ctx::Finding, "unpick_finding", &[ESC], Action::Back, "put the finding down (Enter lists the failed tasks again)", Some("unpick")),
+    b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")),
+    b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")),
+    b(Ctx::Tasks, "close_tasks", &[ESC, k('q'), code(KeyCode::Backspace)], Action::Cancel, "close the list", Some("close")),
     b(Ctx::Scroll, "down", &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),
     b(Ctx::Scroll, "up", &[k('k'), code(KeyCode::Up)], Action::Up, "up a line", None),
     b(Ctx::Scroll, "page_down", &[code(KeyCode::PageDown), ctrl('f'), k(' ')], Action::PageDown, "down a page", None),

@@ -15,6 +15,7 @@ use crate::store::open::DeadlineError;
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::query::session::{Cmd, Said};
 use crate::store::tables::{RowAnchor, TablePage};
+use crate::store::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
 use crate::store::values::Copied;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -55,6 +56,14 @@ pub enum Request {
     Plan(PlanKind),
     Poll,
     DataChecks,
+    /// The tasks by status and by task_type.
+    TaskCounts,
+    /// A page of tasks, newest first.
+    Tasks {
+        ticket: u64,
+        selection: TaskSelection,
+        anchor: TaskAnchor,
+    },
     /// A whole value (`column`) or row (None) to copy; `what` names it in
     /// the status line.
     Copy {
@@ -74,6 +83,7 @@ impl Request {
             Request::Charts
                 | Request::Count { .. }
                 | Request::DataChecks
+                | Request::TaskCounts
                 | Request::Matching { .. }
         )
     }
@@ -174,6 +184,12 @@ pub enum Reply {
     },
     Plan(Result<Plan, String>),
     DataChecks(Got<Vec<Finding>>),
+    /// None: the store has no tasks table.
+    TaskCounts(Got<Option<Arc<TaskCounts>>>),
+    Tasks {
+        ticket: u64,
+        result: Got<Vec<Task>>,
+    },
     Copied {
         what: String,
         result: Got<Copied>,
@@ -223,6 +239,8 @@ impl Reply {
             Reply::Document { result, .. } => result.as_ref().err(),
             Reply::Browse { result, .. } => result.as_ref().err(),
             Reply::DataChecks(r) => r.as_ref().err(),
+            Reply::TaskCounts(r) => r.as_ref().err(),
+            Reply::Tasks { result, .. } => result.as_ref().err(),
             _ => None,
         };
         f == Some(&Failure::Locked)

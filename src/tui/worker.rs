@@ -17,6 +17,7 @@ use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::tables;
+use crate::store::tasks::{self, TaskCounts};
 use crate::store::values;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -311,6 +312,28 @@ impl Worker {
                 })
                 .map_err(Failure::from),
             },
+            Request::TaskCounts => Reply::TaskCounts(
+                match self.inspection.as_deref().and_then(tasks::live_tasks) {
+                    None => Ok(None),
+                    Some(t) => with_deadline(conn, SCAN_LIMIT, |c| TaskCounts::read(c, t))
+                        .map(|c| Some(Arc::new(c)))
+                        .map_err(Failure::from),
+                },
+            ),
+            Request::Tasks {
+                ticket,
+                selection,
+                anchor,
+            } => Reply::Tasks {
+                ticket,
+                result: match self.inspection.as_deref().and_then(tasks::live_tasks) {
+                    None => Err(Failure::Other("the store has no tasks table".into())),
+                    Some(t) => with_deadline(conn, SCAN_LIMIT, |c| {
+                        tasks::page(c, t, &selection, &anchor, tasks::PAGE)
+                    })
+                    .map_err(Failure::from),
+                },
+            },
             Request::Browse {
                 ticket,
                 table,
@@ -584,6 +607,11 @@ fn failed(req: Request, why: Failure) -> Option<Reply> {
             result: Err(why),
         },
         Request::DataChecks => Reply::DataChecks(Err(why)),
+        Request::TaskCounts => Reply::TaskCounts(Err(why)),
+        Request::Tasks { ticket, .. } => Reply::Tasks {
+            ticket,
+            result: Err(why),
+        },
         Request::Copy { what, .. } => Reply::Copied {
             what,
             result: Err(why),

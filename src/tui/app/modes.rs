@@ -12,7 +12,13 @@ impl App {
             Action::Init => self.plan_may_run(PlanKind::Init),
             Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
             Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
-            Action::Open if self.tab == Tab::Overview => self.store.finding.is_some(),
+            Action::Open if self.tab == Tab::Overview => {
+                self.store.finding.is_some() || self.failed_tasks() > 0
+            }
+            Action::Newer => matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.before > 0),
+            Action::Older => {
+                matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.page.loaded().is_some_and(|p| p.len() >= crate::store::tasks::PAGE))
+            }
             Action::Open if self.detail.is_some() => self.link_picked(),
             Action::NextLink | Action::PrevLink => self.links_count() > 0,
             // Copying reads a row again by its rowid.
@@ -57,6 +63,7 @@ impl App {
             Some(Overlay::Help { .. }) => return vec![Ctx::Help, Ctx::Scroll],
             Some(Overlay::Columns(_)) => return vec![Ctx::Chooser],
             Some(Overlay::Frequencies(_)) => return vec![Ctx::Frequencies, Ctx::Scroll],
+            Some(Overlay::Tasks(_)) => return vec![Ctx::Tasks, Ctx::Scroll],
             Some(Overlay::Export(d)) => {
                 return match d.phase {
                     ExportPhase::Naming => vec![Ctx::ExportPath, Ctx::Input],
@@ -73,6 +80,7 @@ impl App {
                 vec![Ctx::Browse, Ctx::Grid, Ctx::Scroll]
             }
             Tab::Tables => vec![Ctx::Tables, Ctx::Scroll],
+            Tab::Overview if self.store.finding.is_some() => vec![Ctx::Finding, Ctx::Scroll],
             Tab::Overview => vec![Ctx::Overview, Ctx::Scroll],
             Tab::Schema => vec![Ctx::Scroll],
             Tab::Query if self.query.editing => return vec![Ctx::Sql, Ctx::Input],

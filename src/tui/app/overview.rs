@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::store::documents::Anchor;
+use crate::store::finding::RowsIn;
 use crate::store::identify::FileChange;
+use crate::store::tasks::TaskSelection;
 
 impl App {
     pub(super) fn on_store_reply(&mut self, reply: Reply) {
@@ -18,6 +20,7 @@ impl App {
                     c.1 = rows;
                 }
             }
+            Reply::TaskCounts(r) => self.store.tasks.settle(r),
             Reply::DataChecks(r) => {
                 self.store.data = Some(r.into());
                 self.store.finding = None;
@@ -38,7 +41,16 @@ impl App {
             .map_or(0, |f| f.len())
     }
 
-    /// n/N pick a data finding; Enter lists the rows it names in Documents.
+    /// How many tasks failed, once counted.
+    pub(super) fn failed_tasks(&self) -> u64 {
+        match self.store.tasks.loaded() {
+            Some(Some(t)) => t.failed,
+            _ => 0,
+        }
+    }
+
+    /// n/N pick a data finding; Enter lists the rows it names (in
+    /// Documents, or the tasks list), or with none picked the failed tasks.
     pub(super) fn update_overview(&mut self, action: Action) {
         let n = self.data_findings();
         match action {
@@ -48,13 +60,30 @@ impl App {
             Action::PrevFinding if n > 0 => {
                 self.store.finding = Some(self.store.finding.map_or(n - 1, |i| (i + n - 1) % n));
             }
+            Action::Back => self.store.finding = None,
+            Action::Open if self.store.finding.is_none() => match self.failed_tasks() {
+                0 => self.say("no failed tasks"),
+                n => self.open_tasks(
+                    TaskSelection::Failed,
+                    "Failed tasks, newest first".into(),
+                    Some(n),
+                ),
+            },
             Action::Open => {
                 let found = self.store.data.as_ref().and_then(Load::loaded);
                 let Some(f) = self.store.finding.and_then(|i| found?.get(i)) else {
                     return;
                 };
                 if f.rowids.is_empty() {
-                    return self.say("this finding names no rows of documents");
+                    return self.say("this finding names no rows");
+                }
+                if f.rows_in == RowsIn::Tasks {
+                    let title = format!(
+                        "Tasks that break the rule “{}”, newest first",
+                        f.rule.clone().unwrap_or_default()
+                    );
+                    let n = f.rowids.len() as u64;
+                    return self.open_tasks(TaskSelection::Rows(f.rowids.clone()), title, Some(n));
                 }
                 self.docs.query = Query {
                     rowids: Some(f.rowids.clone()),
@@ -124,6 +153,10 @@ impl App {
             writable
         };
         self.store.counts.clear();
+        if self.store.inspection.loaded().is_some() {
+            self.send(Request::TaskCounts);
+            self.reread_tasks();
+        }
         if has_docs(&self.store.inspection) {
             self.send(Request::Charts);
             // Keep the place in the list across a refresh.

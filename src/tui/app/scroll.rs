@@ -20,6 +20,7 @@ impl App {
         match &mut self.overlay {
             Some(Overlay::Help { scroll }) => return Some(scroll),
             Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
+            Some(Overlay::Tasks(v)) => return Some(&mut v.scroll),
             Some(Overlay::Columns(_) | Overlay::Export(_) | Overlay::Frequencies(_)) => {
                 return None;
             }

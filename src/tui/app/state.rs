@@ -5,6 +5,7 @@ use super::load::Load;
 use crate::store::cancel::Canceller;
 use crate::store::export::Source;
 use crate::store::frequencies::Frequencies;
+use crate::store::tasks::{Task, TaskAnchor, TaskSelection};
 use crate::tui::tab::Tab;
 
 /// The column chooser: every column of `documents`, ticked when shown.
@@ -65,4 +66,19 @@ pub struct Drawn {
     pub tabs: Vec<(u16, u16, Tab)>,
     /// The rows of the list on screen, one line each.
     pub rows: Option<ratatui::layout::Rect>,
+}
+
+/// A list of tasks, newest first, a page at a time.
+#[derive(Debug)]
+pub struct TasksView {
+    pub title: String,
+    pub selection: TaskSelection,
+    pub page: Load<Vec<Task>>,
+    /// Where the page was read from, and how many newer tasks come before it.
+    pub anchor: TaskAnchor,
+    pub before: u64,
+    /// How many the selection holds, when known.
+    pub total: Option<u64>,
+    pub scroll: u16,
+    pub ticket: u64,
 }

@@ -129,7 +129,7 @@ fn storage_class(c: &Cell) -> Option<&'static str> {
 
 /// One value as lines `width` wide: indented under its column's name,
 /// the continuation of a wrapped line indented further.
-fn value_lines(c: &Cell, width: usize) -> Vec<Line<'static>> {
+pub(super) fn value_lines(c: &Cell, width: usize) -> Vec<Line<'static>> {
     let wrap = |lines: Vec<String>| -> Vec<Line<'static>> {
         lines
             .iter()

@@ -13,6 +13,7 @@ mod query;
 mod schema;
 mod scroll;
 mod tables;
+mod tasks;
 
 use super::app::{App, Drawn, MIN_HEIGHT, MIN_WIDTH, Overlay};
 use super::tab::Tab;
@@ -82,6 +83,7 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             frequencies::draw(f, app, v, area);
             0
         }
+        Some(Overlay::Tasks(v)) => tasks::draw(f, app, v, area),
         Some(Overlay::Help { scroll }) => {
             help::draw(f, help::area(area, &app.keys), *scroll, &app.keys)
         }

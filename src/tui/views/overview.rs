@@ -6,7 +6,7 @@ use super::super::theme::theme;
 use crate::store::doc_counts::DocCounts;
 use crate::store::finding::Finding;
 use crate::store::inspect::{Inspection, RowCount};
-use crate::store::spec::ObjectClass;
+use crate::store::spec::{ObjectClass, TASK_FAILED};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Direction;
@@ -45,7 +45,12 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
         }
         Load::Loaded(i) | Load::Stale(i, _) => i,
     };
-    let charts_h = if area.height >= 24 { 12 } else { 0 };
+    // Room for a bar per doc_type where the terminal has it.
+    let charts_h = match area.height {
+        32.. => 14,
+        24.. => 12,
+        _ => 0,
+    };
     let [top, charts] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(charts_h)]).areas(area);
     let para = Paragraph::new(summary(app, ins)).wrap(Wrap { trim: false });
@@ -115,6 +120,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(""));
     }
+    lines.extend(tasks_lines(app));
     lines.push(Line::from(Span::styled("Findings", theme().bold)));
     let shown: Vec<_> = ins.findings.iter().filter(|f| !f.is_legacy()).collect();
     if shown.is_empty() {
@@ -148,7 +154,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             let how = format!(
                 " ({} picks a finding, {} lists its rows)",
                 app.keys.short(Ctx::Overview, Action::NextFinding),
-                app.keys.short(Ctx::Overview, Action::Open)
+                app.keys.short(Ctx::Finding, Action::Open)
             );
             lines.push(Line::from(vec![
                 Span::styled("Data checks", bold),
@@ -173,13 +179,74 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     lines
 }
 
+/// The tasks by status (failed in red) and by task_type.
+fn tasks_lines(app: &App) -> Vec<Line<'static>> {
+    let t = match &app.store.tasks {
+        Load::Loading => {
+            return vec![
+                Line::styled("Tasks: counting…", theme().dim),
+                Line::from(""),
+            ];
+        }
+        Load::Failed(e) => {
+            return vec![
+                Line::from(vec![
+                    Span::styled("Tasks: ", theme().bold),
+                    Span::raw(text::cell(e)),
+                ]),
+                Line::from(""),
+            ];
+        }
+        Load::Loaded(None) | Load::Stale(None, _) => return Vec::new(),
+        Load::Loaded(Some(t)) | Load::Stale(Some(t), _) => t,
+    };
+    let how = if t.failed > 0 && app.store.finding.is_none() {
+        format!(
+            " ({} lists the {} failed)",
+            app.keys.short(Ctx::Overview, Action::Open),
+            t.failed
+        )
+    } else {
+        String::new()
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("Tasks: {} in all", t.total), theme().bold),
+        Span::styled(how, theme().dim),
+    ])];
+    let counts = |title: &str, list: &[(Option<String>, u64)]| {
+        let mut spans = vec![Span::styled(format!("  {title:<10}"), theme().dim)];
+        for (i, (v, n)) in list.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme().dim));
+            }
+            let name = v.as_deref().map_or("∅".to_string(), text::cell);
+            let style = if v.as_deref() == Some(TASK_FAILED) {
+                theme().bad.patch(theme().bold)
+            } else {
+                ratatui::style::Style::default()
+            };
+            spans.push(Span::styled(format!("{name} {n}"), style));
+        }
+        Line::from(spans)
+    };
+    if t.total > 0 {
+        lines.push(counts("by status", &t.by_status));
+        lines.push(counts("by type", &t.by_type));
+    }
+    lines.push(Line::from(""));
+    lines
+}
+
 fn finding_line(x: &Finding) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             format!("  {:<7} ", x.severity.label()),
             theme().severity(x.severity),
         ),
-        Span::raw(text::cell(&x.message)),
+        Span::raw(text::cell(&match &x.rule {
+            Some(rule) => format!("{rule}: {}", x.message),
+            None => x.message.clone(),
+        })),
     ])
 }
 

@@ -1,0 +1,94 @@
+//! The tasks list: the failed tasks, or the tasks a data finding names,
+//! newest first, a page at a time.
+
+use super::*;
+use crate::store::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
+
+impl App {
+    pub(super) fn open_tasks(
+        &mut self,
+        selection: TaskSelection,
+        title: String,
+        total: Option<u64>,
+    ) {
+        self.overlay = Some(Overlay::Tasks(TasksView {
+            title,
+            selection,
+            page: Load::Loading,
+            anchor: TaskAnchor::Newest,
+            before: 0,
+            total,
+            scroll: 0,
+            ticket: 0,
+        }));
+        self.request_tasks(TaskAnchor::Newest);
+    }
+
+    fn request_tasks(&mut self, anchor: TaskAnchor) {
+        let ticket = self.requests.ticket();
+        let Some(Overlay::Tasks(v)) = &mut self.overlay else {
+            return;
+        };
+        v.ticket = ticket;
+        v.anchor = anchor.clone();
+        let selection = v.selection.clone();
+        self.send(Request::Tasks {
+            ticket,
+            selection,
+            anchor,
+        });
+    }
+
+    /// The list read again from where it stands (the store changed).
+    pub(super) fn reread_tasks(&mut self) {
+        if let Some(Overlay::Tasks(v)) = &self.overlay {
+            let anchor = v.anchor.clone();
+            self.request_tasks(anchor);
+        }
+    }
+
+    pub(super) fn update_tasks(&mut self, action: Action) {
+        let Some(Overlay::Tasks(v)) = &mut self.overlay else {
+            return;
+        };
+        let rows = v.page.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let (first, last, n) = (rows.first(), rows.last(), rows.len());
+        let ask = match action {
+            Action::Cancel | Action::Back | Action::Quit => {
+                self.overlay = None;
+                return;
+            }
+            Action::Older if n >= PAGE => last.map(|t| {
+                v.before += n as u64;
+                TaskAnchor::After(t.key.clone())
+            }),
+            Action::Older => return self.say("no older tasks"),
+            Action::Newer if v.before == 0 => return self.say("no newer tasks"),
+            Action::Newer if v.before <= PAGE as u64 => {
+                v.before = 0;
+                Some(TaskAnchor::Newest)
+            }
+            Action::Newer => first.map(|t| TaskAnchor::Before(t.key.clone())),
+            _ => None,
+        };
+        if let Some(anchor) = ask {
+            self.request_tasks(anchor);
+        }
+    }
+
+    pub(super) fn on_tasks(&mut self, ticket: u64, result: Result<Vec<Task>, Failure>) {
+        let Some(Overlay::Tasks(v)) = &mut self.overlay else {
+            return;
+        };
+        if v.ticket != ticket {
+            return;
+        }
+        if let Ok(rows) = &result {
+            if matches!(v.anchor, TaskAnchor::Before(_)) {
+                v.before = v.before.saturating_sub(rows.len() as u64);
+            }
+            v.scroll = 0;
+        }
+        v.page.settle(result);
+    }
+}

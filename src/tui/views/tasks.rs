@@ -1,0 +1,99 @@
+//! A list of tasks, newest first: each with its type, status and times,
+//! its error, and its payload as pretty JSON.
+
+use super::super::app::{App, Load, TasksView};
+use super::super::keys::{Action, Ctx};
+use super::super::theme::theme;
+use super::detail::value_lines;
+use crate::store::cell::Cell;
+use crate::store::tasks::Task;
+use crate::text;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// Draws the list; returns its last scroll position.
+pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16 {
+    let area = screen.centered(Constraint::Percentage(90), Constraint::Percentage(85));
+    f.render_widget(Clear, area);
+    let shown = match v.page.loaded() {
+        Some(rows) if !rows.is_empty() => {
+            let from = v.before + 1;
+            let to = v.before + rows.len() as u64;
+            match v.total {
+                Some(t) => format!(" {from}–{to} of {t}"),
+                None => format!(" {from}–{to}"),
+            }
+        }
+        _ => String::new(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(
+            " {}{shown} ({} older, {} newer, {} close) ",
+            v.title,
+            app.keys.short(Ctx::Tasks, Action::Older),
+            app.keys.short(Ctx::Tasks, Action::Newer),
+            app.keys.short(Ctx::Tasks, Action::Cancel),
+        ))
+        .border_style(theme().dialog_border);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines: Vec<Line> = match &v.page {
+        Load::Loading => vec![Line::from("reading the tasks…")],
+        Load::Failed(e) => vec![Line::styled(text::cell(e), theme().bad)],
+        Load::Loaded(rows) | Load::Stale(rows, _) if rows.is_empty() => {
+            vec![Line::from("no such tasks")]
+        }
+        Load::Loaded(rows) | Load::Stale(rows, _) => rows
+            .iter()
+            .flat_map(|t| card(t, inner.width as usize))
+            .collect(),
+    };
+    let end = super::scroll::scroll_end(lines.len(), inner.height);
+    f.render_widget(Paragraph::new(lines).scroll((v.scroll, 0)), inner);
+    end
+}
+
+/// One task: a heading line, then its times, error and payload.
+fn card(t: &Task, width: usize) -> Vec<Line<'static>> {
+    let field = |name: &str| {
+        t.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(Cell::Null, |(_, c)| c.clone())
+    };
+    let short = |name: &str| text::cell(&field(name).summary());
+    let status = field("status").summary();
+    let status_style = if status == crate::store::spec::TASK_FAILED {
+        theme().bad
+    } else {
+        theme().bold
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}  ", short("created_at")), theme().heading),
+        Span::styled(format!("{}  ", short("task_type")), theme().bold),
+        Span::styled(text::cell(&status), status_style),
+        Span::styled(format!("  task {}", short("task_id")), theme().dim),
+    ])];
+    lines.push(Line::styled(
+        format!("  processed_at {}", short("processed_at")),
+        theme().dim,
+    ));
+    for name in ["error", "payload"] {
+        lines.push(Line::styled(format!("  {name}"), theme().heading));
+        // Indented under the heading as the detail indents its values.
+        lines.extend(
+            value_lines(&field(name), width.saturating_sub(2))
+                .into_iter()
+                .map(|l| {
+                    let mut spans = vec![Span::raw("  ")];
+                    spans.extend(l.spans);
+                    Line::from(spans).style(l.style)
+                }),
+        );
+    }
+    lines.push(Line::styled("─".repeat(width.min(200)), theme().dim));
+    lines
+}

@@ -1,0 +1,151 @@
+//! Tasks on the Overview: by status (failed in red) and by task_type;
+//! Enter lists the failed ones newest first with their error and payload.
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use egregora_inspect::store::tasks::TaskSelection;
+use egregora_inspect::tui::app::Overlay;
+use egregora_inspect::tui::keys::Action;
+use harness::*;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn find(b: &Buffer, needle: &str) -> (u16, u16) {
+    for y in 0..b.area.height {
+        let row: String = (0..b.area.width)
+            .map(|x| b[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(i) = row.find(needle) {
+            return (row[..i].chars().count() as u16, y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+const TASKS: &str = "
+    DELETE FROM tasks;
+    INSERT INTO tasks VALUES
+      ('f-old', 'enrich_url', 'failed', '{\"url\": \"https://old.example\"}', '2020-01-01T00:00:00Z', '2020-01-01T00:01:00Z', 'HTTP 404 old'),
+      ('f-new', 'enrich_media', 'failed', '{\"media_id\": \"m-1\", \"sizes\": [1, 2]}', '2030-01-01T00:00:00Z', '2030-01-01T00:01:00Z', 'cannot decode m-1'),
+      ('f-mid', 'generate_banner', 'failed', 'not json {', '2025-01-01T00:00:00Z', NULL, NULL),
+      ('c-1', 'enrich_url', 'completed', '{}', '2029-01-01T00:00:00Z', '2029-01-01T00:00:01Z', NULL),
+      ('p-1', 'update_profile', 'pending', '{}', '2029-02-01T00:00:00Z', NULL, NULL),
+      ('p-2', 'update_profile', 'pending', '{}', '2029-03-01T00:00:00Z', NULL, NULL);";
+
+#[test]
+fn the_overview_counts_tasks_by_status_and_type_failed_in_red() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, TASKS);
+    h.resize(120, 40);
+    let text = h.text();
+    assert!(
+        text.contains("Tasks: 6 in all (Enter lists the 3 failed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("by status failed 3 · pending 2 · completed 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "by type   enrich_url 2 · update_profile 2 · enrich_media 1 · generate_banner 1"
+        ),
+        "{text}"
+    );
+    let b = h.frame();
+    let (x, y) = find(&b, "failed 3");
+    assert_eq!(b[(x, y)].fg, Color::Red, "failed in red");
+    let (x, y) = find(&b, "pending 2");
+    assert_ne!(b[(x, y)].fg, Color::Red);
+    assert!(h.text().contains("Enter  failed tasks"), "the hint");
+}
+
+#[test]
+fn enter_lists_the_failed_tasks_newest_first_with_error_and_payload() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, TASKS);
+    h.resize(120, 60);
+    h.act(Action::Open);
+    let Some(Overlay::Tasks(v)) = &h.app.overlay else {
+        panic!("the tasks list");
+    };
+    assert_eq!(v.selection, TaskSelection::Failed);
+    let text = h.text();
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s:?} in {text}"));
+    assert!(at("task f-new") < at("task f-mid") && at("task f-mid") < at("task f-old"));
+    assert!(!text.contains("task c-1") && !text.contains("task p-1"));
+    assert!(
+        text.contains("Failed tasks, newest first 1–3 of 3"),
+        "{text}"
+    );
+    assert!(text.contains("cannot decode m-1"));
+    // The payload as pretty JSON, one member a line; bad JSON as it is.
+    assert!(text.contains("\"media_id\": \"m-1\","), "{text}");
+    assert!(text.contains("not json {"));
+    assert!(text.contains("∅ NULL"), "a NULL error is shown as NULL");
+    h.act(Action::Cancel);
+    assert!(h.app.overlay.is_none());
+}
+
+#[test]
+fn the_list_pages_older_and_newer() {
+    let mut h = Harness::demo_with(
+        "demo.sqlite",
+        300,
+        "DELETE FROM tasks;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+         INSERT INTO tasks SELECT printf('t-%03d', i), 'enrich_url', 'failed', '{}',
+           printf('2024-01-01T00:%02d:%02dZ', i / 60, i % 60), NULL, 'e' || i FROM n;",
+    );
+    h.act(Action::Open);
+    let title = |h: &mut Harness| {
+        let t = h.text();
+        t.lines()
+            .find(|l| l.contains("Failed tasks"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(title(&mut h).contains("1–50 of 120"), "{}", title(&mut h));
+    assert!(h.text().contains("task t-120"));
+    h.act(Action::Older);
+    assert!(title(&mut h).contains("51–100 of 120"));
+    assert!(h.text().contains("task t-070"));
+    h.act(Action::Older);
+    assert!(title(&mut h).contains("101–120 of 120"));
+    h.act(Action::Older);
+    assert!(h.text().contains("no older tasks"));
+    h.act(Action::Newer);
+    assert!(title(&mut h).contains("51–100 of 120"));
+    h.act(Action::Newer);
+    assert!(title(&mut h).contains("1–50 of 120"));
+    assert!(h.text().contains("task t-120"));
+}
+
+#[test]
+fn a_task_finding_opens_its_tasks_and_esc_puts_it_down() {
+    let mut h = Harness::demo_with(
+        "demo.sqlite",
+        300,
+        "INSERT INTO tasks VALUES ('odd-status', 'enrich_url', 'done', '{}', '2031-01-01', NULL, NULL);",
+    );
+    h.act(Action::DataChecks);
+    let found = h.app.store.data.as_ref().unwrap().loaded().unwrap().clone();
+    let i = found
+        .iter()
+        .position(|f| f.rule.as_deref() == Some("task status"))
+        .expect("the task status finding");
+    for _ in 0..=i {
+        h.act(Action::NextFinding);
+    }
+    assert!(h.text().contains("Enter  its rows"));
+    h.act(Action::Open);
+    let Some(Overlay::Tasks(v)) = &h.app.overlay else {
+        panic!("the tasks list");
+    };
+    assert!(matches!(v.selection, TaskSelection::Rows(_)));
+    let text = h.text();
+    assert!(text.contains("task odd-status"), "{text}");
+    assert!(text.contains("task status"), "{text}");
+    h.act(Action::Cancel);
+    h.act(Action::Back);
+    assert_eq!(h.app.store.finding, None);
+    assert!(h.text().contains("Enter  failed tasks"));
+}
