@@ -11,6 +11,7 @@ use egregora_inspect::store::identify::identify;
 use egregora_inspect::store::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
 use egregora_inspect::store::plan;
+use egregora_inspect::store::tasks::{self, TaskAnchor, TaskCounts, TaskSelection};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -77,7 +78,7 @@ fn store_dir() -> PathBuf {
 }
 
 fn cached_demo(docs: u64) -> PathBuf {
-    let p = store_dir().join(format!("demo-{docs}-v1.sqlite"));
+    let p = store_dir().join(format!("demo-{docs}-v2.sqlite"));
     if !p.exists() {
         eprintln!("building a {docs}-document demo store (cached for later runs) …");
         let t = Instant::now();
@@ -96,7 +97,7 @@ fn cached_demo(docs: u64) -> PathBuf {
 
 /// The large store with documents in an older shape (no doc_type, status).
 fn cached_old(large: &Path) -> PathBuf {
-    let p = store_dir().join("old-1000000-v1.sqlite");
+    let p = store_dir().join("old-1000000-v2.sqlite");
     if !p.exists() {
         eprintln!("building the older-shape 1,000,000-row documents (cached) …");
         let tmp = p.with_extension("tmp");
@@ -402,6 +403,98 @@ fn main() {
         println!();
         init(&old);
     }
+    if wanted("checks") {
+        println!();
+        checks(&bin, &small, &large);
+    }
+}
+
+/// The data checks (every rule among them) beside one `SELECT count(*)` in
+/// `sqlite3`; a document's links and the tasks, read in the process.
+fn checks(bin: &Path, small: &Path, large: &Path) {
+    let runs = 3;
+    let check = |p: &Path| {
+        measured_runs(runs, || {
+            let mut c = Command::new(bin);
+            c.args(["check", "--data", "--json"]).arg(p);
+            c
+        })
+    };
+    let (small_t, _) = check(small);
+    let (large_t, peak) = check(large);
+    println!("data checks (`check --data`, every rule), {runs} runs:");
+    println!(
+        "  1k: {}   1M: {}, peak {} MB",
+        spread(&small_t),
+        spread(&large_t),
+        peak / 1024
+    );
+    if has_sqlite3() {
+        let sql = |q: &str| {
+            let q = q.to_string();
+            measured_runs(runs, move || {
+                let mut c = Command::new("sqlite3");
+                c.arg(large).arg(&q);
+                c
+            })
+            .0
+        };
+        let count = sql("SELECT count(*) FROM documents");
+        let scan = sql("SELECT count(*) FROM documents NOT INDEXED WHERE doc_type IS NOT NULL");
+        let r = |base: &[Duration]| median(&large_t).as_secs_f64() / median(base).as_secs_f64();
+        println!(
+            "  sqlite3 `SELECT count(*) FROM documents`: {}  -> {:.2}x",
+            spread(&count),
+            r(&count)
+        );
+        println!(
+            "  sqlite3 one table scan (count(*) NOT INDEXED WHERE doc_type IS NOT NULL): {}  -> {:.2}x",
+            spread(&scan),
+            r(&scan)
+        );
+    } else {
+        println!("  sqlite3: skipped (not installed: apt-get install sqlite3)");
+    }
+
+    let mut s = open_read_only(large).expect("open");
+    let ins = inspect(&mut s.conn, large, Counts::None).expect("inspect");
+    let live = ins.live("documents").expect("documents").clone();
+    let conn = &s.conn;
+    let first = |doc_type: &str| -> i64 {
+        conn.query_row(
+            "SELECT rowid FROM documents WHERE doc_type = ?1 AND rowid > 500000 ORDER BY rowid LIMIT 1",
+            [doc_type],
+            |r| r.get(0),
+        )
+        .expect("a document of that type")
+    };
+    for (what, rowid) in [
+        ("a post (its authors' profiles)", first("post")),
+        ("an annotation (its parent)", first("annotation")),
+    ] {
+        let t = time(RUNS, || {
+            documents::document(conn, &live, rowid).expect("doc")
+        });
+        println!("  detail of {what}, 1M: {}", spread(&t));
+    }
+    let tasks = tasks::live_tasks(&ins).expect("tasks");
+    let t = time(RUNS, || TaskCounts::read(conn, tasks).expect("counts"));
+    println!(
+        "  tasks by status and type ({} tasks): {}",
+        TaskCounts::read(conn, tasks).map(|c| c.total).unwrap_or(0),
+        spread(&t)
+    );
+    let t = time(RUNS, || {
+        tasks::page(
+            conn,
+            tasks,
+            &TaskSelection::Failed,
+            &TaskAnchor::Newest,
+            tasks::PAGE,
+        )
+        .expect("page")
+    });
+    println!("  the newest 50 failed tasks: {}", spread(&t));
 }
 
 /// The Query tab beside the Documents tab (first screen, peak memory), the
