@@ -149,3 +149,29 @@ fn a_task_finding_opens_its_tasks_and_esc_puts_it_down() {
     assert_eq!(h.app.store.finding, None);
     assert!(h.text().contains("Enter  failed tasks"));
 }
+
+#[test]
+fn the_overview_scrolls_to_the_finding_picked() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
+    h.resize(120, 30);
+    h.act(Action::DataChecks);
+    let n = h.app.store.data.as_ref().unwrap().loaded().unwrap().len();
+    assert!(n >= 8, "{n}");
+    assert!(
+        !h.text().contains("task type: 1 task(s)"),
+        "off screen at first"
+    );
+    for _ in 0..n {
+        h.act(Action::NextFinding);
+    }
+    let text = h.text();
+    assert!(text.contains("task type: 1 task(s)"), "{text}");
+    assert!(h.app.scroll > 0, "the scroll follows: j/k go on from there");
+    h.act(Action::NextFinding);
+    assert!(
+        h.text().contains("post fields: 1 post document(s)"),
+        "back to the first"
+    );
+    h.act(Action::Top);
+    assert_eq!(h.app.scroll, 0, "and scrolling is the user's again");
+}

@@ -66,6 +66,8 @@ pub struct StoreView {
     pub data: Option<Load<Vec<Finding>>>,
     /// The data finding picked on the Overview (Enter lists its rows).
     pub finding: Option<usize>,
+    /// The Overview scrolls to show the finding just picked.
+    pub reveal: bool,
     /// The tasks by status and type; None when there is no tasks table.
     pub tasks: Load<Option<Arc<TaskCounts>>>,
 }
@@ -275,6 +277,7 @@ impl App {
                 counts: Vec::new(),
                 data: None,
                 finding: None,
+                reveal: false,
                 tasks: Load::Loading,
             },
             docs: DocsState {
@@ -359,6 +362,10 @@ impl App {
     /// reason there is none), the scans held until then go out.
     pub fn drawn(&mut self, drawn: Drawn) {
         let scroll_end = drawn.scroll_end;
+        if let Some(at) = drawn.scrolled_to {
+            self.scroll = at;
+        }
+        self.store.reveal = false;
         self.hits = drawn;
         self.scroll_end = scroll_end;
         if let Some(s) = self.scrolled() {

@@ -56,9 +56,11 @@ impl App {
         match action {
             Action::NextFinding if n > 0 => {
                 self.store.finding = Some(self.store.finding.map_or(0, |i| (i + 1) % n));
+                self.store.reveal = true;
             }
             Action::PrevFinding if n > 0 => {
                 self.store.finding = Some(self.store.finding.map_or(n - 1, |i| (i + n - 1) % n));
+                self.store.reveal = true;
             }
             Action::Back => self.store.finding = None,
             Action::Open if self.store.finding.is_none() => match self.failed_tasks() {

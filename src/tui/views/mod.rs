@@ -48,7 +48,11 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
         ..Drawn::default()
     };
     let end = match app.tab {
-        Tab::Overview => overview::draw(f, app, body),
+        Tab::Overview => {
+            let (end, at) = overview::draw(f, app, body);
+            drawn.scrolled_to = at;
+            end
+        }
         Tab::Documents if app.detail.is_some() => detail::draw(f, app, body),
         Tab::Documents => {
             drawn.rows = documents::draw(f, app, body);

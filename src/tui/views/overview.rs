@@ -16,11 +16,13 @@ use ratatui::widgets::{
     Axis, Bar, BarChart, BarGroup, Block, Borders, Chart, Dataset, GraphType, Paragraph, Wrap,
 };
 
-pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
+/// Draws the Overview; returns its last scroll position, and the line it
+/// was drawn from when it scrolled to show the finding just picked.
+pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> (u16, Option<u16>) {
     let ins = match &app.store.inspection {
         Load::Loading => {
             f.render_widget(Paragraph::new("Reading the store…"), area);
-            return 0;
+            return (0, None);
         }
         Load::Failed(e) => {
             // A lock is not a reason the store cannot be opened: it is
@@ -41,7 +43,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
                 )),
             ];
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            return 0;
+            return (0, None);
         }
         Load::Loaded(i) | Load::Stale(i, _) => i,
     };
@@ -53,16 +55,37 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     };
     let [top, charts] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(charts_h)]).areas(area);
-    let para = Paragraph::new(summary(app, ins)).wrap(Wrap { trim: false });
+    let (lines, picked) = summary(app, ins);
+    // Where the picked finding is once wrapped: its first line and height.
+    let wrapped = |l: &[Line<'static>]| {
+        Paragraph::new(l.to_vec())
+            .wrap(Wrap { trim: false })
+            .line_count(top.width) as u16
+    };
+    let shown = picked
+        .filter(|_| app.store.reveal)
+        .map(|i| (wrapped(&lines[..i]), wrapped(&lines[i..=i])));
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
     let end = super::scroll::scroll_end(para.line_count(top.width), top.height);
-    f.render_widget(para.scroll((app.scroll, 0)), top);
+    let at = shown.map(|(start, height)| {
+        let s = app.scroll;
+        if start < s {
+            start
+        } else if start + height > s + top.height {
+            (start + height).saturating_sub(top.height).min(end)
+        } else {
+            s
+        }
+    });
+    f.render_widget(para.scroll((at.unwrap_or(app.scroll), 0)), top);
     if charts_h > 0 {
         draw_charts(f, app, charts);
     }
-    end
+    (end, at)
 }
 
-fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
+/// The Overview's text, and the index of the picked finding's line.
+fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
     let fx = &ins.facts;
     let mut lines = vec![
         Line::from(vec![
@@ -133,6 +156,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
     }
     lines.extend(shown.into_iter().map(finding_line));
     lines.push(Line::from(""));
+    let mut picked = None;
     let bold = theme().bold;
     match &app.store.data {
         None => lines.push(Line::from(Span::styled(
@@ -169,6 +193,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             for (i, x) in found.iter().enumerate() {
                 let line = finding_line(x);
                 lines.push(if app.store.finding == Some(i) {
+                    picked = Some(lines.len());
                     line.patch_style(theme().selected)
                 } else {
                     line
@@ -176,7 +201,7 @@ fn summary(app: &App, ins: &Inspection) -> Vec<Line<'static>> {
             }
         }
     }
-    lines
+    (lines, picked)
 }
 
 /// The tasks by status (failed in red) and by task_type.

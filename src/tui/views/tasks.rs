@@ -28,15 +28,19 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16
         }
         _ => String::new(),
     };
+    // Only the keys that work now.
+    let mut keys: Vec<String> = [(Action::Older, "older"), (Action::Newer, "newer")]
+        .into_iter()
+        .filter(|(a, _)| app.works(*a))
+        .map(|(a, what)| format!("{} {what}", app.keys.short(Ctx::Tasks, a)))
+        .collect();
+    keys.push(format!(
+        "{} close",
+        app.keys.short(Ctx::Tasks, Action::Cancel)
+    ));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(
-            " {}{shown} ({} older, {} newer, {} close) ",
-            v.title,
-            app.keys.short(Ctx::Tasks, Action::Older),
-            app.keys.short(Ctx::Tasks, Action::Newer),
-            app.keys.short(Ctx::Tasks, Action::Cancel),
-        ))
+        .title(format!(" {}{shown} ({}) ", v.title, keys.join(", ")))
         .border_style(theme().dialog_border);
     let inner = block.inner(area);
     f.render_widget(block, area);
