@@ -6,6 +6,7 @@ mod harness;
 use egregora_inspect::store::tasks::TaskSelection;
 use egregora_inspect::tui::app::Overlay;
 use egregora_inspect::tui::keys::Action;
+use common::exec;
 use harness::*;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
@@ -174,4 +175,23 @@ fn the_overview_scrolls_to_the_finding_picked() {
     );
     h.act(Action::Top);
     assert_eq!(h.app.scroll, 0, "and scrolling is the user's again");
+}
+
+#[test]
+fn a_write_by_another_process_refreshes_the_counts_and_the_list() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, TASKS);
+    h.resize(120, 60);
+    h.act(Action::Open);
+    assert!(h.text().contains("1–3 of 3"));
+    exec(
+        &h.path,
+        "INSERT INTO tasks VALUES ('f-newest', 'enrich_url', 'failed', '{}', '2040-01-01', NULL, 'late');",
+    );
+    h.app.second();
+    h.settle();
+    let text = h.text();
+    assert!(text.contains("1–4 of 4"), "{text}");
+    assert!(text.contains("task f-newest"), "{text}");
+    h.act(Action::Cancel);
+    assert!(h.text().contains("Tasks: 7 in all (Enter lists the 4 failed)"));
 }

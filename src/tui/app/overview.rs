@@ -65,11 +65,7 @@ impl App {
             Action::Back => self.store.finding = None,
             Action::Open if self.store.finding.is_none() => match self.failed_tasks() {
                 0 => self.say("no failed tasks"),
-                n => self.open_tasks(
-                    TaskSelection::Failed,
-                    "Failed tasks, newest first".into(),
-                    Some(n),
-                ),
+                _ => self.open_tasks(TaskSelection::Failed, "Failed tasks, newest first".into()),
             },
             Action::Open => {
                 let found = self.store.data.as_ref().and_then(Load::loaded);
@@ -84,8 +80,7 @@ impl App {
                         "Tasks that break the rule “{}”, newest first",
                         f.rule.clone().unwrap_or_default()
                     );
-                    let n = f.rowids.len() as u64;
-                    return self.open_tasks(TaskSelection::Rows(f.rowids.clone()), title, Some(n));
+                    return self.open_tasks(TaskSelection::Rows(f.rowids.clone()), title);
                 }
                 self.docs.query = Query {
                     rowids: Some(f.rowids.clone()),

@@ -79,8 +79,6 @@ pub struct TasksView {
     /// Where the page was read from, and how many newer tasks come before it.
     pub anchor: TaskAnchor,
     pub before: u64,
-    /// How many the selection holds, when known.
-    pub total: Option<u64>,
     pub scroll: u16,
     pub ticket: u64,
 }

@@ -5,19 +5,13 @@ use super::*;
 use crate::store::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
 
 impl App {
-    pub(super) fn open_tasks(
-        &mut self,
-        selection: TaskSelection,
-        title: String,
-        total: Option<u64>,
-    ) {
+    pub(super) fn open_tasks(&mut self, selection: TaskSelection, title: String) {
         self.overlay = Some(Overlay::Tasks(TasksView {
             title,
             selection,
             page: Load::Loading,
             anchor: TaskAnchor::Newest,
             before: 0,
-            total,
             scroll: 0,
             ticket: 0,
         }));

@@ -6,7 +6,7 @@ use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use super::detail::value_lines;
 use crate::store::cell::Cell;
-use crate::store::tasks::Task;
+use crate::store::tasks::{Task, TaskSelection};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -21,9 +21,18 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16
         Some(rows) if !rows.is_empty() => {
             let from = v.before + 1;
             let to = v.before + rows.len() as u64;
-            match v.total {
-                Some(t) => format!(" {from}–{to} of {t}"),
-                None => format!(" {from}–{to}"),
+            // The failed count comes from its own read after a write: it
+            // is shown only once it agrees with the page.
+            let total = match &v.selection {
+                TaskSelection::Failed => match app.store.tasks.loaded() {
+                    Some(Some(t)) => Some(t.failed),
+                    _ => None,
+                },
+                TaskSelection::Rows(r) => Some(r.len() as u64),
+            };
+            match total {
+                Some(t) if t >= to => format!(" {from}–{to} of {t}"),
+                _ => format!(" {from}–{to}"),
             }
         }
         _ => String::new(),
@@ -68,7 +77,10 @@ fn card(t: &Task, width: usize) -> Vec<Line<'static>> {
             .find(|(n, _)| n == name)
             .map_or(Cell::Null, |(_, c)| c.clone())
     };
-    let short = |name: &str| text::cell(&field(name).summary());
+    let short = |name: &str| match field(name) {
+        Cell::Null => "∅".to_string(),
+        c => text::cell(&c.summary()),
+    };
     let status = field("status").summary();
     let status_style = if status == crate::store::spec::TASK_FAILED {
         theme().bad
