@@ -3,15 +3,7 @@ mod common;
 use common::*;
 
 fn json(args: &[&str], p: &std::path::Path, code: i32) -> serde_json::Value {
-    let out = bin()
-        .args(args)
-        .arg(p)
-        .assert()
-        .code(code)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("check --json prints one JSON document")
+    serde_json::from_slice(&printed(args, p, code)).expect("check --json prints one JSON document")
 }
 
 #[test]
@@ -195,15 +187,7 @@ fn every_business_rule_is_checked_with_counts_and_ids() {
         assert_eq!(ids(name), expect, "{name}");
     }
     assert_eq!(d.len(), 8, "a note's status is no post's: {d:?}");
-    let text = bin()
-        .args(["check", "--data"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(text).unwrap();
+    let text = String::from_utf8(printed(&["check", "--data"], &p, 1)).unwrap();
     assert!(
         text.contains("post fields: 2 post document(s) without title, slug or status: 'post-no-slug' (no slug), 'post-blank-title' (no title)"),
         "{text}"

@@ -201,14 +201,7 @@ fn a_v2_store_becomes_a_current_v3_store_with_every_value_kept() {
     }));
     // V2 profiles had no title: the pipeline's profile rule says so, and
     // nothing else is amiss.
-    let out = bin()
-        .args(["check", "--json", "--data"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = printed(&["check", "--json", "--data"], &p, 1);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["state"], "current");
     let d = v["data_checks"].as_array().unwrap();

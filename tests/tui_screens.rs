@@ -10,7 +10,6 @@ use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
 use egregora_inspect::tui::worker::{Job, Worker};
 use harness::*;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use std::path::Path;
 use strum::IntoEnumIterator;
@@ -25,19 +24,6 @@ fn masking_keeps_every_line_as_wide_as_it_was() {
         "│ [TMP--------------]/demo.sqlite  ###### bytes · SQLite #.##.# · ### pages │\n"
     );
     assert_eq!(masked.chars().count(), screen.chars().count());
-}
-
-fn find(b: &Buffer, needle: &str) -> (u16, u16) {
-    for y in 0..b.area.height {
-        let row: String = (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect();
-        if let Some(i) = row.find(needle) {
-            let x = row[..i].chars().count() as u16;
-            return (x, y);
-        }
-    }
-    panic!("{needle:?} not on screen");
 }
 
 #[test]

@@ -3,25 +3,12 @@
 mod common;
 #[path = "common/harness.rs"]
 mod harness;
+use common::exec;
 use egregora_inspect::store::tasks::TaskSelection;
 use egregora_inspect::tui::app::Overlay;
 use egregora_inspect::tui::keys::Action;
-use common::exec;
 use harness::*;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-
-fn find(b: &Buffer, needle: &str) -> (u16, u16) {
-    for y in 0..b.area.height {
-        let row: String = (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect();
-        if let Some(i) = row.find(needle) {
-            return (row[..i].chars().count() as u16, y);
-        }
-    }
-    panic!("{needle:?} not on screen");
-}
 
 const TASKS: &str = "
     DELETE FROM tasks;
@@ -193,5 +180,8 @@ fn a_write_by_another_process_refreshes_the_counts_and_the_list() {
     assert!(text.contains("1–4 of 4"), "{text}");
     assert!(text.contains("task f-newest"), "{text}");
     h.act(Action::Cancel);
-    assert!(h.text().contains("Tasks: 7 in all (Enter lists the 4 failed)"));
+    assert!(
+        h.text()
+            .contains("Tasks: 7 in all (Enter lists the 4 failed)")
+    );
 }

@@ -291,3 +291,16 @@ pub fn mask(screen: &str, dir: &Path) -> String {
     }
     s
 }
+
+/// Where `needle` is first drawn in `b`: (column, row).
+pub fn find(b: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
+    for y in 0..b.area.height {
+        let row: String = (0..b.area.width)
+            .map(|x| b[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(i) = row.find(needle) {
+            return (row[..i].chars().count() as u16, y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}

@@ -94,6 +94,18 @@ pub fn columns(path: &Path, table: &str) -> Vec<(String, String, bool, bool)> {
     .collect()
 }
 
+/// What the binary prints on stdout for `args` then `path`, exiting `code`.
+pub fn printed(args: &[&str], path: &Path, code: i32) -> Vec<u8> {
+    bin()
+        .args(args)
+        .arg(path)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone()
+}
+
 /// A complete V3 store, made by the binary itself.
 pub fn current_store(dir: &Path) -> PathBuf {
     let p = dir.join("v3.sqlite");
