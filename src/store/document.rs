@@ -170,23 +170,13 @@ fn author(conn: &Connection, live: &LiveTable, uuid: String) -> rusqlite::Result
     } else {
         "NULL".into()
     };
-    let found = conn
-        .query_row(
-            &format!(
-                "SELECT rowid, {label} FROM {} WHERE doc_type = ?1 AND {} = ?2 ORDER BY rowid LIMIT 1",
-                quote(&live.name),
-                quote(&rel.target_key)
-            ),
-            rusqlite::params![rel.target_doc_type, uuid],
-            |r| Ok((r.get::<_, i64>(0)?, super::catalog::lossy(r, 1)?)),
-        )
-        .optional()?;
-    Ok(Link {
-        kind: LinkKind::Author,
-        key: uuid,
-        label: found.as_ref().and_then(|f| f.1.clone()),
-        rowid: found.map(|f| f.0),
-    })
+    let sql = format!(
+        "SELECT rowid, {label} FROM {} WHERE doc_type = ?1 AND {} = ?2 ORDER BY rowid LIMIT 1",
+        quote(&live.name),
+        quote(&rel.target_key)
+    );
+    let args = rusqlite::params![rel.target_doc_type, uuid];
+    link(conn, &sql, args, LinkKind::Author, uuid.clone())
 }
 
 /// The parent, found by its id through the primary key.
@@ -197,20 +187,36 @@ fn parent_of(conn: &Connection, live: &LiveTable, id: String) -> rusqlite::Resul
     } else {
         "''"
     };
+    let sql = format!(
+        "SELECT rowid, doc_type || {title} FROM {} WHERE {} = ?1 LIMIT 1",
+        quote(&live.name),
+        quote(&rel.target_key)
+    );
+    link(
+        conn,
+        &sql,
+        rusqlite::params![id],
+        LinkKind::Parent,
+        id.clone(),
+    )
+}
+
+/// The link `sql` finds: its rowid and label, or none.
+fn link(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+    kind: LinkKind,
+    key: String,
+) -> rusqlite::Result<Link> {
     let found = conn
-        .query_row(
-            &format!(
-                "SELECT rowid, doc_type || {title} FROM {} WHERE {} = ?1 LIMIT 1",
-                quote(&live.name),
-                quote(&rel.target_key)
-            ),
-            [&id],
-            |r| Ok((r.get::<_, i64>(0)?, super::catalog::lossy(r, 1)?)),
-        )
+        .query_row(sql, args, |r| {
+            Ok((r.get::<_, i64>(0)?, super::catalog::lossy(r, 1)?))
+        })
         .optional()?;
     Ok(Link {
-        kind: LinkKind::Parent,
-        key: id,
+        kind,
+        key,
         label: found.as_ref().and_then(|f| f.1.clone()),
         rowid: found.map(|f| f.0),
     })

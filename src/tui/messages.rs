@@ -88,6 +88,46 @@ impl Request {
         )
     }
 
+    /// The reply that says this read could not be made, and why.
+    pub(crate) fn failed(self, why: Failure) -> Option<Reply> {
+        Some(match self {
+            Request::Charts => Reply::Charts(Err(why)),
+            Request::Window { ticket, .. } => Reply::Window {
+                ticket,
+                result: Err(why),
+                done: true,
+            },
+            Request::Document { ticket, .. } => Reply::Document {
+                ticket,
+                result: Err(why),
+            },
+            Request::Count { name } => Reply::Count {
+                name,
+                rows: RowCount::Failed(why.to_string()),
+            },
+            Request::Matching { ticket, .. } => Reply::Matching {
+                ticket,
+                result: Err(why),
+                done: true,
+            },
+            Request::Browse { ticket, .. } => Reply::Browse {
+                ticket,
+                result: Err(why),
+            },
+            Request::DataChecks => Reply::DataChecks(Err(why)),
+            Request::TaskCounts => Reply::TaskCounts(Err(why)),
+            Request::Tasks { ticket, .. } => Reply::Tasks {
+                ticket,
+                result: Err(why),
+            },
+            Request::Copy { what, .. } => Reply::Copied {
+                what,
+                result: Err(why),
+            },
+            Request::Inspect | Request::Poll | Request::Plan(_) => return None,
+        })
+    }
+
     /// Requests of the same kind replace each other while queued.
     pub(crate) fn kind(&self) -> String {
         match self {

@@ -12,7 +12,7 @@ use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
 use crate::store::export::{self, Format, Source};
 use crate::store::frequencies::{self, FreqSource};
 use crate::store::identify::{FileChange, Stamp};
-use crate::store::inspect::{self, Counts, Inspection, RowCount};
+use crate::store::inspect::{self, Counts, Inspection};
 use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
@@ -276,14 +276,14 @@ impl Worker {
         // A store that could not be opened says why (a lock is not a
         // missing table).
         if let Some(why) = self.unopened.clone() {
-            return failed(req, why);
+            return req.failed(why);
         }
         let live = self
             .inspection
             .as_ref()
             .and_then(|i| i.live("documents").cloned());
         let Some(store) = self.store.as_mut() else {
-            return failed(req, "the store is not open".to_string().into());
+            return req.failed("the store is not open".to_string().into());
         };
         let conn = &mut store.conn;
         Some(match req {
@@ -294,10 +294,7 @@ impl Worker {
             Request::DataChecks => match self.inspection.as_ref() {
                 Some(ins) => Reply::DataChecks(checks::run(conn, ins).map_err(Failure::from)),
                 None => {
-                    return failed(
-                        Request::DataChecks,
-                        "the store is not open".to_string().into(),
-                    );
+                    return Request::DataChecks.failed("the store is not open".to_string().into());
                 }
             },
             Request::Copy {
@@ -349,7 +346,7 @@ impl Worker {
             },
             req => {
                 let Some(live) = live else {
-                    return failed(req, "the store has no documents table".to_string().into());
+                    return req.failed("the store has no documents table".to_string().into());
                 };
                 match req {
                     Request::Charts => Reply::Charts(
@@ -397,7 +394,7 @@ impl Worker {
                         })
                         .map_err(Failure::from),
                     },
-                    other => return failed(other, "not a read".to_string().into()),
+                    other => return other.failed("not a read".to_string().into()),
                 }
             }
         })
@@ -577,45 +574,5 @@ fn matching(
         ticket,
         result,
         done: true,
-    })
-}
-
-/// The reply that says a read could not be made, and why.
-fn failed(req: Request, why: Failure) -> Option<Reply> {
-    Some(match req {
-        Request::Charts => Reply::Charts(Err(why)),
-        Request::Window { ticket, .. } => Reply::Window {
-            ticket,
-            result: Err(why),
-            done: true,
-        },
-        Request::Document { ticket, .. } => Reply::Document {
-            ticket,
-            result: Err(why),
-        },
-        Request::Count { name } => Reply::Count {
-            name,
-            rows: RowCount::Failed(why.to_string()),
-        },
-        Request::Matching { ticket, .. } => Reply::Matching {
-            ticket,
-            result: Err(why),
-            done: true,
-        },
-        Request::Browse { ticket, .. } => Reply::Browse {
-            ticket,
-            result: Err(why),
-        },
-        Request::DataChecks => Reply::DataChecks(Err(why)),
-        Request::TaskCounts => Reply::TaskCounts(Err(why)),
-        Request::Tasks { ticket, .. } => Reply::Tasks {
-            ticket,
-            result: Err(why),
-        },
-        Request::Copy { what, .. } => Reply::Copied {
-            what,
-            result: Err(why),
-        },
-        Request::Inspect | Request::Poll | Request::Plan(_) => return None,
     })
 }
