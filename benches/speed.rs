@@ -5,13 +5,13 @@
 use egregora_inspect::store::apply::{ApplyOptions, apply};
 use egregora_inspect::store::cancel::Canceller;
 use egregora_inspect::store::demo::{DemoOptions, write_demo};
-use egregora_inspect::store::doc_counts::{self, DocCounts};
-use egregora_inspect::store::documents::{self, Anchor, Query, Sort};
 use egregora_inspect::store::identify::identify;
-use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
 use egregora_inspect::store::plan;
-use egregora_inspect::store::tasks::{self, TaskAnchor, TaskCounts, TaskSelection};
+use egregora_inspect::store::read::doc_counts::{self, DocCounts};
+use egregora_inspect::store::read::documents::{self, Anchor, Query, Sort};
+use egregora_inspect::store::read::tasks::{self, TaskAnchor, TaskCounts, TaskSelection};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -539,8 +539,8 @@ fn query(bin: &Path, small: &Path, large: &Path) {
     }
     // Frequencies: the app's count (opening included) against the same
     // GROUP BY run by the sqlite3 shell.
-    use egregora_inspect::store::export::DocSelection;
-    use egregora_inspect::store::frequencies::{FreqSource, frequencies};
+    use egregora_inspect::store::read::export::DocSelection;
+    use egregora_inspect::store::read::frequencies::{FreqSource, frequencies};
     println!("\nfrequencies at 1,000,000 ({runs} runs):");
     for (column, same, limit) in [
         (
@@ -556,7 +556,7 @@ fn query(bin: &Path, small: &Path, large: &Path) {
         ),
     ] {
         let ours = time(runs, || {
-            let qc = egregora_inspect::store::query::open(large).expect("open");
+            let qc = egregora_inspect::store::read::query::open(large).expect("open");
             let all = FreqSource::Documents(DocSelection::default());
             frequencies(&qc, &all, column, &mut |_| true).expect("frequencies")
         });

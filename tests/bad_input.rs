@@ -324,7 +324,7 @@ fn a_plan_waits_for_a_running_reader_instead_of_failing() {
 fn a_store_damaged_after_its_plan_was_made_is_not_written() {
     use egregora_inspect::store::apply::{ApplyOptions, apply};
     use egregora_inspect::store::cancel::Canceller;
-    use egregora_inspect::store::inspect::{Counts, inspect};
+    use egregora_inspect::store::inspection::inspect::{Counts, inspect};
     use egregora_inspect::store::open::open_read_only;
     use egregora_inspect::store::{StoreError, plan};
 

@@ -3,9 +3,9 @@
 mod common;
 use common::*;
 use egregora_inspect::store::cell::Cell;
-use egregora_inspect::store::documents::{Anchor, DocRow, Query, SPARSE_ROWS, Sort, window};
-use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
+use egregora_inspect::store::read::documents::{Anchor, DocRow, Query, SPARSE_ROWS, Sort, window};
 
 fn ids(rows: &[DocRow]) -> Vec<String> {
     rows.iter().map(|r| r.id.summary()).collect()
@@ -184,11 +184,11 @@ fn cells_are_cut_in_sql_and_keep_their_kind() {
         10
     );
     let doc = |rowid| {
-        egregora_inspect::store::documents::document(&store.conn, live, rowid)
+        egregora_inspect::store::read::documents::document(&store.conn, live, rowid)
             .unwrap()
             .unwrap()
     };
-    let content = |d: &egregora_inspect::store::documents::DocView| {
+    let content = |d: &egregora_inspect::store::read::documents::DocView| {
         d.columns
             .iter()
             .find(|c| c.0 == "content")

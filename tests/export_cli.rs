@@ -3,9 +3,9 @@
 //! the config file through `--print-config`.
 mod common;
 use common::*;
-use egregora_inspect::store::documents::{Anchor, Query, Sort, window};
-use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
+use egregora_inspect::store::read::documents::{Anchor, Query, Sort, window};
 
 fn demo(dir: &std::path::Path) -> std::path::PathBuf {
     let p = dir.join("s.sqlite");

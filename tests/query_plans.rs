@@ -3,9 +3,11 @@
 //! direction. (The timings themselves live in the benchmark.)
 mod common;
 use common::*;
-use egregora_inspect::store::documents::{Anchor, Query, Sort, explain, explain_others, window};
-use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
+use egregora_inspect::store::read::documents::{
+    Anchor, Query, Sort, explain, explain_others, window,
+};
 
 #[test]
 fn every_window_query_uses_an_index() {

@@ -3,10 +3,10 @@
 //! page takes, and a statement stopped by its caller.
 mod common;
 use common::*;
-use egregora_inspect::store::compare::{Mark, Presence};
-use egregora_inspect::store::doc_counts::{DocCounts, FILTER_INDEX_ROWS};
-use egregora_inspect::store::inspect::{Counts, inspect};
+use egregora_inspect::store::inspection::compare::{Mark, Presence};
+use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::{DeadlineError, open_read_only, with_deadline, with_watch};
+use egregora_inspect::store::read::doc_counts::{DocCounts, FILTER_INDEX_ROWS};
 use std::time::Duration;
 
 #[test]

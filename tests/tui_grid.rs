@@ -108,7 +108,7 @@ fn newest_first_lists_created_at_descending_and_shows_it() {
     let last = h.app.docs.shown.last().unwrap()[3].text.clone();
     assert_eq!(last, oldest);
     // A slug sort shows the slug column, even when it was not chosen.
-    h.app.docs.query.sort = egregora_inspect::store::documents::Sort::Slug;
+    h.app.docs.query.sort = egregora_inspect::store::read::documents::Sort::Slug;
     assert!(
         h.app
             .docs

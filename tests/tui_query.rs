@@ -215,7 +215,7 @@ fn a_wide_result_and_a_huge_value_are_read_cut() {
 }
 
 /// The overlay's frequencies, once counted.
-fn freq(h: &Harness) -> egregora_inspect::store::frequencies::Frequencies {
+fn freq(h: &Harness) -> egregora_inspect::store::read::frequencies::Frequencies {
     match &h.app.overlay {
         Some(egregora_inspect::tui::app::Overlay::Frequencies(v)) => {
             v.result.loaded().expect("counted").clone()

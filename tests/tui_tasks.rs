@@ -4,7 +4,7 @@ mod common;
 #[path = "common/harness.rs"]
 mod harness;
 use common::exec;
-use egregora_inspect::store::tasks::TaskSelection;
+use egregora_inspect::store::read::tasks::TaskSelection;
 use egregora_inspect::tui::app::Overlay;
 use egregora_inspect::tui::keys::Action;
 use harness::*;

@@ -3,9 +3,9 @@
 
 use crate::store::StoreError;
 use crate::store::cancel::Canceller;
-use crate::store::documents::Sort;
-use crate::store::export::{self, DocSelection, Format, Source};
-use crate::store::query;
+use crate::store::read::documents::Sort;
+use crate::store::read::export::{self, DocSelection, Format, Source};
+use crate::store::read::query;
 use crate::text::escape;
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};

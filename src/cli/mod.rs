@@ -6,12 +6,13 @@ mod query;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
-use crate::store::finding::Finding;
 use crate::store::identify::resolve;
-use crate::store::inspect::{Counts, Inspection, RowCount, inspect};
+use crate::store::inspection::finding::Finding;
+use crate::store::inspection::inspect::{Counts, Inspection, RowCount, inspect};
+use crate::store::inspection::{checks, integrity};
 use crate::store::open::{open_read_only, writable};
 use crate::store::plan::{self, Plan, PlanKind};
-use crate::store::{StoreError, checks, demo, integrity};
+use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
 pub use export::ExportArgs;

@@ -4,8 +4,8 @@
 use super::export::{Ended, watch_signals};
 use crate::store::StoreError;
 use crate::store::cancel::Canceller;
-use crate::store::export::{self, Format, Source};
-use crate::store::query;
+use crate::store::read::export::{self, Format, Source};
+use crate::store::read::query;
 use crate::text::escape;
 use anyhow::{Context, Result};
 use std::io::{Read, Write};

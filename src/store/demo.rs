@@ -1,8 +1,8 @@
 //! Writes a sample store: realistic documents of every doc_type, the same
 //! for the same options, fast enough for a million documents.
 
-use super::error::{Result, StoreError};
-use super::spec::Spec;
+use crate::store::error::{Result, StoreError};
+use crate::store::spec::Spec;
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 use text::*;

@@ -1,7 +1,7 @@
 //! Says what a path holds before SQLite sees it: SQLite would hang on a FIFO
 //! and give vague errors for DuckDB files, journals or archives.
 
-use super::error::{Result, StoreError};
+use crate::store::error::{Result, StoreError};
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::FileTypeExt;

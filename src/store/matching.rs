@@ -1,10 +1,10 @@
 //! How many documents a query selects, counted row by row so a slow count
 //! (a search over every row's content) can say how far it has got.
 
-use super::catalog::LiveTable;
-use super::doc_counts::DocCounts;
-use super::documents::{Query, filters};
-use super::spec::quote;
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::read::doc_counts::DocCounts;
+use crate::store::read::documents::{Query, filters};
+use crate::store::spec::quote;
 use rusqlite::{Connection, params_from_iter};
 
 /// The count, from the store's counts when they tell, else counted; `seen`

@@ -1,33 +1,22 @@
 //! Everything SQLite. Knows nothing of the terminal.
+//!
+//! `read` answers what the store holds (pages, tables, queries, counts,
+//! exports); `inspection` judges it against the spec (catalog, findings, data
+//! checks); `plan` and `apply` are the only way anything is written.
 
 pub mod apply;
 pub mod cancel;
-pub mod catalog;
 pub mod cell;
-pub mod checks;
-pub mod compare;
 pub mod demo;
-pub mod doc_counts;
-pub mod document;
-pub mod documents;
 pub mod error;
-pub mod export;
 pub mod extensions;
-pub mod filters;
-pub mod finding;
-pub mod frequencies;
 pub mod identify;
-pub mod inspect;
-pub mod integrity;
+pub mod inspection;
 pub mod matching;
 pub mod open;
 pub mod plan;
-pub mod query;
-pub(crate) mod rules;
-pub(crate) mod sample;
+pub mod read;
 pub mod spec;
-pub mod tables;
-pub mod tasks;
 pub mod values;
 
 pub use error::{Result, StoreError};

@@ -1,8 +1,8 @@
 //! Opening a store: by absolute path, never as a URI, read-only unless a plan
 //! runs, with the untrusted-file settings of DESIGN §7.
 
-use super::error::{Result, StoreError};
-use super::identify::{Identity, identify};
+use crate::store::error::{Result, StoreError};
+use crate::store::identify::{Identity, identify};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -215,7 +215,7 @@ pub enum DeadlineError {
 impl DeadlineError {
     /// Another process holds a lock: the same read will work later.
     pub fn is_locked(&self) -> bool {
-        matches!(self, DeadlineError::Sqlite(e) if super::error::is_busy(e))
+        matches!(self, DeadlineError::Sqlite(e) if crate::store::error::is_busy(e))
     }
 }
 

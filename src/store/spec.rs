@@ -106,7 +106,7 @@ pub struct Rule {
     /// The finding's code for a value outside `allowed`; `required` rules
     /// report `missing-field`.
     #[serde(default)]
-    pub code: Option<super::finding::Code>,
+    pub code: Option<crate::store::inspection::finding::Code>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -176,7 +176,7 @@ impl Spec {
     pub fn task_statuses(&self) -> &[String] {
         self.rules
             .iter()
-            .find(|r| r.code == Some(super::finding::Code::InvalidTaskStatus))
+            .find(|r| r.code == Some(crate::store::inspection::finding::Code::InvalidTaskStatus))
             .map_or(&[], |r| r.allowed.as_slice())
     }
 
@@ -454,7 +454,7 @@ mod tests {
 
     #[test]
     fn the_pipeline_doc_types_and_rules_are_in_the_asset() {
-        use super::super::finding::Code;
+        use crate::store::inspection::finding::Code;
         let spec = Spec::v3();
         assert_eq!(spec.doc_types.len(), 12);
         for t in ["announcement", "enrichment_url", "enrichment_audio", "note"] {

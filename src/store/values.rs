@@ -3,8 +3,8 @@
 //! `{"$hex": "…"}`, the fold-legacy convention), and whole values read for
 //! copying, never past a cap.
 
-use super::cell::Cell;
-use super::spec::quote;
+use crate::store::cell::Cell;
+use crate::store::spec::quote;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use std::io::{self, Write};
@@ -204,7 +204,7 @@ pub fn cells_json(names: &[String], cells: &[Cell]) -> Result<Vec<u8>, String> {
 
 /// A byte count for a person: 1.5 MB.
 pub(crate) fn human(n: i64) -> String {
-    super::plan::human(u64::try_from(n).unwrap_or(0))
+    crate::store::plan::human(u64::try_from(n).unwrap_or(0))
 }
 
 #[cfg(test)]

@@ -4,18 +4,18 @@
 use crate::store::StoreError;
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
-use crate::store::doc_counts::DocCounts;
-use crate::store::documents::{Anchor, DocRow, DocView, Query};
-use crate::store::export::{Format, Source};
-use crate::store::finding::Finding;
-use crate::store::frequencies::{FreqSource, Frequencies};
 use crate::store::identify::FileChange;
-use crate::store::inspect::{Inspection, RowCount};
+use crate::store::inspection::finding::Finding;
+use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
 use crate::store::plan::{Plan, PlanKind};
-use crate::store::query::session::{Cmd, Said};
-use crate::store::tables::{RowAnchor, TablePage};
-use crate::store::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
+use crate::store::read::doc_counts::DocCounts;
+use crate::store::read::documents::{Anchor, DocRow, DocView, Query};
+use crate::store::read::export::{Format, Source};
+use crate::store::read::frequencies::{FreqSource, Frequencies};
+use crate::store::read::query::session::{Cmd, Said};
+use crate::store::read::tables::{RowAnchor, TablePage};
+use crate::store::read::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
 use crate::store::values::Copied;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -241,7 +241,7 @@ pub enum Reply {
     },
     /// An export ended: the rows written and the file, or why not.
     Exported(Result<(u64, std::path::PathBuf), String>),
-    /// What the session of the statement `run` says (see `store::query::session`).
+    /// What the session of the statement `run` says (see `store::read::query::session`).
     Query {
         run: u64,
         said: Said,

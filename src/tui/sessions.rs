@@ -1,11 +1,11 @@
 //! The Query tab's threads: the statement's session (it keeps the statement
-//! open between requests, see `store::query::session`) and its count. Each
+//! open between requests, see `store::read::query::session`) and its count. Each
 //! runs on a connection of its own under the read-only guard; the browse
 //! and scan workers go on meanwhile.
 
 use super::messages::{Latest, QueryJob, Reply};
-use crate::store::query::session::{Cmd, Control, Halt, Next, Said};
-use crate::store::query::{self, session};
+use crate::store::read::query::session::{Cmd, Control, Halt, Next, Said};
+use crate::store::read::query::{self, session};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,7 +4,7 @@
 
 use super::theme::theme;
 use crate::store::cell::Cell;
-use crate::store::documents::DocRow;
+use crate::store::read::documents::DocRow;
 use crate::text;
 use ratatui::style::Style;
 use ratatui::text::Span;

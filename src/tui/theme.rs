@@ -1,7 +1,7 @@
 //! The one palette: every colour the views use, by what it means.
 
-use crate::store::finding::Severity;
-use crate::store::inspect::{Inspection, State};
+use crate::store::inspection::finding::Severity;
+use crate::store::inspection::inspect::{Inspection, State};
 use ratatui::style::{Color, Modifier, Style};
 
 pub(crate) struct Theme {

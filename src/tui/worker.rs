@@ -5,19 +5,19 @@
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
-use crate::store::catalog::LiveTable;
-use crate::store::checks;
-use crate::store::doc_counts::DocCounts;
-use crate::store::documents::{self, Anchor, DocRow, Query, WindowAsk};
-use crate::store::export::{self, Format, Source};
-use crate::store::frequencies::{self, FreqSource};
 use crate::store::identify::{FileChange, Stamp};
-use crate::store::inspect::{self, Counts, Inspection};
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::inspection::checks;
+use crate::store::inspection::inspect::{self, Counts, Inspection};
 use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
-use crate::store::tables;
-use crate::store::tasks::{self, TaskCounts};
+use crate::store::read::doc_counts::DocCounts;
+use crate::store::read::documents::{self, Anchor, DocRow, Query, WindowAsk};
+use crate::store::read::export::{self, Format, Source};
+use crate::store::read::frequencies::{self, FreqSource};
+use crate::store::read::tables;
+use crate::store::read::tasks::{self, TaskCounts};
 use crate::store::values;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -179,7 +179,7 @@ pub fn run_export(
     let result = (|| -> Result<(u64, PathBuf), StoreError> {
         let path = std::path::absolute(path)
             .map_err(|e| StoreError::io("cannot resolve the file name", e))?;
-        let read = crate::store::query::open(store)?;
+        let read = crate::store::read::query::open(store)?;
         let total = export::rows_of(&read.conn, source);
         send(Reply::ExportProgress { rows: 0, total });
         cancel.attach(&read.conn);
@@ -206,7 +206,7 @@ pub fn run_frequencies(
     send: &dyn Fn(Reply),
 ) {
     let result = (|| {
-        let qc = crate::store::query::open(store)?;
+        let qc = crate::store::read::query::open(store)?;
         cancel.attach(qc.conn());
         let got = frequencies::frequencies(&qc, source, column, &mut |groups| {
             send(Reply::FreqProgress { ticket, groups });

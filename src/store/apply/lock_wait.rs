@@ -2,7 +2,7 @@
 //! connection's lock, given the check beside it and a cancel.
 
 use crate::store::cancel::Canceller;
-use crate::store::integrity::{Standing, StandingCell};
+use crate::store::inspection::integrity::{Standing, StandingCell};
 use crate::store::open::WRITE_BUSY;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -6,12 +6,12 @@ mod copy;
 mod lock_wait;
 mod run;
 
-use super::cancel::Canceller;
-use super::error::{Result, StoreError};
-use super::inspect::{Counts, Inspection, inspect};
-use super::integrity::CheckBeside;
-use super::open::{WRITE_BUSY, data_version, open_for_write};
-use super::plan::Plan;
+use crate::store::cancel::Canceller;
+use crate::store::error::{Result, StoreError};
+use crate::store::inspection::inspect::{Counts, Inspection, inspect};
+use crate::store::inspection::integrity::CheckBeside;
+use crate::store::open::{WRITE_BUSY, data_version, open_for_write};
+use crate::store::plan::Plan;
 use lock_wait::LockWait;
 pub use run::Progress;
 use run::{Run, backup_target};
@@ -54,7 +54,7 @@ pub fn apply(
         return Err(StoreError::PlanChanged);
     }
     let mut conn = open_for_write(path, shown.creates_file)?;
-    super::extensions::register(&conn)
+    crate::store::extensions::register(&conn)
         .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     cancel.attach(&conn);
     let backup = backup_target(shown, opts.backup);

@@ -5,8 +5,8 @@
 use super::copy::{CopyStop, copy};
 use crate::store::cancel::Canceller;
 use crate::store::error::{Result, StoreError};
-use crate::store::inspect::inspect_shape;
-use crate::store::integrity::CheckBeside;
+use crate::store::inspection::inspect::inspect_shape;
+use crate::store::inspection::integrity::CheckBeside;
 use crate::store::open::{WRITE_CACHE_KIB, data_version};
 use crate::store::plan::{self, Op, Plan, Step};
 use crate::store::spec::quote;

@@ -3,11 +3,11 @@
 //! `extensions`, see `store::extensions`), then the V2 objects dropped.
 
 use super::core::{Op, Plan, PlanKind, Step, backup_path};
-use crate::store::catalog::{self, LiveTable};
 use crate::store::error::{Result, StoreError};
 use crate::store::extensions::{EXTENSION_IS_FN, EXTENSIONS_FN, EXTENSIONS_KEPT_FN};
-use crate::store::inspect::{Inspection, State};
-use crate::store::sample::{NAME_AT_MOST, Sample};
+use crate::store::inspection::catalog::{self, LiveTable};
+use crate::store::inspection::inspect::{Inspection, State};
+use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{Spec, ident, literal, quote};
 use rusqlite::Connection;
 

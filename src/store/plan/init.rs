@@ -3,10 +3,10 @@
 
 use super::core::{Op, Plan, PlanKind, backup_path};
 use super::rebuild::rebuild_documents;
-use crate::store::catalog::LiveTable;
 use crate::store::error::{Result, StoreError};
-use crate::store::inspect::{Counts, Inspection, State, inspect};
-use crate::store::sample::Sample;
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::inspection::inspect::{Counts, Inspection, State, inspect};
+use crate::store::read::sample::Sample;
 use crate::store::spec::{Spec, TableSpec, quote};
 use rusqlite::Connection;
 use std::path::Path;

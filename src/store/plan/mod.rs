@@ -12,11 +12,11 @@ pub use core::{Plan, PlanKind, Space, Step, backup_path, free_path};
 pub use init::init_new;
 pub use space::human;
 
-use super::error::Result;
-use super::identify::{Identity, identify};
-use super::inspect::{Counts, Inspection, inspect};
-use super::integrity::quick_check;
-use super::open::open_read_only;
+use crate::store::error::Result;
+use crate::store::identify::{Identity, identify};
+use crate::store::inspection::inspect::{Counts, Inspection, inspect};
+use crate::store::inspection::integrity::quick_check;
+use crate::store::open::open_read_only;
 use rusqlite::Connection;
 use std::path::Path;
 

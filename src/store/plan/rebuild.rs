@@ -4,9 +4,9 @@
 //! or after), swap the tables, verify.
 
 use super::core::{Op, Plan};
-use crate::store::catalog::{LiveColumn, LiveTable};
-use crate::store::inspect::Inspection;
-use crate::store::sample::{NAME_AT_MOST, Sample};
+use crate::store::inspection::catalog::{LiveColumn, LiveTable};
+use crate::store::inspection::inspect::Inspection;
+use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{IndexFill, IndexSpec, TableSpec, ident, literal, quote};
 use rusqlite::Connection;
 

@@ -1,7 +1,7 @@
 //! `c` in Documents: which columns the grid shows, and in what order.
 
 use super::*;
-use crate::store::documents::DEFAULT_COLUMNS;
+use crate::store::read::documents::DEFAULT_COLUMNS;
 
 impl App {
     pub(super) fn open_chooser(&mut self) {

@@ -2,7 +2,7 @@
 //! profile, an annotation's parent, and back.
 
 use super::*;
-use crate::store::documents::LinkKind;
+use crate::store::read::documents::LinkKind;
 
 impl App {
     pub(super) fn update_detail(&mut self, action: Action) {
@@ -68,7 +68,7 @@ impl App {
     }
 
     /// The links of the open document, once read.
-    fn links(&self) -> &[crate::store::documents::Link] {
+    fn links(&self) -> &[crate::store::read::documents::Link] {
         self.detail
             .as_ref()
             .and_then(|d| d.doc.loaded())

@@ -1,7 +1,7 @@
 //! The plan dialog: open a plan, confirm it, cancel it.
 
 use super::*;
-use crate::store::inspect::State;
+use crate::store::inspection::inspect::State;
 
 impl App {
     /// Whether a plan of `kind` may have something to do here: its key is

@@ -3,7 +3,7 @@
 use super::super::keys::Edit;
 use super::super::text::doc_row;
 use super::*;
-use crate::store::documents::Anchor;
+use crate::store::read::documents::Anchor;
 use crate::store::spec::Spec;
 use std::sync::atomic::Ordering;
 use tui_input::{Input, InputRequest};
@@ -199,11 +199,11 @@ impl App {
             return;
         };
         let q = &mut self.docs.query;
-        match crate::store::documents::Sort::by_column(&name) {
+        match crate::store::read::documents::Sort::by_column(&name) {
             Some(s) if s == q.sort => q.sort = Default::default(),
             Some(s) => q.sort = s,
             None => {
-                let sortable: Vec<&str> = crate::store::documents::Sort::ALL
+                let sortable: Vec<&str> = crate::store::read::documents::Sort::ALL
                     .iter()
                     .filter_map(|s| s.column())
                     .collect();

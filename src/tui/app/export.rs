@@ -3,7 +3,7 @@
 //! the partial file is removed.
 
 use super::*;
-use crate::store::export::{DocSelection, Format, Source};
+use crate::store::read::export::{DocSelection, Format, Source};
 use tui_input::{Input, InputRequest};
 
 impl App {

@@ -2,8 +2,8 @@
 //! SQL on a thread of its own; Enter on a value filters the grid by it.
 
 use super::*;
-use crate::store::filters::{Rows, ValueFilter};
-use crate::store::frequencies::FreqSource;
+use crate::store::read::filters::{Rows, ValueFilter};
+use crate::store::read::frequencies::FreqSource;
 
 impl App {
     /// Asks for the frequencies of the column under the grid's cursor.

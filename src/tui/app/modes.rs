@@ -17,7 +17,7 @@ impl App {
             }
             Action::Newer => matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.before > 0),
             Action::Older => {
-                matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.page.loaded().is_some_and(|p| p.len() >= crate::store::tasks::PAGE))
+                matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.page.loaded().is_some_and(|p| p.len() >= crate::store::read::tasks::PAGE))
             }
             Action::Open if self.detail.is_some() => self.link_picked(),
             Action::NextLink | Action::PrevLink => self.links_count() > 0,

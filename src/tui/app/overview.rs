@@ -2,10 +2,10 @@
 //! writes by other processes.
 
 use super::*;
-use crate::store::documents::Anchor;
-use crate::store::finding::RowsIn;
 use crate::store::identify::FileChange;
-use crate::store::tasks::TaskSelection;
+use crate::store::inspection::finding::RowsIn;
+use crate::store::read::documents::Anchor;
+use crate::store::read::tasks::TaskSelection;
 
 impl App {
     pub(super) fn on_store_reply(&mut self, reply: Reply) {

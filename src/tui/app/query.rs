@@ -1,11 +1,11 @@
 //! The Query tab: the SQL line and its history; the statement's result a
 //! window at a time (the session keeps the statement, see
-//! `store::query::session`), its count beside it; Esc stops what runs.
+//! `store::read::query::session`), its count beside it; Esc stops what runs.
 
 use super::super::text::shown;
 use super::*;
 use crate::store::StoreError;
-use crate::store::query::session::{Cmd, Said};
+use crate::store::read::query::session::{Cmd, Said};
 use crate::tui::messages::QueryJob;
 use std::sync::atomic::Ordering;
 use tui_input::{Input, InputRequest};

@@ -3,7 +3,7 @@
 use super::super::text::Shown;
 use super::grid::GridState;
 use super::load::Load;
-use crate::store::query::session::Page;
+use crate::store::read::query::session::Page;
 use tui_input::Input;
 
 #[derive(Debug, Default)]

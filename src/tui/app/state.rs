@@ -3,9 +3,9 @@
 
 use super::load::Load;
 use crate::store::cancel::Canceller;
-use crate::store::export::Source;
-use crate::store::frequencies::Frequencies;
-use crate::store::tasks::{Task, TaskAnchor, TaskSelection};
+use crate::store::read::export::Source;
+use crate::store::read::frequencies::Frequencies;
+use crate::store::read::tasks::{Task, TaskAnchor, TaskSelection};
 use crate::tui::tab::Tab;
 
 /// The column chooser: every column of `documents`, ticked when shown.

@@ -2,8 +2,8 @@
 
 use super::super::text::shown;
 use super::*;
+use crate::store::read::tables::RowAnchor;
 use crate::store::spec::ObjectClass;
-use crate::store::tables::RowAnchor;
 
 impl App {
     /// Row counts, counted on the worker one by one: the legacy and leftover

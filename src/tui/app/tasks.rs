@@ -2,7 +2,7 @@
 //! newest first, a page at a time.
 
 use super::*;
-use crate::store::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
+use crate::store::read::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
 
 impl App {
     pub(super) fn open_tasks(&mut self, selection: TaskSelection, title: String) {

@@ -4,7 +4,7 @@ use super::super::app::{App, Load};
 use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use crate::store::cell::Cell;
-use crate::store::documents::{DocView, LinkKind};
+use crate::store::read::documents::{DocView, LinkKind};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;

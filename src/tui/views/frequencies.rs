@@ -5,7 +5,7 @@ use super::super::app::{App, FreqView, Load};
 use super::super::keys::{Action, Ctx};
 use super::super::text::shown;
 use super::super::theme::theme;
-use crate::store::frequencies::Frequencies;
+use crate::store::read::frequencies::Frequencies;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -3,9 +3,9 @@
 use super::super::app::{App, Load};
 use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
-use crate::store::doc_counts::DocCounts;
-use crate::store::finding::Finding;
-use crate::store::inspect::{Inspection, RowCount};
+use crate::store::inspection::finding::Finding;
+use crate::store::inspection::inspect::{Inspection, RowCount};
+use crate::store::read::doc_counts::DocCounts;
 use crate::store::spec::{ObjectClass, TASK_FAILED};
 use crate::text;
 use ratatui::Frame;

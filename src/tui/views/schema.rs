@@ -2,7 +2,7 @@
 
 use super::super::app::App;
 use super::super::theme::theme;
-use crate::store::compare::{Mark, Presence};
+use crate::store::inspection::compare::{Mark, Presence};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

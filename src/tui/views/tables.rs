@@ -2,7 +2,7 @@
 
 use super::super::app::{App, Load};
 use super::super::theme::theme;
-use crate::store::inspect::RowCount;
+use crate::store::inspection::inspect::RowCount;
 use crate::store::spec::ObjectClass;
 use crate::text;
 use ratatui::Frame;

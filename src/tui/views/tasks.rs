@@ -6,7 +6,7 @@ use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use super::detail::value_lines;
 use crate::store::cell::Cell;
-use crate::store::tasks::{Task, TaskSelection};
+use crate::store::read::tasks::{Task, TaskSelection};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

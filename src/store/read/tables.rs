@@ -1,8 +1,8 @@
 //! Read-only browsing of any table or view, a page at a time.
 
-use super::catalog;
-use super::cell::{CELL_CHARS, Cell, cut_sql};
-use super::spec::quote;
+use crate::store::cell::{CELL_CHARS, Cell, cut_sql};
+use crate::store::inspection::catalog;
+use crate::store::spec::quote;
 use rusqlite::Connection;
 
 /// Views and WITHOUT ROWID tables have no rowid to page by: they show this

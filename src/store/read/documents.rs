@@ -2,12 +2,12 @@
 //! one document in full. Cells are cut in SQL so a huge value never loads
 //! whole for the grid.
 
-use super::catalog::LiveTable;
-use super::cell::{CELL_CHARS, Cell, cut_sql};
-use super::doc_counts::DocCounts;
-pub use super::document::{DocView, Link, LinkKind, document, explain_others};
-use super::filters::{FilterSet, ValueFilter, col};
-use super::spec::quote;
+use crate::store::cell::{CELL_CHARS, Cell, cut_sql};
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::read::doc_counts::DocCounts;
+pub use crate::store::read::document::{DocView, Link, LinkKind, document, explain_others};
+use crate::store::read::filters::{FilterSet, ValueFilter, col};
+use crate::store::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
@@ -471,8 +471,8 @@ pub fn watched_window(
     limit: std::time::Duration,
     stop: impl FnMut() -> bool + Send + 'static,
     on_row: &mut dyn FnMut(&DocRow),
-) -> Result<Vec<DocRow>, super::open::DeadlineError> {
-    super::open::with_watch(conn, limit, stop, |c| {
+) -> Result<Vec<DocRow>, crate::store::open::DeadlineError> {
+    crate::store::open::with_watch(conn, limit, stop, |c| {
         window_with(
             c, live, ask.query, ask.counts, ask.anchor, ask.height, on_row,
         )

@@ -7,9 +7,9 @@ mod guard;
 pub mod session;
 pub mod table;
 
-use super::cell::{CELL_CHARS, cut_sql};
-use super::error::{Result, StoreError};
-use super::open::open_read_only;
+use crate::store::cell::{CELL_CHARS, cut_sql};
+use crate::store::error::{Result, StoreError};
+use crate::store::open::open_read_only;
 use rusqlite::{Connection, Statement};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -118,7 +118,7 @@ impl QueryConn {
                     .map(|o| sql.get(..o).map_or(o, |s| s.chars().count()) + 1),
             },
             rusqlite::Error::SqliteFailure(f, msg) => {
-                if super::error::is_busy(&rusqlite::Error::SqliteFailure(f, None)) {
+                if crate::store::error::is_busy(&rusqlite::Error::SqliteFailure(f, None)) {
                     return StoreError::Locked(self.path.clone());
                 }
                 StoreError::Sql {

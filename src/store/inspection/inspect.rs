@@ -1,10 +1,10 @@
 //! Catalog -> Inspection: the store's state against the V3 spec, with findings.
 
-use super::catalog::{self, LiveTable, SchemaEntry};
-use super::error::{Result, StoreError};
-use super::finding::{Code, Finding, Severity};
-use super::open::with_deadline;
-use super::spec::{ObjectClass, Spec, TableSpec, quote};
+use crate::store::error::{Result, StoreError};
+use crate::store::inspection::catalog::{self, LiveTable, SchemaEntry};
+use crate::store::inspection::finding::{Code, Finding, Severity};
+use crate::store::open::with_deadline;
+use crate::store::spec::{ObjectClass, Spec, TableSpec, quote};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -548,7 +548,7 @@ fn compare_table(
 fn compare_index(
     ins: &Inspection,
     t: &TableSpec,
-    idx: &super::spec::IndexSpec,
+    idx: &crate::store::spec::IndexSpec,
     f: &mut Vec<Finding>,
     needs_init: &mut bool,
 ) {

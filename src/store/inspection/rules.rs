@@ -2,9 +2,9 @@
 //! probes: one SQL condition each, run together in the one pass of the
 //! data checks over their table.
 
-use super::catalog::LiveTable;
-use super::finding::{Code, Severity};
-use super::spec::{Rule, Spec, literal, quote};
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::inspection::finding::{Code, Severity};
+use crate::store::spec::{Rule, Spec, literal, quote};
 
 /// One kind of bad row: the condition that finds it, and how a finding
 /// about it reads.

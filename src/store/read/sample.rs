@@ -1,8 +1,8 @@
 //! "The first few, then how many": how a blocker or a finding names the rows
 //! it is about without reading them all into memory.
 
-use super::catalog::lossy;
-use super::spec::quote;
+use crate::store::inspection::catalog::lossy;
+use crate::store::spec::quote;
 use rusqlite::{Connection, Params, Row, Statement};
 
 /// How many a message names before it only counts.

@@ -1,8 +1,8 @@
 //! Documents per doc_type, per status and per month: the Overview's charts,
 //! and what tells a filtered page which index to walk.
 
-use super::catalog::{LiveTable, lossy};
-use super::spec::quote;
+use crate::store::inspection::catalog::{LiveTable, lossy};
+use crate::store::spec::quote;
 use rusqlite::Connection;
 
 /// Below this many matching rows the filter's index is the better path.

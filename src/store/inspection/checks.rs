@@ -2,13 +2,13 @@
 //! over `documents` for every bad value and business rule, one over
 //! `tasks` for its rules, and one over the id index for duplicates.
 
-use super::catalog::{LiveTable, lossy};
-use super::error::{Result, StoreError};
-use super::finding::{Code, Finding, IDS_AT_MOST, RowsIn, Severity};
-use super::inspect::Inspection;
-use super::rules::Probe;
-use super::sample::{NAME_AT_MOST, Sample};
-use super::spec::{JsonShape, Spec, literal, quote};
+use crate::store::error::{Result, StoreError};
+use crate::store::inspection::catalog::{LiveTable, lossy};
+use crate::store::inspection::finding::{Code, Finding, IDS_AT_MOST, RowsIn, Severity};
+use crate::store::inspection::inspect::Inspection;
+use crate::store::inspection::rules::Probe;
+use crate::store::read::sample::{NAME_AT_MOST, Sample};
+use crate::store::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
 
 pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
@@ -17,14 +17,18 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
     let err = |e| StoreError::sqlite(&ins.path, "data check failed", e);
     if let Some(live) = ins.live(&spec.documents_table) {
         let mut probes = value_probes(spec, live);
-        probes.extend(super::rules::probes(spec, &spec.documents_table, live));
+        probes.extend(crate::store::inspection::rules::probes(
+            spec,
+            &spec.documents_table,
+            live,
+        ));
         findings.extend(one_pass(conn, live, "id", &probes).map_err(err)?);
         if live.column("id").is_some() {
             findings.extend(duplicate_ids(conn, live, &spec.documents_table).map_err(err)?);
         }
     }
-    if let Some(live) = super::tasks::live_tasks(ins) {
-        let probes = super::rules::probes(spec, "tasks", live);
+    if let Some(live) = crate::store::read::tasks::live_tasks(ins) {
+        let probes = crate::store::inspection::rules::probes(spec, "tasks", live);
         let key = if live.column("task_id").is_some() {
             "task_id"
         } else {

@@ -4,11 +4,11 @@
 //! the column's order), so nothing but the top values is held. The JSON
 //! array columns count their elements.
 
-use super::cell::{CELL_CHARS, Cell, cut_sql};
-use super::error::{Result, StoreError};
-use super::export::{DocSelection, documents_from};
-use super::query::QueryConn;
-use super::spec::quote;
+use crate::store::cell::{CELL_CHARS, Cell, cut_sql};
+use crate::store::error::{Result, StoreError};
+use crate::store::read::export::{DocSelection, documents_from};
+use crate::store::read::query::QueryConn;
+use crate::store::spec::quote;
 use rusqlite::params_from_iter;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -75,7 +75,7 @@ pub fn frequencies(
             // The statement is checked on its own first: its own errors.
             drop(qc.prepare(sql)?);
             let names: Vec<String> = (0..*width).map(|i| format!("c{i}")).collect();
-            let body = super::query::body(sql);
+            let body = crate::store::read::query::body(sql);
             (
                 format!(
                     "(WITH q({}) AS (\n{body}\n) SELECT * FROM q)",
@@ -92,7 +92,7 @@ pub fn frequencies(
         {
             StoreError::Cancelled
         }
-        e if super::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
+        e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
         e => StoreError::Sql {
             message: e.to_string(),
             at: None,

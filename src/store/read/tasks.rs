@@ -1,9 +1,9 @@
 //! The pipeline's background jobs (`tasks`): how many by status and by
 //! task_type, and pages of them newest first.
 
-use super::catalog::{LiveTable, lossy};
-use super::cell::{Cell, DETAIL_CHARS, cut_sql};
-use super::spec::{Spec, TASK_FAILED, quote};
+use crate::store::cell::{Cell, DETAIL_CHARS, cut_sql};
+use crate::store::inspection::catalog::{LiveTable, lossy};
+use crate::store::spec::{Spec, TASK_FAILED, quote};
 use rusqlite::Connection;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -184,7 +184,7 @@ pub fn page(
 }
 
 /// The live `tasks` table, when the store has one with rowids to page by.
-pub fn live_tasks(ins: &super::inspect::Inspection) -> Option<&LiveTable> {
+pub fn live_tasks(ins: &crate::store::inspection::inspect::Inspection) -> Option<&LiveTable> {
     let name = &Spec::v3().table("tasks")?.name;
     ins.live(name).filter(|t| !t.without_rowid)
 }

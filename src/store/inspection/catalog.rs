@@ -51,7 +51,7 @@ pub struct LiveTable {
 impl LiveIndex {
     /// Whether this index is the spec's: same columns in order, same
     /// uniqueness, not partial.
-    pub(crate) fn matches(&self, spec: &super::spec::IndexSpec) -> bool {
+    pub(crate) fn matches(&self, spec: &crate::store::spec::IndexSpec) -> bool {
         self.unique == spec.unique
             && !self.partial
             && self.columns.len() == spec.columns.len()

@@ -1,8 +1,8 @@
 //! `PRAGMA quick_check`: alone, or on a second connection beside a running
 //! plan so a large store does not pay for the check and the copy in turn.
 
-use super::error::{Result, StoreError};
-use super::open::{WRITE_BUSY, open_read_only};
+use crate::store::error::{Result, StoreError};
+use crate::store::open::{WRITE_BUSY, open_read_only};
 use rusqlite::{Connection, InterruptHandle};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,11 +40,11 @@ pub(crate) enum Standing {
 pub(crate) struct StandingCell(Arc<AtomicU8>);
 
 impl StandingCell {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self(Arc::new(AtomicU8::new(0)))
     }
 
-    pub(super) fn set(&self, s: Standing) {
+    pub(crate) fn set(&self, s: Standing) {
         let v = match s {
             Standing::Running => 0,
             Standing::Passed => 1,

@@ -2,9 +2,9 @@
 //! search (and a finding's rows), shared by its pages, its count and the
 //! export, so all three select the same rows.
 
-use super::catalog::LiveTable;
-use super::cell::Cell;
-use super::spec::quote;
+use crate::store::cell::Cell;
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::spec::quote;
 use rusqlite::types::Value;
 
 /// Which of the five columns the grid shows a table has; a store in an older
@@ -82,7 +82,7 @@ impl ValueFilter {
     pub fn statement(&self, of: Rows<'_>) -> Option<String> {
         let from = match of {
             Rows::Table(t) => quote(t),
-            Rows::Query(sql) => format!("({})", super::query::body(sql)),
+            Rows::Query(sql) => format!("({})", crate::store::read::query::body(sql)),
         };
         let term = self.where_sql(&quote(&self.column))?;
         Some(format!("SELECT * FROM {from} WHERE {term}"))

@@ -1,9 +1,9 @@
 //! The spec beside the live store, table by table and column by column, with
 //! each mark taken from the findings inspection made (never judged again).
 
-use super::finding::Code;
-use super::inspect::Inspection;
-use super::spec::Spec;
+use crate::store::inspection::finding::Code;
+use crate::store::inspection::inspect::Inspection;
+use crate::store::spec::Spec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {

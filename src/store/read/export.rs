@@ -2,14 +2,14 @@
 //! Documents tab would show (the same filters, search and sort), or a whole
 //! table, as CSV (RFC 4180), JSON (one array) or NDJSON (one object a line).
 
-use super::catalog::{self, LiveTable};
-use super::documents::Sort;
-use super::error::{Result, StoreError};
-use super::filters::{FilterSet, ValueFilter};
-use super::query::QueryConn;
-use super::query::table::TableWriter;
-use super::spec::quote;
-use super::values::write_object;
+use crate::store::error::{Result, StoreError};
+use crate::store::inspection::catalog::{self, LiveTable};
+use crate::store::read::documents::Sort;
+use crate::store::read::filters::{FilterSet, ValueFilter};
+use crate::store::read::query::QueryConn;
+use crate::store::read::query::table::TableWriter;
+use crate::store::spec::quote;
+use crate::store::values::write_object;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, Statement, params_from_iter};
 use std::io::{self, Write};
@@ -224,7 +224,7 @@ pub fn export(
         {
             StoreError::Cancelled
         }
-        e if super::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
+        e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
         e => StoreError::Refused(format!("cannot read the rows: {e}")),
     };
     let written = |e: io::Error| StoreError::io("cannot write the export", e);

@@ -1,11 +1,11 @@
 //! One document in full (every column, values cut at DETAIL_CHARS), and the
 //! query plans of the reads the app makes of `documents` besides its pages.
 
-use super::catalog::LiveTable;
-use super::cell::{Cell, DETAIL_CHARS, cut_sql};
-use super::doc_counts::{counts_sql, months_sql};
-use super::spec::Spec;
-use super::spec::quote;
+use crate::store::cell::{Cell, DETAIL_CHARS, cut_sql};
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::read::doc_counts::{counts_sql, months_sql};
+use crate::store::spec::Spec;
+use crate::store::spec::quote;
 use rusqlite::{Connection, OptionalExtension};
 
 /// The plans of the other reads the app makes of `documents`: the counts
@@ -211,7 +211,10 @@ fn link(
 ) -> rusqlite::Result<Link> {
     let found = conn
         .query_row(sql, args, |r| {
-            Ok((r.get::<_, i64>(0)?, super::catalog::lossy(r, 1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                crate::store::inspection::catalog::lossy(r, 1)?,
+            ))
         })
         .optional()?;
     Ok(Link {

@@ -1,0 +1,13 @@
+//! Reading what the store holds: document pages, tables, user queries,
+//! frequencies, exports, tasks. Nothing here writes.
+
+pub mod doc_counts;
+pub mod document;
+pub mod documents;
+pub mod export;
+pub mod filters;
+pub mod frequencies;
+pub mod query;
+pub(crate) mod sample;
+pub mod tables;
+pub mod tasks;
