@@ -3,7 +3,8 @@
 //! updates live in a file of its own under `app/`.
 
 use super::keymap::Keymap;
-use super::keys::{Action, Ctx};
+use super::keys::Action;
+use super::mode::Mode;
 use super::tab::Tab;
 use super::text::Shown;
 use super::worker::{Failure, Job, Latest, Reply, Request};
@@ -409,8 +410,10 @@ impl App {
         self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
     }
 
+    /// An action, routed by the current mode to the feature it concerns.
     pub fn update(&mut self, action: Action) {
-        if self.too_small() {
+        let mode = self.mode();
+        if mode == Mode::TooSmall {
             // Nothing else can be seen, so nothing else may act.
             self.quit |= action == Action::Quit;
             return;
@@ -418,21 +421,41 @@ impl App {
         if self.scrolls(action) {
             return;
         }
-        match &self.overlay {
-            Some(Overlay::Help { .. }) => return self.update_help(action),
-            Some(Overlay::Plan(_)) => return self.update_dialog(action),
-            Some(Overlay::Columns(_)) => return self.update_chooser(action),
-            Some(Overlay::Export(_)) => return self.update_export(action),
-            Some(Overlay::Frequencies(_)) => return self.update_frequencies(action),
-            Some(Overlay::Tasks(_)) => return self.update_tasks(action),
-            None => {}
+        match mode {
+            Mode::TooSmall => {}
+            Mode::Help => self.update_help(action),
+            Mode::PlanConfirm | Mode::PlanRunning | Mode::PlanEnded => self.update_dialog(action),
+            Mode::Chooser => self.update_chooser(action),
+            Mode::ExportNaming | Mode::Exporting => self.update_export(action),
+            Mode::Frequencies => self.update_frequencies(action),
+            Mode::Tasks => self.update_tasks(action),
+            Mode::Search => self.update_input(action),
+            Mode::Sql => self.update_query(action),
+            Mode::Detail | Mode::Documents if !self.update_global(action) => {
+                self.update_docs(action)
+            }
+            Mode::Browse | Mode::Tables if !self.update_global(action) => {
+                self.update_tables(action)
+            }
+            Mode::Finding | Mode::Overview if !self.update_global(action) => {
+                self.update_overview(action)
+            }
+            Mode::QueryResult if !self.update_global(action) => self.update_query(action),
+            Mode::Schema => {
+                self.update_global(action);
+            }
+            Mode::Detail
+            | Mode::Documents
+            | Mode::Browse
+            | Mode::Tables
+            | Mode::Finding
+            | Mode::Overview
+            | Mode::QueryResult => {}
         }
-        if self.docs.input.is_some() && self.tab == Tab::Documents {
-            return self.update_input(action);
-        }
-        if self.query.editing && self.tab == Tab::Query {
-            return self.update_query(action);
-        }
+    }
+
+    /// The keys of `Ctx::Global`; false when `action` is not one of them.
+    fn update_global(&mut self, action: Action) -> bool {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -451,14 +474,9 @@ impl App {
             }
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy),
             Action::Sql => self.edit_sql(),
-            _ => match self.tab {
-                Tab::Documents => self.update_docs(action),
-                Tab::Tables => self.update_tables(action),
-                Tab::Overview => self.update_overview(action),
-                Tab::Query => self.update_query(action),
-                Tab::Schema => {}
-            },
+            _ => return false,
         }
+        true
     }
 
     /// Keys the `?` list does not scroll with close it (see Ctx::Help);

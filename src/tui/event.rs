@@ -90,7 +90,7 @@ fn flush(app: &mut App, workers: &Workers) {
 pub fn handle_input(app: &mut App, ev: Event) {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if let Some(a) = app.keys.lookup(&app.contexts(), &k) {
+            if let Some(a) = app.keys.lookup(app.mode().contexts(), &k) {
                 app.update(a);
             }
         }

@@ -2,8 +2,10 @@
 //! keys applied. Dispatch, the status-line hints and the `?` overlay all
 //! read it, so they show the keys the user actually has.
 
-use super::keys::{Action, Binding, Ctx, K, KEYS, short_label};
+use super::keys::{Action, Binding, Ctx, K, KEYS, When, short_label};
+use super::mode::Mode;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use strum::IntoEnumIterator;
 
 /// One binding as in force.
 #[derive(Debug, Clone)]
@@ -14,6 +16,7 @@ pub(crate) struct Bound {
     pub action: Action,
     pub help: &'static str,
     pub hint: Option<&'static str>,
+    pub when: When,
 }
 
 impl Bound {
@@ -27,31 +30,6 @@ impl Bound {
 pub struct Keymap {
     bound: Vec<Bound>,
 }
-
-/// The contexts that are in force together (see `App::contexts`): a key
-/// may mean one thing only within each. A finished dialog's keys shadow
-/// the global ones on purpose, so that pair is not checked.
-const TOGETHER: &[&[Ctx]] = &[
-    &[Ctx::TooSmall],
-    &[Ctx::Confirm, Ctx::Scroll],
-    &[Ctx::Running, Ctx::Scroll],
-    &[Ctx::Ended, Ctx::Scroll],
-    &[Ctx::Help, Ctx::Scroll],
-    &[Ctx::Search, Ctx::Input],
-    &[Ctx::Sql, Ctx::Input],
-    &[Ctx::ExportPath, Ctx::Input],
-    &[Ctx::Frequencies, Ctx::Scroll],
-    &[Ctx::Exporting],
-    &[Ctx::Chooser],
-    &[Ctx::Detail, Ctx::Scroll, Ctx::Global],
-    &[Ctx::Documents, Ctx::Grid, Ctx::Scroll, Ctx::Global],
-    &[Ctx::Browse, Ctx::Grid, Ctx::Scroll, Ctx::Global],
-    &[Ctx::QueryGrid, Ctx::Grid, Ctx::Scroll, Ctx::Global],
-    &[Ctx::Tables, Ctx::Scroll, Ctx::Global],
-    &[Ctx::Overview, Ctx::Scroll, Ctx::Global],
-    &[Ctx::Finding, Ctx::Scroll, Ctx::Global],
-    &[Ctx::Tasks, Ctx::Scroll],
-];
 
 impl Default for Keymap {
     fn default() -> Self {
@@ -69,6 +47,7 @@ fn bound(b: &Binding) -> Bound {
         action: b.action,
         help: b.help,
         hint: b.hint,
+        when: b.when,
     }
 }
 
@@ -97,11 +76,16 @@ impl Keymap {
         Ok(map)
     }
 
-    /// No key means two things in contexts that are in force together.
+    /// No key means two things in contexts that are in force together (in
+    /// one Mode).
     fn check(&self) -> Result<(), String> {
-        for stack in TOGETHER {
+        for mode in Mode::iter() {
+            let stack = mode.unambiguous();
             let mut seen: Vec<(K, &str)> = Vec::new();
-            for b in self.bound.iter().filter(|b| stack.contains(&b.ctx)) {
+            for b in stack
+                .iter()
+                .flat_map(|ctx| self.bound.iter().filter(move |b| b.ctx == *ctx))
+            {
                 for key in &b.keys {
                     match seen.iter().find(|(k, _)| same_key(*k, *key)) {
                         Some((_, other)) if *other != b.name => {
@@ -168,15 +152,11 @@ impl Keymap {
         }
     }
 
-    /// The hints of `ctxs`, for actions that `works` says do something now.
+    /// The hints of `ctxs`, for bindings whose condition `holds` now.
     /// A key bound in an earlier context is that context's, so a binding
     /// whose keys are all claimed there is not hinted (a finished dialog's
     /// `q` closes it: no "q quit" beside it).
-    pub(crate) fn hints(
-        &self,
-        ctxs: &[Ctx],
-        works: impl Fn(Action) -> bool,
-    ) -> Vec<(String, &'static str)> {
+    pub(crate) fn hints(&self, ctxs: &[Ctx], holds: impl Fn(When) -> bool) -> Vec<Hint> {
         let mut out = Vec::new();
         for (i, ctx) in ctxs.iter().enumerate() {
             let claimed = |kk: &K| {
@@ -187,17 +167,30 @@ impl Keymap {
             };
             for b in self.of(*ctx) {
                 if let Some(h) = b.hint
-                    && works(b.action)
+                    && holds(b.when)
                     && !b.keys.iter().all(claimed)
                 {
                     // Named by a key of its own, not one an earlier context took.
                     let free: Vec<K> = b.keys.iter().copied().filter(|k| !claimed(k)).collect();
-                    out.push((short_label(&free), h));
+                    out.push(Hint {
+                        label: short_label(&free),
+                        help: h,
+                        key: free[0],
+                    });
                 }
             }
         }
         out
     }
+}
+
+/// A key hinted in the status line: its label, its few words, and a key
+/// that does it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub label: String,
+    pub help: &'static str,
+    pub key: K,
 }
 
 const CTRL_C: K = K(KeyCode::Char('c'), KeyModifiers::CONTROL);
@@ -453,7 +446,11 @@ mod tests {
         assert_eq!(map.lookup(&ctxs, &f5), Some(Action::Sort));
         let o = ev(KeyCode::Char('o'), KeyModifiers::NONE);
         assert_eq!(map.lookup(&ctxs, &o), None, "the old key is gone");
-        assert!(map.hints(&ctxs, |_| true).contains(&("S".into(), "sort")));
+        assert!(
+            map.hints(&ctxs, |_| true)
+                .iter()
+                .any(|h| h.label == "S" && h.help == "sort")
+        );
 
         let quit = Keymap::new(&[("quit".into(), vec![key("x")])]).unwrap();
         let ctrl_c = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);

@@ -247,6 +247,37 @@ impl K {
     }
 }
 
+/// When a binding does something, beside the binding in `KEYS`: its hint
+/// is shown only then. The app answers each (see `App::holds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
+pub enum When {
+    Always,
+    /// The store is writable and its state is one init changes.
+    InitMayRun,
+    /// The store is writable and legacy tables are left.
+    FoldMayRun,
+    /// The data checks found something.
+    DataFindings,
+    /// Some tasks failed (with no finding picked).
+    FailedTasks,
+    /// The tasks list has a newer page.
+    NewerTasks,
+    /// The tasks list has an older page.
+    OlderTasks,
+    /// A link of the document is picked.
+    LinkPicked,
+    /// The document has links.
+    HasLinks,
+    /// A statement is running.
+    QueryBusy,
+    /// Statements were run before.
+    HasHistory,
+    /// The grid on screen has a row under the cursor that can be read again.
+    RowUnderCursor,
+    /// The grid on screen has rows to count or export.
+    GridRows,
+}
+
 pub(crate) struct Binding {
     pub ctx: Ctx,
     /// What the config file calls it (`[keys] name = [...]`); bindings of one
@@ -257,6 +288,15 @@ pub(crate) struct Binding {
     pub help: &'static str,
     /// Its few words in the status line, if it is shown there.
     pub hint: Option<&'static str>,
+    /// When it does something.
+    pub when: When,
+}
+
+impl Binding {
+    /// The binding, doing something only when `w` holds.
+    const fn when(self, w: When) -> Binding {
+        Binding { when: w, ..self }
+    }
 }
 
 /// Every key of `keys`, as the `?` overlay lists them: `j/↓`.
@@ -299,6 +339,7 @@ const fn b(
         action,
         help,
         hint,
+        when: When::Always,
     }
 }
 
@@ -328,7 +369,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Search, "cancel_search", &[ESC, ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
     b(Ctx::Sql, "run_query", &[ENTER], Action::Submit, "run the statement (only reading is allowed)", Some("run")),
     b(Ctx::Sql, "leave_sql", &[ESC, ctrl('c')], Action::Cancel, "stop a running statement, else leave the SQL line", Some("leave")),
-    b(Ctx::Sql, "history_prev", &[code(KeyCode::Up)], Action::HistoryPrev, "the statement run before", Some("history")),
+    b(Ctx::Sql, "history_prev", &[code(KeyCode::Up)], Action::HistoryPrev, "the statement run before", Some("history")).when(When::HasHistory),
     b(Ctx::Sql, "history_next", &[code(KeyCode::Down)], Action::HistoryNext, "the statement run after", None),
     b(Ctx::Frequencies, "filter_value", &[ENTER], Action::Open, "filter the grid by this value", Some("filter")),
     b(Ctx::Frequencies, "close_frequencies", &[ESC, k('q'), k('f')], Action::Cancel, "close (a count still running stops)", Some("close")),
@@ -357,31 +398,31 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "column_right", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "column cursor right", None),
     b(Ctx::Grid, "narrow", &[k('<')], Action::Narrow, "narrow the column", None),
     b(Ctx::Grid, "widen", &[k('>')], Action::Widen, "widen the column", None),
-    b(Ctx::Grid, "copy", &[k('y')], Action::Copy, "copy the cell (in full)", Some("copy")),
-    b(Ctx::Grid, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None),
-    b(Ctx::Grid, "export", &[k('e')], Action::Export, "export to a file (csv, json, ndjson)", Some("export")),
-    b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")),
-    b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement (else: back to the SQL line)", Some("stop")),
+    b(Ctx::Grid, "copy", &[k('y')], Action::Copy, "copy the cell (in full)", Some("copy")).when(When::RowUnderCursor),
+    b(Ctx::Grid, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None).when(When::RowUnderCursor),
+    b(Ctx::Grid, "export", &[k('e')], Action::Export, "export to a file (csv, json, ndjson)", Some("export")).when(When::GridRows),
+    b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")).when(When::GridRows),
+    b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement (else: back to the SQL line)", Some("stop")).when(When::QueryBusy),
     b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
     b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")),
     b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")),
-    b(Ctx::Detail, "follow_link", &[ENTER], Action::Open, "open the link picked (an author's profile, the parent)", Some("open")),
-    b(Ctx::Detail, "next_link", &[k('n')], Action::NextLink, "pick the next link (authors, parent)", Some("link")),
-    b(Ctx::Detail, "prev_link", &[k('N')], Action::PrevLink, "pick the previous link", None),
+    b(Ctx::Detail, "follow_link", &[ENTER], Action::Open, "open the link picked (an author's profile, the parent)", Some("open")).when(When::LinkPicked),
+    b(Ctx::Detail, "next_link", &[k('n')], Action::NextLink, "pick the next link (authors, parent)", Some("link")).when(When::HasLinks),
+    b(Ctx::Detail, "prev_link", &[k('N')], Action::PrevLink, "pick the previous link", None).when(When::HasLinks),
     b(Ctx::Detail, "copy", &[k('y')], Action::Copy, "copy the document's id", Some("copy id")),
     b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None),
     b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")),
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
-    b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")),
-    b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None),
-    b(Ctx::Overview, "failed_tasks", &[ENTER], Action::Open, "list the failed tasks, newest first", Some("failed tasks")),
-    b(Ctx::Finding, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")),
-    b(Ctx::Finding, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None),
+    b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
+    b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),
+    b(Ctx::Overview, "failed_tasks", &[ENTER], Action::Open, "list the failed tasks, newest first", Some("failed tasks")).when(When::FailedTasks),
+    b(Ctx::Finding, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
+    b(Ctx::Finding, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),
     b(Ctx::Finding, "open", &[ENTER], Action::Open, "list the rows the finding names", Some("its rows")),
     b(Ctx::Finding, "unpick_finding", &[ESC], Action::Back, "put the finding down (Enter lists the failed tasks again)", Some("unpick")),
-    b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")),
-    b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")),
+    b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")).when(When::OlderTasks),
+    b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")).when(When::NewerTasks),
     b(Ctx::Tasks, "close_tasks", &[ESC, k('q'), code(KeyCode::Backspace)], Action::Cancel, "close the list", Some("close")),
     b(Ctx::Scroll, "down", &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),
     b(Ctx::Scroll, "up", &[k('k'), code(KeyCode::Up)], Action::Up, "up a line", None),
@@ -398,8 +439,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Global, "tab_query", &[k('5')], Action::GoTab(Tab::Query), "Query", None),
     b(Ctx::Global, "next_tab", &[code(KeyCode::Tab)], Action::NextTab, "next tab", None),
     b(Ctx::Global, "prev_tab", &[code(KeyCode::BackTab)], Action::PrevTab, "previous tab", None),
-    b(Ctx::Global, "init", &[k('i')], Action::Init, "init: show the plan", Some("init")),
-    b(Ctx::Global, "fold_legacy", &[k('F')], Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")),
+    b(Ctx::Global, "init", &[k('i')], Action::Init, "init: show the plan", Some("init")).when(When::InitMayRun),
+    b(Ctx::Global, "fold_legacy", &[k('F')], Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")).when(When::FoldMayRun),
     b(Ctx::Global, "data_checks", &[k('d')], Action::DataChecks, "data checks: scan for bad rows", None),
     b(Ctx::Global, "sql", &[k(':')], Action::Sql, "type SQL (the Query tab)", Some("sql")),
     b(Ctx::Global, "refresh", &[k('r')], Action::Refresh, "refresh", None),

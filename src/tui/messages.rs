@@ -342,10 +342,28 @@ pub enum QueryJob {
     Cmd(Cmd),
 }
 
+/// Which of the app's threads takes a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The Query tab's threads.
+    Query,
+    /// The scanning worker: counts, charts, data checks, so they never hold
+    /// up a page, a document or a plan.
+    Scan,
+    /// The browsing worker: what the user waits on.
+    Browse,
+}
+
 impl Job {
-    /// Scans (counts, charts, data checks) go to a worker of their own, so
-    /// they never hold up a page, a document or a plan.
+    pub fn route(&self) -> Route {
+        match self {
+            Job::Query(_) => Route::Query,
+            Job::Read(r) if r.is_scan() => Route::Scan,
+            _ => Route::Browse,
+        }
+    }
+
     pub fn is_scan(&self) -> bool {
-        matches!(self, Job::Read(r) if r.is_scan())
+        self.route() == Route::Scan
     }
 }

@@ -9,6 +9,7 @@ mod history;
 pub mod keymap;
 pub mod keys;
 mod messages;
+pub mod mode;
 pub mod sessions;
 pub mod tab;
 pub mod text;

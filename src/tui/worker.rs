@@ -26,7 +26,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use super::messages::Got;
-pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request};
+pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request, Route};
 use super::sessions::QueryThreads;
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
@@ -52,7 +52,8 @@ pub struct Worker {
     notify: Notify,
 }
 
-type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
+/// Where a worker's replies go.
+pub type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
 
 /// How often a scanning search reports.
 const SEARCH_REPORT: Duration = Duration::from_millis(150);
@@ -88,16 +89,15 @@ impl Workers {
     }
 
     pub fn send(&self, job: Job) {
-        if let Job::Query(q) = job {
-            if let Ok(mut threads) = self.query.lock() {
-                threads.handle(q);
+        let to = match job.route() {
+            Route::Scan => &self.scan,
+            Route::Browse => &self.browse,
+            Route::Query => {
+                if let (Job::Query(q), Ok(mut threads)) = (job, self.query.lock()) {
+                    threads.handle(q);
+                }
+                return;
             }
-            return;
-        }
-        let to = if job.is_scan() {
-            &self.scan
-        } else {
-            &self.browse
         };
         // A worker that is gone has nothing left to say; the app goes on.
         let _ = to.send(job);
@@ -112,49 +112,65 @@ fn spawn(
 ) {
     std::thread::spawn(move || {
         let mut w = Worker::new(path, latest);
-        w.notify = Arc::new(send.clone());
+        let send: Notify = Arc::new(send);
+        w.notify = send.clone();
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
             batch.extend(jobs.try_iter());
             for job in newest_of_each_kind(batch) {
-                match job {
-                    Job::Read(req) => {
-                        if let Some(reply) = w.serve(req) {
-                            send(reply);
-                        }
-                    }
-                    // The Query tab's threads take these (see Workers::send).
-                    Job::Query(_) => {}
-                    Job::Frequencies {
-                        ticket,
-                        source,
-                        column,
-                        cancel,
-                    } => {
-                        let (send, store) = (send.clone(), w.path.clone());
-                        std::thread::spawn(move || {
-                            run_frequencies(&store, ticket, &source, &column, &cancel, &send)
-                        });
-                    }
-                    Job::Apply { plan, cancel } => {
-                        let send = send.clone();
-                        std::thread::spawn(move || apply_plan(&plan, &cancel, &send));
-                    }
-                    Job::Export {
-                        source,
-                        path,
-                        format,
-                        cancel,
-                    } => {
-                        let (send, store) = (send.clone(), w.path.clone());
-                        std::thread::spawn(move || {
-                            run_export(&store, &source, &path, format, &cancel, &send)
-                        });
-                    }
-                }
+                w.dispatch(job, &send, &|long| {
+                    std::thread::spawn(long);
+                });
             }
         }
     });
+}
+
+/// Work that runs apart from the worker's reads (a plan, an export, a
+/// count of values): a thread of its own in the app, in turn in tests.
+pub type Long = Box<dyn FnOnce() + Send>;
+
+impl Worker {
+    /// What a worker does with a job, the one routing both the app's
+    /// threads and the tests use: a read is served here and its reply
+    /// sent; a plan, an export or a count of values goes to `run_long`.
+    pub fn dispatch(&mut self, job: Job, send: &Notify, run_long: &dyn Fn(Long)) {
+        match job {
+            Job::Read(req) => {
+                if let Some(reply) = self.serve(req) {
+                    send(reply);
+                }
+            }
+            // The Query tab's threads take these (see Workers::send).
+            Job::Query(_) => {}
+            Job::Frequencies {
+                ticket,
+                source,
+                column,
+                cancel,
+            } => {
+                let (send, store) = (send.clone(), self.path.clone());
+                run_long(Box::new(move || {
+                    run_frequencies(&store, ticket, &source, &column, &cancel, &*send)
+                }));
+            }
+            Job::Apply { plan, cancel } => {
+                let send = send.clone();
+                run_long(Box::new(move || apply_plan(&plan, &cancel, &*send)));
+            }
+            Job::Export {
+                source,
+                path,
+                format,
+                cancel,
+            } => {
+                let (send, store) = (send.clone(), self.path.clone());
+                run_long(Box::new(move || {
+                    run_export(&store, &source, &path, format, &cancel, &*send)
+                }));
+            }
+        }
+    }
 }
 
 /// Runs a confirmed plan, reporting progress, then the outcome.

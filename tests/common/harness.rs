@@ -10,11 +10,10 @@ use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::sessions::QueryThreads;
 use egregora_inspect::tui::views::draw;
-use egregora_inspect::tui::worker::{Job, Reply, Worker, apply_plan, run_export, run_frequencies};
+use egregora_inspect::tui::worker::{Job, Notify, Reply, Route, Worker};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, channel};
@@ -30,6 +29,7 @@ pub struct Harness {
     /// The Query tab's threads (real threads: the harness waits for them).
     pub query: QueryThreads,
     replies: Receiver<Reply>,
+    send: Notify,
     _dir: tempfile::TempDir,
     pub path: PathBuf,
     pub size: (u16, u16),
@@ -55,13 +55,14 @@ impl Harness {
         let send = Arc::new(move |r: Reply| {
             let _ = tx.lock().unwrap().send(r);
         });
-        let query = QueryThreads::new(&path, app.requests.latest.clone(), send);
+        let query = QueryThreads::new(&path, app.requests.latest.clone(), send.clone());
         let mut h = Harness {
             app,
             browse,
             scan,
             query,
             replies,
+            send,
             _dir: dir,
             path,
             size: (120, 36),
@@ -107,41 +108,21 @@ impl Harness {
                 return;
             }
             for job in jobs {
-                let replies = RefCell::new(Vec::new());
-                match job {
-                    Job::Frequencies {
-                        ticket,
-                        source,
-                        column,
-                        cancel,
-                    } => run_frequencies(&self.path, ticket, &source, &column, &cancel, &|r| {
-                        replies.borrow_mut().push(r)
-                    }),
-                    Job::Query(q) => {
-                        self.query.handle(q);
+                // Routed and dispatched by the worker's own code; what runs
+                // on a thread of its own in the app runs in turn here.
+                let worker = match job.route() {
+                    Route::Query => {
+                        if let Job::Query(q) = job {
+                            self.query.handle(q);
+                        }
                         self.wait_for_queries();
+                        continue;
                     }
-                    Job::Apply { plan, cancel } => {
-                        apply_plan(&plan, &cancel, &|r| replies.borrow_mut().push(r))
-                    }
-                    Job::Export {
-                        source,
-                        path,
-                        format,
-                        cancel,
-                    } => run_export(&self.path, &source, &path, format, &cancel, &|r| {
-                        replies.borrow_mut().push(r)
-                    }),
-                    Job::Read(r) => {
-                        let worker = if Job::Read(r.clone()).is_scan() {
-                            &mut self.scan
-                        } else {
-                            &mut self.browse
-                        };
-                        replies.borrow_mut().extend(worker.serve(r));
-                    }
-                }
-                for r in replies.into_inner() {
+                    Route::Scan => &mut self.scan,
+                    Route::Browse => &mut self.browse,
+                };
+                worker.dispatch(job, &self.send, &|long| long());
+                for r in self.replies.try_iter().collect::<Vec<_>>() {
                     self.app.on_reply(r);
                 }
             }

@@ -55,7 +55,8 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
 /// what still does not fit of it is cut with …, never covering a hint.
 pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     let key = theme().key;
-    let mut hints = app.keys.hints(&app.contexts(), |a| app.works(a));
+    let mut hints: Vec<(String, &str)> =
+        app.hints().into_iter().map(|h| (h.label, h.help)).collect();
     let msg = text::cell(&app.message);
     // The hints give way to at most this much of a message: a long one is
     // cut rather than hide the keys of the moment.

@@ -40,7 +40,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16
     // Only the keys that work now.
     let mut keys: Vec<String> = [(Action::Older, "older"), (Action::Newer, "newer")]
         .into_iter()
-        .filter(|(a, _)| app.works(*a))
+        .filter(|(a, _)| app.works(Ctx::Tasks, *a))
         .map(|(a, what)| format!("{} {what}", app.keys.short(Ctx::Tasks, a)))
         .collect();
     keys.push(format!(

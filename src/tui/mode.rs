@@ -1,0 +1,90 @@
+//! Where the user is, said once: the view on screen, the input context and
+//! the state that changes what keys mean (a plan running, a finding
+//! picked). The app computes one `Mode` per key or frame; the key contexts,
+//! dispatch and the status-line hints are all derived from it.
+
+use super::keys::Ctx;
+use strum::EnumIter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
+pub enum Mode {
+    /// The terminal is too small for the layout: only quitting works.
+    TooSmall,
+    /// A plan shown, waiting for a yes or no.
+    PlanConfirm,
+    /// A plan running.
+    PlanRunning,
+    /// A plan dialog whose work has ended (done, failed, blocked, loading).
+    PlanEnded,
+    /// The `?` list of keys.
+    Help,
+    /// The column chooser.
+    Chooser,
+    /// A column's values by frequency.
+    Frequencies,
+    /// A list of tasks over the Overview.
+    Tasks,
+    /// The export's file name prompt.
+    ExportNaming,
+    /// An export running.
+    Exporting,
+    /// Typing a search in Documents.
+    Search,
+    /// Typing in the Query tab's SQL line.
+    Sql,
+    /// A document's detail.
+    Detail,
+    /// The Documents grid.
+    Documents,
+    /// A table browsed read-only.
+    Browse,
+    /// The list of tables.
+    Tables,
+    /// The Overview with a data finding picked.
+    Finding,
+    Overview,
+    Schema,
+    /// The Query tab's result grid.
+    QueryResult,
+}
+
+impl Mode {
+    /// The key contexts in force, most specific first: a key means what the
+    /// first context that binds it says.
+    pub(crate) fn contexts(self) -> &'static [Ctx] {
+        use Ctx::*;
+        match self {
+            Mode::TooSmall => &[TooSmall],
+            Mode::PlanConfirm => &[Confirm, Scroll],
+            Mode::PlanRunning => &[Running, Scroll],
+            Mode::PlanEnded => &[Ended, Scroll, Global],
+            Mode::Help => &[Help, Scroll],
+            Mode::Chooser => &[Chooser],
+            Mode::Frequencies => &[Frequencies, Scroll],
+            Mode::Tasks => &[Tasks, Scroll],
+            Mode::ExportNaming => &[ExportPath, Input],
+            Mode::Exporting => &[Exporting],
+            Mode::Search => &[Search, Input],
+            Mode::Sql => &[Sql, Input],
+            Mode::Detail => &[Detail, Scroll, Global],
+            Mode::Documents => &[Documents, Grid, Scroll, Global],
+            Mode::Browse => &[Browse, Grid, Scroll, Global],
+            Mode::Tables => &[Tables, Scroll, Global],
+            Mode::Finding => &[Finding, Scroll, Global],
+            Mode::Overview => &[Overview, Scroll, Global],
+            Mode::Schema => &[Scroll, Global],
+            Mode::QueryResult => &[QueryGrid, Grid, Scroll, Global],
+        }
+    }
+
+    /// The contexts in which no key may mean two things. A finished
+    /// dialog's keys shadow the global ones on purpose (they close it, and
+    /// the keys of the screen under it close it and act), so that pair is
+    /// left out.
+    pub(crate) fn unambiguous(self) -> &'static [Ctx] {
+        match self {
+            Mode::PlanEnded => &[Ctx::Ended, Ctx::Scroll],
+            other => other.contexts(),
+        }
+    }
+}
