@@ -5,7 +5,7 @@ mod common;
 #[path = "common/harness.rs"]
 mod harness;
 use common::*;
-use crossterm::event::{MouseButton, MouseEventKind};
+use crossterm::event::{KeyCode, MouseButton, MouseEventKind};
 use egregora_inspect::tui::app::Overlay;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
@@ -321,4 +321,78 @@ fn a_copy_under_a_lock_says_to_try_again() {
     holder.execute_batch("COMMIT").unwrap();
     h.act(Action::Copy);
     assert!(h.app.requests.clip.is_some());
+}
+
+/// The title line of the document open: "document <type> (rowid N)".
+fn open_title(h: &mut Harness) -> String {
+    h.key(KeyCode::Enter);
+    let title = h
+        .text()
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .trim_end_matches(['─', ' '])
+        .to_string();
+    h.key(KeyCode::Esc);
+    title
+}
+
+#[test]
+fn a_resize_never_moves_the_selection_to_another_row() {
+    for (query, moves) in [(false, 25), (true, 25)] {
+        let mut h = Harness::demo();
+        if query {
+            // The Query tab's grid: its cursor as well.
+            h.key(KeyCode::Char(':'));
+            for c in "select id from documents".chars() {
+                h.key(KeyCode::Char(c));
+            }
+            h.key(KeyCode::Enter);
+        } else {
+            h.key(KeyCode::Char('2'));
+        }
+        for _ in 0..moves {
+            h.key(KeyCode::Char('j'));
+        }
+        let before = if query {
+            selected_line(&mut h)
+        } else {
+            open_title(&mut h)
+        };
+        h.resize(70, 14);
+        let small = if query {
+            selected_line(&mut h)
+        } else {
+            open_title(&mut h)
+        };
+        h.resize(120, 36);
+        let after = if query {
+            selected_line(&mut h)
+        } else {
+            open_title(&mut h)
+        };
+        assert_eq!(small, before, "shrunk (query grid: {query})");
+        assert_eq!(after, before, "and back (query grid: {query})");
+    }
+}
+
+/// The selected row of the grid on screen: the line drawn reversed.
+fn selected_line(h: &mut Harness) -> String {
+    let b = h.render();
+    (2..b.area.height)
+        .find(|y| {
+            (0..b.area.width).any(|x| {
+                b[(x, *y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::REVERSED)
+            })
+        })
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default()
 }

@@ -64,6 +64,9 @@ fn in_mode(demo: &Path, mode: Mode) -> Option<Harness> {
 #[test]
 fn every_hint_of_every_mode_does_something_there() {
     let dir = tempfile::tempdir().unwrap();
+    // An export's file is named relative to the working folder: keep it
+    // out of the project's (this test is alone in its process).
+    std::env::set_current_dir(dir.path()).unwrap();
     let demo = dir.path().join("demo.sqlite");
     bin()
         .args(["demo", "--legacy"])

@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 mod columns;
 mod copy;
+mod cursor;
 mod detail;
 mod dialog;
 mod docs;
@@ -227,8 +228,9 @@ pub(crate) const TYPING_PAUSE: Duration = Duration::from_millis(250);
 pub(crate) const MIN_WIDTH: u16 = 60;
 pub(crate) const MIN_HEIGHT: u16 = 12;
 
-/// Rows of the screen that are not a list's rows: the tab bar, the status
-/// line, and a list's header line, border and column titles.
+/// Rows of the screen that are not a list's rows (the tab bar, the status
+/// line, a list's header line, border and column titles): the page size
+/// before the first frame of a list says what it really is.
 const CHROME_ROWS: u16 = 5;
 
 #[derive(Debug)]
@@ -369,6 +371,13 @@ impl App {
         self.store.reveal = false;
         self.hits = drawn;
         self.scroll_end = scroll_end;
+        // A list drawn at another height than its window was asked for
+        // (a resize) reads the window that fills it, the same row selected.
+        match self.mode() {
+            Mode::Documents => self.refit_window(),
+            Mode::QueryResult => self.refit_query(),
+            _ => {}
+        }
         if let Some(s) = self.scrolled() {
             *s = (*s).min(scroll_end);
         }
@@ -379,16 +388,23 @@ impl App {
         }
     }
 
-    /// Rows a list shows at the current terminal size: the page size.
+    /// The page size: the rows the last frame drew of the list on screen
+    /// (before a list was drawn, a guess from the terminal's height).
     pub fn page(&self) -> usize {
-        self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize
+        let drawn = match self.overlay {
+            Some(_) => self.hits.popup_rows,
+            None => self.hits.rows.map(|r| r.height as usize),
+        };
+        match drawn {
+            Some(rows) if rows > 0 => rows,
+            _ => self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize,
+        }
     }
 
-    /// The terminal has this size now; a list fetches a window that fills it.
+    /// The terminal has this size now; once a frame shows how many rows a
+    /// list has, it fetches a window that fills it (see `drawn`).
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
-        self.refit_window();
-        self.refit_query();
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {

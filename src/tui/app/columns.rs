@@ -1,5 +1,6 @@
 //! `c` in Documents: which columns the grid shows, and in what order.
 
+use super::cursor;
 use super::*;
 use crate::store::read::documents::DEFAULT_COLUMNS;
 
@@ -35,12 +36,13 @@ impl App {
         let Some(Overlay::Columns(ch)) = &mut self.overlay else {
             return;
         };
-        let last = ch.items.len().saturating_sub(1);
+        // The chooser shows every column: a page is all of them.
+        let n = ch.items.len();
+        if let Some(to) = cursor::step(action, ch.selected, n, n) {
+            ch.selected = to;
+            return;
+        }
         match action {
-            Action::Down => ch.selected = (ch.selected + 1).min(last),
-            Action::Up => ch.selected = ch.selected.saturating_sub(1),
-            Action::PageDown | Action::HalfPageDown | Action::Bottom => ch.selected = last,
-            Action::PageUp | Action::HalfPageUp | Action::Top => ch.selected = 0,
             Action::Toggle => {
                 if let Some(item) = ch.items.get_mut(ch.selected) {
                     item.1 = !item.1;

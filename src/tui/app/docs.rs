@@ -2,6 +2,7 @@
 
 use super::super::keys::Edit;
 use super::super::text::doc_row;
+use super::cursor;
 use super::*;
 use crate::store::read::documents::Anchor;
 use crate::store::spec::Spec;
@@ -374,20 +375,32 @@ impl App {
         }
     }
 
-    /// After a resize: the window is fetched again at the new page size.
+    /// After a resize: the window is fetched again at the page size drawn,
+    /// the selected row still selected (first, when it no longer fits
+    /// below the window's first row).
     pub(super) fn refit_window(&mut self) {
-        if self.page() != self.docs.asked_height
-            && let Some(first) = self.docs.rows.loaded().and_then(|r| r.first())
-        {
-            let key = first.key.clone();
-            self.request_window(
-                Anchor::From {
-                    key,
-                    inclusive: true,
-                },
-                Select::Keep,
-            );
+        let page = self.page();
+        if page == self.docs.asked_height {
+            return;
         }
+        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let sel = self.docs.selected.min(rows.len().saturating_sub(1));
+        let from = cursor::refit_start(0, sel, page) as usize;
+        let Some(key) = rows.get(from).map(|r| r.key.clone()) else {
+            return;
+        };
+        let select = if from == 0 {
+            Select::Keep
+        } else {
+            Select::First
+        };
+        self.request_window(
+            Anchor::From {
+                key,
+                inclusive: true,
+            },
+            select,
+        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! `f`: the values of the grid's current column by frequency, counted by
 //! SQL on a thread of its own; Enter on a value filters the grid by it.
 
+use super::cursor;
 use super::*;
 use crate::store::read::filters::{Rows, ValueFilter};
 use crate::store::read::frequencies::FreqSource;
@@ -63,17 +64,11 @@ impl App {
             return;
         };
         let n = v.result.loaded().map_or(0, |f| f.top.len());
-        let last = n.saturating_sub(1);
-        let s = &mut v.selected;
+        if let Some(to) = cursor::step(action, v.selected, n, page) {
+            v.selected = to;
+            return;
+        }
         match action {
-            Action::Down => *s = (*s + 1).min(last),
-            Action::Up => *s = s.saturating_sub(1),
-            Action::PageDown => *s = (*s + page).min(last),
-            Action::PageUp => *s = s.saturating_sub(page),
-            Action::HalfPageDown => *s = (*s + page / 2).min(last),
-            Action::HalfPageUp => *s = s.saturating_sub(page / 2),
-            Action::Top => *s = 0,
-            Action::Bottom => *s = last,
             Action::Cancel | Action::Quit => {
                 v.cancel.cancel();
                 self.overlay = None;

@@ -3,6 +3,7 @@
 //! `store::read::query::session`), its count beside it; Esc stops what runs.
 
 use super::super::text::shown;
+use super::cursor;
 use super::*;
 use crate::store::StoreError;
 use crate::store::read::query::session::{Cmd, Said};
@@ -256,7 +257,8 @@ impl App {
         self.say("stopping");
     }
 
-    /// The page size changed: the window is read again from its first row.
+    /// The page size drawn changed: the window is read again at that size,
+    /// the selected row still selected.
     pub(super) fn refit_query(&mut self) {
         let page = self.page();
         let Some(r) = self.query.result.as_ref() else {
@@ -267,7 +269,7 @@ impl App {
         if (n > page || short) && r.running.is_none() {
             self.ask_query(Cmd::Window {
                 ticket: 0,
-                start,
+                start: cursor::refit_start(start, r.selected, page),
                 height: page,
             });
         }

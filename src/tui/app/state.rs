@@ -66,6 +66,8 @@ pub struct Drawn {
     pub tabs: Vec<(u16, u16, Tab)>,
     /// The rows of the list on screen, one line each.
     pub rows: Option<ratatui::layout::Rect>,
+    /// How many rows the list of a popup over it has room for.
+    pub popup_rows: Option<usize>,
     /// The Overview drew from this line to show the finding just picked.
     pub scrolled_to: Option<u16>,
 }

@@ -1,6 +1,7 @@
 //! The Tables tab: lazy row counts, browsing a table.
 
 use super::super::text::shown;
+use super::cursor;
 use super::*;
 use crate::store::read::tables::RowAnchor;
 use crate::store::spec::ObjectClass;
@@ -121,11 +122,11 @@ impl App {
             .map(|i| i.objects.len())
             .unwrap_or(0);
         let t = &mut self.tables.selected;
+        if let Some(to) = cursor::step(action, *t, n, page) {
+            *t = to;
+            return;
+        }
         match action {
-            Action::Down => *t = (*t + 1).min(n.saturating_sub(1)),
-            Action::Up => *t = t.saturating_sub(1),
-            Action::Top => *t = 0,
-            Action::Bottom => *t = n.saturating_sub(1),
             Action::Open => {
                 let Some(o) = self
                     .store

@@ -17,7 +17,8 @@ const VALUE_WIDTH: u16 = 40;
 /// The longest bar.
 const BAR: usize = 20;
 
-pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) {
+/// Draws the values; returns how many rows of them the list has room for.
+pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) -> Option<usize> {
     let area = screen.centered(Constraint::Percentage(80), Constraint::Percentage(85));
     f.render_widget(Clear, area);
     let what = if counts_elements(v) {
@@ -47,11 +48,11 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) {
             };
             let line = format!("counting…{so_far} (Esc stops)");
             f.render_widget(Paragraph::new(line).style(theme().warn), head);
-            return;
+            return None;
         }
         Load::Failed(e) => {
             f.render_widget(Paragraph::new(text::cell(e)).style(theme().bad), head);
-            return;
+            return None;
         }
     };
     f.render_widget(Paragraph::new(facts(freq)), head);
@@ -86,6 +87,8 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) {
         .row_highlight_style(theme().selected);
     let mut state = TableState::default().with_selected(Some(v.selected));
     f.render_stateful_widget(table, list, &mut state);
+    // Below the column titles.
+    Some(list.height.saturating_sub(1) as usize)
 }
 
 fn counts_elements(v: &FreqView) -> bool {

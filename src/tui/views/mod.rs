@@ -84,7 +84,7 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             0
         }
         Some(Overlay::Frequencies(v)) => {
-            frequencies::draw(f, app, v, area);
+            drawn.popup_rows = frequencies::draw(f, app, v, area);
             0
         }
         Some(Overlay::Tasks(v)) => tasks::draw(f, app, v, area),
