@@ -126,31 +126,29 @@ impl App {
             *t = to;
             return;
         }
-        match action {
-            Action::Open => {
-                let Some(o) = self
-                    .store
-                    .inspection
-                    .loaded()
-                    .and_then(|i| i.objects.get(*t))
-                    .cloned()
-                else {
-                    return;
-                };
-                self.tables.browse = Some(BrowseState {
-                    keyed: o.keyed,
-                    table: o.name,
-                    page: Load::Loading,
-                    shown: Vec::new(),
-                    selected: 0,
-                    ticket: 0,
-                    anchor: RowAnchor::Start,
-                    grid: GridState::default(),
-                });
-                self.request_browse(RowAnchor::Start);
-            }
-            _ => {}
+        if action != Action::Open {
+            return;
         }
+        let Some(o) = self
+            .store
+            .inspection
+            .loaded()
+            .and_then(|i| i.objects.get(*t))
+            .cloned()
+        else {
+            return;
+        };
+        self.tables.browse = Some(BrowseState {
+            keyed: o.keyed,
+            table: o.name,
+            page: Load::Loading,
+            shown: Vec::new(),
+            selected: 0,
+            ticket: 0,
+            anchor: RowAnchor::Start,
+            grid: GridState::default(),
+        });
+        self.request_browse(RowAnchor::Start);
     }
 
     pub(super) fn on_browse(&mut self, ticket: u64, result: Result<TablePage, Failure>) {
