@@ -75,7 +75,7 @@ fn every_hint_of_every_mode_does_something_there() {
         .success();
     let mut reached = Vec::new();
     for mode in Mode::iter() {
-        let Some(mut h) = in_mode(&demo, mode) else {
+        let Some(h) = in_mode(&demo, mode) else {
             continue;
         };
         reached.push(mode);
