@@ -7,7 +7,7 @@ use super::keys::Action;
 use super::mode::Mode;
 use super::tab::Tab;
 use super::text::Shown;
-use super::worker::{Failure, Job, Latest, Reply, Request};
+use super::worker::{Job, Latest, Reply, Request};
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
 use crate::store::inspection::finding::Finding;

@@ -59,7 +59,7 @@ fn osc52(bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::osc52_sequence;
 
     #[test]
     fn osc52_carries_the_value_as_base64_only() {

@@ -133,7 +133,9 @@ fn toml_string(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{parse, print};
+    use crate::tui::theme::ThemeName;
+    use std::path::Path;
 
     #[test]
     fn a_config_remaps_keys_and_picks_a_theme() {

@@ -302,9 +302,10 @@ pub fn parse_key(text: &str) -> Result<K, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::tui::keys::Edit;
+    use super::{Bound, Keymap, name_of, parse_key, same_key};
+    use crate::tui::keys::{Action, Ctx, Edit, K, KEYS};
     use crate::tui::tab::Tab;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use strum::IntoEnumIterator;
 
     fn ev(c: KeyCode, m: KeyModifiers) -> KeyEvent {

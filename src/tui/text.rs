@@ -71,7 +71,7 @@ pub(crate) fn doc_row(r: &DocRow) -> Vec<Shown> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Cell, Kind, Shown, shown};
 
     #[test]
     fn values_are_escaped_and_classified() {

@@ -2,14 +2,12 @@
 //! a channel; only the newest of each kind is served; replies go back to the
 //! event loop. Plans run on a thread of their own so reads go on.
 
-use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspection::catalog::LiveTable;
 use crate::store::inspection::checks;
 use crate::store::inspection::inspect::{self, Counts, Inspection};
-use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
@@ -18,7 +16,7 @@ use crate::store::read::export::{self, Format, Source};
 use crate::store::read::frequencies::{self, FreqSource};
 use crate::store::read::tables;
 use crate::store::read::tasks::{self, TaskCounts};
-use crate::store::values;
+use crate::store::{StoreError, matching, values};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

@@ -1,8 +1,8 @@
 //! `c` in Documents: which columns the grid shows, and in what order.
 
-use super::cursor;
-use super::*;
+use super::{App, Chooser, Overlay, cursor};
 use crate::store::read::documents::DEFAULT_COLUMNS;
+use crate::tui::keys::Action;
 
 impl App {
     pub(super) fn open_chooser(&mut self) {

@@ -1,8 +1,10 @@
 //! `y` and `Y`: a whole value or row, read by the worker, handed to the
 //! event loop for the clipboard (see `tui::clipboard`).
 
-use super::*;
+use super::{App, Clip};
 use crate::store::values::Copied;
+use crate::tui::keys::Action;
+use crate::tui::worker::{Failure, Request};
 
 impl App {
     /// In Documents: the cell under the cursor, or the whole document.

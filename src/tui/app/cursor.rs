@@ -36,7 +36,8 @@ pub(crate) fn refit_start(start: u64, selected: usize, page: usize) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{refit_start, step};
+    use crate::tui::keys::Action;
 
     #[test]
     fn moves_stay_within_the_list_and_pages_are_what_was_drawn() {

@@ -1,8 +1,10 @@
 //! One document in full, and the way taken through its links: an author's
 //! profile, an annotation's parent, and back.
 
-use super::*;
-use crate::store::read::documents::LinkKind;
+use super::{App, DetailState, Load, Visited};
+use crate::store::read::documents::{DocView, LinkKind};
+use crate::tui::keys::Action;
+use crate::tui::worker::{Failure, Request};
 
 impl App {
     pub(super) fn update_detail(&mut self, action: Action) {

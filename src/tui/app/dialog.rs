@@ -1,7 +1,11 @@
 //! The plan dialog: open a plan, confirm it, cancel it.
 
-use super::*;
+use super::{App, Dialog, Overlay, Phase};
+use crate::store::cancel::Canceller;
 use crate::store::inspection::inspect::State;
+use crate::store::plan::PlanKind;
+use crate::tui::keys::Action;
+use crate::tui::worker::{Job, Reply, Request};
 
 impl App {
     /// Whether a plan of `kind` may have something to do here: its key is

@@ -2,10 +2,11 @@
 
 use super::super::keys::Edit;
 use super::super::text::doc_row;
-use super::cursor;
-use super::*;
-use crate::store::read::documents::Anchor;
+use super::{App, Load, Select, cursor};
+use crate::store::read::documents::{Anchor, DocRow, Query};
 use crate::store::spec::Spec;
+use crate::tui::keys::Action;
+use crate::tui::worker::{Failure, Reply, Request};
 use std::sync::atomic::Ordering;
 use tui_input::{Input, InputRequest};
 

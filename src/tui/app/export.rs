@@ -2,8 +2,12 @@
 //! the export runs on a thread of its own with a gauge; Esc stops it and
 //! the partial file is removed.
 
-use super::*;
+use super::{App, ExportDialog, ExportPhase, Overlay, QueryResult};
+use crate::store::cancel::Canceller;
 use crate::store::read::export::{DocSelection, Format, Source};
+use crate::tui::keys::Action;
+use crate::tui::tab::Tab;
+use crate::tui::worker::{Job, Reply};
 use tui_input::{Input, InputRequest};
 
 impl App {

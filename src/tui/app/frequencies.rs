@@ -1,10 +1,13 @@
 //! `f`: the values of the grid's current column by frequency, counted by
 //! SQL on a thread of its own; Enter on a value filters the grid by it.
 
-use super::cursor;
-use super::*;
+use super::{App, FreqView, Load, Overlay, cursor};
+use crate::store::cancel::Canceller;
 use crate::store::read::filters::{Rows, ValueFilter};
 use crate::store::read::frequencies::FreqSource;
+use crate::tui::keys::Action;
+use crate::tui::tab::Tab;
+use crate::tui::worker::{Job, Reply};
 
 impl App {
     /// Asks for the frequencies of the column under the grid's cursor.

@@ -141,8 +141,8 @@ fn clamp(w: usize) -> u16 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::text::Kind;
-    use super::*;
+    use super::{GridState, NARROWEST, WIDEST};
+    use crate::tui::text::{Kind, Shown};
 
     fn cell(s: &str) -> Shown {
         Shown {

@@ -1,7 +1,7 @@
 //! A click: a tab's title, or a row of the list on screen.
 
-use super::*;
-
+use super::App;
+use crate::tui::tab::Tab;
 impl App {
     /// A click at column `x`, line `y`: a tab's title goes to it, a list's
     /// row is selected. Nothing under a dialog is picked.

@@ -1,11 +1,16 @@
 //! The store as a whole: inspection, charts, row counts, data checks, and
 //! writes by other processes.
 
-use super::*;
+use super::{App, Load, Select};
 use crate::store::identify::FileChange;
 use crate::store::inspection::finding::RowsIn;
-use crate::store::read::documents::Anchor;
+use crate::store::inspection::inspect::Inspection;
+use crate::store::read::documents::{Anchor, Query};
 use crate::store::read::tasks::TaskSelection;
+use crate::tui::keys::Action;
+use crate::tui::tab::Tab;
+use crate::tui::worker::{Failure, Reply, Request};
+use std::sync::Arc;
 
 impl App {
     pub(super) fn on_store_reply(&mut self, reply: Reply) {

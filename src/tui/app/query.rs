@@ -3,11 +3,13 @@
 //! `store::read::query::session`), its count beside it; Esc stops what runs.
 
 use super::super::text::shown;
-use super::cursor;
-use super::*;
+use super::{App, Clip, GridState, Load, QueryResult, cursor};
 use crate::store::StoreError;
 use crate::store::read::query::session::{Cmd, Said};
+use crate::tui::keys::Action;
 use crate::tui::messages::QueryJob;
+use crate::tui::tab::Tab;
+use crate::tui::worker::Job;
 use std::sync::atomic::Ordering;
 use tui_input::{Input, InputRequest};
 

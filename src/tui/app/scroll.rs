@@ -1,8 +1,9 @@
 //! Pages of text (`?`, a plan, a document, Overview, Schema) scroll within
 //! their lines, as the last frame measured them.
 
-use super::*;
-
+use super::{App, Overlay};
+use crate::tui::keys::Action;
+use crate::tui::tab::Tab;
 impl App {
     /// Scrolls the page on top when `action` is a move and a page is on
     /// top; whether it did.

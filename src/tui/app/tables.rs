@@ -1,10 +1,13 @@
 //! The Tables tab: lazy row counts, browsing a table.
 
 use super::super::text::shown;
-use super::cursor;
-use super::*;
-use crate::store::read::tables::RowAnchor;
+use super::{App, BrowseState, GridState, Load, cursor};
+use crate::store::inspection::inspect::RowCount;
+use crate::store::read::tables::{RowAnchor, TablePage};
 use crate::store::spec::ObjectClass;
+use crate::tui::keys::Action;
+use crate::tui::tab::Tab;
+use crate::tui::worker::{Failure, Request};
 
 impl App {
     /// Row counts, counted on the worker one by one: the legacy and leftover

@@ -1,8 +1,10 @@
 //! The tasks list: the failed tasks, or the tasks a data finding names,
 //! newest first, a page at a time.
 
-use super::*;
+use super::{App, Load, Overlay, TasksView};
 use crate::store::read::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
+use crate::tui::keys::Action;
+use crate::tui::worker::{Failure, Request};
 
 impl App {
     pub(super) fn open_tasks(&mut self, selection: TaskSelection, title: String) {

@@ -62,7 +62,10 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, scroll: u16, keys: &Keymap) -> u16
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::lines;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::keys::Ctx;
+    use strum::IntoEnumIterator;
 
     #[test]
     fn the_overlay_lists_exactly_the_key_table() {
