@@ -143,3 +143,32 @@ fn a_statement_stopped_by_its_caller_says_so_and_a_deadline_says_it_timed_out() 
         "{timed:?}"
     );
 }
+
+#[test]
+fn a_value_picked_in_documents_becomes_the_filter_the_store_names() {
+    use egregora_inspect::store::cell::Cell;
+    use egregora_inspect::store::read::filters::{DocFilter, ValueFilter};
+    let text = |s: &str| Cell::Text {
+        text: s.into(),
+        invalid: false,
+        cut_from: None,
+    };
+    let pick = |column: &str, value: Cell, element| ValueFilter {
+        column: column.into(),
+        value,
+        element,
+    };
+    assert_eq!(
+        pick("doc_type", text("post"), false).doc_filter(),
+        DocFilter::Type("post".into())
+    );
+    assert_eq!(
+        pick("status", text("draft"), false).doc_filter(),
+        DocFilter::Status("draft".into())
+    );
+    // A NULL status is no status filter (it has no text): a value filter.
+    let null = pick("status", Cell::Null, false);
+    assert_eq!(null.clone().doc_filter(), DocFilter::Value(null));
+    let tag = pick("tags", text("sport"), true);
+    assert_eq!(tag.clone().doc_filter(), DocFilter::Value(tag));
+}

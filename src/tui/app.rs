@@ -27,6 +27,7 @@ mod cursor;
 mod detail;
 mod dialog;
 mod docs;
+mod effect;
 mod export;
 mod frequencies;
 mod grid;
@@ -41,6 +42,7 @@ mod state;
 mod tables;
 mod tasks;
 
+pub(crate) use effect::Effect;
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
@@ -498,10 +500,10 @@ impl App {
     /// Keys the `?` list does not scroll with close it (see Ctx::Help);
     /// q quits.
     fn update_help(&mut self, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            _ => self.overlay = None,
-        }
+        self.apply(match action {
+            Action::Quit => Effect::Quit,
+            _ => Effect::Close,
+        });
     }
 
     fn go(&mut self, tab: Tab) {

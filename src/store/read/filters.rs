@@ -44,7 +44,25 @@ pub struct ValueFilter {
     pub element: bool,
 }
 
+/// How a value picked in Documents filters the list: `doc_type` and
+/// `status` as their own filters (`t`, `s`) do, any other as a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocFilter {
+    Type(String),
+    Status(String),
+    Value(ValueFilter),
+}
+
 impl ValueFilter {
+    /// The filter of Documents this value becomes.
+    pub fn doc_filter(self) -> DocFilter {
+        match (&self.value, self.column.as_str(), self.element) {
+            (Cell::Text { text, .. }, "doc_type", false) => DocFilter::Type(text.clone()),
+            (Cell::Text { text, .. }, "status", false) => DocFilter::Status(text.clone()),
+            _ => DocFilter::Value(self),
+        }
+    }
+
     /// The value to compare with, when it is known whole (a value cut for
     /// the grid, or shown lossily, cannot select exactly).
     pub fn exact(c: &Cell) -> Option<Value> {

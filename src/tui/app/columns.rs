@@ -1,6 +1,6 @@
 //! `c` in Documents: which columns the grid shows, and in what order.
 
-use super::{App, Chooser, Overlay, cursor};
+use super::{App, Chooser, Effect, Overlay, cursor};
 use crate::store::read::documents::DEFAULT_COLUMNS;
 use crate::tui::keys::Action;
 
@@ -33,39 +33,44 @@ impl App {
     }
 
     pub(super) fn update_chooser(&mut self, action: Action) {
-        let Some(Overlay::Columns(ch)) = &mut self.overlay else {
-            return;
-        };
+        if let Some(Overlay::Columns(ch)) = &mut self.overlay {
+            let effect = ch.update(action);
+            self.apply(effect);
+        }
+    }
+}
+
+impl Chooser {
+    /// Moves, ticks; Enter asks for the columns ticked, Esc closes.
+    pub(crate) fn update(&mut self, action: Action) -> Effect {
         // The chooser shows every column: a page is all of them.
-        let n = ch.items.len();
-        if let Some(to) = cursor::step(action, ch.selected, n, n) {
-            ch.selected = to;
-            return;
+        let n = self.items.len();
+        if let Some(to) = cursor::step(action, self.selected, n, n) {
+            self.selected = to;
+            return Effect::Done;
         }
         match action {
             Action::Toggle => {
-                if let Some(item) = ch.items.get_mut(ch.selected) {
+                if let Some(item) = self.items.get_mut(self.selected) {
                     item.1 = !item.1;
                 }
+                Effect::Done
             }
             Action::Submit => {
-                let chosen: Vec<String> = ch
+                let chosen: Vec<String> = self
                     .items
                     .iter()
                     .filter(|(_, on)| *on)
                     .map(|(n, _)| n.clone())
                     .collect();
                 if chosen.is_empty() {
-                    return self.say("tick at least one column");
-                }
-                self.overlay = None;
-                if chosen != self.docs.query.columns {
-                    self.docs.query.columns = chosen;
-                    self.rewindow();
+                    Effect::Say("tick at least one column".into())
+                } else {
+                    Effect::Columns(chosen)
                 }
             }
-            Action::Cancel | Action::Quit => self.overlay = None,
-            _ => {}
+            Action::Cancel | Action::Quit => Effect::Close,
+            _ => Effect::Done,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the export runs on a thread of its own with a gauge; Esc stops it and
 //! the partial file is removed.
 
-use super::{App, ExportDialog, ExportPhase, Overlay, QueryResult};
+use super::{App, Effect, ExportDialog, ExportPhase, Overlay, QueryResult};
 use crate::store::cancel::Canceller;
 use crate::store::read::export::{DocSelection, Format, Source};
 use crate::tui::keys::Action;
@@ -90,48 +90,9 @@ impl App {
             Tab::Query => self.query.result.as_ref().and_then(QueryResult::total),
             _ => self.docs.count.loaded().copied(),
         };
-        let Some(Overlay::Export(d)) = &mut self.overlay else {
-            return;
-        };
-        match (&d.phase, action) {
-            (ExportPhase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
-                cancel.cancel();
-                self.say("stopping the export");
-            }
-            (ExportPhase::Running { .. }, _) => {}
-            (ExportPhase::Naming, Action::Cancel) => self.overlay = None,
-            (ExportPhase::Naming, Action::Submit) => {
-                let typed = d.input.value().trim().to_string();
-                let path = std::path::PathBuf::from(&typed);
-                let Some(format) = Format::of_path(&path) else {
-                    return self.say("name the file .csv, .json or .ndjson");
-                };
-                let cancel = Canceller::new();
-                let total = match d.source {
-                    Source::Documents(_) | Source::Query(_) => total,
-                    Source::Table(_) => None,
-                };
-                d.phase = ExportPhase::Running {
-                    rows: 0,
-                    total,
-                    cancel: cancel.clone(),
-                };
-                let source = d.source.clone();
-                self.message.clear();
-                self.requests.outbox.push(Job::Export {
-                    source,
-                    path,
-                    format,
-                    cancel,
-                });
-            }
-            (ExportPhase::Naming, Action::Type(c)) => {
-                d.input.handle(InputRequest::InsertChar(c));
-            }
-            (ExportPhase::Naming, Action::Edit(e)) => {
-                d.input.handle(super::docs::edit_request(e));
-            }
-            _ => {}
+        if let Some(Overlay::Export(d)) = &mut self.overlay {
+            let effect = d.update(action, total);
+            self.apply(effect);
         }
     }
 
@@ -158,5 +119,53 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+impl ExportDialog {
+    /// The name is edited; Enter starts the export (`total`: the rows it
+    /// will write, when known), Esc closes or stops it.
+    pub(crate) fn update(&mut self, action: Action, total: Option<u64>) -> Effect {
+        match (&self.phase, action) {
+            (ExportPhase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
+                cancel.cancel();
+                Effect::Say("stopping the export".into())
+            }
+            (ExportPhase::Running { .. }, _) => Effect::Done,
+            (ExportPhase::Naming, Action::Cancel) => Effect::Close,
+            (ExportPhase::Naming, Action::Submit) => self.start(total),
+            (ExportPhase::Naming, Action::Type(c)) => {
+                self.input.handle(InputRequest::InsertChar(c));
+                Effect::Done
+            }
+            (ExportPhase::Naming, Action::Edit(e)) => {
+                self.input.handle(super::docs::edit_request(e));
+                Effect::Done
+            }
+            (ExportPhase::Naming, _) => Effect::Done,
+        }
+    }
+
+    fn start(&mut self, total: Option<u64>) -> Effect {
+        let path = std::path::PathBuf::from(self.input.value().trim());
+        let Some(format) = Format::of_path(&path) else {
+            return Effect::Say("name the file .csv, .json or .ndjson".into());
+        };
+        let cancel = Canceller::new();
+        let total = match self.source {
+            Source::Documents(_) | Source::Query(_) => total,
+            Source::Table(_) => None,
+        };
+        self.phase = ExportPhase::Running {
+            rows: 0,
+            total,
+            cancel: cancel.clone(),
+        };
+        Effect::Start(Job::Export {
+            source: self.source.clone(),
+            path,
+            format,
+            cancel,
+        })
     }
 }

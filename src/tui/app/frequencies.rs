@@ -1,9 +1,9 @@
 //! `f`: the values of the grid's current column by frequency, counted by
 //! SQL on a thread of its own; Enter on a value filters the grid by it.
 
-use super::{App, FreqView, Load, Overlay, cursor};
+use super::{App, Effect, FreqView, Load, Overlay, cursor};
 use crate::store::cancel::Canceller;
-use crate::store::read::filters::{Rows, ValueFilter};
+use crate::store::read::filters::{DocFilter, Rows, ValueFilter};
 use crate::store::read::frequencies::FreqSource;
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
@@ -63,61 +63,21 @@ impl App {
 
     pub(super) fn update_frequencies(&mut self, action: Action) {
         let page = self.page();
-        let Some(Overlay::Frequencies(v)) = &mut self.overlay else {
-            return;
-        };
-        let n = v.result.loaded().map_or(0, |f| f.top.len());
-        if let Some(to) = cursor::step(action, v.selected, n, page) {
-            v.selected = to;
-            return;
-        }
-        match action {
-            Action::Cancel | Action::Quit => {
-                v.cancel.cancel();
-                self.overlay = None;
-            }
-            Action::Open => self.filter_by_frequency(),
-            _ => {}
+        if let Some(Overlay::Frequencies(v)) = &mut self.overlay {
+            let effect = v.update(action, page);
+            self.apply(effect);
         }
     }
 
-    /// Enter: the grid shows only the rows with the value picked.
-    fn filter_by_frequency(&mut self) {
-        let Some(Overlay::Frequencies(v)) = &self.overlay else {
-            return;
-        };
-        let Some(picked) = v
-            .result
-            .loaded()
-            .and_then(|f| f.top.get(v.selected))
-            .map(|x| x.value.clone())
-        else {
-            return;
-        };
-        let element = v.result.loaded().is_some_and(|f| f.elements);
-        let filter = ValueFilter {
-            column: v.column.clone(),
-            value: picked,
-            element,
-        };
-        if ValueFilter::exact(&filter.value).is_none() {
-            return self
-                .say("this value is cut or not UTF-8 here, so it cannot select rows exactly");
-        }
-        let from = v.from;
-        self.overlay = None;
+    /// Enter on a value: the grid it was asked from shows only its rows.
+    pub(super) fn filter_by_value(&mut self, from: Tab, filter: ValueFilter) {
         match from {
             Tab::Documents => {
                 let q = &mut self.docs.query;
-                let text = match &filter.value {
-                    crate::store::cell::Cell::Text { text, .. } => Some(text.clone()),
-                    _ => None,
-                };
-                // doc_type and status filter as `t` and `s` do.
-                match (filter.column.as_str(), text) {
-                    ("doc_type", Some(t)) => q.doc_type = Some(t),
-                    ("status", Some(t)) => q.status = Some(t),
-                    _ => q.value = Some(filter),
+                match filter.doc_filter() {
+                    DocFilter::Type(t) => q.doc_type = Some(t),
+                    DocFilter::Status(s) => q.status = Some(s),
+                    DocFilter::Value(v) => q.value = Some(v),
                 }
                 self.requery();
             }
@@ -133,7 +93,7 @@ impl App {
                 };
                 self.filter_as_sql(filter.statement(Rows::Query(&sql)));
             }
-            _ => {}
+            Tab::Overview | Tab::Schema => {}
         }
     }
 
@@ -163,5 +123,45 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+impl FreqView {
+    /// Moves over the values; Enter asks to filter by the value picked;
+    /// Esc stops a count still running and closes.
+    pub(crate) fn update(&mut self, action: Action, page: usize) -> Effect {
+        let n = self.result.loaded().map_or(0, |f| f.top.len());
+        if let Some(to) = cursor::step(action, self.selected, n, page) {
+            self.selected = to;
+            return Effect::Done;
+        }
+        match action {
+            Action::Cancel | Action::Quit => {
+                self.cancel.cancel();
+                Effect::Close
+            }
+            Action::Open => self.picked(),
+            _ => Effect::Done,
+        }
+    }
+
+    fn picked(&self) -> Effect {
+        let Some(f) = self.result.loaded() else {
+            return Effect::Done;
+        };
+        let Some(value) = f.top.get(self.selected).map(|x| x.value.clone()) else {
+            return Effect::Done;
+        };
+        if ValueFilter::exact(&value).is_none() {
+            return Effect::Say(
+                "this value is cut or not UTF-8 here, so it cannot select rows exactly".into(),
+            );
+        }
+        let filter = ValueFilter {
+            column: self.column.clone(),
+            value,
+            element: f.elements,
+        };
+        Effect::Filter(self.from, filter)
     }
 }

@@ -1,7 +1,7 @@
 //! The tasks list: the failed tasks, or the tasks a data finding names,
 //! newest first, a page at a time.
 
-use super::{App, Load, Overlay, TasksView};
+use super::{App, Effect, Load, Overlay, TasksView};
 use crate::store::read::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
@@ -20,7 +20,7 @@ impl App {
         self.request_tasks(TaskAnchor::Newest);
     }
 
-    fn request_tasks(&mut self, anchor: TaskAnchor) {
+    pub(super) fn request_tasks(&mut self, anchor: TaskAnchor) {
         let ticket = self.requests.ticket();
         let Some(Overlay::Tasks(v)) = &mut self.overlay else {
             return;
@@ -44,31 +44,9 @@ impl App {
     }
 
     pub(super) fn update_tasks(&mut self, action: Action) {
-        let Some(Overlay::Tasks(v)) = &mut self.overlay else {
-            return;
-        };
-        let rows = v.page.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let (first, last, n) = (rows.first(), rows.last(), rows.len());
-        let ask = match action {
-            Action::Cancel | Action::Back | Action::Quit => {
-                self.overlay = None;
-                return;
-            }
-            Action::Older if n >= PAGE => last.map(|t| {
-                v.before += n as u64;
-                TaskAnchor::After(t.key.clone())
-            }),
-            Action::Older => return self.say("no older tasks"),
-            Action::Newer if v.before == 0 => return self.say("no newer tasks"),
-            Action::Newer if v.before <= PAGE as u64 => {
-                v.before = 0;
-                Some(TaskAnchor::Newest)
-            }
-            Action::Newer => first.map(|t| TaskAnchor::Before(t.key.clone())),
-            _ => None,
-        };
-        if let Some(anchor) = ask {
-            self.request_tasks(anchor);
+        if let Some(Overlay::Tasks(v)) = &mut self.overlay {
+            let effect = v.update(action);
+            self.apply(effect);
         }
     }
 
@@ -86,5 +64,29 @@ impl App {
             v.scroll = 0;
         }
         v.page.settle(result);
+    }
+}
+
+impl TasksView {
+    /// `]`/`[` ask for the older or newer page; Esc closes.
+    pub(crate) fn update(&mut self, action: Action) -> Effect {
+        let rows = self.page.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let (first, last, n) = (rows.first(), rows.last(), rows.len());
+        let anchor = match action {
+            Action::Cancel | Action::Back | Action::Quit => return Effect::Close,
+            Action::Older if n >= PAGE => last.map(|t| {
+                self.before += n as u64;
+                TaskAnchor::After(t.key.clone())
+            }),
+            Action::Older => return Effect::Say("no older tasks".into()),
+            Action::Newer if self.before == 0 => return Effect::Say("no newer tasks".into()),
+            Action::Newer if self.before <= PAGE as u64 => {
+                self.before = 0;
+                Some(TaskAnchor::Newest)
+            }
+            Action::Newer => first.map(|t| TaskAnchor::Before(t.key.clone())),
+            _ => None,
+        };
+        anchor.map_or(Effect::Done, Effect::Tasks)
     }
 }
