@@ -26,7 +26,7 @@ pub(crate) enum Effect {
     /// The tasks list reads the page at this anchor.
     Tasks(TaskAnchor),
     /// Long work starts (an export).
-    Start(Job),
+    Start(Box<Job>),
 }
 
 impl App {
@@ -51,7 +51,7 @@ impl App {
             Effect::Tasks(anchor) => self.request_tasks(anchor),
             Effect::Start(job) => {
                 self.message.clear();
-                self.requests.outbox.push(job);
+                self.requests.outbox.push(*job);
             }
         }
     }

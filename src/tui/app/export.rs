@@ -161,11 +161,11 @@ impl ExportDialog {
             total,
             cancel: cancel.clone(),
         };
-        Effect::Start(Job::Export {
+        Effect::Start(Box::new(Job::Export {
             source: self.source.clone(),
             path,
             format,
             cancel,
-        })
+        }))
     }
 }
