@@ -11,7 +11,7 @@ use ratatui::backend::Backend;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-pub(crate) enum Msg {
+pub enum Msg {
     Input(Event),
     Reply(Reply),
     /// SIGTERM or SIGHUP: leave cleanly.
@@ -20,7 +20,7 @@ pub(crate) enum Msg {
 
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
-pub(crate) fn run<B: Backend>(
+pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Msg>,
