@@ -11,7 +11,18 @@ use std::time::{Duration, Instant};
 pub(crate) const WRITE_BUSY: Duration = Duration::from_secs(3);
 /// The page cache of a plan's connection, in KiB as `PRAGMA cache_size`
 /// takes it (negative): see open_for_write.
-pub(crate) const WRITE_CACHE_KIB: i64 = -131_072;
+const WRITE_CACHE_KIB: i64 = -131_072;
+
+/// The plan's page cache: WRITE_CACHE_KIB, or the KiB given in
+/// `EGREGORA_INSPECT_WRITE_CACHE_KIB` (the crash tests make it small so a
+/// small store spills pages to the file before COMMIT, as a large one does).
+pub(crate) fn write_cache_kib() -> i64 {
+    std::env::var("EGREGORA_INSPECT_WRITE_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|k| *k > 0)
+        .map_or(WRITE_CACHE_KIB, |k| -k)
+}
 /// Readers wait less: a locked store should say so, not stall the screen.
 pub(crate) const READ_BUSY: Duration = Duration::from_millis(500);
 
@@ -110,7 +121,8 @@ pub(crate) fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
     // fifth faster on a million rows). Browsing keeps SQLite's small cache.
     conn.execute_batch(&format!(
         "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON;
-         PRAGMA cache_size = {WRITE_CACHE_KIB};"
+         PRAGMA cache_size = {};",
+        write_cache_kib()
     ))
     .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     Ok(conn)

@@ -7,7 +7,7 @@ use crate::store::cancel::Canceller;
 use crate::store::error::{Result, StoreError};
 use crate::store::inspection::inspect::inspect_shape;
 use crate::store::inspection::integrity::CheckBeside;
-use crate::store::open::{WRITE_CACHE_KIB, data_version};
+use crate::store::open::{data_version, write_cache_kib};
 use crate::store::plan::{self, Op, Plan, Step};
 use crate::store::spec::quote;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -94,7 +94,7 @@ impl Run<'_> {
             .map_err(err("cannot set up the connection"))?;
         conn.execute("VACUUM INTO ?1", [target])
             .map_err(err("cannot write the backup"))?;
-        conn.execute_batch(&format!("PRAGMA cache_size = {WRITE_CACHE_KIB}"))
+        conn.execute_batch(&format!("PRAGMA cache_size = {}", write_cache_kib()))
             .map_err(err("cannot set up the connection"))
     }
 
