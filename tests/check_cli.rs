@@ -2,15 +2,11 @@
 mod common;
 use common::*;
 
-fn json(args: &[&str], p: &std::path::Path, code: i32) -> serde_json::Value {
-    serde_json::from_slice(&printed(args, p, code)).expect("check --json prints one JSON document")
-}
-
 #[test]
 fn json_shape_is_stable() {
     let dir = tempfile::tempdir().unwrap();
     let p = current_store(dir.path());
-    let v = json(&["check", "--json"], &p, 0);
+    let v = check_json(&["check", "--json"], &p, 0);
     assert_eq!(v["state"], "current");
     assert_eq!(v["ok"], true);
     assert_eq!(v["path"], p.to_str().unwrap());
@@ -40,7 +36,7 @@ fn missing_index_is_needs_init_with_exit_1() {
         &p,
         "DROP INDEX idx_documents_slug; CREATE TABLE settings (k TEXT); CREATE TABLE documents_temp (id TEXT);",
     );
-    let v = json(&["check", "--json"], &p, 1);
+    let v = check_json(&["check", "--json"], &p, 1);
     assert_eq!(v["state"], "needs-init");
     let f = &v["findings"].as_array().unwrap();
     let find = |code: &str| {
@@ -79,7 +75,7 @@ fn data_checks_name_bad_rows() {
          INSERT INTO documents (id, status, doc_type, authors) VALUES ('blob-authors', 'draft', 'post', x'5b5d');",
     );
     bin().arg("check").arg(&p).assert().code(0);
-    let v = json(&["check", "--json", "--data"], &p, 1);
+    let v = check_json(&["check", "--json", "--data"], &p, 1);
     let d = v["data_checks"].as_array().unwrap();
     let msg = |code: &str, obj: &str| {
         d.iter()
@@ -99,7 +95,7 @@ fn data_checks_name_bad_rows() {
     let o = dir.path().join("old.sqlite");
     old_documents(&o, 40);
     exec(&o, "INSERT INTO documents (id) VALUES ('doc-3'), (NULL)");
-    let v = json(&["check", "--json", "--data"], &o, 1);
+    let v = check_json(&["check", "--json", "--data"], &o, 1);
     let codes: Vec<&str> = v["data_checks"]
         .as_array()
         .unwrap()
@@ -140,7 +136,7 @@ fn every_business_rule_is_checked_with_counts_and_ids() {
            (NULL, 'enrich_url', NULL);",
     );
     bin().arg("check").arg(&p).assert().code(0);
-    let v = json(&["check", "--json", "--data"], &p, 1);
+    let v = check_json(&["check", "--json", "--data"], &p, 1);
     let d = v["data_checks"].as_array().unwrap();
     let rule = |name: &str| {
         d.iter()
@@ -205,7 +201,7 @@ fn the_demo_store_breaks_every_rule_a_little() {
     let p = dir.path().join("demo.sqlite");
     bin().arg("demo").arg(&p).assert().success();
     bin().arg("check").arg(&p).assert().code(0);
-    let v = json(&["check", "--json", "--data"], &p, 1);
+    let v = check_json(&["check", "--json", "--data"], &p, 1);
     let d = v["data_checks"].as_array().unwrap();
     let rules: Vec<&str> = d.iter().filter_map(|x| x["rule"].as_str()).collect();
     assert_eq!(rules.len(), 8, "{d:?}");
@@ -234,7 +230,7 @@ fn one_rule_for_ok_a_schema_warning_is_not_ok() {
     let dir = tempfile::tempdir().unwrap();
     let p = current_store(dir.path());
     exec(&p, "CREATE TABLE documents_temp (id TEXT);");
-    let v = json(&["check", "--json"], &p, 1);
+    let v = check_json(&["check", "--json"], &p, 1);
     assert_eq!(v["state"], "current");
     let worst = v["findings"]
         .as_array()
@@ -261,7 +257,7 @@ fn every_data_finding_has_its_count_and_ids() {
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25)
          INSERT INTO documents (id, status, doc_type) SELECT 'odd-' || i, 'draft', 'recipe' FROM n;",
     );
-    let v = json(&["check", "--json", "--data"], &p, 1);
+    let v = check_json(&["check", "--json", "--data"], &p, 1);
     let d = v["data_checks"].as_array().unwrap();
     let odd = d.iter().find(|x| x["code"] == "unknown-doc-type").unwrap();
     assert_eq!(odd["count"], 25);
@@ -296,11 +292,11 @@ fn with_json_a_failure_is_json_on_stdout_too() {
         assert!(!out.stderr.is_empty(), "and one line on stderr");
     }
     // init on a missing path plans a new store: that is no failure.
-    let v = json(&["init", "--json", "--dry-run"], &missing, 0);
+    let v = check_json(&["init", "--json", "--dry-run"], &missing, 0);
     assert_eq!(v["creates_file"], true, "{v}");
     assert!(!missing.exists(), "a dry run creates nothing");
     let folder = dir.path();
-    let v = json(&["check", "--json"], folder, 2);
+    let v = check_json(&["check", "--json"], folder, 2);
     assert_eq!(v["error"]["kind"], "not-a-store", "{v}");
 }
 
@@ -310,7 +306,7 @@ fn a_dry_run_with_json_prints_the_plan() {
     let p = dir.path().join("old.sqlite");
     old_documents(&p, 10);
     let before = std::fs::read(&p).unwrap();
-    let v = json(&["init", "--dry-run", "--json"], &p, 0);
+    let v = check_json(&["init", "--dry-run", "--json"], &p, 0);
     assert_eq!(v["kind"], "init");
     assert_eq!(v["path"], p.to_str().unwrap());
     let steps = v["steps"].as_array().unwrap();

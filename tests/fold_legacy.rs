@@ -201,8 +201,7 @@ fn a_v2_store_becomes_a_current_v3_store_with_every_value_kept() {
     }));
     // V2 profiles had no title: the pipeline's profile rule says so, and
     // nothing else is amiss.
-    let out = printed(&["check", "--json", "--data"], &p, 1);
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = check_json(&["check", "--json", "--data"], &p, 1);
     assert_eq!(v["state"], "current");
     let d = v["data_checks"].as_array().unwrap();
     assert_eq!(d.len(), 1, "{d:?}");

@@ -135,15 +135,7 @@ fn demo_store_is_current_and_demo_never_overwrites() {
 
     let l = dir.path().join("legacy.sqlite");
     bin().args(["demo", "--legacy"]).arg(&l).assert().success();
-    let out = bin()
-        .args(["check", "--json"])
-        .arg(&l)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = check_json(&["check", "--json"], &l, 1);
     assert_eq!(v["state"], "legacy-present");
     for t in [
         "posts",

@@ -29,15 +29,7 @@ fn older_documents_is_rebuilt_with_every_row_byte_identical() {
     let before = cells(&p, "documents", &OLD_COLS);
     assert_eq!(before.len(), 3000);
 
-    let out = bin()
-        .args(["check", "--json"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = check_json(&["check", "--json"], &p, 1);
     assert_eq!(v["state"], "needs-migration");
     let codes: Vec<&str> = v["findings"]
         .as_array()
@@ -240,15 +232,7 @@ fn a_table_spelled_documents_differently_is_the_documents_table() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("case.sqlite");
     v3_with_documents_named(&p, "Documents");
-    let out = bin()
-        .args(["check", "--json"])
-        .arg(&p)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = check_json(&["check", "--json"], &p, 0);
     assert_eq!(v["state"], "current");
     assert!(
         v["findings"]

@@ -106,6 +106,12 @@ pub fn printed(args: &[&str], path: &Path, code: i32) -> Vec<u8> {
         .clone()
 }
 
+/// `args` then `path` run, exiting `code`, its stdout read as one JSON
+/// document (`check --json`, a plan's `--dry-run --json`).
+pub fn check_json(args: &[&str], path: &Path, code: i32) -> serde_json::Value {
+    serde_json::from_slice(&printed(args, path, code)).expect("one JSON document on stdout")
+}
+
 /// A complete V3 store, made by the binary itself.
 pub fn current_store(dir: &Path) -> PathBuf {
     let p = dir.join("v3.sqlite");
