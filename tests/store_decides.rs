@@ -172,3 +172,23 @@ fn a_value_picked_in_documents_becomes_the_filter_the_store_names() {
     let tag = pick("tags", text("sport"), true);
     assert_eq!(tag.clone().doc_filter(), DocFilter::Value(tag));
 }
+
+#[test]
+fn the_status_filter_cycles_what_the_store_holds_and_a_view_says_its_scope() {
+    use egregora_inspect::store::read::doc_counts::status_choices;
+    use egregora_inspect::store::read::tables::scope;
+    assert_eq!(status_choices(None), ["archived", "draft", "published"]);
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(
+        &p,
+        "INSERT INTO documents (id, status, doc_type) VALUES ('a', 'zz-odd', 'note'), ('b', 'draft', 'note')",
+    );
+    let mut s = open_read_only(&p).unwrap();
+    let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
+    let live = ins.live("documents").unwrap();
+    let counts = DocCounts::read(&s.conn, live).unwrap();
+    assert_eq!(status_choices(Some(&counts)), ["draft", "zz-odd"]);
+    assert_eq!(scope(true), None);
+    assert_eq!(scope(false).as_deref(), Some("first 1000 rows"));
+}

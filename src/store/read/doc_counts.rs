@@ -68,6 +68,21 @@ pub struct DocCounts {
     pub by_month: Vec<(String, u64)>,
 }
 
+/// The statuses `s` cycles through, in order: those the store holds (its
+/// counts, once read), else the pipeline's own for posts.
+pub fn status_choices(counts: Option<&DocCounts>) -> Vec<String> {
+    let mut values: Vec<String> = counts
+        .map(|c| c.by_status.iter().map(|s| s.0.clone()).collect())
+        .unwrap_or_default();
+    if values.is_empty() {
+        values = ["draft", "published", "archived"]
+            .map(String::from)
+            .to_vec();
+    }
+    values.sort();
+    values
+}
+
 impl DocCounts {
     /// Counts them (a scan of two indexes and of created_at).
     pub fn read(conn: &Connection, live: &LiveTable) -> rusqlite::Result<DocCounts> {

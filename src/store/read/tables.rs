@@ -9,6 +9,12 @@ use rusqlite::Connection;
 /// many rows from the start.
 pub(crate) const UNKEYED_ROWS: usize = 1000;
 
+/// What browsing a table shows of it: all its rows a page at a time when it
+/// pages by rowid, else the first UNKEYED_ROWS (said beside its name).
+pub fn scope(keyed: bool) -> Option<String> {
+    (!keyed).then(|| format!("first {UNKEYED_ROWS} rows"))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TablePage {
     pub columns: Vec<String>,

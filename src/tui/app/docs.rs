@@ -3,6 +3,7 @@
 use super::super::keys::Edit;
 use super::super::text::doc_row;
 use super::{App, Load, Select, cursor};
+use crate::store::read::doc_counts::status_choices;
 use crate::store::read::documents::{Anchor, DocRow, Query};
 use crate::store::spec::Spec;
 use crate::tui::keys::Action;
@@ -47,18 +48,7 @@ impl App {
                 self.requery();
             }
             Action::FilterStatus => {
-                let mut values: Vec<String> = self
-                    .store
-                    .charts
-                    .loaded()
-                    .map(|c| c.by_status.iter().map(|s| s.0.clone()).collect())
-                    .unwrap_or_default();
-                if values.is_empty() {
-                    values = ["draft", "published", "archived"]
-                        .map(String::from)
-                        .to_vec();
-                }
-                values.sort();
+                let values = status_choices(self.store.charts.loaded().map(|c| &**c));
                 self.docs.query.status = cycle(&values, self.docs.query.status.take());
                 self.requery();
             }

@@ -14,11 +14,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 /// Draws the tab; returns where the rows of its list are.
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     if let Some(b) = &app.tables.browse {
-        let title = format!(
-            "{} (read-only{})",
-            text::cell(&b.table),
-            if b.keyed { "" } else { ", first 1000 rows" }
-        );
+        let scope = crate::store::read::tables::scope(b.keyed)
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default();
+        let title = format!("{} (read-only{scope})", text::cell(&b.table));
         let block = Block::default().borders(Borders::TOP).title(title);
         match &b.page {
             Load::Loading => {
