@@ -1,5 +1,7 @@
 //! Argument parsing and dispatch to the CLI commands or the TUI.
 
+#![forbid(unsafe_code)]
+
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;

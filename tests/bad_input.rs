@@ -1,4 +1,6 @@
 //! Bad input: a one-line reason, exit 2, and the file exactly as it was.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use std::os::unix::fs::PermissionsExt;
@@ -68,9 +70,14 @@ fn a_folder() {
 fn a_fifo_does_not_hang() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("pipe");
-    let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
-    // SAFETY: a valid path; mkfifo only creates the node.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &p,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
     let start = Instant::now();
     refused(&p, "is a FIFO");
     assert!(start.elapsed() < Duration::from_secs(30));
@@ -238,8 +245,7 @@ fn as_unprivileged(bin_copy: &Path, args: &[&str], store: &Path) -> std::process
         .arg(store)
         .stdin(std::process::Stdio::null())
         .current_dir(store.parent().unwrap());
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
+    if rustix::process::geteuid().is_root() {
         cmd.uid(65534).gid(65534);
     }
     cmd.output().unwrap()

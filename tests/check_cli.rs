@@ -1,4 +1,6 @@
 //! check: exit codes, JSON shape, data checks.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 

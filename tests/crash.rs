@@ -1,5 +1,7 @@
 //! kill -9 of init at several moments of a large rebuild: afterwards the
 //! store is whole, wholly old or wholly new, with every row.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader};
@@ -148,8 +150,8 @@ fn sigterm_cancels_a_running_rebuild_and_rolls_back() {
         line.clear();
     }
     assert!(line.contains("(50000/"), "the copy started");
-    // SAFETY: a plain kill(2) of our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
     let status = child.wait().unwrap();

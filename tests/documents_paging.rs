@@ -1,5 +1,7 @@
 //! Keyset paging walks every row exactly once, in order, for every sort and
 //! filter, with NULL and repeated sort values.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use egregora_inspect::store::cell::Cell;

@@ -1,6 +1,8 @@
 //! `export` through the real binary: the Documents tab's rows in its order,
 //! CSV by RFC 4180, JSON values that survive a round trip, refusals; and
 //! the config file through `--print-config`.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};

@@ -1,4 +1,6 @@
 //! fold-legacy: a V2 store's rows move into documents with nothing lost.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use egregora_inspect::store::demo::{V2_TABLES, V2_VIEW};

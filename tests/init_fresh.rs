@@ -1,4 +1,6 @@
 //! init starts a store, and leaves a current one alone.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 

@@ -1,5 +1,7 @@
 //! DESIGN §6: no two modules import each other, `store` knows nothing of
 //! the terminal, `tui` holds no SQL. Read from the source itself.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

@@ -1,5 +1,7 @@
 //! init rebuilds an older documents table with every row kept, and refuses
 //! what it must not touch.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use std::path::Path;

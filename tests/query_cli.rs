@@ -1,5 +1,7 @@
 //! `query` through the real binary: read-only by construction, streamed in
 //! every format, clean errors, and a runaway statement stopped by a signal.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use std::io::Read;
@@ -133,7 +135,8 @@ fn sql_errors_are_one_escaped_line_with_the_position() {
 #[test]
 fn a_runaway_statement_stops_on_sigint_or_sigterm() {
     let (_dir, p) = demo(5);
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    use rustix::process::{Pid, Signal, kill_process};
+    for signal in [Signal::INT, Signal::TERM] {
         let mut child = std::process::Command::new(bin_path())
             .arg("query")
             .arg(&p)
@@ -149,7 +152,7 @@ fn a_runaway_statement_stops_on_sigint_or_sigterm() {
         std::thread::sleep(Duration::from_millis(500));
         assert!(child.try_wait().unwrap().is_none(), "still running");
         let sent = Instant::now();
-        unsafe { libc::kill(child.id() as i32, signal) };
+        kill_process(Pid::from_raw(child.id() as i32).unwrap(), signal).unwrap();
         let status = loop {
             if let Some(s) = child.try_wait().unwrap() {
                 break s;

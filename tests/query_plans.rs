@@ -1,6 +1,8 @@
 //! Every query shape the app runs on documents uses an index: no full scan
 //! of the table, no sort of a large result, for every sort, filter and
 //! direction. (The timings themselves live in the benchmark.)
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};

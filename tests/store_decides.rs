@@ -1,6 +1,8 @@
 //! The decisions the app asks the store for, checked on real files: the
 //! Schema tab's marks, whether a table pages by rowid, which path a filtered
 //! page takes, and a statement stopped by its caller.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use egregora_inspect::store::inspection::compare::{Mark, Presence};

@@ -1,5 +1,7 @@
 //! The detail knows the document: its doc_type's columns first, authors by
 //! their profile's alias, an annotation's parent, and the way back.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

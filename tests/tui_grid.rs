@@ -1,6 +1,8 @@
 //! The grid's moves through the real workers: the column cursor, widths and
 //! horizontal scrolling, the column chooser, both sort directions, copy,
 //! export, half pages, `[`/`]`, clicks, and findings that open their rows.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

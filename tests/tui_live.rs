@@ -1,6 +1,8 @@
 //! Live truth: locks held by another connection, writes to an open document
 //! or a browsed table, and a store file replaced or removed, through the
 //! real workers and the app's own once-a-second poll.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

@@ -1,6 +1,8 @@
 //! The event loop itself (`event::run`) on a TestBackend, with the real
 //! worker threads: scripted keys go in as the terminal would send them, and
 //! the last frame drawn shows what they did.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};

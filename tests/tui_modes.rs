@@ -2,6 +2,8 @@
 //! mode is reached as a user reaches it, and every key its status line
 //! hints is pressed there: each must do something (change the screen, the
 //! mode, or quit).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

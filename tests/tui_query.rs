@@ -1,6 +1,8 @@
 //! The Query tab through the real app and its real threads: the SQL line,
 //! a result read a window at a time, its count, Esc, errors, refusals,
 //! copy and export of a result, hostile text.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

@@ -1,5 +1,7 @@
 //! Screens through ratatui's TestBackend, driven by the real worker on real
 //! stores; snapshots with insta, styles by cell.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

@@ -1,5 +1,7 @@
 //! States that end and views that stop at their last line: what the screen
 //! says is about the state it is in, through the real key routing.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

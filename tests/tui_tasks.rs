@@ -1,5 +1,7 @@
 //! Tasks on the Overview: by status (failed in red) and by task_type;
 //! Enter lists the failed ones newest first with their error and payload.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 #[path = "common/harness.rs"]
 mod harness;

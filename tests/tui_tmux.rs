@@ -1,6 +1,8 @@
 //! The real binary in a real terminal (tmux): open a store with legacy
 //! tables, init it from the dialog, browse hostile documents, quit, and find
 //! the terminal as it was.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use common::tmux::Tmux;
 use common::*;
@@ -194,16 +196,12 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert_eq!(t.format("#{alternate_on}"), "1");
         let app = t.app_pid().expect("the app runs");
         let signal = if sig == "TERM" {
-            libc::SIGTERM
+            rustix::process::Signal::TERM
         } else {
-            libc::SIGHUP
+            rustix::process::Signal::HUP
         };
-        // SAFETY: kill(2) on a process this test started.
-        assert_eq!(
-            unsafe { libc::kill(app, signal) },
-            0,
-            "the app got SIG{sig}"
-        );
+        let pid = rustix::process::Pid::from_raw(app).unwrap();
+        rustix::process::kill_process(pid, signal).expect("the app got the signal");
         // The app leaves cleanly on either signal (the echoed command line
         // shows `exited-$?`, so only the output matches this).
         t.wait_for("exited-0");

@@ -131,20 +131,12 @@ pub(crate) fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
 /// Whether this process may write the store and create its journal, and if
 /// not, why. Uses access(2), which also sees read-only mounts.
 pub(crate) fn writable(path: &Path) -> std::result::Result<(), String> {
-    use std::os::unix::ffi::OsStrExt;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let check = |p: &Path| -> std::result::Result<(), std::io::Error> {
-        let c = std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
-        // SAFETY: a valid NUL-terminated path; access(2) only reads it.
-        if unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0 {
-            Ok(())
-        } else {
-            Err(std::io::Error::last_os_error())
-        }
+        rustix::fs::access(p, rustix::fs::Access::WRITE_OK).map_err(std::io::Error::from)
     };
     if path.exists() {
         check(path).map_err(|e| format!("the file is not writable ({e})"))?;

@@ -165,6 +165,7 @@ impl ObjectClass {
 impl Spec {
     /// The V3 spec. The asset is part of the program and a unit test parses it,
     /// so a failure here is a build mistake, not bad input.
+    #[allow(clippy::expect_used)]
     pub fn v3() -> &'static Spec {
         static SPEC: OnceLock<Spec> = OnceLock::new();
         SPEC.get_or_init(|| {
@@ -186,6 +187,9 @@ impl Spec {
             .find(|t| t.name.eq_ignore_ascii_case(name))
     }
 
+    /// The spec's documents table: the asset names it (unit-tested), so
+    /// its absence is a build mistake, not bad input.
+    #[allow(clippy::expect_used)]
     pub fn documents(&self) -> &TableSpec {
         self.table(&self.documents_table)
             .expect("the spec names its documents table (unit-tested)")

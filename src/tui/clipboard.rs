@@ -1,10 +1,11 @@
 //! Puts bytes on the clipboard. Inside tmux through tmux itself (`tmux
 //! load-buffer -w -`: tmux's buffer, and the outer terminal's clipboard
 //! where tmux may set it), since tmux by default ignores an application's
-//! own OSC 52; elsewhere as OSC 52, base64, so nothing in the value reaches
-//! the terminal as anything but data.
+//! own OSC 52; elsewhere as OSC 52 (crossterm's), base64, so nothing in the
+//! value reaches the terminal as anything but data.
 
-use base64::Engine;
+use crossterm::Command as _;
+use crossterm::clipboard::CopyToClipboard;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -47,8 +48,10 @@ fn tmux(args: &[&str], bytes: &[u8]) -> Result<(), String> {
 
 /// The OSC 52 sequence that sets the clipboard to `bytes`.
 pub(crate) fn osc52_sequence(bytes: &[u8]) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-    format!("\x1b]52;c;{b64}\x07")
+    let mut s = String::new();
+    // Writing to a String cannot fail.
+    let _ = CopyToClipboard::to_clipboard_from(bytes).write_ansi(&mut s);
+    s
 }
 
 fn osc52(bytes: &[u8]) -> std::io::Result<()> {
@@ -64,8 +67,9 @@ mod tests {
     #[test]
     fn osc52_carries_the_value_as_base64_only() {
         let s = osc52_sequence(b"a\x1b]0;evil\x07b");
-        assert_eq!(s, "\x1b]52;c;YRtdMDtldmlsB2I=\x07");
-        // The value's own escape sequence is not in what is written.
-        assert_eq!(s.matches('\x1b').count(), 1);
+        assert_eq!(s, "\x1b]52;c;YRtdMDtldmlsB2I=\x1b\\");
+        // The value's own escape sequence is not in what is written: only
+        // the sequence's start and its terminator.
+        assert_eq!(s.matches('\x1b').count(), 2);
     }
 }

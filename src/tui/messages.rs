@@ -129,12 +129,20 @@ impl Request {
     }
 
     /// Requests of the same kind replace each other while queued.
-    pub(crate) fn kind(&self) -> String {
+    pub(crate) fn kind(&self) -> Kind<'_> {
         match self {
-            Request::Count { name } => format!("count:{name}"),
-            other => format!("{:?}", std::mem::discriminant(other)),
+            Request::Count { name } => Kind::Count(name),
+            other => Kind::Other(std::mem::discriminant(other)),
         }
     }
+}
+
+/// What makes two queued requests the same kind: a table's row count is
+/// per table; any other request is one of a kind.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Kind<'a> {
+    Count(&'a str),
+    Other(std::mem::Discriminant<Request>),
 }
 
 /// Why a read gave nothing: another process's lock (the same read works

@@ -48,6 +48,9 @@ impl Tmux {
             "tmux starts: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // What is typed before the shell's first prompt is echoed without
+        // it, and the prompt then lands at its end: wait for the prompt.
+        t.wait_for("$");
         t
     }
 

@@ -63,19 +63,9 @@ pub(crate) fn estimate(conn: &Connection, plan: &Plan) -> rusqlite::Result<Optio
 
 /// Free bytes for this user on the file system of `path`'s folder.
 fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
-    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
-    // SAFETY: a valid NUL-terminated path and a buffer statvfs fills.
-    if unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) } != 0 {
-        return None;
-    }
-    // SAFETY: statvfs returned 0, so it filled the buffer.
-    let st = unsafe { st.assume_init() };
-    // The field types differ between platforms.
-    #[allow(clippy::unnecessary_cast)]
-    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    let st = rustix::fs::statvfs(dir).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize))
 }
 
 /// `n` bytes the way people read them: 1.2 GB, 340 MB, 12 kB.
