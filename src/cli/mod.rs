@@ -1,5 +1,7 @@
-//! check / init / demo: text and JSON output, confirmation, exit codes.
-//! Every string that reaches the terminal passes through `text::escape`.
+//! The commands: `check`, `init`, `fold-legacy` and `demo` here, `query` and
+//! `export` in files of their own; their text and JSON output, confirmation
+//! and exit codes. Every string that reaches the terminal passes through
+//! `text::escape`.
 
 mod export;
 mod query;

@@ -1,6 +1,9 @@
-//! The one thread that talks to the store for the UI. Requests come in over
-//! a channel; only the newest of each kind is served; replies go back to the
-//! event loop. Plans run on a thread of their own so reads go on.
+//! The threads that talk to the store for the UI: one for what the user
+//! waits on (pages, documents, plans), one for scans (counts, charts, data
+//! checks), and the Query tab's own (`sessions`). Requests come in over a
+//! channel; only the newest of each kind is served; replies go back to the
+//! event loop. Plans, exports and counts of values run on threads of their
+//! own so reads go on. `Worker::dispatch` is the one routing of a job.
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;

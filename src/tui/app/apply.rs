@@ -1,0 +1,32 @@
+//! Carrying out what a feature's update asked for (see `effect`).
+
+use super::App;
+use super::effect::Effect;
+
+impl App {
+    /// Carries out what a feature's update asked for.
+    pub(super) fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::Done => {}
+            Effect::Close => self.overlay = None,
+            Effect::Say(text) => self.say(text),
+            Effect::Quit => self.quit = true,
+            Effect::Columns(chosen) => {
+                self.overlay = None;
+                if chosen != self.docs.query.columns {
+                    self.docs.query.columns = chosen;
+                    self.rewindow();
+                }
+            }
+            Effect::Filter(from, filter) => {
+                self.overlay = None;
+                self.filter_by_value(from, filter);
+            }
+            Effect::Tasks(anchor) => self.request_tasks(anchor),
+            Effect::Start(job) => {
+                self.message.clear();
+                self.requests.outbox.push(*job);
+            }
+        }
+    }
+}
