@@ -278,6 +278,8 @@ impl Worker {
         }
     }
 
+    /// One request answered: the store as a whole here, reads of a table
+    /// by `serve_table`, of documents by `serve_documents`.
     pub fn serve(&mut self, req: Request) -> Option<Reply> {
         match req {
             Request::Inspect => return Some(self.inspect()),
@@ -295,25 +297,33 @@ impl Worker {
         if let Some(why) = self.unopened.clone() {
             return req.failed(why);
         }
-        let live = self
+        match req {
+            Request::Charts
+            | Request::Window { .. }
+            | Request::Matching { .. }
+            | Request::Document { .. } => self.serve_documents(req),
+            other => self.serve_table(other),
+        }
+    }
+
+    /// Reads of a table, its rows or its counts.
+    fn serve_table(&mut self, req: Request) -> Option<Reply> {
+        let tasks = self
             .inspection
-            .as_ref()
-            .and_then(|i| i.live("documents").cloned());
-        let Some(store) = self.store.as_mut() else {
+            .as_deref()
+            .and_then(tasks::live_tasks)
+            .cloned();
+        let (Some(store), Some(ins)) = (self.store.as_mut(), self.inspection.as_ref()) else {
             return req.failed("the store is not open".to_string().into());
         };
         let conn = &mut store.conn;
+        let no_tasks = || Failure::Other("the store has no tasks table".into());
         Some(match req {
             Request::Count { name } => Reply::Count {
                 rows: inspect::count_rows(conn, &name),
                 name,
             },
-            Request::DataChecks => match self.inspection.as_ref() {
-                Some(ins) => Reply::DataChecks(checks::run(conn, ins).map_err(Failure::from)),
-                None => {
-                    return Request::DataChecks.failed("the store is not open".to_string().into());
-                }
-            },
+            Request::DataChecks => Reply::DataChecks(checks::run(conn, ins).map_err(Failure::from)),
             Request::Copy {
                 table,
                 rowid,
@@ -326,22 +336,20 @@ impl Worker {
                 })
                 .map_err(Failure::from),
             },
-            Request::TaskCounts => Reply::TaskCounts(
-                match self.inspection.as_deref().and_then(tasks::live_tasks) {
-                    None => Ok(None),
-                    Some(t) => with_deadline(conn, SCAN_LIMIT, |c| TaskCounts::read(c, t))
-                        .map(|c| Some(Arc::new(c)))
-                        .map_err(Failure::from),
-                },
-            ),
+            Request::TaskCounts => Reply::TaskCounts(match &tasks {
+                None => Ok(None),
+                Some(t) => with_deadline(conn, SCAN_LIMIT, |c| TaskCounts::read(c, t))
+                    .map(|c| Some(Arc::new(c)))
+                    .map_err(Failure::from),
+            }),
             Request::Tasks {
                 ticket,
                 selection,
                 anchor,
             } => Reply::Tasks {
                 ticket,
-                result: match self.inspection.as_deref().and_then(tasks::live_tasks) {
-                    None => Err(Failure::Other("the store has no tasks table".into())),
+                result: match &tasks {
+                    None => Err(no_tasks()),
                     Some(t) => with_deadline(conn, SCAN_LIMIT, |c| {
                         tasks::page(c, t, &selection, &anchor, tasks::PAGE)
                     })
@@ -361,59 +369,69 @@ impl Worker {
                 })
                 .map_err(Failure::from),
             },
-            req => {
-                let Some(live) = live else {
-                    return req.failed("the store has no documents table".to_string().into());
+            other => return other.failed("not a read".to_string().into()),
+        })
+    }
+
+    /// Reads of `documents`: the charts, a window, a count, one document.
+    fn serve_documents(&mut self, req: Request) -> Option<Reply> {
+        let live = self
+            .inspection
+            .as_ref()
+            .and_then(|i| i.live("documents").cloned());
+        let Some(store) = self.store.as_mut() else {
+            return req.failed("the store is not open".to_string().into());
+        };
+        let Some(live) = live else {
+            return req.failed("the store has no documents table".to_string().into());
+        };
+        Some(match req {
+            Request::Charts => Reply::Charts(
+                with_deadline(&mut store.conn, SCAN_LIMIT, |c| DocCounts::read(c, &live))
+                    .map(Arc::new)
+                    .map_err(Failure::from),
+            ),
+            Request::Window {
+                ticket,
+                query,
+                counts,
+                anchor,
+                height,
+            } => {
+                let ask = WindowAsk {
+                    query: &query,
+                    counts: counts.as_deref(),
+                    anchor: &anchor,
+                    height,
                 };
-                match req {
-                    Request::Charts => Reply::Charts(
-                        with_deadline(conn, SCAN_LIMIT, |c| DocCounts::read(c, &live))
-                            .map(Arc::new)
-                            .map_err(Failure::from),
-                    ),
-                    Request::Window {
-                        ticket,
-                        query,
-                        counts,
-                        anchor,
-                        height,
-                    } => {
-                        let ask = WindowAsk {
-                            query: &query,
-                            counts: counts.as_deref(),
-                            anchor: &anchor,
-                            height,
-                        };
-                        let result = window(store, &live, ticket, ask, &self.latest, &self.notify)?;
-                        Reply::Window {
-                            ticket,
-                            result,
-                            done: true,
-                        }
-                    }
-                    Request::Matching {
-                        ticket,
-                        query,
-                        counts,
-                    } => matching(
-                        store,
-                        &live,
-                        ticket,
-                        &query,
-                        counts,
-                        &self.latest,
-                        &self.notify,
-                    )?,
-                    Request::Document { ticket, rowid } => Reply::Document {
-                        ticket,
-                        result: with_deadline(conn, BROWSE_LIMIT, |c| {
-                            documents::document(c, &live, rowid)
-                        })
-                        .map_err(Failure::from),
-                    },
-                    other => return other.failed("not a read".to_string().into()),
+                let result = window(store, &live, ticket, ask, &self.latest, &self.notify)?;
+                Reply::Window {
+                    ticket,
+                    result,
+                    done: true,
                 }
             }
+            Request::Matching {
+                ticket,
+                query,
+                counts,
+            } => matching(
+                store,
+                &live,
+                ticket,
+                &query,
+                counts,
+                &self.latest,
+                &self.notify,
+            )?,
+            Request::Document { ticket, rowid } => Reply::Document {
+                ticket,
+                result: with_deadline(&mut store.conn, BROWSE_LIMIT, |c| {
+                    documents::document(c, &live, rowid)
+                })
+                .map_err(Failure::from),
+            },
+            other => return other.failed("not a read".to_string().into()),
         })
     }
 
