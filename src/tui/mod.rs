@@ -8,6 +8,7 @@ pub mod event;
 mod history;
 pub mod keymap;
 pub mod keys;
+mod long;
 mod messages;
 pub mod mode;
 pub mod sessions;

@@ -5,8 +5,6 @@
 //! event loop. Plans, exports and counts of values run on threads of their
 //! own so reads go on. `Worker::dispatch` is the one routing of a job.
 
-use crate::store::apply::{self, ApplyOptions, Progress};
-use crate::store::cancel::Canceller;
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspection::catalog::LiveTable;
 use crate::store::inspection::checks;
@@ -15,8 +13,6 @@ use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_de
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
 use crate::store::read::documents::{self, Anchor, DocRow, Query, WindowAsk};
-use crate::store::read::export::{self, Format, Source};
-use crate::store::read::frequencies::{self, FreqSource};
 use crate::store::read::tables;
 use crate::store::read::tasks::{self, TaskCounts};
 use crate::store::{StoreError, matching, values};
@@ -26,6 +22,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
+use super::long::{apply_plan, run_export, run_frequencies};
 use super::messages::Got;
 pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request, Route};
 use super::sessions::QueryThreads;
@@ -172,84 +169,6 @@ impl Worker {
             }
         }
     }
-}
-
-/// Runs a confirmed plan, reporting progress, then the outcome.
-pub fn apply_plan(plan: &Plan, cancel: &Canceller, send: &dyn Fn(Reply)) {
-    let mut report = |p: &Progress| send(Reply::Progress(p.clone()));
-    let result = apply::apply(plan, ApplyOptions { backup: true }, cancel, &mut report);
-    send(Reply::Applied(
-        result.map(|o| summary(&o)).map_err(|e| e.to_string()),
-    ));
-}
-
-/// Runs an export to `path` (relative to the working folder), reporting
-/// progress, then the outcome; a stop removes the partial file.
-pub fn run_export(
-    store: &Path,
-    source: &Source,
-    path: &Path,
-    format: Format,
-    cancel: &Canceller,
-    send: &dyn Fn(Reply),
-) {
-    let result = (|| -> Result<(u64, PathBuf), StoreError> {
-        let path = std::path::absolute(path)
-            .map_err(|e| StoreError::io("cannot resolve the file name", e))?;
-        let read = crate::store::read::query::open(store)?;
-        let total = export::rows_of(&read.conn, source);
-        send(Reply::ExportProgress { rows: 0, total });
-        cancel.attach(&read.conn);
-        let n = export::export_file(&read, source, format, &path, &mut |rows| {
-            send(Reply::ExportProgress { rows, total });
-            !cancel.is_cancelled()
-        });
-        cancel.detach();
-        Ok((n?, path))
-    })();
-    send(Reply::Exported(result.map_err(|e| match e {
-        StoreError::Cancelled => "stopped; the partial file was removed".to_string(),
-        e => e.to_string(),
-    })));
-}
-
-/// Counts a column's values, reporting how far it has got, then the result.
-pub fn run_frequencies(
-    store: &Path,
-    ticket: u64,
-    source: &FreqSource,
-    column: &str,
-    cancel: &Canceller,
-    send: &dyn Fn(Reply),
-) {
-    let result = (|| {
-        let qc = crate::store::read::query::open(store)?;
-        cancel.attach(qc.conn());
-        let got = frequencies::frequencies(&qc, source, column, &mut |groups| {
-            send(Reply::FreqProgress { ticket, groups });
-            !cancel.is_cancelled()
-        });
-        cancel.detach();
-        got
-    })();
-    if !cancel.is_cancelled() {
-        send(Reply::Frequencies {
-            ticket,
-            result: result.map_err(|e| e.to_string()),
-        });
-    }
-}
-
-fn summary(o: &apply::Outcome) -> String {
-    let mut s = format!(
-        "done: {} step(s) applied; the store is now {}",
-        o.steps_run,
-        o.after.state.label()
-    );
-    if let Some(b) = &o.backup {
-        s.push_str(&format!("; backup at {}", b.display()));
-    }
-    s
 }
 
 fn newest_of_each_kind(batch: Vec<Job>) -> Vec<Job> {

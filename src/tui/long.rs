@@ -1,0 +1,90 @@
+//! The work that runs on a thread of its own beside the workers' reads: a
+//! confirmed plan, an export, a count of a column's values. Each reports
+//! progress, then its outcome, through `send`.
+
+use super::messages::Reply;
+use crate::store::StoreError;
+use crate::store::apply::{self, ApplyOptions, Progress};
+use crate::store::cancel::Canceller;
+use crate::store::plan::Plan;
+use crate::store::read::export::{self, Format, Source};
+use crate::store::read::frequencies::{self, FreqSource};
+use std::path::{Path, PathBuf};
+
+/// Runs a confirmed plan, reporting progress, then the outcome.
+pub fn apply_plan(plan: &Plan, cancel: &Canceller, send: &dyn Fn(Reply)) {
+    let mut report = |p: &Progress| send(Reply::Progress(p.clone()));
+    let result = apply::apply(plan, ApplyOptions { backup: true }, cancel, &mut report);
+    send(Reply::Applied(
+        result.map(|o| summary(&o)).map_err(|e| e.to_string()),
+    ));
+}
+
+/// Runs an export to `path` (relative to the working folder), reporting
+/// progress, then the outcome; a stop removes the partial file.
+pub fn run_export(
+    store: &Path,
+    source: &Source,
+    path: &Path,
+    format: Format,
+    cancel: &Canceller,
+    send: &dyn Fn(Reply),
+) {
+    let result = (|| -> Result<(u64, PathBuf), StoreError> {
+        let path = std::path::absolute(path)
+            .map_err(|e| StoreError::io("cannot resolve the file name", e))?;
+        let read = crate::store::read::query::open(store)?;
+        let total = export::rows_of(&read.conn, source);
+        send(Reply::ExportProgress { rows: 0, total });
+        cancel.attach(&read.conn);
+        let n = export::export_file(&read, source, format, &path, &mut |rows| {
+            send(Reply::ExportProgress { rows, total });
+            !cancel.is_cancelled()
+        });
+        cancel.detach();
+        Ok((n?, path))
+    })();
+    send(Reply::Exported(result.map_err(|e| match e {
+        StoreError::Cancelled => "stopped; the partial file was removed".to_string(),
+        e => e.to_string(),
+    })));
+}
+
+/// Counts a column's values, reporting how far it has got, then the result.
+pub fn run_frequencies(
+    store: &Path,
+    ticket: u64,
+    source: &FreqSource,
+    column: &str,
+    cancel: &Canceller,
+    send: &dyn Fn(Reply),
+) {
+    let result = (|| {
+        let qc = crate::store::read::query::open(store)?;
+        cancel.attach(qc.conn());
+        let got = frequencies::frequencies(&qc, source, column, &mut |groups| {
+            send(Reply::FreqProgress { ticket, groups });
+            !cancel.is_cancelled()
+        });
+        cancel.detach();
+        got
+    })();
+    if !cancel.is_cancelled() {
+        send(Reply::Frequencies {
+            ticket,
+            result: result.map_err(|e| e.to_string()),
+        });
+    }
+}
+
+fn summary(o: &apply::Outcome) -> String {
+    let mut s = format!(
+        "done: {} step(s) applied; the store is now {}",
+        o.steps_run,
+        o.after.state.label()
+    );
+    if let Some(b) = &o.backup {
+        s.push_str(&format!("; backup at {}", b.display()));
+    }
+    s
+}
