@@ -6,19 +6,10 @@ use super::keymap::Keymap;
 use super::keys::Action;
 use super::mode::Mode;
 use super::tab::Tab;
-use super::text::Shown;
-use super::worker::{Job, Latest, Reply, Request};
-use crate::store::apply::Progress;
-use crate::store::cancel::Canceller;
-use crate::store::inspection::finding::Finding;
-use crate::store::inspection::inspect::{Inspection, RowCount};
-use crate::store::plan::{Plan, PlanKind};
-use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{DocRow, DocView, Query};
-use crate::store::read::tables::{RowAnchor, TablePage};
-use crate::store::read::tasks::TaskCounts;
+use super::worker::{Job, Reply, Request};
+use crate::store::plan::PlanKind;
+use crate::store::read::documents::Query;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod apply;
@@ -48,176 +39,11 @@ pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
-pub use state::{Chooser, Clip, Drawn, ExportDialog, ExportPhase, FreqView, TasksView};
-
-/// Which row to select once a window arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Select {
-    Keep,
-    First,
-    Last,
-}
-
-/// What the app knows of the store as a whole.
-#[derive(Debug)]
-pub struct StoreView {
-    pub inspection: Load<Arc<Inspection>>,
-    /// Ok, or why the store cannot be written (actions unavailable).
-    pub writable: Result<(), String>,
-    pub charts: Load<Arc<DocCounts>>,
-    /// Row counts of tables and views, as they arrive.
-    pub counts: Vec<(String, RowCount)>,
-    /// The data checks, once asked for (they scan every row).
-    pub data: Option<Load<Vec<Finding>>>,
-    /// The data finding picked on the Overview (Enter lists its rows).
-    pub finding: Option<usize>,
-    /// The Overview scrolls to show the finding just picked.
-    pub reveal: bool,
-    /// The tasks by status and type; None when there is no tasks table.
-    pub tasks: Load<Option<Arc<TaskCounts>>>,
-}
-
-#[derive(Debug)]
-pub struct DocsState {
-    pub query: Query,
-    pub rows: Load<Vec<DocRow>>,
-    /// The rows as the grid shows them, made once per window.
-    pub shown: Vec<Vec<Shown>>,
-    pub selected: usize,
-    /// The height of the window last asked for.
-    asked_height: usize,
-    ticket: u64,
-    select_after: Select,
-    /// The search prompt, while it is open, and the search it started from
-    /// (Esc goes back to it).
-    pub input: Option<tui_input::Input>,
-    search_before: Option<String>,
-    /// When the prompt's text last changed, until the search follows it.
-    typed_at: Option<Instant>,
-    /// While a search scans: the matches found so far.
-    pub searching: Option<usize>,
-    /// How many documents the filters and search select.
-    pub count: Load<u64>,
-    /// While they are counted: how many so far.
-    pub count_so_far: Option<u64>,
-    pub count_ticket: u64,
-    pub grid: GridState,
-    /// The detail follows the list's cursor once the window asked for comes
-    /// (`[`/`]` past the window's edge).
-    detail_follows: bool,
-}
-
-#[derive(Debug)]
-pub struct DetailState {
-    pub rowid: i64,
-    pub doc: Load<Option<DocView>>,
-    pub scroll: u16,
-    /// The link picked (an author, the parent): Enter follows it.
-    pub link: Option<usize>,
-    /// The documents left by following links, the last most recent:
-    /// Backspace/Esc goes back along them.
-    pub path: Vec<Visited>,
-    ticket: u64,
-}
-
-/// A document left by following a link, as it was.
-#[derive(Debug, Clone, Copy)]
-pub struct Visited {
-    pub rowid: i64,
-    pub scroll: u16,
-    pub link: Option<usize>,
-}
-
-#[derive(Debug)]
-pub struct BrowseState {
-    pub table: String,
-    pub keyed: bool,
-    pub page: Load<TablePage>,
-    /// The page's cells as the grid shows them, made once per page.
-    pub shown: Vec<Vec<Shown>>,
-    pub selected: usize,
-    ticket: u64,
-    /// Where the page on screen was read from.
-    anchor: RowAnchor,
-    pub grid: GridState,
-}
-
-#[derive(Debug, Default)]
-pub struct TablesState {
-    pub selected: usize,
-    pub browse: Option<BrowseState>,
-}
-
-#[derive(Debug)]
-pub enum Phase {
-    Loading,
-    Failed(String),
-    Confirm(Box<Plan>),
-    Running {
-        plan: Box<Plan>,
-        progress: Option<Progress>,
-        cancel: Canceller,
-    },
-    Done(Result<String, String>),
-}
-
-/// A plan on screen: confirmation as data, the dialog holds the plan.
-#[derive(Debug)]
-pub struct Dialog {
-    pub kind: PlanKind,
-    pub phase: Phase,
-    pub scroll: u16,
-}
-
-/// What covers the tabs; one at a time.
-#[derive(Debug)]
-pub enum Overlay {
-    /// The `?` list of keys, scrolled this far.
-    Help {
-        scroll: u16,
-    },
-    Plan(Dialog),
-    /// `c`: the columns Documents shows.
-    Columns(Chooser),
-    /// `e`: an export, named then running.
-    Export(ExportDialog),
-    /// `f`: a column's values by frequency.
-    Frequencies(FreqView),
-    /// Tasks, newest first: the failed ones, or those a finding names.
-    Tasks(TasksView),
-}
-
-/// What the app asks of the workers, and the tickets that tell an answer
-/// still wanted from a stale one.
-#[derive(Debug, Default)]
-pub struct Requests {
-    pub outbox: Vec<Job>,
-    /// Scans asked for before the first screen was drawn: on a 2-core
-    /// machine they would compete with it, so they wait for it.
-    held: Option<Vec<Job>>,
-    /// The newest window and count asked for, shared with the workers.
-    pub latest: Arc<Latest>,
-    next_ticket: u64,
-    /// What to put on the clipboard (the event loop does).
-    pub clip: Option<Clip>,
-    /// Statements run, for the event loop to add to the history file.
-    pub history: Vec<String>,
-}
-
-impl Requests {
-    fn send(&mut self, r: Request) {
-        let job = Job::Read(r);
-        match self.held.as_mut() {
-            Some(held) if job.is_scan() => held.push(job),
-            _ => self.outbox.push(job),
-        }
-    }
-
-    fn ticket(&mut self) -> u64 {
-        self.next_ticket += 1;
-        self.next_ticket
-    }
-}
+pub(crate) use state::Select;
+pub use state::{
+    BrowseState, Chooser, Clip, DetailState, Dialog, DocsState, Drawn, ExportDialog, ExportPhase,
+    FreqView, Overlay, Phase, Requests, StoreView, TablesState, TasksView, Visited,
+};
 
 /// How long a status message stays: long enough to read, short enough
 /// that it never speaks of a state long gone.
