@@ -412,11 +412,23 @@ fn data_checks_run_on_demand_and_name_bad_rows() {
         50,
         "INSERT INTO documents (id, status, doc_type, tags) VALUES ('broken-tags', 'draft', 'recipe', '[oops');",
     );
-    assert!(h.text().contains("press d to scan the rows"));
+    let text = h.text();
+    assert!(text.contains("press d to scan the rows"));
+    assert!(text.contains(" current  "), "{text}");
     h.act(Action::GoTab(Tab::Documents)).act(Action::DataChecks);
     assert_eq!(h.app.tab, Tab::Overview, "the results show on the Overview");
     let text = h.text();
     assert!(text.contains("Data checks"), "{text}");
+    // The badge says what the checks found (DESIGN §2: one rule for ok),
+    // never a plain `current` beside them.
+    assert!(text.contains(" current · 9 data warnings "), "{text}");
+    let b = h.render();
+    let (x, y) = find(&b, " current · 9");
+    assert_ne!(
+        b[(x + 1, y)].bg,
+        ratatui::style::Color::Green,
+        "not the green of ok"
+    );
     assert!(text.contains("'broken-tags' = '[oops'"), "{text}");
     assert!(text.contains("doc_type outside"), "{text}");
     h.act(Action::Refresh);

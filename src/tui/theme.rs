@@ -1,6 +1,6 @@
 //! The one palette: every colour the views use, by what it means.
 
-use crate::store::inspection::finding::Severity;
+use crate::store::inspection::finding::{Finding, Severity};
 use crate::store::inspection::inspect::{Inspection, State};
 use ratatui::style::{Color, Modifier, Style};
 
@@ -152,9 +152,11 @@ impl Theme {
     /// The state badge: a state reads at a glance.
     /// The state badge: green only when the store is ok by the one rule
     /// (`Inspection::ok`); a current store with warnings or errors is not.
-    pub(crate) fn badge(&self, ins: &Inspection) -> Style {
+    /// The badge's colours: green only when the store is ok by the one
+    /// rule, the data checks' findings (once run) included.
+    pub(crate) fn badge(&self, ins: &Inspection, data: Option<&[Finding]>) -> Style {
         let (fg, bg) = match ins.state {
-            State::Current if ins.ok(None) => (Color::Black, Color::Green),
+            State::Current if ins.ok(data) => (Color::Black, Color::Green),
             State::Current => (Color::Black, Color::Yellow),
             State::NeedsInit => (Color::Black, Color::Yellow),
             State::NeedsMigration => (Color::White, Color::Red),

@@ -135,13 +135,26 @@ impl Inspection {
     }
 
     /// The badge's words: the state, or that the store is newer than this
-    /// tool knows (then it is only browsed).
-    pub fn badge(&self) -> String {
-        if self.is_newer() {
+    /// tool knows (then it is only browsed); once the data checks ran
+    /// (`data`), what they found, so it never reads as ok beside them.
+    pub fn badge(&self, data: Option<&[Finding]>) -> String {
+        let state = if self.is_newer() {
             format!("newer (user_version {})", self.facts.user_version)
         } else {
             self.state.label().to_string()
-        }
+        };
+        let count = |s: Severity| {
+            data.unwrap_or_default()
+                .iter()
+                .filter(|f| f.severity == s)
+                .count()
+        };
+        let found = match (count(Severity::Error), count(Severity::Warning)) {
+            (0, 0) => return state,
+            (0, w) => format!("{w} data warning{}", if w == 1 { "" } else { "s" }),
+            (e, _) => format!("{e} data error{}", if e == 1 { "" } else { "s" }),
+        };
+        format!("{state} · {found}")
     }
 }
 

@@ -87,9 +87,15 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> (u16, Option<u16>) {
 /// The Overview's text, and the index of the picked finding's line.
 fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
     let fx = &ins.facts;
+    let data = app
+        .store
+        .data
+        .as_ref()
+        .and_then(Load::loaded)
+        .map(Vec::as_slice);
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(format!(" {} ", ins.badge()), theme().badge(ins)),
+            Span::styled(format!(" {} ", ins.badge(data)), theme().badge(ins, data)),
             Span::raw("  "),
             Span::raw(text::cell(&ins.path.to_string_lossy())),
         ]),
