@@ -144,6 +144,13 @@ fn a_replaced_file_is_reopened_and_a_removed_one_is_said() {
         screen.contains(" current "),
         "the new file's state:\n{screen}"
     );
+    // Every section reads the new file, the tasks too (read by the scan
+    // worker, which opened the old one).
+    let tasks: i64 = scalar(&h.path, "SELECT count(*) FROM tasks");
+    assert!(
+        screen.contains(&format!("Tasks: {tasks} in all")),
+        "the new file's tasks:\n{screen}"
+    );
     h.key(KeyCode::Char('2'));
     assert!(h.text().contains("7 documents"), "{}", h.text());
 

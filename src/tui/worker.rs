@@ -207,8 +207,10 @@ impl Worker {
             _ => {}
         }
         // The scan worker does not see the refreshes: it reads the catalog
-        // afresh for each chart, and opens the store once.
-        if matches!(req, Request::Charts) || self.store.is_none() {
+        // afresh for each chart, opens the store once, and again when the
+        // file at the path was replaced (its connection reads the old one).
+        let replaced = Stamp::change(self.stamp, Stamp::of(&self.path)) == FileChange::Replaced;
+        if matches!(req, Request::Charts) || self.store.is_none() || replaced {
             self.inspect();
         }
         // A store that could not be opened says why (a lock is not a
