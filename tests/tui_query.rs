@@ -303,3 +303,19 @@ fn frequencies_count_a_column_and_enter_filters_the_grid() {
     h.key(KeyCode::Char('f')).key(KeyCode::Esc);
     assert!(h.app.overlay.is_none());
 }
+
+#[test]
+fn esc_leaves_the_sql_line_and_the_tab_keys_then_work_on_the_result() {
+    let mut h = Harness::demo_with("e.sqlite", 10, "");
+    run(&mut h, "SELECT id FROM documents");
+    // Back in the editor, then out of it: twice Esc, as people do.
+    h.key(KeyCode::Char(':'));
+    h.key(KeyCode::Esc).key(KeyCode::Esc);
+    h.key(KeyCode::Char('2'));
+    assert_eq!(h.app.tab, Tab::Documents, "2 switched the tab");
+    assert_eq!(
+        h.app.query.input.value(),
+        "SELECT id FROM documents",
+        "nothing was typed in the SQL line"
+    );
+}

@@ -402,7 +402,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None).when(When::RowUnderCursor),
     b(Ctx::Grid, "export", &[k('e')], Action::Export, "export to a file (csv, json, ndjson)", Some("export")).when(When::GridRows),
     b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")).when(When::GridRows),
-    b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement (else: back to the SQL line)", Some("stop")).when(When::QueryBusy),
+    b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement", Some("stop")).when(When::QueryBusy),
     b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
     b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")),

@@ -91,8 +91,9 @@ impl App {
                 };
                 self.ask_query(cmd);
             }
+            // Esc stops what runs and nothing else: the SQL line is `:` or
+            // Enter away, so a second Esc never puts the keys in it.
             Action::Cancel if r.busy() => self.stop_query(),
-            Action::Cancel => self.query.editing = true,
             Action::Copy | Action::CopyRow => self.copy_from_query(action),
             Action::Export => self.open_export(),
             Action::Frequencies => self.open_frequencies(),
