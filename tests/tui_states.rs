@@ -296,3 +296,24 @@ fn a_hint_names_a_key_that_does_it_here() {
     assert!(hints.contains("Ctrl-c  quit"), "{hints}");
     assert!(!hints.contains(" q  quit"), "{hints}");
 }
+
+#[test]
+fn a_missing_store_offers_init_and_init_creates_it() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("new.sqlite");
+    let mut h = Harness::open(dir, p.clone());
+    let screen = h.text();
+    assert!(screen.contains("init creates one there"), "{screen}");
+    assert!(
+        status(&mut h).contains("init"),
+        "the key the screen speaks of is hinted: {}",
+        status(&mut h)
+    );
+    h.key(KeyCode::Char('i'));
+    assert!(status(&mut h).contains("run"), "{}", h.text());
+    h.key(KeyCode::Char('y'));
+    assert!(h.text().contains("done: "), "{}", h.text());
+    h.key(KeyCode::Esc);
+    assert!(h.text().contains(" current "), "{}", h.text());
+    assert!(p.exists());
+}

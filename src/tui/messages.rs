@@ -150,6 +150,8 @@ pub(crate) enum Kind<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     Locked,
+    /// No store at the path (init creates one there).
+    Missing(String),
     Other(String),
 }
 
@@ -160,17 +162,17 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Locked => f.write_str(LOCKED),
-            Failure::Other(why) => f.write_str(why),
+            Failure::Missing(why) | Failure::Other(why) => f.write_str(why),
         }
     }
 }
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        if e.is_locked() {
-            Failure::Locked
-        } else {
-            Failure::Other(e.to_string())
+        match e {
+            e if e.is_locked() => Failure::Locked,
+            StoreError::NotFound(_) => Failure::Missing(e.to_string()),
+            e => Failure::Other(e.to_string()),
         }
     }
 }

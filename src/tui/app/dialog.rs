@@ -14,10 +14,13 @@ impl App {
         let state = self.store.inspection.loaded().map(|i| i.state);
         self.store.writable.is_ok()
             && match kind {
-                PlanKind::Init => matches!(
-                    state,
-                    Some(State::NoStore | State::NeedsInit | State::NeedsMigration)
-                ),
+                PlanKind::Init => {
+                    self.store.missing
+                        || matches!(
+                            state,
+                            Some(State::NoStore | State::NeedsInit | State::NeedsMigration)
+                        )
+                }
                 PlanKind::FoldLegacy => state == Some(State::LegacyPresent),
             }
     }

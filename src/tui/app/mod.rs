@@ -104,6 +104,7 @@ impl App {
             tab: Tab::Overview,
             store: StoreView {
                 inspection: Load::Loading,
+                missing: false,
                 writable: Ok(()),
                 charts: Load::Loading,
                 counts: Vec::new(),

@@ -148,6 +148,7 @@ impl App {
         if let Err(e) = &result {
             self.say(e.to_string());
         }
+        self.store.missing = matches!(result, Err(Failure::Missing(_)));
         self.store.inspection = result.into();
         self.store.writable = if self.gone {
             Err("the store file is gone".into())

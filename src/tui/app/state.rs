@@ -110,6 +110,8 @@ pub(crate) enum Select {
 #[derive(Debug)]
 pub struct StoreView {
     pub inspection: Load<Arc<Inspection>>,
+    /// There is no store at the path: init creates one there.
+    pub missing: bool,
     /// Ok, or why the store cannot be written (actions unavailable).
     pub writable: Result<(), String>,
     pub charts: Load<Arc<DocCounts>>,
