@@ -194,3 +194,13 @@ fn the_status_filter_cycles_what_the_store_holds_and_a_view_says_its_scope() {
     assert_eq!(scope(true), None);
     assert_eq!(scope(false).as_deref(), Some("first 1000 rows"));
 }
+
+#[test]
+fn an_export_is_offered_a_name_no_file_has() {
+    use egregora_inspect::store::read::export::free_name;
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(free_name(dir.path(), "documents", "csv"), "documents.csv");
+    std::fs::write(dir.path().join("documents.csv"), "x").unwrap();
+    std::fs::write(dir.path().join("documents-2.csv"), "x").unwrap();
+    assert_eq!(free_name(dir.path(), "documents", "csv"), "documents-3.csv");
+}

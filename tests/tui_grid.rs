@@ -204,6 +204,13 @@ fn export_writes_the_listed_documents_and_esc_or_a_clash_writes_nothing() {
     h.act(Action::Submit);
     assert!(h.app.message.contains("exists"), "{}", h.app.message);
     assert_eq!(std::fs::read(&file).unwrap(), before);
+    // The dialog stays open with the name typed, to be mended.
+    let screen = h.text();
+    assert!(
+        screen.contains(&*file.file_name().unwrap().to_string_lossy()),
+        "{screen}"
+    );
+    assert!(screen.contains("Enter export"), "{screen}");
     // Esc while naming exports nothing.
     h.act(Action::Export).act(Action::Cancel);
     assert!(h.app.overlay.is_none());

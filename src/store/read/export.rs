@@ -191,6 +191,18 @@ fn visible(live: &LiveTable) -> Vec<String> {
         .collect()
 }
 
+/// A file name for an export of `stem` as `ext` in `dir` that no file has
+/// yet (an export never replaces one): `stem.ext`, else `stem-2.ext`, …
+pub fn free_name(dir: &Path, stem: &str, ext: &str) -> String {
+    (1..10_000)
+        .map(|n| match n {
+            1 => format!("{stem}.{ext}"),
+            n => format!("{stem}-{n}.{ext}"),
+        })
+        .find(|name| !dir.join(name).exists())
+        .unwrap_or_else(|| format!("{stem}.{ext}"))
+}
+
 /// How many rows `source` will give, when it is cheap to tell (a
 /// whole table): for a progress gauge.
 pub fn rows_of(conn: &Connection, source: &Source) -> Option<u64> {

@@ -80,7 +80,11 @@ impl App {
         self.overlay = Some(Overlay::Export(ExportDialog {
             what,
             source,
-            input: Input::new(format!("{name}.csv")),
+            input: Input::new(crate::store::read::export::free_name(
+                std::path::Path::new("."),
+                &name,
+                "csv",
+            )),
             phase: ExportPhase::Naming,
         }));
     }
@@ -108,13 +112,24 @@ impl App {
                 }
             }
             Reply::Exported(result) => {
-                self.overlay = None;
+                let stopped = matches!(&d.phase, ExportPhase::Running { cancel, .. } if cancel.is_cancelled());
                 match result {
-                    Ok((n, path)) => self.say(format!(
-                        "exported {n} rows to {}",
-                        crate::text::cell(&path.to_string_lossy())
-                    )),
-                    Err(e) => self.say(format!("export: {e}")),
+                    Ok((n, path)) => {
+                        self.overlay = None;
+                        self.say(format!(
+                            "exported {n} rows to {}",
+                            crate::text::cell(&path.to_string_lossy())
+                        ))
+                    }
+                    Err(e) if stopped => {
+                        self.overlay = None;
+                        self.say(format!("export: {e}"))
+                    }
+                    // The dialog stays, the name typed in it, to be mended.
+                    Err(e) => {
+                        d.phase = ExportPhase::Naming;
+                        self.say(format!("export: {e}"))
+                    }
                 }
             }
             _ => {}
