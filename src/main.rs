@@ -1,6 +1,6 @@
 //! Argument parsing and dispatch to the CLI commands or the TUI.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -123,6 +123,13 @@ enum Command {
         #[arg(long)]
         legacy: bool,
     },
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): egregora-inspect man | man -l -
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -199,6 +206,10 @@ fn main() -> ExitCode {
             sql,
             format,
         }) => egregora_inspect::cli::query(&path(p), &sql, format.as_deref()),
+        Some(Command::Completions { shell }) => {
+            egregora_inspect::cli::completions(Cli::command(), shell)
+        }
+        Some(Command::Man) => egregora_inspect::cli::man(Cli::command()),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),
