@@ -105,6 +105,10 @@ fn main() {
 
 use tmux::Tmux;
 
+// The names the parts written before the split know these by.
+#[allow(unused_imports)]
+pub(crate) use stores::{demo as cached_demo, dir as store_dir};
+
 pub(crate) fn median(v: &[Duration]) -> Duration {
     let mut s = v.to_vec();
     s.sort();
