@@ -121,6 +121,8 @@ pub(crate) fn ms(d: Duration) -> String {
         format!("{:.2} s", m / 1000.0)
     } else if m >= 100.0 {
         format!("{m:.0} ms")
+    } else if m >= 1.0 && m.fract() == 0.0 {
+        format!("{m:.0} ms")
     } else if m >= 1.0 {
         format!("{m:.2} ms")
     } else {
