@@ -253,3 +253,23 @@ fn groff_renders_the_page_without_a_warning() {
         );
     }
 }
+
+#[test]
+fn a_failed_write_is_one_line_and_exit_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        assert!(std::env::var_os("CI").is_none(), "/dev/full is missing");
+        eprintln!("skipped: no /dev/full here");
+        return;
+    };
+    for args in [&["completions", "zsh"][..], &["man"][..]] {
+        let out = Command::new(bin_path())
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("cannot write"), "{err}");
+    }
+}
