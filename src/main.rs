@@ -2,7 +2,7 @@
 
 #![forbid(unsafe_code)]
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -125,6 +125,13 @@ enum Command {
         #[arg(long)]
         legacy: bool,
     },
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): egregora-inspect man | man -l -
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -201,6 +208,10 @@ fn main() -> ExitCode {
             sql,
             format,
         }) => egregora_inspect::cli::query(&path(p), &sql, format.as_deref()),
+        Some(Command::Completions { shell }) => {
+            egregora_inspect::cli::completions(Cli::command(), shell)
+        }
+        Some(Command::Man) => egregora_inspect::cli::man(Cli::command()),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),

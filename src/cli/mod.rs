@@ -3,7 +3,9 @@
 //! and exit codes. Every string that reaches the terminal passes through
 //! `text::escape`.
 
+mod completions;
 mod export;
+mod man;
 mod query;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
@@ -453,6 +455,29 @@ pub fn query(raw: &OsStr, sql: &str, format: Option<&str>) -> u8 {
     match run() {
         Ok(_) => EXIT_OK,
         Err(e) => fail(&e, false),
+    }
+}
+
+/// `completions SHELL`: the shell's completion script for `cmd` on stdout.
+pub fn completions(cmd: clap::Command, shell: clap_complete::Shell) -> u8 {
+    print_generated(|out| completions::write(cmd, shell, out))
+}
+
+/// `man`: the manual page for `cmd`, as roff, on stdout.
+pub fn man(cmd: clap::Command) -> u8 {
+    print_generated(|out| man::write(cmd, out))
+}
+
+/// Prints what `write` makes on stdout; a reader that stops early
+/// (`| head`) has what it asked for, so that is no error.
+fn print_generated(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> u8 {
+    match write(&mut std::io::stdout().lock()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => fail(
+            &anyhow::Error::new(e).context("cannot write to stdout"),
+            false,
+        ),
     }
 }
 
