@@ -1,8 +1,12 @@
 //! check / init / demo: text and JSON output, confirmation, exit codes.
 //! Every string that reaches the terminal passes through `text::escape`.
 
+mod change;
+mod exec;
 mod export;
+mod fix;
 mod query;
+mod undo;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
@@ -15,9 +19,13 @@ use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
+pub use change::ChangeFlags;
+pub use exec::exec;
 pub use export::ExportArgs;
+pub use fix::fix;
 use std::ffi::OsStr;
 use std::io::{BufRead, IsTerminal, Write};
+pub use undo::undo;
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
 
