@@ -145,6 +145,19 @@ enum Command {
         #[command(flatten)]
         flags: ChangeArgs,
     },
+    /// Compare two stores row by row (exit 0 same, 1 different, 2 error)
+    Diff {
+        /// The store before
+        old: OsString,
+        /// The store after
+        new: OsString,
+        /// Only this table (repeat for several)
+        #[arg(long = "table", value_name = "T")]
+        tables: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a sample store with documents of every doc_type
     Demo {
         /// Where to write it (default: a new temporary folder; never over a file)
@@ -272,6 +285,12 @@ fn main() -> ExitCode {
             file,
             flags,
         }) => egregora_inspect::cli::undo(&path(p), list, file.as_deref(), flags.flags()),
+        Some(Command::Diff {
+            old,
+            new,
+            tables,
+            json,
+        }) => egregora_inspect::cli::diff(&old, &new, &tables, json),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),

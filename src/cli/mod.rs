@@ -2,6 +2,7 @@
 //! Every string that reaches the terminal passes through `text::escape`.
 
 mod change;
+mod diff;
 mod exec;
 mod export;
 mod fix;
@@ -20,6 +21,7 @@ use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
 pub use change::ChangeFlags;
+pub use diff::diff;
 pub use exec::exec;
 pub use export::ExportArgs;
 pub use fix::fix;

@@ -6,6 +6,7 @@
 //! differs from the preview's is refused with nothing written. On commit
 //! the inverse change set becomes an undo file beside the store.
 
+pub mod diff;
 mod fix;
 mod guard;
 mod rowid;
