@@ -106,7 +106,10 @@ fn decide(ctx: &AuthContext<'_>) -> Result<Option<String>, String> {
         }
     };
     let name = crate::text::escape(table).into_owned();
-    if table.len() >= 7 && table[..7].eq_ignore_ascii_case("sqlite_") {
+    if table
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
+    {
         return Err(format!(
             "{name} is SQLite's own table; exec writes the store's tables only"
         ));
@@ -146,7 +149,8 @@ mod tests {
         let c = Connection::open_in_memory().unwrap();
         c.execute_batch(
             "CREATE TABLE documents (id TEXT PRIMARY KEY, status TEXT);
-             CREATE TABLE tasks (task_id TEXT, status TEXT);",
+             CREATE TABLE tasks (task_id TEXT, status TEXT);
+             CREATE TABLE counted (n INTEGER PRIMARY KEY AUTOINCREMENT);",
         )
         .unwrap();
         c
@@ -162,7 +166,7 @@ mod tests {
         .unwrap();
         assert_eq!(t, ["documents"]);
         let t = check(
-            &c,
+            &mut c,
             "WITH d AS (SELECT id FROM documents) DELETE FROM tasks WHERE task_id IN d",
         )
         .unwrap();
@@ -183,7 +187,7 @@ mod tests {
                 "DELETE FROM tasks; DELETE FROM documents",
                 "several statements",
             ),
-            ("DELETE FROM sqlite_master", "SQLite's own"),
+            ("DELETE FROM sqlite_sequence", "SQLite's own"),
             ("WITH x AS (SELECT 1) SELECT * FROM x", "changes nothing"),
             ("", "no statement"),
         ] {
