@@ -1,7 +1,7 @@
 //! What exec, fix and undo share: the preview as text or streamed JSON,
 //! the question, the commit with signals watched, the outcome.
 
-use super::{EXIT_ERROR, EXIT_OK, confirm, watch_signals};
+use super::shared::{EXIT_ERROR, EXIT_OK, confirm, fail, watch_signals};
 use crate::store::cancel::Canceller;
 use crate::store::change::{Committed, Preview, RowChange, TableCount};
 use crate::store::inspection::finding::Finding;
@@ -91,7 +91,7 @@ pub(super) fn failed(e: &anyhow::Error, json: bool) -> u8 {
     if e.downcast_ref::<Declined>().is_some() {
         return EXIT_ERROR;
     }
-    super::fail(e, json)
+    fail(e, json)
 }
 
 fn counts(tables: &[TableCount]) -> String {

@@ -1,7 +1,7 @@
 //! `diff OLD NEW`: the rows only in one store and those changed, per
 //! table. Exit 0 same, 1 different, 2 error.
 
-use super::{EXIT_OK, EXIT_PROBLEMS, fail};
+use super::shared::{EXIT_OK, EXIT_PROBLEMS, fail};
 use crate::store::change::Value;
 use crate::store::change::diff::{RowKind, TableDiff, diff as compare};
 use crate::store::identify::resolve;

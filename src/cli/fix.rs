@@ -2,7 +2,7 @@
 //! rest listed for a person. Exit 0 when nothing is left, 1 otherwise.
 
 use super::change::{self, ChangeFlags};
-use super::{EXIT_OK, EXIT_PROBLEMS};
+use super::shared::{EXIT_OK, EXIT_PROBLEMS};
 use crate::store::identify::resolve;
 use crate::store::inspection::finding::Code;
 use anyhow::Result;

@@ -220,7 +220,7 @@ pub(crate) fn apply(
             named.join("; ")
         )));
     }
-    let applied = u64::try_from(conn.total_changes() - before).unwrap_or(0);
+    let applied = conn.total_changes().saturating_sub(before);
     if applied != records {
         return Err(StoreError::Conflict(format!(
             "{} of its {records} row(s) no longer fit the store's tables (a table or key changed)",
