@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 mod tmux;
 use tmux::Tmux;
 
+#[path = "speed/change.rs"]
+mod change;
+
 const PAGE: usize = 50;
 const RUNS: usize = 15;
 
@@ -406,6 +409,10 @@ fn main() {
     if wanted("checks") {
         println!();
         checks(&bin, &small, &large);
+    }
+    if wanted("change") {
+        println!();
+        change::change(&bin, &small, &large);
     }
 }
 
