@@ -302,8 +302,9 @@ fn open_change(path: &Path) -> Result<Connection> {
             path.display()
         )));
     }
-    // A REPLACE's deletes reach the rowid log's triggers too.
-    conn.execute_batch("PRAGMA recursive_triggers = ON")
+    // A REPLACE's deletes reach the rowid log's triggers too; the log
+    // spills to a temporary file, not memory, on a large change.
+    conn.execute_batch("PRAGMA recursive_triggers = ON; PRAGMA temp_store = FILE")
         .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     Ok(conn)
 }
