@@ -82,3 +82,52 @@ fn a_store_changed_between_preview_and_confirm_is_refused_with_nothing_written()
     assert_eq!(files[0].header.rows, again.rows);
     assert_eq!(files[0].header.command, "exec");
 }
+
+#[test]
+fn a_cell_is_edited_and_a_row_deleted_by_its_key_and_both_undone() {
+    use change::{RowKey, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let id: String = scalar(&p, "SELECT id FROM documents WHERE rowid = 3");
+    let key = RowKey::Columns(vec![("id".into(), Value::Text(id.clone().into_bytes()))]);
+    let title = |p: &std::path::Path| {
+        scalar::<Option<String>>(p, &format!("SELECT title FROM documents WHERE id = '{id}'"))
+    };
+    let was = title(&p);
+    let preview = change::edit(&p, "documents", &key, "title", Some("it's new")).unwrap();
+    assert_eq!(preview.rows, 1);
+    let row = &preview.window(0, 1).unwrap()[0];
+    assert_eq!(
+        row.columns[0].after,
+        Some(Value::Text(b"it's new".to_vec()))
+    );
+    change::commit(&preview, &Canceller::new()).unwrap();
+    assert_eq!(title(&p).as_deref(), Some("it's new"));
+    // A key sets NULL.
+    let preview = change::edit(&p, "documents", &key, "title", None).unwrap();
+    change::commit(&preview, &Canceller::new()).unwrap();
+    assert_eq!(title(&p), None);
+    // A JSON column takes JSON of its shape only.
+    for bad in ["not json", "{\"a\": 1}"] {
+        let e = change::edit(&p, "documents", &key, "tags", Some(bad)).unwrap_err();
+        assert!(matches!(e, StoreError::Refused(_)), "{bad}: {e}");
+    }
+    change::edit(&p, "documents", &key, "tags", Some("[\"x\"]")).unwrap();
+    // A task (no primary key) by rowid.
+    let tasks: i64 = scalar(&p, "SELECT count(*) FROM tasks");
+    let preview = change::delete(&p, "tasks", &RowKey::Rowid(2)).unwrap();
+    assert_eq!(preview.rows, 1);
+    change::commit(&preview, &Canceller::new()).unwrap();
+    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM tasks"), tasks - 1);
+    // Each undone in turn, newest first.
+    for _ in 0..3 {
+        let u = change::undo(&p, None).unwrap();
+        change::commit(&u, &Canceller::new()).unwrap();
+        // Its own undo file is not wanted here: the next is the older change.
+        let newest = change::undo_files(&p).unwrap().remove(0);
+        assert_eq!(newest.header.command, "undo");
+        std::fs::remove_file(newest.path).unwrap();
+    }
+    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM tasks"), tasks);
+    assert_eq!(title(&p), was);
+}

@@ -17,8 +17,10 @@ fn edited_copy(large: &Path) -> PathBuf {
         let tmp = p.with_extension("tmp");
         std::fs::copy(large, &tmp).expect("copy the large store");
         let c = rusqlite::Connection::open(&tmp).expect("open the copy");
-        c.execute_batch("UPDATE documents SET title = coalesce(title, '') || ' (edited)' WHERE rowid % 100 = 0")
-            .expect("edit 1% of the rows");
+        c.execute_batch(
+            "UPDATE documents SET title = coalesce(title, '') || ' (edited)' WHERE rowid % 100 = 0",
+        )
+        .expect("edit 1% of the rows");
         drop(c);
         std::fs::rename(&tmp, &p).expect("put the copy in place");
     }
@@ -67,7 +69,9 @@ pub fn change(bin: &Path, small: &Path, large: &Path) {
     let edited = edited_copy(large);
     let (diff_t, diff_peak) = measured_runs(RUNS, || {
         let mut c = Command::new(bin);
-        c.args(["diff", "--table", "documents"]).arg(large).arg(&edited);
+        c.args(["diff", "--table", "documents"])
+            .arg(large)
+            .arg(&edited);
         c
     });
     let (read_t, _) = measured_runs(RUNS, || {

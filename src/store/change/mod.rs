@@ -7,12 +7,14 @@
 //! the inverse change set becomes an undo file beside the store.
 
 pub mod diff;
+mod edit;
 mod fix;
 mod guard;
 mod rowid;
 mod rows;
 mod undo;
 
+pub use edit::RowKey;
 pub use fix::FIXABLE;
 pub use rows::{ColumnChange, Op, RowChange, TableCount, Value};
 pub use undo::{UndoFile, UndoHeader, list as undo_files};
@@ -35,6 +37,8 @@ pub enum Command {
     Exec,
     Fix,
     Undo,
+    Edit,
+    Delete,
 }
 
 impl Command {
@@ -43,6 +47,8 @@ impl Command {
             Command::Exec => "exec",
             Command::Fix => "fix",
             Command::Undo => "undo",
+            Command::Edit => "edit",
+            Command::Delete => "delete",
         }
     }
 }
@@ -126,6 +132,25 @@ pub fn fix(path: &Path, only: &[Code]) -> Result<Preview> {
         only,
     );
     preview(path, Command::Fix, Work::Sql(sql))
+}
+
+/// The app's `E`: one cell of the row `key` of `table` set to `value`
+/// (None: NULL).
+pub fn edit(
+    path: &Path,
+    table: &str,
+    key: &RowKey,
+    column: &str,
+    value: Option<&str>,
+) -> Result<Preview> {
+    let sql = edit::update(table, key, column, value)?;
+    preview(path, Command::Edit, Work::Sql(vec![sql]))
+}
+
+/// The app's `D`: the row `key` of `table` deleted.
+pub fn delete(path: &Path, table: &str, key: &RowKey) -> Result<Preview> {
+    let sql = edit::delete(table, key)?;
+    preview(path, Command::Delete, Work::Sql(vec![sql]))
 }
 
 /// `undo`'s change: the undo file `file`, or the newest beside the store.
