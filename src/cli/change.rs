@@ -171,7 +171,7 @@ fn print_text(p: &Preview) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn print_left(left: &[Finding]) {
+fn print_left(left: &[Finding]) {
     if left.is_empty() {
         return;
     }

@@ -22,10 +22,9 @@ fn run(raw: &OsStr, only: &[String], flags: ChangeFlags) -> Result<u8> {
     let preview = crate::store::change::fix(&path, &codes)?;
     let left = match change::decide(&preview, flags)? {
         Some(done) => {
+            // The preview listed what is left; the outcome says it again
+            // only in JSON.
             change::print_done(&done, flags.json);
-            if !flags.json {
-                change::print_left(&done.left);
-            }
             done.left.len()
         }
         None => preview.left.len(),
