@@ -114,6 +114,52 @@ enum Command {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Run one INSERT, UPDATE or DELETE after a preview of the rows it changes; undoable
+    Exec {
+        /// The store (default: .egregora/pipeline.sqlite)
+        path: Option<OsString>,
+        /// The statement; - reads it from stdin
+        #[arg(long)]
+        sql: String,
+        #[command(flatten)]
+        flags: ChangeArgs,
+    },
+    /// Repair what a data rule can repair by itself; list what needs a person
+    Fix {
+        /// The store (default: .egregora/pipeline.sqlite)
+        path: Option<OsString>,
+        /// Only this finding code (repeat for several): missing-field, null-doc-type, null-status
+        #[arg(long, value_name = "CODE")]
+        only: Vec<String>,
+        #[command(flatten)]
+        flags: ChangeArgs,
+    },
+    /// Take back the newest change (or the one --file names); --list shows them
+    Undo {
+        /// The store (default: .egregora/pipeline.sqlite)
+        path: Option<OsString>,
+        /// List the undo files beside the store, newest first
+        #[arg(long)]
+        list: bool,
+        /// The undo file to apply (default: the newest)
+        #[arg(long, value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        flags: ChangeArgs,
+    },
+    /// Compare two stores row by row (exit 0 same, 1 different, 2 error)
+    Diff {
+        /// The store before
+        old: OsString,
+        /// The store after
+        new: OsString,
+        /// Only this table (repeat for several)
+        #[arg(long = "table", value_name = "T")]
+        tables: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a sample store with documents of every doc_type
     Demo {
         /// Where to write it (default: a new temporary folder; never over a file)
@@ -132,6 +178,30 @@ enum Command {
     },
     /// Print the manual page (roff): egregora-inspect man | man -l -
     Man,
+}
+
+/// The flags of exec, fix and undo.
+#[derive(clap::Args)]
+struct ChangeArgs {
+    /// Print the preview and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Apply without asking
+    #[arg(long)]
+    yes: bool,
+    /// Print JSON: the preview with every change (--dry-run), else the outcome; errors too
+    #[arg(long)]
+    json: bool,
+}
+
+impl ChangeArgs {
+    fn flags(&self) -> egregora_inspect::cli::ChangeFlags {
+        egregora_inspect::cli::ChangeFlags {
+            dry_run: self.dry_run,
+            yes: self.yes,
+            json: self.json,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -212,6 +282,28 @@ fn main() -> ExitCode {
             egregora_inspect::cli::completions(Cli::command(), shell)
         }
         Some(Command::Man) => egregora_inspect::cli::man(Cli::command()),
+        Some(Command::Exec {
+            path: p,
+            sql,
+            flags,
+        }) => egregora_inspect::cli::exec(&path(p), &sql, flags.flags()),
+        Some(Command::Fix {
+            path: p,
+            only,
+            flags,
+        }) => egregora_inspect::cli::fix(&path(p), &only, flags.flags()),
+        Some(Command::Undo {
+            path: p,
+            list,
+            file,
+            flags,
+        }) => egregora_inspect::cli::undo(&path(p), list, file.as_deref(), flags.flags()),
+        Some(Command::Diff {
+            old,
+            new,
+            tables,
+            json,
+        }) => egregora_inspect::cli::diff(&old, &new, &tables, json),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),

@@ -8,6 +8,7 @@
 // wait4 gives a child's peak memory (its rusage); no safe wrapper has it.
 #![allow(unsafe_code)]
 
+mod change;
 mod checks;
 mod export;
 mod fold;
@@ -47,6 +48,7 @@ const PARTS: &[&str] = &[
     "init",
     "fold",
     "checks",
+    "change",
 ];
 
 /// The stores a run measures.
@@ -100,6 +102,7 @@ fn main() {
             "init" => init::run(&stores::old_shape(&s.large)),
             "fold" => fold::run(&stores::v2(&s.large)),
             "checks" => checks::run(&bin, &s),
+            "change" => change::run(&bin, &s.small, &s.large),
             _ => {}
         }
         println!();

@@ -3,10 +3,16 @@
 //! and exit codes. Every string that reaches the terminal passes through
 //! `text::escape`.
 
+mod change;
 mod completions;
+mod diff;
+mod exec;
 mod export;
+mod fix;
 mod man;
 mod query;
+mod shared;
+mod undo;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
@@ -19,33 +25,17 @@ use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
+pub use change::ChangeFlags;
+pub use diff::diff;
+pub use exec::exec;
 pub use export::ExportArgs;
+pub use fix::fix;
+use shared::{EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, confirm, fail, watch_signals};
 use std::ffi::OsStr;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
+pub use undo::undo;
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
-
-pub(crate) const EXIT_OK: u8 = 0;
-pub(crate) const EXIT_PROBLEMS: u8 = 1;
-pub(crate) const EXIT_ERROR: u8 = 2;
-
-/// Prints a one-line reason on stderr, never a backtrace; with `--json`
-/// also one JSON object on stdout, so a script reading stdout always gets
-/// JSON.
-fn fail(e: &anyhow::Error, json: bool) -> u8 {
-    let message = format!("{e:#}");
-    eprintln!("error: {}", escape(&message));
-    if json {
-        let kind = e
-            .downcast_ref::<StoreError>()
-            .map_or("failed", StoreError::kind);
-        println!(
-            "{}",
-            serde_json::json!({"ok": false, "error": {"kind": kind, "message": message}})
-        );
-    }
-    EXIT_ERROR
-}
 
 pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
     match run_check(raw, data) {
@@ -316,38 +306,6 @@ fn print_plan(plan: &Plan, flags: WriteFlags) {
     println!();
 }
 
-/// Asks on the terminal; without one, refuses at once rather than wait.
-fn confirm() -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "refusing to write without confirmation: no terminal to ask on; pass --yes to apply"
-        );
-    }
-    eprint!("Apply this plan? [y/N] ");
-    std::io::stderr().flush().ok();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the answer")?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
-}
-
-/// SIGINT, SIGTERM and SIGHUP cancel the running plan (it rolls back).
-fn watch_signals(cancel: &Canceller) -> Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        .context("cannot watch signals")?;
-    let handle = signals.handle();
-    let cancel = cancel.clone();
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            cancel.cancel();
-        }
-    });
-    Ok(handle)
-}
-
 /// Progress on stderr: one updating line on a terminal, plain lines otherwise.
 struct ProgressLine {
     tty: bool,
@@ -470,7 +428,7 @@ pub fn man(cmd: clap::Command) -> u8 {
 
 /// Prints what `write` makes on stdout; a reader that stops early
 /// (`| head`) has what it asked for, so that is no error.
-fn print_generated(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> u8 {
+fn print_generated(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> u8 {
     match write(&mut std::io::stdout().lock()) {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,

@@ -29,6 +29,12 @@ pub enum StoreError {
     Blocked(Vec<String>),
     #[error("the store changed since the plan was made; review the new plan and run again")]
     PlanChanged,
+    #[error(
+        "the store changed since the preview; nothing was written: look at the new preview and run again"
+    )]
+    ChangedSincePreview,
+    #[error("undo stopped, nothing was changed: {0}")]
+    Conflict(String),
     #[error("cancelled: the store was rolled back and is exactly as before")]
     Cancelled,
     #[error("a query took longer than {0} ms and was stopped")]
@@ -130,6 +136,8 @@ impl StoreError {
             StoreError::HotJournal { .. } => "hot-journal",
             StoreError::Blocked(_) => "blocked",
             StoreError::PlanChanged => "plan-changed",
+            StoreError::ChangedSincePreview => "changed-since-preview",
+            StoreError::Conflict(_) => "conflict",
             StoreError::Cancelled => "cancelled",
             StoreError::Timeout(_) => "timeout",
             StoreError::Verification(_) => "verification",

@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod cancel;
 pub mod cell;
+pub mod change;
 pub mod demo;
 pub mod error;
 pub mod extensions;

@@ -3,7 +3,7 @@
 //! reading and nothing else, and SQLite must also call the prepared
 //! statement read-only; whatever is refused says why.
 
-mod guard;
+pub(crate) mod guard;
 pub mod session;
 pub mod table;
 
