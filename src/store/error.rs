@@ -42,7 +42,7 @@ pub enum StoreError {
     // The cause's text is in the message: it is not also the error's
     // `source` (a field of that name would be), or printing the error's
     // chain would say it twice.
-    #[error("{context}: {cause}")]
+    #[error("{context}: {}", sqlite_text(cause))]
     Sqlite {
         context: String,
         cause: rusqlite::Error,
@@ -58,11 +58,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
     /// Wraps an SQLite error, naming the well-known cases in plain words.
-    pub(crate) fn sqlite(
-        path: &std::path::Path,
-        context: impl Into<String>,
-        e: rusqlite::Error,
-    ) -> Self {
+    pub fn sqlite(path: &std::path::Path, context: impl Into<String>, e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
         if let rusqlite::Error::SqliteFailure(f, msg) = &e {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
@@ -153,6 +149,17 @@ impl StoreError {
             context: context.into(),
             cause: source,
         }
+    }
+}
+
+/// What SQLite said, without the statement it was given: rusqlite's own
+/// text of an error in preparing one carries the whole SQL, and our SQL is
+/// never shown to the user.
+pub(crate) fn sqlite_text(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        e => e.to_string(),
     }
 }
 

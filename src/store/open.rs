@@ -224,7 +224,7 @@ impl std::fmt::Display for DeadlineError {
         match self {
             DeadlineError::TimedOut(d) => write!(f, "stopped after {} ms", d.as_millis()),
             DeadlineError::Stopped => write!(f, "stopped"),
-            DeadlineError::Sqlite(e) => write!(f, "{e}"),
+            DeadlineError::Sqlite(e) => f.write_str(&crate::store::error::sqlite_text(e)),
         }
     }
 }

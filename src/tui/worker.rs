@@ -305,7 +305,7 @@ impl Worker {
             } => Reply::Copied {
                 what,
                 result: with_deadline(conn, BROWSE_LIMIT, |c| {
-                    values::copy(c, &table, rowid, column.as_deref())
+                    values::copy(c, &table, &rowid, column.as_deref())
                 })
                 .map_err(Failure::from),
             },
@@ -390,7 +390,7 @@ impl Worker {
                     Request::Document { ticket, rowid } => Reply::Document {
                         ticket,
                         result: with_deadline(conn, BROWSE_LIMIT, |c| {
-                            documents::document(c, &live, rowid)
+                            documents::document(c, &live, &rowid)
                         })
                         .map_err(Failure::from),
                     },

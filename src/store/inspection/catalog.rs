@@ -128,6 +128,22 @@ pub(crate) fn table(
     })
 }
 
+/// `name`'s columns and indexes, with its DDL read from the catalog (so
+/// that a WITHOUT ROWID table is known as one).
+pub(crate) fn table_named(conn: &Connection, name: &str) -> rusqlite::Result<LiveTable> {
+    let sql: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+            [name],
+            |r| lossy(r, 0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    table(conn, name, sql)
+}
+
 pub(crate) fn is_without_rowid(sql: &str) -> bool {
     let tail = sql.rsplit(')').next().unwrap_or("").to_ascii_uppercase();
     tail.contains("WITHOUT") && tail.contains("ROWID")

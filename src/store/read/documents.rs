@@ -7,6 +7,8 @@ use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::DocCounts;
 pub use crate::store::read::document::{DocView, Link, LinkKind, document, explain_others};
 use crate::store::read::filters::{FilterSet, ValueFilter, col};
+use crate::store::read::row_key::KeyColumns;
+pub use crate::store::read::row_key::RowKey;
 use crate::store::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -118,11 +120,12 @@ impl Query {
 /// many match, the page is read from that list.
 pub const SPARSE_ROWS: usize = 1000;
 
-/// Where a row stands in the sort order: its sort value, then its rowid.
+/// Where a row stands in the sort order: its sort value, then its rowid
+/// (or, in a WITHOUT ROWID table, its primary key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     pub value: Value,
-    pub rowid: i64,
+    pub rowid: RowKey,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +154,7 @@ pub enum Anchor {
 }
 
 struct Sql {
+    keys: KeyColumns,
     select: String,
     from: String,
     filters: Vec<String>,
@@ -209,9 +213,13 @@ fn sparse_rowids(
 fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     let cut = |c: &str| cut_sql(&col(live, c), CELL_CHARS);
     let sort = q.sort.column().map(|c| col(live, c));
+    let keys = KeyColumns::of(live);
+    // In insertion order the key is the order; the sort value is unused.
+    let inserted = if live.without_rowid { "NULL" } else { "rowid" };
     let mut select = format!(
-        "rowid, {}, {}",
-        sort.clone().unwrap_or_else(|| "rowid".into()),
+        "{}, {}, {}",
+        keys.list(),
+        sort.clone().unwrap_or_else(|| inserted.into()),
         cut("id"),
     );
     for c in q.grid_columns() {
@@ -232,6 +240,7 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     terms.extend(f);
     args.extend(a);
     Sql {
+        keys,
         select,
         from: quote(&live.name),
         filters: terms,
@@ -255,10 +264,12 @@ pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, 
     set.terms(live, hint)
 }
 
-/// One statement of a keyset step; its LIMIT is bound last.
+/// One statement of a keyset step; its LIMIT is bound last. Its rows start
+/// with the key's columns.
 struct Stmt {
     sql: String,
     args: Vec<Value>,
+    keys: KeyColumns,
 }
 
 /// The statements of one keyset step, in the order they are run: rows
@@ -292,16 +303,21 @@ fn statements(
                 format!(" WHERE {}", filters.join(" AND "))
             }
         );
-        Stmt { sql, args }
+        Stmt {
+            sql,
+            args,
+            keys: s.keys.clone(),
+        }
     };
+    let keys = &s.keys;
     let Some(c) = &s.sort else {
         let mut filters = s.filters.clone();
         let mut args = s.args.clone();
         if let Some(k) = key {
-            filters.push(format!("rowid {cmp} ?"));
-            args.push(Value::Integer(k.rowid));
+            filters.push(keys.compare(cmp));
+            args.extend(keys.args(&k.rowid));
         }
-        return vec![make(filters, args, format!("rowid {dir}"))];
+        return vec![make(filters, args, keys.order(dir))];
     };
     // NULL sort values come first (SQLite's order); a row-value comparison
     // never matches them, so they are a segment of their own.
@@ -330,20 +346,24 @@ fn statements(
             if null_seg {
                 filters.push(format!("{c} IS NULL"));
                 if let Some(k) = k {
-                    filters.push(format!("rowid {cmp} ?"));
-                    args.push(Value::Integer(k.rowid));
+                    filters.push(keys.compare(cmp));
+                    args.extend(keys.args(&k.rowid));
                 }
-                make(filters, args, format!("rowid {dir}"))
+                make(filters, args, keys.order(dir))
             } else {
                 match k {
                     Some(k) => {
-                        filters.push(format!("({c}, rowid) {cmp} (?, ?)"));
+                        filters.push(format!(
+                            "({c}, {}) {cmp} (?, {})",
+                            keys.list(),
+                            keys.marks()
+                        ));
                         args.push(k.value.clone());
-                        args.push(Value::Integer(k.rowid));
+                        args.extend(keys.args(&k.rowid));
                     }
                     None => filters.push(format!("{c} IS NOT NULL")),
                 }
-                make(filters, args, format!("{c} {dir}, rowid {dir}"))
+                make(filters, args, format!("{c} {dir}, {}", keys.order(dir)))
             }
         })
         .collect()
@@ -408,18 +428,20 @@ fn run(
     let mut args = st.args;
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = stmt.query(params_from_iter(args))?;
+    // The key, the sort value, the id (two columns), then the cells.
+    let w = st.keys.width();
     while let Some(r) = rows.next()? {
-        let n = (r.as_ref().column_count() - 4) / 2;
+        let n = (r.as_ref().column_count() - w - 3) / 2;
         let mut cells = Vec::with_capacity(n);
         for i in 0..n {
-            cells.push(Cell::at(r, 4 + 2 * i)?);
+            cells.push(Cell::at(r, w + 3 + 2 * i)?);
         }
         out.push(DocRow {
             key: Key {
-                value: r.get::<_, Value>(1)?,
-                rowid: r.get(0)?,
+                value: r.get::<_, Value>(w)?,
+                rowid: st.keys.get(r, 0)?,
             },
-            id: Cell::at(r, 2)?,
+            id: Cell::at(r, w + 1)?,
             cells,
         });
         if let Some(row) = out.last() {

@@ -2,12 +2,13 @@
 //! Documents tab would show (the same filters, search and sort), or a whole
 //! table, as CSV (RFC 4180), JSON (one array) or NDJSON (one object a line).
 
-use crate::store::error::{Result, StoreError};
+use crate::store::error::{Result, StoreError, sqlite_text};
 use crate::store::inspection::catalog::{self, LiveTable};
 use crate::store::read::documents::Sort;
 use crate::store::read::filters::{FilterSet, ValueFilter};
 use crate::store::read::query::QueryConn;
 use crate::store::read::query::table::TableWriter;
+use crate::store::read::row_key::KeyColumns;
 use crate::store::spec::quote;
 use crate::store::values::write_object;
 use rusqlite::types::{Value, ValueRef};
@@ -94,13 +95,15 @@ fn statement<'c>(
     let stmt = qc
         .conn()
         .prepare(&sql)
-        .map_err(|e| StoreError::Refused(format!("cannot read the rows: {e}")))?;
+        .map_err(|e| StoreError::Refused(format!("cannot read the rows: {}", sqlite_text(&e))))?;
     Ok((stmt, args, names))
 }
 
 /// The statement of an export of documents or a table.
 fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Value>, Vec<String>)> {
-    let read = |e| StoreError::Refused(format!("cannot read the store: {e}"));
+    let read = |e: rusqlite::Error| {
+        StoreError::Refused(format!("cannot read the store: {}", sqlite_text(&e)))
+    };
     match source {
         Source::Query(_) => Err(StoreError::Refused("not a table".into())),
         Source::Table(name) => {
@@ -117,7 +120,7 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
             Ok((sql, Vec::new(), names))
         }
         Source::Documents(sel) => {
-            let live = catalog::table(conn, "documents", None).map_err(read)?;
+            let live = catalog::table_named(conn, "documents").map_err(read)?;
             if live.columns.is_empty() {
                 return Err(StoreError::Refused(
                     "the store has no documents table".into(),
@@ -138,9 +141,10 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
             };
             let (terms, args) = sel.filters().terms(&live, false);
             let dir = if sel.desc { "DESC" } else { "ASC" };
+            let keys = KeyColumns::of(&live).order(dir);
             let order = match sel.sort.column() {
-                Some(c) if live.column(c).is_some() => format!("{} {dir}, rowid {dir}", quote(c)),
-                _ => format!("rowid {dir}"),
+                Some(c) if live.column(c).is_some() => format!("{} {dir}, {keys}", quote(c)),
+                _ => keys,
             };
             let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
             let filter = if terms.is_empty() {
@@ -165,7 +169,7 @@ pub(crate) fn documents_from(
     sel: &DocSelection,
 ) -> Result<(String, Vec<Value>)> {
     let live = catalog::table(conn, "documents", None)
-        .map_err(|e| StoreError::Refused(format!("cannot read the store: {e}")))?;
+        .map_err(|e| StoreError::Refused(format!("cannot read the store: {}", sqlite_text(&e))))?;
     if live.columns.is_empty() {
         return Err(StoreError::Refused(
             "the store has no documents table".into(),
@@ -225,7 +229,7 @@ pub fn export(
             StoreError::Cancelled
         }
         e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
-        e => StoreError::Refused(format!("cannot read the rows: {e}")),
+        e => StoreError::Refused(format!("cannot read the rows: {}", sqlite_text(&e))),
     };
     let written = |e: io::Error| StoreError::io("cannot write the export", e);
     let mut rows = stmt.query(params_from_iter(args)).map_err(failed)?;

@@ -94,7 +94,7 @@ pub fn frequencies(
         }
         e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
         e => StoreError::Sql {
-            message: e.to_string(),
+            message: crate::store::error::sqlite_text(&e),
             at: None,
         },
     };

@@ -8,6 +8,7 @@ pub mod export;
 pub mod filters;
 pub mod frequencies;
 pub mod query;
+pub mod row_key;
 pub(crate) mod sample;
 pub mod tables;
 pub mod tasks;

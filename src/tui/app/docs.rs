@@ -171,7 +171,7 @@ impl App {
         let Some(row) = rows.get(self.docs.selected) else {
             return;
         };
-        let rowid = row.key.rowid;
+        let rowid = row.key.rowid.clone();
         self.show_document(rowid, 0, None, Vec::new());
     }
 
@@ -360,13 +360,13 @@ impl App {
         }
         self.docs.rows.settle(result);
         if std::mem::take(&mut self.docs.detail_follows) && self.detail.is_some() {
-            let was = self.detail.as_ref().map(|d| d.rowid);
+            let was = self.detail.as_ref().map(|d| d.rowid.clone());
             let now = self
                 .docs
                 .rows
                 .loaded()
                 .and_then(|r| r.get(self.docs.selected));
-            if now.map(|r| r.key.rowid) == was {
+            if now.map(|r| &r.key.rowid) == was.as_ref() {
                 self.say("no more documents this way");
             } else {
                 self.open_selected();

@@ -127,7 +127,7 @@ impl QueryConn {
                 }
             }
             e => StoreError::Sql {
-                message: e.to_string(),
+                message: crate::store::error::sqlite_text(&e),
                 at: None,
             },
         }
@@ -151,7 +151,7 @@ pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -
             StoreError::Cancelled
         }
         e => StoreError::Sql {
-            message: e.to_string(),
+            message: crate::store::error::sqlite_text(&e),
             at: None,
         },
     };
