@@ -7,6 +7,7 @@ use crate::store::error::{Result, StoreError};
 use crate::store::extensions::{EXTENSION_IS_FN, EXTENSIONS_FN, EXTENSIONS_KEPT_FN};
 use crate::store::inspection::catalog::{self, LiveTable};
 use crate::store::inspection::inspect::{Inspection, State};
+use crate::store::inspection::rules::missing_sql;
 use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{Spec, ident, literal, quote};
 use rusqlite::Connection;
@@ -261,11 +262,33 @@ fn preflight(
     Ok(())
 }
 
-/// How each column of a V2 table lands: (documents column, expression).
+/// A V2 profile has no title: it gets its alias, as upstream's own profile
+/// cache names a profile, so a folded profile keeps the pipeline's rule.
+/// The title's expression (columns read with the prefix `p`) for a table of
+/// profiles with an alias column, and the rows it gives their alias.
+fn profile_title(live: &LiveTable, doc_type: &str, p: &str) -> Option<(String, String)> {
+    let rel = &Spec::v3().relations.authors;
+    if doc_type != rel.target_doc_type {
+        return None;
+    }
+    let alias = format!("{p}{}", quote(&live.column(&rel.label)?.name));
+    let title = live
+        .column("title")
+        .map_or_else(|| "NULL".into(), |c| format!("{p}{}", quote(&c.name)));
+    let given = format!("{} AND NOT {}", missing_sql(&title), missing_sql(&alias));
+    Some((
+        format!("CASE WHEN {given} THEN {alias} ELSE {title} END"),
+        given,
+    ))
+}
+
+/// How each column of a V2 table lands: (documents column, expression with
+/// its columns read with the prefix `p`), and the columns kept in extensions.
 fn mapping(
     docs: &LiveTable,
     live: &LiveTable,
     doc_type: &str,
+    p: &str,
 ) -> (Vec<(String, String)>, Vec<String>) {
     let mut direct = Vec::new();
     let mut extra = Vec::new();
@@ -278,8 +301,18 @@ fn mapping(
             continue;
         }
         match docs.column(&c.name) {
-            Some(dc) => direct.push((dc.name.clone(), quote(&c.name))),
+            Some(dc) => direct.push((dc.name.clone(), format!("{p}{}", quote(&c.name)))),
             None => extra.push(c.name.clone()),
+        }
+    }
+    if let Some((title, _)) = profile_title(live, doc_type, p) {
+        match direct
+            .iter_mut()
+            .find(|(d, _)| d.eq_ignore_ascii_case("title"))
+        {
+            Some((_, expr)) => *expr = title,
+            None if docs.column("title").is_some() => direct.push(("title".into(), title)),
+            None => {}
         }
     }
     direct.push(("doc_type".into(), literal(doc_type)));
@@ -297,8 +330,21 @@ fn copy_step(
     skip_there: bool,
     plan: &mut Plan,
 ) -> rusqlite::Result<()> {
-    let (mut direct, extra) = mapping(docs, live, doc_type);
+    let (mut direct, extra) = mapping(docs, live, doc_type, "");
     let (t, dq) = (quote(&live.name), quote(&docs.name));
+    if let Some((_, given)) = profile_title(live, doc_type, "") {
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {t} WHERE {given}"),
+            [],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            plan.notes.push(format!(
+                "{n} profile(s) of {} without a title get their alias as title",
+                live.name
+            ));
+        }
+    }
     match direct.iter_mut().find(|(d, _)| d == "status") {
         Some((_, expr)) => {
             let nulls: i64 = conn.query_row(
@@ -365,13 +411,13 @@ fn copy_step(
 
 /// The SQL condition that document `d` holds V2 row `l` value for value.
 fn matches(docs: &LiveTable, live: &LiveTable, doc_type: &str) -> String {
-    let (direct, extra) = mapping(docs, live, doc_type);
+    let (direct, extra) = mapping(docs, live, doc_type, "l.");
     let mut conds = vec![format!("d.doc_type = {}", literal(doc_type))];
     for (d, e) in &direct {
         if d == "doc_type" || d == "status" || d == "id" {
             continue;
         }
-        let (dc, lc) = (format!("d.{}", quote(d)), format!("l.{e}"));
+        let (dc, lc) = (format!("d.{}", quote(d)), e);
         conds.push(format!(
             "typeof({dc}) = typeof({lc}) AND CAST({dc} AS BLOB) IS CAST({lc} AS BLOB)"
         ));
