@@ -10,7 +10,7 @@ use crate::store::identify::resolve;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Counts, Inspection, RowCount, inspect};
 use crate::store::inspection::{checks, integrity};
-use crate::store::open::{open_read_only, writable};
+use crate::store::open::{WRITE_BUSY, open_for_command, writable};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
@@ -60,11 +60,13 @@ pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
 
 fn run_check(raw: &OsStr, data: bool) -> Result<(Inspection, Option<Vec<Finding>>)> {
     let path = resolve(raw)?;
-    let mut store = open_read_only(&path)?;
-    integrity::quick_check(&store.conn, &path)?;
-    let ins = inspect(&mut store.conn, &path, Counts::All)?;
+    // A lock met after opening was waited for as long as the opening did.
+    let waited = |e: StoreError| e.after_waiting(WRITE_BUSY);
+    let mut store = open_for_command(&path)?;
+    integrity::quick_check(&store.conn, &path).map_err(waited)?;
+    let ins = inspect(&mut store.conn, &path, Counts::All).map_err(waited)?;
     let data = if data {
-        Some(checks::run(&store.conn, &ins)?)
+        Some(checks::run(&store.conn, &ins).map_err(waited)?)
     } else {
         None
     };

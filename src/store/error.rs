@@ -16,8 +16,16 @@ pub enum StoreError {
     NotAStore { path: PathBuf, what: String },
     #[error("{} is a damaged SQLite file: {detail}", path.display())]
     Corrupt { path: PathBuf, detail: String },
-    #[error("{} is locked by another process (it stayed busy); try again when it is done", .0.display())]
-    Locked(PathBuf),
+    #[error(
+        "{} is locked by another process ({}); try again when it is done",
+        path.display(),
+        waited.map_or("it stayed busy".to_string(), |d| format!("waited {} s", d.as_secs_f32()))
+    )]
+    Locked {
+        path: PathBuf,
+        /// How long it was waited for, where the caller knows.
+        waited: Option<std::time::Duration>,
+    },
     #[error("{} cannot be written: {reason}", path.display())]
     ReadOnly { path: PathBuf, reason: String },
     #[error(
@@ -64,7 +72,7 @@ impl StoreError {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
             match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => {
-                    return StoreError::Locked(path.to_path_buf());
+                    return StoreError::locked(path);
                 }
                 C::NotADatabase => {
                     return StoreError::NotAStore {
@@ -121,7 +129,7 @@ impl StoreError {
             StoreError::NotFound(_) => "not-found",
             StoreError::NotAStore { .. } => "not-a-store",
             StoreError::Corrupt { .. } => "corrupt",
-            StoreError::Locked(_) => "locked",
+            StoreError::Locked { .. } => "locked",
             StoreError::ReadOnly { .. } => "read-only",
             StoreError::HotJournal { .. } => "hot-journal",
             StoreError::Blocked(_) => "blocked",
@@ -140,8 +148,28 @@ impl StoreError {
 
     /// Another process holds a lock: the same read will work later.
     pub fn is_locked(&self) -> bool {
-        matches!(self, StoreError::Locked(_))
+        matches!(self, StoreError::Locked { .. })
             || matches!(self, StoreError::Sqlite { cause, .. } if is_busy(cause))
+    }
+
+    /// Another process held `path` locked.
+    pub(crate) fn locked(path: &std::path::Path) -> Self {
+        StoreError::Locked {
+            path: path.to_path_buf(),
+            waited: None,
+        }
+    }
+
+    /// This error, saying a lock was waited for `wait` (the busy timeout
+    /// of the connection that met it).
+    pub(crate) fn after_waiting(self, wait: std::time::Duration) -> Self {
+        match self {
+            StoreError::Locked { path, .. } => StoreError::Locked {
+                path,
+                waited: Some(wait),
+            },
+            other => other,
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {

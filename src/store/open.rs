@@ -7,7 +7,8 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// How long a writer waits for another process's lock before giving up.
+/// How long a writer, and a command, waits for another process's lock
+/// before giving up (the README's figure).
 pub(crate) const WRITE_BUSY: Duration = Duration::from_secs(3);
 /// The page cache of a plan's connection, in KiB as `PRAGMA cache_size`
 /// takes it (negative): see open_for_write.
@@ -27,12 +28,22 @@ pub struct ReadStore {
 
 /// Identifies `path` and opens it read-only. Never creates a file.
 pub fn open_read_only(path: &Path) -> Result<ReadStore> {
+    open_read_only_waiting(path, READ_BUSY)
+}
+
+/// `open_read_only` for a command, which waits for another process's lock
+/// as long as a writer does (the app's reads wait less and retry).
+pub(crate) fn open_for_command(path: &Path) -> Result<ReadStore> {
+    open_read_only_waiting(path, WRITE_BUSY).map_err(|e| e.after_waiting(WRITE_BUSY))
+}
+
+fn open_read_only_waiting(path: &Path, busy: Duration) -> Result<ReadStore> {
     let identity = identify(path)?;
     identity.require_openable(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)
         .map_err(|e| StoreError::sqlite(path, "cannot open the store", e))?;
-    conn.busy_timeout(READ_BUSY)
+    conn.busy_timeout(busy)
         .map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
     // A page cache of a size that does not grow with the store: pages are
     // read by key, and the file system caches the file anyway.

@@ -7,7 +7,7 @@ use crate::store::cancel::Canceller;
 use crate::store::error::{Result, StoreError};
 use crate::store::inspection::inspect::inspect_shape;
 use crate::store::inspection::integrity::CheckBeside;
-use crate::store::open::{WRITE_CACHE_KIB, data_version};
+use crate::store::open::{WRITE_BUSY, WRITE_CACHE_KIB, data_version};
 use crate::store::plan::{self, Op, Plan, Step};
 use crate::store::spec::quote;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -93,7 +93,8 @@ impl Run<'_> {
         conn.execute_batch("PRAGMA cache_size = -2000")
             .map_err(err("cannot set up the connection"))?;
         conn.execute("VACUUM INTO ?1", [target])
-            .map_err(err("cannot write the backup"))?;
+            .map_err(err("cannot write the backup"))
+            .map_err(|e| e.after_waiting(WRITE_BUSY))?;
         conn.execute_batch(&format!("PRAGMA cache_size = {WRITE_CACHE_KIB}"))
             .map_err(err("cannot set up the connection"))
     }
@@ -112,7 +113,8 @@ impl Run<'_> {
         let err = |what| failed(&path, what);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err("cannot lock the store for writing"))?;
+            .map_err(err("cannot lock the store for writing"))
+            .map_err(|e| e.after_waiting(WRITE_BUSY))?;
         held.store(true, Ordering::SeqCst);
         // Neither the backup nor the check beside ran under this lock: make
         // sure nothing was committed since they started.

@@ -16,7 +16,7 @@ use crate::store::error::Result;
 use crate::store::identify::{Identity, identify};
 use crate::store::inspection::inspect::{Counts, Inspection, inspect};
 use crate::store::inspection::integrity::quick_check;
-use crate::store::open::open_read_only;
+use crate::store::open::{WRITE_BUSY, open_for_command};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -36,11 +36,16 @@ pub fn for_action(
 /// The plan for `kind` on the store at `path`, as the user is shown it: a
 /// new store for init on a missing path; otherwise the store opened
 /// read-only, `quick_check`ed (a damaged store gets no plan) and inspected.
+/// It waits for another process's lock as a command does.
 pub(crate) fn prepare(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
+    prepare_read(path, kind, keep_tables).map_err(|e| e.after_waiting(WRITE_BUSY))
+}
+
+fn prepare_read(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
     if kind == PlanKind::Init && identify(path)? == Identity::Missing {
         return init_new(path);
     }
-    let mut store = open_read_only(path)?;
+    let mut store = open_for_command(path)?;
     quick_check(&store.conn, path)?;
     let ins = inspect(&mut store.conn, path, Counts::None)?;
     let mut plan = for_action(&store.conn, &ins, kind, keep_tables)?;

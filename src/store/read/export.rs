@@ -228,7 +228,7 @@ pub fn export(
         {
             StoreError::Cancelled
         }
-        e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
+        e if crate::store::error::is_busy(&e) => StoreError::locked(&qc.path),
         e => StoreError::Refused(format!("cannot read the rows: {}", sqlite_text(&e))),
     };
     let written = |e: io::Error| StoreError::io("cannot write the export", e);

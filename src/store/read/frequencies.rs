@@ -92,7 +92,7 @@ pub fn frequencies(
         {
             StoreError::Cancelled
         }
-        e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
+        e if crate::store::error::is_busy(&e) => StoreError::locked(&qc.path),
         e => StoreError::Sql {
             message: crate::store::error::sqlite_text(&e),
             at: None,

@@ -119,7 +119,7 @@ impl QueryConn {
             },
             rusqlite::Error::SqliteFailure(f, msg) => {
                 if crate::store::error::is_busy(&rusqlite::Error::SqliteFailure(f, None)) {
-                    return StoreError::Locked(self.path.clone());
+                    return StoreError::locked(&self.path);
                 }
                 StoreError::Sql {
                     message: msg.unwrap_or_else(|| f.to_string()),
