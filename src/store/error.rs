@@ -29,7 +29,7 @@ pub enum StoreError {
     #[error("{} cannot be written: {reason}", path.display())]
     ReadOnly { path: PathBuf, reason: String },
     #[error(
-        "{} has a hot journal (a write that was interrupted): SQLite rolls it back the next time the store is opened for writing, e.g. `sqlite3 STORE 'PRAGMA quick_check'`; this tool only reads it until then",
+        "{} has a hot journal (a write that was interrupted): SQLite rolls it back the next time the store is opened for writing, e.g. `sqlite3 STORE 'PRAGMA quick_check'`",
         path.display()
     )]
     HotJournal { path: PathBuf },

@@ -522,6 +522,12 @@ impl App {
             .or(browse)
             .or(result)
             .or(self.retrying.then_some(super::worker::LOCKED))
+            .or(self
+                .store
+                .inspection
+                .loaded()
+                .filter(|i| i.facts.private_copy)
+                .map(|_| crate::store::inspection::finding::PRIVATE_COPY))
     }
 
     /// A worker's answer, handed to the feature that asked.

@@ -47,6 +47,7 @@ pub enum Code {
     LeftoverObject,
     UserVersion,
     NewerStore,
+    HotJournal,
     // Data checks.
     NullId,
     DuplicateId,
@@ -137,11 +138,25 @@ impl Finding {
         self
     }
 
+    /// The store has a hot journal and a private copy of it is read.
+    pub(crate) fn hot_journal() -> Self {
+        Finding::new(
+            Severity::Warning,
+            Code::HotJournal,
+            "",
+            "the store has a hot journal (a write that was interrupted): this shows a private copy of the file and its journal, rolled back in a temporary folder; the file and its journal are untouched until SQLite rolls them back at the next write, e.g. `sqlite3 STORE 'PRAGMA quick_check'`",
+        )
+    }
+
     /// A V2 object left beside `documents`: the Overview lists these apart.
     pub(crate) fn is_legacy(&self) -> bool {
         self.code == Code::LegacyObject
     }
 }
+
+/// What a screen says while it shows a private copy (see
+/// `Finding::hot_journal`).
+pub const PRIVATE_COPY: &str = "hot journal: showing a rolled-back private copy";
 
 #[cfg(test)]
 mod tests {

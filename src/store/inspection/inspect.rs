@@ -71,6 +71,9 @@ pub struct FileFacts {
     pub page_count: i64,
     pub journal_mode: String,
     pub user_version: i64,
+    /// The store has a hot journal: what is read is a private copy of the
+    /// file and its journal, rolled back in a temporary folder.
+    pub private_copy: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +159,9 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
         o.rows = count_rows(conn, &o.name);
     }
     judge(&mut ins);
+    if ins.facts.private_copy {
+        ins.findings.insert(0, Finding::hot_journal());
+    }
     Ok(ins)
 }
 
@@ -246,6 +252,9 @@ fn facts(conn: &Connection, path: &Path) -> rusqlite::Result<FileFacts> {
         page_count: pragma_i("page_count")?,
         journal_mode: conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
         user_version: pragma_i("user_version")?,
+        private_copy: conn.path().is_some_and(|read| {
+            std::fs::canonicalize(read).ok() != std::fs::canonicalize(path).ok()
+        }),
     })
 }
 
