@@ -12,10 +12,11 @@ use crate::store::inspection::inspect::{Counts, Inspection, RowCount, inspect};
 use crate::store::inspection::{checks, integrity};
 use crate::store::open::{WRITE_BUSY, open_for_command, writable};
 use crate::store::plan::{self, Plan, PlanKind};
+use crate::store::read::export::Format;
 use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
-pub use export::ExportArgs;
+pub use export::{ExportArgs, SortArg};
 use std::ffi::OsStr;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -40,6 +41,31 @@ fn fail(e: &anyhow::Error, json: bool) -> u8 {
             serde_json::json!({"ok": false, "error": {"kind": kind, "message": message}})
         );
     }
+    EXIT_ERROR
+}
+
+/// Arguments clap refuses: one line on stderr (its hint folded in), exit 2;
+/// help and the version are printed as clap prints them.
+pub fn refuse_arguments(e: &clap::Error) -> u8 {
+    use clap::error::ErrorKind as K;
+    if matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+    }
+    let text = e.render().to_string();
+    let said: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect();
+    let line = said.join(" ");
+    eprintln!(
+        "error: {}",
+        escape(line.strip_prefix("error: ").unwrap_or(&line))
+    );
     EXIT_ERROR
 }
 
@@ -445,7 +471,7 @@ pub fn export(raw: &OsStr, args: ExportArgs) -> u8 {
 }
 
 /// `query`: one read-only statement, its rows streamed to stdout.
-pub fn query(raw: &OsStr, sql: &str, format: Option<&str>) -> u8 {
+pub fn query(raw: &OsStr, sql: &str, format: Option<Format>) -> u8 {
     let run = || -> Result<export::Ended> {
         let path = resolve(raw)?;
         query::run(&path, sql, format)

@@ -99,8 +99,9 @@ impl App {
             (ExportPhase::Naming, Action::Submit) => {
                 let typed = d.input.value().trim().to_string();
                 let path = std::path::PathBuf::from(&typed);
-                let Some(format) = Format::of_path(&path) else {
-                    return self.say("name the file .csv, .json or .ndjson");
+                let format = match Format::for_file(&path) {
+                    Ok(f) => f,
+                    Err(e) => return self.say(e.to_string()),
                 };
                 let cancel = Canceller::new();
                 let total = match d.source {
