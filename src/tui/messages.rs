@@ -80,12 +80,8 @@ impl Request {
     pub(crate) fn is_scan(&self) -> bool {
         matches!(
             self,
-            Request::Charts
-                | Request::Count { .. }
-                | Request::DataChecks
-                | Request::TaskCounts
-                | Request::Matching { .. }
-        )
+            Request::Charts | Request::Count { .. } | Request::DataChecks | Request::TaskCounts
+        ) || matches!(self, Request::Matching { query, .. } if !crate::store::read::search::pages_and_counts(query))
     }
 
     /// The reply that says this read could not be made, and why.

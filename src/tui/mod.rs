@@ -9,6 +9,7 @@ mod history;
 pub mod keymap;
 pub mod keys;
 mod messages;
+mod searching;
 pub mod sessions;
 pub mod tab;
 pub mod text;

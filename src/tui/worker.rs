@@ -13,7 +13,7 @@ use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{self, Anchor, DocRow, Query, WindowAsk};
+use crate::store::read::documents::{self, DocRow, Query, WindowAsk};
 use crate::store::read::export::{self, Format, Source};
 use crate::store::read::frequencies::{self, FreqSource};
 use crate::store::read::tables;
@@ -21,18 +21,17 @@ use crate::store::read::tasks::{self, TaskCounts};
 use crate::store::values;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::messages::Got;
 pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request};
+use super::searching::{SCAN_LIMIT, reporting_stop};
 use super::sessions::QueryThreads;
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
 const BROWSE_LIMIT: Duration = Duration::from_secs(5);
-/// Scans (a search, the charts) may take longer.
-const SCAN_LIMIT: Duration = Duration::from_secs(60);
 
 /// Serves requests against one store; `spawn` runs it on its own thread,
 /// tests call `serve` directly.
@@ -50,12 +49,12 @@ pub struct Worker {
     latest: Arc<Latest>,
     /// Where replies sent before a request ends go (a search's first matches).
     notify: Notify,
+    /// The last search's count, from the scan that paged it (see
+    /// `searching`): its count request takes it instead of scanning again.
+    searched: Option<super::searching::Counted>,
 }
 
 type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
-
-/// How often a scanning search reports.
-const SEARCH_REPORT: Duration = Duration::from_millis(150);
 
 /// The two worker threads: one for what the user waits on, one for scans.
 pub struct Workers {
@@ -258,6 +257,7 @@ impl Worker {
             stamp: None,
             latest,
             notify: Arc::new(|_| {}),
+            searched: None,
         }
     }
 
@@ -367,10 +367,32 @@ impl Worker {
                             anchor: &anchor,
                             height,
                         };
-                        let result = window(store, &live, ticket, ask, &self.latest, &self.notify)?;
+                        let result = if super::searching::scans(&ask) {
+                            let (latest, notify) = (&self.latest, &self.notify);
+                            super::searching::first_page(store, &live, ticket, &ask, latest, notify)
+                                .map(|(got, counted)| {
+                                    self.searched = counted;
+                                    got
+                                })?
+                        } else {
+                            window(store, &live, ticket, ask, &self.latest)?
+                        };
                         Reply::Window {
                             ticket,
                             result,
+                            done: true,
+                        }
+                    }
+                    Request::Matching { ticket, query, .. }
+                        if let Some(n) = super::searching::counted(
+                            &self.searched,
+                            open::data_version(conn).ok(),
+                            &query,
+                        ) =>
+                    {
+                        Reply::Matching {
+                            ticket,
+                            result: Ok(n),
                             done: true,
                         }
                     }
@@ -464,45 +486,16 @@ fn window(
     ticket: u64,
     ask: WindowAsk<'_>,
     latest: &Arc<Latest>,
-    notify: &Notify,
 ) -> Option<Got<Vec<DocRow>>> {
+    // A search from a key reads rows until a page is full: a scan too.
     let limit = if ask.query.search.is_some() {
         SCAN_LIMIT
     } else {
         BROWSE_LIMIT
     };
-    let streaming = ask.query.search.is_some() && *ask.anchor == Anchor::Start;
-    let found = Arc::new(AtomicUsize::new(0));
-    let (latest_h, found_h, notify_h) = (latest.clone(), found.clone(), notify.clone());
-    let stop = reporting_stop(
-        ticket,
-        move || latest_h.window.load(Ordering::Relaxed),
-        move || {
-            if streaming {
-                notify_h(Reply::Searching {
-                    ticket,
-                    found: found_h.load(Ordering::Relaxed),
-                });
-            }
-        },
-    );
-    let mut partial: Vec<DocRow> = Vec::new();
-    let mut last_sent = Instant::now();
-    let height = ask.height;
-    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |row| {
-        if streaming {
-            partial.push(row.clone());
-            found.store(partial.len(), Ordering::Relaxed);
-            if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < height {
-                last_sent = Instant::now();
-                notify(Reply::Window {
-                    ticket,
-                    result: Ok(partial.clone()),
-                    done: false,
-                });
-            }
-        }
-    });
+    let latest = latest.clone();
+    let stop = move || latest.window.load(Ordering::Relaxed) > ticket;
+    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |_| {});
     match result {
         Ok(rows) => Some(Ok(rows)),
         Err(DeadlineError::Stopped) => None,
@@ -511,24 +504,6 @@ fn window(
             limit.as_secs()
         )))),
         Err(e) => Some(Err(e.into())),
-    }
-}
-
-/// The stop check of a read that reports while it runs (see
-/// `open::with_watch`): `report` every SEARCH_REPORT, and stop once the
-/// app has asked for a newer read than `ticket`.
-fn reporting_stop(
-    ticket: u64,
-    newest: impl Fn() -> u64 + Send + 'static,
-    mut report: impl FnMut() + Send + 'static,
-) -> impl FnMut() -> bool + Send + 'static {
-    let mut last = Instant::now();
-    move || {
-        if last.elapsed() >= SEARCH_REPORT {
-            last = Instant::now();
-            report();
-        }
-        newest() > ticket
     }
 }
 

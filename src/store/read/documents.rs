@@ -9,58 +9,10 @@ pub use crate::store::read::document::{DocView, Link, LinkKind, document, explai
 use crate::store::read::filters::{FilterSet, ValueFilter, col};
 use crate::store::read::row_key::KeyColumns;
 pub use crate::store::read::row_key::RowKey;
+pub use crate::store::read::sort::Sort;
 use crate::store::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    /// Insertion order (rowid).
-    #[default]
-    Inserted,
-    CreatedAt,
-    Id,
-    Slug,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Inserted, Sort::CreatedAt, Sort::Id, Sort::Slug];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Inserted => "inserted",
-            Sort::CreatedAt => "created_at",
-            Sort::Id => "id",
-            Sort::Slug => "slug",
-        }
-    }
-
-    /// The sort column; None sorts by rowid alone.
-    pub fn column(self) -> Option<&'static str> {
-        match self {
-            Sort::Inserted => None,
-            Sort::CreatedAt => Some("created_at"),
-            Sort::Id => Some("id"),
-            Sort::Slug => Some("slug"),
-        }
-    }
-
-    /// The sort on column `name`, if pages can be read in its order by an
-    /// index (the others would sort every row for each page).
-    pub fn by_column(name: &str) -> Option<Sort> {
-        Sort::ALL
-            .into_iter()
-            .find(|s| s.column().is_some_and(|c| c.eq_ignore_ascii_case(name)))
-    }
-
-    /// The sort a name stands for: `inserted` (or `rowid`) or a sort column.
-    pub fn parse(name: &str) -> Option<Sort> {
-        match name.to_ascii_lowercase().as_str() {
-            "inserted" | "rowid" => Some(Sort::Inserted),
-            other => Sort::by_column(other),
-        }
-    }
-}
 
 /// The columns the grid shows when none are chosen.
 pub const DEFAULT_COLUMNS: [&str; 5] = ["id", "doc_type", "status", "created_at", "title"];
@@ -266,10 +218,10 @@ pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, 
 
 /// One statement of a keyset step; its LIMIT is bound last. Its rows start
 /// with the key's columns.
-struct Stmt {
-    sql: String,
-    args: Vec<Value>,
-    keys: KeyColumns,
+pub(crate) struct Stmt {
+    pub(crate) sql: String,
+    pub(crate) args: Vec<Value>,
+    pub(crate) keys: KeyColumns,
 }
 
 /// The statements of one keyset step, in the order they are run: rows
@@ -371,14 +323,18 @@ fn statements(
 
 /// What one window reads from: the query, and the rowids it is limited to
 /// when two filters match few rows together.
-struct Shape<'a> {
+pub(crate) struct Shape<'a> {
     live: &'a LiveTable,
     q: &'a Query,
     only: Option<String>,
 }
 
 impl<'a> Shape<'a> {
-    fn new(conn: &Connection, live: &'a LiveTable, q: &'a Query) -> rusqlite::Result<Self> {
+    pub(crate) fn new(
+        conn: &Connection,
+        live: &'a LiveTable,
+        q: &'a Query,
+    ) -> rusqlite::Result<Self> {
         Ok(Self {
             live,
             q,
@@ -386,7 +342,7 @@ impl<'a> Shape<'a> {
         })
     }
 
-    fn statements(&self, key: Option<&Key>, inclusive: bool, back: bool) -> Vec<Stmt> {
+    pub(crate) fn statements(&self, key: Option<&Key>, inclusive: bool, back: bool) -> Vec<Stmt> {
         statements(
             self.live,
             self.q,
@@ -428,27 +384,32 @@ fn run(
     let mut args = st.args;
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = stmt.query(params_from_iter(args))?;
-    // The key, the sort value, the id (two columns), then the cells.
-    let w = st.keys.width();
     while let Some(r) = rows.next()? {
-        let n = (r.as_ref().column_count() - w - 3) / 2;
-        let mut cells = Vec::with_capacity(n);
-        for i in 0..n {
-            cells.push(Cell::at(r, w + 3 + 2 * i)?);
-        }
-        out.push(DocRow {
-            key: Key {
-                value: r.get::<_, Value>(w)?,
-                rowid: st.keys.get(r, 0)?,
-            },
-            id: Cell::at(r, w + 1)?,
-            cells,
-        });
+        out.push(doc_row(&st.keys, r)?);
         if let Some(row) = out.last() {
             on_row(row);
         }
     }
     Ok(())
+}
+
+/// One row of a keyset statement: the key, the sort value, the id (two
+/// columns), then the cells.
+pub(crate) fn doc_row(keys: &KeyColumns, r: &rusqlite::Row<'_>) -> rusqlite::Result<DocRow> {
+    let w = keys.width();
+    let n = (r.as_ref().column_count() - w - 3) / 2;
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        cells.push(Cell::at(r, w + 3 + 2 * i)?);
+    }
+    Ok(DocRow {
+        key: Key {
+            value: r.get::<_, Value>(w)?,
+            rowid: keys.get(r, 0)?,
+        },
+        id: Cell::at(r, w + 1)?,
+        cells,
+    })
 }
 
 /// The query plans (`EXPLAIN QUERY PLAN` details, one string per statement)

@@ -10,5 +10,7 @@ pub mod frequencies;
 pub mod query;
 pub mod row_key;
 pub(crate) mod sample;
+pub mod search;
+pub mod sort;
 pub mod tables;
 pub mod tasks;

@@ -334,10 +334,13 @@ impl App {
     }
 
     fn on_window(&mut self, result: Result<Vec<DocRow>, Failure>, done: bool) {
+        // While a search scans, the store's count of matches so far is the
+        // one counter; the rows shown are among them.
         self.docs.searching = if done {
             None
         } else {
-            Some(result.as_ref().map_or(0, Vec::len))
+            let shown = result.as_ref().map_or(0, Vec::len);
+            Some(self.docs.searching.unwrap_or(0).max(shown))
         };
         match &result {
             Ok(rows) => {
