@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 mod tmux;
 use tmux::Tmux;
 
+#[path = "speed/search.rs"]
+mod search;
+
 const PAGE: usize = 50;
 const RUNS: usize = 15;
 
@@ -380,6 +383,7 @@ fn main() {
     }
     if wanted("search") {
         search(&large);
+        search::run(&large);
     }
     if wanted("terminal") {
         println!();

@@ -255,7 +255,10 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
     })?;
     if !flags.yes && (flags.json || !confirm()?) {
         if flags.json {
-            anyhow::bail!("refusing to write without --yes: nothing was written");
+            return Err(StoreError::Refused(
+                "refusing to write without --yes: nothing was written".into(),
+            )
+            .into());
         }
         println!("not applied: nothing was written");
         return Ok(EXIT_ERROR);

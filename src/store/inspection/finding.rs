@@ -83,9 +83,12 @@ pub struct Finding {
     /// A data finding: how many rows it is about…
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
-    /// …and up to IDS_AT_MOST of their ids (`rowid N` where the id is NULL).
+    /// …and up to IDS_AT_MOST of their ids…
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
+    /// …and the rowids of those among them with no id (NULL or empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rowids_without_id: Vec<i64>,
     /// The rowids of the rows the ids name (for the app to list them).
     #[serde(skip)]
     pub rowids: Vec<i64>,
@@ -120,6 +123,7 @@ impl Finding {
             rule: None,
             count: None,
             ids: Vec::new(),
+            rowids_without_id: Vec::new(),
             rowids: Vec::new(),
             rows_in: RowsIn::Documents,
         }
@@ -129,6 +133,12 @@ impl Finding {
     pub(crate) fn rows(mut self, count: u64, ids: Vec<String>) -> Self {
         self.count = Some(count);
         self.ids = ids;
+        self
+    }
+
+    /// The rowids of the rows it names that have no id to name them by.
+    pub(crate) fn without_id(mut self, rowids: Vec<i64>) -> Self {
+        self.rowids_without_id = rowids;
         self
     }
 

@@ -336,10 +336,10 @@ impl Rebuild<'_> {
                 .push("views are kept as they are and read the new table".into());
         }
         if let Some(sql) = &self.live.sql {
-            let upper = sql.to_ascii_uppercase();
+            let words = keywords(sql);
             let lost: Vec<&str> = ["CHECK", "UNIQUE", "REFERENCES", "COLLATE"]
                 .into_iter()
-                .filter(|k| upper.contains(k))
+                .filter(|k| words.iter().any(|w| w.eq_ignore_ascii_case(k)))
                 .collect();
             if !lost.is_empty() {
                 plan.notes.push(format!(
@@ -398,4 +398,36 @@ fn free_name(ins: &Inspection, base: &str) -> String {
         .map(|i| format!("{base}_{i}"))
         .find(|n| !taken(n))
         .unwrap_or_else(|| base.to_string())
+}
+
+/// The bare words of `sql`, outside quoted names and strings: a column
+/// named `source_checksum` or a default of 'unchecked' is no CHECK clause.
+fn keywords(sql: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in sql.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_ascii_alphanumeric() || c == '_' {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            words.push(&sql[s..i]);
+        }
+        quote = match c {
+            '\'' | '"' | '`' => Some(c),
+            '[' => Some(']'),
+            _ => None,
+        };
+    }
+    if let Some(s) = start.filter(|_| quote.is_none()) {
+        words.push(&sql[s..]);
+    }
+    words
 }

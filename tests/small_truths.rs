@@ -1,0 +1,103 @@
+//! Small things the store and the command line must say truly: the order
+//! of data findings, one quote style, a refusal's kind, a note only where
+//! it holds, numbers aligned as numbers.
+mod common;
+use common::*;
+
+#[test]
+fn data_findings_come_errors_first_with_one_quote_style() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(
+        &p,
+        "DROP INDEX idx_documents_type;
+         CREATE TABLE d2 AS SELECT * FROM documents;
+         INSERT INTO documents (id, status, doc_type, title, slug) VALUES
+           ('post-a', 'live', 'post', 'T', 's');",
+    );
+    // A duplicate id (an error) needs a table without the primary key.
+    let sql: String = scalar(&p, "SELECT sql FROM sqlite_schema WHERE name = 'documents'");
+    let loose = sql.replace("NOT NULL PRIMARY KEY", "NOT NULL");
+    exec(
+        &p,
+        &format!(
+            "ALTER TABLE documents RENAME TO old_docs; {loose};
+             INSERT INTO documents SELECT * FROM old_docs; DROP TABLE old_docs; DROP TABLE d2;
+             INSERT INTO documents (id, status, doc_type, title, slug) VALUES ('dup', 'draft', 'note', 'x', 'y'), ('dup', 'draft', 'note', 'x', 'y');"
+        ),
+    );
+    let out = printed(&["check", "--json", "--data"], &p, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let d = v["data_checks"].as_array().unwrap();
+    let severities: Vec<&str> = d.iter().map(|f| f["severity"].as_str().unwrap()).collect();
+    assert_eq!(severities.first(), Some(&"error"), "{severities:?}");
+    let mut sorted = severities.clone();
+    sorted.sort_by_key(|s| match *s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    });
+    assert_eq!(severities, sorted);
+    let text = String::from_utf8(printed(&["check", "--data"], &p, 1)).unwrap();
+    assert!(text.contains("'dup' (2×)"), "{text}");
+    assert!(text.contains("'post-a'"), "{text}");
+    assert!(!text.contains("\"dup\""), "one quote style: {text}");
+}
+
+#[test]
+fn init_json_without_yes_is_refused_as_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 5);
+    let before = snapshot(&p);
+    let out = printed(&["init", "--json"], &p, 2);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["error"]["kind"], "refused", "{v}");
+    assert_eq!(snapshot(&p), before);
+}
+
+#[test]
+fn the_check_clauses_note_only_where_a_check_clause_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    // source_checksum holds the letters CHECK, and a string does too.
+    exec(
+        &p,
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, source_checksum TEXT, title TEXT DEFAULT 'unchecked');
+         INSERT INTO documents (id) VALUES ('a');",
+    );
+    let plan = String::from_utf8(printed(&["init", "--dry-run"], &p, 0)).unwrap();
+    assert!(!plan.contains("CHECK"), "{plan}");
+    let q = dir.path().join("checked.sqlite");
+    exec(
+        &q,
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, n INTEGER CHECK (n > 0));
+         INSERT INTO documents (id, n) VALUES ('a', 1);",
+    );
+    let plan = String::from_utf8(printed(&["init", "--dry-run"], &q, 0)).unwrap();
+    assert!(
+        plan.contains("CHECK clauses are not carried over"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn query_tables_right_align_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    let out = printed(
+        &[
+            "query",
+            "--sql",
+            "SELECT 'a' AS name, 5 AS n UNION ALL SELECT 'bb', 12345 UNION ALL SELECT 'c', 1.5",
+        ],
+        &p,
+        0,
+    );
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "name      n", "{text}");
+    assert_eq!(lines[2], "a         5", "{text}");
+    assert_eq!(lines[3], "bb    12345", "{text}");
+    assert_eq!(lines[4], "c       1.5", "{text}");
+}
