@@ -224,10 +224,13 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
     ));
     let mid = page(&q(Sort::Inserted, None, None, None), &Anchor::Start)[PAGE / 2]
         .key
-        .rowid;
+        .rowid
+        .clone();
     out.push((
         "detail of one document".into(),
-        time(RUNS, || documents::document(conn, &live, mid).expect("doc")),
+        time(RUNS, || {
+            documents::document(conn, &live, &mid).expect("doc")
+        }),
     ));
     let common = q(Sort::Inserted, None, None, Some("harvest"));
     out.push((
@@ -294,7 +297,7 @@ fn rebuild(old: &Path) -> (Vec<Duration>, Vec<Duration>, Vec<(String, Duration)>
         let mut s = open_read_only(&work).expect("open");
         let t = Instant::now();
         let ins = inspect(&mut s.conn, &work, Counts::None).expect("inspect");
-        let p = plan::for_action(&s.conn, &ins, plan::PlanKind::Init, false).expect("plan");
+        let p = plan::for_action(&s.conn, &ins, plan::PlanKind::Init).expect("plan");
         drop(s);
         // When each step starts, to show where the time goes.
         let mut marks: Vec<(String, Instant)> = vec![(
@@ -477,7 +480,7 @@ fn checks(bin: &Path, small: &Path, large: &Path) {
         ("an annotation (its parent)", first("annotation")),
     ] {
         let t = time(RUNS, || {
-            documents::document(conn, &live, rowid).expect("doc")
+            documents::document(conn, &live, &documents::RowKey::Rowid(rowid)).expect("doc")
         });
         println!("  detail of {what}, 1M: {}", spread(&t));
     }

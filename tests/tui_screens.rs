@@ -250,7 +250,7 @@ fn actions_are_unavailable_on_a_newer_store() {
     assert!(
         h.app
             .message
-            .contains("init is unavailable: the store is newer than V3"),
+            .contains("init is unavailable: user_version 4 is newer than V3"),
         "{}",
         h.app.message
     );

@@ -201,22 +201,22 @@ pub struct WriteFlags {
 }
 
 pub fn init(raw: &OsStr, flags: WriteFlags) -> u8 {
-    match run_write(raw, PlanKind::Init, false, flags) {
+    match run_write(raw, PlanKind::Init, flags) {
         Ok(code) => code,
         Err(e) => fail(&e, flags.json),
     }
 }
 
 pub fn fold_legacy(raw: &OsStr, keep_tables: bool, flags: WriteFlags) -> u8 {
-    match run_write(raw, PlanKind::FoldLegacy, keep_tables, flags) {
+    match run_write(raw, PlanKind::FoldLegacy { keep_tables }, flags) {
         Ok(code) => code,
         Err(e) => fail(&e, flags.json),
     }
 }
 
-fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) -> Result<u8> {
+fn run_write(raw: &OsStr, kind: PlanKind, flags: WriteFlags) -> Result<u8> {
     let path = resolve(raw)?;
-    let mut plan = plan::prepare(&path, kind, keep_tables)?;
+    let mut plan = plan::prepare(&path, kind)?;
     plan.weigh_space(flags.backup);
     run_plan(plan, flags)
 }

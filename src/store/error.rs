@@ -94,7 +94,7 @@ impl StoreError {
                 }
                 C::ReadOnly => {
                     // SQLITE_READONLY_ROLLBACK: a hot journal on a read-only open.
-                    if f.extended_code == 776 {
+                    if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK {
                         return StoreError::HotJournal {
                             path: path.to_path_buf(),
                         };
@@ -189,6 +189,11 @@ pub(crate) fn sqlite_text(e: &rusqlite::Error) -> String {
         rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
         e => e.to_string(),
     }
+}
+
+/// The statement was interrupted (a cancel, a deadline, a newer request).
+pub(crate) fn is_interrupted(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted)
 }
 
 /// SQLite's "busy" and "locked": another connection holds the store.

@@ -257,9 +257,7 @@ pub fn with_watch<T>(
     conn.progress_handler(0, None::<fn() -> bool>)
         .map_err(DeadlineError::Sqlite)?;
     out.map_err(|e| match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
+        e if crate::store::error::is_interrupted(e) => {
             if stopped.load(std::sync::atomic::Ordering::Relaxed) {
                 DeadlineError::Stopped
             } else {

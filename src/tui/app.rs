@@ -449,7 +449,7 @@ impl App {
                 self.go(Tab::Overview);
                 self.send(Request::DataChecks);
             }
-            Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy),
+            Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy { keep_tables: false }),
             Action::Sql => self.edit_sql(),
             _ => match self.tab {
                 Tab::Documents => self.update_docs(action),

@@ -444,10 +444,8 @@ impl Worker {
 
     fn writable(&self) -> Result<(), String> {
         open::writable(&self.path)?;
-        if let Some(ins) = &self.inspection
-            && ins.is_newer()
-        {
-            return Err("the store is newer than V3".into());
+        if let Some(why) = self.inspection.as_deref().and_then(plan::refuses_newer) {
+            return Err(why);
         }
         Ok(())
     }
@@ -469,7 +467,7 @@ impl Worker {
     }
 
     fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {
-        let mut plan = plan::prepare(&self.path, kind, false).map_err(|e| e.to_string())?;
+        let mut plan = plan::prepare(&self.path, kind).map_err(|e| e.to_string())?;
         // The app always writes a backup first.
         plan.weigh_space(true);
         Ok(plan)

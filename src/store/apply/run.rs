@@ -122,7 +122,7 @@ impl Run<'_> {
             return Err(StoreError::PlanChanged);
         }
         let ins = inspect_shape(&tx, &path)?;
-        let mut plan = plan::for_action(&tx, &ins, self.shown.kind, self.shown.keep_tables)?;
+        let mut plan = plan::for_action(&tx, &ins, self.shown.kind)?;
         plan.creates_file = self.shown.creates_file;
         if !plan.blockers.is_empty() {
             return Err(StoreError::Blocked(plan.blockers));
@@ -156,7 +156,7 @@ impl Run<'_> {
                 .map_err(err("cannot verify"))
         };
         match &step.op {
-            Op::Exec => conn.execute_batch(&step.sql).map_err(step_failed)?,
+            Op::Exec | Op::Drop => conn.execute_batch(&step.sql).map_err(step_failed)?,
             Op::Copy {
                 insert,
                 select,

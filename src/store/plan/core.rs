@@ -6,19 +6,29 @@ use serde::Serialize;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// A write action, with its options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanKind {
     Init,
-    FoldLegacy,
+    /// `keep_tables` leaves the V2 objects in place.
+    FoldLegacy {
+        keep_tables: bool,
+    },
 }
 
 impl PlanKind {
     pub(crate) fn label(self) -> &'static str {
         match self {
             PlanKind::Init => "init",
-            PlanKind::FoldLegacy => "fold-legacy",
+            PlanKind::FoldLegacy { .. } => "fold-legacy",
         }
+    }
+}
+
+/// As `--json` names it: `init`, `fold-legacy`.
+impl Serialize for PlanKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
     }
 }
 
@@ -35,6 +45,9 @@ pub struct Step {
 pub(crate) enum Op {
     /// Run the step's SQL as it stands.
     Exec,
+    /// Run the step's SQL, a DROP of a table or view (a plan with one
+    /// writes a backup first).
+    Drop,
     /// Copy every row with `INSERT … SELECT`, in rowid-ordered chunks so the
     /// run can report progress and be cancelled between them.
     Copy {
@@ -64,8 +77,6 @@ pub struct Plan {
     pub blockers: Vec<String>,
     /// True when the plan starts a new store at a missing path.
     pub creates_file: bool,
-    /// fold-legacy: leave the V2 objects in place.
-    pub keep_tables: bool,
     /// The disk space it needs beside what is free, when it writes much.
     pub space: Option<Space>,
 }
@@ -91,7 +102,6 @@ impl Plan {
             notes: Vec::new(),
             blockers: Vec::new(),
             creates_file: false,
-            keep_tables: false,
             space: None,
         }
     }

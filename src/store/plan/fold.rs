@@ -15,13 +15,9 @@ use rusqlite::Connection;
 /// The fold-legacy plan. `keep_tables` leaves the V2 objects in place.
 pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
     let spec = Spec::v3();
-    let mut plan = Plan::new(PlanKind::FoldLegacy, &ins.path);
-    plan.keep_tables = keep_tables;
-    if ins.is_newer() {
-        plan.blockers.push(format!(
-            "user_version {} is newer than V{}: this tool does not write newer stores",
-            ins.facts.user_version, spec.user_version
-        ));
+    let mut plan = Plan::new(PlanKind::FoldLegacy { keep_tables }, &ins.path);
+    if let Some(why) = super::refuses_newer(ins) {
+        plan.blockers.push(why);
         return Ok(plan);
     }
     if !matches!(ins.state, State::Current | State::LegacyPresent) {
@@ -133,7 +129,7 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
                 plan.steps.push(Step {
                     title: format!("Drop the V2 {} {}", o.kind, o.name),
                     sql: format!("DROP {what} {}", quote(&o.name)),
-                    op: Op::Exec,
+                    op: Op::Drop,
                 });
             }
         }
@@ -141,11 +137,11 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
             plan.steps.push(Step {
                 title: format!("Drop the V2 table {}", live.name),
                 sql: format!("DROP TABLE {}", quote(&live.name)),
-                op: Op::Exec,
+                op: Op::Drop,
             });
         }
     }
-    let drops = plan.steps.iter().any(|s| s.sql.starts_with("DROP"));
+    let drops = plan.steps.iter().any(|s| matches!(s.op, Op::Drop));
     if plan.steps.is_empty() {
         return Ok(plan);
     }

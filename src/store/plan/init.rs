@@ -27,11 +27,8 @@ pub(crate) fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     let spec = Spec::v3();
     let mut plan = Plan::new(PlanKind::Init, &ins.path);
     let err = |e| StoreError::sqlite(&ins.path, "cannot plan", e);
-    if ins.is_newer() {
-        plan.blockers.push(format!(
-            "user_version {} is newer than V{}: this tool does not write newer stores",
-            ins.facts.user_version, spec.user_version
-        ));
+    if let Some(why) = super::refuses_newer(ins) {
+        plan.blockers.push(why);
     }
     for t in &spec.tables {
         if let Some(o) = ins.object(&t.name).filter(|o| o.kind != "table") {

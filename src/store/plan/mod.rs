@@ -20,16 +20,24 @@ use crate::store::open::{WRITE_BUSY, open_for_command};
 use rusqlite::Connection;
 use std::path::Path;
 
+/// Why a store is not to be written because it is newer than the spec
+/// (a `user_version` above V3's), or None: the one wording of the plans'
+/// blocker and of the app's "actions unavailable".
+pub fn refuses_newer(ins: &Inspection) -> Option<String> {
+    ins.is_newer().then(|| {
+        format!(
+            "user_version {} is newer than V{}: this tool does not write newer stores",
+            ins.facts.user_version,
+            crate::store::spec::Spec::v3().user_version
+        )
+    })
+}
+
 /// The plan a write action makes: `init`, or `fold-legacy` with its option.
-pub fn for_action(
-    conn: &Connection,
-    ins: &Inspection,
-    kind: PlanKind,
-    keep_tables: bool,
-) -> Result<Plan> {
+pub fn for_action(conn: &Connection, ins: &Inspection, kind: PlanKind) -> Result<Plan> {
     match kind {
         PlanKind::Init => init::init(conn, ins),
-        PlanKind::FoldLegacy => fold::plan(conn, ins, keep_tables),
+        PlanKind::FoldLegacy { keep_tables } => fold::plan(conn, ins, keep_tables),
     }
 }
 
@@ -37,18 +45,18 @@ pub fn for_action(
 /// new store for init on a missing path; otherwise the store opened
 /// read-only, `quick_check`ed (a damaged store gets no plan) and inspected.
 /// It waits for another process's lock as a command does.
-pub(crate) fn prepare(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
-    prepare_read(path, kind, keep_tables).map_err(|e| e.after_waiting(WRITE_BUSY))
+pub(crate) fn prepare(path: &Path, kind: PlanKind) -> Result<Plan> {
+    prepare_read(path, kind).map_err(|e| e.after_waiting(WRITE_BUSY))
 }
 
-fn prepare_read(path: &Path, kind: PlanKind, keep_tables: bool) -> Result<Plan> {
+fn prepare_read(path: &Path, kind: PlanKind) -> Result<Plan> {
     if kind == PlanKind::Init && identify(path)? == Identity::Missing {
         return init_new(path);
     }
     let mut store = open_for_command(path)?;
     quick_check(&store.conn, path)?;
     let ins = inspect(&mut store.conn, path, Counts::None)?;
-    let mut plan = for_action(&store.conn, &ins, kind, keep_tables)?;
+    let mut plan = for_action(&store.conn, &ins, kind)?;
     if plan.blockers.is_empty() {
         plan.space = space::estimate(&store.conn, &plan)
             .map_err(|e| super::StoreError::sqlite(path, "cannot measure the space needed", e))?;

@@ -235,11 +235,7 @@ pub fn export(
 ) -> Result<u64> {
     let (mut stmt, args, names) = statement(qc, source)?;
     let failed = |e: rusqlite::Error| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            StoreError::Cancelled
-        }
+        e if crate::store::error::is_interrupted(&e) => StoreError::Cancelled,
         e if crate::store::error::is_busy(&e) => StoreError::locked(&qc.path),
         e => StoreError::Refused(format!("cannot read the rows: {}", sqlite_text(&e))),
     };

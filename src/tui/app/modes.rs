@@ -10,7 +10,7 @@ impl App {
     pub(crate) fn works(&self, action: Action) -> bool {
         match action {
             Action::Init => self.plan_may_run(PlanKind::Init),
-            Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy),
+            Action::FoldLegacy => self.plan_may_run(PlanKind::FoldLegacy { keep_tables: false }),
             Action::NextFinding | Action::PrevFinding => self.data_findings() > 0,
             Action::Open if self.tab == Tab::Overview => {
                 self.store.finding.is_some() || self.failed_tasks() > 0

@@ -145,11 +145,7 @@ pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -
     let p = qc.prepare(sql)?;
     let text = p.stmt.expanded_sql().unwrap_or_else(|| sql.to_string());
     let failed = |e: rusqlite::Error| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            StoreError::Cancelled
-        }
+        e if crate::store::error::is_interrupted(&e) => StoreError::Cancelled,
         e => StoreError::Sql {
             message: crate::store::error::sqlite_text(&e),
             at: None,
