@@ -101,3 +101,37 @@ fn query_tables_right_align_numbers() {
     assert_eq!(lines[3], "bb    12345", "{text}");
     assert_eq!(lines[4], "c       1.5", "{text}");
 }
+
+#[test]
+fn missing_columns_are_the_problem_not_the_shift_they_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 3);
+    let v: serde_json::Value =
+        serde_json::from_slice(&printed(&["check", "--json"], &p, 1)).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes[0], "missing-column", "{codes:?}");
+    assert!(!codes.contains(&"column-order"), "{codes:?}");
+    // Columns truly out of order: one finding naming them.
+    let q = dir.path().join("swapped.sqlite");
+    exec(
+        &q,
+        "CREATE TABLE documents (content TEXT, id TEXT NOT NULL PRIMARY KEY, created_at TEXT)",
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&printed(&["check", "--json"], &q, 1)).unwrap();
+    let order: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "column-order")
+        .collect();
+    assert_eq!(order.len(), 1, "{order:?}");
+    let m = order[0]["message"].as_str().unwrap();
+    assert!(m.contains("id") && m.contains("content"), "{m}");
+}

@@ -40,7 +40,7 @@ pub fn run(large: &Path) {
     let slug: String = s
         .conn
         .query_row(
-            "SELECT slug FROM documents WHERE slug IS NOT NULL LIMIT 1 OFFSET 500000",
+            "SELECT slug FROM documents WHERE slug IS NOT NULL ORDER BY rowid DESC LIMIT 1",
             [],
             |r| r.get(0),
         )

@@ -3,6 +3,7 @@
 use crate::store::error::{Result, StoreError};
 use crate::store::inspection::catalog::{self, LiveTable, SchemaEntry};
 use crate::store::inspection::finding::{Code, Finding, Severity};
+use crate::store::inspection::table_shape::compare_table;
 use crate::store::open::with_deadline;
 use crate::store::spec::{ObjectClass, Spec, TableSpec, quote};
 use rusqlite::Connection;
@@ -317,10 +318,9 @@ fn judge(ins: &mut Inspection) {
                     ));
                 }
                 if let Some(live) = ins.live(&t.name) {
-                    let (init, migrate) =
-                        compare_table(t, live, t.name == spec.documents_table, &mut f);
-                    needs_init |= init;
-                    needs_migration |= migrate;
+                    let needs = compare_table(t, live, t.name == spec.documents_table, &mut f);
+                    needs_init |= needs.init;
+                    needs_migration |= needs.migration;
                 }
             }
         }
@@ -403,155 +403,6 @@ fn version_finding(uv: i64) -> Finding {
             ),
         )
     }
-}
-
-/// Compares one spec table with its live shape. Returns (needs init, needs
-/// migration). Only `documents` is rebuilt; the others get missing columns added.
-fn compare_table(
-    t: &TableSpec,
-    live: &LiveTable,
-    is_documents: bool,
-    f: &mut Vec<Finding>,
-) -> (bool, bool) {
-    let mut init = false;
-    let mut migrate = false;
-    let obj = |c: &str| format!("{}.{}", t.name, c);
-    // documents is rebuilt for any shape difference (an error); the other
-    // tables only get missing columns added, so a difference is a warning.
-    let mut shape: Vec<(Code, String, String)> = Vec::new();
-    let mut shape_error =
-        |_: &mut Vec<Finding>, code, object, msg: String| shape.push((code, object, msg));
-    for (pos, c) in t.columns.iter().enumerate() {
-        let Some((live_pos, lc)) = live
-            .columns
-            .iter()
-            .enumerate()
-            .find(|(_, l)| l.name.eq_ignore_ascii_case(&c.name))
-        else {
-            if is_documents {
-                migrate = true;
-            } else {
-                init = true;
-            }
-            f.push(Finding::new(
-                Severity::Error,
-                Code::MissingColumn,
-                obj(&c.name),
-                format!("column {} is missing", obj(&c.name)),
-            ));
-            continue;
-        };
-        if !lc.decl_type.trim().eq_ignore_ascii_case(&c.decl_type) {
-            let shown = if lc.decl_type.is_empty() {
-                "no type".to_string()
-            } else {
-                lc.decl_type.clone()
-            };
-            shape_error(
-                f,
-                Code::TypeMismatch,
-                obj(&c.name),
-                format!(
-                    "column {} is declared {shown}, the spec says {}",
-                    obj(&c.name),
-                    c.decl_type
-                ),
-            );
-        }
-        if c.not_null && !lc.not_null && !(c.primary_key && lc.pk > 0 && live.without_rowid) {
-            shape_error(
-                f,
-                Code::NotNullMismatch,
-                obj(&c.name),
-                format!(
-                    "column {} allows NULL, the spec says NOT NULL",
-                    obj(&c.name)
-                ),
-            );
-        } else if !c.not_null && lc.not_null {
-            f.push(Finding::new(
-                Severity::Warning,
-                Code::NotNullMismatch,
-                obj(&c.name),
-                format!("column {} is NOT NULL, the spec allows NULL", obj(&c.name)),
-            ));
-        }
-        if c.primary_key && lc.pk == 0 {
-            shape_error(
-                f,
-                Code::MissingPrimaryKey,
-                obj(&c.name),
-                format!("column {} is not the primary key", obj(&c.name)),
-            );
-        }
-        if live_pos != pos {
-            shape_error(
-                f,
-                Code::ColumnOrder,
-                obj(&c.name),
-                format!(
-                    "column {} is at position {}, the spec puts it at {}",
-                    obj(&c.name),
-                    live_pos + 1,
-                    pos + 1
-                ),
-            );
-        }
-    }
-    let spec_pk: Vec<&str> = t
-        .columns
-        .iter()
-        .filter(|c| c.primary_key)
-        .map(|c| c.name.as_str())
-        .collect();
-    for lc in &live.columns {
-        if lc.pk > 0 && !spec_pk.iter().any(|p| p.eq_ignore_ascii_case(&lc.name)) {
-            shape_error(
-                f,
-                Code::PrimaryKeyDiffers,
-                obj(&lc.name),
-                format!(
-                    "column {} is part of the primary key, the spec's key is {}",
-                    obj(&lc.name),
-                    spec_pk.join(", ")
-                ),
-            );
-        }
-        if t.column(&lc.name).is_none() {
-            // Info (DESIGN §2): init keeps extra columns on purpose.
-            f.push(Finding::new(
-                Severity::Info,
-                Code::ExtraColumn,
-                obj(&lc.name),
-                format!("extra column {} (kept, never dropped)", obj(&lc.name)),
-            ));
-        }
-    }
-    migrate |= is_documents && !shape.is_empty();
-    let severity = if is_documents {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    f.extend(shape.into_iter().map(|(code, object, msg)| {
-        // A side table's columns out of order are harmless (everything reads
-        // them by name) and what init's ADD COLUMN leaves: worth knowing only.
-        let severity = if code == Code::ColumnOrder && !is_documents {
-            Severity::Info
-        } else {
-            severity
-        };
-        Finding::new(severity, code, object, msg)
-    }));
-    if is_documents && live.without_rowid {
-        f.push(Finding::new(
-            Severity::Info,
-            Code::WithoutRowid,
-            &t.name,
-            "documents is a WITHOUT ROWID table",
-        ));
-    }
-    (init, migrate)
 }
 
 fn compare_index(
