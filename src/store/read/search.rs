@@ -18,7 +18,8 @@ pub enum News<'a> {
     Exact(&'a [DocRow]),
     /// The first page's rows the scan has found so far, in sort order.
     Page(&'a [DocRow]),
-    /// How many rows match so far: the one counter of a search.
+    /// How many rows match so far: the one counter of a search (the exact
+    /// rows among them from the start, as they are shown).
     Matched(u64),
 }
 
@@ -49,9 +50,14 @@ pub fn search(
     if !exact.is_empty() {
         news(News::Exact(&exact));
     }
+    // The exact rows the scan has not reached yet: counted already.
+    let mut ahead: Vec<_> = exact.iter().map(|r| r.key.rowid.clone()).collect();
     let shape = Shape::new(conn, live, q)?;
     let mut rows: Vec<DocRow> = Vec::with_capacity(height);
     let mut matched = 0u64;
+    if !ahead.is_empty() {
+        news(News::Matched(ahead.len() as u64));
+    }
     for st in shape.statements(None, false, false) {
         let mut stmt = conn.prepare_cached(&st.sql)?;
         let mut args = st.args;
@@ -60,11 +66,15 @@ pub fn search(
         let mut found = stmt.query(params_from_iter(args))?;
         while let Some(r) = found.next()? {
             matched += 1;
+            if !ahead.is_empty() {
+                let key = st.keys.get(r, 0)?;
+                ahead.retain(|k| *k != key);
+            }
             if rows.len() < height {
                 rows.push(doc_row(&st.keys, r)?);
                 news(News::Page(&rows));
             }
-            news(News::Matched(matched));
+            news(News::Matched(matched + ahead.len() as u64));
         }
     }
     Ok(Searched { rows, matched })
