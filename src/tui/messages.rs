@@ -80,8 +80,12 @@ impl Request {
     pub(crate) fn is_scan(&self) -> bool {
         matches!(
             self,
-            Request::Charts | Request::Count { .. } | Request::DataChecks | Request::TaskCounts
-        ) || matches!(self, Request::Matching { query, .. } if !crate::store::read::search::pages_and_counts(query))
+            Request::Charts
+                | Request::Count { .. }
+                | Request::DataChecks
+                | Request::TaskCounts
+                | Request::Matching { .. }
+        )
     }
 
     /// The reply that says this read could not be made, and why.
@@ -295,6 +299,16 @@ pub struct Latest {
     pub query_run: AtomicU64,
     /// Requests up to this ticket were stopped by the user.
     pub query_stop: AtomicU64,
+    /// A search's scan, which pages and counts, hands its count to the
+    /// count request running beside it (see `searching`).
+    pub search: std::sync::Mutex<SearchHandoff>,
+}
+
+/// The search whose scan runs, and the last count such a scan made.
+#[derive(Debug, Default)]
+pub struct SearchHandoff {
+    pub running: Option<Query>,
+    pub counted: Option<(Query, u64)>,
 }
 
 /// What the app hands a worker.

@@ -1,7 +1,8 @@
 //! A search's first page, read by the store's one scan that both pages and
 //! counts (`store::read::search`): the exact id or slug at once, the page
-//! as it fills, one counter; the count it ends with answers the count
-//! request that follows it on the same thread, so the rows are read once.
+//! as it fills, one counter. The count request, on the scan thread, waits
+//! for that scan's count instead of reading every row a second time beside
+//! it (on 2 cores, two scans take twice as long).
 
 use super::messages::{Got, Latest, Reply};
 use crate::store::inspection::catalog::LiveTable;
@@ -17,28 +18,42 @@ pub(super) const SCAN_LIMIT: Duration = Duration::from_secs(60);
 /// How often a scanning search reports.
 const SEARCH_REPORT: Duration = Duration::from_millis(150);
 
-/// A search's count, for the store as it was (its data_version).
-#[derive(Debug)]
-pub(super) struct Counted {
-    query: Query,
-    version: i64,
-    matched: u64,
-}
-
 /// Whether this window is read by the one scan.
 pub(super) fn scans(ask: &WindowAsk<'_>) -> bool {
     search::pages_and_counts(ask.query) && *ask.anchor == Anchor::Start
 }
 
-/// The count of `q` the last search made, if the store has not changed.
-/// (`now`: the store's data_version now).
-pub(super) fn counted(last: &Option<Counted>, now: Option<i64>, q: &Query) -> Option<u64> {
-    let c = last.as_ref()?;
-    (c.query == *q && Some(c.version) == now).then_some(c.matched)
+/// How long a count waits for a search's scan to begin beside it.
+const SCAN_BEGINS: Duration = Duration::from_millis(300);
+
+/// The count of `q` from the search's own scan on the other thread: waits
+/// while that scan runs. None: count it here (no such scan, or it was
+/// stopped); Some(None): this count is moot (a newer one was asked for).
+pub(super) fn counted(latest: &Latest, ticket: u64, q: &Query) -> Option<Option<u64>> {
+    if !search::pages_and_counts(q) {
+        return None;
+    }
+    let asked = Instant::now();
+    loop {
+        if latest.matching.load(Ordering::Relaxed) > ticket {
+            return Some(None);
+        }
+        {
+            let mut h = latest.search.lock().ok()?;
+            if h.counted.as_ref().is_some_and(|(c, _)| c == q) {
+                return h.counted.take().map(|(_, n)| Some(n));
+            }
+            let running = h.running.as_ref() == Some(q);
+            if !running && asked.elapsed() >= SCAN_BEGINS {
+                return None;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
-/// The first page of a search (None: a newer request stopped it), and its
-/// count when the scan ran to the end.
+/// The first page of a search (None: a newer request stopped it); its
+/// count, when the scan runs to the end, is handed to the count request.
 pub(super) fn first_page(
     store: &mut ReadStore,
     live: &LiveTable,
@@ -46,7 +61,16 @@ pub(super) fn first_page(
     ask: &WindowAsk<'_>,
     latest: &Arc<Latest>,
     notify: &Arc<dyn Fn(Reply) + Send + Sync>,
-) -> Option<(Got<Vec<DocRow>>, Option<Counted>)> {
+) -> Option<Got<Vec<DocRow>>> {
+    let handoff = |running: Option<Query>, counted: Option<(Query, u64)>| {
+        if let Ok(mut h) = latest.search.lock() {
+            h.running = running;
+            if counted.is_some() {
+                h.counted = counted;
+            }
+        }
+    };
+    handoff(Some(ask.query.clone()), None);
     let matched = Arc::new(AtomicU64::new(0));
     let (latest_h, matched_h, notify_h) = (latest.clone(), matched.clone(), notify.clone());
     let stop = reporting_stop(
@@ -60,7 +84,6 @@ pub(super) fn first_page(
             });
         },
     );
-    let version = open::data_version(&store.conn).ok();
     let (height, mut exact, mut last_sent) = (ask.height, Vec::new(), Instant::now());
     let send = |rows: Vec<DocRow>| {
         notify(Reply::Window {
@@ -93,22 +116,20 @@ pub(super) fn first_page(
     });
     match result {
         Ok(found) => {
-            let counted = version.map(|version| Counted {
-                query: ask.query.clone(),
-                version,
-                matched: found.matched,
-            });
-            Some((Ok(found.rows), counted))
+            handoff(None, Some((ask.query.clone(), found.matched)));
+            Some(Ok(found.rows))
         }
-        Err(DeadlineError::Stopped) => None,
-        Err(DeadlineError::TimedOut(_)) => Some((
-            Err(super::messages::Failure::Other(format!(
-                "stopped after {} s; narrow the search or the filters",
-                SCAN_LIMIT.as_secs()
-            ))),
-            None,
-        )),
-        Err(e) => Some((Err(e.into()), None)),
+        Err(e) => {
+            handoff(None, None);
+            match e {
+                DeadlineError::Stopped => None,
+                DeadlineError::TimedOut(_) => Some(Err(super::messages::Failure::Other(format!(
+                    "stopped after {} s; narrow the search or the filters",
+                    SCAN_LIMIT.as_secs()
+                )))),
+                e => Some(Err(e.into())),
+            }
+        }
     }
 }
 

@@ -49,9 +49,6 @@ pub struct Worker {
     latest: Arc<Latest>,
     /// Where replies sent before a request ends go (a search's first matches).
     notify: Notify,
-    /// The last search's count, from the scan that paged it (see
-    /// `searching`): its count request takes it instead of scanning again.
-    searched: Option<super::searching::Counted>,
 }
 
 type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
@@ -257,7 +254,6 @@ impl Worker {
             stamp: None,
             latest,
             notify: Arc::new(|_| {}),
-            searched: None,
         }
     }
 
@@ -369,11 +365,9 @@ impl Worker {
                         };
                         let result = if super::searching::scans(&ask) {
                             let (latest, notify) = (&self.latest, &self.notify);
-                            super::searching::first_page(store, &live, ticket, &ask, latest, notify)
-                                .map(|(got, counted)| {
-                                    self.searched = counted;
-                                    got
-                                })?
+                            super::searching::first_page(
+                                store, &live, ticket, &ask, latest, notify,
+                            )?
                         } else {
                             window(store, &live, ticket, ask, &self.latest)?
                         };
@@ -384,15 +378,12 @@ impl Worker {
                         }
                     }
                     Request::Matching { ticket, query, .. }
-                        if let Some(n) = super::searching::counted(
-                            &self.searched,
-                            open::data_version(conn).ok(),
-                            &query,
-                        ) =>
+                        if let Some(n) =
+                            super::searching::counted(&self.latest, ticket, &query) =>
                     {
                         Reply::Matching {
                             ticket,
-                            result: Ok(n),
+                            result: Ok(n?),
                             done: true,
                         }
                     }

@@ -156,3 +156,16 @@ pub fn free_path(path: PathBuf) -> PathBuf {
         .find(|p| std::fs::symlink_metadata(p).is_err())
         .unwrap_or(path)
 }
+
+/// Why a store is not to be written because it is newer than the spec
+/// (a `user_version` above V3's), or None: the one wording of the plans'
+/// blocker and of the app's "actions unavailable".
+pub fn refuses_newer(ins: &crate::store::inspection::inspect::Inspection) -> Option<String> {
+    ins.is_newer().then(|| {
+        format!(
+            "user_version {} is newer than V{}: this tool does not write newer stores",
+            ins.facts.user_version,
+            crate::store::spec::Spec::v3().user_version
+        )
+    })
+}

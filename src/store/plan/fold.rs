@@ -16,7 +16,7 @@ use rusqlite::Connection;
 pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
     let spec = Spec::v3();
     let mut plan = Plan::new(PlanKind::FoldLegacy { keep_tables }, &ins.path);
-    if let Some(why) = super::refuses_newer(ins) {
+    if let Some(why) = super::core::refuses_newer(ins) {
         plan.blockers.push(why);
         return Ok(plan);
     }

@@ -27,7 +27,7 @@ pub(crate) fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     let spec = Spec::v3();
     let mut plan = Plan::new(PlanKind::Init, &ins.path);
     let err = |e| StoreError::sqlite(&ins.path, "cannot plan", e);
-    if let Some(why) = super::refuses_newer(ins) {
+    if let Some(why) = super::core::refuses_newer(ins) {
         plan.blockers.push(why);
     }
     for t in &spec.tables {

@@ -8,7 +8,7 @@ mod rebuild;
 mod space;
 
 pub(crate) use core::Op;
-pub use core::{Plan, PlanKind, Space, Step, backup_path, free_path};
+pub use core::{Plan, PlanKind, Space, Step, backup_path, free_path, refuses_newer};
 pub use init::init_new;
 pub use space::human;
 
@@ -19,19 +19,6 @@ use crate::store::inspection::integrity::quick_check;
 use crate::store::open::{WRITE_BUSY, open_for_command};
 use rusqlite::Connection;
 use std::path::Path;
-
-/// Why a store is not to be written because it is newer than the spec
-/// (a `user_version` above V3's), or None: the one wording of the plans'
-/// blocker and of the app's "actions unavailable".
-pub fn refuses_newer(ins: &Inspection) -> Option<String> {
-    ins.is_newer().then(|| {
-        format!(
-            "user_version {} is newer than V{}: this tool does not write newer stores",
-            ins.facts.user_version,
-            crate::store::spec::Spec::v3().user_version
-        )
-    })
-}
 
 /// The plan a write action makes: `init`, or `fold-legacy` with its option.
 pub fn for_action(conn: &Connection, ins: &Inspection, kind: PlanKind) -> Result<Plan> {
