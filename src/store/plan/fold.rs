@@ -12,6 +12,9 @@ use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{Spec, ident, literal, quote};
 use rusqlite::Connection;
 
+/// A V2 table to fold: its live shape, its doc_type, its rows.
+type Source<'s> = (LiveTable, &'s str, u64);
+
 /// The fold-legacy plan. `keep_tables` leaves the V2 objects in place.
 pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
     let spec = Spec::v3();
@@ -33,119 +36,21 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
         return Ok(plan);
     };
     let err = |e| StoreError::sqlite(&ins.path, "cannot plan fold-legacy", e);
-
-    let mut sources: Vec<(LiveTable, &str, u64)> = Vec::new();
-    for lt in &spec.legacy_tables {
-        let Some(o) = ins.object(&lt.name) else {
-            continue;
-        };
-        if o.kind != "table" {
-            plan.blockers.push(format!(
-                "{} is a {}, not a table; fold it by hand",
-                o.name, o.kind
-            ));
-            continue;
-        }
-        let live = catalog::table(conn, &o.name, o.sql.clone()).map_err(err)?;
-        let rows: i64 = conn
-            .query_row(
-                &format!("SELECT count(*) FROM {}", quote(&live.name)),
-                [],
-                |r| r.get(0),
-            )
-            .map_err(err)?;
-        if rows > 0 && live.column("id").is_none() {
-            plan.blockers.push(format!(
-                "{} has no id column: its rows cannot become documents",
-                live.name
-            ));
-            continue;
-        }
-        sources.push((live, &lt.doc_type, rows as u64));
-    }
-    let with_rows: Vec<&(LiveTable, &str, u64)> = sources.iter().filter(|s| s.2 > 0).collect();
+    let sources = sources(conn, ins, &mut plan).map_err(err)?;
+    let with_rows: Vec<&Source<'_>> = sources.iter().filter(|s| s.2 > 0).collect();
     preflight(conn, &with_rows, &mut plan).map_err(err)?;
-    // Rows folded before (a run with --keep-tables) are verified, not
-    // copied again; an id already there with other values stops the plan.
-    let mut folded = Vec::new();
-    let mut differ = Sample::default();
-    crate::store::extensions::register(conn).map_err(err)?;
-    for (live, doc_type, _) in &with_rows {
-        let (there, other) = already_there(conn, docs, live, doc_type).map_err(err)?;
-        folded.push(there);
-        differ.extend(other, NAME_AT_MOST);
-    }
-    if differ.count > 0 {
-        plan.blockers.push(format!(
-            "{} V2 id(s) are in documents already with other values: {}",
-            differ.count,
-            differ.listed()
-        ));
-    }
+    let folded = folded_before(conn, docs, &with_rows, &mut plan).map_err(err)?;
     if !plan.blockers.is_empty() {
         return Ok(plan);
     }
-
-    let before: i64 = conn
-        .query_row(
-            &format!("SELECT count(*) FROM {}", quote(&docs.name)),
-            [],
-            |r| r.get(0),
-        )
-        .map_err(err)?;
-    let mut added = 0u64;
-    for ((live, doc_type, rows), there) in with_rows.iter().zip(&folded) {
-        let missing = rows - there;
-        if *there > 0 {
-            plan.notes.push(format!(
-                "{}: its {} row(s) are in documents already, value for value (folded before): they are verified, not copied",
-                live.name,
-                if missing == 0 { rows.to_string() } else { format!("{there} of {rows}") },
-            ));
-        }
-        if missing > 0 {
-            copy_step(conn, docs, live, doc_type, missing, *there > 0, &mut plan).map_err(err)?;
-            added += missing;
-        }
-    }
-    for (live, doc_type, rows) in &with_rows {
-        verify_step(docs, live, doc_type, *rows, &mut plan);
-    }
-    if added > 0 {
-        let total = before as u64 + added;
-        plan.steps.push(Step {
-            title: format!("Verify: documents holds {total} row(s) ({before} + {added} folded)"),
-            sql: format!("SELECT count(*) FROM {}", quote(&docs.name)),
-            op: Op::ExpectRows {
-                table: docs.name.clone(),
-                rows: total,
-            },
-        });
-    }
+    copies(conn, docs, &with_rows, &folded, &mut plan).map_err(err)?;
     if !keep_tables {
-        for v in &spec.legacy_views {
-            if let Some(o) = ins.object(v) {
-                let what = if o.kind == "view" { "VIEW" } else { "TABLE" };
-                plan.steps.push(Step {
-                    title: format!("Drop the V2 {} {}", o.kind, o.name),
-                    sql: format!("DROP {what} {}", quote(&o.name)),
-                    op: Op::Drop,
-                });
-            }
-        }
-        for (live, _, _) in &sources {
-            plan.steps.push(Step {
-                title: format!("Drop the V2 table {}", live.name),
-                sql: format!("DROP TABLE {}", quote(&live.name)),
-                op: Op::Drop,
-            });
-        }
+        drops(ins, &sources, &mut plan);
     }
-    let drops = plan.steps.iter().any(|s| matches!(s.op, Op::Drop));
     if plan.steps.is_empty() {
         return Ok(plan);
     }
-    if drops {
+    if plan.steps.iter().any(|s| matches!(s.op, Op::Drop)) {
         plan.backup = Some(backup_path(conn, &ins.path).map_err(err)?);
         if ins.entries.iter().any(|e| {
             e.kind == "view"
@@ -159,6 +64,137 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
     }
     plan.notes.push("columns with no place in documents go into extensions as JSON (BLOBs and non-UTF-8 text as {\"$hex\": …})".into());
     Ok(plan)
+}
+
+/// The V2 tables present, with their rows; one that is not a table, or has
+/// rows but no id, is a blocker.
+fn sources(
+    conn: &Connection,
+    ins: &Inspection,
+    plan: &mut Plan,
+) -> rusqlite::Result<Vec<Source<'static>>> {
+    let mut sources = Vec::new();
+    for lt in &Spec::v3().legacy_tables {
+        let Some(o) = ins.object(&lt.name) else {
+            continue;
+        };
+        if o.kind != "table" {
+            plan.blockers.push(format!(
+                "{} is a {}, not a table; fold it by hand",
+                o.name, o.kind
+            ));
+            continue;
+        }
+        let live = catalog::table(conn, &o.name, o.sql.clone())?;
+        let rows: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {}", quote(&live.name)),
+            [],
+            |r| r.get(0),
+        )?;
+        if rows > 0 && live.column("id").is_none() {
+            plan.blockers.push(format!(
+                "{} has no id column: its rows cannot become documents",
+                live.name
+            ));
+            continue;
+        }
+        sources.push((live, lt.doc_type.as_str(), rows as u64));
+    }
+    Ok(sources)
+}
+
+/// Rows folded before (a run with --keep-tables) are verified, not copied
+/// again: how many of each table's rows are there already. An id already
+/// there with other values is a blocker.
+fn folded_before(
+    conn: &Connection,
+    docs: &LiveTable,
+    with_rows: &[&Source<'_>],
+    plan: &mut Plan,
+) -> rusqlite::Result<Vec<u64>> {
+    let mut folded = Vec::new();
+    let mut differ = Sample::default();
+    crate::store::extensions::register(conn)?;
+    for (live, doc_type, _) in with_rows {
+        let (there, other) = already_there(conn, docs, live, doc_type)?;
+        folded.push(there);
+        differ.extend(other, NAME_AT_MOST);
+    }
+    if differ.count > 0 {
+        plan.blockers.push(format!(
+            "{} V2 id(s) are in documents already with other values: {}",
+            differ.count,
+            differ.listed()
+        ));
+    }
+    Ok(folded)
+}
+
+/// The copy of each table's rows not there yet, then the verification of
+/// every row and of documents' count.
+fn copies(
+    conn: &Connection,
+    docs: &LiveTable,
+    with_rows: &[&Source<'_>],
+    folded: &[u64],
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
+    let before: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {}", quote(&docs.name)),
+        [],
+        |r| r.get(0),
+    )?;
+    let mut added = 0u64;
+    for ((live, doc_type, rows), there) in with_rows.iter().zip(folded) {
+        let missing = rows - there;
+        if *there > 0 {
+            plan.notes.push(format!(
+                "{}: its {} row(s) are in documents already, value for value (folded before): they are verified, not copied",
+                live.name,
+                if missing == 0 { rows.to_string() } else { format!("{there} of {rows}") },
+            ));
+        }
+        if missing > 0 {
+            copy_step(conn, docs, live, doc_type, missing, *there > 0, plan)?;
+            added += missing;
+        }
+    }
+    for (live, doc_type, rows) in with_rows {
+        verify_step(docs, live, doc_type, *rows, plan);
+    }
+    if added > 0 {
+        let total = before as u64 + added;
+        plan.steps.push(Step {
+            title: format!("Verify: documents holds {total} row(s) ({before} + {added} folded)"),
+            sql: format!("SELECT count(*) FROM {}", quote(&docs.name)),
+            op: Op::ExpectRows {
+                table: docs.name.clone(),
+                rows: total,
+            },
+        });
+    }
+    Ok(())
+}
+
+/// The drops of `documents_view` and of every V2 table.
+fn drops(ins: &Inspection, sources: &[Source<'_>], plan: &mut Plan) {
+    for v in &Spec::v3().legacy_views {
+        if let Some(o) = ins.object(v) {
+            let what = if o.kind == "view" { "VIEW" } else { "TABLE" };
+            plan.steps.push(Step {
+                title: format!("Drop the V2 {} {}", o.kind, o.name),
+                sql: format!("DROP {what} {}", quote(&o.name)),
+                op: Op::Drop,
+            });
+        }
+    }
+    for (live, _, _) in sources {
+        plan.steps.push(Step {
+            title: format!("Drop the V2 table {}", live.name),
+            sql: format!("DROP TABLE {}", quote(&live.name)),
+            op: Op::Drop,
+        });
+    }
 }
 
 /// How many of `live`'s rows are in `docs` already, value for value, and
@@ -201,11 +237,7 @@ fn already_there(
 }
 
 /// Ids that are missing or repeated stop the plan before any write.
-fn preflight(
-    conn: &Connection,
-    sources: &[&(LiveTable, &str, u64)],
-    plan: &mut Plan,
-) -> rusqlite::Result<()> {
+fn preflight(conn: &Connection, sources: &[&Source<'_>], plan: &mut Plan) -> rusqlite::Result<()> {
     let mut nulls = Vec::new();
     for (live, _, _) in sources {
         let t = quote(&live.name);
