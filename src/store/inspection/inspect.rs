@@ -3,7 +3,7 @@
 use crate::store::error::{Result, StoreError};
 use crate::store::inspection::catalog::{self, LiveTable, SchemaEntry};
 use crate::store::inspection::finding::{Code, Finding, Severity};
-use crate::store::inspection::table_shape::compare_table;
+use crate::store::inspection::table_shape::{Needs, compare_table};
 use crate::store::open::with_deadline;
 use crate::store::spec::{ObjectClass, Spec, TableSpec, quote};
 use rusqlite::Connection;
@@ -263,8 +263,7 @@ fn facts(conn: &Connection, path: &Path) -> rusqlite::Result<FileFacts> {
 fn judge(ins: &mut Inspection) {
     let spec = Spec::v3();
     let mut f: Vec<Finding> = Vec::new();
-    let tables_exist = ins.objects.iter().any(|o| o.kind != "view");
-    if !tables_exist {
+    if !ins.objects.iter().any(|o| o.kind != "view") {
         ins.state = State::NoStore;
         f.push(Finding::new(
             Severity::Error,
@@ -278,13 +277,34 @@ fn judge(ins: &mut Inspection) {
         ins.findings = f;
         return;
     }
-    let mut needs_init = false;
-    let mut needs_migration = false;
+    let needs = spec_tables(ins, &mut f);
+    let legacy = flagged_objects(ins, &mut f);
+    let uv = ins.facts.user_version;
+    if uv != spec.user_version {
+        f.push(version_finding(uv));
+    }
+    ins.state = if needs.migration {
+        State::NeedsMigration
+    } else if needs.init {
+        State::NeedsInit
+    } else if legacy {
+        State::LegacyPresent
+    } else {
+        State::Current
+    };
+    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
+    ins.findings = f;
+}
 
+/// Each spec table and its indexes beside the store's: what they need.
+fn spec_tables(ins: &Inspection, f: &mut Vec<Finding>) -> Needs {
+    let spec = Spec::v3();
+    let mut needs = Needs::default();
     for t in &spec.tables {
+        let is_documents = t.name == spec.documents_table;
         match ins.object(&t.name) {
             None => {
-                needs_init = true;
+                needs.init = true;
                 f.push(Finding::new(
                     Severity::Error,
                     Code::MissingTable,
@@ -293,8 +313,8 @@ fn judge(ins: &mut Inspection) {
                 ));
             }
             Some(o) if o.kind != "table" => {
-                needs_migration |= t.name == spec.documents_table;
-                needs_init |= t.name != spec.documents_table;
+                needs.migration |= is_documents;
+                needs.init |= !is_documents;
                 f.push(Finding::new(
                     Severity::Error,
                     Code::NotATable,
@@ -318,17 +338,21 @@ fn judge(ins: &mut Inspection) {
                     ));
                 }
                 if let Some(live) = ins.live(&t.name) {
-                    let needs = compare_table(t, live, t.name == spec.documents_table, &mut f);
-                    needs_init |= needs.init;
-                    needs_migration |= needs.migration;
+                    let n = compare_table(t, live, is_documents, f);
+                    needs.init |= n.init;
+                    needs.migration |= n.migration;
                 }
             }
         }
         for idx in &t.indexes {
-            compare_index(ins, t, idx, &mut f, &mut needs_init);
+            compare_index(ins, t, idx, f, &mut needs.init);
         }
     }
+    needs
+}
 
+/// Legacy and leftover objects, each a finding; whether any is legacy.
+fn flagged_objects(ins: &Inspection, f: &mut Vec<Finding>) -> bool {
     let mut legacy = false;
     for o in &ins.objects {
         let rows = match &o.rows {
@@ -361,23 +385,7 @@ fn judge(ins: &mut Inspection) {
             _ => {}
         }
     }
-
-    let uv = ins.facts.user_version;
-    if uv != spec.user_version {
-        f.push(version_finding(uv));
-    }
-
-    ins.state = if needs_migration {
-        State::NeedsMigration
-    } else if needs_init {
-        State::NeedsInit
-    } else if legacy {
-        State::LegacyPresent
-    } else {
-        State::Current
-    };
-    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
-    ins.findings = f;
+    legacy
 }
 
 fn version_finding(uv: i64) -> Finding {
