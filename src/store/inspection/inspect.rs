@@ -1,7 +1,7 @@
 //! Catalog -> Inspection: the store's state against the V3 spec, with findings.
 
 use crate::store::error::{Result, StoreError};
-use crate::store::inspection::catalog::{self, LiveTable, SchemaEntry};
+use crate::store::inspection::catalog::{self, LiveTable, ObjectKind, SchemaEntry};
 use crate::store::inspection::finding::{Code, Finding, Severity};
 use crate::store::inspection::table_shape::{Needs, compare_table};
 use crate::store::open::with_deadline;
@@ -53,8 +53,8 @@ impl RowCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemaObject {
     pub name: String,
-    /// `table`, `view` or `virtual table`.
-    pub kind: String,
+    /// A table, a view or a virtual table.
+    pub kind: ObjectKind,
     pub class: ObjectClass,
     pub rows: RowCount,
     pub sql: Option<String>,
@@ -182,10 +182,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
     let spec = Spec::v3();
 
     let mut objects = Vec::new();
-    for e in entries
-        .iter()
-        .filter(|e| e.kind == "table" || e.kind == "view")
-    {
+    for e in entries.iter().filter(|e| e.kind.has_rows()) {
         let class = spec.classify(&e.name);
         let is_virtual = e.sql.as_deref().is_some_and(|s| {
             s.trim_start()
@@ -193,17 +190,18 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
                 .starts_with("CREATE VIRTUAL")
         });
         let kind = if is_virtual {
-            "virtual table"
+            ObjectKind::VirtualTable
         } else {
-            e.kind.as_str()
+            e.kind
         };
         objects.push(SchemaObject {
             name: e.name.clone(),
-            kind: kind.into(),
+            kind,
             class,
             rows: RowCount::NotCounted,
             sql: e.sql.clone(),
-            keyed: kind == "table" && !e.sql.as_deref().is_some_and(catalog::is_without_rowid),
+            keyed: kind == ObjectKind::Table
+                && !e.sql.as_deref().is_some_and(catalog::is_without_rowid),
         });
     }
 
@@ -211,11 +209,11 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
     for t in &spec.tables {
         if let Some(e) = entries
             .iter()
-            .find(|e| e.kind == "table" && e.name.eq_ignore_ascii_case(&t.name))
+            .find(|e| e.kind == ObjectKind::Table && e.name.eq_ignore_ascii_case(&t.name))
         {
             let is_virtual = objects
                 .iter()
-                .any(|o| o.name == e.name && o.kind == "virtual table");
+                .any(|o| o.name == e.name && o.kind == ObjectKind::VirtualTable);
             if !is_virtual {
                 live.push(catalog::table(conn, &e.name, e.sql.clone()).map_err(err)?);
             }
@@ -263,7 +261,7 @@ fn facts(conn: &Connection, path: &Path) -> rusqlite::Result<FileFacts> {
 fn judge(ins: &mut Inspection) {
     let spec = Spec::v3();
     let mut f: Vec<Finding> = Vec::new();
-    if !ins.objects.iter().any(|o| o.kind != "view") {
+    if !ins.objects.iter().any(|o| o.kind != ObjectKind::View) {
         ins.state = State::NoStore;
         f.push(Finding::new(
             Severity::Error,
@@ -312,7 +310,7 @@ fn spec_tables(ins: &Inspection, f: &mut Vec<Finding>) -> Needs {
                     format!("table {} is missing", t.name),
                 ));
             }
-            Some(o) if o.kind != "table" => {
+            Some(o) if o.kind != ObjectKind::Table => {
                 needs.migration |= is_documents;
                 needs.init |= !is_documents;
                 f.push(Finding::new(
@@ -428,7 +426,7 @@ fn compare_index(
     let anywhere = ins
         .entries
         .iter()
-        .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
+        .find(|e| e.kind == ObjectKind::Index && e.name.eq_ignore_ascii_case(&idx.name));
     match (on_table, anywhere) {
         (Some(live), _) => {
             if !live.matches(idx) {

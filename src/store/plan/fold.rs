@@ -5,7 +5,7 @@
 use super::core::{Op, Plan, PlanKind, Step, backup_path};
 use crate::store::error::{Result, StoreError};
 use crate::store::extensions::{EXTENSION_IS_FN, EXTENSIONS_FN, EXTENSIONS_KEPT_FN};
-use crate::store::inspection::catalog::{self, LiveTable};
+use crate::store::inspection::catalog::{self, LiveTable, ObjectKind};
 use crate::store::inspection::inspect::{Inspection, State};
 use crate::store::inspection::rules::missing_sql;
 use crate::store::read::sample::{NAME_AT_MOST, Sample};
@@ -53,7 +53,7 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
     if plan.steps.iter().any(|s| matches!(s.op, Op::Drop)) {
         plan.backup = Some(backup_path(conn, &ins.path).map_err(err)?);
         if ins.entries.iter().any(|e| {
-            e.kind == "view"
+            e.kind == ObjectKind::View
                 && !spec
                     .legacy_views
                     .iter()
@@ -78,7 +78,7 @@ fn sources(
         let Some(o) = ins.object(&lt.name) else {
             continue;
         };
-        if o.kind != "table" {
+        if o.kind != ObjectKind::Table {
             plan.blockers.push(format!(
                 "{} is a {}, not a table; fold it by hand",
                 o.name, o.kind
@@ -180,7 +180,11 @@ fn copies(
 fn drops(ins: &Inspection, sources: &[Source<'_>], plan: &mut Plan) {
     for v in &Spec::v3().legacy_views {
         if let Some(o) = ins.object(v) {
-            let what = if o.kind == "view" { "VIEW" } else { "TABLE" };
+            let what = if o.kind == ObjectKind::View {
+                "VIEW"
+            } else {
+                "TABLE"
+            };
             plan.steps.push(Step {
                 title: format!("Drop the V2 {} {}", o.kind, o.name),
                 sql: format!("DROP {what} {}", quote(&o.name)),

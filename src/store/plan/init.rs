@@ -4,7 +4,7 @@
 use super::core::{Op, Plan, PlanKind, backup_path};
 use super::rebuild::rebuild_documents;
 use crate::store::error::{Result, StoreError};
-use crate::store::inspection::catalog::LiveTable;
+use crate::store::inspection::catalog::{LiveTable, ObjectKind};
 use crate::store::inspection::inspect::{Counts, Inspection, State, inspect};
 use crate::store::read::sample::Sample;
 use crate::store::spec::{Spec, TableSpec, quote};
@@ -31,7 +31,7 @@ pub(crate) fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
         plan.blockers.push(why);
     }
     for t in &spec.tables {
-        if let Some(o) = ins.object(&t.name).filter(|o| o.kind != "table") {
+        if let Some(o) = ins.object(&t.name).filter(|o| o.kind != ObjectKind::Table) {
             plan.blockers.push(format!(
                 "{} is a {}, not a table; init will not replace it",
                 o.name, o.kind
@@ -106,7 +106,7 @@ fn add_missing(
         let elsewhere = ins
             .entries
             .iter()
-            .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
+            .find(|e| e.kind == ObjectKind::Index && e.name.eq_ignore_ascii_case(&idx.name));
         let matches = on_table.is_some_and(|l| l.matches(idx));
         if matches {
             continue;

@@ -4,7 +4,7 @@
 //! or after), swap the tables, verify.
 
 use super::core::{Op, Plan};
-use crate::store::inspection::catalog::{LiveColumn, LiveTable};
+use crate::store::inspection::catalog::{LiveColumn, LiveTable, ObjectKind};
 use crate::store::inspection::inspect::Inspection;
 use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{IndexFill, IndexSpec, TableSpec, ident, literal, quote};
@@ -233,7 +233,7 @@ impl Rebuild<'_> {
             .ins
             .entries
             .iter()
-            .filter(|e| e.kind == "index" && spec_index(&e.name))
+            .filter(|e| e.kind == ObjectKind::Index && spec_index(&e.name))
         {
             plan.step(
                 format!("Drop the old index {}", e.name),
@@ -301,7 +301,9 @@ impl Rebuild<'_> {
             .ins
             .entries
             .iter()
-            .filter(|e| e.kind == "trigger" && e.table.eq_ignore_ascii_case(&self.live.name))
+            .filter(|e| {
+                e.kind == ObjectKind::Trigger && e.table.eq_ignore_ascii_case(&self.live.name)
+            })
             .filter_map(|e| e.sql.clone())
             .collect();
         plan.step(
@@ -331,7 +333,7 @@ impl Rebuild<'_> {
         plan.notes.push(
             "the old table's pages stay in the file as free space that SQLite reuses; VACUUM returns them to the disk".into(),
         );
-        if self.ins.entries.iter().any(|e| e.kind == "view") {
+        if self.ins.entries.iter().any(|e| e.kind == ObjectKind::View) {
             plan.notes
                 .push("views are kept as they are and read the new table".into());
         }
