@@ -135,3 +135,23 @@ fn missing_columns_are_the_problem_not_the_shift_they_cause() {
     let m = order[0]["message"].as_str().unwrap();
     assert!(m.contains("id") && m.contains("content"), "{m}");
 }
+
+#[test]
+fn a_blocked_plan_names_the_rows_that_block_it() {
+    use egregora_inspect::store::inspection::inspect::{Counts, inspect};
+    use egregora_inspect::store::open::open_read_only;
+    use egregora_inspect::store::plan::{PlanKind, for_action};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("dups.sqlite");
+    old_documents(&p, 6);
+    exec(
+        &p,
+        "INSERT INTO documents (rowid, id) VALUES (101, 'doc-2'), (102, NULL), (103, 'doc-5')",
+    );
+    let mut s = open_read_only(&p).unwrap();
+    let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
+    let plan = for_action(&s.conn, &ins, PlanKind::Init).unwrap();
+    assert_eq!(plan.blockers.len(), 2, "{:?}", plan.blockers);
+    // doc-2 is rowid 6, doc-5 rowid 15 (old_documents keys i * 3).
+    assert_eq!(plan.blocked_rows, [6, 15, 101, 102, 103]);
+}

@@ -75,6 +75,10 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// Reasons the plan must not run; when any, nothing is written.
     pub blockers: Vec<String>,
+    /// The rowids of the rows the blockers name (a NULL or repeated id), in
+    /// order, for the app to list them.
+    #[serde(skip)]
+    pub blocked_rows: Vec<i64>,
     /// True when the plan starts a new store at a missing path.
     pub creates_file: bool,
     /// The disk space it needs beside what is free, when it writes much.
@@ -101,6 +105,7 @@ impl Plan {
             backup: None,
             notes: Vec::new(),
             blockers: Vec::new(),
+            blocked_rows: Vec::new(),
             creates_file: false,
             space: None,
         }

@@ -114,8 +114,36 @@ fn check_ids(
             ));
         }
     }
+    if !plan.blockers.is_empty() {
+        blocked_rows(conn, live, &id_col, plan)?;
+    }
     Ok(())
 }
+
+/// The rows with a NULL or repeated id (a few hundred at most), by rowid.
+fn blocked_rows(
+    conn: &Connection,
+    live: &LiveTable,
+    id: &str,
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
+    if live.without_rowid {
+        return Ok(());
+    }
+    let t = quote(&live.name);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT rowid FROM {t} WHERE {id} IS NULL OR {id} IN
+           (SELECT {id} FROM {t} WHERE {id} IS NOT NULL GROUP BY {id} HAVING count(*) > 1)
+         ORDER BY rowid LIMIT {BLOCKED_ROWS}"
+    ))?;
+    plan.blocked_rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+/// A blocked plan lists at most this many of the rows that block it.
+const BLOCKED_ROWS: usize = 500;
 
 struct Rebuild<'a> {
     conn: &'a Connection,
