@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 use clap::{CommandFactory, Parser, Subcommand};
+use egregora_inspect::cli::SortArg;
+use egregora_inspect::store::read::export::Format;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -81,9 +83,9 @@ enum Command {
     Export {
         /// The store (default: .egregora/pipeline.sqlite)
         path: Option<OsString>,
-        /// csv, json, ndjson or table (default: from -o's extension, else csv)
-        #[arg(long)]
-        format: Option<String>,
+        /// The format (default: picked by -o's extension, else csv)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// Write to this new file (never over an existing one) instead of stdout
         #[arg(short, long)]
         output: Option<std::path::PathBuf>,
@@ -96,9 +98,9 @@ enum Command {
         /// Only documents whose id, slug, title or content contains WORD
         #[arg(long, value_name = "WORD")]
         search: Option<String>,
-        /// inserted, created_at, id or slug; add :desc for the reverse
-        #[arg(long, value_name = "COL[:desc]")]
-        sort: Option<String>,
+        /// The order (an indexed one); :desc for the reverse
+        #[arg(long, value_enum, value_name = "COL[:desc]")]
+        sort: Option<SortArg>,
         /// The columns, in order (default: every column)
         #[arg(long, value_name = "a,b,...")]
         columns: Option<String>,
@@ -110,9 +112,9 @@ enum Command {
         /// The statement (one; only reading is allowed); - reads it from stdin
         #[arg(long)]
         sql: String,
-        /// table, csv, json or ndjson (default: table)
-        #[arg(long)]
-        format: Option<String>,
+        /// The format (default: table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
     },
     /// Run one INSERT, UPDATE or DELETE after a preview of the rows it changes; undoable
     Exec {
@@ -205,7 +207,10 @@ impl ChangeArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(egregora_inspect::cli::refuse_arguments(&e)),
+    };
     let path = |p: Option<OsString>| {
         p.unwrap_or_else(|| OsString::from(egregora_inspect::cli::DEFAULT_PATH))
     };
@@ -277,7 +282,7 @@ fn main() -> ExitCode {
             path: p,
             sql,
             format,
-        }) => egregora_inspect::cli::query(&path(p), &sql, format.as_deref()),
+        }) => egregora_inspect::cli::query(&path(p), &sql, format),
         Some(Command::Completions { shell }) => {
             egregora_inspect::cli::completions(Cli::command(), shell)
         }

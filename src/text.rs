@@ -1,5 +1,6 @@
 //! Makes text from a store, a file name or an error safe for a terminal:
-//! control characters (C0, DEL, C1) and bidi controls become visible escapes,
+//! control characters (C0, DEL, C1), bidi controls and invisible format
+//! characters (zero-width spaces and joiners, ...) become visible escapes,
 //! so no byte of a document can move the cursor, set a title or reach the
 //! clipboard (OSC 52).
 
@@ -7,7 +8,17 @@ use std::borrow::Cow;
 
 /// True for characters that must never reach a terminal as they are.
 pub(crate) fn is_hostile(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_bidi_control(c) || is_invisible(c)
+}
+
+/// Format characters that draw nothing (zero-width spaces and joiners, the
+/// word joiner, a BOM, invisible operators, tags) and the line and
+/// paragraph separators: text that hides in plain sight.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}'
+        | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}' | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
 }
 
 /// Bidi embeddings, overrides, isolates and marks: they reorder what follows.
@@ -77,6 +88,15 @@ mod tests {
         assert_eq!(escape("a\u{9b}31mb"), "a\\x9b31mb");
         assert_eq!(escape("abc\u{202e}fed"), "abc\\u{202e}fed");
         assert_eq!(escape("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_escaped() {
+        assert_eq!(escape("pay\u{200b}pal"), "pay\\u{200b}pal");
+        assert_eq!(escape("a\u{feff}b\u{2060}c"), "a\\u{feff}b\\u{2060}c");
+        assert_eq!(escape("x\u{2028}y"), "x\\u{2028}y");
+        assert_eq!(cell("t\u{e0041}"), "t\\u{e0041}");
+        assert_eq!(escape("ünïcödé ✓"), "ünïcödé ✓");
     }
 
     #[test]

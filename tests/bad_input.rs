@@ -347,7 +347,7 @@ fn a_store_damaged_after_its_plan_was_made_is_not_written() {
     let shown = {
         let mut s = open_read_only(&p).unwrap();
         let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
-        plan::for_action(&s.conn, &ins, plan::PlanKind::Init, false).unwrap()
+        plan::for_action(&s.conn, &ins, plan::PlanKind::Init).unwrap()
     };
     assert!(shown.blockers.is_empty() && !shown.steps.is_empty());
     let root: i64 = scalar(

@@ -222,49 +222,6 @@ fn kill_9_during_a_fold_leaves_the_store_old_or_folded() {
     );
 }
 
-#[test]
-fn a_hot_journal_is_explained_and_never_deleted() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src.sqlite");
-    old_documents(&src, 20_000);
-    // A copy of the store and its journal taken mid-write, as a crash leaves
-    // them: the file holds changed pages, the journal the originals.
-    let writer = open(&src);
-    writer
-        .execute_batch("PRAGMA cache_size = 1; BEGIN; UPDATE documents SET title = 'changed';")
-        .unwrap();
-    let p = dir.path().join("crashed.sqlite");
-    std::fs::copy(&src, &p).unwrap();
-    std::fs::copy(
-        dir.path().join("src.sqlite-journal"),
-        dir.path().join("crashed.sqlite-journal"),
-    )
-    .unwrap();
-    writer.execute_batch("ROLLBACK").unwrap();
-    drop(writer);
-
-    let before = snapshot(&p);
-    for args in [&["check"][..], &["init", "--dry-run"]] {
-        bin()
-            .args(args)
-            .arg(&p)
-            .assert()
-            .code(2)
-            .stderr_has("has a hot journal")
-            .stderr_has("PRAGMA quick_check");
-    }
-    assert_eq!(
-        snapshot(&p),
-        before,
-        "the journal and the store are untouched"
-    );
-    // A read-write open rolls it back, as the message says.
-    assert_eq!(
-        scalar::<i64>(&p, "SELECT count(*) FROM documents WHERE title = 'changed'"),
-        0
-    );
-}
-
 /// Files beside `p` that are undo files in place (not a `.tmp` being written).
 fn undo_files(dir: &std::path::Path) -> Vec<String> {
     listing(dir)
@@ -310,7 +267,8 @@ fn kill_9_during_an_exec_leaves_the_store_old_or_new_and_its_undo_file_absent_or
     assert_eq!(undo_files(work.path()).len(), 1);
 
     let (mut old, mut new) = (0, 0);
-    for tenth in [0u32, 2, 4, 6, 8, 9, 13] {
+    // The last ones land after the commit even on a busy machine.
+    for tenth in [0u32, 2, 4, 6, 8, 9, 13, 20, 40] {
         let work = tempfile::tempdir().unwrap();
         let p = work.path().join("s.sqlite");
         std::fs::copy(&pristine, &p).unwrap();

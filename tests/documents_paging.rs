@@ -186,9 +186,13 @@ fn cells_are_cut_in_sql_and_keep_their_kind() {
         10
     );
     let doc = |rowid| {
-        egregora_inspect::store::read::documents::document(&store.conn, live, rowid)
-            .unwrap()
-            .unwrap()
+        egregora_inspect::store::read::documents::document(
+            &store.conn,
+            live,
+            &egregora_inspect::store::read::documents::RowKey::Rowid(rowid),
+        )
+        .unwrap()
+        .unwrap()
     };
     let content = |d: &egregora_inspect::store::read::documents::DocView| {
         d.columns

@@ -139,10 +139,10 @@ fn bad_requests_are_refused_in_one_line_and_write_nothing() {
         (vec!["--columns", "id,nope"], "documents has no column nope"),
         (
             vec!["--sort", "title"],
-            "sort by inserted, created_at, id or slug",
+            "inserted, inserted:desc, created_at, created_at:desc, id, id:desc, slug, slug:desc",
         ),
-        (vec!["--sort", "id:up"], "asc or desc"),
-        (vec!["--format", "xml"], "csv, json, ndjson or table"),
+        (vec!["--sort", "id:up"], "id:desc"),
+        (vec!["--format", "xml"], "csv, json, ndjson, table"),
         (vec!["-o", kept.to_str().unwrap()], "never replaces a file"),
     ] {
         let out = bin().arg("export").arg(&p).args(&args).output().unwrap();

@@ -201,14 +201,60 @@ fn a_v2_store_becomes_a_current_v3_store_with_every_value_kept() {
         ]
         .contains(&o.1.as_str())
     }));
-    // V2 profiles had no title: the pipeline's profile rule says so, and
-    // nothing else is amiss.
-    let v = check_json(&["check", "--json", "--data"], &p, 1);
+    // V2 profiles had no title: each gets its alias (as upstream's profile
+    // cache does), so nothing breaks the pipeline's rules after a fold.
+    assert_eq!(
+        scalar::<String>(
+            &p,
+            "SELECT title || '/' || alias FROM documents WHERE id = 'profile-2'"
+        ),
+        "alias2/alias2"
+    );
+    let v = check_json(&["check", "--json", "--data"], &p, 0);
     assert_eq!(v["state"], "current");
     let d = v["data_checks"].as_array().unwrap();
-    assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!(d[0]["rule"], "profile fields");
-    assert_eq!(d[0]["count"], 12);
+    assert!(d.is_empty(), "{d:?}");
+}
+
+#[test]
+fn a_profile_without_title_gets_its_alias_and_the_plan_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    exec(
+        &p,
+        "CREATE TABLE profiles (id TEXT PRIMARY KEY, title TEXT, subject_uuid TEXT, alias TEXT);
+         INSERT INTO profiles VALUES ('p1', NULL, 'u1', 'Ana'), ('p2', '  ', 'u2', 'Bo'),
+                                     ('p3', 'Kept', 'u3', 'Cy'), ('p4', NULL, 'u4', NULL);",
+    );
+    let out = printed(&["fold-legacy", "--dry-run", "--json"], &p, 0);
+    let plan: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let notes = plan["notes"].to_string();
+    assert!(
+        notes.contains("2 profile(s) of profiles without a title get their alias as title"),
+        "{notes}"
+    );
+    bin()
+        .args(["fold-legacy", "--yes"])
+        .arg(&p)
+        .assert()
+        .success();
+    let c = open(&p);
+    let titles: Vec<Option<String>> = c
+        .prepare("SELECT title FROM documents ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            Some("Ana".into()),
+            Some("Bo".into()),
+            Some("Kept".into()),
+            None
+        ]
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
         .unwrap();
     h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
     h.act(Action::Up).act(Action::Up).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
     let text = h.text();
     assert!(text.contains(&format!("▸ author  {alias}  (")), "{text}");
     assert!(
@@ -91,15 +91,15 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
     // Enter: the author's profile, and back.
     h.act(Action::Open);
     let d = h.app.detail.as_ref().unwrap();
-    assert_eq!((d.rowid, d.path.len()), (profile, 1));
+    assert_eq!((d.rowid.rowid().unwrap(), d.path.len()), (profile, 1));
     assert!(h.text().contains("document profile"));
     assert!(h.text().contains("1 back"));
     h.act(Action::Back);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
 
     // An author without a profile says so, and stays.
     h.act(Action::NextLink).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
     assert!(
         h.text()
             .contains("no profile has subject_uuid no-such-author"),
@@ -114,22 +114,25 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
 
     // An annotation's parent, then its author, then back along the way.
     h.act(Action::Down).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 302);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 302);
     assert!(h.text().contains("parent  post 'Linked post'  (p-links)"));
     h.act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 301);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
     h.act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, profile);
+    assert_eq!(
+        h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(),
+        profile
+    );
     assert!(h.text().contains("2 back"));
     h.act(Action::Back).act(Action::Back);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 302);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 302);
     h.act(Action::Back);
     assert!(h.app.detail.is_none());
 
     // A parent that is gone says so.
     h.act(Action::Down).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 303);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 303);
     h.act(Action::Open);
     assert!(h.text().contains("the parent gone-1 is not in documents"));
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 303);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 303);
 }

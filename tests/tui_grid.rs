@@ -225,13 +225,24 @@ fn half_pages_and_the_next_document() {
     h.act(Action::HalfPageDown);
     assert_eq!(h.app.docs.selected, half);
     h.act(Action::HalfPageDown).act(Action::HalfPageDown);
-    let first = h.app.docs.rows.loaded().unwrap()[0].key.rowid;
+    let first = h.app.docs.rows.loaded().unwrap()[0]
+        .key
+        .rowid
+        .rowid()
+        .unwrap();
     assert!(first > 1, "the window moved on");
     h.act(Action::HalfPageUp)
         .act(Action::HalfPageUp)
         .act(Action::HalfPageUp)
         .act(Action::HalfPageUp);
-    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 1);
+    assert_eq!(
+        h.app.docs.rows.loaded().unwrap()[0]
+            .key
+            .rowid
+            .rowid()
+            .unwrap(),
+        1
+    );
     assert_eq!(h.app.docs.selected, 0);
 
     // ] past the window's last row reads the next window and opens it.
@@ -240,17 +251,23 @@ fn half_pages_and_the_next_document() {
         h.act(Action::Down);
     }
     h.act(Action::Open);
-    let at = h.app.detail.as_ref().unwrap().rowid;
+    let at = h.app.detail.as_ref().unwrap().rowid.rowid().unwrap();
     h.act(Action::NextDocument);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, at + 1);
+    assert_eq!(
+        h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(),
+        at + 1
+    );
     h.act(Action::PrevDocument).act(Action::PrevDocument);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, at - 1);
+    assert_eq!(
+        h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(),
+        at - 1
+    );
     assert!(h.text().contains(&format!("rowid {}", at - 1)));
     h.act(Action::Back)
         .act(Action::Top)
         .act(Action::Open)
         .act(Action::PrevDocument);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid, 1);
+    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 1);
     assert!(
         h.app.message.contains("no more documents"),
         "{}",
@@ -308,7 +325,7 @@ fn a_finding_opens_the_rows_it_names() {
         .loaded()
         .unwrap()
         .iter()
-        .map(|r| r.key.rowid)
+        .map(|r| r.key.rowid.rowid().unwrap())
         .collect();
     assert_eq!(rows, [7, 70, 170]);
     let screen = h.text();

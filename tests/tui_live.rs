@@ -84,7 +84,7 @@ fn a_lock_at_start_waits_instead_of_saying_the_store_cannot_open() {
 fn an_open_document_shows_a_write_and_a_delete_by_another_process() {
     let mut h = Harness::demo();
     h.key(KeyCode::Char('2')).key(KeyCode::Enter);
-    let rowid = h.app.detail.as_ref().unwrap().rowid;
+    let rowid = h.app.detail.as_ref().unwrap().rowid.rowid().unwrap();
     exec(
         &h.path,
         &format!("UPDATE documents SET title = 'Changed elsewhere' WHERE rowid = {rowid}"),

@@ -84,31 +84,60 @@ fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
         page,
         "the window is one drawn page"
     );
-    let first = h.app.docs.rows.loaded().unwrap()[0].key.rowid;
+    let first = h.app.docs.rows.loaded().unwrap()[0]
+        .key
+        .rowid
+        .rowid()
+        .unwrap();
     h.act(Action::PageDown);
     assert_eq!(
-        h.app.docs.rows.loaded().unwrap()[0].key.rowid,
+        h.app.docs.rows.loaded().unwrap()[0]
+            .key
+            .rowid
+            .rowid()
+            .unwrap(),
         first + page as i64
     );
     h.act(Action::Bottom);
     let rows = h.app.docs.rows.loaded().unwrap();
-    assert_eq!(rows.last().unwrap().key.rowid, 300);
+    assert_eq!(rows.last().unwrap().key.rowid.rowid().unwrap(), 300);
     assert_eq!(h.app.docs.selected, rows.len() - 1);
     h.act(Action::Down);
     assert_eq!(
-        h.app.docs.rows.loaded().unwrap().last().unwrap().key.rowid,
+        h.app
+            .docs
+            .rows
+            .loaded()
+            .unwrap()
+            .last()
+            .unwrap()
+            .key
+            .rowid
+            .rowid()
+            .unwrap(),
         300,
         "no row past the end"
     );
     h.act(Action::Top);
-    assert_eq!(h.app.docs.rows.loaded().unwrap()[0].key.rowid, 1);
+    assert_eq!(
+        h.app.docs.rows.loaded().unwrap()[0]
+            .key
+            .rowid
+            .rowid()
+            .unwrap(),
+        1
+    );
     h.act(Action::Up);
     assert_eq!(h.app.docs.selected, 0);
     for _ in 0..page {
         h.act(Action::Down);
     }
     assert_eq!(
-        h.app.docs.rows.loaded().unwrap()[0].key.rowid,
+        h.app.docs.rows.loaded().unwrap()[0]
+            .key
+            .rowid
+            .rowid()
+            .unwrap(),
         2,
         "a line down past the bottom scrolls by one"
     );
@@ -223,7 +252,7 @@ fn actions_are_unavailable_on_a_newer_store() {
     assert!(
         h.app
             .message
-            .contains("init is unavailable: the store is newer than V3"),
+            .contains("init is unavailable: user_version 4 is newer than V3"),
         "{}",
         h.app.message
     );

@@ -80,7 +80,7 @@ pub(crate) fn run(bin: &Path, s: &Stores) {
         ("an annotation (its parent)", first("annotation")),
     ] {
         let t = time(RUNS, || {
-            documents::document(conn, &live, rowid).expect("doc")
+            documents::document(conn, &live, &documents::RowKey::Rowid(rowid)).expect("doc")
         });
         println!("  detail of {what}, 1M: {}", spread(&t));
     }

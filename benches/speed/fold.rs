@@ -29,7 +29,7 @@ pub(crate) fn run(v2: &Path) {
     let (mut ours, mut floor, mut steps) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..RUNS {
         fresh_copy(v2, &work);
-        let (took, s) = plan_and_apply(&work, PlanKind::FoldLegacy);
+        let (took, s) = plan_and_apply(&work, PlanKind::FoldLegacy { keep_tables: false });
         ours.push(took);
         steps = s;
         let folded: i64 = rusqlite::Connection::open(&work)

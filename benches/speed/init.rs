@@ -28,7 +28,7 @@ pub(crate) fn plan_and_apply(path: &Path, kind: PlanKind) -> (Duration, Vec<(Str
     let mut s = open_read_only(path).expect("open");
     let t = Instant::now();
     let ins = inspect(&mut s.conn, path, Counts::None).expect("inspect");
-    let p = plan::for_action(&s.conn, &ins, kind, false).expect("plan");
+    let p = plan::for_action(&s.conn, &ins, kind).expect("plan");
     assert!(
         p.blockers.is_empty(),
         "the plan is blocked: {:?}",

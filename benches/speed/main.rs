@@ -16,6 +16,7 @@ mod frequencies;
 mod init;
 mod pages;
 mod query;
+mod search;
 mod stores;
 mod terminal;
 mod verdict;
@@ -49,6 +50,7 @@ const PARTS: &[&str] = &[
     "fold",
     "checks",
     "change",
+    "search",
 ];
 
 /// The stores a run measures.
@@ -103,6 +105,7 @@ fn main() {
             "fold" => fold::run(&stores::v2(&s.large)),
             "checks" => checks::run(&bin, &s),
             "change" => change::run(&bin, &s.small, &s.large),
+            "search" => search::run(&s.large),
             _ => {}
         }
         println!();

@@ -114,10 +114,13 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
     ));
     let mid = page(&q(Sort::Inserted, None, None, None), &Anchor::Start)[PAGE / 2]
         .key
-        .rowid;
+        .rowid
+        .clone();
     out.push((
         "detail of one document".into(),
-        time(RUNS, || documents::document(conn, &live, mid).expect("doc")),
+        time(RUNS, || {
+            documents::document(conn, &live, &mid).expect("doc")
+        }),
     ));
     let common = q(Sort::Inserted, None, None, Some("harvest"));
     out.push((

@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 
 /// What `export` was asked for.
 pub struct ExportArgs {
-    pub format: Option<String>,
+    pub format: Option<Format>,
     pub output: Option<PathBuf>,
     pub types: Vec<String>,
     pub statuses: Vec<String>,
     pub search: Option<String>,
-    pub sort: Option<String>,
+    pub sort: Option<SortArg>,
     pub columns: Option<String>,
 }
 
@@ -30,38 +30,49 @@ pub enum Ended {
     ReaderGone,
 }
 
-/// Reads `--sort COL[:desc]`.
-fn sort_of(text: &str) -> Result<(Sort, bool)> {
-    let (name, dir) = text.split_once(':').unwrap_or((text, "asc"));
-    let desc = match dir.to_ascii_lowercase().as_str() {
-        "asc" => false,
-        "desc" => true,
-        other => bail!(
-            "--sort {}: the direction is asc or desc, not {}",
-            escape(text),
-            escape(other)
-        ),
-    };
-    let sort = Sort::parse(name).with_context(|| {
-        format!(
-            "--sort {}: sort by inserted, created_at, id or slug (the indexed orders)",
-            escape(text)
-        )
-    })?;
-    Ok((sort, desc))
+/// `--sort COL[:desc]`: the indexed orders, each either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    #[value(name = "inserted", alias = "inserted:asc", alias = "rowid")]
+    Inserted,
+    #[value(name = "inserted:desc", alias = "rowid:desc")]
+    InsertedDesc,
+    #[value(name = "created_at", alias = "created_at:asc")]
+    CreatedAt,
+    #[value(name = "created_at:desc")]
+    CreatedAtDesc,
+    #[value(name = "id", alias = "id:asc")]
+    Id,
+    #[value(name = "id:desc")]
+    IdDesc,
+    #[value(name = "slug", alias = "slug:asc")]
+    Slug,
+    #[value(name = "slug:desc")]
+    SlugDesc,
+}
+
+impl SortArg {
+    /// The sort, and whether it is reversed.
+    fn order(self) -> (Sort, bool) {
+        match self {
+            SortArg::Inserted => (Sort::Inserted, false),
+            SortArg::InsertedDesc => (Sort::Inserted, true),
+            SortArg::CreatedAt => (Sort::CreatedAt, false),
+            SortArg::CreatedAtDesc => (Sort::CreatedAt, true),
+            SortArg::Id => (Sort::Id, false),
+            SortArg::IdDesc => (Sort::Id, true),
+            SortArg::Slug => (Sort::Slug, false),
+            SortArg::SlugDesc => (Sort::Slug, true),
+        }
+    }
 }
 
 pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
-    let format = match (&args.format, &args.output) {
-        (Some(f), _) => Format::parse(f)
-            .with_context(|| format!("--format {}: csv, json, ndjson or table", escape(f)))?,
-        (None, Some(o)) => Format::of_path(o).unwrap_or(Format::Csv),
-        (None, None) => Format::Csv,
-    };
-    let (sort, desc) = match &args.sort {
-        Some(s) => sort_of(s)?,
-        None => (Sort::Inserted, false),
-    };
+    // A file's extension must name a format (never a silent CSV); an
+    // explicit --format then says which.
+    let picked = args.output.as_deref().map(Format::for_file).transpose()?;
+    let format = args.format.or(picked).unwrap_or(Format::Csv);
+    let (sort, desc) = args.sort.map_or((Sort::Inserted, false), SortArg::order);
     let columns = args.columns.as_ref().map(|c| {
         c.split(',')
             .map(|s| s.trim().to_string())

@@ -20,15 +20,16 @@ use crate::store::identify::resolve;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Counts, Inspection, RowCount, inspect};
 use crate::store::inspection::{checks, integrity};
-use crate::store::open::{open_read_only, writable};
+use crate::store::open::{WRITE_BUSY, open_for_command, writable};
 use crate::store::plan::{self, Plan, PlanKind};
+use crate::store::read::export::Format;
 use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
 pub use change::ChangeFlags;
 pub use diff::diff;
 pub use exec::exec;
-pub use export::ExportArgs;
+pub use export::{ExportArgs, SortArg};
 pub use fix::fix;
 use shared::{EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, confirm, fail, watch_signals};
 use std::ffi::OsStr;
@@ -36,6 +37,31 @@ use std::io::IsTerminal;
 pub use undo::undo;
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
+
+/// Arguments clap refuses: one line on stderr (its hint folded in), exit 2;
+/// help and the version are printed as clap prints them.
+pub fn refuse_arguments(e: &clap::Error) -> u8 {
+    use clap::error::ErrorKind as K;
+    if matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+    }
+    let text = e.render().to_string();
+    let said: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect();
+    let line = said.join(" ");
+    eprintln!(
+        "error: {}",
+        escape(line.strip_prefix("error: ").unwrap_or(&line))
+    );
+    EXIT_ERROR
+}
 
 pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
     match run_check(raw, data) {
@@ -54,11 +80,13 @@ pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
 
 fn run_check(raw: &OsStr, data: bool) -> Result<(Inspection, Option<Vec<Finding>>)> {
     let path = resolve(raw)?;
-    let mut store = open_read_only(&path)?;
-    integrity::quick_check(&store.conn, &path)?;
-    let ins = inspect(&mut store.conn, &path, Counts::All)?;
+    // A lock met after opening was waited for as long as the opening did.
+    let waited = |e: StoreError| e.after_waiting(WRITE_BUSY);
+    let mut store = open_for_command(&path)?;
+    integrity::quick_check(&store.conn, &path).map_err(waited)?;
+    let ins = inspect(&mut store.conn, &path, Counts::All).map_err(waited)?;
     let data = if data {
-        Some(checks::run(&store.conn, &ins)?)
+        Some(checks::run(&store.conn, &ins).map_err(waited)?)
     } else {
         None
     };
@@ -167,22 +195,22 @@ pub struct WriteFlags {
 }
 
 pub fn init(raw: &OsStr, flags: WriteFlags) -> u8 {
-    match run_write(raw, PlanKind::Init, false, flags) {
+    match run_write(raw, PlanKind::Init, flags) {
         Ok(code) => code,
         Err(e) => fail(&e, flags.json),
     }
 }
 
 pub fn fold_legacy(raw: &OsStr, keep_tables: bool, flags: WriteFlags) -> u8 {
-    match run_write(raw, PlanKind::FoldLegacy, keep_tables, flags) {
+    match run_write(raw, PlanKind::FoldLegacy { keep_tables }, flags) {
         Ok(code) => code,
         Err(e) => fail(&e, flags.json),
     }
 }
 
-fn run_write(raw: &OsStr, kind: PlanKind, keep_tables: bool, flags: WriteFlags) -> Result<u8> {
+fn run_write(raw: &OsStr, kind: PlanKind, flags: WriteFlags) -> Result<u8> {
     let path = resolve(raw)?;
-    let mut plan = plan::prepare(&path, kind, keep_tables)?;
+    let mut plan = plan::prepare(&path, kind)?;
     plan.weigh_space(flags.backup);
     run_plan(plan, flags)
 }
@@ -221,7 +249,10 @@ fn run_plan(plan: Plan, flags: WriteFlags) -> Result<u8> {
     })?;
     if !flags.yes && (flags.json || !confirm()?) {
         if flags.json {
-            anyhow::bail!("refusing to write without --yes: nothing was written");
+            return Err(StoreError::Refused(
+                "refusing to write without --yes: nothing was written".into(),
+            )
+            .into());
         }
         println!("not applied: nothing was written");
         return Ok(EXIT_ERROR);
@@ -405,7 +436,7 @@ pub fn export(raw: &OsStr, args: ExportArgs) -> u8 {
 }
 
 /// `query`: one read-only statement, its rows streamed to stdout.
-pub fn query(raw: &OsStr, sql: &str, format: Option<&str>) -> u8 {
+pub fn query(raw: &OsStr, sql: &str, format: Option<Format>) -> u8 {
     let run = || -> Result<export::Ended> {
         let path = resolve(raw)?;
         query::run(&path, sql, format)

@@ -6,18 +6,13 @@ use crate::store::StoreError;
 use crate::store::cancel::Canceller;
 use crate::store::read::export::{self, Format, Source};
 use crate::store::read::query;
-use crate::text::escape;
 use anyhow::{Context, Result};
 use std::io::{Read, Write};
 use std::path::Path;
 
 /// Runs `sql` (`-`: read from stdin) on the store at `store`.
-pub fn run(store: &Path, sql: &str, format: Option<&str>) -> Result<Ended> {
-    let format = match format {
-        Some(f) => Format::parse(f)
-            .with_context(|| format!("--format {}: table, csv, json or ndjson", escape(f)))?,
-        None => Format::Table,
-    };
+pub fn run(store: &Path, sql: &str, format: Option<Format>) -> Result<Ended> {
+    let format = format.unwrap_or(Format::Table);
     let sql = if sql == "-" {
         let mut s = String::new();
         std::io::stdin()

@@ -16,12 +16,20 @@ pub enum StoreError {
     NotAStore { path: PathBuf, what: String },
     #[error("{} is a damaged SQLite file: {detail}", path.display())]
     Corrupt { path: PathBuf, detail: String },
-    #[error("{} is locked by another process (it stayed busy); try again when it is done", .0.display())]
-    Locked(PathBuf),
+    #[error(
+        "{} is locked by another process ({}); try again when it is done",
+        path.display(),
+        waited.map_or("it stayed busy".to_string(), |d| format!("waited {} s", d.as_secs_f32()))
+    )]
+    Locked {
+        path: PathBuf,
+        /// How long it was waited for, where the caller knows.
+        waited: Option<std::time::Duration>,
+    },
     #[error("{} cannot be written: {reason}", path.display())]
     ReadOnly { path: PathBuf, reason: String },
     #[error(
-        "{} has a hot journal (a write that was interrupted): SQLite rolls it back the next time the store is opened for writing, e.g. `sqlite3 STORE 'PRAGMA quick_check'`; this tool only reads it until then",
+        "{} has a hot journal (a write that was interrupted): SQLite rolls it back the next time the store is opened for writing, e.g. `sqlite3 STORE 'PRAGMA quick_check'`",
         path.display()
     )]
     HotJournal { path: PathBuf },
@@ -48,7 +56,7 @@ pub enum StoreError {
     // The cause's text is in the message: it is not also the error's
     // `source` (a field of that name would be), or printing the error's
     // chain would say it twice.
-    #[error("{context}: {cause}")]
+    #[error("{context}: {}", sqlite_text(cause))]
     Sqlite {
         context: String,
         cause: rusqlite::Error,
@@ -64,17 +72,13 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
     /// Wraps an SQLite error, naming the well-known cases in plain words.
-    pub(crate) fn sqlite(
-        path: &std::path::Path,
-        context: impl Into<String>,
-        e: rusqlite::Error,
-    ) -> Self {
+    pub fn sqlite(path: &std::path::Path, context: impl Into<String>, e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
         if let rusqlite::Error::SqliteFailure(f, msg) = &e {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
             match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => {
-                    return StoreError::Locked(path.to_path_buf());
+                    return StoreError::locked(path);
                 }
                 C::NotADatabase => {
                     return StoreError::NotAStore {
@@ -96,7 +100,7 @@ impl StoreError {
                 }
                 C::ReadOnly => {
                     // SQLITE_READONLY_ROLLBACK: a hot journal on a read-only open.
-                    if f.extended_code == 776 {
+                    if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK {
                         return StoreError::HotJournal {
                             path: path.to_path_buf(),
                         };
@@ -131,7 +135,7 @@ impl StoreError {
             StoreError::NotFound(_) => "not-found",
             StoreError::NotAStore { .. } => "not-a-store",
             StoreError::Corrupt { .. } => "corrupt",
-            StoreError::Locked(_) => "locked",
+            StoreError::Locked { .. } => "locked",
             StoreError::ReadOnly { .. } => "read-only",
             StoreError::HotJournal { .. } => "hot-journal",
             StoreError::Blocked(_) => "blocked",
@@ -152,8 +156,28 @@ impl StoreError {
 
     /// Another process holds a lock: the same read will work later.
     pub fn is_locked(&self) -> bool {
-        matches!(self, StoreError::Locked(_))
+        matches!(self, StoreError::Locked { .. })
             || matches!(self, StoreError::Sqlite { cause, .. } if is_busy(cause))
+    }
+
+    /// Another process held `path` locked.
+    pub(crate) fn locked(path: &std::path::Path) -> Self {
+        StoreError::Locked {
+            path: path.to_path_buf(),
+            waited: None,
+        }
+    }
+
+    /// This error, saying a lock was waited for `wait` (the busy timeout
+    /// of the connection that met it).
+    pub(crate) fn after_waiting(self, wait: std::time::Duration) -> Self {
+        match self {
+            StoreError::Locked { path, .. } => StoreError::Locked {
+                path,
+                waited: Some(wait),
+            },
+            other => other,
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
@@ -162,6 +186,22 @@ impl StoreError {
             cause: source,
         }
     }
+}
+
+/// What SQLite said, without the statement it was given: rusqlite's own
+/// text of an error in preparing one carries the whole SQL, and our SQL is
+/// never shown to the user.
+pub(crate) fn sqlite_text(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        e => e.to_string(),
+    }
+}
+
+/// The statement was interrupted (a cancel, a deadline, a newer request).
+pub(crate) fn is_interrupted(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted)
 }
 
 /// SQLite's "busy" and "locked": another connection holds the store.

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// How long a writer waits for another process's lock before giving up.
+/// How long a writer, and a command, waits for another process's lock
+/// before giving up (the README's figure).
 pub(crate) const WRITE_BUSY: Duration = Duration::from_secs(3);
 /// The page cache of a plan's connection, in KiB as `PRAGMA cache_size`
 /// takes it (negative): see open_for_write.
@@ -34,33 +35,100 @@ pub struct ReadStore {
     pub path: PathBuf,
     pub identity: Identity,
     pub conn: Connection,
+    /// The temporary folder of the private copy read instead of a store
+    /// with a hot journal (see `open_private_copy`); removed on drop.
+    copy: Option<tempfile::TempDir>,
+}
+
+impl ReadStore {
+    /// Whether this reads a private copy (the store has a hot journal).
+    pub fn is_private_copy(&self) -> bool {
+        self.copy.is_some()
+    }
 }
 
 /// Identifies `path` and opens it read-only. Never creates a file.
 pub fn open_read_only(path: &Path) -> Result<ReadStore> {
+    open_read_only_waiting(path, READ_BUSY)
+}
+
+/// `open_read_only` for a command, which waits for another process's lock
+/// as long as a writer does (the app's reads wait less and retry).
+pub(crate) fn open_for_command(path: &Path) -> Result<ReadStore> {
+    open_read_only_waiting(path, WRITE_BUSY).map_err(|e| e.after_waiting(WRITE_BUSY))
+}
+
+fn open_read_only_waiting(path: &Path, busy: Duration) -> Result<ReadStore> {
     let identity = identify(path)?;
     identity.require_openable(path)?;
+    let (conn, copy) = match connect(path, busy) {
+        Err(StoreError::HotJournal { .. }) => {
+            let (conn, dir) = open_private_copy(path, busy)?;
+            (conn, Some(dir))
+        }
+        other => (other?, None),
+    };
+    Ok(ReadStore {
+        path: path.to_path_buf(),
+        identity,
+        conn,
+        copy,
+    })
+}
+
+/// A read-only, untrusting connection on `file`, its schema read.
+fn connect(file: &Path, busy: Duration) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| StoreError::sqlite(path, "cannot open the store", e))?;
-    conn.busy_timeout(READ_BUSY)
-        .map_err(|e| StoreError::sqlite(path, "cannot set up", e))?;
+    let conn = Connection::open_with_flags(file, flags)
+        .map_err(|e| StoreError::sqlite(file, "cannot open the store", e))?;
+    conn.busy_timeout(busy)
+        .map_err(|e| StoreError::sqlite(file, "cannot set up", e))?;
     // A page cache of a size that does not grow with the store: pages are
     // read by key, and the file system caches the file anyway.
     conn.execute_batch(&format!(
         "PRAGMA trusted_schema = OFF; PRAGMA query_only = ON; PRAGMA cache_size = -{READ_CACHE_KIB};"
     ))
-    .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
+    .map_err(|e| StoreError::sqlite(file, "cannot set up the connection", e))?;
     // Read the schema now, so a bad file fails here with a clear reason.
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
         r.get::<_, i64>(0)
     })
-    .map_err(|e| read_error(path, e))?;
-    Ok(ReadStore {
-        path: path.to_path_buf(),
-        identity,
-        conn,
+    .map_err(|e| read_error(file, e))?;
+    Ok(conn)
+}
+
+/// A store with a hot journal, read as it was before the interrupted
+/// write: the file and its journal are copied into a temporary folder, where
+/// SQLite rolls the copy back. The originals are only read: the rollback
+/// of the store itself is for the next writer (SQLite's own rule).
+fn open_private_copy(path: &Path, busy: Duration) -> Result<(Connection, tempfile::TempDir)> {
+    let why = "cannot copy the store and its hot journal to read them";
+    let dir = tempfile::Builder::new()
+        .prefix("egregora-inspect-")
+        .tempdir()
+        .map_err(|e| StoreError::io(why, e))?;
+    let copy = dir.path().join("store.sqlite");
+    let mut journal = copy.clone().into_os_string();
+    journal.push("-journal");
+    std::fs::copy(path, &copy).map_err(|e| StoreError::io(why, e))?;
+    std::fs::copy(journal_of(path), &journal).map_err(|e| StoreError::io(why, e))?;
+    // A read-write open of the copy rolls its journal back.
+    let rolled = |e| StoreError::sqlite(path, "cannot roll back a copy of the store", e);
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let rw = Connection::open_with_flags(&copy, flags).map_err(rolled)?;
+    rw.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
     })
+    .map_err(rolled)?;
+    rw.close().map_err(|(_, e)| rolled(e))?;
+    let conn = connect(&copy, busy)?;
+    Ok((conn, dir))
+}
+
+fn journal_of(path: &Path) -> PathBuf {
+    let mut j = path.as_os_str().to_owned();
+    j.push("-journal");
+    PathBuf::from(j)
 }
 
 fn read_error(path: &Path, e: rusqlite::Error) -> StoreError {
@@ -80,9 +148,7 @@ fn read_error(path: &Path, e: rusqlite::Error) -> StoreError {
 
 /// A rollback journal with content beside the store: an interrupted write.
 pub(crate) fn hot_journal(path: &Path) -> bool {
-    let mut j = path.as_os_str().to_owned();
-    j.push("-journal");
-    std::fs::metadata(Path::new(&j))
+    std::fs::metadata(journal_of(path))
         .map(|m| m.len() > 0)
         .unwrap_or(false)
 }
@@ -195,9 +261,7 @@ pub fn with_watch<T>(
     conn.progress_handler(0, None::<fn() -> bool>)
         .map_err(DeadlineError::Sqlite)?;
     out.map_err(|e| match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
+        e if crate::store::error::is_interrupted(e) => {
             if stopped.load(std::sync::atomic::Ordering::Relaxed) {
                 DeadlineError::Stopped
             } else {
@@ -228,7 +292,7 @@ impl std::fmt::Display for DeadlineError {
         match self {
             DeadlineError::TimedOut(d) => write!(f, "stopped after {} ms", d.as_millis()),
             DeadlineError::Stopped => write!(f, "stopped"),
-            DeadlineError::Sqlite(e) => write!(f, "{e}"),
+            DeadlineError::Sqlite(e) => f.write_str(&crate::store::error::sqlite_text(e)),
         }
     }
 }

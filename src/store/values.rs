@@ -4,6 +4,7 @@
 //! copying, never past a cap.
 
 use crate::store::cell::Cell;
+use crate::store::read::row_key::{KeyColumns, RowKey};
 use crate::store::spec::quote;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
@@ -65,15 +66,18 @@ pub enum Copied {
     Nothing(String),
 }
 
-/// The whole value of `column` in row `rowid` of `table` (text as stored,
+/// The whole value of `column` in row `key` of `table` (text as stored,
 /// a number as written by SQLite, a BLOB as hex), or the whole row as a
 /// JSON object when `column` is None; nothing when it is over COPY_BYTES.
 pub fn copy(
     conn: &Connection,
     table: &str,
-    rowid: i64,
+    key: &RowKey,
     column: Option<&str>,
 ) -> rusqlite::Result<Copied> {
+    let keys = KeyColumns::read(conn, table)?;
+    let at = keys.compare("=");
+    let args = keys.args(key);
     let names: Vec<String> = match column {
         Some(c) => vec![c.to_string()],
         None => {
@@ -92,8 +96,8 @@ pub fn copy(
     let t = quote(table);
     let total: Option<i64> = conn
         .query_row(
-            &format!("SELECT {} FROM {t} WHERE rowid = ?1", sizes.join(" + ")),
-            [rowid],
+            &format!("SELECT {} FROM {t} WHERE {at}", sizes.join(" + ")),
+            rusqlite::params_from_iter(&args),
             |r| r.get(0),
         )
         .map(Some)
@@ -112,8 +116,8 @@ pub fn copy(
         )));
     }
     let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
-    let sql = format!("SELECT {} FROM {t} WHERE rowid = ?1", cols.join(", "));
-    conn.query_row(&sql, [rowid], |r| {
+    let sql = format!("SELECT {} FROM {t} WHERE {at}", cols.join(", "));
+    conn.query_row(&sql, rusqlite::params_from_iter(&args), |r| {
         let mut bytes = Vec::new();
         if column.is_none() {
             write_object(&mut bytes, &names, r)
@@ -269,19 +273,28 @@ mod tests {
             Copied::Bytes { bytes, .. } => String::from_utf8(bytes).unwrap(),
             Copied::Nothing(why) => format!("nothing: {why}"),
         };
-        assert_eq!(bytes(copy(&c, "t", 1, Some("a")).unwrap()), "x\x1by");
         assert_eq!(
-            bytes(copy(&c, "t", 1, Some("b")).unwrap()),
+            bytes(copy(&c, "t", &RowKey::Rowid(1), Some("a")).unwrap()),
+            "x\x1by"
+        );
+        assert_eq!(
+            bytes(copy(&c, "t", &RowKey::Rowid(1), Some("b")).unwrap()),
             "nothing: the value is NULL"
         );
-        assert_eq!(bytes(copy(&c, "t", 2, Some("a")).unwrap()), "00ff");
         assert_eq!(
-            bytes(copy(&c, "t", 1, None).unwrap()),
+            bytes(copy(&c, "t", &RowKey::Rowid(2), Some("a")).unwrap()),
+            "00ff"
+        );
+        assert_eq!(
+            bytes(copy(&c, "t", &RowKey::Rowid(1), None).unwrap()),
             r#"{"a":"x\u001by","b":null,"c d":2.5}"#
         );
-        assert!(bytes(copy(&c, "t", 2, None).unwrap()).contains("over the 1.0 MB copy limit"));
+        assert!(
+            bytes(copy(&c, "t", &RowKey::Rowid(2), None).unwrap())
+                .contains("over the 1.0 MB copy limit")
+        );
         assert_eq!(
-            bytes(copy(&c, "t", 9, None).unwrap()),
+            bytes(copy(&c, "t", &RowKey::Rowid(9), None).unwrap()),
             "nothing: the row is gone"
         );
     }

@@ -10,7 +10,7 @@ use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{Anchor, DocRow, DocView, Query};
+use crate::store::read::documents::{Anchor, DocRow, DocView, Query, RowKey};
 use crate::store::read::export::{Format, Source};
 use crate::store::read::frequencies::{FreqSource, Frequencies};
 use crate::store::read::query::session::{Cmd, Said};
@@ -35,7 +35,7 @@ pub enum Request {
     },
     Document {
         ticket: u64,
-        rowid: i64,
+        rowid: RowKey,
     },
     Count {
         name: String,
@@ -68,7 +68,7 @@ pub enum Request {
     /// the status line.
     Copy {
         table: String,
-        rowid: i64,
+        rowid: RowKey,
         column: Option<String>,
         what: String,
     },
@@ -309,6 +309,16 @@ pub struct Latest {
     pub query_run: AtomicU64,
     /// Requests up to this ticket were stopped by the user.
     pub query_stop: AtomicU64,
+    /// A search's scan, which pages and counts, hands its count to the
+    /// count request running beside it (see `searching`).
+    pub search: std::sync::Mutex<SearchHandoff>,
+}
+
+/// The search whose scan runs, and the last count such a scan made.
+#[derive(Debug, Default)]
+pub struct SearchHandoff {
+    pub running: Option<Query>,
+    pub counted: Option<(Query, u64)>,
 }
 
 /// What the app hands a worker.

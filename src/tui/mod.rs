@@ -11,6 +11,7 @@ pub mod keys;
 mod long;
 mod messages;
 pub mod mode;
+mod searching;
 pub mod sessions;
 pub mod tab;
 pub mod text;

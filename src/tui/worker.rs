@@ -12,25 +12,24 @@ use crate::store::inspection::inspect::{self, Counts, Inspection};
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{self, Anchor, DocRow, Query, WindowAsk};
+use crate::store::read::documents::{self, DocRow, Query, WindowAsk};
 use crate::store::read::tables;
 use crate::store::read::tasks::{self, TaskCounts};
 use crate::store::{StoreError, matching, values};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::long::{apply_plan, run_export, run_frequencies};
 use super::messages::Got;
 pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request, Route};
+use super::searching::{SCAN_LIMIT, reporting_stop};
 use super::sessions::QueryThreads;
 
 /// Browsing queries are stopped after this long: a runaway view cannot hang.
 const BROWSE_LIMIT: Duration = Duration::from_secs(5);
-/// Scans (a search, the charts) may take longer.
-const SCAN_LIMIT: Duration = Duration::from_secs(60);
 
 /// Serves requests against one store; `spawn` runs it on its own thread,
 /// tests call `serve` directly.
@@ -52,9 +51,6 @@ pub struct Worker {
 
 /// Where a worker's replies go.
 pub type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
-
-/// How often a scanning search reports.
-const SEARCH_REPORT: Duration = Duration::from_millis(150);
 
 /// The two worker threads: one for what the user waits on, one for scans.
 pub struct Workers {
@@ -253,7 +249,7 @@ impl Worker {
             } => Reply::Copied {
                 what,
                 result: with_deadline(conn, BROWSE_LIMIT, |c| {
-                    values::copy(c, &table, rowid, column.as_deref())
+                    values::copy(c, &table, &rowid, column.as_deref())
                 })
                 .map_err(Failure::from),
             },
@@ -325,10 +321,24 @@ impl Worker {
                     anchor: &anchor,
                     height,
                 };
-                let result = window(store, &live, ticket, ask, &self.latest, &self.notify)?;
+                let result = if super::searching::scans(&ask) {
+                    let (latest, notify) = (&self.latest, &self.notify);
+                    super::searching::first_page(store, &live, ticket, &ask, latest, notify)?
+                } else {
+                    window(store, &live, ticket, ask, &self.latest)?
+                };
                 Reply::Window {
                     ticket,
                     result,
+                    done: true,
+                }
+            }
+            Request::Matching { ticket, query, .. }
+                if let Some(n) = super::searching::counted(&self.latest, ticket, &query) =>
+            {
+                Reply::Matching {
+                    ticket,
+                    result: Ok(n?),
                     done: true,
                 }
             }
@@ -348,7 +358,7 @@ impl Worker {
             Request::Document { ticket, rowid } => Reply::Document {
                 ticket,
                 result: with_deadline(&mut store.conn, BROWSE_LIMIT, |c| {
-                    documents::document(c, &live, rowid)
+                    documents::document(c, &live, &rowid)
                 })
                 .map_err(Failure::from),
             },
@@ -378,10 +388,8 @@ impl Worker {
 
     fn writable(&self) -> Result<(), String> {
         open::writable(&self.path)?;
-        if let Some(ins) = &self.inspection
-            && ins.is_newer()
-        {
-            return Err("the store is newer than V3".into());
+        if let Some(why) = self.inspection.as_deref().and_then(plan::refuses_newer) {
+            return Err(why);
         }
         Ok(())
     }
@@ -403,7 +411,7 @@ impl Worker {
     }
 
     fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {
-        let mut plan = plan::prepare(&self.path, kind, false).map_err(|e| e.to_string())?;
+        let mut plan = plan::prepare(&self.path, kind).map_err(|e| e.to_string())?;
         // The app always writes a backup first.
         plan.weigh_space(true);
         Ok(plan)
@@ -420,45 +428,16 @@ fn window(
     ticket: u64,
     ask: WindowAsk<'_>,
     latest: &Arc<Latest>,
-    notify: &Notify,
 ) -> Option<Got<Vec<DocRow>>> {
+    // A search from a key reads rows until a page is full: a scan too.
     let limit = if ask.query.search.is_some() {
         SCAN_LIMIT
     } else {
         BROWSE_LIMIT
     };
-    let streaming = ask.query.search.is_some() && *ask.anchor == Anchor::Start;
-    let found = Arc::new(AtomicUsize::new(0));
-    let (latest_h, found_h, notify_h) = (latest.clone(), found.clone(), notify.clone());
-    let stop = reporting_stop(
-        ticket,
-        move || latest_h.window.load(Ordering::Relaxed),
-        move || {
-            if streaming {
-                notify_h(Reply::Searching {
-                    ticket,
-                    found: found_h.load(Ordering::Relaxed),
-                });
-            }
-        },
-    );
-    let mut partial: Vec<DocRow> = Vec::new();
-    let mut last_sent = Instant::now();
-    let height = ask.height;
-    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |row| {
-        if streaming {
-            partial.push(row.clone());
-            found.store(partial.len(), Ordering::Relaxed);
-            if last_sent.elapsed() >= SEARCH_REPORT && partial.len() < height {
-                last_sent = Instant::now();
-                notify(Reply::Window {
-                    ticket,
-                    result: Ok(partial.clone()),
-                    done: false,
-                });
-            }
-        }
-    });
+    let latest = latest.clone();
+    let stop = move || latest.window.load(Ordering::Relaxed) > ticket;
+    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |_| {});
     match result {
         Ok(rows) => Some(Ok(rows)),
         Err(DeadlineError::Stopped) => None,
@@ -467,24 +446,6 @@ fn window(
             limit.as_secs()
         )))),
         Err(e) => Some(Err(e.into())),
-    }
-}
-
-/// The stop check of a read that reports while it runs (see
-/// `open::with_watch`): `report` every SEARCH_REPORT, and stop once the
-/// app has asked for a newer read than `ticket`.
-fn reporting_stop(
-    ticket: u64,
-    newest: impl Fn() -> u64 + Send + 'static,
-    mut report: impl FnMut() + Send + 'static,
-) -> impl FnMut() -> bool + Send + 'static {
-    let mut last = Instant::now();
-    move || {
-        if last.elapsed() >= SEARCH_REPORT {
-            last = Instant::now();
-            report();
-        }
-        newest() > ticket
     }
 }
 

@@ -7,7 +7,7 @@ use crate::store::cancel::Canceller;
 use crate::store::error::{Result, StoreError};
 use crate::store::inspection::inspect::inspect_shape;
 use crate::store::inspection::integrity::CheckBeside;
-use crate::store::open::{data_version, write_cache_kib};
+use crate::store::open::{WRITE_BUSY, data_version, write_cache_kib};
 use crate::store::plan::{self, Op, Plan, Step};
 use crate::store::spec::quote;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -93,7 +93,8 @@ impl Run<'_> {
         conn.execute_batch("PRAGMA cache_size = -2000")
             .map_err(err("cannot set up the connection"))?;
         conn.execute("VACUUM INTO ?1", [target])
-            .map_err(err("cannot write the backup"))?;
+            .map_err(err("cannot write the backup"))
+            .map_err(|e| e.after_waiting(WRITE_BUSY))?;
         conn.execute_batch(&format!("PRAGMA cache_size = {}", write_cache_kib()))
             .map_err(err("cannot set up the connection"))
     }
@@ -112,7 +113,8 @@ impl Run<'_> {
         let err = |what| failed(&path, what);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err("cannot lock the store for writing"))?;
+            .map_err(err("cannot lock the store for writing"))
+            .map_err(|e| e.after_waiting(WRITE_BUSY))?;
         held.store(true, Ordering::SeqCst);
         // Neither the backup nor the check beside ran under this lock: make
         // sure nothing was committed since they started.
@@ -120,7 +122,7 @@ impl Run<'_> {
             return Err(StoreError::PlanChanged);
         }
         let ins = inspect_shape(&tx, &path)?;
-        let mut plan = plan::for_action(&tx, &ins, self.shown.kind, self.shown.keep_tables)?;
+        let mut plan = plan::for_action(&tx, &ins, self.shown.kind)?;
         plan.creates_file = self.shown.creates_file;
         if !plan.blockers.is_empty() {
             return Err(StoreError::Blocked(plan.blockers));
@@ -154,7 +156,7 @@ impl Run<'_> {
                 .map_err(err("cannot verify"))
         };
         match &step.op {
-            Op::Exec => conn.execute_batch(&step.sql).map_err(step_failed)?,
+            Op::Exec | Op::Drop => conn.execute_batch(&step.sql).map_err(step_failed)?,
             Op::Copy {
                 insert,
                 select,

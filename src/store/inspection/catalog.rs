@@ -4,11 +4,63 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use serde::Serialize;
 
+/// What a catalog object is: `sqlite_schema`'s types, and a virtual table
+/// told apart from a table. Shown and serialised as SQLite names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Table,
+    VirtualTable,
+    View,
+    Index,
+    Trigger,
+}
+
+impl ObjectKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ObjectKind::Table => "table",
+            ObjectKind::VirtualTable => "virtual table",
+            ObjectKind::View => "view",
+            ObjectKind::Index => "index",
+            ObjectKind::Trigger => "trigger",
+        }
+    }
+
+    /// A `sqlite_schema.type`; None for a type SQLite does not write.
+    fn parse(kind: &str) -> Option<ObjectKind> {
+        match kind {
+            "table" => Some(ObjectKind::Table),
+            "view" => Some(ObjectKind::View),
+            "index" => Some(ObjectKind::Index),
+            "trigger" => Some(ObjectKind::Trigger),
+            _ => None,
+        }
+    }
+
+    /// A table or a view: what holds rows.
+    pub(crate) fn has_rows(self) -> bool {
+        !matches!(self, ObjectKind::Index | ObjectKind::Trigger)
+    }
+}
+
+impl std::fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `pad`, so a width in the format string holds.
+        f.pad(self.label())
+    }
+}
+
+impl Serialize for ObjectKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
 /// One row of `sqlite_schema`, internal objects left out.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemaEntry {
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ObjectKind,
     pub name: String,
     pub table: String,
     pub sql: Option<String>,
@@ -87,14 +139,17 @@ pub(crate) fn entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok(SchemaEntry {
-            kind: lossy(r, 0)?.unwrap_or_default(),
+        let Some(kind) = ObjectKind::parse(&lossy(r, 0)?.unwrap_or_default()) else {
+            return Ok(None);
+        };
+        Ok(Some(SchemaEntry {
+            kind,
             name: lossy(r, 1)?.unwrap_or_default(),
             table: lossy(r, 2)?.unwrap_or_default(),
             sql: lossy(r, 3)?,
-        })
+        }))
     })?;
-    rows.collect()
+    rows.filter_map(Result::transpose).collect()
 }
 
 pub(crate) fn table(
@@ -126,6 +181,22 @@ pub(crate) fn table(
         without_rowid,
         sql,
     })
+}
+
+/// `name`'s columns and indexes, with its DDL read from the catalog (so
+/// that a WITHOUT ROWID table is known as one).
+pub(crate) fn table_named(conn: &Connection, name: &str) -> rusqlite::Result<LiveTable> {
+    let sql: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+            [name],
+            |r| lossy(r, 0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    table(conn, name, sql)
 }
 
 pub(crate) fn is_without_rowid(sql: &str) -> bool {

@@ -40,6 +40,8 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
         }
         findings.extend(found);
     }
+    // Errors first, then warnings (stable: each kind in the order found).
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(findings)
 }
 
@@ -197,7 +199,11 @@ fn one_pass(
             p.object.clone(),
             format!("{n} {}: {}", p.what, sample.listed()),
         )
-        .rows(n, kept.iter().map(|k| k.0.clone()).collect())
+        .rows(
+            n,
+            kept.iter().filter(|k| k.1).map(|k| k.0.clone()).collect(),
+        )
+        .without_id(kept.iter().filter(|k| !k.1).filter_map(|k| k.2).collect())
         .at(kept.iter().filter_map(|k| k.2).collect());
         f.rule = p.rule.clone();
         findings.push(f);
@@ -224,7 +230,7 @@ fn duplicate_ids(
             let id = lossy(r, 0)?.unwrap_or_default();
             if names.len() < NAME_AT_MOST {
                 let n: i64 = r.get(1)?;
-                names.push(format!("{id:?} ({n}×)"));
+                names.push(format!("{} ({n}×)", literal(&id)));
             }
             ids.push(id);
         }

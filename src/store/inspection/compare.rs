@@ -98,7 +98,7 @@ impl Inspection {
                 let live = self.live(&t.name);
                 let presence = match (live, self.object(&t.name)) {
                     (Some(l), _) => Presence::Table(l.name.clone()),
-                    (None, Some(o)) => Presence::Other(o.kind.clone()),
+                    (None, Some(o)) => Presence::Other(o.kind.to_string()),
                     (None, None) => Presence::Missing,
                 };
                 let mut columns: Vec<ColumnLine> = t

@@ -47,6 +47,7 @@ pub enum Code {
     LeftoverObject,
     UserVersion,
     NewerStore,
+    HotJournal,
     // Data checks.
     NullId,
     DuplicateId,
@@ -82,9 +83,12 @@ pub struct Finding {
     /// A data finding: how many rows it is about…
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
-    /// …and up to IDS_AT_MOST of their ids (`rowid N` where the id is NULL).
+    /// …and up to IDS_AT_MOST of their ids…
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
+    /// …and the rowids of those among them with no id (NULL or empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rowids_without_id: Vec<i64>,
     /// The rowids of the rows the ids name (for the app to list them).
     #[serde(skip)]
     pub rowids: Vec<i64>,
@@ -119,6 +123,7 @@ impl Finding {
             rule: None,
             count: None,
             ids: Vec::new(),
+            rowids_without_id: Vec::new(),
             rowids: Vec::new(),
             rows_in: RowsIn::Documents,
         }
@@ -131,10 +136,26 @@ impl Finding {
         self
     }
 
+    /// The rowids of the rows it names that have no id to name them by.
+    pub(crate) fn without_id(mut self, rowids: Vec<i64>) -> Self {
+        self.rowids_without_id = rowids;
+        self
+    }
+
     /// The rowids of the rows it names.
     pub(crate) fn at(mut self, rowids: Vec<i64>) -> Self {
         self.rowids = rowids;
         self
+    }
+
+    /// The store has a hot journal and a private copy of it is read.
+    pub(crate) fn hot_journal() -> Self {
+        Finding::new(
+            Severity::Warning,
+            Code::HotJournal,
+            "",
+            "the store has a hot journal (a write that was interrupted): this shows a private copy of the file and its journal, rolled back in a temporary folder; the file and its journal are untouched until SQLite rolls them back at the next write, e.g. `sqlite3 STORE 'PRAGMA quick_check'`",
+        )
     }
 
     /// A V2 object left beside `documents`: the Overview lists these apart.
@@ -142,6 +163,10 @@ impl Finding {
         self.code == Code::LegacyObject
     }
 }
+
+/// What a screen says while it shows a private copy (see
+/// `Finding::hot_journal`).
+pub const PRIVATE_COPY: &str = "hot journal: showing a rolled-back private copy";
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,9 @@
 //! Catalog -> Inspection: the store's state against the V3 spec, with findings.
 
 use crate::store::error::{Result, StoreError};
-use crate::store::inspection::catalog::{self, LiveTable, SchemaEntry};
+use crate::store::inspection::catalog::{self, LiveTable, ObjectKind, SchemaEntry};
 use crate::store::inspection::finding::{Code, Finding, Severity};
+use crate::store::inspection::table_shape::{Needs, compare_table};
 use crate::store::open::with_deadline;
 use crate::store::spec::{ObjectClass, Spec, TableSpec, quote};
 use rusqlite::Connection;
@@ -52,8 +53,8 @@ impl RowCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemaObject {
     pub name: String,
-    /// `table`, `view` or `virtual table`.
-    pub kind: String,
+    /// A table, a view or a virtual table.
+    pub kind: ObjectKind,
     pub class: ObjectClass,
     pub rows: RowCount,
     pub sql: Option<String>,
@@ -71,6 +72,9 @@ pub struct FileFacts {
     pub page_count: i64,
     pub journal_mode: String,
     pub user_version: i64,
+    /// The store has a hot journal: what is read is a private copy of the
+    /// file and its journal, rolled back in a temporary folder.
+    pub private_copy: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +173,9 @@ pub fn inspect(conn: &mut Connection, path: &Path, counts: Counts) -> Result<Ins
         o.rows = count_rows(conn, &o.name);
     }
     judge(&mut ins);
+    if ins.facts.private_copy {
+        ins.findings.insert(0, Finding::hot_journal());
+    }
     Ok(ins)
 }
 
@@ -188,10 +195,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
     let spec = Spec::v3();
 
     let mut objects = Vec::new();
-    for e in entries
-        .iter()
-        .filter(|e| e.kind == "table" || e.kind == "view")
-    {
+    for e in entries.iter().filter(|e| e.kind.has_rows()) {
         let class = spec.classify(&e.name);
         let is_virtual = e.sql.as_deref().is_some_and(|s| {
             s.trim_start()
@@ -199,17 +203,18 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
                 .starts_with("CREATE VIRTUAL")
         });
         let kind = if is_virtual {
-            "virtual table"
+            ObjectKind::VirtualTable
         } else {
-            e.kind.as_str()
+            e.kind
         };
         objects.push(SchemaObject {
             name: e.name.clone(),
-            kind: kind.into(),
+            kind,
             class,
             rows: RowCount::NotCounted,
             sql: e.sql.clone(),
-            keyed: kind == "table" && !e.sql.as_deref().is_some_and(catalog::is_without_rowid),
+            keyed: kind == ObjectKind::Table
+                && !e.sql.as_deref().is_some_and(catalog::is_without_rowid),
         });
     }
 
@@ -217,11 +222,11 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
     for t in &spec.tables {
         if let Some(e) = entries
             .iter()
-            .find(|e| e.kind == "table" && e.name.eq_ignore_ascii_case(&t.name))
+            .find(|e| e.kind == ObjectKind::Table && e.name.eq_ignore_ascii_case(&t.name))
         {
             let is_virtual = objects
                 .iter()
-                .any(|o| o.name == e.name && o.kind == "virtual table");
+                .any(|o| o.name == e.name && o.kind == ObjectKind::VirtualTable);
             if !is_virtual {
                 live.push(catalog::table(conn, &e.name, e.sql.clone()).map_err(err)?);
             }
@@ -259,6 +264,9 @@ fn facts(conn: &Connection, path: &Path) -> rusqlite::Result<FileFacts> {
         page_count: pragma_i("page_count")?,
         journal_mode: conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
         user_version: pragma_i("user_version")?,
+        private_copy: conn.path().is_some_and(|read| {
+            std::fs::canonicalize(read).ok() != std::fs::canonicalize(path).ok()
+        }),
     })
 }
 
@@ -266,8 +274,7 @@ fn facts(conn: &Connection, path: &Path) -> rusqlite::Result<FileFacts> {
 fn judge(ins: &mut Inspection) {
     let spec = Spec::v3();
     let mut f: Vec<Finding> = Vec::new();
-    let tables_exist = ins.objects.iter().any(|o| o.kind != "view");
-    if !tables_exist {
+    if !ins.objects.iter().any(|o| o.kind != ObjectKind::View) {
         ins.state = State::NoStore;
         f.push(Finding::new(
             Severity::Error,
@@ -281,13 +288,34 @@ fn judge(ins: &mut Inspection) {
         ins.findings = f;
         return;
     }
-    let mut needs_init = false;
-    let mut needs_migration = false;
+    let needs = spec_tables(ins, &mut f);
+    let legacy = flagged_objects(ins, &mut f);
+    let uv = ins.facts.user_version;
+    if uv != spec.user_version {
+        f.push(version_finding(uv));
+    }
+    ins.state = if needs.migration {
+        State::NeedsMigration
+    } else if needs.init {
+        State::NeedsInit
+    } else if legacy {
+        State::LegacyPresent
+    } else {
+        State::Current
+    };
+    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
+    ins.findings = f;
+}
 
+/// Each spec table and its indexes beside the store's: what they need.
+fn spec_tables(ins: &Inspection, f: &mut Vec<Finding>) -> Needs {
+    let spec = Spec::v3();
+    let mut needs = Needs::default();
     for t in &spec.tables {
+        let is_documents = t.name == spec.documents_table;
         match ins.object(&t.name) {
             None => {
-                needs_init = true;
+                needs.init = true;
                 f.push(Finding::new(
                     Severity::Error,
                     Code::MissingTable,
@@ -295,9 +323,9 @@ fn judge(ins: &mut Inspection) {
                     format!("table {} is missing", t.name),
                 ));
             }
-            Some(o) if o.kind != "table" => {
-                needs_migration |= t.name == spec.documents_table;
-                needs_init |= t.name != spec.documents_table;
+            Some(o) if o.kind != ObjectKind::Table => {
+                needs.migration |= is_documents;
+                needs.init |= !is_documents;
                 f.push(Finding::new(
                     Severity::Error,
                     Code::NotATable,
@@ -321,18 +349,21 @@ fn judge(ins: &mut Inspection) {
                     ));
                 }
                 if let Some(live) = ins.live(&t.name) {
-                    let (init, migrate) =
-                        compare_table(t, live, t.name == spec.documents_table, &mut f);
-                    needs_init |= init;
-                    needs_migration |= migrate;
+                    let n = compare_table(t, live, is_documents, f);
+                    needs.init |= n.init;
+                    needs.migration |= n.migration;
                 }
             }
         }
         for idx in &t.indexes {
-            compare_index(ins, t, idx, &mut f, &mut needs_init);
+            compare_index(ins, t, idx, f, &mut needs.init);
         }
     }
+    needs
+}
 
+/// Legacy and leftover objects, each a finding; whether any is legacy.
+fn flagged_objects(ins: &Inspection, f: &mut Vec<Finding>) -> bool {
     let mut legacy = false;
     for o in &ins.objects {
         let rows = match &o.rows {
@@ -365,23 +396,7 @@ fn judge(ins: &mut Inspection) {
             _ => {}
         }
     }
-
-    let uv = ins.facts.user_version;
-    if uv != spec.user_version {
-        f.push(version_finding(uv));
-    }
-
-    ins.state = if needs_migration {
-        State::NeedsMigration
-    } else if needs_init {
-        State::NeedsInit
-    } else if legacy {
-        State::LegacyPresent
-    } else {
-        State::Current
-    };
-    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
-    ins.findings = f;
+    legacy
 }
 
 fn version_finding(uv: i64) -> Finding {
@@ -409,155 +424,6 @@ fn version_finding(uv: i64) -> Finding {
     }
 }
 
-/// Compares one spec table with its live shape. Returns (needs init, needs
-/// migration). Only `documents` is rebuilt; the others get missing columns added.
-fn compare_table(
-    t: &TableSpec,
-    live: &LiveTable,
-    is_documents: bool,
-    f: &mut Vec<Finding>,
-) -> (bool, bool) {
-    let mut init = false;
-    let mut migrate = false;
-    let obj = |c: &str| format!("{}.{}", t.name, c);
-    // documents is rebuilt for any shape difference (an error); the other
-    // tables only get missing columns added, so a difference is a warning.
-    let mut shape: Vec<(Code, String, String)> = Vec::new();
-    let mut shape_error =
-        |_: &mut Vec<Finding>, code, object, msg: String| shape.push((code, object, msg));
-    for (pos, c) in t.columns.iter().enumerate() {
-        let Some((live_pos, lc)) = live
-            .columns
-            .iter()
-            .enumerate()
-            .find(|(_, l)| l.name.eq_ignore_ascii_case(&c.name))
-        else {
-            if is_documents {
-                migrate = true;
-            } else {
-                init = true;
-            }
-            f.push(Finding::new(
-                Severity::Error,
-                Code::MissingColumn,
-                obj(&c.name),
-                format!("column {} is missing", obj(&c.name)),
-            ));
-            continue;
-        };
-        if !lc.decl_type.trim().eq_ignore_ascii_case(&c.decl_type) {
-            let shown = if lc.decl_type.is_empty() {
-                "no type".to_string()
-            } else {
-                lc.decl_type.clone()
-            };
-            shape_error(
-                f,
-                Code::TypeMismatch,
-                obj(&c.name),
-                format!(
-                    "column {} is declared {shown}, the spec says {}",
-                    obj(&c.name),
-                    c.decl_type
-                ),
-            );
-        }
-        if c.not_null && !lc.not_null && !(c.primary_key && lc.pk > 0 && live.without_rowid) {
-            shape_error(
-                f,
-                Code::NotNullMismatch,
-                obj(&c.name),
-                format!(
-                    "column {} allows NULL, the spec says NOT NULL",
-                    obj(&c.name)
-                ),
-            );
-        } else if !c.not_null && lc.not_null {
-            f.push(Finding::new(
-                Severity::Warning,
-                Code::NotNullMismatch,
-                obj(&c.name),
-                format!("column {} is NOT NULL, the spec allows NULL", obj(&c.name)),
-            ));
-        }
-        if c.primary_key && lc.pk == 0 {
-            shape_error(
-                f,
-                Code::MissingPrimaryKey,
-                obj(&c.name),
-                format!("column {} is not the primary key", obj(&c.name)),
-            );
-        }
-        if live_pos != pos {
-            shape_error(
-                f,
-                Code::ColumnOrder,
-                obj(&c.name),
-                format!(
-                    "column {} is at position {}, the spec puts it at {}",
-                    obj(&c.name),
-                    live_pos + 1,
-                    pos + 1
-                ),
-            );
-        }
-    }
-    let spec_pk: Vec<&str> = t
-        .columns
-        .iter()
-        .filter(|c| c.primary_key)
-        .map(|c| c.name.as_str())
-        .collect();
-    for lc in &live.columns {
-        if lc.pk > 0 && !spec_pk.iter().any(|p| p.eq_ignore_ascii_case(&lc.name)) {
-            shape_error(
-                f,
-                Code::PrimaryKeyDiffers,
-                obj(&lc.name),
-                format!(
-                    "column {} is part of the primary key, the spec's key is {}",
-                    obj(&lc.name),
-                    spec_pk.join(", ")
-                ),
-            );
-        }
-        if t.column(&lc.name).is_none() {
-            // Info (DESIGN §2): init keeps extra columns on purpose.
-            f.push(Finding::new(
-                Severity::Info,
-                Code::ExtraColumn,
-                obj(&lc.name),
-                format!("extra column {} (kept, never dropped)", obj(&lc.name)),
-            ));
-        }
-    }
-    migrate |= is_documents && !shape.is_empty();
-    let severity = if is_documents {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    f.extend(shape.into_iter().map(|(code, object, msg)| {
-        // A side table's columns out of order are harmless (everything reads
-        // them by name) and what init's ADD COLUMN leaves: worth knowing only.
-        let severity = if code == Code::ColumnOrder && !is_documents {
-            Severity::Info
-        } else {
-            severity
-        };
-        Finding::new(severity, code, object, msg)
-    }));
-    if is_documents && live.without_rowid {
-        f.push(Finding::new(
-            Severity::Info,
-            Code::WithoutRowid,
-            &t.name,
-            "documents is a WITHOUT ROWID table",
-        ));
-    }
-    (init, migrate)
-}
-
 fn compare_index(
     ins: &Inspection,
     t: &TableSpec,
@@ -573,7 +439,7 @@ fn compare_index(
     let anywhere = ins
         .entries
         .iter()
-        .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
+        .find(|e| e.kind == ObjectKind::Index && e.name.eq_ignore_ascii_case(&idx.name));
     match (on_table, anywhere) {
         (Some(live), _) => {
             if !live.matches(idx) {

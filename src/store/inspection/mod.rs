@@ -9,3 +9,4 @@ pub mod finding;
 pub mod inspect;
 pub mod integrity;
 pub(crate) mod rules;
+mod table_shape;

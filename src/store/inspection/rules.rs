@@ -26,8 +26,12 @@ pub(crate) struct Probe {
 
 /// A value counts as missing when it is NULL or blank text.
 fn missing(col: &str) -> String {
-    let q = quote(col);
-    format!("({q} IS NULL OR (typeof({q}) = 'text' AND trim({q}) = ''))")
+    missing_sql(&quote(col))
+}
+
+/// Whether the value of `expr` (SQL) counts as missing (see `missing`).
+pub(crate) fn missing_sql(expr: &str) -> String {
+    format!("({expr} IS NULL OR (typeof({expr}) = 'text' AND trim({expr}) = ''))")
 }
 
 /// The probes of the rules on `table` whose columns the live table has.

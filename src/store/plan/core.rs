@@ -6,19 +6,29 @@ use serde::Serialize;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// A write action, with its options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanKind {
     Init,
-    FoldLegacy,
+    /// `keep_tables` leaves the V2 objects in place.
+    FoldLegacy {
+        keep_tables: bool,
+    },
 }
 
 impl PlanKind {
     pub(crate) fn label(self) -> &'static str {
         match self {
             PlanKind::Init => "init",
-            PlanKind::FoldLegacy => "fold-legacy",
+            PlanKind::FoldLegacy { .. } => "fold-legacy",
         }
+    }
+}
+
+/// As `--json` names it: `init`, `fold-legacy`.
+impl Serialize for PlanKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
     }
 }
 
@@ -35,6 +45,9 @@ pub struct Step {
 pub(crate) enum Op {
     /// Run the step's SQL as it stands.
     Exec,
+    /// Run the step's SQL, a DROP of a table or view (a plan with one
+    /// writes a backup first).
+    Drop,
     /// Copy every row with `INSERT … SELECT`, in rowid-ordered chunks so the
     /// run can report progress and be cancelled between them.
     Copy {
@@ -62,10 +75,12 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// Reasons the plan must not run; when any, nothing is written.
     pub blockers: Vec<String>,
+    /// The rowids of the rows the blockers name (a NULL or repeated id), in
+    /// order, for the app to list them.
+    #[serde(skip)]
+    pub blocked_rows: Vec<i64>,
     /// True when the plan starts a new store at a missing path.
     pub creates_file: bool,
-    /// fold-legacy: leave the V2 objects in place.
-    pub keep_tables: bool,
     /// The disk space it needs beside what is free, when it writes much.
     pub space: Option<Space>,
 }
@@ -90,8 +105,8 @@ impl Plan {
             backup: None,
             notes: Vec::new(),
             blockers: Vec::new(),
+            blocked_rows: Vec::new(),
             creates_file: false,
-            keep_tables: false,
             space: None,
         }
     }
@@ -145,4 +160,17 @@ pub fn free_path(path: PathBuf) -> PathBuf {
         })
         .find(|p| std::fs::symlink_metadata(p).is_err())
         .unwrap_or(path)
+}
+
+/// Why a store is not to be written because it is newer than the spec
+/// (a `user_version` above V3's), or None: the one wording of the plans'
+/// blocker and of the app's "actions unavailable".
+pub fn refuses_newer(ins: &crate::store::inspection::inspect::Inspection) -> Option<String> {
+    ins.is_newer().then(|| {
+        format!(
+            "user_version {} is newer than V{}: this tool does not write newer stores",
+            ins.facts.user_version,
+            crate::store::spec::Spec::v3().user_version
+        )
+    })
 }

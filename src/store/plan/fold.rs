@@ -5,22 +5,22 @@
 use super::core::{Op, Plan, PlanKind, Step, backup_path};
 use crate::store::error::{Result, StoreError};
 use crate::store::extensions::{EXTENSION_IS_FN, EXTENSIONS_FN, EXTENSIONS_KEPT_FN};
-use crate::store::inspection::catalog::{self, LiveTable};
+use crate::store::inspection::catalog::{self, LiveTable, ObjectKind};
 use crate::store::inspection::inspect::{Inspection, State};
+use crate::store::inspection::rules::missing_sql;
 use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{Spec, ident, literal, quote};
 use rusqlite::Connection;
 
+/// A V2 table to fold: its live shape, its doc_type, its rows.
+type Source<'s> = (LiveTable, &'s str, u64);
+
 /// The fold-legacy plan. `keep_tables` leaves the V2 objects in place.
 pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Result<Plan> {
     let spec = Spec::v3();
-    let mut plan = Plan::new(PlanKind::FoldLegacy, &ins.path);
-    plan.keep_tables = keep_tables;
-    if ins.is_newer() {
-        plan.blockers.push(format!(
-            "user_version {} is newer than V{}: this tool does not write newer stores",
-            ins.facts.user_version, spec.user_version
-        ));
+    let mut plan = Plan::new(PlanKind::FoldLegacy { keep_tables }, &ins.path);
+    if let Some(why) = super::core::refuses_newer(ins) {
+        plan.blockers.push(why);
         return Ok(plan);
     }
     if !matches!(ins.state, State::Current | State::LegacyPresent) {
@@ -36,27 +36,61 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
         return Ok(plan);
     };
     let err = |e| StoreError::sqlite(&ins.path, "cannot plan fold-legacy", e);
+    let sources = sources(conn, ins, &mut plan).map_err(err)?;
+    let with_rows: Vec<&Source<'_>> = sources.iter().filter(|s| s.2 > 0).collect();
+    preflight(conn, &with_rows, &mut plan).map_err(err)?;
+    let folded = folded_before(conn, docs, &with_rows, &mut plan).map_err(err)?;
+    if !plan.blockers.is_empty() {
+        return Ok(plan);
+    }
+    copies(conn, docs, &with_rows, &folded, &mut plan).map_err(err)?;
+    if !keep_tables {
+        drops(ins, &sources, &mut plan);
+    }
+    if plan.steps.is_empty() {
+        return Ok(plan);
+    }
+    if plan.steps.iter().any(|s| matches!(s.op, Op::Drop)) {
+        plan.backup = Some(backup_path(conn, &ins.path).map_err(err)?);
+        if ins.entries.iter().any(|e| {
+            e.kind == ObjectKind::View
+                && !spec
+                    .legacy_views
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(&e.name))
+        }) {
+            plan.notes.push("other views that read the V2 tables will fail once the tables are dropped; --keep-tables keeps them".into());
+        }
+    }
+    plan.notes.push("columns with no place in documents go into extensions as JSON (BLOBs and non-UTF-8 text as {\"$hex\": …})".into());
+    Ok(plan)
+}
 
-    let mut sources: Vec<(LiveTable, &str, u64)> = Vec::new();
-    for lt in &spec.legacy_tables {
+/// The V2 tables present, with their rows; one that is not a table, or has
+/// rows but no id, is a blocker.
+fn sources(
+    conn: &Connection,
+    ins: &Inspection,
+    plan: &mut Plan,
+) -> rusqlite::Result<Vec<Source<'static>>> {
+    let mut sources = Vec::new();
+    for lt in &Spec::v3().legacy_tables {
         let Some(o) = ins.object(&lt.name) else {
             continue;
         };
-        if o.kind != "table" {
+        if o.kind != ObjectKind::Table {
             plan.blockers.push(format!(
                 "{} is a {}, not a table; fold it by hand",
                 o.name, o.kind
             ));
             continue;
         }
-        let live = catalog::table(conn, &o.name, o.sql.clone()).map_err(err)?;
-        let rows: i64 = conn
-            .query_row(
-                &format!("SELECT count(*) FROM {}", quote(&live.name)),
-                [],
-                |r| r.get(0),
-            )
-            .map_err(err)?;
+        let live = catalog::table(conn, &o.name, o.sql.clone())?;
+        let rows: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {}", quote(&live.name)),
+            [],
+            |r| r.get(0),
+        )?;
         if rows > 0 && live.column("id").is_none() {
             plan.blockers.push(format!(
                 "{} has no id column: its rows cannot become documents",
@@ -64,17 +98,25 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
             ));
             continue;
         }
-        sources.push((live, &lt.doc_type, rows as u64));
+        sources.push((live, lt.doc_type.as_str(), rows as u64));
     }
-    let with_rows: Vec<&(LiveTable, &str, u64)> = sources.iter().filter(|s| s.2 > 0).collect();
-    preflight(conn, &with_rows, &mut plan).map_err(err)?;
-    // Rows folded before (a run with --keep-tables) are verified, not
-    // copied again; an id already there with other values stops the plan.
+    Ok(sources)
+}
+
+/// Rows folded before (a run with --keep-tables) are verified, not copied
+/// again: how many of each table's rows are there already. An id already
+/// there with other values is a blocker.
+fn folded_before(
+    conn: &Connection,
+    docs: &LiveTable,
+    with_rows: &[&Source<'_>],
+    plan: &mut Plan,
+) -> rusqlite::Result<Vec<u64>> {
     let mut folded = Vec::new();
     let mut differ = Sample::default();
-    crate::store::extensions::register(conn).map_err(err)?;
-    for (live, doc_type, _) in &with_rows {
-        let (there, other) = already_there(conn, docs, live, doc_type).map_err(err)?;
+    crate::store::extensions::register(conn)?;
+    for (live, doc_type, _) in with_rows {
+        let (there, other) = already_there(conn, docs, live, doc_type)?;
         folded.push(there);
         differ.extend(other, NAME_AT_MOST);
     }
@@ -85,19 +127,25 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
             differ.listed()
         ));
     }
-    if !plan.blockers.is_empty() {
-        return Ok(plan);
-    }
+    Ok(folded)
+}
 
-    let before: i64 = conn
-        .query_row(
-            &format!("SELECT count(*) FROM {}", quote(&docs.name)),
-            [],
-            |r| r.get(0),
-        )
-        .map_err(err)?;
+/// The copy of each table's rows not there yet, then the verification of
+/// every row and of documents' count.
+fn copies(
+    conn: &Connection,
+    docs: &LiveTable,
+    with_rows: &[&Source<'_>],
+    folded: &[u64],
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
+    let before: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {}", quote(&docs.name)),
+        [],
+        |r| r.get(0),
+    )?;
     let mut added = 0u64;
-    for ((live, doc_type, rows), there) in with_rows.iter().zip(&folded) {
+    for ((live, doc_type, rows), there) in with_rows.iter().zip(folded) {
         let missing = rows - there;
         if *there > 0 {
             plan.notes.push(format!(
@@ -107,12 +155,12 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
             ));
         }
         if missing > 0 {
-            copy_step(conn, docs, live, doc_type, missing, *there > 0, &mut plan).map_err(err)?;
+            copy_step(conn, docs, live, doc_type, missing, *there > 0, plan)?;
             added += missing;
         }
     }
-    for (live, doc_type, rows) in &with_rows {
-        verify_step(docs, live, doc_type, *rows, &mut plan);
+    for (live, doc_type, rows) in with_rows {
+        verify_step(docs, live, doc_type, *rows, plan);
     }
     if added > 0 {
         let total = before as u64 + added;
@@ -125,43 +173,32 @@ pub(crate) fn plan(conn: &Connection, ins: &Inspection, keep_tables: bool) -> Re
             },
         });
     }
-    if !keep_tables {
-        for v in &spec.legacy_views {
-            if let Some(o) = ins.object(v) {
-                let what = if o.kind == "view" { "VIEW" } else { "TABLE" };
-                plan.steps.push(Step {
-                    title: format!("Drop the V2 {} {}", o.kind, o.name),
-                    sql: format!("DROP {what} {}", quote(&o.name)),
-                    op: Op::Exec,
-                });
-            }
-        }
-        for (live, _, _) in &sources {
+    Ok(())
+}
+
+/// The drops of `documents_view` and of every V2 table.
+fn drops(ins: &Inspection, sources: &[Source<'_>], plan: &mut Plan) {
+    for v in &Spec::v3().legacy_views {
+        if let Some(o) = ins.object(v) {
+            let what = if o.kind == ObjectKind::View {
+                "VIEW"
+            } else {
+                "TABLE"
+            };
             plan.steps.push(Step {
-                title: format!("Drop the V2 table {}", live.name),
-                sql: format!("DROP TABLE {}", quote(&live.name)),
-                op: Op::Exec,
+                title: format!("Drop the V2 {} {}", o.kind, o.name),
+                sql: format!("DROP {what} {}", quote(&o.name)),
+                op: Op::Drop,
             });
         }
     }
-    let drops = plan.steps.iter().any(|s| s.sql.starts_with("DROP"));
-    if plan.steps.is_empty() {
-        return Ok(plan);
+    for (live, _, _) in sources {
+        plan.steps.push(Step {
+            title: format!("Drop the V2 table {}", live.name),
+            sql: format!("DROP TABLE {}", quote(&live.name)),
+            op: Op::Drop,
+        });
     }
-    if drops {
-        plan.backup = Some(backup_path(conn, &ins.path).map_err(err)?);
-        if ins.entries.iter().any(|e| {
-            e.kind == "view"
-                && !spec
-                    .legacy_views
-                    .iter()
-                    .any(|v| v.eq_ignore_ascii_case(&e.name))
-        }) {
-            plan.notes.push("other views that read the V2 tables will fail once the tables are dropped; --keep-tables keeps them".into());
-        }
-    }
-    plan.notes.push("columns with no place in documents go into extensions as JSON (BLOBs and non-UTF-8 text as {\"$hex\": …})".into());
-    Ok(plan)
 }
 
 /// How many of `live`'s rows are in `docs` already, value for value, and
@@ -204,11 +241,7 @@ fn already_there(
 }
 
 /// Ids that are missing or repeated stop the plan before any write.
-fn preflight(
-    conn: &Connection,
-    sources: &[&(LiveTable, &str, u64)],
-    plan: &mut Plan,
-) -> rusqlite::Result<()> {
+fn preflight(conn: &Connection, sources: &[&Source<'_>], plan: &mut Plan) -> rusqlite::Result<()> {
     let mut nulls = Vec::new();
     for (live, _, _) in sources {
         let t = quote(&live.name);
@@ -261,11 +294,33 @@ fn preflight(
     Ok(())
 }
 
-/// How each column of a V2 table lands: (documents column, expression).
+/// A V2 profile has no title: it gets its alias, as upstream's own profile
+/// cache names a profile, so a folded profile keeps the pipeline's rule.
+/// The title's expression (columns read with the prefix `p`) for a table of
+/// profiles with an alias column, and the rows it gives their alias.
+fn profile_title(live: &LiveTable, doc_type: &str, p: &str) -> Option<(String, String)> {
+    let rel = &Spec::v3().relations.authors;
+    if doc_type != rel.target_doc_type {
+        return None;
+    }
+    let alias = format!("{p}{}", quote(&live.column(&rel.label)?.name));
+    let title = live
+        .column("title")
+        .map_or_else(|| "NULL".into(), |c| format!("{p}{}", quote(&c.name)));
+    let given = format!("{} AND NOT {}", missing_sql(&title), missing_sql(&alias));
+    Some((
+        format!("CASE WHEN {given} THEN {alias} ELSE {title} END"),
+        given,
+    ))
+}
+
+/// How each column of a V2 table lands: (documents column, expression with
+/// its columns read with the prefix `p`), and the columns kept in extensions.
 fn mapping(
     docs: &LiveTable,
     live: &LiveTable,
     doc_type: &str,
+    p: &str,
 ) -> (Vec<(String, String)>, Vec<String>) {
     let mut direct = Vec::new();
     let mut extra = Vec::new();
@@ -278,8 +333,18 @@ fn mapping(
             continue;
         }
         match docs.column(&c.name) {
-            Some(dc) => direct.push((dc.name.clone(), quote(&c.name))),
+            Some(dc) => direct.push((dc.name.clone(), format!("{p}{}", quote(&c.name)))),
             None => extra.push(c.name.clone()),
+        }
+    }
+    if let Some((title, _)) = profile_title(live, doc_type, p) {
+        match direct
+            .iter_mut()
+            .find(|(d, _)| d.eq_ignore_ascii_case("title"))
+        {
+            Some((_, expr)) => *expr = title,
+            None if docs.column("title").is_some() => direct.push(("title".into(), title)),
+            None => {}
         }
     }
     direct.push(("doc_type".into(), literal(doc_type)));
@@ -297,8 +362,21 @@ fn copy_step(
     skip_there: bool,
     plan: &mut Plan,
 ) -> rusqlite::Result<()> {
-    let (mut direct, extra) = mapping(docs, live, doc_type);
+    let (mut direct, extra) = mapping(docs, live, doc_type, "");
     let (t, dq) = (quote(&live.name), quote(&docs.name));
+    if let Some((_, given)) = profile_title(live, doc_type, "") {
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {t} WHERE {given}"),
+            [],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            plan.notes.push(format!(
+                "{n} profile(s) of {} without a title get their alias as title",
+                live.name
+            ));
+        }
+    }
     match direct.iter_mut().find(|(d, _)| d == "status") {
         Some((_, expr)) => {
             let nulls: i64 = conn.query_row(
@@ -365,13 +443,13 @@ fn copy_step(
 
 /// The SQL condition that document `d` holds V2 row `l` value for value.
 fn matches(docs: &LiveTable, live: &LiveTable, doc_type: &str) -> String {
-    let (direct, extra) = mapping(docs, live, doc_type);
+    let (direct, extra) = mapping(docs, live, doc_type, "l.");
     let mut conds = vec![format!("d.doc_type = {}", literal(doc_type))];
     for (d, e) in &direct {
         if d == "doc_type" || d == "status" || d == "id" {
             continue;
         }
-        let (dc, lc) = (format!("d.{}", quote(d)), format!("l.{e}"));
+        let (dc, lc) = (format!("d.{}", quote(d)), e);
         conds.push(format!(
             "typeof({dc}) = typeof({lc}) AND CAST({dc} AS BLOB) IS CAST({lc} AS BLOB)"
         ));

@@ -4,7 +4,7 @@
 use super::core::{Op, Plan, PlanKind, backup_path};
 use super::rebuild::rebuild_documents;
 use crate::store::error::{Result, StoreError};
-use crate::store::inspection::catalog::LiveTable;
+use crate::store::inspection::catalog::{LiveTable, ObjectKind};
 use crate::store::inspection::inspect::{Counts, Inspection, State, inspect};
 use crate::store::read::sample::Sample;
 use crate::store::spec::{Spec, TableSpec, quote};
@@ -27,14 +27,11 @@ pub(crate) fn init(conn: &Connection, ins: &Inspection) -> Result<Plan> {
     let spec = Spec::v3();
     let mut plan = Plan::new(PlanKind::Init, &ins.path);
     let err = |e| StoreError::sqlite(&ins.path, "cannot plan", e);
-    if ins.is_newer() {
-        plan.blockers.push(format!(
-            "user_version {} is newer than V{}: this tool does not write newer stores",
-            ins.facts.user_version, spec.user_version
-        ));
+    if let Some(why) = super::core::refuses_newer(ins) {
+        plan.blockers.push(why);
     }
     for t in &spec.tables {
-        if let Some(o) = ins.object(&t.name).filter(|o| o.kind != "table") {
+        if let Some(o) = ins.object(&t.name).filter(|o| o.kind != ObjectKind::Table) {
             plan.blockers.push(format!(
                 "{} is a {}, not a table; init will not replace it",
                 o.name, o.kind
@@ -109,7 +106,7 @@ fn add_missing(
         let elsewhere = ins
             .entries
             .iter()
-            .find(|e| e.kind == "index" && e.name.eq_ignore_ascii_case(&idx.name));
+            .find(|e| e.kind == ObjectKind::Index && e.name.eq_ignore_ascii_case(&idx.name));
         let matches = on_table.is_some_and(|l| l.matches(idx));
         if matches {
             continue;

@@ -4,7 +4,7 @@
 //! or after), swap the tables, verify.
 
 use super::core::{Op, Plan};
-use crate::store::inspection::catalog::{LiveColumn, LiveTable};
+use crate::store::inspection::catalog::{LiveColumn, LiveTable, ObjectKind};
 use crate::store::inspection::inspect::Inspection;
 use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{IndexFill, IndexSpec, TableSpec, ident, literal, quote};
@@ -114,8 +114,36 @@ fn check_ids(
             ));
         }
     }
+    if !plan.blockers.is_empty() {
+        blocked_rows(conn, live, &id_col, plan)?;
+    }
     Ok(())
 }
+
+/// The rows with a NULL or repeated id (a few hundred at most), by rowid.
+fn blocked_rows(
+    conn: &Connection,
+    live: &LiveTable,
+    id: &str,
+    plan: &mut Plan,
+) -> rusqlite::Result<()> {
+    if live.without_rowid {
+        return Ok(());
+    }
+    let t = quote(&live.name);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT rowid FROM {t} WHERE {id} IS NULL OR {id} IN
+           (SELECT {id} FROM {t} WHERE {id} IS NOT NULL GROUP BY {id} HAVING count(*) > 1)
+         ORDER BY rowid LIMIT {BLOCKED_ROWS}"
+    ))?;
+    plan.blocked_rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+/// A blocked plan lists at most this many of the rows that block it.
+const BLOCKED_ROWS: usize = 500;
 
 struct Rebuild<'a> {
     conn: &'a Connection,
@@ -233,7 +261,7 @@ impl Rebuild<'_> {
             .ins
             .entries
             .iter()
-            .filter(|e| e.kind == "index" && spec_index(&e.name))
+            .filter(|e| e.kind == ObjectKind::Index && spec_index(&e.name))
         {
             plan.step(
                 format!("Drop the old index {}", e.name),
@@ -301,7 +329,9 @@ impl Rebuild<'_> {
             .ins
             .entries
             .iter()
-            .filter(|e| e.kind == "trigger" && e.table.eq_ignore_ascii_case(&self.live.name))
+            .filter(|e| {
+                e.kind == ObjectKind::Trigger && e.table.eq_ignore_ascii_case(&self.live.name)
+            })
             .filter_map(|e| e.sql.clone())
             .collect();
         plan.step(
@@ -331,15 +361,15 @@ impl Rebuild<'_> {
         plan.notes.push(
             "the old table's pages stay in the file as free space that SQLite reuses; VACUUM returns them to the disk".into(),
         );
-        if self.ins.entries.iter().any(|e| e.kind == "view") {
+        if self.ins.entries.iter().any(|e| e.kind == ObjectKind::View) {
             plan.notes
                 .push("views are kept as they are and read the new table".into());
         }
         if let Some(sql) = &self.live.sql {
-            let upper = sql.to_ascii_uppercase();
+            let words = keywords(sql);
             let lost: Vec<&str> = ["CHECK", "UNIQUE", "REFERENCES", "COLLATE"]
                 .into_iter()
-                .filter(|k| upper.contains(k))
+                .filter(|k| words.iter().any(|w| w.eq_ignore_ascii_case(k)))
                 .collect();
             if !lost.is_empty() {
                 plan.notes.push(format!(
@@ -398,4 +428,36 @@ fn free_name(ins: &Inspection, base: &str) -> String {
         .map(|i| format!("{base}_{i}"))
         .find(|n| !taken(n))
         .unwrap_or_else(|| base.to_string())
+}
+
+/// The bare words of `sql`, outside quoted names and strings: a column
+/// named `source_checksum` or a default of 'unchecked' is no CHECK clause.
+fn keywords(sql: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in sql.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_ascii_alphanumeric() || c == '_' {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            words.push(&sql[s..i]);
+        }
+        quote = match c {
+            '\'' | '"' | '`' => Some(c),
+            '[' => Some(']'),
+            _ => None,
+        };
+    }
+    if let Some(s) = start.filter(|_| quote.is_none()) {
+        words.push(&sql[s..]);
+    }
+    words
 }

@@ -4,12 +4,13 @@
 use crate::store::cell::{Cell, DETAIL_CHARS, cut_sql};
 use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::{counts_sql, months_sql};
+use crate::store::read::row_key::{KeyColumns, RowKey};
 use crate::store::spec::Spec;
 use crate::store::spec::quote;
 use rusqlite::{Connection, OptionalExtension};
 
 /// The plans of the other reads the app makes of `documents`: the counts
-/// behind the charts, and one document by rowid.
+/// behind the charts, and one document by its key.
 pub fn explain_others(
     conn: &Connection,
     live: &LiveTable,
@@ -18,7 +19,7 @@ pub fn explain_others(
         ("counts by doc_type", counts_sql(live, "doc_type")),
         ("counts by status", counts_sql(live, "status")),
         ("counts by month", months_sql(live)),
-        ("one document", document_sql(live).replace("?1", "1")),
+        ("one document", document_sql(live).replace('?', "1")),
     ];
     shapes
         .into_iter()
@@ -40,9 +41,10 @@ fn document_sql(live: &LiveTable) -> String {
         .map(|c| cut_sql(&quote(&c.name), DETAIL_CHARS))
         .collect();
     format!(
-        "SELECT {} FROM {} WHERE rowid = ?1",
+        "SELECT {} FROM {} WHERE {}",
         cols.join(", "),
-        quote(&live.name)
+        quote(&live.name),
+        KeyColumns::of(live).compare("=")
     )
 }
 
@@ -58,15 +60,15 @@ pub struct DocView {
 }
 
 /// A document this one points at: an author's profile, an annotation's
-/// parent. `rowid` is None when no such document exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// parent. `rowid` (its key) is None when no such document exists.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub kind: LinkKind,
     /// The value pointed with: an author's subject_uuid, the parent's id.
     pub key: String,
     /// The profile's alias, or the parent's doc_type and title.
     pub label: Option<String>,
-    pub rowid: Option<i64>,
+    pub rowid: Option<RowKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +83,12 @@ const AUTHORS_LOOKED_UP: usize = 50;
 pub fn document(
     conn: &Connection,
     live: &LiveTable,
-    rowid: i64,
+    key: &RowKey,
 ) -> rusqlite::Result<Option<DocView>> {
     let sql = document_sql(live);
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([rowid])?;
+    let args = KeyColumns::of(live).args(key);
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
     let Some(r) = rows.next()? else {
         return Ok(None);
     };
@@ -161,7 +164,7 @@ fn pointer(v: &serde_json::Value, path: &str) -> Option<String> {
     }
 }
 
-/// The author's profile: the first by rowid, read through the doc_type
+/// The author's profile: the first by key, read through the doc_type
 /// index.
 fn author(conn: &Connection, live: &LiveTable, uuid: String) -> rusqlite::Result<Link> {
     let rel = &Spec::v3().relations.authors;
@@ -170,13 +173,16 @@ fn author(conn: &Connection, live: &LiveTable, uuid: String) -> rusqlite::Result
     } else {
         "NULL".into()
     };
+    let keys = KeyColumns::of(live);
     let sql = format!(
-        "SELECT rowid, {label} FROM {} WHERE doc_type = ?1 AND {} = ?2 ORDER BY rowid LIMIT 1",
+        "SELECT {label}, {} FROM {} WHERE doc_type = ?1 AND {} = ?2 ORDER BY {} LIMIT 1",
+        keys.list(),
         quote(&live.name),
-        quote(&rel.target_key)
+        quote(&rel.target_key),
+        keys.order("ASC")
     );
     let args = rusqlite::params![rel.target_doc_type, uuid];
-    link(conn, &sql, args, LinkKind::Author, uuid.clone())
+    link(conn, &keys, &sql, args, LinkKind::Author, uuid.clone())
 }
 
 /// The parent, found by its id through the primary key.
@@ -187,13 +193,16 @@ fn parent_of(conn: &Connection, live: &LiveTable, id: String) -> rusqlite::Resul
     } else {
         "''"
     };
+    let keys = KeyColumns::of(live);
     let sql = format!(
-        "SELECT rowid, doc_type || {title} FROM {} WHERE {} = ?1 LIMIT 1",
+        "SELECT doc_type || {title}, {} FROM {} WHERE {} = ?1 LIMIT 1",
+        keys.list(),
         quote(&live.name),
         quote(&rel.target_key)
     );
     link(
         conn,
+        &keys,
         &sql,
         rusqlite::params![id],
         LinkKind::Parent,
@@ -201,9 +210,10 @@ fn parent_of(conn: &Connection, live: &LiveTable, id: String) -> rusqlite::Resul
     )
 }
 
-/// The link `sql` finds: its rowid and label, or none.
+/// The link `sql` finds: its label, then its key, or none.
 fn link(
     conn: &Connection,
+    keys: &KeyColumns,
     sql: &str,
     args: impl rusqlite::Params,
     kind: LinkKind,
@@ -212,8 +222,8 @@ fn link(
     let found = conn
         .query_row(sql, args, |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                crate::store::inspection::catalog::lossy(r, 1)?,
+                keys.get(r, 1)?,
+                crate::store::inspection::catalog::lossy(r, 0)?,
             ))
         })
         .optional()?;

@@ -7,58 +7,12 @@ use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::DocCounts;
 pub use crate::store::read::document::{DocView, Link, LinkKind, document, explain_others};
 use crate::store::read::filters::{FilterSet, ValueFilter, col};
+use crate::store::read::row_key::KeyColumns;
+pub use crate::store::read::row_key::RowKey;
+pub use crate::store::read::sort::Sort;
 use crate::store::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    /// Insertion order (rowid).
-    #[default]
-    Inserted,
-    CreatedAt,
-    Id,
-    Slug,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Inserted, Sort::CreatedAt, Sort::Id, Sort::Slug];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Inserted => "inserted",
-            Sort::CreatedAt => "created_at",
-            Sort::Id => "id",
-            Sort::Slug => "slug",
-        }
-    }
-
-    /// The sort column; None sorts by rowid alone.
-    pub fn column(self) -> Option<&'static str> {
-        match self {
-            Sort::Inserted => None,
-            Sort::CreatedAt => Some("created_at"),
-            Sort::Id => Some("id"),
-            Sort::Slug => Some("slug"),
-        }
-    }
-
-    /// The sort on column `name`, if pages can be read in its order by an
-    /// index (the others would sort every row for each page).
-    pub fn by_column(name: &str) -> Option<Sort> {
-        Sort::ALL
-            .into_iter()
-            .find(|s| s.column().is_some_and(|c| c.eq_ignore_ascii_case(name)))
-    }
-
-    /// The sort a name stands for: `inserted` (or `rowid`) or a sort column.
-    pub fn parse(name: &str) -> Option<Sort> {
-        match name.to_ascii_lowercase().as_str() {
-            "inserted" | "rowid" => Some(Sort::Inserted),
-            other => Sort::by_column(other),
-        }
-    }
-}
 
 /// The columns the grid shows when none are chosen.
 pub const DEFAULT_COLUMNS: [&str; 5] = ["id", "doc_type", "status", "created_at", "title"];
@@ -118,11 +72,12 @@ impl Query {
 /// many match, the page is read from that list.
 pub const SPARSE_ROWS: usize = 1000;
 
-/// Where a row stands in the sort order: its sort value, then its rowid.
+/// Where a row stands in the sort order: its sort value, then its rowid
+/// (or, in a WITHOUT ROWID table, its primary key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     pub value: Value,
-    pub rowid: i64,
+    pub rowid: RowKey,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +106,7 @@ pub enum Anchor {
 }
 
 struct Sql {
+    keys: KeyColumns,
     select: String,
     from: String,
     filters: Vec<String>,
@@ -209,9 +165,13 @@ fn sparse_rowids(
 fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     let cut = |c: &str| cut_sql(&col(live, c), CELL_CHARS);
     let sort = q.sort.column().map(|c| col(live, c));
+    let keys = KeyColumns::of(live);
+    // In insertion order the key is the order; the sort value is unused.
+    let inserted = if live.without_rowid { "NULL" } else { "rowid" };
     let mut select = format!(
-        "rowid, {}, {}",
-        sort.clone().unwrap_or_else(|| "rowid".into()),
+        "{}, {}, {}",
+        keys.list(),
+        sort.clone().unwrap_or_else(|| inserted.into()),
         cut("id"),
     );
     for c in q.grid_columns() {
@@ -232,6 +192,7 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     terms.extend(f);
     args.extend(a);
     Sql {
+        keys,
         select,
         from: quote(&live.name),
         filters: terms,
@@ -255,10 +216,12 @@ pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, 
     set.terms(live, hint)
 }
 
-/// One statement of a keyset step; its LIMIT is bound last.
-struct Stmt {
-    sql: String,
-    args: Vec<Value>,
+/// One statement of a keyset step; its LIMIT is bound last. Its rows start
+/// with the key's columns.
+pub(crate) struct Stmt {
+    pub(crate) sql: String,
+    pub(crate) args: Vec<Value>,
+    pub(crate) keys: KeyColumns,
 }
 
 /// The statements of one keyset step, in the order they are run: rows
@@ -292,16 +255,21 @@ fn statements(
                 format!(" WHERE {}", filters.join(" AND "))
             }
         );
-        Stmt { sql, args }
+        Stmt {
+            sql,
+            args,
+            keys: s.keys.clone(),
+        }
     };
+    let keys = &s.keys;
     let Some(c) = &s.sort else {
         let mut filters = s.filters.clone();
         let mut args = s.args.clone();
         if let Some(k) = key {
-            filters.push(format!("rowid {cmp} ?"));
-            args.push(Value::Integer(k.rowid));
+            filters.push(keys.compare(cmp));
+            args.extend(keys.args(&k.rowid));
         }
-        return vec![make(filters, args, format!("rowid {dir}"))];
+        return vec![make(filters, args, keys.order(dir))];
     };
     // NULL sort values come first (SQLite's order); a row-value comparison
     // never matches them, so they are a segment of their own.
@@ -330,20 +298,24 @@ fn statements(
             if null_seg {
                 filters.push(format!("{c} IS NULL"));
                 if let Some(k) = k {
-                    filters.push(format!("rowid {cmp} ?"));
-                    args.push(Value::Integer(k.rowid));
+                    filters.push(keys.compare(cmp));
+                    args.extend(keys.args(&k.rowid));
                 }
-                make(filters, args, format!("rowid {dir}"))
+                make(filters, args, keys.order(dir))
             } else {
                 match k {
                     Some(k) => {
-                        filters.push(format!("({c}, rowid) {cmp} (?, ?)"));
+                        filters.push(format!(
+                            "({c}, {}) {cmp} (?, {})",
+                            keys.list(),
+                            keys.marks()
+                        ));
                         args.push(k.value.clone());
-                        args.push(Value::Integer(k.rowid));
+                        args.extend(keys.args(&k.rowid));
                     }
                     None => filters.push(format!("{c} IS NOT NULL")),
                 }
-                make(filters, args, format!("{c} {dir}, rowid {dir}"))
+                make(filters, args, format!("{c} {dir}, {}", keys.order(dir)))
             }
         })
         .collect()
@@ -351,14 +323,18 @@ fn statements(
 
 /// What one window reads from: the query, and the rowids it is limited to
 /// when two filters match few rows together.
-struct Shape<'a> {
+pub(crate) struct Shape<'a> {
     live: &'a LiveTable,
     q: &'a Query,
     only: Option<String>,
 }
 
 impl<'a> Shape<'a> {
-    fn new(conn: &Connection, live: &'a LiveTable, q: &'a Query) -> rusqlite::Result<Self> {
+    pub(crate) fn new(
+        conn: &Connection,
+        live: &'a LiveTable,
+        q: &'a Query,
+    ) -> rusqlite::Result<Self> {
         Ok(Self {
             live,
             q,
@@ -366,7 +342,7 @@ impl<'a> Shape<'a> {
         })
     }
 
-    fn statements(&self, key: Option<&Key>, inclusive: bool, back: bool) -> Vec<Stmt> {
+    pub(crate) fn statements(&self, key: Option<&Key>, inclusive: bool, back: bool) -> Vec<Stmt> {
         statements(
             self.live,
             self.q,
@@ -409,24 +385,31 @@ fn run(
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
-        let n = (r.as_ref().column_count() - 4) / 2;
-        let mut cells = Vec::with_capacity(n);
-        for i in 0..n {
-            cells.push(Cell::at(r, 4 + 2 * i)?);
-        }
-        out.push(DocRow {
-            key: Key {
-                value: r.get::<_, Value>(1)?,
-                rowid: r.get(0)?,
-            },
-            id: Cell::at(r, 2)?,
-            cells,
-        });
+        out.push(doc_row(&st.keys, r)?);
         if let Some(row) = out.last() {
             on_row(row);
         }
     }
     Ok(())
+}
+
+/// One row of a keyset statement: the key, the sort value, the id (two
+/// columns), then the cells.
+pub(crate) fn doc_row(keys: &KeyColumns, r: &rusqlite::Row<'_>) -> rusqlite::Result<DocRow> {
+    let w = keys.width();
+    let n = (r.as_ref().column_count() - w - 3) / 2;
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        cells.push(Cell::at(r, w + 3 + 2 * i)?);
+    }
+    Ok(DocRow {
+        key: Key {
+            value: r.get::<_, Value>(w)?,
+            rowid: keys.get(r, 0)?,
+        },
+        id: Cell::at(r, w + 1)?,
+        cells,
+    })
 }
 
 /// The query plans (`EXPLAIN QUERY PLAN` details, one string per statement)

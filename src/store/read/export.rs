@@ -2,12 +2,13 @@
 //! Documents tab would show (the same filters, search and sort), or a whole
 //! table, as CSV (RFC 4180), JSON (one array) or NDJSON (one object a line).
 
-use crate::store::error::{Result, StoreError};
+use crate::store::error::{Result, StoreError, sqlite_text};
 use crate::store::inspection::catalog::{self, LiveTable};
 use crate::store::read::documents::Sort;
 use crate::store::read::filters::{FilterSet, ValueFilter};
 use crate::store::read::query::QueryConn;
 use crate::store::read::query::table::TableWriter;
+use crate::store::read::row_key::KeyColumns;
 use crate::store::spec::quote;
 use crate::store::values::write_object;
 use rusqlite::types::{Value, ValueRef};
@@ -15,31 +16,43 @@ use rusqlite::{Connection, Statement, params_from_iter};
 use std::io::{self, Write};
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats rows are written in; `--format` takes their names (clap
+/// lists them in its help and its refusal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// RFC 4180; bytes as stored.
     Csv,
+    /// One array of objects.
     Json,
+    /// One object a line.
+    #[value(alias = "jsonl")]
     Ndjson,
     /// Aligned and escaped, for a terminal.
     Table,
 }
 
 impl Format {
-    pub fn parse(name: &str) -> Option<Format> {
-        match name.to_ascii_lowercase().as_str() {
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "ndjson" | "jsonl" => Some(Format::Ndjson),
-            "table" | "txt" => Some(Format::Table),
-            _ => None,
-        }
-    }
+    /// The file extensions that pick a format, as a refusal names them.
+    pub const CHOICES: &str = ".csv, .json, .ndjson, .jsonl or .txt (a table)";
 
-    /// The format a file name asks for by its extension.
-    pub fn of_path(path: &Path) -> Option<Format> {
-        path.extension()
+    /// The format a file's extension picks; any other name is refused
+    /// (never a format guessed), naming the choices.
+    pub fn for_file(path: &Path) -> Result<Format> {
+        let ext = path
+            .extension()
             .and_then(|e| e.to_str())
-            .and_then(Format::parse)
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => Ok(Format::Csv),
+            Some("json") => Ok(Format::Json),
+            Some("ndjson" | "jsonl") => Ok(Format::Ndjson),
+            Some("txt") => Ok(Format::Table),
+            _ => Err(StoreError::Refused(format!(
+                "{}: no export format has that extension; name it {}",
+                crate::text::escape(&path.to_string_lossy()),
+                Format::CHOICES
+            ))),
+        }
     }
 }
 
@@ -94,13 +107,15 @@ fn statement<'c>(
     let stmt = qc
         .conn()
         .prepare(&sql)
-        .map_err(|e| StoreError::Refused(format!("cannot read the rows: {e}")))?;
+        .map_err(|e| StoreError::Refused(format!("cannot read the rows: {}", sqlite_text(&e))))?;
     Ok((stmt, args, names))
 }
 
 /// The statement of an export of documents or a table.
 fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Value>, Vec<String>)> {
-    let read = |e| StoreError::Refused(format!("cannot read the store: {e}"));
+    let read = |e: rusqlite::Error| {
+        StoreError::Refused(format!("cannot read the store: {}", sqlite_text(&e)))
+    };
     match source {
         Source::Query(_) => Err(StoreError::Refused("not a table".into())),
         Source::Table(name) => {
@@ -117,7 +132,7 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
             Ok((sql, Vec::new(), names))
         }
         Source::Documents(sel) => {
-            let live = catalog::table(conn, "documents", None).map_err(read)?;
+            let live = catalog::table_named(conn, "documents").map_err(read)?;
             if live.columns.is_empty() {
                 return Err(StoreError::Refused(
                     "the store has no documents table".into(),
@@ -138,9 +153,10 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
             };
             let (terms, args) = sel.filters().terms(&live, false);
             let dir = if sel.desc { "DESC" } else { "ASC" };
+            let keys = KeyColumns::of(&live).order(dir);
             let order = match sel.sort.column() {
-                Some(c) if live.column(c).is_some() => format!("{} {dir}, rowid {dir}", quote(c)),
-                _ => format!("rowid {dir}"),
+                Some(c) if live.column(c).is_some() => format!("{} {dir}, {keys}", quote(c)),
+                _ => keys,
             };
             let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
             let filter = if terms.is_empty() {
@@ -165,7 +181,7 @@ pub(crate) fn documents_from(
     sel: &DocSelection,
 ) -> Result<(String, Vec<Value>)> {
     let live = catalog::table(conn, "documents", None)
-        .map_err(|e| StoreError::Refused(format!("cannot read the store: {e}")))?;
+        .map_err(|e| StoreError::Refused(format!("cannot read the store: {}", sqlite_text(&e))))?;
     if live.columns.is_empty() {
         return Err(StoreError::Refused(
             "the store has no documents table".into(),
@@ -231,15 +247,10 @@ pub fn export(
 ) -> Result<u64> {
     let (mut stmt, args, names) = statement(qc, source)?;
     let failed = |e: rusqlite::Error| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            StoreError::Cancelled
-        }
-        e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
-        e => StoreError::Refused(format!("cannot read the rows: {e}")),
+        e if crate::store::error::is_interrupted(&e) => StoreError::Cancelled,
+        e if crate::store::error::is_busy(&e) => StoreError::locked(&qc.path),
+        e => StoreError::Refused(format!("cannot read the rows: {}", sqlite_text(&e))),
     };
-    let written = |e: io::Error| StoreError::io("cannot write the export", e);
     let mut rows = stmt.query(params_from_iter(args)).map_err(failed)?;
     let mut n = 0u64;
     // Each row, written; false once the export is to stop.
@@ -254,55 +265,82 @@ pub fn export(
         }
         Ok(true)
     };
-    if format == Format::Table {
-        let mut t = TableWriter::new(&names);
-        while next(&mut |r, _| {
-            let values = (0..names.len())
-                .map(|i| r.get_ref(i))
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(io::Error::other)?;
-            t.row(out, &values)
-        })? {}
-        t.flush(out).map_err(written)?;
-    } else if format == Format::Csv {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut *out);
-        w.write_record(&names).map_err(csv_io).map_err(written)?;
-        let mut field = Vec::new();
-        while next(&mut |r, _| {
-            for i in 0..names.len() {
-                field.clear();
-                csv_field(&mut field, r.get_ref(i).map_err(io::Error::other)?);
-                w.write_field(&field).map_err(csv_io)?;
-            }
-            w.write_record(None::<&[u8]>).map_err(csv_io)
-        })? {}
-        w.flush().map_err(written)?;
-    } else {
-        let json = format == Format::Json;
-        if json {
-            out.write_all(b"[").map_err(written)?;
+    match format {
+        Format::Table => {
+            let mut t = TableWriter::new(&names);
+            while next(&mut |r, _| {
+                let values = (0..names.len())
+                    .map(|i| r.get_ref(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map_err(io::Error::other)?;
+                t.row(out, &values)
+            })? {}
+            t.flush(out).map_err(written)?;
         }
-        while next(&mut |r, i| {
-            if json {
-                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-            }
-            write_object(out, &names, r)?;
-            if !json {
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        })? {}
-        if json {
-            let end: &[u8] = if n == 0 { b"]\n" } else { b"\n]\n" };
-            out.write_all(end).map_err(written)?;
+        Format::Csv => write_csv(&names, out, &mut next)?,
+        Format::Json | Format::Ndjson => {
+            write_objects(&names, format == Format::Json, out, &mut next)?;
         }
     }
     drop(rows);
     out.flush().map_err(written)?;
     progress(n);
     Ok(n)
+}
+
+/// A writer's way through the rows: each call writes one row (given it
+/// and its number), false once there are no more.
+type NextRow<'n> =
+    dyn FnMut(&mut dyn FnMut(&rusqlite::Row<'_>, u64) -> io::Result<()>) -> Result<bool> + 'n;
+
+fn written(e: io::Error) -> StoreError {
+    StoreError::io("cannot write the export", e)
+}
+
+fn write_csv(names: &[String], out: &mut dyn Write, next: &mut NextRow<'_>) -> Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(&mut *out);
+    w.write_record(names).map_err(csv_io).map_err(written)?;
+    let mut field = Vec::new();
+    while next(&mut |r, _| {
+        for i in 0..names.len() {
+            field.clear();
+            csv_field(&mut field, r.get_ref(i).map_err(io::Error::other)?);
+            w.write_field(&field).map_err(csv_io)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_io)
+    })? {}
+    w.flush().map_err(written)
+}
+
+/// JSON (`array`: one array) or NDJSON (one object a line).
+fn write_objects(
+    names: &[String],
+    array: bool,
+    out: &mut dyn Write,
+    next: &mut NextRow<'_>,
+) -> Result<()> {
+    if array {
+        out.write_all(b"[").map_err(written)?;
+    }
+    let mut any = false;
+    while next(&mut |r, i| {
+        any = true;
+        if array {
+            out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        }
+        write_object(out, names, r)?;
+        if !array {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })? {}
+    if array {
+        let end: &[u8] = if any { b"\n]\n" } else { b"]\n" };
+        out.write_all(end).map_err(written)?;
+    }
+    Ok(())
 }
 
 /// A CSV field: NULL as nothing, numbers as SQLite writes them, text and

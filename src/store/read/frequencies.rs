@@ -87,14 +87,10 @@ pub fn frequencies(
         }
     };
     let failed = |e: rusqlite::Error| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            StoreError::Cancelled
-        }
-        e if crate::store::error::is_busy(&e) => StoreError::Locked(qc.path.clone()),
+        e if crate::store::error::is_interrupted(&e) => StoreError::Cancelled,
+        e if crate::store::error::is_busy(&e) => StoreError::locked(&qc.path),
         e => StoreError::Sql {
-            message: e.to_string(),
+            message: crate::store::error::sqlite_text(&e),
             at: None,
         },
     };

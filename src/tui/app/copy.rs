@@ -2,6 +2,7 @@
 //! event loop for the clipboard (see `tui::clipboard`).
 
 use super::{App, Clip};
+use crate::store::read::documents::RowKey;
 use crate::store::values::Copied;
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
@@ -17,14 +18,14 @@ impl App {
         else {
             return;
         };
-        let rowid = row.key.rowid;
+        let rowid = row.key.rowid.clone();
         let column = self.docs.grid.current().map(str::to_string);
         self.ask_copy("documents", rowid, action, column);
     }
 
     /// In a document: its id, or the whole document.
     pub(super) fn copy_document(&mut self, action: Action) {
-        if let Some(rowid) = self.detail.as_ref().map(|d| d.rowid) {
+        if let Some(rowid) = self.detail.as_ref().map(|d| d.rowid.clone()) {
             self.ask_copy("documents", rowid, action, Some("id".into()));
         }
     }
@@ -47,17 +48,24 @@ impl App {
             return;
         };
         let (table, column) = (b.table.clone(), b.grid.current().map(str::to_string));
-        self.ask_copy(&table, rowid, action, column);
+        self.ask_copy(&table, RowKey::Rowid(rowid), action, column);
     }
 
-    fn ask_copy(&mut self, table: &str, rowid: i64, action: Action, column: Option<String>) {
+    fn ask_copy(&mut self, table: &str, rowid: RowKey, action: Action, column: Option<String>) {
         let (column, what) = match (action, column) {
             (Action::Copy, Some(c)) => {
-                let what = format!("{} of rowid {rowid}", crate::text::cell(&c));
+                let what = format!(
+                    "{} of {}",
+                    crate::text::cell(&c),
+                    crate::text::cell(&rowid.to_string())
+                );
                 (Some(c), what)
             }
             (Action::Copy, None) => return,
-            _ => (None, format!("rowid {rowid} as JSON")),
+            _ => (
+                None,
+                format!("{} as JSON", crate::text::cell(&rowid.to_string())),
+            ),
         };
         self.send(Request::Copy {
             table: table.to_string(),

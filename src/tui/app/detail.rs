@@ -2,6 +2,7 @@
 //! profile, an annotation's parent, and back.
 
 use super::{App, DetailState, Load, Visited};
+use crate::store::read::documents::RowKey;
 use crate::store::read::documents::{DocView, LinkKind};
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
@@ -23,14 +24,14 @@ impl App {
     /// Shows the document at `rowid`, read on the worker.
     pub(super) fn show_document(
         &mut self,
-        rowid: i64,
+        rowid: RowKey,
         scroll: u16,
         link: Option<usize>,
         path: Vec<Visited>,
     ) {
         let ticket = self.requests.ticket();
         self.detail = Some(DetailState {
-            rowid,
+            rowid: rowid.clone(),
             doc: Load::Loading,
             scroll,
             link,
@@ -46,7 +47,7 @@ impl App {
         let ticket = self.requests.ticket();
         if let Some(d) = self.detail.as_mut() {
             d.ticket = ticket;
-            let rowid = d.rowid;
+            let rowid = d.rowid.clone();
             self.send(Request::Document { ticket, rowid });
         }
     }

@@ -21,7 +21,7 @@ impl App {
                             Some(State::NoStore | State::NeedsInit | State::NeedsMigration)
                         )
                 }
-                PlanKind::FoldLegacy => state == Some(State::LegacyPresent),
+                PlanKind::FoldLegacy { .. } => state == Some(State::LegacyPresent),
             }
     }
 
@@ -33,7 +33,7 @@ impl App {
         if kind == PlanKind::Init && state == Some(State::Current) {
             return self.say("init: nothing to do, the store is current");
         }
-        if kind == PlanKind::FoldLegacy {
+        if matches!(kind, PlanKind::FoldLegacy { .. }) {
             let refusal = match state {
                 Some(State::LegacyPresent) => None,
                 Some(State::Current) => Some("there are no legacy objects to fold".to_string()),

@@ -163,7 +163,7 @@ impl App {
         let Some(row) = rows.get(self.docs.selected) else {
             return;
         };
-        let rowid = row.key.rowid;
+        let rowid = row.key.rowid.clone();
         self.show_document(rowid, 0, None, Vec::new());
     }
 
@@ -326,10 +326,13 @@ impl App {
     }
 
     fn on_window(&mut self, result: Result<Vec<DocRow>, Failure>, done: bool) {
+        // While a search scans, the store's count of matches so far is the
+        // one counter; the rows shown are among them.
         self.docs.searching = if done {
             None
         } else {
-            Some(result.as_ref().map_or(0, Vec::len))
+            let shown = result.as_ref().map_or(0, Vec::len);
+            Some(self.docs.searching.unwrap_or(0).max(shown))
         };
         match &result {
             Ok(rows) => {
@@ -352,13 +355,13 @@ impl App {
         }
         self.docs.rows.settle(result);
         if std::mem::take(&mut self.docs.detail_follows) && self.detail.is_some() {
-            let was = self.detail.as_ref().map(|d| d.rowid);
+            let was = self.detail.as_ref().map(|d| d.rowid.clone());
             let now = self
                 .docs
                 .rows
                 .loaded()
                 .and_then(|r| r.get(self.docs.selected));
-            if now.map(|r| r.key.rowid) == was {
+            if now.map(|r| &r.key.rowid) == was.as_ref() {
                 self.say("no more documents this way");
             } else {
                 self.open_selected();

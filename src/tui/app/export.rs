@@ -163,8 +163,9 @@ impl ExportDialog {
 
     fn start(&mut self, total: Option<u64>) -> Effect {
         let path = std::path::PathBuf::from(self.input.value().trim());
-        let Some(format) = Format::of_path(&path) else {
-            return Effect::Say("name the file .csv, .json or .ndjson".into());
+        let format = match Format::for_file(&path) {
+            Ok(f) => f,
+            Err(e) => return Effect::Say(e.to_string()),
         };
         let cancel = Canceller::new();
         let total = match self.source {

@@ -318,7 +318,7 @@ impl App {
                 self.go(Tab::Overview);
                 self.send(Request::DataChecks);
             }
-            Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy),
+            Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy { keep_tables: false }),
             Action::Sql => self.edit_sql(),
             _ => return false,
         }
@@ -386,6 +386,12 @@ impl App {
             .or(browse)
             .or(result)
             .or(self.retrying.then_some(super::worker::LOCKED))
+            .or(self
+                .store
+                .inspection
+                .loaded()
+                .filter(|i| i.facts.private_copy)
+                .map(|_| crate::store::inspection::finding::PRIVATE_COPY))
     }
 
     /// A worker's answer, handed to the feature that asked.

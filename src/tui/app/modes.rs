@@ -54,7 +54,7 @@ impl App {
         match w {
             When::Always => true,
             When::InitMayRun => self.plan_may_run(PlanKind::Init),
-            When::FoldMayRun => self.plan_may_run(PlanKind::FoldLegacy),
+            When::FoldMayRun => self.plan_may_run(PlanKind::FoldLegacy { keep_tables: false }),
             When::DataFindings => self.data_findings() > 0,
             When::FailedTasks => self.failed_tasks() > 0,
             When::NewerTasks => matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.before > 0),

@@ -9,7 +9,7 @@ use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{DocRow, DocView, Query};
+use crate::store::read::documents::{DocRow, DocView, Query, RowKey};
 use crate::store::read::export::Source;
 use crate::store::read::frequencies::Frequencies;
 use crate::store::read::tables::{RowAnchor, TablePage};
@@ -159,7 +159,7 @@ pub struct DocsState {
 
 #[derive(Debug)]
 pub struct DetailState {
-    pub rowid: i64,
+    pub rowid: RowKey,
     pub doc: Load<Option<DocView>>,
     pub scroll: u16,
     /// The link picked (an author, the parent): Enter follows it.
@@ -171,9 +171,9 @@ pub struct DetailState {
 }
 
 /// A document left by following a link, as it was.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Visited {
-    pub rowid: i64,
+    pub rowid: RowKey,
     pub scroll: u16,
     pub link: Option<usize>,
 }

@@ -22,9 +22,10 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
         0 => String::new(),
         n => format!(" · {n} back"),
     };
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .title(format!("document {kind} (rowid {}){back}", d.rowid));
+    let block = Block::default().borders(Borders::TOP).title(format!(
+        "document {kind} ({}){back}",
+        text::cell(&d.rowid.to_string())
+    ));
     let note = |f: &mut Frame, text: String| {
         f.render_widget(Paragraph::new(text).block(block.clone()), area);
         0
@@ -100,7 +101,7 @@ fn link_lines(app: &App, doc: &DocView, picked: Option<usize>) -> Vec<Line<'stat
             LinkKind::Parent => "parent",
         };
         let key = text::cell(&l.key);
-        let shown = match (&l.label, l.rowid) {
+        let shown = match (&l.label, &l.rowid) {
             (_, None) => Span::styled(format!("{key}  (not in documents)"), theme().warn),
             (Some(label), Some(_)) => Span::raw(format!("{}  ({key})", text::cell(label))),
             (None, Some(_)) => Span::raw(key),

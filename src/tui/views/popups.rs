@@ -76,8 +76,9 @@ pub(crate) fn export(f: &mut Frame, app: &App, d: &ExportDialog, screen: Rect) {
                 ]),
                 Line::styled(
                     format!(
-                        "{} export (.csv, .json or .ndjson; never over a file) · {} cancel",
+                        "{} export ({}; never over a file) · {} cancel",
                         keys.short(Ctx::ExportPath, Action::Submit),
+                        crate::store::read::export::Format::CHOICES,
                         keys.short(Ctx::ExportPath, Action::Cancel),
                     ),
                     theme().dim,

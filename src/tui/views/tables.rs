@@ -65,7 +65,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             };
             Row::new([
                 text::cell(&o.name),
-                o.kind.clone(),
+                o.kind.to_string(),
                 o.class.label().to_string(),
                 n,
             ])

@@ -119,7 +119,7 @@ impl QueryConn {
             },
             rusqlite::Error::SqliteFailure(f, msg) => {
                 if crate::store::error::is_busy(&rusqlite::Error::SqliteFailure(f, None)) {
-                    return StoreError::Locked(self.path.clone());
+                    return StoreError::locked(&self.path);
                 }
                 StoreError::Sql {
                     message: msg.unwrap_or_else(|| f.to_string()),
@@ -127,7 +127,7 @@ impl QueryConn {
                 }
             }
             e => StoreError::Sql {
-                message: e.to_string(),
+                message: crate::store::error::sqlite_text(&e),
                 at: None,
             },
         }
@@ -145,13 +145,9 @@ pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -
     let p = qc.prepare(sql)?;
     let text = p.stmt.expanded_sql().unwrap_or_else(|| sql.to_string());
     let failed = |e: rusqlite::Error| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            StoreError::Cancelled
-        }
+        e if crate::store::error::is_interrupted(&e) => StoreError::Cancelled,
         e => StoreError::Sql {
-            message: e.to_string(),
+            message: crate::store::error::sqlite_text(&e),
             at: None,
         },
     };

@@ -268,7 +268,7 @@ fn broke(e: rusqlite::Error, passed: u64) -> Broke {
         StoreError::Refused("another process holds a lock on the store; run it again".into())
     } else {
         StoreError::Sql {
-            message: e.to_string(),
+            message: crate::store::error::sqlite_text(&e),
             at: None,
         }
     };

@@ -1,6 +1,7 @@
 //! Rows as an aligned table for a terminal, streamed: the widths come from
 //! the header and the first rows, later rows are cut to them. Every value
-//! is escaped (no byte of the store reaches the terminal raw).
+//! is escaped (no byte of the store reaches the terminal raw). Numbers are
+//! right-aligned, and so is the name of a column of numbers.
 
 use crate::text;
 use rusqlite::types::ValueRef;
@@ -16,9 +17,12 @@ const GAP: &str = "  ";
 pub struct TableWriter {
     names: Vec<String>,
     /// Rows waiting for the widths, already made into cells.
-    waiting: Vec<Vec<String>>,
+    waiting: Vec<Vec<Shown>>,
     widths: Option<Vec<usize>>,
 }
+
+/// A cell as written, and whether it is a number (right-aligned).
+type Shown = (String, bool);
 
 impl TableWriter {
     pub fn new(names: &[String]) -> TableWriter {
@@ -31,7 +35,7 @@ impl TableWriter {
 
     /// Takes one row (its values in column order).
     pub fn row(&mut self, out: &mut dyn Write, values: &[ValueRef<'_>]) -> io::Result<()> {
-        let cells: Vec<String> = values.iter().map(|v| shown(*v)).collect();
+        let cells: Vec<Shown> = values.iter().map(|v| shown(*v)).collect();
         match &self.widths {
             Some(w) => line(out, &cells, w),
             None => {
@@ -51,12 +55,24 @@ impl TableWriter {
             let mut w: Vec<usize> = self.names.iter().map(|n| display_width(n)).collect();
             for row in &self.waiting {
                 for (w, c) in w.iter_mut().zip(row) {
-                    *w = (*w).max(display_width(c));
+                    *w = (*w).max(display_width(&c.0));
                 }
             }
             let w: Vec<usize> = w.into_iter().map(|x| x.clamp(1, WIDEST)).collect();
-            line(out, &self.names, &w)?;
-            let rule: Vec<String> = w.iter().map(|&n| "─".repeat(n)).collect();
+            // A column whose sampled values are numbers (NULLs aside).
+            let numeric = |i: usize| {
+                let mut values = self
+                    .waiting
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .filter(|c| c.0 != NULL);
+                values.clone().next().is_some() && values.all(|c| c.1)
+            };
+            let names: Vec<Shown> = (0..self.names.len())
+                .map(|i| (self.names[i].clone(), numeric(i)))
+                .collect();
+            line(out, &names, &w)?;
+            let rule: Vec<Shown> = w.iter().map(|&n| ("─".repeat(n), false)).collect();
             line(out, &rule, &w)?;
             self.widths = Some(w);
         }
@@ -68,10 +84,14 @@ impl TableWriter {
     }
 }
 
-fn line(out: &mut dyn Write, cells: &[String], widths: &[usize]) -> io::Result<()> {
+fn line(out: &mut dyn Write, cells: &[Shown], widths: &[usize]) -> io::Result<()> {
     let last = cells.len().saturating_sub(1);
-    for (i, (c, &w)) in cells.iter().zip(widths).enumerate() {
-        let fitted = fit(c, w);
+    for (i, ((c, right), &w)) in cells.iter().zip(widths).enumerate() {
+        let fitted = if *right && display_width(c) <= w {
+            format!("{}{c}", " ".repeat(w - display_width(c)))
+        } else {
+            fit(c, w)
+        };
         if i == last {
             out.write_all(fitted.trim_end().as_bytes())?;
         } else {
@@ -101,13 +121,16 @@ fn fit(s: &str, w: usize) -> String {
     format!("{out}{}", " ".repeat(w.saturating_sub(used + 1)))
 }
 
+const NULL: &str = "∅";
+
 /// One value in a table cell: NULL as ∅ (the text 'NULL' cannot pass for
-/// it), a BLOB as its size and first bytes, text escaped on one line.
-fn shown(v: ValueRef<'_>) -> String {
-    match v {
-        ValueRef::Null => "∅".into(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
+/// it), a number (right-aligned), a BLOB as its size and first bytes, text
+/// escaped on one line.
+fn shown(v: ValueRef<'_>) -> Shown {
+    let text = match v {
+        ValueRef::Integer(i) => return (i.to_string(), true),
+        ValueRef::Real(f) => return (f.to_string(), true),
+        ValueRef::Null => NULL.into(),
         ValueRef::Text(b) => {
             // Only what can be seen is decoded: a huge value costs no more.
             let head = &b[..b.len().min(WIDEST * 4)];
@@ -119,7 +142,8 @@ fn shown(v: ValueRef<'_>) -> String {
             let more = if b.len() > 8 { " …" } else { "" };
             format!("BLOB {} bytes: {}{more}", b.len(), hex.join(" "))
         }
-    }
+    };
+    (text, false)
 }
 
 #[cfg(test)]
@@ -140,7 +164,7 @@ mod tests {
             .unwrap();
         t.flush(&mut out).unwrap();
         let s = String::from_utf8(out).unwrap();
-        assert_eq!(s, "id  title\n──  ─────────\n1   a\\x1b[2Jb\n22  ∅\n");
+        assert_eq!(s, "id  title\n──  ─────────\n 1  a\\x1b[2Jb\n22  ∅\n");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("ab", 4), "ab  ");
     }
