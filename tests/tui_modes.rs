@@ -26,6 +26,7 @@ fn way_to(mode: Mode) -> Option<Vec<KeyCode>> {
         Mode::PlanEnded => vec![C('F'), C('y')],
         Mode::PlanRunning | Mode::Exporting => return None,
         Mode::Help => vec![C('?')],
+        Mode::Messages => vec![C('r'), C('M')],
         Mode::Chooser => vec![C('2'), C('c')],
         Mode::Frequencies => vec![C('2'), C('f')],
         Mode::Tasks => vec![Enter],
@@ -59,6 +60,9 @@ fn in_mode(demo: &Path, mode: Mode) -> Option<Harness> {
     for k in keys {
         h.key(k);
     }
+    // What runs in the background (a statement's count) ends first, so
+    // the hints and the key pressed see the same state.
+    h.wait_counts();
     assert_eq!(h.app.mode(), mode, "the way to {mode:?}");
     Some(h)
 }

@@ -502,3 +502,27 @@ fn scans_wait_until_the_first_screen_is_drawn() {
         "once it is drawn, the charts and the legacy counts go out"
     );
 }
+
+#[test]
+fn the_message_log_keeps_every_message_whole_newest_first() {
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('r'));
+    // A message longer than the status line has room for.
+    h.key(KeyCode::Char('2'));
+    h.key(KeyCode::Char('o'));
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('o'));
+    let said = h.app.message.clone();
+    h.key(KeyCode::Char('M'));
+    let screen = h.text();
+    assert!(screen.contains("messages of this run"), "{screen}");
+    let first = screen.find("refreshed").expect("the first message");
+    let long_start: String = said.chars().take(40).collect();
+    let last = screen.find(&long_start).expect("the newest message");
+    assert!(last < first, "newest first:\n{screen}");
+    h.key(KeyCode::Esc);
+    assert!(!h.text().contains("messages of this run"));
+}

@@ -14,6 +14,8 @@ pub enum Action {
     Quit,
     /// Show the list of keys.
     Help,
+    /// Show this run's messages, whole, newest first.
+    Messages,
     /// Next tab.
     NextTab,
     /// Previous tab.
@@ -149,6 +151,8 @@ pub(crate) enum Ctx {
     Frequencies,
     /// The `?` overlay: keys no binding claims close it.
     Help,
+    /// The message log.
+    Messages,
     Detail,
     Tables,
     Browse,
@@ -189,6 +193,7 @@ impl Ctx {
             Ctx::QueryGrid => "A query's result",
             Ctx::Frequencies => "Values by frequency",
             Ctx::Help => "This list",
+            Ctx::Messages => "The message log",
             Ctx::Detail => "A document",
             Ctx::Tables => "Tables",
             Ctx::Browse => "Browsing a table",
@@ -386,6 +391,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Input, "edit_delete_to_end", &[ctrl('k')], Action::Edit(Edit::DeleteToEnd), "delete to the end", None),
     b(Ctx::Help, "close_help", &[ESC, k('?')], Action::Back, "close it (so does any key not listed here)", Some("close")),
     b(Ctx::Help, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
+    b(Ctx::Messages, "close_messages", &[ESC, k('q'), k('M')], Action::Cancel, "close the log", Some("close")),
     b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")),
     b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content", Some("search")),
     b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")),
@@ -444,6 +450,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Global, "data_checks", &[k('d')], Action::DataChecks, "data checks: scan for bad rows", None),
     b(Ctx::Global, "sql", &[k(':')], Action::Sql, "type SQL (the Query tab)", Some("sql")),
     b(Ctx::Global, "refresh", &[k('r')], Action::Refresh, "refresh", None),
+    b(Ctx::Global, "messages", &[k('M')], Action::Messages, "this run's messages, whole, newest first", None),
     b(Ctx::Global, "help", &[k('?')], Action::Help, "all keys", Some("keys")),
     b(Ctx::Global, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];

@@ -18,6 +18,8 @@ pub enum Mode {
     PlanEnded,
     /// The `?` list of keys.
     Help,
+    /// The message log.
+    Messages,
     /// The column chooser.
     Chooser,
     /// A column's values by frequency.
@@ -59,6 +61,7 @@ impl Mode {
             Mode::PlanRunning => &[Running, Scroll],
             Mode::PlanEnded => &[Ended, Scroll, Global],
             Mode::Help => &[Help, Scroll],
+            Mode::Messages => &[Messages, Scroll],
             Mode::Chooser => &[Chooser],
             Mode::Frequencies => &[Frequencies, Scroll],
             Mode::Tasks => &[Tasks, Scroll],

@@ -49,6 +49,9 @@ pub use state::{
 /// that it never speaks of a state long gone.
 pub(crate) const MESSAGE_FOR: Duration = Duration::from_secs(5);
 
+/// The message log keeps this many, the oldest dropped first.
+const LOG_KEEPS: usize = 1000;
+
 /// A search follows the prompt once typing pauses this long: each key
 /// does not start a scan of its own.
 pub(crate) const TYPING_PAUSE: Duration = Duration::from_millis(250);
@@ -86,6 +89,10 @@ pub struct App {
     /// The last message, and when it was said (it fades after MESSAGE_FOR).
     pub message: String,
     message_at: Option<Instant>,
+    /// Every message of this run, whole, with when it was said (since the
+    /// app started), oldest first; `M` shows them newest first.
+    pub log: Vec<(Duration, String)>,
+    started: Instant,
     /// A read met another process's lock: read again each second until
     /// one gets through.
     pub retrying: bool,
@@ -141,6 +148,8 @@ impl App {
             size: (80, 24),
             message: String::new(),
             message_at: None,
+            log: Vec::new(),
+            started: Instant::now(),
             retrying: false,
             gone: false,
             quit: false,
@@ -160,7 +169,15 @@ impl App {
     /// Shows `text` in the status line for a few seconds.
     pub(crate) fn say(&mut self, text: impl Into<String>) {
         self.message = text.into();
-        self.message_at = Some(Instant::now());
+        let now = Instant::now();
+        self.message_at = Some(now);
+        if self.log.len() >= LOG_KEEPS {
+            self.log.remove(0);
+        }
+        self.log.push((
+            now.saturating_duration_since(self.started),
+            self.message.clone(),
+        ));
     }
 
     /// Time passes: what was typed in the search prompt is searched once
@@ -270,6 +287,10 @@ impl App {
         match mode {
             Mode::TooSmall => {}
             Mode::Help => self.update_help(action),
+            Mode::Messages => self.apply(match action {
+                Action::Quit => Effect::Quit,
+                _ => Effect::Close,
+            }),
             Mode::PlanConfirm | Mode::PlanRunning | Mode::PlanEnded => self.update_dialog(action),
             Mode::Chooser => self.update_chooser(action),
             Mode::ExportNaming | Mode::Exporting => self.update_export(action),
@@ -305,6 +326,7 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Messages => self.overlay = Some(Overlay::Messages { scroll: 0 }),
             Action::NextTab => self.go(self.tab.cycle(1)),
             Action::PrevTab => self.go(self.tab.cycle(-1)),
             Action::GoTab(t) => self.go(t),

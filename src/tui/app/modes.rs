@@ -24,6 +24,7 @@ impl App {
                 };
             }
             Some(Overlay::Help { .. }) => return Mode::Help,
+            Some(Overlay::Messages { .. }) => return Mode::Messages,
             Some(Overlay::Columns(_)) => return Mode::Chooser,
             Some(Overlay::Frequencies(_)) => return Mode::Frequencies,
             Some(Overlay::Tasks(_)) => return Mode::Tasks,

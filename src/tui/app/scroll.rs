@@ -19,7 +19,7 @@ impl App {
     /// a list of rows: the `?` list, a plan, a document, Overview, Schema.
     pub(super) fn scrolled(&mut self) -> Option<&mut u16> {
         match &mut self.overlay {
-            Some(Overlay::Help { scroll }) => return Some(scroll),
+            Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) => return Some(scroll),
             Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
             Some(Overlay::Tasks(v)) => return Some(&mut v.scroll),
             Some(Overlay::Columns(_) | Overlay::Export(_) | Overlay::Frequencies(_)) => {

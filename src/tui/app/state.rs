@@ -226,6 +226,10 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
+    /// `M`: this run's messages, scrolled this far.
+    Messages {
+        scroll: u16,
+    },
     Plan(Dialog),
     /// `c`: the columns Documents shows.
     Columns(Chooser),

@@ -7,6 +7,7 @@ mod documents;
 mod frequencies;
 mod grid;
 pub mod help;
+mod messages;
 mod overview;
 mod popups;
 mod query;
@@ -88,6 +89,7 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             0
         }
         Some(Overlay::Tasks(v)) => tasks::draw(f, app, v, area),
+        Some(Overlay::Messages { scroll }) => messages::draw(f, app, area, *scroll),
         Some(Overlay::Help { scroll }) => {
             help::draw(f, help::area(area, &app.keys), *scroll, &app.keys)
         }
