@@ -329,7 +329,7 @@ fn a_finding_opens_the_rows_it_names() {
         .collect();
     assert_eq!(rows, [7, 70, 170]);
     let screen = h.text();
-    assert!(screen.contains("the 3 rows a finding names"), "{screen}");
+    assert!(screen.contains("the 3 rows named"), "{screen}");
     assert!(screen.contains("3 of 300 documents"), "{screen}");
     h.act(Action::Back);
     assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page());

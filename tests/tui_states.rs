@@ -317,3 +317,32 @@ fn a_missing_store_offers_init_and_init_creates_it() {
     assert!(h.text().contains(" current "), "{}", h.text());
     assert!(p.exists());
 }
+
+#[test]
+fn a_blocked_plan_lists_the_rows_that_block_it_and_shows_no_empty_heading() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("dup.sqlite");
+    old_documents(&p, 5);
+    exec(
+        &p,
+        "INSERT INTO documents (id, title) SELECT id, 'again' FROM documents LIMIT 1",
+    );
+    let mut h = Harness::open(dir, p);
+    h.key(KeyCode::Char('i'));
+    let screen = h.text();
+    assert!(
+        screen.contains("Nothing can run (7 steps planned) on"),
+        "{screen}"
+    );
+    assert!(!screen.contains("0 step"), "{screen}");
+    assert!(status(&mut h).contains("its rows"), "{}", status(&mut h));
+    h.key(KeyCode::Enter);
+    assert!(h.app.dialog().is_none());
+    assert_eq!(h.app.tab, Tab::Documents);
+    let screen = h.text();
+    assert!(
+        screen.contains("again"),
+        "the repeated id's rows:\n{screen}"
+    );
+    assert!(screen.contains("the 2 rows named"), "{screen}");
+}

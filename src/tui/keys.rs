@@ -174,6 +174,8 @@ pub(crate) enum Ctx {
     Confirm,
     /// A plan running.
     Running,
+    /// A plan blocked by rows (a NULL or repeated id): Enter lists them.
+    Blocked,
     /// A plan dialog whose work has ended (done, failed, blocked, loading):
     /// it closes, and the keys of the screen under it close it and act.
     Ended,
@@ -206,6 +208,7 @@ impl Ctx {
             Ctx::Exporting => "An export running",
             Ctx::Confirm => "Plan dialog",
             Ctx::Running => "A plan running",
+            Ctx::Blocked => "A plan blocked by rows",
             Ctx::Ended => "A plan finished",
             Ctx::TooSmall => "Terminal too small",
         }
@@ -281,6 +284,8 @@ pub enum When {
     RowUnderCursor,
     /// The grid on screen has rows to count or export.
     GridRows,
+    /// The plan on screen is blocked by rows it names.
+    BlockedRows,
 }
 
 pub(crate) struct Binding {
@@ -360,6 +365,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Confirm, "run_plan", &[k('y'), k('Y')], Action::Confirm, "run the plan", Some("run")),
     b(Ctx::Confirm, "close_plan", &[k('n'), ESC, k('q'), ctrl('c')], Action::Cancel, "close, write nothing", Some("close")),
     b(Ctx::Running, "cancel_plan", &[ESC, k('q'), ctrl('c')], Action::Cancel, "cancel: roll back, write nothing", Some("cancel")),
+    b(Ctx::Blocked, "blocking_rows", &[ENTER], Action::Open, "list the rows that block the plan (in Documents)", Some("its rows")).when(When::BlockedRows),
     b(Ctx::Ended, "close_finished", &[ENTER, ESC, k('q'), k('n')], Action::Cancel, "close (so do the tab and action keys)", Some("close")),
     b(Ctx::TooSmall, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit (nothing else works until the terminal is larger)", Some("quit")),
     b(Ctx::Chooser, "down", &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),

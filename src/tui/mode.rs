@@ -14,6 +14,8 @@ pub enum Mode {
     PlanConfirm,
     /// A plan running.
     PlanRunning,
+    /// A plan that cannot run, blocked by rows it names.
+    PlanBlocked,
     /// A plan dialog whose work has ended (done, failed, blocked, loading).
     PlanEnded,
     /// The `?` list of keys.
@@ -59,6 +61,7 @@ impl Mode {
             Mode::TooSmall => &[TooSmall],
             Mode::PlanConfirm => &[Confirm, Scroll],
             Mode::PlanRunning => &[Running, Scroll],
+            Mode::PlanBlocked => &[Blocked, Ended, Scroll, Global],
             Mode::PlanEnded => &[Ended, Scroll, Global],
             Mode::Help => &[Help, Scroll],
             Mode::Messages => &[Messages, Scroll],
@@ -87,6 +90,8 @@ impl Mode {
     pub(crate) fn unambiguous(self) -> &'static [Ctx] {
         match self {
             Mode::PlanEnded => &[Ctx::Ended, Ctx::Scroll],
+            // Enter lists the rows there, and closes elsewhere.
+            Mode::PlanBlocked => &[Ctx::Blocked, Ctx::Scroll],
             other => other.contexts(),
         }
     }

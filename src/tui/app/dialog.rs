@@ -89,6 +89,11 @@ impl App {
             }
             (_, Action::Cancel) => self.overlay = None,
             (Phase::Confirm(p), _) if p.blockers.is_empty() => {}
+            (Phase::Confirm(p), Action::Open) if !p.blocked_rows.is_empty() => {
+                let rows = p.blocked_rows.clone();
+                self.overlay = None;
+                self.list_rows(rows);
+            }
             (_, action) => {
                 self.overlay = None;
                 self.update(action);

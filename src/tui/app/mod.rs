@@ -291,7 +291,9 @@ impl App {
                 Action::Quit => Effect::Quit,
                 _ => Effect::Close,
             }),
-            Mode::PlanConfirm | Mode::PlanRunning | Mode::PlanEnded => self.update_dialog(action),
+            Mode::PlanConfirm | Mode::PlanRunning | Mode::PlanBlocked | Mode::PlanEnded => {
+                self.update_dialog(action)
+            }
             Mode::Chooser => self.update_chooser(action),
             Mode::ExportNaming | Mode::Exporting => self.update_export(action),
             Mode::Frequencies => self.update_frequencies(action),

@@ -19,6 +19,7 @@ impl App {
             Some(Overlay::Plan(d)) => {
                 return match d.phase {
                     Phase::Confirm(ref p) if p.blockers.is_empty() => Mode::PlanConfirm,
+                    Phase::Confirm(ref p) if !p.blocked_rows.is_empty() => Mode::PlanBlocked,
                     Phase::Running { .. } => Mode::PlanRunning,
                     _ => Mode::PlanEnded,
                 };
@@ -54,8 +55,15 @@ impl App {
     pub(crate) fn holds(&self, w: When) -> bool {
         match w {
             When::Always => true,
-            When::InitMayRun => self.plan_may_run(PlanKind::Init),
-            When::FoldMayRun => self.plan_may_run(PlanKind::FoldLegacy { keep_tables: false }),
+            // Not over its own plan: the key would open the same one again.
+            When::InitMayRun => {
+                self.plan_may_run(PlanKind::Init)
+                    && self.dialog().is_none_or(|d| d.kind != PlanKind::Init)
+            }
+            When::FoldMayRun => {
+                let fold = PlanKind::FoldLegacy { keep_tables: false };
+                self.plan_may_run(fold) && self.dialog().is_none_or(|d| d.kind != fold)
+            }
             When::DataFindings => self.data_findings() > 0,
             When::FailedTasks => self.failed_tasks() > 0,
             When::NewerTasks => matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.before > 0),
@@ -72,6 +80,8 @@ impl App {
                 Mode::QueryResult => self.result_rows(),
                 _ => false,
             },
+            When::BlockedRows => matches!(self.dialog().map(|d| &d.phase),
+                Some(Phase::Confirm(p)) if !p.blocked_rows.is_empty()),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),
                 Mode::Documents | Mode::Browse => true,

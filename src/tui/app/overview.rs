@@ -87,19 +87,26 @@ impl App {
                     );
                     return self.open_tasks(TaskSelection::Rows(f.rowids.clone()), title);
                 }
-                self.docs.query = Query {
-                    rowids: Some(f.rowids.clone()),
-                    sort: self.docs.query.sort,
-                    desc: self.docs.query.desc,
-                    columns: self.docs.query.columns.clone(),
-                    ..Query::default()
-                };
-                self.detail = None;
-                self.go(Tab::Documents);
-                self.requery();
+                let rows = f.rowids.clone();
+                self.list_rows(rows);
             }
             _ => {}
         }
+    }
+
+    /// Documents lists just these rows (a finding's, a blocked plan's), in
+    /// the sort and columns it had.
+    pub(super) fn list_rows(&mut self, rowids: Vec<i64>) {
+        self.docs.query = Query {
+            rowids: Some(rowids),
+            sort: self.docs.query.sort,
+            desc: self.docs.query.desc,
+            columns: self.docs.query.columns.clone(),
+            ..Query::default()
+        };
+        self.detail = None;
+        self.go(Tab::Documents);
+        self.requery();
     }
 
     fn on_file_change(&mut self, change: FileChange) {

@@ -55,9 +55,17 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
                     ),
                     Span::raw(" close, write nothing (default)   j/k scroll"),
                 ])
-            } else {
+            } else if plan.blocked_rows.is_empty() {
                 Line::from(Span::styled(
                     format!("blocked: nothing can run · {closes}"),
+                    theme().bad,
+                ))
+            } else {
+                Line::from(Span::styled(
+                    format!(
+                        "blocked: nothing can run · {} lists the rows that block it · Esc or q closes",
+                        app.keys.short(Ctx::Blocked, Action::Open)
+                    ),
                     theme().bad,
                 ))
             };
@@ -119,11 +127,21 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
 
 fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
     let bold = theme().bold;
+    let steps = match plan.steps.len() {
+        0 => "no step".to_string(),
+        1 => "1 step".to_string(),
+        n => format!("{n} steps"),
+    };
+    let steps = match (plan.blockers.is_empty(), plan.steps.len()) {
+        (false, 0) => "Nothing can run".to_string(),
+        (false, _) => format!("Nothing can run ({steps} planned)"),
+        (true, 0) => "Nothing to do".to_string(),
+        (true, _) => steps,
+    };
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
-                "{} step(s) on {}{}",
-                plan.steps.len(),
+                "{steps} on {}{}",
                 text::cell(&plan.path.to_string_lossy()),
                 if plan.creates_file {
                     " (a new store)"
@@ -166,6 +184,9 @@ fn plan_lines(plan: &Plan) -> Vec<Line<'static>> {
             i + 1,
             text::cell(&s.title)
         )));
+    }
+    if plan.steps.is_empty() {
+        return lines;
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("The SQL of each step:", bold)));

@@ -43,7 +43,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     }
     if let Some(ids) = &q.rowids {
         spans.push(Span::styled(
-            format!(" · the {} rows a finding names (Esc: all)", ids.len()),
+            format!(" · the {} rows named (Esc: all)", ids.len()),
             theme().warn,
         ));
     }
