@@ -337,3 +337,36 @@ fn the_list_follows_the_search_as_it_is_typed() {
         "Enter searches at once"
     );
 }
+
+#[test]
+fn a_plan_on_screen_is_computed_again_when_another_process_writes() {
+    let dir = fixed_tempdir();
+    let p = dir.path().join("old.sqlite");
+    old_documents(&p, 5);
+    let mut h = Harness::open(dir, p.clone());
+    h.key(KeyCode::Char('i'));
+    let before = h.text();
+    assert!(before.contains("5 row"), "{before}");
+    exec(
+        &p,
+        "INSERT INTO documents (id, title) VALUES ('late', 'written meanwhile')",
+    );
+    a_second(&mut h);
+    let after = h.text();
+    assert!(
+        h.app
+            .log
+            .iter()
+            .any(|(_, m)| m.contains("the plan was computed again")),
+        "{:?}",
+        h.app.log
+    );
+    assert!(
+        after.contains("6 row"),
+        "the new plan counts the new row:\n{after}"
+    );
+    assert!(
+        h.text().lines().last().unwrap_or_default().contains("run"),
+        "and waits for a yes again"
+    );
+}

@@ -52,6 +52,22 @@ impl App {
         self.send(Request::Plan(kind));
     }
 
+    /// The store changed while a plan waits for a yes or no: the plan on
+    /// screen may no longer be the one that would run, so it is computed
+    /// again (never confirmed as it was).
+    pub(super) fn replan(&mut self) {
+        let Some(d) = self.dialog_mut() else {
+            return;
+        };
+        if !matches!(d.phase, Phase::Confirm(_)) {
+            return;
+        }
+        d.phase = Phase::Loading;
+        let kind = d.kind;
+        self.send(Request::Plan(kind));
+        self.say("the store changed: the plan was computed again");
+    }
+
     /// Keys come here through the dialog's contexts (`App::contexts`): y
     /// only while a plan waits, cancel only while it runs; once its work
     /// has ended, closing keys close it and the screen's keys close it and

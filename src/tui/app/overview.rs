@@ -138,6 +138,7 @@ impl App {
         }
         self.gone = false;
         self.refresh();
+        self.replan();
     }
 
     fn on_inspected(
