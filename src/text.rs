@@ -66,6 +66,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_read_as_people_read_them() {
+        assert_eq!(count(950), "950");
+        assert_eq!(count(3 * 1024), "3.0 K");
+        assert_eq!(count(256 * 1024), "256 K");
+        assert_eq!(count(11_010_048), "10.5 M");
+    }
+
+    #[test]
     fn plain_text_is_borrowed_untouched() {
         assert!(matches!(
             escape("héllo wörld"),
@@ -108,6 +116,18 @@ mod tests {
 
 /// One grid cell: like `escape`, but tabs and newlines become visible
 /// markers that keep the row on one line and readable.
+/// A count of characters the way people read it, in steps of 1024 as the
+/// cut sizes are: 950, 256 K, 10.5 M.
+pub(crate) fn count(n: u64) -> String {
+    let k = n as f64 / 1024.0;
+    match n {
+        0..1024 => n.to_string(),
+        1024..10_240 => format!("{k:.1} K"),
+        10_240..1_048_576 => format!("{k:.0} K"),
+        _ => format!("{:.1} M", k / 1024.0),
+    }
+}
+
 pub(crate) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

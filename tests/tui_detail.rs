@@ -136,3 +136,22 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
     assert!(h.text().contains("the parent gone-1 is not in documents"));
     assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 303);
 }
+
+#[test]
+fn a_cut_value_says_how_much_is_shown_of_how_much() {
+    let mut h = Harness::demo_with(
+        "big.sqlite",
+        5,
+        "INSERT INTO documents (id, status, doc_type, title, content) \
+         VALUES ('big', 'draft', 'note', 'Big', printf('%.*c', 11010048, 'x'))",
+    );
+    h.key(crossterm::event::KeyCode::Char('2'));
+    h.key(crossterm::event::KeyCode::Char('G'));
+    h.key(crossterm::event::KeyCode::Enter);
+    h.key(crossterm::event::KeyCode::Char('g'));
+    let top = h.text();
+    assert!(
+        top.contains("cut here: content (the first 256 K of 10.5 M characters)"),
+        "{top}"
+    );
+}

@@ -40,23 +40,26 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     };
     let width = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
+    // Each value cut here, with how much of how much is shown.
     let cut: Vec<String> = cols
         .columns
         .iter()
-        .filter(|(_, c)| {
-            matches!(
-                c,
-                Cell::Text {
-                    cut_from: Some(_),
-                    ..
-                }
-            )
+        .filter_map(|(n, c)| match c {
+            Cell::Text {
+                cut_from: Some(total),
+                ..
+            } => Some(format!(
+                "{} (the first {} of {} characters)",
+                text::cell(n),
+                text::count(crate::store::cell::DETAIL_CHARS as u64),
+                text::count(*total as u64)
+            )),
+            _ => None,
         })
-        .map(|(n, _)| text::cell(n))
         .collect();
     if !cut.is_empty() {
         lines.push(Line::from(Span::styled(
-            format!("cut to their first characters here: {}", cut.join(", ")),
+            format!("cut here: {}", cut.join(", ")),
             theme().warn,
         )));
         lines.push(Line::from(""));
@@ -155,8 +158,9 @@ pub(super) fn value_lines(c: &Cell, width: usize) -> Vec<Line<'static>> {
             if let Some(n) = cut_from {
                 out.push(Line::from(Span::styled(
                     format!(
-                        "  (cut: the first {} of {n} characters)",
-                        crate::store::cell::DETAIL_CHARS
+                        "  (cut: the first {} of {} characters)",
+                        text::count(crate::store::cell::DETAIL_CHARS as u64),
+                        text::count(*n as u64)
                     ),
                     theme().warn,
                 )));

@@ -98,6 +98,7 @@ fn status(r: &QueryResult) -> Vec<Span<'static>> {
         )));
     }
     let count = match (&r.count, r.total()) {
+        (_, Some(0)) => Span::raw(" no rows"),
         (_, Some(n)) => Span::raw(format!(" of {n}")),
         (Load::Failed(e), None) if e.contains("cancelled") => {
             Span::styled(" · count stopped", theme().dim)
