@@ -71,7 +71,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) -> Opti
             Row::new(vec![
                 ratatui::widgets::Cell::from(Span::styled(value.text.clone(), value.span().style)),
                 ratatui::widgets::Cell::from(format!("{:>11}", x.count)),
-                ratatui::widgets::Cell::from(format!("{pct:5.1}%")),
+                ratatui::widgets::Cell::from(percent(pct)),
                 ratatui::widgets::Cell::from(Span::styled(bar, theme().ok)),
             ])
         })
@@ -89,6 +89,15 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) -> Opti
     f.render_stateful_widget(table, list, &mut state);
     // Below the column titles.
     Some(list.height.saturating_sub(1) as usize)
+}
+
+/// A share as people read it: never 0.0% for a value that is there.
+fn percent(pct: f64) -> String {
+    if pct > 0.0 && pct < 0.05 {
+        " <0.1%".to_string()
+    } else {
+        format!("{pct:5.1}%")
+    }
 }
 
 fn counts_elements(v: &FreqView) -> bool {
@@ -133,5 +142,17 @@ fn cut(s: &str) -> String {
         s.chars().take(39).collect::<String>() + "…"
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_rare_value_is_never_zero_percent() {
+        assert_eq!(percent(100.0 * 197.0 / 1_000_000.0), " <0.1%");
+        assert_eq!(percent(0.0), "  0.0%");
+        assert_eq!(percent(12.34), " 12.3%");
     }
 }
