@@ -346,3 +346,16 @@ fn a_blocked_plan_lists_the_rows_that_block_it_and_shows_no_empty_heading() {
     );
     assert!(screen.contains("the 2 rows named"), "{screen}");
 }
+
+#[test]
+fn an_empty_store_does_not_ask_for_a_scan_of_no_rows() {
+    let dir = fixed_tempdir();
+    let p = current_store(dir.path());
+    let mut h = Harness::open(dir, p);
+    let screen = h.text();
+    assert!(
+        screen.contains("Data checks: no documents or tasks to scan yet"),
+        "{screen}"
+    );
+    assert!(!screen.contains("press d"), "{screen}");
+}

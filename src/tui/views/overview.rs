@@ -164,7 +164,17 @@ fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
     lines.push(Line::from(""));
     let mut picked = None;
     let bold = theme().bold;
+    let no_docs = app.store.charts.loaded().is_some_and(|c| c.rows == 0);
+    let no_tasks = match app.store.tasks.loaded() {
+        Some(Some(t)) => t.total == 0,
+        Some(None) => true,
+        None => false,
+    };
     match &app.store.data {
+        None if no_docs && no_tasks => lines.push(Line::from(Span::styled(
+            "Data checks: no documents or tasks to scan yet",
+            theme().dim,
+        ))),
         None => lines.push(Line::from(Span::styled(
             format!(
                 "Data checks: press {} to scan the rows for bad values",
