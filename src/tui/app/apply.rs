@@ -9,6 +9,18 @@ impl App {
         match effect {
             Effect::Done => {}
             Effect::Close => self.overlay = None,
+            Effect::Closed(why) => {
+                self.overlay = None;
+                self.say(why);
+            }
+            Effect::Pass(action) => {
+                self.overlay = None;
+                self.update(action);
+            }
+            Effect::ListRows(rows) => {
+                self.overlay = None;
+                self.list_rows(rows);
+            }
             Effect::Say(text) => self.say(text),
             Effect::Quit => self.quit = true,
             Effect::Columns(chosen) => {

@@ -1,6 +1,6 @@
 //! The plan dialog: open a plan, confirm it, cancel it.
 
-use super::{App, Dialog, Overlay, Phase};
+use super::{App, Dialog, Effect, Overlay, Phase};
 use crate::store::cancel::Canceller;
 use crate::store::inspection::inspect::State;
 use crate::store::plan::PlanKind;
@@ -73,47 +73,9 @@ impl App {
     /// has ended, closing keys close it and the screen's keys close it and
     /// act.
     pub(super) fn update_dialog(&mut self, action: Action) {
-        let Some(Overlay::Plan(d)) = &mut self.overlay else {
-            return;
-        };
-        match (&d.phase, action) {
-            (Phase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
-                cancel.cancel();
-                self.say("cancelling: rolling back");
-            }
-            (Phase::Running { .. }, _) => {}
-            (Phase::Confirm(plan), Action::Confirm) if plan.blockers.is_empty() => {
-                let Phase::Confirm(plan) = std::mem::replace(&mut d.phase, Phase::Loading) else {
-                    return;
-                };
-                let cancel = Canceller::new();
-                self.requests.outbox.push(Job::Apply {
-                    plan: plan.clone(),
-                    cancel: cancel.clone(),
-                });
-                d.phase = Phase::Running {
-                    plan,
-                    progress: None,
-                    cancel,
-                };
-                // A message from an earlier run is not about this one.
-                self.message.clear();
-            }
-            (Phase::Confirm(p), Action::Cancel) if p.blockers.is_empty() => {
-                self.overlay = None;
-                self.say("not applied: nothing was written");
-            }
-            (_, Action::Cancel) => self.overlay = None,
-            (Phase::Confirm(p), _) if p.blockers.is_empty() => {}
-            (Phase::Confirm(p), Action::Open) if !p.blocked_rows.is_empty() => {
-                let rows = p.blocked_rows.clone();
-                self.overlay = None;
-                self.list_rows(rows);
-            }
-            (_, action) => {
-                self.overlay = None;
-                self.update(action);
-            }
+        if let Some(Overlay::Plan(d)) = &mut self.overlay {
+            let effect = d.update(action);
+            self.apply(effect);
         }
     }
 
@@ -153,5 +115,48 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+impl Dialog {
+    /// y runs a plan waiting for it, Esc closes it or cancels a running
+    /// one; a blocked plan lists the rows that block it on Enter; once its
+    /// work has ended, the keys of the screen under it close it and act.
+    pub(crate) fn update(&mut self, action: Action) -> Effect {
+        match (&self.phase, action) {
+            (Phase::Running { cancel, .. }, Action::Cancel | Action::Quit) => {
+                cancel.cancel();
+                Effect::Say("cancelling: rolling back".into())
+            }
+            (Phase::Running { .. }, _) => Effect::Done,
+            (Phase::Confirm(plan), Action::Confirm) if plan.blockers.is_empty() => self.run(),
+            (Phase::Confirm(p), Action::Cancel) if p.blockers.is_empty() => {
+                Effect::Closed("not applied: nothing was written".into())
+            }
+            (_, Action::Cancel) => Effect::Close,
+            (Phase::Confirm(p), _) if p.blockers.is_empty() => Effect::Done,
+            (Phase::Confirm(p), Action::Open) if !p.blocked_rows.is_empty() => {
+                Effect::ListRows(p.blocked_rows.clone())
+            }
+            (_, action) => Effect::Pass(action),
+        }
+    }
+
+    /// The plan shown starts running: the one confirmed, nothing else.
+    fn run(&mut self) -> Effect {
+        let Phase::Confirm(plan) = std::mem::replace(&mut self.phase, Phase::Loading) else {
+            return Effect::Done;
+        };
+        let cancel = Canceller::new();
+        let job = Job::Apply {
+            plan: plan.clone(),
+            cancel: cancel.clone(),
+        };
+        self.phase = Phase::Running {
+            plan,
+            progress: None,
+            cancel,
+        };
+        Effect::Start(Box::new(job))
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::store::read::filters::ValueFilter;
 use crate::store::read::tasks::TaskAnchor;
+use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
 use crate::tui::worker::Job;
 
@@ -14,6 +15,12 @@ pub(crate) enum Effect {
     Done,
     /// The overlay the feature is closes.
     Close,
+    /// It closes, saying why in the status line.
+    Closed(String),
+    /// It closes, and the action goes to the screen under it.
+    Pass(Action),
+    /// It closes, and Documents lists just these rows.
+    ListRows(Vec<i64>),
     /// A message for the status line.
     Say(String),
     /// The app quits.
@@ -24,6 +31,7 @@ pub(crate) enum Effect {
     Filter(Tab, ValueFilter),
     /// The tasks list reads the page at this anchor.
     Tasks(TaskAnchor),
-    /// Long work starts (an export).
+    /// Long work starts (a plan, an export): what the status line said is
+    /// not about it.
     Start(Box<Job>),
 }
