@@ -61,7 +61,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     assert_eq!(t.format("#{alternate_on}"), "1");
 
     t.send(&["i"]);
-    let s = t.wait_for("step(s) on");
+    let s = t.wait_for("steps on");
     assert!(
         s.contains("Copy 50 row(s)") && s.contains("backup first:"),
         "{s}"
@@ -75,7 +75,7 @@ fn init_from_the_app_then_browse_and_quit_cleanly() {
     assert_eq!(columns(&p, "documents").len(), 24);
 
     t.send(&["F"]);
-    let s = t.wait_for("step(s) on");
+    let s = t.wait_for("steps on");
     assert!(
         s.contains("fold-legacy") && s.contains("Copy 3 row(s) of posts into documents as 'post'"),
         "{s}"
@@ -165,7 +165,7 @@ fn a_running_plan_is_cancelled_from_the_app_and_rolled_back() {
     ));
     t.wait_for(" needs-migration ");
     t.send(&["i"]);
-    t.wait_for("step(s) on");
+    t.wait_for("steps on");
     t.send(&["y"]);
     t.wait_for("/400000 rows)");
     t.send(&["Escape"]);
