@@ -104,6 +104,11 @@ impl QueryConn {
     fn explain(&self, sql: &str, e: rusqlite::Error) -> StoreError {
         let why = self.refused.lock().ok().and_then(|mut r| r.take());
         match e {
+            // The first rule a input breaks is named: several statements,
+            // before what the first of them would do.
+            _ if more_than_one(sql) => StoreError::Refused(
+                "one statement at a time: remove what follows the first ;".into(),
+            ),
             _ if why.is_some() => {
                 StoreError::Refused(format!("refused: {}", why.unwrap_or_default()))
             }
@@ -173,3 +178,33 @@ pub(crate) fn body(sql: &str) -> &str {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether `sql` holds something after its first statement: a `;` outside
+/// quotes, brackets and comments with more than blanks or comments after it.
+pub(crate) fn more_than_one(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut ended = false;
+    while i < b.len() {
+        let c = b[i];
+        let skip_to = |from: usize, end: &[u8]| {
+            sql[from..]
+                .find(std::str::from_utf8(end).unwrap_or(";"))
+                .map_or(b.len(), |j| from + j + end.len())
+        };
+        i = match c {
+            b'\'' | b'"' | b'`' => skip_to(i + 1, &[c]),
+            b'[' => skip_to(i + 1, b"]"),
+            b'-' if b.get(i + 1) == Some(&b'-') => skip_to(i + 2, b"\n"),
+            b'/' if b.get(i + 1) == Some(&b'*') => skip_to(i + 2, b"*/"),
+            b';' => {
+                ended = true;
+                i + 1
+            }
+            c if c.is_ascii_whitespace() => i + 1,
+            _ if ended => return true,
+            _ => i + 1,
+        };
+    }
+    false
+}

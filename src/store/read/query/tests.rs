@@ -45,7 +45,9 @@ fn only_reading_is_allowed_and_each_refusal_says_why() {
         ("SELECT load_extension('x')", "loading an extension"),
         ("VACUUM INTO '/tmp/never.db'", "refused"),
         ("SELECT 1; SELECT 2", "one statement at a time"),
-        ("SELECT 1; DELETE FROM t", "DELETE from t writes"),
+        ("SELECT 1; DELETE FROM t", "one statement at a time"),
+        // The first rule broken is named: several statements.
+        ("DELETE FROM t; SELECT 1", "one statement at a time"),
         ("  -- nothing\n", "no statement to run"),
     ] {
         let got = refusal(&qc, sql);
@@ -226,4 +228,15 @@ fn a_slow_statement_says_its_rows_as_they_come() {
     assert!(!partial.is_empty(), "rows shown before the window is full");
     assert!(partial.iter().all(|&n| (1..4).contains(&n)), "{partial:?}");
     assert_eq!(pages(&said)[0].rows.len(), 4);
+}
+
+#[test]
+fn a_second_statement_is_told_from_quotes_and_comments() {
+    use super::more_than_one;
+    assert!(!more_than_one(
+        "SELECT ';' -- ; not a second\n;  /* nor; this */ "
+    ));
+    assert!(!more_than_one("SELECT \"a;b\", [c;d], `e;f` FROM t;"));
+    assert!(more_than_one("SELECT 1; SELECT 2"));
+    assert!(more_than_one("DELETE FROM t; x"));
 }
