@@ -94,6 +94,13 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
     assert_eq!((d.rowid.rowid().unwrap(), d.path.len()), (profile, 1));
     assert!(h.text().contains("document profile"));
     assert!(h.text().contains("1 back"));
+    // [ and ] step through the list, not from a document reached by a link:
+    // not hinted there, and pressed they say so and stay.
+    let status = h.text().lines().last().unwrap_or_default().to_string();
+    assert!(!status.contains("next"), "{status}");
+    h.act(Action::NextDocument);
+    assert_eq!(h.app.detail.as_ref().unwrap().path.len(), 1, "stays");
+    assert!(h.app.message.contains("Esc goes back"), "{}", h.app.message);
     h.act(Action::Back);
     assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
 

@@ -286,6 +286,8 @@ pub enum When {
     GridRows,
     /// The plan on screen is blocked by rows it names.
     BlockedRows,
+    /// The document shown is the list's (not one reached by a link).
+    OnListDocument,
 }
 
 pub(crate) struct Binding {
@@ -417,8 +419,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement", Some("stop")).when(When::QueryBusy),
     b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
-    b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")),
-    b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")),
+    b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")).when(When::OnListDocument),
+    b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")).when(When::OnListDocument),
     b(Ctx::Detail, "follow_link", &[ENTER], Action::Open, "open the link picked (an author's profile, the parent)", Some("open")).when(When::LinkPicked),
     b(Ctx::Detail, "next_link", &[k('n')], Action::NextLink, "pick the next link (authors, parent)", Some("link")).when(When::HasLinks),
     b(Ctx::Detail, "prev_link", &[k('N')], Action::PrevLink, "pick the previous link", None).when(When::HasLinks),

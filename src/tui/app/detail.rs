@@ -12,6 +12,11 @@ impl App {
         // Scrolling the detail is App::scroll_by's.
         match action {
             Action::Back => self.go_back(),
+            // The list's neighbours are the neighbours of the document
+            // opened from it, not of one reached by a link.
+            Action::NextDocument | Action::PrevDocument if !self.on_list_document() => {
+                self.say("[ and ] step through the list: Esc goes back to its document first")
+            }
             Action::NextDocument => self.step_document(Action::Down),
             Action::PrevDocument => self.step_document(Action::Up),
             Action::NextLink | Action::PrevLink => self.pick_link(action),
@@ -86,6 +91,12 @@ impl App {
             .as_ref()
             .and_then(|d| d.link)
             .is_some_and(|i| i < n)
+    }
+
+    /// Whether the document shown is the one the list has selected (not
+    /// one reached by following a link).
+    pub(super) fn on_list_document(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| d.path.is_empty())
     }
 
     pub(super) fn links_count(&self) -> usize {

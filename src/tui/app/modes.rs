@@ -71,6 +71,7 @@ impl App {
                 if v.page.loaded().is_some_and(|p| p.len() >= crate::store::read::tasks::PAGE)),
             When::LinkPicked => self.link_picked(),
             When::HasLinks => self.links_count() > 0,
+            When::OnListDocument => self.on_list_document(),
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),
             When::HasHistory => !self.query.history.is_empty(),
             When::RowUnderCursor => match self.mode() {
