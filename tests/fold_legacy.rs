@@ -481,3 +481,28 @@ fn init_then_fold_in_the_same_second_keep_both_backups() {
         "the first backup is the store before init"
     );
 }
+
+/// Profiles folded before titles came from aliases (kept tables, titles
+/// left NULL) are still the V2 rows, value for value: a fold verifies and
+/// drops them rather than calling them different.
+#[test]
+fn profiles_folded_before_without_a_title_are_found_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = v2_store(dir.path());
+    bin()
+        .args(["fold-legacy", "--yes", "--keep-tables", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success();
+    exec(
+        &p,
+        "UPDATE documents SET title = NULL WHERE doc_type = 'profile'",
+    );
+    bin()
+        .args(["fold-legacy", "--yes", "--no-backup"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout_has("now current");
+    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 83);
+}

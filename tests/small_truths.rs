@@ -157,3 +157,17 @@ fn a_blocked_plan_names_the_rows_that_block_it() {
     // doc-2 is rowid 6, doc-5 rowid 15 (old_documents keys i * 3).
     assert_eq!(plan.blocked_rows, [6, 15, 101, 102, 103]);
 }
+
+#[test]
+fn a_value_filter_on_null_says_is_null() {
+    use egregora_inspect::store::cell::Cell;
+    use egregora_inspect::store::read::filters::ValueFilter;
+    let f = |value: Cell, element: bool| ValueFilter {
+        column: "title".into(),
+        value,
+        element,
+    };
+    assert_eq!(f(Cell::Null, false).label(), "title IS NULL");
+    assert_eq!(f(Cell::Integer(3), false).label(), "title = 3");
+    assert_eq!(f(Cell::Null, true).label(), "title ∋ NULL");
+}

@@ -121,6 +121,18 @@ impl LiveTable {
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(name))
     }
+
+    /// Whether an index (not partial) leads with column `name`: a lookup of
+    /// a value of it reads the index, not the table.
+    pub(crate) fn leads_index(&self, name: &str) -> bool {
+        self.indexes.iter().any(|i| {
+            !i.partial
+                && i.columns
+                    .first()
+                    .and_then(|c| c.as_deref())
+                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
+        })
+    }
 }
 
 /// Text from the catalog, read lossily: names can hold any bytes.

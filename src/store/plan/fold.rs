@@ -450,9 +450,21 @@ fn matches(docs: &LiveTable, live: &LiveTable, doc_type: &str) -> String {
             continue;
         }
         let (dc, lc) = (format!("d.{}", quote(d)), e);
-        conds.push(format!(
-            "typeof({dc}) = typeof({lc}) AND CAST({dc} AS BLOB) IS CAST({lc} AS BLOB)"
-        ));
+        let same = |lc: &str| {
+            format!("typeof({dc}) = typeof({lc}) AND CAST({dc} AS BLOB) IS CAST({lc} AS BLOB)")
+        };
+        // A profile folded before titles came from aliases kept its own
+        // title (or none): that is the V2 row too.
+        let raw = profile_title(live, doc_type, "l.")
+            .filter(|_| d.eq_ignore_ascii_case("title"))
+            .map(|_| {
+                live.column("title")
+                    .map_or_else(|| "NULL".into(), |c| format!("l.{}", quote(&c.name)))
+            });
+        conds.push(match raw {
+            Some(raw) => format!("(({}) OR ({}))", same(lc), same(&raw)),
+            None => same(lc),
+        });
     }
     if direct.iter().any(|(d, _)| d == "status") {
         conds.push("d.status IS coalesce(l.status, 'draft')".into());

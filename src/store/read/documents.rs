@@ -126,15 +126,7 @@ fn sparse_rowids(
         return Ok(None);
     };
     let has_search = q.search.as_ref().is_some_and(|s| !s.is_empty());
-    let leads = |name: &str| {
-        live.indexes.iter().any(|i| {
-            !i.partial
-                && i.columns
-                    .first()
-                    .and_then(|c| c.as_deref())
-                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
-        })
-    };
+    let leads = |name: &str| live.leads_index(name);
     if q.filter_index
         || has_search
         || q.rowids.is_some()

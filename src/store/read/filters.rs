@@ -128,14 +128,19 @@ impl ValueFilter {
         })
     }
 
-    /// How the grid's header says it: `tags ∋ "news"`, `title = "x"`.
+    /// How the grid's header says it: `tags ∋ "news"`, `title = "x"`,
+    /// `title IS NULL` (as the filter compares: `=` never matches NULL).
     pub fn label(&self) -> String {
         let v = match &self.value {
             Cell::Null => "NULL".to_string(),
             Cell::Text { text, .. } => format!("“{text}”"),
             other => other.summary(),
         };
-        let op = if self.element { "∋" } else { "=" };
+        let op = match (self.element, &self.value) {
+            (true, _) => "∋",
+            (false, Cell::Null) => "IS",
+            (false, _) => "=",
+        };
         format!("{} {op} {v}", self.column)
     }
 }

@@ -113,9 +113,13 @@ pub fn frequencies(
             |r| r.get(0),
         )
         .map_err(failed)?;
+    // Rows per element: an element counts where it first stands in its row
+    // (the first element always does; only later ones look back).
     let sql = |each: &str| {
         format!(
             "SELECT {}, count(*), sum(j.key = 0) FROM {from} AS s, json_each({each}) AS j \
+             WHERE j.key = 0 OR NOT EXISTS \
+               (SELECT 1 FROM json_each({each}) AS k WHERE k.key < j.key AND k.value IS j.value) \
              GROUP BY j.value",
             cut_sql("j.value", CELL_CHARS)
         )
@@ -318,6 +322,22 @@ mod tests {
         // Five rows, two with elements ('not json', '[]' and NULL have
         // none); 'not json' made it check each value first.
         assert_eq!((f.rows, f.non_null, f.distinct), (5, 2, 2));
+    }
+
+    #[test]
+    fn an_element_counts_the_rows_that_hold_it() {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE documents (id TEXT, tags TEXT);
+             INSERT INTO documents VALUES ('a', '[\"x\", \"y\", \"x\"]'), ('b', '[\"x\"]'),
+               ('c', '[\"y\", \"y\"]');",
+        )
+        .unwrap();
+        let qc = QueryConn::guard(c, std::path::Path::new(":memory:")).unwrap();
+        let all = FreqSource::Documents(DocSelection::default());
+        let f = frequencies(&qc, &all, "tags", &mut |_| true).unwrap();
+        assert_eq!(top(&f), [("x".into(), 2), ("y".into(), 2)]);
+        assert_eq!((f.rows, f.non_null, f.distinct), (3, 3, 2));
     }
 
     #[test]

@@ -92,18 +92,9 @@ pub fn exact(
     let Some(term) = q.search.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(Vec::new());
     };
-    let indexed = |name: &str| {
-        live.indexes.iter().any(|i| {
-            !i.partial
-                && i.columns
-                    .first()
-                    .and_then(|c| c.as_deref())
-                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
-        })
-    };
     let cols: Vec<&str> = ["id", "slug"]
         .into_iter()
-        .filter(|c| live.column(c).is_some() && indexed(c))
+        .filter(|c| live.column(c).is_some() && live.leads_index(c))
         .collect();
     if live.without_rowid || cols.is_empty() {
         return Ok(Vec::new());

@@ -112,22 +112,26 @@ pub struct Control<'a> {
     pub halt: Arc<dyn Fn(u64) -> Option<Halt> + Send + Sync>,
 }
 
+/// Watches `qc`'s steps: a request to halt the ticket in `current`
+/// interrupts SQLite, also inside one long step.
+fn watch(
+    qc: &mut QueryConn,
+    current: &Arc<AtomicU64>,
+    ctl: &Control<'_>,
+) -> Result<(), StoreError> {
+    let (cur, halt) = (current.clone(), ctl.halt.clone());
+    qc.conn
+        .progress_handler(
+            1000,
+            Some(move || halt(cur.load(Ordering::Relaxed)).is_some()),
+        )
+        .map_err(|e| StoreError::Refused(format!("cannot watch the statement: {e}")))
+}
+
 /// Serves `sql` on `qc` until the requests end; `first` is the first request.
 pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
     let current = Arc::new(AtomicU64::new(first.ticket()));
-    let (cur, halt) = (current.clone(), ctl.halt.clone());
-    let watched = qc.conn.progress_handler(
-        1000,
-        Some(move || halt(cur.load(Ordering::Relaxed)).is_some()),
-    );
-    if let Err(e) = watched {
-        let error = StoreError::Refused(format!("cannot watch the statement: {e}"));
-        return (ctl.say)(Said::Failed {
-            ticket: first.ticket(),
-            error,
-        });
-    }
-    let prepared = match qc.prepare(sql) {
+    let prepared = match watch(qc, &current, &ctl).and_then(|()| qc.prepare(sql)) {
         Ok(p) => p,
         Err(error) => {
             return (ctl.say)(Said::Failed {
@@ -184,36 +188,7 @@ pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
             });
         }
         if let Some(r) = rows.as_mut() {
-            let mut last = Instant::now();
-            let (halt, say) = (&ctl.halt, &mut *ctl.say);
-            let stepped = at.step_to(
-                r,
-                start.saturating_add(height as u64),
-                height,
-                width,
-                cut,
-                &mut |now: &At| {
-                    let n = now.pos;
-                    if n.is_multiple_of(1024) && halt(ticket).is_some() {
-                        return false;
-                    }
-                    // Now and then: how far it has got, or the rows of the
-                    // window so far (a slow statement fills the grid as its
-                    // rows come).
-                    if (n.is_multiple_of(64) || n > start) && last.elapsed() >= REPORT {
-                        last = Instant::now();
-                        if n > start && start != u64::MAX {
-                            say(Said::Partial {
-                                ticket,
-                                page: now.page(start, height),
-                            });
-                        } else {
-                            say(Said::Passing { ticket, rows: n });
-                        }
-                    }
-                    true
-                },
-            );
+            let stepped = step_window(r, &mut at, (start, height), (width, cut), ticket, &mut ctl);
             match stepped {
                 // An OFFSET past the end: where the end is, only stepping
                 // to it tells.
@@ -241,6 +216,40 @@ pub fn serve(qc: &mut QueryConn, sql: &str, first: Cmd, mut ctl: Control<'_>) {
             }
         };
     }
+}
+
+/// Steps `r` to the window of `height` rows at `start`, saying now and then
+/// how far it has got (or the window's rows so far: a slow statement fills
+/// the grid as they come); stops when the request is to halt.
+fn step_window(
+    r: &mut Rows<'_>,
+    at: &mut At,
+    (start, height): (u64, usize),
+    (width, cut): (usize, bool),
+    ticket: u64,
+    ctl: &mut Control<'_>,
+) -> Result<(), Broke> {
+    let mut last = Instant::now();
+    let (halt, say) = (&ctl.halt, &mut *ctl.say);
+    let target = start.saturating_add(height as u64);
+    at.step_to(r, target, height, width, cut, &mut |now: &At| {
+        let n = now.pos;
+        if n.is_multiple_of(1024) && halt(ticket).is_some() {
+            return false;
+        }
+        if (n.is_multiple_of(64) || n > start) && last.elapsed() >= REPORT {
+            last = Instant::now();
+            if n > start && start != u64::MAX {
+                say(Said::Partial {
+                    ticket,
+                    page: now.page(start, height),
+                });
+            } else {
+                say(Said::Passing { ticket, rows: n });
+            }
+        }
+        true
+    })
 }
 
 /// Says how a request ended: its page, that the user stopped it, why it
