@@ -359,3 +359,16 @@ fn an_empty_store_does_not_ask_for_a_scan_of_no_rows() {
     );
     assert!(!screen.contains("press d"), "{screen}");
 }
+
+#[test]
+fn an_older_store_shows_a_missing_column_as_missing_not_null() {
+    let mut h = migrated_store();
+    h.key(KeyCode::Char('2'));
+    let screen = h.text();
+    let row = screen
+        .lines()
+        .find(|l| l.starts_with("doc-1 "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains("(no column)"), "{screen}");
+    assert!(!row.contains('∅'), "not NULL:\n{screen}");
+}

@@ -17,6 +17,8 @@ pub enum Kind {
     Invalid,
     Number,
     Blob,
+    /// A column the table does not have (an older store): not a NULL.
+    Missing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,7 @@ impl Shown {
             Kind::Invalid => theme().invalid,
             Kind::Number => theme().number,
             Kind::Text => Style::default(),
+            Kind::Missing => theme().dim,
         };
         Span::styled(self.text.as_str(), style)
     }
@@ -65,8 +68,20 @@ pub(crate) fn shown(c: &Cell) -> Shown {
 }
 
 /// The grid's cells of a document row (its query's grid columns).
-pub(crate) fn doc_row(r: &DocRow) -> Vec<Shown> {
-    r.cells.iter().map(shown).collect()
+/// A row of the Documents grid; `missing[i]` says the table has no
+/// column `i`, which is shown as such, never as a NULL.
+pub(crate) fn doc_row(r: &DocRow, missing: &[bool]) -> Vec<Shown> {
+    r.cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match missing.get(i) {
+            Some(true) => Shown {
+                text: "(no column)".into(),
+                kind: Kind::Missing,
+            },
+            _ => shown(c),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -347,8 +347,17 @@ impl App {
             Err(e) => self.say(e.to_string()),
         }
         if let Ok(rows) = &result {
-            self.docs.shown = rows.iter().map(doc_row).collect();
             let names = self.docs.query.grid_columns();
+            let live = self
+                .store
+                .inspection
+                .loaded()
+                .and_then(|i| i.live("documents"));
+            let missing: Vec<bool> = names
+                .iter()
+                .map(|n| live.is_some_and(|l| l.column(n).is_none()))
+                .collect();
+            self.docs.shown = rows.iter().map(|r| doc_row(r, &missing)).collect();
             self.docs.grid.fit(&names, &self.docs.shown);
         } else if !matches!(result, Err(Failure::Locked)) {
             self.docs.shown.clear();
