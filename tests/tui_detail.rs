@@ -162,3 +162,37 @@ fn a_cut_value_says_how_much_is_shown_of_how_much() {
         "{top}"
     );
 }
+
+#[test]
+fn a_document_is_wrapped_once_per_width_and_again_after_a_resize() {
+    let mut h = Harness::demo_with(
+        "wide.sqlite",
+        5,
+        "INSERT INTO documents (id, status, doc_type, title, content) \
+         VALUES ('wide', 'draft', 'note', 'Wide', printf('%.*c', 5000, 'w'))",
+    );
+    h.key(crossterm::event::KeyCode::Char('2'));
+    h.key(crossterm::event::KeyCode::Char('G'));
+    h.key(crossterm::event::KeyCode::Enter);
+    let width = |h: &Harness| {
+        h.app
+            .detail
+            .as_ref()
+            .and_then(|d| d.wrapped.borrow().as_ref().map(|(w, l)| (*w, l.len())))
+            .unwrap()
+    };
+    let (wide, wide_lines) = width(&h);
+    h.resize(70, 30);
+    let (narrow, narrow_lines) = width(&h);
+    assert!(narrow < wide, "{narrow} < {wide}");
+    assert!(narrow_lines > wide_lines, "more lines when narrower");
+    // The screen shows the value wrapped to the new width: its lines are
+    // full up to it, indented under the column's name.
+    let screen = h.text();
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("    wwww") && l.trim_end().len() == 70),
+        "{screen}"
+    );
+}

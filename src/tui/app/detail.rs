@@ -42,6 +42,7 @@ impl App {
             link,
             path,
             ticket,
+            wrapped: Default::default(),
         });
         self.send(Request::Document { ticket, rowid });
     }
@@ -73,6 +74,7 @@ impl App {
             _ => None,
         };
         d.doc.settle(result);
+        d.wrapped.take();
     }
 
     /// The links of the open document, once read.

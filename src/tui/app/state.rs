@@ -168,6 +168,10 @@ pub struct DetailState {
     /// Backspace/Esc goes back along them.
     pub path: Vec<Visited>,
     pub(super) ticket: u64,
+    /// The columns' lines as last drawn, and the width they were wrapped
+    /// to: a value of 256 K characters is wrapped once per width, not once
+    /// per frame. Emptied when the document is read again.
+    pub wrapped: std::cell::RefCell<Option<(usize, Vec<ratatui::text::Line<'static>>)>>,
 }
 
 /// A document left by following a link, as it was.

@@ -65,6 +65,28 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
         lines.push(Line::from(""));
     }
     lines.extend(link_lines(app, cols, d.link));
+    let mut cache = d.wrapped.borrow_mut();
+    if cache.as_ref().is_none_or(|(w, _)| *w != width) {
+        *cache = Some((width, column_lines(cols, width)));
+    }
+    let columns: &[Line<'static>] = cache.as_ref().map_or(&[], |(_, l)| l.as_slice());
+    let rows = area.height.saturating_sub(1) as usize;
+    let end = super::scroll::scroll_end(lines.len() + columns.len(), rows as u16);
+    // Only the lines on screen are handed to the paragraph.
+    let shown: Vec<Line> = lines
+        .iter()
+        .chain(columns)
+        .skip(d.scroll as usize)
+        .take(rows)
+        .cloned()
+        .collect();
+    f.render_widget(Paragraph::new(shown).block(block), area);
+    end
+}
+
+/// Every column: its name (and storage class), its value wrapped to `width`.
+fn column_lines(cols: &DocView, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     for (name, cell) in &cols.columns {
         let mut head = vec![Span::styled(text::cell(name), theme().heading)];
         if let Some(class) = storage_class(cell) {
@@ -74,12 +96,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
         lines.extend(value_lines(cell, width));
         lines.push(Line::from(""));
     }
-    let end = super::scroll::scroll_end(lines.len(), area.height.saturating_sub(1));
-    f.render_widget(
-        Paragraph::new(lines).block(block).scroll((d.scroll, 0)),
-        area,
-    );
-    end
+    lines
 }
 
 /// The documents this one points at, the picked one marked: Enter opens it.
