@@ -112,6 +112,22 @@ enum Command {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Copy upstream's DuckDB store into a new V3 SQLite store, after a plan
+    Import {
+        /// Upstream's DuckDB store (read through the duckdb shell, never written)
+        source: OsString,
+        /// The new store (default: SOURCE's folder and stem with .sqlite; never over a file)
+        dest: Option<OsString>,
+        /// Print the plan and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import without asking
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON: the plan with --dry-run, else the outcome; errors too
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a sample store with documents of every doc_type
     Demo {
         /// Where to write it (default: a new temporary folder; never over a file)
@@ -199,6 +215,17 @@ fn main() -> ExitCode {
             sql,
             format,
         }) => egregora_inspect::cli::query(&path(p), &sql, format.as_deref()),
+        Some(Command::Import {
+            source,
+            dest,
+            dry_run,
+            yes,
+            json,
+        }) => egregora_inspect::cli::import(
+            &source,
+            dest.as_deref(),
+            egregora_inspect::cli::ImportFlags { dry_run, yes, json },
+        ),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
         None => egregora_inspect::cli::tui(&path(cli.path)),

@@ -1,7 +1,9 @@
 //! check / init / demo: text and JSON output, confirmation, exit codes.
 //! Every string that reaches the terminal passes through `text::escape`.
 
+mod check_duckdb;
 mod export;
+mod import;
 mod query;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
@@ -16,6 +18,7 @@ use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
 pub use export::ExportArgs;
+pub use import::{ImportFlags, import};
 use std::ffi::OsStr;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -44,6 +47,11 @@ fn fail(e: &anyhow::Error, json: bool) -> u8 {
 }
 
 pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
+    if let Ok(path) = resolve(raw)
+        && crate::store::duckdb::is_duckdb(&path)
+    {
+        return check_duckdb::check(&path, json, data);
+    }
     match run_check(raw, data) {
         Ok((ins, data_findings)) => {
             let ok = ins.ok(data_findings.as_deref());
@@ -84,6 +92,11 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
         escape(&f.journal_mode),
         f.user_version
     );
+    print_check_body(ins, data);
+}
+
+/// The findings, data checks and objects of a check report.
+fn print_check_body(ins: &Inspection, data: Option<&[Finding]>) {
     let print_findings = |title: &str, list: &[Finding]| {
         println!("\n{title}");
         if list.is_empty() {
@@ -140,6 +153,13 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
 
 /// The `check --json` document; its shape is documented in the README.
 fn check_json(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_json::Value {
+    let mut doc = check_json_body(ins, data, ok);
+    doc["file"] = serde_json::json!(ins.facts);
+    doc
+}
+
+/// Every field of `check --json` but `file`.
+fn check_json_body(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_json::Value {
     let objects: Vec<serde_json::Value> = ins
         .objects
         .iter()
@@ -156,7 +176,6 @@ fn check_json(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_jso
         "path": ins.path.to_string_lossy(),
         "state": ins.state,
         "ok": ok,
-        "file": ins.facts,
         "findings": ins.findings,
         "data_checks": data,
         "objects": objects,

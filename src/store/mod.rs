@@ -8,6 +8,7 @@ pub mod apply;
 pub mod cancel;
 pub mod cell;
 pub mod demo;
+pub mod duckdb;
 pub mod error;
 pub mod extensions;
 pub mod identify;
