@@ -31,7 +31,9 @@ fn run(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> Result<u8> {
     let source = resolve(source)?;
     let id = identify(&source)?;
     if !matches!(id, crate::store::identify::Identity::DuckDb { .. }) {
-        id.require_openable(&source)?;
+        if id == crate::store::identify::Identity::Missing {
+            id.require_openable(&source)?;
+        }
         return Err(StoreError::Refused(format!(
             "{} is {}, not a DuckDB store: import reads upstream's DuckDB stores",
             source.display(),
