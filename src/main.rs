@@ -13,7 +13,7 @@ use std::process::ExitCode;
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// The store (default: .egregora/pipeline.sqlite)
+    /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
     path: Option<OsString>,
     /// Write a demo store with legacy tables to a temporary folder and open it
     #[arg(long, conflicts_with = "path")]
@@ -29,7 +29,7 @@ struct Cli {
 enum Command {
     /// Report the store's state against the V3 spec (exit 0 ok, 1 problems, 2 error)
     Check {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// Print JSON (see README for the shape)
         #[arg(long)]
@@ -57,7 +57,7 @@ enum Command {
     },
     /// Copy the V2 legacy tables' rows into documents, then drop the V2 objects, after a plan
     FoldLegacy {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// Print the plan and write nothing
         #[arg(long)]
@@ -77,7 +77,7 @@ enum Command {
     },
     /// Stream the documents as the Documents tab lists them, as CSV, JSON, NDJSON or a table
     Export {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// csv, json, ndjson or table (default: from -o's extension, else csv)
         #[arg(long)]
@@ -103,7 +103,7 @@ enum Command {
     },
     /// Run one read-only SQL statement and stream its rows
     Query {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// The statement (one; only reading is allowed); - reads it from stdin
         #[arg(long)]
@@ -143,9 +143,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let path = |p: Option<OsString>| {
-        p.unwrap_or_else(|| OsString::from(egregora_inspect::cli::DEFAULT_PATH))
-    };
+    let path = |p: Option<OsString>| p.unwrap_or_else(|| egregora_inspect::cli::default_path(true));
     let code = match cli.command {
         Some(Command::Check {
             path: p,
@@ -228,7 +226,11 @@ fn main() -> ExitCode {
         ),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
-        None => egregora_inspect::cli::tui(&path(cli.path)),
+        // The app's header names the store it opened.
+        None => egregora_inspect::cli::tui(
+            &cli.path
+                .unwrap_or_else(|| egregora_inspect::cli::default_path(false)),
+        ),
     };
     ExitCode::from(code)
 }

@@ -23,6 +23,33 @@ use std::ffi::OsStr;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
+/// Upstream's own store, opened when no SQLite store is there (DESIGN §4).
+pub const DEFAULT_DUCKDB_PATH: &str = ".egregora/pipeline.duckdb";
+
+/// The store a command opens without PATH: the SQLite store when it
+/// exists, else upstream's DuckDB store when that exists, else the SQLite
+/// path (where init creates one). Says which on stderr when it is not the
+/// SQLite store, or when both are there.
+pub fn default_path(announce: bool) -> std::ffi::OsString {
+    let sqlite = std::path::Path::new(DEFAULT_PATH);
+    let duckdb = std::path::Path::new(DEFAULT_DUCKDB_PATH);
+    let chosen = if sqlite.exists() || !duckdb.exists() {
+        if announce && sqlite.exists() && duckdb.exists() {
+            eprintln!(
+                "no PATH given: opened {DEFAULT_PATH} (the SQLite store; {DEFAULT_DUCKDB_PATH} is also there)"
+            );
+        }
+        DEFAULT_PATH
+    } else {
+        if announce {
+            eprintln!(
+                "no PATH given: opened {DEFAULT_DUCKDB_PATH} (upstream's DuckDB store; there is no {DEFAULT_PATH})"
+            );
+        }
+        DEFAULT_DUCKDB_PATH
+    };
+    std::ffi::OsString::from(chosen)
+}
 
 pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_PROBLEMS: u8 = 1;

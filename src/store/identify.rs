@@ -83,6 +83,13 @@ impl Identity {
                 path: path.to_path_buf(),
                 detail: format!("the file is truncated: {d}"),
             }),
+            Identity::DuckDb { .. } => Err(StoreError::NotAStore {
+                path: path.to_path_buf(),
+                what: format!(
+                    "{}; upstream's DuckDB store is never written here (check reads it; import makes a V3 copy)",
+                    self.describe()
+                ),
+            }),
             other => Err(StoreError::NotAStore {
                 path: path.to_path_buf(),
                 what: other.describe(),
