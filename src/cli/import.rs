@@ -1,7 +1,7 @@
 //! `import SOURCE.duckdb [DEST]`: the plan first, then a new V3 store
 //! written from upstream's DuckDB store, with progress and cancel.
 
-use super::{EXIT_ERROR, EXIT_OK, confirm, fail, watch_signals};
+use super::ask::{confirm, watch_signals};
 use crate::store::StoreError;
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::DuckStore;
@@ -20,14 +20,8 @@ pub struct ImportFlags {
     pub json: bool,
 }
 
-pub fn import(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> u8 {
-    match run(source, dest, flags) {
-        Ok(code) => code,
-        Err(e) => fail(&e, flags.json),
-    }
-}
-
-fn run(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> Result<u8> {
+/// Ok(false) when the user said no: nothing was written.
+pub fn run(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> Result<bool> {
     let source = resolve(source)?;
     let id = identify(&source)?;
     if !matches!(id, crate::store::identify::Identity::DuckDb { .. }) {
@@ -49,7 +43,7 @@ fn run(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> Result<u8> {
             return Err(StoreError::Blocked(plan.blockers).into());
         }
         println!("{}", serde_json::to_string_pretty(&plan)?);
-        return Ok(EXIT_OK);
+        return Ok(true);
     }
     if !flags.json {
         print_plan(&plan, &store);
@@ -59,14 +53,14 @@ fn run(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> Result<u8> {
     }
     if flags.dry_run {
         println!("dry run: nothing was written");
-        return Ok(EXIT_OK);
+        return Ok(true);
     }
     if !flags.yes && (flags.json || !confirm()?) {
         if flags.json {
             anyhow::bail!("refusing to write without --yes: nothing was written");
         }
         println!("not imported: nothing was written");
-        return Ok(EXIT_ERROR);
+        return Ok(false);
     }
     let cancel = Canceller::new();
     let signals = watch_signals(&cancel)?;
@@ -99,7 +93,7 @@ fn run(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> Result<u8> {
             escape(&outcome.dest.to_string_lossy())
         );
     }
-    Ok(EXIT_OK)
+    Ok(true)
 }
 
 fn print_plan(plan: &ImportPlan, store: &DuckStore) {

@@ -1,10 +1,12 @@
 //! check / init / demo: text and JSON output, confirmation, exit codes.
 //! Every string that reaches the terminal passes through `text::escape`.
 
+mod ask;
 mod check_duckdb;
 mod export;
 mod import;
 mod query;
+mod tui_duckdb;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
@@ -17,10 +19,11 @@ use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
 use anyhow::{Context, Result};
+use ask::{confirm, watch_signals};
 pub use export::ExportArgs;
-pub use import::{ImportFlags, import};
+pub use import::ImportFlags;
 use std::ffi::OsStr;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
 /// Upstream's own store, opened when no SQLite store is there (DESIGN §4).
@@ -77,7 +80,24 @@ pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
     if let Ok(path) = resolve(raw)
         && crate::store::duckdb::is_duckdb(&path)
     {
-        return check_duckdb::check(&path, json, data);
+        return match check_duckdb::inspect(&path, data) {
+            Ok(d) => {
+                let ins = &d.inspection;
+                let ok = ins.ok(d.data.as_deref());
+                if json {
+                    let mut doc = check_json_body(ins, d.data.as_deref(), ok);
+                    doc["file"] = check_duckdb::file_json(&d);
+                    println!("{doc}");
+                } else {
+                    println!("store    {}", escape(&ins.path.to_string_lossy()));
+                    println!("state    {}", ins.state.label());
+                    println!("{}", check_duckdb::file_lines(&d));
+                    print_check_body(ins, d.data.as_deref());
+                }
+                if ok { EXIT_OK } else { EXIT_PROBLEMS }
+            }
+            Err(e) => fail(&e, json),
+        };
     }
     match run_check(raw, data) {
         Ok((ins, data_findings)) => {
@@ -358,38 +378,6 @@ fn print_plan(plan: &Plan, flags: WriteFlags) {
     println!();
 }
 
-/// Asks on the terminal; without one, refuses at once rather than wait.
-fn confirm() -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "refusing to write without confirmation: no terminal to ask on; pass --yes to apply"
-        );
-    }
-    eprint!("Apply this plan? [y/N] ");
-    std::io::stderr().flush().ok();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the answer")?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
-}
-
-/// SIGINT, SIGTERM and SIGHUP cancel the running plan (it rolls back).
-fn watch_signals(cancel: &Canceller) -> Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        .context("cannot watch signals")?;
-    let handle = signals.handle();
-    let cancel = cancel.clone();
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            cancel.cancel();
-        }
-    });
-    Ok(handle)
-}
-
 /// Progress on stderr: one updating line on a terminal, plain lines otherwise.
 struct ProgressLine {
     tty: bool,
@@ -500,6 +488,15 @@ pub fn query(raw: &OsStr, sql: &str, format: Option<&str>) -> u8 {
     }
 }
 
+/// `import SOURCE.duckdb [DEST]`: a new V3 store from upstream's.
+pub fn import(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> u8 {
+    match import::run(source, dest, flags) {
+        Ok(true) => EXIT_OK,
+        Ok(false) => EXIT_ERROR,
+        Err(e) => fail(&e, flags.json),
+    }
+}
+
 /// `--print-config`: the config in force, as a file that would give it.
 pub fn print_config() -> u8 {
     let run = || -> Result<String> {
@@ -519,6 +516,10 @@ pub fn print_config() -> u8 {
 pub fn tui(raw: &OsStr) -> u8 {
     let run = || -> Result<()> {
         let path = resolve(raw)?;
+        if crate::store::duckdb::is_duckdb(&path) {
+            let (snapshot, keeper) = tui_duckdb::prepare(&path)?;
+            return crate::tui::run_with(&snapshot, Some(keeper));
+        }
         crate::tui::run(&path)
     };
     match run() {

@@ -6,7 +6,9 @@
 pub mod catalog;
 pub mod import;
 pub mod inspect;
+pub mod keeper;
 pub mod shell;
+pub mod snapshot;
 pub mod values;
 
 use crate::store::error::{Result, StoreError};
