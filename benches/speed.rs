@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 #[allow(dead_code)]
 mod tmux;
 use tmux::Tmux;
+#[path = "speed/import.rs"]
+mod import;
 
 const PAGE: usize = 50;
 const RUNS: usize = 15;
@@ -406,6 +408,9 @@ fn main() {
     if wanted("checks") {
         println!();
         checks(&bin, &small, &large);
+    }
+    if wanted("import") {
+        import::import(&bin);
     }
 }
 
