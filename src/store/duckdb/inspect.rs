@@ -118,6 +118,9 @@ fn upstream_view(ins: &mut Inspection, cat: &DuckCatalog) {
     });
     for f in &mut ins.findings {
         upstream_shape(f);
+        if f.code == Code::NoStore {
+            f.message = "the DuckDB file holds no tables (egregora's pipeline creates them)".into();
+        }
     }
     if let Some(f) = empty_documents(ins, cat) {
         ins.findings.push(f);
