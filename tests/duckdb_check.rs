@@ -199,6 +199,14 @@ fn without_a_shell_one_line_says_how_to_get_one() {
         .clone();
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
     assert_eq!(json(&out.stdout)["error"]["kind"], "no-duckdb-shell");
+    bin()
+        .env("EGREGORA_INSPECT_DUCKDB", dir.path().join("no-such-shell"))
+        .arg("check")
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr_has("EGREGORA_INSPECT_DUCKDB names ")
+        .stderr_has("which is not an executable file");
 }
 
 #[test]

@@ -172,6 +172,13 @@ fn an_existing_dest_or_a_non_duckdb_source_is_refused() {
     assert_eq!(std::fs::read(&dest).unwrap(), b"keep me");
     bin()
         .args(["import", "--yes"])
+        .arg(&db)
+        .arg(dir.path().join("no/such/folder.sqlite"))
+        .assert()
+        .code(2)
+        .stderr_has("its folder does not exist");
+    bin()
+        .args(["import", "--yes"])
         .arg(&dest)
         .assert()
         .code(2)

@@ -42,11 +42,10 @@ pub enum StoreError {
     // The cause's text is in the message: it is not also the error's
     // `source` (a field of that name would be), or printing the error's
     // chain would say it twice.
-    #[error(
-        "{} is egregora's DuckDB store; reading it needs the duckdb shell, found neither on PATH nor in EGREGORA_INSPECT_DUCKDB: pip install duckdb-cli (or the system's duckdb package)",
-        .0.display()
-    )]
-    NoDuckDbShell(PathBuf),
+    /// No duckdb shell to read a DuckDB store with: what was looked for,
+    /// and how to get one.
+    #[error("{0}")]
+    NoDuckDbShell(String),
     #[error(
         "{} is held by process {pid} ({process}): DuckDB lets no reader open a file its writer holds; it opens once the writer is done",
         path.display()

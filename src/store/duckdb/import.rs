@@ -64,6 +64,12 @@ pub fn plan(store: &DuckStore, dest: Option<&Path>) -> Result<ImportPlan> {
             dest.display()
         )));
     }
+    if !dest.parent().is_some_and(Path::is_dir) {
+        return Err(StoreError::Refused(format!(
+            "{} cannot be made: its folder does not exist",
+            dest.display()
+        )));
+    }
     let cat = catalog::read(&store.shell, &store.path)?;
     let counts = catalog::counts(&store.shell, &store.path, &cat)?;
     let rows_of = |name: &str| {

@@ -25,15 +25,29 @@ impl Shell {
     /// The shell named by EGREGORA_INSPECT_DUCKDB, else `duckdb` on PATH.
     /// `store` is named in the error when there is none.
     pub fn find(store: &Path) -> Result<Shell> {
-        let found = match std::env::var_os(SHELL_VAR).filter(|v| !v.is_empty()) {
-            Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
-            None => std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join("duckdb"))
-                    .find(|p| is_executable(p))
-            }),
+        const GET: &str = "pip install duckdb-cli (or the system's duckdb package)";
+        let path = match std::env::var_os(SHELL_VAR).filter(|v| !v.is_empty()) {
+            Some(p) => Some(PathBuf::from(&p))
+                .filter(|p| is_executable(p))
+                .ok_or_else(|| {
+                    StoreError::NoDuckDbShell(format!(
+                        "{SHELL_VAR} names {}, which is not an executable file: point it at a duckdb binary, or {GET}",
+                        Path::new(&p).display()
+                    ))
+                })?,
+            None => std::env::var_os("PATH")
+                .and_then(|paths| {
+                    std::env::split_paths(&paths)
+                        .map(|d| d.join("duckdb"))
+                        .find(|p| is_executable(p))
+                })
+                .ok_or_else(|| {
+                    StoreError::NoDuckDbShell(format!(
+                        "{} is egregora's DuckDB store; reading it needs the duckdb shell, which is not on PATH: {GET}",
+                        store.display()
+                    ))
+                })?,
         };
-        let path = found.ok_or_else(|| StoreError::NoDuckDbShell(store.to_path_buf()))?;
         Ok(Shell {
             path: real_binary(&path).unwrap_or(path),
         })
