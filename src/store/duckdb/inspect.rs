@@ -23,8 +23,9 @@ pub struct DuckInspection {
     pub data: Option<Vec<Finding>>,
 }
 
-/// Judges `store`'s shape; with `data`, also scans `documents` and `tasks`.
-pub fn inspect_duckdb(store: &DuckStore, data: bool) -> Result<DuckInspection> {
+/// Judges `store`'s shape; with `data`, also scans `documents` and `tasks`
+/// (stopped by `cancel`).
+pub fn inspect_duckdb(store: &DuckStore, data: bool, cancel: &Canceller) -> Result<DuckInspection> {
     let cat = catalog::read(&store.shell, &store.path)?;
     let counts = catalog::counts(&store.shell, &store.path, &cat)?;
     let scratch = Scratch::new()?;
@@ -42,7 +43,7 @@ pub fn inspect_duckdb(store: &DuckStore, data: bool) -> Result<DuckInspection> {
     }
     upstream_view(&mut ins, &cat);
     let data = if data {
-        Some(data_checks(store, &cat, &conn, &ins)?)
+        Some(data_checks(store, &cat, &conn, &ins, cancel)?)
     } else {
         None
     };
@@ -218,11 +219,11 @@ fn data_checks(
     cat: &DuckCatalog,
     conn: &Connection,
     ins: &Inspection,
+    cancel: &Canceller,
 ) -> Result<Vec<Finding>> {
-    let cancel = Canceller::new();
     for name in [Spec::v3().documents_table.as_str(), "tasks"] {
         let Some(t) = cat.table(name) else { continue };
-        copy_as_is(store, conn, t, &cancel)?;
+        copy_as_is(store, conn, t, cancel)?;
     }
     let mut findings = crate::store::inspection::checks::run(conn, ins)?;
     for f in &mut findings {
