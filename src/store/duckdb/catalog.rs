@@ -147,8 +147,17 @@ fn index_columns(list: &str) -> Vec<String> {
         .collect()
 }
 
+/// A table's rows, and its highest rowid (-1 when empty): reads go by
+/// rowid ranges up to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRows {
+    pub name: String,
+    pub rows: u64,
+    pub last_rowid: i64,
+}
+
 /// The rows of every table, in one run of the shell.
-pub fn counts(shell: &Shell, db: &Path, cat: &DuckCatalog) -> Result<Vec<(String, u64)>> {
+pub fn counts(shell: &Shell, db: &Path, cat: &DuckCatalog) -> Result<Vec<TableRows>> {
     if cat.tables.is_empty() {
         return Ok(Vec::new());
     }
@@ -157,7 +166,7 @@ pub fn counts(shell: &Shell, db: &Path, cat: &DuckCatalog) -> Result<Vec<(String
         .iter()
         .map(|t| {
             format!(
-                "SELECT {}, count(*) FROM {}",
+                "SELECT {}, count(*), coalesce(max(rowid), -1) FROM {}",
                 crate::store::spec::literal(&t.name),
                 quote(&t.name)
             )
@@ -166,7 +175,13 @@ pub fn counts(shell: &Shell, db: &Path, cat: &DuckCatalog) -> Result<Vec<(String
     let rows = shell.collect(db, &parts.join(" UNION ALL "))?;
     Ok(rows
         .iter()
-        .filter_map(|r| Some((r.first()?.as_str()?.to_string(), r.get(1)?.as_u64()?)))
+        .filter_map(|r| {
+            Some(TableRows {
+                name: r.first()?.as_str()?.to_string(),
+                rows: r.get(1)?.as_u64()?,
+                last_rowid: r.get(2)?.as_i64()?,
+            })
+        })
         .collect())
 }
 

@@ -20,6 +20,8 @@ pub struct TableCopy {
     pub name: String,
     /// Rows in the source (0 for a spec table the source lacks).
     pub rows: u64,
+    /// Its highest rowid in the source (-1 when empty).
+    pub last_rowid: i64,
     /// A table of the V3 spec, written in the spec's shape.
     pub spec: bool,
     /// Whether the source has it (a spec table it lacks is created empty).
@@ -75,15 +77,19 @@ pub fn plan(store: &DuckStore, dest: Option<&Path>) -> Result<ImportPlan> {
     let rows_of = |name: &str| {
         counts
             .iter()
-            .find(|(t, _)| t == name)
-            .map_or(0, |(_, n)| *n)
+            .find(|c| c.name == name)
+            .map_or((0, -1), |c| (c.rows, c.last_rowid))
     };
     let spec = Spec::v3();
     let mut tables = Vec::new();
     let mut indexes = Vec::new();
     for t in &spec.tables {
         let live = cat.table(&t.name);
-        tables.push(spec_copy(t, live, live.map_or(0, |l| rows_of(&l.name))));
+        tables.push(spec_copy(
+            t,
+            live,
+            live.map_or((0, -1), |l| rows_of(&l.name)),
+        ));
         indexes.extend(t.indexes.iter().map(|i| i.create_sql(&t.name)));
     }
     for t in cat.tables.iter().filter(|t| spec.table(&t.name).is_none()) {
@@ -131,7 +137,11 @@ fn size(p: &Path) -> u64 {
 
 /// A spec table: the spec's columns in order (NULL where the source has
 /// none, init's fill where it has NULL), then the source's extra columns.
-fn spec_copy(t: &crate::store::spec::TableSpec, live: Option<&DuckTable>, rows: u64) -> TableCopy {
+fn spec_copy(
+    t: &crate::store::spec::TableSpec,
+    live: Option<&DuckTable>,
+    (rows, last_rowid): (u64, i64),
+) -> TableCopy {
     let mut columns = Vec::new();
     for c in &t.columns {
         columns.push(match live.and_then(|l| l.column(&c.name)) {
@@ -160,6 +170,7 @@ fn spec_copy(t: &crate::store::spec::TableSpec, live: Option<&DuckTable>, rows: 
     TableCopy {
         name: t.name.clone(),
         rows,
+        last_rowid,
         spec: true,
         in_source: live.is_some(),
         create_sql: t.create_sql(&t.name, &extra),
@@ -168,7 +179,7 @@ fn spec_copy(t: &crate::store::spec::TableSpec, live: Option<&DuckTable>, rows: 
 }
 
 /// Upstream's other tables: their own columns, in SQLite's types.
-fn other_copy(t: &DuckTable, rows: u64) -> TableCopy {
+fn other_copy(t: &DuckTable, (rows, last_rowid): (u64, i64)) -> TableCopy {
     let defs: Vec<String> = t
         .columns
         .iter()
@@ -177,6 +188,7 @@ fn other_copy(t: &DuckTable, rows: u64) -> TableCopy {
     TableCopy {
         name: t.name.clone(),
         rows,
+        last_rowid,
         spec: false,
         in_source: true,
         create_sql: format!(
@@ -310,14 +322,22 @@ fn copy_all(
     for t in &plan.tables {
         conn.execute_batch(&t.create_sql).map_err(err)?;
         let (n, d) = if t.in_source && !t.columns.is_empty() {
-            copy_table(store, conn, &t.name, &t.columns, cancel, &mut |n| {
-                progress(&ImportProgress {
-                    table: t.name.clone(),
-                    phase: "copying",
-                    done: done + n,
-                    total,
-                });
-            })?
+            copy_table(
+                store,
+                conn,
+                &t.name,
+                &t.columns,
+                t.last_rowid,
+                cancel,
+                &mut |n| {
+                    progress(&ImportProgress {
+                        table: t.name.clone(),
+                        phase: "copying",
+                        done: done + n,
+                        total,
+                    });
+                },
+            )?
         } else {
             (0, DefaultHasher::new().finish())
         };
@@ -347,20 +367,25 @@ fn copy_all(
     Ok(digests)
 }
 
-/// Streams `table`'s rows from the shell into the table of that name in
-/// `conn`, columns read as `columns` say. Returns the rows copied and the
-/// digest of every value written.
+/// Rows per run of the shell: DuckDB keeps what it read in memory for the
+/// life of its process (and `-safe` forbids limiting it), so a table is
+/// read in rowid ranges, one process each, to keep the shell small.
+const CHUNK: i64 = 50_000;
+
+/// Streams `table`'s rows (rowids 0 to `last_rowid`) from the shell into
+/// the table of that name in `conn`, columns read as `columns` say.
+/// Returns the rows copied and the digest of every value written.
 pub(crate) fn copy_table(
     store: &DuckStore,
     conn: &Connection,
     table: &str,
     columns: &[ColumnRead],
+    last_rowid: i64,
     cancel: &Canceller,
     on_rows: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64)> {
     let err = |e| StoreError::sqlite(&store.path, "cannot write the copy", e);
     let selects: Vec<&str> = columns.iter().map(|c| c.select.as_str()).collect();
-    let sql = format!("SELECT {} FROM {}", selects.join(", "), quote(table));
     let names: Vec<String> = columns.iter().map(|c| quote(&c.name)).collect();
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     let mut insert = conn
@@ -373,25 +398,35 @@ pub(crate) fn copy_table(
         .map_err(err)?;
     let mut h = DefaultHasher::new();
     let mut n = 0u64;
-    let mut rows = store.shell.stream(&store.path, &sql)?;
-    while let Some(row) = rows.next_row()? {
-        let values: Vec<rusqlite::types::Value> = row
-            .into_iter()
-            .zip(columns)
-            .map(|(v, c)| to_sql(v, c.blob))
-            .collect();
-        for v in &values {
-            digest(&mut h, v.into());
-        }
-        insert
-            .execute(rusqlite::params_from_iter(values.iter()))
-            .map_err(|e| insert_error(table, e))?;
-        n += 1;
-        if n.is_multiple_of(EVERY) {
-            if cancel.is_cancelled() {
-                return Err(StoreError::Cancelled);
+    let mut from = 0i64;
+    while from <= last_rowid {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE rowid BETWEEN {from} AND {}",
+            selects.join(", "),
+            quote(table),
+            from.saturating_add(CHUNK - 1)
+        );
+        from = from.saturating_add(CHUNK);
+        let mut rows = store.shell.stream(&store.path, &sql)?;
+        while let Some(row) = rows.next_row()? {
+            let values: Vec<rusqlite::types::Value> = row
+                .into_iter()
+                .zip(columns)
+                .map(|(v, c)| to_sql(v, c.blob))
+                .collect();
+            for v in &values {
+                digest(&mut h, v.into());
             }
-            on_rows(n);
+            insert
+                .execute(rusqlite::params_from_iter(values.iter()))
+                .map_err(|e| insert_error(table, e))?;
+            n += 1;
+            if n.is_multiple_of(EVERY) {
+                if cancel.is_cancelled() {
+                    return Err(StoreError::Cancelled);
+                }
+                on_rows(n);
+            }
         }
     }
     Ok((n, h.finish()))

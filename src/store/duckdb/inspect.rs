@@ -5,7 +5,7 @@
 
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::DuckStore;
-use crate::store::duckdb::catalog::{self, DuckCatalog, DuckTable, sqlite_type};
+use crate::store::duckdb::catalog::{self, DuckCatalog, DuckTable, TableRows, sqlite_type};
 use crate::store::duckdb::values::read_column;
 use crate::store::error::{Result, StoreError};
 use crate::store::inspection::finding::{Code, Finding, Severity};
@@ -37,13 +37,13 @@ pub fn inspect_duckdb(store: &DuckStore, data: bool, cancel: &Canceller) -> Resu
     ins.path = store.path.clone();
     ins.facts.size_bytes = std::fs::metadata(&store.path).map_or(0, |m| m.len());
     for o in &mut ins.objects {
-        if let Some((_, n)) = counts.iter().find(|(t, _)| t.eq_ignore_ascii_case(&o.name)) {
-            o.rows = RowCount::Counted(*n);
+        if let Some(c) = counts.iter().find(|c| c.name.eq_ignore_ascii_case(&o.name)) {
+            o.rows = RowCount::Counted(c.rows);
         }
     }
     upstream_view(&mut ins, &cat);
     let data = if data {
-        Some(data_checks(store, &cat, &conn, &ins, cancel)?)
+        Some(data_checks(store, &cat, &counts, &conn, &ins, cancel)?)
     } else {
         None
     };
@@ -217,13 +217,18 @@ fn empty_documents(ins: &Inspection, cat: &DuckCatalog) -> Option<Finding> {
 fn data_checks(
     store: &DuckStore,
     cat: &DuckCatalog,
+    counts: &[TableRows],
     conn: &Connection,
     ins: &Inspection,
     cancel: &Canceller,
 ) -> Result<Vec<Finding>> {
     for name in [Spec::v3().documents_table.as_str(), "tasks"] {
         let Some(t) = cat.table(name) else { continue };
-        copy_as_is(store, conn, t, cancel)?;
+        let last = counts
+            .iter()
+            .find(|c| c.name == t.name)
+            .map_or(-1, |c| c.last_rowid);
+        copy_as_is(store, conn, t, last, cancel)?;
     }
     let mut findings = crate::store::inspection::checks::run(conn, ins)?;
     for f in &mut findings {
@@ -239,6 +244,7 @@ fn copy_as_is(
     store: &DuckStore,
     conn: &Connection,
     t: &DuckTable,
+    last_rowid: i64,
     cancel: &Canceller,
 ) -> Result<()> {
     let columns: Vec<_> = t
@@ -248,7 +254,15 @@ fn copy_as_is(
         .collect();
     let err = |e| StoreError::sqlite(&store.path, "cannot copy rows to check", e);
     conn.execute_batch("BEGIN").map_err(err)?;
-    crate::store::duckdb::import::copy_table(store, conn, &t.name, &columns, cancel, &mut |_| {})?;
+    crate::store::duckdb::import::copy_table(
+        store,
+        conn,
+        &t.name,
+        &columns,
+        last_rowid,
+        cancel,
+        &mut |_| {},
+    )?;
     conn.execute_batch("COMMIT").map_err(err)
 }
 
