@@ -121,8 +121,8 @@ fn print_plan(plan: &ImportPlan, store: &DuckStore) {
         println!("  {:<width$}  {:>10} rows  {how}", escape(&t.name), t.rows);
     }
     println!(
-        "  then {} index(es) of the spec, user_version = 3",
-        plan.indexes.len()
+        "  with {} index(es) of the spec; then user_version = 3",
+        plan.tables.iter().map(|t| t.indexes.len()).sum::<usize>()
     );
     for n in &plan.notes {
         println!("note: {}", escape(n));
