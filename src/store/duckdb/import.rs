@@ -6,7 +6,7 @@
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::DuckStore;
 use crate::store::duckdb::catalog::{self, DuckTable, sqlite_type};
-use crate::store::duckdb::values::{ColumnRead, digest, read_column, to_sql};
+use crate::store::duckdb::values::{Bound, ColumnRead, bound, digest, read_column};
 use crate::store::error::{Result, StoreError};
 use crate::store::spec::{Spec, ident, quote};
 use rusqlite::{Connection, OpenFlags};
@@ -407,14 +407,14 @@ pub(crate) fn copy_table(
         );
         from = from.saturating_add(CHUNK);
         let mut rows = store.shell.stream(&store.path, &sql)?;
-        while let Some(row) = rows.next_row()? {
-            let values: Vec<rusqlite::types::Value> = row
-                .into_iter()
+        while let Some(row) = rows.next_cells()? {
+            let values: Vec<Bound> = row
+                .iter()
                 .zip(columns)
-                .map(|(v, c)| to_sql(v, c.blob))
+                .map(|(v, c)| bound(v, c.blob))
                 .collect();
             for v in &values {
-                digest(&mut h, v.into());
+                digest(&mut h, v.value());
             }
             insert
                 .execute(rusqlite::params_from_iter(values.iter()))

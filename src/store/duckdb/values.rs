@@ -2,8 +2,10 @@
 //! for each column, and how its JSON becomes an SQLite value.
 
 use crate::store::spec::quote;
-use rusqlite::types::{Value as Sql, ValueRef};
-use serde_json::Value;
+use rusqlite::ToSql;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use serde::de::{Deserialize, Deserializer, Visitor};
+use std::borrow::Cow;
 use std::hash::Hasher;
 
 /// How one column is read: the expression the shell runs, and whether the
@@ -52,21 +54,92 @@ pub fn read_column(col: &str, duck_type: &str, fill: Option<&str>) -> ColumnRead
     }
 }
 
-/// The shell's JSON value as the SQLite value written.
-pub fn to_sql(v: Value, blob: bool) -> Sql {
-    match v {
-        Value::Null => Sql::Null,
-        Value::Bool(b) => Sql::Integer(i64::from(b)),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Sql::Integer(i),
-            None => n.as_f64().map_or(Sql::Text(n.to_string()), Sql::Real),
+/// One value of a JSON row as the shell printed it, its text borrowed from
+/// the line where it has no escapes: a row costs no allocation per cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+}
+
+impl<'de> Deserialize<'de> for Cell<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CellVisitor)
+    }
+}
+
+struct CellVisitor;
+
+impl<'de> Visitor<'de> for CellVisitor {
+    type Value = Cell<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a null, number, boolean or string")
+    }
+    fn visit_unit<E>(self) -> Result<Cell<'de>, E> {
+        Ok(Cell::Null)
+    }
+    fn visit_none<E>(self) -> Result<Cell<'de>, E> {
+        Ok(Cell::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Cell<'de>, E> {
+        Ok(Cell::Int(i64::from(b)))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Cell<'de>, E> {
+        Ok(Cell::Int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Cell<'de>, E> {
+        // Beyond i64 it stays exact as text.
+        Ok(i64::try_from(u).map_or_else(|_| Cell::Text(Cow::Owned(u.to_string())), Cell::Int))
+    }
+    fn visit_f64<E>(self, r: f64) -> Result<Cell<'de>, E> {
+        Ok(Cell::Real(r))
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cell<'de>, E> {
+        Ok(Cell::Text(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Cell<'de>, E> {
+        Ok(Cell::Text(Cow::Owned(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Cell<'de>, E> {
+        Ok(Cell::Text(Cow::Owned(s)))
+    }
+}
+
+/// A cell as it is bound: borrowed, or bytes decoded from the shell's hex.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound<'a> {
+    Ref(ValueRef<'a>),
+    Blob(Vec<u8>),
+}
+
+impl Bound<'_> {
+    pub fn value(&self) -> ValueRef<'_> {
+        match self {
+            Bound::Ref(v) => *v,
+            Bound::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+}
+
+impl ToSql for Bound<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(self.value()))
+    }
+}
+
+/// The SQLite value a cell is written as (`blob`: the column is hex bytes).
+pub fn bound<'a>(c: &'a Cell<'a>, blob: bool) -> Bound<'a> {
+    match c {
+        Cell::Null => Bound::Ref(ValueRef::Null),
+        Cell::Int(i) => Bound::Ref(ValueRef::Integer(*i)),
+        Cell::Real(r) => Bound::Ref(ValueRef::Real(*r)),
+        Cell::Text(t) => match blob.then(|| unhex(t)).flatten() {
+            Some(b) => Bound::Blob(b),
+            None => Bound::Ref(ValueRef::Text(t.as_bytes())),
         },
-        Value::String(s) if blob => match unhex(&s) {
-            Some(b) => Sql::Blob(b),
-            None => Sql::Text(s),
-        },
-        Value::String(s) => Sql::Text(s),
-        other => Sql::Text(other.to_string()),
     }
 }
 
@@ -134,13 +207,25 @@ mod tests {
     }
 
     #[test]
-    fn json_values_become_sqlite_values() {
-        use serde_json::json;
-        assert_eq!(to_sql(json!(null), false), Sql::Null);
-        assert_eq!(to_sql(json!(true), false), Sql::Integer(1));
-        assert_eq!(to_sql(json!(12), false), Sql::Integer(12));
-        assert_eq!(to_sql(json!(1.5), false), Sql::Real(1.5));
-        assert_eq!(to_sql(json!("00FF"), true), Sql::Blob(vec![0, 255]));
-        assert_eq!(to_sql(json!("00FF"), false), Sql::Text("00FF".into()));
+    fn json_cells_bind_as_sqlite_values() {
+        let line = r#"[null, true, 12, 1.5, "00FF", "a\"b", 18446744073709551615]"#;
+        let row: Vec<Cell> = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            row,
+            vec![
+                Cell::Null,
+                Cell::Int(1),
+                Cell::Int(12),
+                Cell::Real(1.5),
+                Cell::Text("00FF".into()),
+                Cell::Text("a\"b".into()),
+                Cell::Text("18446744073709551615".into()),
+            ]
+        );
+        assert!(matches!(row[4], Cell::Text(Cow::Borrowed(_))), "no copy");
+        assert_eq!(bound(&row[4], true), Bound::Blob(vec![0, 255]));
+        assert_eq!(bound(&row[4], false).value(), ValueRef::Text(b"00FF"));
+        assert_eq!(bound(&row[2], false).value(), ValueRef::Integer(12));
+        assert_eq!(bound(&row[0], true).value(), ValueRef::Null);
     }
 }
