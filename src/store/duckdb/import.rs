@@ -397,16 +397,25 @@ pub(crate) fn copy_table(
         .map_err(err)?;
     let mut h = DefaultHasher::new();
     let mut n = 0u64;
-    let mut from = 0i64;
-    while from <= last_rowid {
+    let start = |from: i64| -> Result<Option<crate::store::duckdb::shell::Rows>> {
+        if from > last_rowid {
+            return Ok(None);
+        }
         let sql = format!(
             "SELECT {} FROM {} WHERE rowid BETWEEN {from} AND {}",
             selects.join(", "),
             quote(table),
             from.saturating_add(CHUNK - 1)
         );
+        store.shell.stream(&store.path, &sql).map(Some)
+    };
+    let mut current = start(0)?;
+    let mut from = CHUNK;
+    while let Some(mut rows) = current.take() {
+        // The next range's shell starts now: it reads and formats its rows
+        // while this one's are written here.
+        let next = start(from)?;
         from = from.saturating_add(CHUNK);
-        let mut rows = store.shell.stream(&store.path, &sql)?;
         while let Some(row) = rows.next_cells()? {
             let values: Vec<Bound> = row
                 .iter()
@@ -427,6 +436,7 @@ pub(crate) fn copy_table(
                 on_rows(n);
             }
         }
+        current = next;
     }
     Ok((n, h.finish()))
 }
