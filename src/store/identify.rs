@@ -56,6 +56,12 @@ impl Identity {
             Identity::DuckDb {
                 storage_version,
                 writer,
+            } if writer == "unknown" => {
+                format!("egregora's DuckDB store (storage version {storage_version})")
+            }
+            Identity::DuckDb {
+                storage_version,
+                writer,
             } => format!(
                 "egregora's DuckDB store (written by DuckDB {}, storage version {storage_version})",
                 writer.trim_start_matches('v')

@@ -43,8 +43,10 @@ impl Shell {
                         .find(|p| is_executable(p))
                 })
                 .ok_or_else(|| {
+                    let what = crate::store::identify::identify(store)
+                        .map_or_else(|_| "a DuckDB file".into(), |i| i.describe());
                     StoreError::NoDuckDbShell(format!(
-                        "{} is egregora's DuckDB store; reading it needs the duckdb shell, which is not on PATH: {GET}",
+                        "{} is {what}; reading it needs the duckdb shell, which is not on PATH: {GET}",
                         store.display()
                     ))
                 })?,
@@ -364,9 +366,12 @@ pub(crate) fn shell_error(db: &Path, stderr: &str, code: Option<i32>) -> StoreEr
         .find(|l| !l.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| format!("the shell exited with {}", code.unwrap_or(-1)));
+    // Named with what its header says, so a damaged file is recognisable.
+    let what = crate::store::identify::identify(db)
+        .map_or_else(|_| "a DuckDB file".into(), |i| i.describe());
     StoreError::DuckDb {
         path: db.to_path_buf(),
-        message: first,
+        message: format!("{first} ({what})"),
     }
 }
 
