@@ -55,7 +55,9 @@ pub(super) fn prepare(source: &Path) -> Result<(PathBuf, Keeper)> {
                 );
                 std::thread::sleep(std::time::Duration::from_secs(2));
                 if cancel.is_cancelled() {
-                    break Err(StoreError::Cancelled.into());
+                    break Err(anyhow::anyhow!(
+                        "stopped while the file was held: no snapshot was taken"
+                    ));
                 }
             }
             Err(StoreError::Cancelled) => {
