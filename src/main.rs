@@ -17,7 +17,7 @@ use std::process::ExitCode;
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// The store (default: .egregora/pipeline.sqlite)
+    /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
     path: Option<OsString>,
     /// Write a demo store with legacy tables to a temporary folder and open it
     #[arg(long, conflicts_with = "path")]
@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Report the store's state against the V3 spec (exit 0 ok, 1 problems, 2 error)
     Check {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// Print JSON (see README for the shape)
         #[arg(long)]
@@ -61,7 +61,7 @@ enum Command {
     },
     /// Copy the V2 legacy tables' rows into documents, then drop the V2 objects, after a plan
     FoldLegacy {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// Print the plan and write nothing
         #[arg(long)]
@@ -81,7 +81,7 @@ enum Command {
     },
     /// Stream the documents as the Documents tab lists them, as CSV, JSON, NDJSON or a table
     Export {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// The format (default: picked by -o's extension, else csv)
         #[arg(long, value_enum)]
@@ -107,7 +107,7 @@ enum Command {
     },
     /// Run one read-only SQL statement and stream its rows
     Query {
-        /// The store (default: .egregora/pipeline.sqlite)
+        /// The store (default: .egregora/pipeline.sqlite, else .egregora/pipeline.duckdb)
         path: Option<OsString>,
         /// The statement (one; only reading is allowed); - reads it from stdin
         #[arg(long)]
@@ -162,6 +162,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy upstream's DuckDB store into a new V3 SQLite store, after a plan
+    Import {
+        /// Upstream's DuckDB store (read through the duckdb shell, never written)
+        source: OsString,
+        /// The new store (default: SOURCE's folder and stem with .sqlite; never over a file)
+        dest: Option<OsString>,
+        /// Print the plan and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import without asking
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON: the plan with --dry-run, else the outcome; errors too
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a sample store with documents of every doc_type
     Demo {
         /// Where to write it (default: a new temporary folder; never over a file)
@@ -211,9 +227,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(egregora_inspect::cli::refuse_arguments(&e)),
     };
-    let path = |p: Option<OsString>| {
-        p.unwrap_or_else(|| OsString::from(egregora_inspect::cli::DEFAULT_PATH))
-    };
+    let path = |p: Option<OsString>| p.unwrap_or_else(|| egregora_inspect::cli::default_path(true));
     let code = match cli.command {
         Some(Command::Check {
             path: p,
@@ -309,9 +323,24 @@ fn main() -> ExitCode {
             tables,
             json,
         }) => egregora_inspect::cli::diff(&old, &new, &tables, json),
+        Some(Command::Import {
+            source,
+            dest,
+            dry_run,
+            yes,
+            json,
+        }) => egregora_inspect::cli::import(
+            &source,
+            dest.as_deref(),
+            egregora_inspect::cli::ImportFlags { dry_run, yes, json },
+        ),
         None if cli.print_config => egregora_inspect::cli::print_config(),
         None if cli.demo => egregora_inspect::cli::tui_demo(),
-        None => egregora_inspect::cli::tui(&path(cli.path)),
+        // The app's header names the store it opened.
+        None => egregora_inspect::cli::tui(
+            &cli.path
+                .unwrap_or_else(|| egregora_inspect::cli::default_path(false)),
+        ),
     };
     ExitCode::from(code)
 }

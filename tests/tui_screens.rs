@@ -421,7 +421,7 @@ fn a_file_that_is_not_a_store_says_what_it_is() {
     let mut h = Harness::open(dir, p.clone());
     assert!(
         h.text()
-            .contains("is a DuckDB database (storage version 64), not a store"),
+            .contains("is egregora's DuckDB store (storage version 64)"),
         "{}",
         h.text()
     );

@@ -13,6 +13,7 @@ mod checks;
 mod export;
 mod fold;
 mod frequencies;
+mod import;
 mod init;
 mod pages;
 mod query;
@@ -51,6 +52,7 @@ const PARTS: &[&str] = &[
     "checks",
     "change",
     "search",
+    "import",
 ];
 
 /// The stores a run measures.
@@ -106,6 +108,7 @@ fn main() {
             "checks" => checks::run(&bin, &s),
             "change" => change::run(&bin, &s.small, &s.large),
             "search" => search::run(&s.large),
+            "import" => import::run(&bin),
             _ => {}
         }
         println!();

@@ -4,14 +4,17 @@
 //! `text::escape`.
 
 mod change;
+mod check_duckdb;
 mod completions;
 mod diff;
 mod exec;
 mod export;
 mod fix;
+mod import;
 mod man;
 mod query;
 mod shared;
+mod tui_duckdb;
 mod undo;
 
 use crate::store::apply::{self, ApplyOptions, Progress};
@@ -31,12 +34,40 @@ pub use diff::diff;
 pub use exec::exec;
 pub use export::{ExportArgs, SortArg};
 pub use fix::fix;
+pub use import::ImportFlags;
 use shared::{EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, confirm, fail, watch_signals};
 use std::ffi::OsStr;
 use std::io::IsTerminal;
 pub use undo::undo;
 
 pub const DEFAULT_PATH: &str = ".egregora/pipeline.sqlite";
+/// Upstream's own store, opened when no SQLite store is there (DESIGN §4).
+pub const DEFAULT_DUCKDB_PATH: &str = ".egregora/pipeline.duckdb";
+
+/// The store a command opens without PATH: the SQLite store when it
+/// exists, else upstream's DuckDB store when that exists, else the SQLite
+/// path (where init creates one). Says which on stderr when it is not the
+/// SQLite store, or when both are there.
+pub fn default_path(announce: bool) -> std::ffi::OsString {
+    let sqlite = std::path::Path::new(DEFAULT_PATH);
+    let duckdb = std::path::Path::new(DEFAULT_DUCKDB_PATH);
+    let chosen = if sqlite.exists() || !duckdb.exists() {
+        if announce && sqlite.exists() && duckdb.exists() {
+            eprintln!(
+                "no PATH given: opened {DEFAULT_PATH} (the SQLite store; {DEFAULT_DUCKDB_PATH} is also there)"
+            );
+        }
+        DEFAULT_PATH
+    } else {
+        if announce {
+            eprintln!(
+                "no PATH given: opened {DEFAULT_DUCKDB_PATH} (upstream's DuckDB store; there is no {DEFAULT_PATH})"
+            );
+        }
+        DEFAULT_DUCKDB_PATH
+    };
+    std::ffi::OsString::from(chosen)
+}
 
 /// Arguments clap refuses: one line on stderr (its hint folded in), exit 2;
 /// help and the version are printed as clap prints them.
@@ -64,6 +95,28 @@ pub fn refuse_arguments(e: &clap::Error) -> u8 {
 }
 
 pub fn check(raw: &OsStr, json: bool, data: bool) -> u8 {
+    if let Ok(path) = resolve(raw)
+        && crate::store::duckdb::is_duckdb(&path)
+    {
+        return match check_duckdb::inspect(&path, data) {
+            Ok(d) => {
+                let ins = &d.inspection;
+                let ok = ins.ok(d.data.as_deref());
+                if json {
+                    let mut doc = check_json_body(ins, d.data.as_deref(), ok);
+                    doc["file"] = check_duckdb::file_json(&d);
+                    println!("{doc}");
+                } else {
+                    println!("store    {}", escape(&ins.path.to_string_lossy()));
+                    println!("state    {}", ins.state.label());
+                    println!("{}", check_duckdb::file_lines(&d));
+                    print_check_body(ins, d.data.as_deref());
+                }
+                if ok { EXIT_OK } else { EXIT_PROBLEMS }
+            }
+            Err(e) => fail(&e, json),
+        };
+    }
     match run_check(raw, data) {
         Ok((ins, data_findings)) => {
             let ok = ins.ok(data_findings.as_deref());
@@ -106,6 +159,11 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
         escape(&f.journal_mode),
         f.user_version
     );
+    print_check_body(ins, data);
+}
+
+/// The findings, data checks and objects of a check report.
+fn print_check_body(ins: &Inspection, data: Option<&[Finding]>) {
     let print_findings = |title: &str, list: &[Finding]| {
         println!("\n{title}");
         if list.is_empty() {
@@ -162,6 +220,13 @@ fn print_check(ins: &Inspection, data: Option<&[Finding]>) {
 
 /// The `check --json` document; its shape is documented in the README.
 fn check_json(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_json::Value {
+    let mut doc = check_json_body(ins, data, ok);
+    doc["file"] = serde_json::json!(ins.facts);
+    doc
+}
+
+/// Every field of `check --json` but `file`.
+fn check_json_body(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_json::Value {
     let objects: Vec<serde_json::Value> = ins
         .objects
         .iter()
@@ -178,7 +243,6 @@ fn check_json(ins: &Inspection, data: Option<&[Finding]>, ok: bool) -> serde_jso
         "path": ins.path.to_string_lossy(),
         "state": ins.state,
         "ok": ok,
-        "file": ins.facts,
         "findings": ins.findings,
         "data_checks": data,
         "objects": objects,
@@ -470,6 +534,15 @@ fn print_generated(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Resul
     }
 }
 
+/// `import SOURCE.duckdb [DEST]`: a new V3 store from upstream's.
+pub fn import(source: &OsStr, dest: Option<&OsStr>, flags: ImportFlags) -> u8 {
+    match import::run(source, dest, flags) {
+        Ok(true) => EXIT_OK,
+        Ok(false) => EXIT_ERROR,
+        Err(e) => fail(&e, flags.json),
+    }
+}
+
 /// `--print-config`: the config in force, as a file that would give it.
 pub fn print_config() -> u8 {
     let run = || -> Result<String> {
@@ -489,6 +562,10 @@ pub fn print_config() -> u8 {
 pub fn tui(raw: &OsStr) -> u8 {
     let run = || -> Result<()> {
         let path = resolve(raw)?;
+        if crate::store::duckdb::is_duckdb(&path) {
+            let (snapshot, keeper) = tui_duckdb::prepare(&path)?;
+            return crate::tui::run_with(&snapshot, Some(keeper));
+        }
         crate::tui::run(&path)
     };
     match run() {

@@ -56,6 +56,32 @@ pub enum StoreError {
     // The cause's text is in the message: it is not also the error's
     // `source` (a field of that name would be), or printing the error's
     // chain would say it twice.
+    /// No duckdb shell to read a DuckDB store with: what was looked for,
+    /// and how to get one.
+    #[error("{0}")]
+    NoDuckDbShell(String),
+    #[error(
+        "{} is held by process {pid} ({process}): DuckDB lets no reader open a file its writer holds; it opens once the writer is done",
+        path.display()
+    )]
+    DuckDbHeld {
+        path: PathBuf,
+        pid: u32,
+        process: String,
+    },
+    #[error(
+        "{} was written by DuckDB {writer} (storage version {storage}), newer than the duckdb shell here ({shell}, which reads storage versions {range}): install a newer shell (pip install -U duckdb-cli)",
+        path.display()
+    )]
+    DuckDbTooNew {
+        path: PathBuf,
+        writer: String,
+        storage: u64,
+        shell: String,
+        range: String,
+    },
+    #[error("{}: DuckDB says: {message}", path.display())]
+    DuckDb { path: PathBuf, message: String },
     #[error("{context}: {}", sqlite_text(cause))]
     Sqlite {
         context: String,
@@ -146,6 +172,10 @@ impl StoreError {
             StoreError::Timeout(_) => "timeout",
             StoreError::Verification(_) => "verification",
             StoreError::DiskFull { .. } => "disk-full",
+            StoreError::NoDuckDbShell(_) => "no-duckdb-shell",
+            StoreError::DuckDbHeld { .. } => "held",
+            StoreError::DuckDbTooNew { .. } => "duckdb-too-new",
+            StoreError::DuckDb { .. } => "duckdb",
             StoreError::Sqlite { .. } => "sqlite",
             StoreError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::StorageFull => {
                 "disk-full"
@@ -156,8 +186,10 @@ impl StoreError {
 
     /// Another process holds a lock: the same read will work later.
     pub fn is_locked(&self) -> bool {
-        matches!(self, StoreError::Locked { .. })
-            || matches!(self, StoreError::Sqlite { cause, .. } if is_busy(cause))
+        matches!(
+            self,
+            StoreError::Locked { .. } | StoreError::DuckDbHeld { .. }
+        ) || matches!(self, StoreError::Sqlite { cause, .. } if is_busy(cause))
     }
 
     /// Another process held `path` locked.

@@ -29,6 +29,8 @@ pub enum Identity {
     Socket,
     DuckDb {
         storage_version: u64,
+        /// The writer's version text (`v1.4.4`), "unknown" when blank.
+        writer: String,
     },
     SqliteWal,
     SqliteJournal,
@@ -51,9 +53,19 @@ impl Identity {
             Identity::Fifo => "a FIFO (named pipe)".into(),
             Identity::Device => "a device".into(),
             Identity::Socket => "a socket".into(),
-            Identity::DuckDb { storage_version } => {
-                format!("a DuckDB database (storage version {storage_version})")
+            Identity::DuckDb {
+                storage_version,
+                writer,
+            } if writer == "unknown" => {
+                format!("egregora's DuckDB store (storage version {storage_version})")
             }
+            Identity::DuckDb {
+                storage_version,
+                writer,
+            } => format!(
+                "egregora's DuckDB store (written by DuckDB {}, storage version {storage_version})",
+                writer.trim_start_matches('v')
+            ),
             Identity::SqliteWal => {
                 "an SQLite write-ahead log (-wal file); open the database beside it".into()
             }
@@ -76,6 +88,13 @@ impl Identity {
             Identity::TruncatedSqlite(d) => Err(StoreError::Corrupt {
                 path: path.to_path_buf(),
                 detail: format!("the file is truncated: {d}"),
+            }),
+            Identity::DuckDb { .. } => Err(StoreError::NotAStore {
+                path: path.to_path_buf(),
+                what: format!(
+                    "{}; upstream's DuckDB store is never written here (check reads it; import makes a V3 copy)",
+                    self.describe()
+                ),
             }),
             other => Err(StoreError::NotAStore {
                 path: path.to_path_buf(),
@@ -161,7 +180,23 @@ pub(crate) fn classify(head: &[u8], size: u64, wal_beside: bool) -> Identity {
         } else {
             0
         };
-        return Identity::DuckDb { storage_version };
+        // The writer's version: NUL-padded text at byte 52.
+        let writer: String = head
+            .get(52..84)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b != 0)
+            .filter(|b| b.is_ascii_graphic())
+            .map(|&b| char::from(b))
+            .collect();
+        return Identity::DuckDb {
+            storage_version,
+            writer: if writer.is_empty() {
+                "unknown".into()
+            } else {
+                writer
+            },
+        };
     }
     if head.len() >= 4 {
         let magic = be_u32(head, 0);
@@ -289,8 +324,18 @@ mod tests {
         assert_eq!(
             classify(&duck, 4096, false),
             Identity::DuckDb {
-                storage_version: 64
+                storage_version: 64,
+                writer: "unknown".into()
             }
+        );
+        let mut duck = vec![0u8; 100];
+        duck[8..12].copy_from_slice(b"DUCK");
+        duck[12..20].copy_from_slice(&64u64.to_le_bytes());
+        duck[52..58].copy_from_slice(b"v1.4.4");
+        let id = classify(&duck, 4096, false);
+        assert_eq!(
+            id.describe(),
+            "egregora's DuckDB store (written by DuckDB 1.4.4, storage version 64)"
         );
         assert_eq!(
             classify(&[0x37, 0x7f, 0x06, 0x82, 0, 0], 32, false),

@@ -9,6 +9,7 @@ pub mod cancel;
 pub mod cell;
 pub mod change;
 pub mod demo;
+pub mod duckdb;
 pub mod error;
 pub mod extensions;
 pub mod identify;

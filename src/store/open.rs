@@ -197,6 +197,12 @@ pub(crate) fn open_for_write(path: &Path, create: bool) -> Result<Connection> {
 /// Whether this process may write the store and create its journal, and if
 /// not, why. Uses access(2), which also sees read-only mounts.
 pub(crate) fn writable(path: &Path) -> std::result::Result<(), String> {
+    if crate::store::duckdb::snapshot::is_snapshot(path) {
+        return Err(
+            "it is a snapshot of upstream's DuckDB store, which is never written here; `import` makes a V3 copy"
+                .into(),
+        );
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

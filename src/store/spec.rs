@@ -20,6 +20,9 @@ pub struct Spec {
     pub legacy_tables: Vec<LegacyTable>,
     pub legacy_views: Vec<String>,
     pub leftovers: Vec<String>,
+    /// Tables egregora's pipeline keeps beside the V3 ones in its DuckDB
+    /// store (DESIGN §9): known, listed as upstream's, never "other".
+    pub upstream_tables: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +151,8 @@ pub enum ObjectClass {
     V3,
     Legacy,
     Leftover,
+    /// A table of upstream's own DuckDB store (`annotations` there is live).
+    Upstream,
     Other,
 }
 
@@ -157,6 +162,7 @@ impl ObjectClass {
             ObjectClass::V3 => "v3",
             ObjectClass::Legacy => "legacy",
             ObjectClass::Leftover => "leftover",
+            ObjectClass::Upstream => "upstream",
             ObjectClass::Other => "other",
         }
     }
@@ -205,6 +211,8 @@ impl Spec {
             ObjectClass::Legacy
         } else if self.leftovers.iter().any(is) {
             ObjectClass::Leftover
+        } else if self.upstream_tables.iter().any(is) {
+            ObjectClass::Upstream
         } else {
             ObjectClass::Other
         }

@@ -50,6 +50,15 @@ impl Drop for Guard {
 
 /// Runs the app on `path` until the user quits, with the user's config.
 pub(crate) fn run(path: &Path) -> Result<()> {
+    run_with(path, None)
+}
+
+/// Runs the app on `path`, a snapshot of upstream's DuckDB store when
+/// `upstream` keeps one.
+pub(crate) fn run_with(
+    path: &Path,
+    upstream: Option<crate::store::duckdb::keeper::Keeper>,
+) -> Result<()> {
     let config = config::load()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
@@ -59,6 +68,7 @@ pub(crate) fn run(path: &Path) -> Result<()> {
     }
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = app::App::new(path.to_path_buf());
+    app.upstream = upstream;
     app.keys = config.keys;
     // A history that cannot be read costs its recall, never the app.
     match history::load() {

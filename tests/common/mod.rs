@@ -2,6 +2,7 @@
 //! the real binary.
 #![allow(dead_code)]
 
+pub mod duck;
 pub mod tmux;
 
 use assert_cmd::Command;

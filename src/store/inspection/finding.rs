@@ -55,6 +55,8 @@ pub enum Code {
     NullStatus,
     UnknownDocType,
     InvalidJson,
+    /// An empty documents table beside upstream's tables that hold rows.
+    EmptyDocuments,
     // Business rules (DESIGN §1).
     MissingField,
     InvalidStatus,

@@ -196,7 +196,18 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
 
     let mut objects = Vec::new();
     for e in entries.iter().filter(|e| e.kind.has_rows()) {
-        let class = spec.classify(&e.name);
+        let mut class = spec.classify(&e.name);
+        // A snapshot of upstream's DuckDB store holds upstream's tables
+        // (its `annotations` is live there, not V2's).
+        if class == ObjectClass::Legacy
+            && spec
+                .upstream_tables
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(&e.name))
+            && crate::store::duckdb::snapshot::is_snapshot(path)
+        {
+            class = ObjectClass::Upstream;
+        }
         let is_virtual = e.sql.as_deref().is_some_and(|s| {
             s.trim_start()
                 .to_ascii_uppercase()

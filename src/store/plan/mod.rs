@@ -10,6 +10,7 @@ mod space;
 pub(crate) use core::Op;
 pub use core::{Plan, PlanKind, Space, Step, backup_path, free_path, refuses_newer};
 pub use init::init_new;
+pub(crate) use space::free_bytes;
 pub use space::human;
 
 use crate::store::error::Result;

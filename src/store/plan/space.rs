@@ -62,7 +62,7 @@ pub(crate) fn estimate(conn: &Connection, plan: &Plan) -> rusqlite::Result<Optio
 }
 
 /// Free bytes for this user on the file system of `path`'s folder.
-fn free_bytes(path: &Path) -> Option<u64> {
+pub(crate) fn free_bytes(path: &Path) -> Option<u64> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
     let st = rustix::fs::statvfs(dir).ok()?;
     Some(st.f_bavail.saturating_mul(st.f_frsize))

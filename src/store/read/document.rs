@@ -4,6 +4,7 @@
 use crate::store::cell::{Cell, DETAIL_CHARS, cut_sql};
 use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::{counts_sql, months_sql};
+use crate::store::read::parent::{ParentRef, from_header, message_row};
 use crate::store::read::row_key::{KeyColumns, RowKey};
 use crate::store::spec::Spec;
 use crate::store::spec::quote;
@@ -75,6 +76,9 @@ pub struct Link {
 pub enum LinkKind {
     Author,
     Parent,
+    /// An annotation's parent that is a message: `rowid` is its row in
+    /// `messages`, not in documents.
+    ParentMessage,
 }
 
 /// An author list longer than this is shown without looking up the rest.
@@ -126,12 +130,28 @@ pub fn document(
         }
     }
     let parent = &spec.relations.parent;
-    if doc_type.as_deref() == Some(parent.doc_type.as_str())
-        && let Some(ext) = text_of(&parent.column)
-        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&ext)
-        && let Some(id) = pointer(&v, &parent.json_path)
-    {
-        links.push(parent_of(conn, live, id)?);
+    if doc_type.as_deref() == Some(parent.doc_type.as_str()) {
+        let folded = text_of(&parent.column)
+            .and_then(|ext| serde_json::from_str::<serde_json::Value>(&ext).ok())
+            .and_then(|v| pointer(&v, &parent.json_path))
+            .map(|id| ParentRef {
+                id,
+                parent_type: None,
+            });
+        // Upstream's header is at the start: a cut content still has it.
+        let header = || {
+            cols.iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content"))
+                .and_then(|(_, c)| match c {
+                    Cell::Text { text, .. } => from_header(text),
+                    _ => None,
+                })
+        };
+        match folded.or_else(header) {
+            Some(p) if p.is_message() => links.push(message_link(conn, p.id)?),
+            Some(p) => links.push(parent_of(conn, live, p.id)?),
+            None => {}
+        }
     }
     let first = doc_type
         .as_ref()
@@ -208,6 +228,17 @@ fn parent_of(conn: &Connection, live: &LiveTable, id: String) -> rusqlite::Resul
         LinkKind::Parent,
         id.clone(),
     )
+}
+
+/// A message parent: its row of `messages`, labelled by its text.
+fn message_link(conn: &Connection, id: String) -> rusqlite::Result<Link> {
+    let found = message_row(conn, &id)?;
+    Ok(Link {
+        kind: LinkKind::ParentMessage,
+        key: id,
+        label: found.as_ref().and_then(|f| f.1.clone()),
+        rowid: found.map(|f| RowKey::Rowid(f.0)),
+    })
 }
 
 /// The link `sql` finds: its label, then its key, or none.

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod export;
 pub mod filters;
 pub mod frequencies;
+pub mod parent;
 pub mod query;
 pub mod row_key;
 pub(crate) mod sample;

@@ -138,8 +138,15 @@ impl App {
             return self.say(match link.kind {
                 LinkKind::Author => format!("no profile has subject_uuid {key}"),
                 LinkKind::Parent => format!("the parent {key} is not in documents"),
+                LinkKind::ParentMessage => format!("the parent message {key} is not in messages"),
             });
         };
+        if link.kind == LinkKind::ParentMessage {
+            let key = crate::text::cell(&link.key);
+            return self.say(format!(
+                "the parent is message {key}, row {target} of messages (Tables lists it)"
+            ));
+        }
         let Some(d) = self.detail.take() else {
             return;
         };

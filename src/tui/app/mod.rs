@@ -68,6 +68,8 @@ const CHROME_ROWS: u16 = 5;
 #[derive(Debug)]
 pub struct App {
     pub path: PathBuf,
+    /// The DuckDB store `path` is a snapshot of, and its keeper.
+    pub upstream: Option<crate::store::duckdb::keeper::Keeper>,
     /// The keys in force (the defaults, or the user's).
     pub keys: Keymap,
     pub tab: Tab,
@@ -107,6 +109,7 @@ impl App {
     pub fn new(path: PathBuf) -> App {
         let mut app = App {
             path,
+            upstream: None,
             keys: Keymap::default(),
             tab: Tab::Overview,
             store: StoreView {
@@ -333,6 +336,9 @@ impl App {
             Action::PrevTab => self.go(self.tab.cycle(-1)),
             Action::GoTab(t) => self.go(t),
             Action::Refresh => {
+                if let Some(k) = &self.upstream {
+                    k.refresh();
+                }
                 self.refresh();
                 self.say("refreshed");
             }

@@ -42,9 +42,16 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     // What is shown may no longer be so: that says more than the name.
-    let line = match app.stale_note() {
-        Some(note) => Line::from(format!("⚠ {note}")).style(theme().warn),
-        None => Line::from(format!("egregora-inspect · {}", text::cell(&name))).style(theme().dim),
+    let upstream = app.upstream.as_ref();
+    let line = match (app.stale_note(), upstream.and_then(|k| k.note())) {
+        (Some(note), _) => Line::from(format!("⚠ {note}")).style(theme().warn),
+        (None, Some(note)) => Line::from(format!("⚠ {}", text::cell(&note))).style(theme().warn),
+        (None, None) => match upstream {
+            Some(k) => Line::from(text::cell(&k.header())).style(theme().dim),
+            None => {
+                Line::from(format!("egregora-inspect · {}", text::cell(&name))).style(theme().dim)
+            }
+        },
     };
     f.render_widget(Paragraph::new(line.right_aligned()), right);
     places

@@ -119,9 +119,13 @@ fn link_lines(app: &App, doc: &DocView, picked: Option<usize>) -> Vec<Line<'stat
         let what = match l.kind {
             LinkKind::Author => "author",
             LinkKind::Parent => "parent",
+            LinkKind::ParentMessage => "message",
         };
         let key = text::cell(&l.key);
         let shown = match (&l.label, &l.rowid) {
+            (_, None) if l.kind == LinkKind::ParentMessage => {
+                Span::styled(format!("{key}  (not in messages)"), theme().warn)
+            }
             (_, None) => Span::styled(format!("{key}  (not in documents)"), theme().warn),
             (Some(label), Some(_)) => Span::raw(format!("{}  ({key})", text::cell(label))),
             (None, Some(_)) => Span::raw(key),

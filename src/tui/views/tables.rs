@@ -61,7 +61,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             let style = match o.class {
                 ObjectClass::Legacy | ObjectClass::Leftover => theme().warn,
                 ObjectClass::V3 => Style::default(),
-                ObjectClass::Other => theme().dim,
+                ObjectClass::Other | ObjectClass::Upstream => theme().dim,
             };
             Row::new([
                 text::cell(&o.name),

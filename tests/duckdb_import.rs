@@ -1,0 +1,233 @@
+//! `import SOURCE.duckdb [DEST]` (DESIGN §9): a new V3 store holding every
+//! row of every table in the V3 conventions, the source and its .wal
+//! untouched, nothing left behind when refused or stopped.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod common;
+
+use common::duck;
+use common::{OutputHas, bin, listing, scalar};
+use rusqlite::types::Value;
+use std::io::Read;
+use std::process::Stdio;
+
+fn row(path: &std::path::Path, sql: &str) -> Vec<Value> {
+    let c = common::open(path);
+    let mut s = c.prepare(sql).unwrap();
+    let n = s.column_count();
+    s.query_row([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())
+        .unwrap()
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+#[test]
+fn every_row_arrives_in_the_v3_conventions_and_the_source_is_untouched() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    let before = duck::bytes(&db);
+    bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout_has("verified value for value");
+    let dest = dir.path().join("pipeline.sqlite");
+    assert_eq!(scalar::<i64>(&dest, "PRAGMA user_version"), 3);
+    assert_eq!(
+        row(
+            &dest,
+            "SELECT created_at, date, authors, tags, interests, extensions, status, doc_type FROM documents WHERE id = 'hello-world'"
+        ),
+        vec![
+            text("2026-01-02T01:04:05.123456Z"),
+            text("2026-01-02"),
+            text(r#"["a1b2c3d4","e5f6"]"#),
+            text(r#"["tag one"]"#),
+            Value::Null,
+            Value::Null,
+            text("published"),
+            text("post"),
+        ]
+    );
+    assert_eq!(
+        row(
+            &dest,
+            "SELECT window_end, extensions FROM documents WHERE id IN ('j1', 'an2') ORDER BY id DESC"
+        ),
+        vec![text("2026-01-07T23:59:59.500000Z"), Value::Null]
+    );
+    assert_eq!(
+        row(&dest, "SELECT extensions FROM documents WHERE id = 'an2'"),
+        vec![text(r#"{"parent_id": "hello-world"}"#)]
+    );
+    assert_eq!(
+        row(
+            &dest,
+            "SELECT task_id, payload, processed_at FROM tasks ORDER BY task_id LIMIT 1"
+        ),
+        vec![
+            text("00000000-0000-4000-8000-000000000001"),
+            text(r#"{"url": "https://x"}"#),
+            Value::Null
+        ]
+    );
+    assert_eq!(
+        row(&dest, "SELECT attrs, ts FROM messages"),
+        vec![
+            text(r#"{"k": [1, 2]}"#),
+            text("2026-01-01T10:00:00.000000Z")
+        ]
+    );
+    assert_eq!(
+        row(&dest, "SELECT content, metadata FROM asset_cache"),
+        vec![Value::Blob(vec![0, 0xff, 0x10]), text(r#"{"w": 3}"#)]
+    );
+    assert_eq!(
+        row(&dest, "SELECT is_tag, is_remote FROM git_refs"),
+        vec![Value::Integer(0), Value::Integer(1)]
+    );
+    assert_eq!(
+        row(&dest, "SELECT rating, comparisons FROM elo_ratings"),
+        vec![Value::Real(1512.5), Value::Integer(3)]
+    );
+    for (table, n) in [
+        ("documents", 6),
+        ("tasks", 2),
+        ("messages", 1),
+        ("annotations", 1),
+        ("comparison_history", 0),
+    ] {
+        assert_eq!(
+            scalar::<i64>(&dest, &format!("SELECT count(*) FROM {table}")),
+            n,
+            "{table}"
+        );
+    }
+    // The V3 tables are whole: no error about their shape or indexes.
+    let out = common::printed(&["check", "--json"], &dest, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let errors: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        duck::bytes(&db),
+        before,
+        "the source and its .wal are untouched"
+    );
+}
+
+#[test]
+fn the_plan_comes_first_and_nothing_is_written_without_a_yes() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = duck::store(&shell, dir.path(), "p.duckdb", duck::ROWS);
+    let files = listing(dir.path());
+    bin()
+        .args(["import", "--dry-run"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout_has("documents                    6 rows  in the spec's shape")
+        .stdout_has("asset_cache                  1 rows  with its own columns")
+        .stdout_has("space: about")
+        .stdout_has("dry run: nothing was written");
+    let out = common::printed(&["import", "--dry-run", "--json"], &db, 0);
+    let plan: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(plan["tables"][0]["name"], "documents");
+    assert_eq!(plan["tables"][0]["rows"], 6);
+    assert!(plan["dest"].as_str().unwrap().ends_with("p.sqlite"));
+    let out = bin()
+        .args(["import", "--json"])
+        .arg(&db)
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let err: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(err["ok"], false);
+    assert_eq!(listing(dir.path()), files, "nothing written");
+}
+
+#[test]
+fn an_existing_dest_or_a_non_duckdb_source_is_refused() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = duck::store(&shell, dir.path(), "p.duckdb", "");
+    let dest = dir.path().join("taken.sqlite");
+    std::fs::write(&dest, b"keep me").unwrap();
+    bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .arg(&dest)
+        .assert()
+        .code(2)
+        .stderr_has("exists: import writes a new store and never over a file");
+    assert_eq!(std::fs::read(&dest).unwrap(), b"keep me");
+    bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .arg(dir.path().join("no/such/folder.sqlite"))
+        .assert()
+        .code(2)
+        .stderr_has("its folder does not exist");
+    bin()
+        .args(["import", "--yes"])
+        .arg(&dest)
+        .assert()
+        .code(2)
+        .stderr_has("not a DuckDB store");
+}
+
+#[test]
+fn sigterm_stops_the_import_and_removes_the_partial_store() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = duck::store(
+        &shell,
+        dir.path(),
+        "big.duckdb",
+        "INSERT INTO documents (id, content, status, doc_type, tags)
+           SELECT 'd' || i, repeat('x', 200), 'draft', 'note', ['a', 'b'] FROM range(400000) t(i);",
+    );
+    let before = duck::bytes(&db);
+    let files = listing(dir.path());
+    let mut child = std::process::Command::new(common::bin_path())
+        .args(["import", "--yes"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the copy to start, then stop it as a terminal's kill would.
+    let mut err = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("copying documents") {
+        let n = err.read(&mut buf).unwrap();
+        assert!(n > 0, "import ended before copying");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    err.read_to_end(&mut seen).unwrap();
+    let status = child.wait().unwrap();
+    let said = String::from_utf8_lossy(&seen);
+    assert_eq!(status.code(), Some(2), "{said}");
+    assert!(said.contains("cancelled: no store was written"), "{said}");
+    assert_eq!(listing(dir.path()), files, "no DEST, no partial file");
+    assert_eq!(duck::bytes(&db), before);
+    // No shell was left reading it: a writer can open it again.
+    duck::run(&shell, &db, "SELECT 1;");
+}
