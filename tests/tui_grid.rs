@@ -55,7 +55,15 @@ fn the_column_cursor_scrolls_and_widths_follow_the_content() {
 
 #[test]
 fn the_chooser_picks_the_columns_and_esc_changes_nothing() {
-    let mut h = docs();
+    // The last row's status is the widest: seen once, it sets the width.
+    let mut h = Harness::demo_with(
+        "wide.sqlite",
+        300,
+        "INSERT INTO documents (id, status, doc_type) VALUES ('last', 'a-status-wider-than-any-other', 'note')",
+    );
+    h.act(Action::GoTab(Tab::Documents));
+    h.act(Action::Bottom).act(Action::Top);
+    let widths = h.app.docs.grid.widths();
     h.act(Action::Columns);
     assert!(h.text().contains("[x] id"));
     // Down to the first unticked column (after the five shown), tick it.
@@ -78,6 +86,11 @@ fn the_chooser_picks_the_columns_and_esc_changes_nothing() {
     let screen = h.text();
     assert!(screen.contains(&format!(" {name} ")), "{screen}");
     assert_eq!(h.app.docs.shown[0].len(), 5);
+    assert_eq!(
+        h.app.docs.grid.widths()[..4],
+        widths[..4],
+        "the columns kept keep their widths"
+    );
     h.act(Action::Columns)
         .act(Action::Toggle)
         .act(Action::Cancel);

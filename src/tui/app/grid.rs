@@ -34,8 +34,19 @@ impl GridState {
     /// before start the widths (and the cursor, if it is out of them) afresh.
     pub(crate) fn fit(&mut self, names: &[String], rows: &[Vec<Shown>]) {
         if self.names != names {
+            // A column shown before keeps the width it had grown to: a
+            // change of columns (`c`) moves no other column's edge.
+            let before = |n: &String| {
+                self.names
+                    .iter()
+                    .position(|o| o == n)
+                    .and_then(|i| self.natural.get(i).copied())
+            };
+            self.natural = names
+                .iter()
+                .map(|n| before(n).unwrap_or_else(|| clamp(width(n))))
+                .collect();
             self.names = names.to_vec();
-            self.natural = names.iter().map(|n| clamp(width(n))).collect();
             self.col = self.col.min(names.len().saturating_sub(1));
             self.offset = self.offset.min(self.col);
         }
