@@ -526,3 +526,28 @@ fn the_message_log_keeps_every_message_whole_newest_first() {
     h.key(KeyCode::Esc);
     assert!(!h.text().contains("messages of this run"));
 }
+
+#[test]
+fn the_schema_panes_scroll_each_on_its_own() {
+    let mut h = Harness::demo();
+    h.resize(120, 20);
+    h.key(KeyCode::Char('3'));
+    let first = h.text();
+    assert!(first.contains("spec beside live ◂ scrolling"), "{first}");
+    h.key(KeyCode::Char('l'));
+    h.key(KeyCode::Char('G'));
+    let screen = h.text();
+    assert!(screen.contains("live DDL ◂ scrolling"), "{screen}");
+    // The spec pane has not moved: its first lines are still there.
+    let spec_top = first.lines().nth(2).unwrap_or_default()[..40].to_string();
+    assert!(screen.contains(&spec_top), "{spec_top:?} in\n{screen}");
+    // The DDL did: its last statement is on screen now, not before.
+    let last_ddl = screen
+        .lines()
+        .rev()
+        .find(|l| l.contains("CREATE"))
+        .unwrap_or_default();
+    assert!(!first.contains(last_ddl), "{screen}");
+    h.key(KeyCode::Char('h')).key(KeyCode::Char('G'));
+    assert!(h.text().contains("spec beside live ◂ scrolling"));
+}

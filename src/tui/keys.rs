@@ -162,6 +162,8 @@ pub(crate) enum Ctx {
     Overview,
     /// The Overview with a data finding picked.
     Finding,
+    /// The Schema tab: its two panes.
+    Schema,
     /// A list of tasks.
     Tasks,
     /// The column chooser.
@@ -202,6 +204,7 @@ impl Ctx {
             Ctx::Grid => "Documents, browsed tables, query results",
             Ctx::Overview => "Overview",
             Ctx::Finding => "A data finding picked",
+            Ctx::Schema => "Schema",
             Ctx::Tasks => "Tasks",
             Ctx::Chooser => "Choosing columns",
             Ctx::ExportPath => "Naming an export",
@@ -288,6 +291,10 @@ pub enum When {
     BlockedRows,
     /// The document shown is the list's (not one reached by a link).
     OnListDocument,
+    /// The Schema tab's list keys scroll its spec pane.
+    SpecPane,
+    /// The Schema tab's list keys scroll its DDL pane.
+    DdlPane,
 }
 
 pub(crate) struct Binding {
@@ -426,6 +433,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Detail, "prev_link", &[k('N')], Action::PrevLink, "pick the previous link", None).when(When::HasLinks),
     b(Ctx::Detail, "copy", &[k('y')], Action::Copy, "copy the document's id", Some("copy id")),
     b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None),
+    b(Ctx::Schema, "spec_pane", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "scroll the spec beside the live tables", Some("spec")).when(When::DdlPane),
+    b(Ctx::Schema, "ddl_pane", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "scroll the live DDL", Some("DDL")).when(When::SpecPane),
     b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")),
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
     b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),

@@ -78,7 +78,7 @@ impl Mode {
             Mode::Tables => &[Tables, Scroll, Global],
             Mode::Finding => &[Finding, Scroll, Global],
             Mode::Overview => &[Overview, Scroll, Global],
-            Mode::Schema => &[Scroll, Global],
+            Mode::Schema => &[Schema, Scroll, Global],
             Mode::QueryResult => &[QueryGrid, Grid, Scroll, Global],
         }
     }

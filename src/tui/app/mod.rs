@@ -79,8 +79,12 @@ pub struct App {
     pub tables: TablesState,
     pub query: QueryState,
     pub overlay: Option<Overlay>,
-    /// The scroll of the Overview and Schema tabs.
+    /// The scroll of the Overview and of the Schema tab's spec pane.
     pub scroll: u16,
+    /// The Schema tab: the pane the list keys scroll (false: the spec
+    /// beside the live tables; true: the live DDL), and the DDL's scroll.
+    pub ddl_pane: bool,
+    pub ddl_scroll: u16,
     /// The last scroll position of the scrolled view on screen (its last
     /// line at the bottom), as the last frame drew it.
     scroll_end: u16,
@@ -146,6 +150,8 @@ impl App {
             query: QueryState::default(),
             overlay: None,
             scroll: 0,
+            ddl_pane: false,
+            ddl_scroll: 0,
             scroll_end: 0,
             hits: Drawn::default(),
             size: (80, 24),
@@ -313,10 +319,16 @@ impl App {
                 self.update_overview(action)
             }
             Mode::QueryResult if !self.update_global(action) => self.update_query(action),
-            Mode::Schema => {
-                self.update_global(action);
+            Mode::Schema if !self.update_global(action) => {
+                // ←/→ (h/l) pick the pane the list keys scroll.
+                match action {
+                    Action::ColumnLeft => self.ddl_pane = false,
+                    Action::ColumnRight => self.ddl_pane = true,
+                    _ => {}
+                }
             }
-            Mode::Detail
+            Mode::Schema
+            | Mode::Detail
             | Mode::Documents
             | Mode::Browse
             | Mode::Tables
@@ -367,6 +379,7 @@ impl App {
     fn go(&mut self, tab: Tab) {
         self.tab = tab;
         self.scroll = 0;
+        self.ddl_scroll = 0;
         if tab == Tab::Tables {
             self.request_counts();
         }

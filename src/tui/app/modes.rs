@@ -72,6 +72,8 @@ impl App {
             When::LinkPicked => self.link_picked(),
             When::HasLinks => self.links_count() > 0,
             When::OnListDocument => self.on_list_document(),
+            When::SpecPane => !self.ddl_pane,
+            When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),
             When::HasHistory => !self.query.history.is_empty(),
             When::RowUnderCursor => match self.mode() {

@@ -28,6 +28,7 @@ impl App {
             None => {}
         }
         match self.tab {
+            Tab::Schema if self.ddl_pane => Some(&mut self.ddl_scroll),
             Tab::Overview | Tab::Schema => Some(&mut self.scroll),
             Tab::Documents if self.docs.input.is_none() => {
                 self.detail.as_mut().map(|d| &mut d.scroll)

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let Some(ins) = app.store.inspection.loaded() else {
@@ -56,29 +56,66 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
             ]));
         }
     }
-    let spec_lines = lines.len();
+    // Each pane scrolls on its own; the list keys move the one picked
+    // (h/l), whose title says so.
+    let title = |name: &str, picked: bool| {
+        let style = if picked { theme().heading } else { theme().dim };
+        Line::from(Span::styled(
+            format!("{name}{}", if picked { " ◂ scrolling" } else { "" }),
+            style,
+        ))
+    };
+    let spec_rows = left.height.saturating_sub(1);
+    let spec_end = super::scroll::scroll_end(lines.len(), spec_rows);
     f.render_widget(
         Paragraph::new(lines)
-            .block(Block::default().borders(Borders::RIGHT))
-            .scroll((app.scroll, 0)),
+            .block(
+                Block::default()
+                    .borders(Borders::RIGHT | Borders::TOP)
+                    .title(title("spec beside live", !app.ddl_pane)),
+            )
+            .scroll((app.scroll.min(spec_end), 0)),
         left,
     );
 
-    let mut ddl: Vec<Line> = vec![Line::from(Span::styled("Live DDL", bold))];
+    let width = right.width.saturating_sub(1) as usize;
+    let mut ddl: Vec<Line> = Vec::new();
     for e in &ins.entries {
         if let Some(sql) = &e.sql {
-            ddl.push(Line::from(""));
+            if !ddl.is_empty() {
+                ddl.push(Line::from(""));
+            }
             ddl.extend(
                 text::lines(sql)
-                    .into_iter()
+                    .iter()
+                    .flat_map(|l| indented(l, width))
                     .map(|l| Line::from(Span::styled(l, theme().dim))),
             );
         }
     }
-    let ddl = Paragraph::new(ddl).wrap(Wrap { trim: false });
-    let longest = spec_lines.max(ddl.line_count(right.width));
-    f.render_widget(ddl.scroll((app.scroll, 0)), right);
-    super::scroll::scroll_end(longest, area.height)
+    let ddl_rows = right.height.saturating_sub(1);
+    let ddl_end = super::scroll::scroll_end(ddl.len(), ddl_rows);
+    f.render_widget(
+        Paragraph::new(ddl)
+            .block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .title(title("live DDL", app.ddl_pane)),
+            )
+            .scroll((app.ddl_scroll.min(ddl_end), 0)),
+        right,
+    );
+    if app.ddl_pane { ddl_end } else { spec_end }
+}
+
+/// A line of DDL wrapped to `width`, its continuation lines indented so a
+/// wrapped line reads apart from the next statement's.
+fn indented(line: &str, width: usize) -> Vec<String> {
+    let opts = textwrap::Options::new(width.max(8)).subsequent_indent("    ");
+    textwrap::wrap(line, opts)
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect()
 }
 
 /// The sign and style of a mark: ✓ as the spec says, ≠ differs, ✗ missing,
