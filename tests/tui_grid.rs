@@ -378,9 +378,15 @@ fn open_title(h: &mut Harness) -> String {
 
 #[test]
 fn a_resize_never_moves_the_selection_to_another_row() {
-    for (query, moves) in [(false, 25), (true, 25)] {
+    for (query, moves, at_end) in [(false, 25, false), (true, 25, false), (false, 3, true)] {
         let mut h = Harness::demo();
-        if query {
+        if at_end {
+            // Near the end of the list: the window there is the last rows.
+            h.key(KeyCode::Char('2')).key(KeyCode::Char('G'));
+            for _ in 0..moves {
+                h.key(KeyCode::Char('k'));
+            }
+        } else if query {
             // The Query tab's grid: its cursor as well.
             h.key(KeyCode::Char(':'));
             for c in "select id from documents".chars() {
@@ -390,7 +396,7 @@ fn a_resize_never_moves_the_selection_to_another_row() {
         } else {
             h.key(KeyCode::Char('2'));
         }
-        for _ in 0..moves {
+        for _ in 0..if at_end { 0 } else { moves } {
             h.key(KeyCode::Char('j'));
         }
         let before = if query {

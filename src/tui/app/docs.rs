@@ -340,6 +340,10 @@ impl App {
                     Select::First => 0,
                     Select::Last => rows.len().saturating_sub(1),
                     Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
+                    Select::Row(ref key) => rows
+                        .iter()
+                        .position(|r| r.key == *key)
+                        .unwrap_or_else(|| self.docs.selected.min(rows.len().saturating_sub(1))),
                 };
             }
             // A lock keeps the rows on screen, marked stale.
@@ -389,21 +393,14 @@ impl App {
         let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
         let sel = self.docs.selected.min(rows.len().saturating_sub(1));
         let from = cursor::refit_start(0, sel, page) as usize;
-        let Some(key) = rows.get(from).map(|r| r.key.clone()) else {
+        let (Some(start), Some(selected)) = (rows.get(from), rows.get(sel)) else {
             return;
         };
-        let select = if from == 0 {
-            Select::Keep
-        } else {
-            Select::First
+        let anchor = Anchor::From {
+            key: start.key.clone(),
+            inclusive: true,
         };
-        self.request_window(
-            Anchor::From {
-                key,
-                inclusive: true,
-            },
-            select,
-        );
+        self.request_window(anchor, Select::Row(selected.key.clone()));
     }
 }
 

@@ -9,7 +9,7 @@ use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{DocRow, DocView, Query, RowKey};
+use crate::store::read::documents::{DocRow, DocView, Key, Query, RowKey};
 use crate::store::read::export::Source;
 use crate::store::read::frequencies::Frequencies;
 use crate::store::read::tables::{RowAnchor, TablePage};
@@ -99,11 +99,14 @@ pub struct TasksView {
 }
 
 /// Which row to select once a window arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Select {
     Keep,
     First,
     Last,
+    /// The row with this key, wherever the window puts it (a resize keeps
+    /// the row selected, not its place on screen).
+    Row(Key),
 }
 
 /// What the app knows of the store as a whole.
