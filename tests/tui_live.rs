@@ -70,10 +70,27 @@ fn a_lock_at_start_waits_instead_of_saying_the_store_cannot_open() {
     let holder = open(&p);
     holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let mut h = Harness::open(dir, p);
-    let screen = h.text();
-    assert!(screen.contains("waiting"), "{screen}");
-    assert!(!screen.contains("cannot open"), "{screen}");
-    assert!(screen.contains("locked by another process"), "{screen}");
+    // Second after second of retrying, it still waits, on every tab.
+    for _ in 0..3 {
+        let screen = h.text();
+        assert!(screen.contains("waiting"), "{screen}");
+        assert!(!screen.contains("cannot open"), "{screen}");
+        assert!(screen.contains("locked by another process"), "{screen}");
+        a_second(&mut h);
+    }
+    for tab in ['3', '4'] {
+        h.key(KeyCode::Char(tab));
+        let screen = h.text();
+        assert!(screen.contains("waiting: the store is locked"), "{screen}");
+    }
+    h.key(KeyCode::Char('r'));
+    assert!(
+        h.app.message.contains("still locked"),
+        "{} {:?}",
+        h.app.message,
+        h.app.log
+    );
+    h.key(KeyCode::Char('1'));
     holder.execute_batch("COMMIT").unwrap();
     a_second(&mut h);
     let screen = h.text();
@@ -369,4 +386,24 @@ fn a_plan_on_screen_is_computed_again_when_another_process_writes() {
         h.text().lines().last().unwrap_or_default().contains("run"),
         "and waits for a yes again"
     );
+}
+
+#[test]
+fn a_lock_never_loses_the_data_checks_already_read() {
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('d'));
+    let found = h.text();
+    assert!(found.contains("data warning"), "{found}");
+    let holder = open(&h.path);
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    h.app.retrying = true;
+    for _ in 0..3 {
+        a_second(&mut h);
+    }
+    let locked = h.text();
+    assert!(
+        locked.contains("data warning"),
+        "kept while locked:\n{locked}"
+    );
+    holder.execute_batch("COMMIT").unwrap();
 }

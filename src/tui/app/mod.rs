@@ -352,7 +352,11 @@ impl App {
                     k.refresh();
                 }
                 self.refresh();
-                self.say("refreshed");
+                self.say(if self.retrying {
+                    "still locked by another process: reading again once it lets go"
+                } else {
+                    "refreshed"
+                });
             }
             Action::Init => self.open_plan(PlanKind::Init),
             Action::DataChecks => {
@@ -394,7 +398,6 @@ impl App {
         // Results of a scan may no longer hold.
         self.store.data = None;
         self.store.finding = None;
-        self.retrying = false;
         self.send(Request::Inspect);
     }
 
@@ -402,8 +405,10 @@ impl App {
     /// lock kept from being read.
     pub fn second(&mut self) {
         self.requests.outbox.push(Job::Read(Request::Poll));
+        // Read again what the lock kept: what is known (the data checks'
+        // findings too) stays until something new is read.
         if self.retrying && !self.running() {
-            self.refresh();
+            self.send(Request::Inspect);
         }
     }
 

@@ -150,6 +150,8 @@ impl App {
             // The last good data stays; App::second reads again.
             return self.store.inspection.settle(result);
         }
+        // Read, or failed for a reason of its own: no lock to wait out.
+        self.retrying = false;
         let has_docs =
             |l: &Load<Arc<Inspection>>| l.loaded().is_some_and(|i| i.live("documents").is_some());
         let had_docs = has_docs(&self.store.inspection);

@@ -39,7 +39,10 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         ));
     }
     let Some(ins) = app.store.inspection.loaded() else {
-        f.render_widget(Paragraph::new("no tables to show"), area);
+        f.render_widget(
+            Paragraph::new(super::not_read(app, "no tables to show")),
+            area,
+        );
         return None;
     };
     let rows: Vec<Row> = ins
