@@ -372,3 +372,28 @@ fn an_older_store_shows_a_missing_column_as_missing_not_null() {
     assert!(row.contains("(no column)"), "{screen}");
     assert!(!row.contains('∅'), "not NULL:\n{screen}");
 }
+
+#[test]
+fn documents_hints_only_what_works_there() {
+    // No store: nothing to open, search, filter or sort.
+    let dir = fixed_tempdir();
+    let p = dir.path().join("none.sqlite");
+    let mut h = Harness::open(dir, p);
+    h.key(KeyCode::Char('2'));
+    let hints = status(&mut h);
+    for dead in [
+        "open", "search", "type", "status", "sort", "columns", "export", "freq",
+    ] {
+        assert!(!hints.contains(&format!(" {dead} ")), "{dead} in {hints}");
+    }
+    assert!(hints.contains("init"), "{hints}");
+    // A grid whose cursor is on a column no index orders: no sort hint.
+    let mut h = migrated_store();
+    h.key(KeyCode::Char('i'))
+        .key(KeyCode::Char('y'))
+        .key(KeyCode::Esc);
+    h.key(KeyCode::Char('2'));
+    assert!(status(&mut h).contains("sort"), "{}", status(&mut h));
+    h.key(KeyCode::Char('l'));
+    assert!(!status(&mut h).contains("sort"), "{}", status(&mut h));
+}

@@ -291,6 +291,14 @@ pub enum When {
     BlockedRows,
     /// The document shown is the list's (not one reached by a link).
     OnListDocument,
+    /// The store has a documents table to list.
+    HasDocuments,
+    /// The grid's current column gives an order by an index.
+    SortableColumn,
+    /// The document is read and still there.
+    DocShown,
+    /// The store has tables to browse.
+    HasTables,
     /// The Schema tab's list keys scroll its spec pane.
     SpecPane,
     /// The Schema tab's list keys scroll its DDL pane.
@@ -407,13 +415,13 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Help, "close_help", &[ESC, k('?')], Action::Back, "close it (so does any key not listed here)", Some("close")),
     b(Ctx::Help, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
     b(Ctx::Messages, "close_messages", &[ESC, k('q'), k('M')], Action::Cancel, "close the log", Some("close")),
-    b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")),
-    b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content", Some("search")),
-    b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")),
-    b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status", Some("status")),
-    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")),
-    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest first)", None),
-    b(Ctx::Documents, "columns", &[k('c')], Action::Columns, "choose the columns shown", Some("columns")),
+    b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")).when(When::RowUnderCursor),
+    b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content", Some("search")).when(When::HasDocuments),
+    b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")).when(When::HasDocuments),
+    b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status", Some("status")).when(When::HasDocuments),
+    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")).when(When::SortableColumn),
+    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest first)", None).when(When::HasDocuments),
+    b(Ctx::Documents, "columns", &[k('c')], Action::Columns, "choose the columns shown", Some("columns")).when(When::HasDocuments),
     b(Ctx::Documents, "clear_filters", &[ESC], Action::Back, "clear search and filters", None),
     b(Ctx::Grid, "column_left", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "column cursor left", None),
     b(Ctx::Grid, "column_right", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "column cursor right", None),
@@ -431,11 +439,11 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Detail, "follow_link", &[ENTER], Action::Open, "open the link picked (an author's profile, the parent)", Some("open")).when(When::LinkPicked),
     b(Ctx::Detail, "next_link", &[k('n')], Action::NextLink, "pick the next link (authors, parent)", Some("link")).when(When::HasLinks),
     b(Ctx::Detail, "prev_link", &[k('N')], Action::PrevLink, "pick the previous link", None).when(When::HasLinks),
-    b(Ctx::Detail, "copy", &[k('y')], Action::Copy, "copy the document's id", Some("copy id")),
-    b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None),
+    b(Ctx::Detail, "copy", &[k('y')], Action::Copy, "copy the document's id", Some("copy id")).when(When::DocShown),
+    b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None).when(When::DocShown),
     b(Ctx::Schema, "spec_pane", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "scroll the spec beside the live tables", Some("spec")).when(When::DdlPane),
     b(Ctx::Schema, "ddl_pane", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "scroll the live DDL", Some("DDL")).when(When::SpecPane),
-    b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")),
+    b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")).when(When::HasTables),
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
     b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
     b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),

@@ -72,6 +72,22 @@ impl App {
             When::LinkPicked => self.link_picked(),
             When::HasLinks => self.links_count() > 0,
             When::OnListDocument => self.on_list_document(),
+            When::HasDocuments => self.has_documents(),
+            When::SortableColumn => {
+                self.has_documents()
+                    && self.docs.grid.current().is_some_and(|c| {
+                        crate::store::read::documents::Sort::by_column(c).is_some()
+                    })
+            }
+            When::DocShown => self
+                .detail
+                .as_ref()
+                .is_some_and(|d| matches!(d.doc.loaded(), Some(Some(_)))),
+            When::HasTables => self
+                .store
+                .inspection
+                .loaded()
+                .is_some_and(|i| !i.objects.is_empty()),
             When::SpecPane => !self.ddl_pane,
             When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),
@@ -87,7 +103,8 @@ impl App {
                 Some(Phase::Confirm(p)) if !p.blocked_rows.is_empty()),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),
-                Mode::Documents | Mode::Browse => true,
+                Mode::Documents => self.has_documents(),
+                Mode::Browse => true,
                 _ => false,
             },
         }
@@ -104,6 +121,14 @@ impl App {
             .of(ctx)
             .find(|b| b.action == action)
             .is_some_and(|b| self.holds(b.when))
+    }
+
+    /// Whether the store has a documents table the grid can list.
+    fn has_documents(&self) -> bool {
+        self.store
+            .inspection
+            .loaded()
+            .is_some_and(|i| i.live("documents").is_some())
     }
 
     fn result_rows(&self) -> bool {
