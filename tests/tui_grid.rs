@@ -441,3 +441,30 @@ fn selected_line(h: &mut Harness) -> String {
         })
         .unwrap_or_default()
 }
+
+#[test]
+fn a_browsed_table_ends_on_its_last_row_and_steps_one_row_back() {
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('4'));
+    // The tables list starts on documents.
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('G'));
+    let last: String = scalar(
+        &h.path,
+        "SELECT id FROM documents ORDER BY rowid DESC LIMIT 1",
+    );
+    let before_last: String = scalar(
+        &h.path,
+        "SELECT id FROM documents ORDER BY rowid DESC LIMIT 1 OFFSET 1",
+    );
+    assert!(selected_line(&mut h).starts_with(&last), "{}", h.text());
+    h.key(KeyCode::Char('k'));
+    assert!(
+        selected_line(&mut h).starts_with(&before_last),
+        "{}",
+        h.text()
+    );
+    h.key(KeyCode::Char('g'));
+    let first: String = scalar(&h.path, "SELECT id FROM documents ORDER BY rowid LIMIT 1");
+    assert!(selected_line(&mut h).starts_with(&first), "{}", h.text());
+}

@@ -196,6 +196,8 @@ pub struct BrowseState {
     pub(super) ticket: u64,
     /// Where the page on screen was read from.
     pub(super) anchor: RowAnchor,
+    /// Which row to select once the page asked for comes.
+    pub(super) select_after: Select,
     pub grid: GridState,
 }
 

@@ -1,7 +1,7 @@
 //! The Tables tab: lazy row counts, browsing a table.
 
 use super::super::text::shown;
-use super::{App, BrowseState, GridState, Load, cursor};
+use super::{App, BrowseState, GridState, Load, Select, cursor};
 use crate::store::inspection::inspect::RowCount;
 use crate::store::read::tables::{RowAnchor, TablePage};
 use crate::store::spec::ObjectClass;
@@ -40,6 +40,14 @@ impl App {
         if let Some(anchor) = self.tables.browse.as_ref().map(|b| b.anchor) {
             self.request_browse(anchor);
         }
+    }
+
+    /// The page at `anchor`, `select` picked in it once it comes.
+    fn browse_to(&mut self, anchor: RowAnchor, select: Select) {
+        if let Some(b) = self.tables.browse.as_mut() {
+            b.select_after = select;
+        }
+        self.request_browse(anchor);
     }
 
     pub(super) fn request_browse(&mut self, anchor: RowAnchor) {
@@ -83,12 +91,12 @@ impl App {
                 Action::HalfPageUp if b.selected >= half => b.selected -= half,
                 Action::HalfPageDown if b.keyed && n >= page => {
                     if let Some(r) = half_down {
-                        self.request_browse(RowAnchor::After(r));
+                        self.browse_to(RowAnchor::After(r), Select::Keep);
                     }
                 }
                 Action::HalfPageUp if b.keyed => {
                     if let Some(r) = half_up.filter(|_| n >= page).or(first) {
-                        self.request_browse(RowAnchor::Before(r));
+                        self.browse_to(RowAnchor::Before(r), Select::Keep);
                     }
                 }
                 Action::HalfPageDown => b.selected = n.saturating_sub(1),
@@ -98,20 +106,32 @@ impl App {
                 Action::Frequencies => self.open_frequencies(),
                 Action::Down if b.selected + 1 < n => b.selected += 1,
                 Action::Up if b.selected > 0 => b.selected -= 1,
+                // Past the page's last row, the row after it; past its
+                // first, the row before it: one row on, not a page.
                 Action::PageDown | Action::Down if b.keyed => {
                     if let Some(l) = last {
-                        self.request_browse(RowAnchor::After(l));
+                        let select = if action == Action::Down {
+                            Select::First
+                        } else {
+                            Select::Keep
+                        };
+                        self.browse_to(RowAnchor::After(l), select);
                     }
                 }
                 Action::PageUp | Action::Up if b.keyed => {
                     if let Some(f) = first {
-                        self.request_browse(RowAnchor::Before(f));
+                        let select = if action == Action::Up {
+                            Select::Last
+                        } else {
+                            Select::Keep
+                        };
+                        self.browse_to(RowAnchor::Before(f), select);
                     }
                 }
                 Action::PageDown => b.selected = (b.selected + page).min(n.saturating_sub(1)),
                 Action::PageUp => b.selected = b.selected.saturating_sub(page),
-                Action::Top if b.keyed => self.request_browse(RowAnchor::Start),
-                Action::Bottom if b.keyed => self.request_browse(RowAnchor::End),
+                Action::Top if b.keyed => self.browse_to(RowAnchor::Start, Select::First),
+                Action::Bottom if b.keyed => self.browse_to(RowAnchor::End, Select::Last),
                 Action::Top => b.selected = 0,
                 Action::Bottom => b.selected = n.saturating_sub(1),
                 _ => {}
@@ -149,6 +169,7 @@ impl App {
             selected: 0,
             ticket: 0,
             anchor: RowAnchor::Start,
+            select_after: Select::First,
             grid: GridState::default(),
         });
         self.request_browse(RowAnchor::Start);
@@ -160,7 +181,12 @@ impl App {
         };
         match &result {
             Ok(p) => {
-                b.selected = b.selected.min(p.rows.len().saturating_sub(1));
+                let last = p.rows.len().saturating_sub(1);
+                b.selected = match std::mem::replace(&mut b.select_after, Select::Keep) {
+                    Select::First => 0,
+                    Select::Last => last,
+                    Select::Keep | Select::Row(_) => b.selected.min(last),
+                };
                 b.shown = p
                     .rows
                     .iter()
