@@ -551,3 +551,43 @@ fn the_schema_panes_scroll_each_on_its_own() {
     h.key(KeyCode::Char('h')).key(KeyCode::Char('G'));
     assert!(h.text().contains("spec beside live ◂ scrolling"));
 }
+
+#[test]
+fn the_overview_charts_show_every_doc_type_and_never_overlap() {
+    let mut h = Harness::demo_with(
+        "charts.sqlite",
+        300,
+        "INSERT INTO documents (id, status, doc_type) VALUES ('x1', 'draft', 'recipe')",
+    );
+    for (w, hh) in [(120, 40), (200, 60)] {
+        h.resize(w, hh);
+        let screen = h.text();
+        let lines: Vec<&str> = screen.lines().collect();
+        let top = lines
+            .iter()
+            .position(|l| l.starts_with("Documents per doc_type"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        // Thirteen doc_types, each on a line of its own, none left out.
+        for t in ["post", "annotation", "media", "recipe", "enrichment_media"] {
+            assert!(
+                lines[top..].iter().any(|l| l.starts_with(&format!("{t} "))),
+                "{t} at {w}x{hh}:\n{screen}"
+            );
+        }
+        // The month chart has an edge of its own left of its labels.
+        assert!(lines[top].contains("┌Documents per month"), "{screen}");
+        let edge = lines[top].chars().take_while(|c| *c != '┌').count();
+        for l in &lines[top + 1..top + 10] {
+            assert_eq!(l.chars().nth(edge), Some('│'), "{l:?}\n{screen}");
+        }
+    }
+    // One month: one label, not the same month three times.
+    let mut h = Harness::demo_with(
+        "one-month.sqlite",
+        50,
+        "UPDATE documents SET created_at = '2024-01-15T00:00:00Z'",
+    );
+    h.resize(120, 40);
+    let screen = h.text();
+    assert_eq!(screen.matches("2024-01").count(), 1, "{screen}");
+}

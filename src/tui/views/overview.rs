@@ -47,10 +47,11 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> (u16, Option<u16>) {
         }
         Load::Loaded(i) | Load::Stale(i, _) => i,
     };
-    // Room for a bar per doc_type where the terminal has it.
+    // A bar per doc_type (and the title line) where the terminal has room:
+    // at most half of it, at least the month chart's axes and labels.
+    let types = app.store.charts.loaded().map_or(12, |c| c.by_type.len()) as u16;
     let charts_h = match area.height {
-        32.. => 14,
-        24.. => 12,
+        24.. => (types + 1).clamp(10, area.height / 2),
         _ => 0,
     };
     let [top, charts] =
@@ -292,8 +293,12 @@ fn finding_line(x: &Finding) -> Line<'static> {
 }
 
 fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
+    // A gap between them, so the month chart's labels never read as the
+    // end of a doc_type's bar.
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+            .spacing(3)
+            .areas(area);
     let block = |t: String| Block::default().borders(Borders::TOP).title(t);
     match &app.store.charts {
         Load::Loading => {
@@ -322,11 +327,23 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
                         .text_value(n.to_string())
                 })
                 .collect();
+            // The rows the chart has: any doc_type past them is counted in
+            // the title, never silently left out.
+            let room = left.height.saturating_sub(1) as usize;
+            let hidden = bars.len().saturating_sub(room);
+            let more = match hidden {
+                0 => String::new(),
+                n => format!(", {n} more not shown"),
+            };
+            let bars = &bars[..bars.len() - hidden];
             f.render_widget(
                 BarChart::default()
-                    .block(block(format!("Documents per doc_type ({} in all)", c.rows)))
+                    .block(block(format!(
+                        "Documents per doc_type ({} in all{more})",
+                        c.rows
+                    )))
                     .direction(Direction::Horizontal)
-                    .data(BarGroup::default().bars(&bars))
+                    .data(BarGroup::default().bars(bars))
                     .bar_width(1)
                     .bar_gap(0)
                     .bar_style(theme().bar)
@@ -340,8 +357,9 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
 
 /// Documents per month as bars over labelled axes: months along, counts up.
 fn months_chart(f: &mut Frame, c: &DocCounts, area: Rect) {
+    // Its own left edge: its labels read apart from the doc_type bars.
     let title = Block::default()
-        .borders(Borders::TOP)
+        .borders(Borders::TOP | Borders::LEFT)
         .title("Documents per month");
     let (Some(first), Some(last)) = (c.by_month.first(), c.by_month.last()) else {
         f.render_widget(Paragraph::new("no created_at").block(title), area);
@@ -362,6 +380,17 @@ fn months_chart(f: &mut Frame, c: &DocCounts, area: Rect) {
         .style(theme().line_chart)
         .data(&points)];
     let label = |s: &str| Span::styled(text::cell(s), theme().dim);
+    // One label per month named, once each.
+    let mut months = vec![label(&first.0)];
+    for m in [&middle.0, &last.0] {
+        if months.last().is_some_and(|l| l.content != text::cell(m)) {
+            months.push(label(m));
+        }
+    }
+    if months.len() == 1 {
+        // An axis draws labels from two on: the one month, then nothing.
+        months.push(label(""));
+    }
     f.render_widget(
         Chart::new(data.to_vec())
             .block(title)
@@ -369,7 +398,8 @@ fn months_chart(f: &mut Frame, c: &DocCounts, area: Rect) {
                 Axis::default()
                     .title(Span::styled("month", theme().dim))
                     .bounds([0.0, last_x])
-                    .labels([label(&first.0), label(&middle.0), label(&last.0)]),
+                    .labels(months)
+                    .labels_alignment(ratatui::layout::Alignment::Left),
             )
             .y_axis(
                 Axis::default()
