@@ -6,6 +6,7 @@
 mod change;
 mod check_duckdb;
 mod completions;
+mod demo_cmd;
 mod diff;
 mod exec;
 mod export;
@@ -17,6 +18,7 @@ mod shared;
 mod tui_duckdb;
 mod undo;
 
+use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
 use crate::store::identify::resolve;
@@ -26,10 +28,10 @@ use crate::store::inspection::{checks, integrity};
 use crate::store::open::{WRITE_BUSY, open_for_command, writable};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::export::Format;
-use crate::store::{StoreError, demo};
 use crate::text::{escape, escape_lines};
-use anyhow::{Context, Result};
+use anyhow::Result;
 pub use change::ChangeFlags;
+pub use demo_cmd::{demo, tui_demo};
 pub use diff::diff;
 pub use exec::exec;
 pub use export::{ExportArgs, SortArg};
@@ -442,51 +444,6 @@ impl ProgressLine {
     }
 }
 
-/// `demo [PATH]`: without PATH, into a new temporary folder (never the
-/// default store path, where a real store would later be expected).
-pub fn demo(raw: Option<&OsStr>, docs: u64, legacy: bool) -> u8 {
-    let run = || -> Result<()> {
-        let path = match raw {
-            Some(raw) => resolve(raw)?,
-            None => new_temp_folder()?.join("pipeline.sqlite"),
-        };
-        let start = std::time::Instant::now();
-        demo::write_demo(&path, demo::DemoOptions { docs, legacy })?;
-        println!(
-            "wrote {} documents{} to {} in {:.1} s",
-            docs,
-            if legacy {
-                " and the V2 legacy tables"
-            } else {
-                ""
-            },
-            escape(&path.to_string_lossy()),
-            start.elapsed().as_secs_f64()
-        );
-        Ok(())
-    };
-    match run() {
-        Ok(()) => EXIT_OK,
-        Err(e) => fail(&e, false),
-    }
-}
-
-/// A new folder under the system's temporary folder, kept after the run.
-fn new_temp_folder() -> Result<std::path::PathBuf> {
-    let base = std::env::temp_dir();
-    for n in 0..1000u32 {
-        let dir = base.join(format!("egregora-inspect-demo-{}-{n}", std::process::id()));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot create {}", dir.display()));
-            }
-        }
-    }
-    anyhow::bail!("cannot find a free folder name under {}", base.display())
-}
-
 /// `export`: the documents as the Documents tab would list them.
 pub fn export(raw: &OsStr, args: ExportArgs) -> u8 {
     let run = || -> Result<export::Ended> {
@@ -570,33 +527,6 @@ pub fn tui(raw: &OsStr) -> u8 {
     };
     match run() {
         Ok(()) => EXIT_OK,
-        Err(e) => fail(&e, false),
-    }
-}
-
-/// `--demo`: a demo store with legacy tables in a new temporary folder, then
-/// the app on it.
-pub fn tui_demo() -> u8 {
-    let run = || -> Result<std::path::PathBuf> {
-        let path = new_temp_folder()?.join("pipeline.sqlite");
-        demo::write_demo(
-            &path,
-            demo::DemoOptions {
-                docs: 300,
-                legacy: true,
-            },
-        )?;
-        crate::tui::run(&path)?;
-        Ok(path)
-    };
-    match run() {
-        Ok(path) => {
-            println!(
-                "the demo store stays at {}",
-                escape(&path.to_string_lossy())
-            );
-            EXIT_OK
-        }
         Err(e) => fail(&e, false),
     }
 }
