@@ -59,8 +59,8 @@ fn a_finished_plan_closes_with_enter_q_and_the_tab_keys() {
     assert!(h.app.message.contains("nothing to do"), "{}", h.app.message);
 }
 
-#[test]
-fn a_failed_or_blocked_dialog_closes_with_q_and_tab_keys_act() {
+/// An older store whose documents hold an id twice: init is blocked.
+fn id_twice() -> Harness {
     let dir = fixed_tempdir();
     let p = dir.path().join("dup.sqlite");
     old_documents(&p, 5);
@@ -68,7 +68,12 @@ fn a_failed_or_blocked_dialog_closes_with_q_and_tab_keys_act() {
         &p,
         "INSERT INTO documents (id, title) SELECT id, 'again' FROM documents LIMIT 1",
     );
-    let mut h = Harness::open(dir, p);
+    Harness::open(dir, p)
+}
+
+#[test]
+fn a_failed_or_blocked_dialog_closes_with_q_and_tab_keys_act() {
+    let mut h = id_twice();
     h.key(KeyCode::Char('i'));
     let screen = h.text();
     assert!(screen.contains("blocked"), "{screen}");
@@ -320,14 +325,7 @@ fn a_missing_store_offers_init_and_init_creates_it() {
 
 #[test]
 fn a_blocked_plan_lists_the_rows_that_block_it_and_shows_no_empty_heading() {
-    let dir = fixed_tempdir();
-    let p = dir.path().join("dup.sqlite");
-    old_documents(&p, 5);
-    exec(
-        &p,
-        "INSERT INTO documents (id, title) SELECT id, 'again' FROM documents LIMIT 1",
-    );
-    let mut h = Harness::open(dir, p);
+    let mut h = id_twice();
     h.key(KeyCode::Char('i'));
     let screen = h.text();
     assert!(
