@@ -323,3 +323,21 @@ fn esc_leaves_the_sql_line_and_the_tab_keys_then_work_on_the_result() {
         "nothing was typed in the SQL line"
     );
 }
+
+#[test]
+fn numbers_line_up_by_their_last_digit() {
+    let mut h = Harness::demo_with("n.sqlite", 5, "");
+    run(
+        &mut h,
+        "SELECT 'x' AS t, 5 AS num UNION ALL SELECT 'y', 12345",
+    );
+    let screen = h.text();
+    let end = |first: &str| {
+        let l = screen
+            .lines()
+            .find(|l| l.starts_with(first))
+            .unwrap_or_else(|| panic!("{first} in\n{screen}"));
+        l.trim_end().chars().count()
+    };
+    assert_eq!(end("x "), end("y "), "right-aligned:\n{screen}");
+}

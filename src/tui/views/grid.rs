@@ -3,7 +3,7 @@
 //! and cell marked. Documents and a browsed table draw through it.
 
 use super::super::app::GridState;
-use super::super::text::Shown;
+use super::super::text::{Kind, Shown};
 use super::super::theme::theme;
 use crate::text;
 use ratatui::Frame;
@@ -38,8 +38,14 @@ pub(crate) fn draw(
         .enumerate()
         .map(|(r, cells)| {
             Row::new(shown.clone().map(|i| {
-                let cell = cells.get(i).map(Shown::span).unwrap_or_default();
-                let c = Cell::from(cell);
+                let cell = cells.get(i);
+                let span = cell.map(Shown::span).unwrap_or_default();
+                // Numbers line up by their last digit, as in a spreadsheet.
+                let line = match cell.map(|c| c.kind) {
+                    Some(Kind::Number) => Line::from(span).right_aligned(),
+                    _ => Line::from(span),
+                };
+                let c = Cell::from(line);
                 if r == selected && i == grid.col {
                     c.style(theme().cell_cursor)
                 } else {
