@@ -341,3 +341,31 @@ fn numbers_line_up_by_their_last_digit() {
     };
     assert_eq!(end("x "), end("y "), "right-aligned:\n{screen}");
 }
+
+#[test]
+fn a_result_at_its_end_fills_the_page_again_after_a_resize() {
+    let mut h = Harness::demo();
+    run(&mut h, "SELECT id FROM documents");
+    h.wait_counts();
+    h.key(KeyCode::Char('G'));
+    h.resize(70, 14);
+    h.resize(120, 36);
+    let rows_shown = |h: &mut Harness| {
+        let ids: Vec<String> = scalar_ids(&h.path);
+        let screen = h.text();
+        screen
+            .lines()
+            .filter(|l| ids.iter().any(|id| l.starts_with(id.as_str())))
+            .count()
+    };
+    assert_eq!(rows_shown(&mut h), h.app.page(), "{}", h.text());
+}
+
+fn scalar_ids(p: &std::path::Path) -> Vec<String> {
+    let c = open(p);
+    let mut s = c.prepare("SELECT id FROM documents").unwrap();
+    s.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}

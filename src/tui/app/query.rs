@@ -268,11 +268,18 @@ impl App {
             return;
         };
         let (start, n) = r.span();
-        let short = n < page && r.page.loaded().is_some_and(|p| p.total.is_none());
+        let total = r.page.loaded().and_then(|p| p.total);
+        // A window that no longer fills the page: read on, or at the end
+        // of the rows, start earlier so the last page is full again.
+        let short = n < page && total.is_none_or(|t| start + (n as u64) < t || start > 0);
         if (n > page || short) && r.running.is_none() {
+            let start = match total {
+                Some(t) if n < page => start.min(t.saturating_sub(page as u64)),
+                _ => cursor::refit_start(start, r.selected, page),
+            };
             self.ask_query(Cmd::Window {
                 ticket: 0,
-                start: cursor::refit_start(start, r.selected, page),
+                start,
                 height: page,
             });
         }
