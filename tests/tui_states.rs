@@ -390,6 +390,8 @@ fn documents_hints_only_what_works_there() {
     h.key(KeyCode::Char('i'))
         .key(KeyCode::Char('y'))
         .key(KeyCode::Esc);
+    // The plan's message fades first: it would take a hint's room.
+    h.app.tick(Instant::now() + Duration::from_secs(6));
     h.key(KeyCode::Char('2'));
     assert!(status(&mut h).contains("sort"), "{}", status(&mut h));
     h.key(KeyCode::Char('l'));

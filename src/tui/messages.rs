@@ -4,7 +4,7 @@
 use crate::store::StoreError;
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
-use crate::store::identify::FileChange;
+use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
@@ -54,7 +54,14 @@ pub enum Request {
         height: usize,
     },
     Plan(PlanKind),
+    /// Whether another process committed: SQLite's counter on the reading
+    /// connection.
     Poll,
+    /// Whether the file at the path is another one than `since` (replaced,
+    /// moved away, back, rewritten): a stat, on a thread of its own.
+    Watch {
+        since: Option<Stamp>,
+    },
     DataChecks,
     /// The tasks by status and by task_type.
     TaskCounts,
@@ -124,7 +131,9 @@ impl Request {
                 what,
                 result: Err(why),
             },
-            Request::Inspect | Request::Poll | Request::Plan(_) => return None,
+            Request::Inspect | Request::Poll | Request::Watch { .. } | Request::Plan(_) => {
+                return None;
+            }
         })
     }
 
@@ -200,6 +209,8 @@ pub enum Reply {
     Inspected {
         result: Got<Arc<Inspection>>,
         writable: Result<(), String>,
+        /// The file as it was when it was read.
+        stamp: Option<Stamp>,
     },
     Charts(Got<Arc<DocCounts>>),
     /// A window of documents; `done` is false for the first matches of a
@@ -273,7 +284,8 @@ pub enum Reply {
     },
     /// The store changed under the app: another process wrote it, or the
     /// file at the path was replaced, removed or created.
-    Changed(FileChange),
+    /// The store changed, and the file as it is now.
+    Changed(FileChange, Option<Stamp>),
     Progress(Progress),
     /// A plan finished: Ok(summary) or Err(reason).
     Applied(Result<String, String>),
@@ -372,12 +384,16 @@ pub enum Route {
     Scan,
     /// The browsing worker: what the user waits on.
     Browse,
+    /// The watcher: the once-a-second look at the file, on a thread of its
+    /// own so it never waits behind a long read.
+    Watch,
 }
 
 impl Job {
     pub fn route(&self) -> Route {
         match self {
             Job::Query(_) => Route::Query,
+            Job::Read(Request::Watch { .. }) => Route::Watch,
             Job::Read(r) if r.is_scan() => Route::Scan,
             _ => Route::Browse,
         }

@@ -56,6 +56,7 @@ pub type Notify = Arc<dyn Fn(Reply) + Send + Sync>;
 pub struct Workers {
     browse: Sender<Job>,
     scan: Sender<Job>,
+    watch: Sender<Job>,
     query: std::sync::Mutex<QueryThreads>,
 }
 
@@ -74,6 +75,7 @@ impl Workers {
         Workers {
             browse: start(),
             scan: start(),
+            watch: start(),
             query: std::sync::Mutex::new(QueryThreads::new(
                 path,
                 latest.clone(),
@@ -86,6 +88,7 @@ impl Workers {
         let to = match job.route() {
             Route::Scan => &self.scan,
             Route::Browse => &self.browse,
+            Route::Watch => &self.watch,
             Route::Query => {
                 if let (Job::Query(q), Ok(mut threads)) = (job, self.query.lock()) {
                     threads.handle(q);
@@ -199,6 +202,11 @@ impl Worker {
         match req {
             Request::Inspect => return Some(self.inspect()),
             Request::Poll => return self.poll(),
+            Request::Watch { since } => {
+                let now = Stamp::of(&self.path);
+                let change = Stamp::change(since, now);
+                return (change != FileChange::Same).then_some(Reply::Changed(change, now));
+            }
             Request::Plan(kind) => return Some(Reply::Plan(self.plan(kind))),
             _ => {}
         }
@@ -383,7 +391,11 @@ impl Worker {
         let writable = self.writable();
         let result = result.map_err(Failure::from);
         self.unopened = result.as_ref().err().cloned();
-        Reply::Inspected { result, writable }
+        Reply::Inspected {
+            result,
+            writable,
+            stamp: self.stamp,
+        }
     }
 
     fn writable(&self) -> Result<(), String> {
@@ -397,17 +409,14 @@ impl Worker {
     /// Whether the store changed since it was read: the file at the path
     /// (replaced, removed, created, rewritten), then SQLite's own counter
     /// of commits by other connections.
+    /// Commits by other connections, by SQLite's counter (the file itself
+    /// is watched apart: `Request::Watch`).
     fn poll(&mut self) -> Option<Reply> {
-        let now = Stamp::of(&self.path);
-        let change = Stamp::change(self.stamp, now);
-        if change != FileChange::Same {
-            self.stamp = now;
-            return Some(Reply::Changed(change));
-        }
         let store = self.store.as_ref()?;
         // A lock makes this fail: nothing is known to have changed yet.
         let v = open::data_version(&store.conn).ok()?;
-        (Some(v) != self.version).then_some(Reply::Changed(FileChange::Written))
+        (Some(v) != self.version)
+            .then(|| Reply::Changed(FileChange::Written, Stamp::of(&self.path)))
     }
 
     fn plan(&mut self, kind: PlanKind) -> Result<Plan, String> {

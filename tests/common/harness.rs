@@ -26,6 +26,7 @@ pub struct Harness {
     pub app: App,
     pub browse: Worker,
     pub scan: Worker,
+    pub watch: Worker,
     /// The Query tab's threads (real threads: the harness waits for them).
     pub query: QueryThreads,
     replies: Receiver<Reply>,
@@ -50,6 +51,7 @@ impl Harness {
         let app = App::new(path.clone());
         let browse = Worker::new(path.clone(), app.requests.latest.clone());
         let scan = Worker::new(path.clone(), app.requests.latest.clone());
+        let watch = Worker::new(path.clone(), app.requests.latest.clone());
         let (tx, replies) = channel();
         let tx = Mutex::new(tx);
         let send = Arc::new(move |r: Reply| {
@@ -60,6 +62,7 @@ impl Harness {
             app,
             browse,
             scan,
+            watch,
             query,
             replies,
             send,
@@ -120,6 +123,7 @@ impl Harness {
                     }
                     Route::Scan => &mut self.scan,
                     Route::Browse => &mut self.browse,
+                    Route::Watch => &mut self.watch,
                 };
                 worker.dispatch(job, &self.send, &|long| long());
                 for r in self.replies.try_iter().collect::<Vec<_>>() {

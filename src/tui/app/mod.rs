@@ -105,6 +105,9 @@ pub struct App {
     /// The file at the path is gone (deleted or moved away): what is shown
     /// was read before.
     pub gone: bool,
+    /// The file at the path as last read or looked at (None: not yet read;
+    /// Some(None): no file there).
+    stamp: Option<Option<crate::store::identify::Stamp>>,
     pub quit: bool,
     pub requests: Requests,
 }
@@ -161,6 +164,7 @@ impl App {
             started: Instant::now(),
             retrying: false,
             gone: false,
+            stamp: None,
             quit: false,
             requests: Requests {
                 held: Some(Vec::new()),
@@ -405,6 +409,12 @@ impl App {
     /// lock kept from being read.
     pub fn second(&mut self) {
         self.requests.outbox.push(Job::Read(Request::Poll));
+        // The file is looked at once it was first read (a missing one too).
+        if let Some(since) = self.stamp {
+            self.requests
+                .outbox
+                .push(Job::Read(Request::Watch { since }));
+        }
         // Read again what the lock kept: what is known (the data checks'
         // findings too) stays until something new is read.
         if self.retrying && !self.running() {
@@ -453,7 +463,7 @@ impl App {
             | Reply::Count { .. }
             | Reply::DataChecks(_)
             | Reply::TaskCounts(_)
-            | Reply::Changed(_) => self.on_store_reply(reply),
+            | Reply::Changed(..) => self.on_store_reply(reply),
             Reply::Tasks { ticket, result } => self.on_tasks(ticket, result),
             Reply::Window { .. }
             | Reply::Searching { .. }

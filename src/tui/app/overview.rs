@@ -15,7 +15,14 @@ use std::sync::Arc;
 impl App {
     pub(super) fn on_store_reply(&mut self, reply: Reply) {
         match reply {
-            Reply::Inspected { result, writable } => self.on_inspected(result, writable),
+            Reply::Inspected {
+                result,
+                writable,
+                stamp,
+            } => {
+                self.stamp = Some(stamp);
+                self.on_inspected(result, writable)
+            }
             Reply::Charts(r) => {
                 self.store.charts.settle(r);
                 self.request_count();
@@ -31,8 +38,12 @@ impl App {
                 self.store.finding = None;
             }
             // A plan of our own is writing: its end refreshes everything.
-            Reply::Changed(_) if self.running() => {}
-            Reply::Changed(change) => self.on_file_change(change),
+            Reply::Changed(..) if self.running() => {}
+            Reply::Changed(change, now) => {
+                // Said once: the next look compares with the file as it is.
+                self.stamp = Some(now);
+                self.on_file_change(change)
+            }
             _ => {}
         }
     }

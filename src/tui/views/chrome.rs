@@ -57,22 +57,28 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
     places
 }
 
-/// The hints of the keys that work now, then the last message in the room
-/// left, cut with … (never covering a hint; `M` shows it whole).
+/// The hints of the keys that work now, then the last message. The last
+/// hints give way to a message, up to MESSAGE_ROOM (never `?` and quit);
+/// what still does not fit of it is cut with …, never covering a hint.
 pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     let key = theme().key;
     let mut hints: Vec<(String, &str)> =
         app.hints().into_iter().map(|h| (h.label, h.help)).collect();
     let msg = text::cell(&app.message);
+    // The hints give way to at most this much of a message: a long one is
+    // cut rather than hide the keys of the moment.
+    const MESSAGE_ROOM: usize = 50;
+    let wanted = if msg.is_empty() {
+        0
+    } else {
+        (msg.chars().count() + 1).min(MESSAGE_ROOM)
+    };
     let width = |h: &[(String, &str)]| -> usize {
         h.iter()
             .map(|(l, w)| l.chars().count() + w.chars().count() + 5)
             .sum()
     };
-    // The hints of the moment never give way to a message (it is cut, and
-    // `M` shows it whole); only a line too narrow for them all drops the
-    // last ones, never `?` and quit.
-    while width(&hints) > area.width as usize && hints.len() > 2 {
+    while width(&hints) + wanted > area.width as usize && hints.len() > 2 {
         let at = hints
             .iter()
             .rposition(|(_, w)| !matches!(*w, "keys" | "quit"))
@@ -101,4 +107,14 @@ pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(Line::from(msg).right_aligned().style(theme().message)),
         right,
     );
+}
+
+/// What a tab says when the store's catalog is not read: while another
+/// process holds a lock, that it waits (never that there is nothing).
+pub(crate) fn not_read(app: &App, otherwise: &'static str) -> &'static str {
+    if app.retrying || matches!(app.store.inspection, super::super::app::Load::Loading) {
+        "waiting: the store is locked by another process or still being read; retrying"
+    } else {
+        otherwise
+    }
 }

@@ -97,13 +97,3 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
     };
     drawn
 }
-
-/// What a tab says when the store's catalog is not read: while another
-/// process holds a lock, that it waits (never that there is nothing).
-pub(crate) fn not_read(app: &App, otherwise: &'static str) -> &'static str {
-    if app.retrying || matches!(app.store.inspection, super::app::Load::Loading) {
-        "waiting: the store is locked by another process or still being read; retrying"
-    } else {
-        otherwise
-    }
-}

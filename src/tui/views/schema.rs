@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let Some(ins) = app.store.inspection.loaded() else {
         f.render_widget(
-            Paragraph::new(super::not_read(app, "no schema to show")),
+            Paragraph::new(super::chrome::not_read(app, "no schema to show")),
             area,
         );
         return 0;

@@ -40,7 +40,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     }
     let Some(ins) = app.store.inspection.loaded() else {
         f.render_widget(
-            Paragraph::new(super::not_read(app, "no tables to show")),
+            Paragraph::new(super::chrome::not_read(app, "no tables to show")),
             area,
         );
         return None;
