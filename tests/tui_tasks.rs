@@ -187,3 +187,28 @@ fn a_write_by_another_process_refreshes_the_counts_and_the_list() {
             .contains("Tasks: 7 in all (Enter lists the 4 failed)")
     );
 }
+
+#[test]
+fn y_and_capital_y_copy_the_marked_task_whole() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, TASKS);
+    h.resize(120, 30);
+    h.act(Action::Open);
+    let text = h.text();
+    assert!(text.contains("▶ "), "a task is marked:\n{text}");
+    assert!(text.contains("copy ▶'s id"), "{text}");
+    h.act(Action::Copy);
+    let clip = h.app.requests.clip.take().expect("copied");
+    assert_eq!(clip.bytes, b"f-new", "the newest, marked first");
+    // Scrolled into the next card, that one is marked.
+    for _ in 0..12 {
+        h.act(Action::Down);
+    }
+    h.act(Action::Copy);
+    let clip = h.app.requests.clip.take().expect("copied");
+    assert_eq!(clip.bytes, b"f-mid", "{}", h.text());
+    h.act(Action::CopyRow);
+    let clip = h.app.requests.clip.take().expect("copied");
+    let row: serde_json::Value = serde_json::from_slice(&clip.bytes).unwrap();
+    assert_eq!(row["task_id"], "f-mid");
+    assert_eq!(row["payload"], "not json {");
+}

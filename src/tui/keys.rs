@@ -299,6 +299,8 @@ pub enum When {
     DocShown,
     /// The store has tables to browse.
     HasTables,
+    /// The tasks list marks a task.
+    TaskMarked,
     /// The Schema tab's list keys scroll its spec pane.
     SpecPane,
     /// The Schema tab's list keys scroll its DDL pane.
@@ -454,6 +456,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Finding, "unpick_finding", &[ESC], Action::Back, "put the finding down (Enter lists the failed tasks again)", Some("unpick")),
     b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")).when(When::OlderTasks),
     b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")).when(When::NewerTasks),
+    b(Ctx::Tasks, "copy", &[k('y')], Action::Copy, "copy the marked (▶) task's id", Some("copy id")).when(When::TaskMarked),
+    b(Ctx::Tasks, "copy_row", &[k('Y')], Action::CopyRow, "copy the marked (▶) task as JSON", None).when(When::TaskMarked),
     b(Ctx::Tasks, "close_tasks", &[ESC, k('q'), code(KeyCode::Backspace)], Action::Cancel, "close the list", Some("close")),
     b(Ctx::Scroll, "down", &[k('j'), code(KeyCode::Down)], Action::Down, "down a line", None),
     b(Ctx::Scroll, "up", &[k('k'), code(KeyCode::Up)], Action::Up, "up a line", None),

@@ -51,7 +51,13 @@ impl App {
         self.ask_copy(&table, RowKey::Rowid(rowid), action, column);
     }
 
-    fn ask_copy(&mut self, table: &str, rowid: RowKey, action: Action, column: Option<String>) {
+    pub(super) fn ask_copy(
+        &mut self,
+        table: &str,
+        rowid: RowKey,
+        action: Action,
+        column: Option<String>,
+    ) {
         let (column, what) = match (action, column) {
             (Action::Copy, Some(c)) => {
                 let what = format!(

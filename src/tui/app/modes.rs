@@ -88,6 +88,7 @@ impl App {
                 .inspection
                 .loaded()
                 .is_some_and(|i| !i.objects.is_empty()),
+            When::TaskMarked => self.marked_task().is_some(),
             When::SpecPane => !self.ddl_pane,
             When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),

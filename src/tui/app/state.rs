@@ -81,6 +81,8 @@ pub struct Drawn {
     pub rows: Option<ratatui::layout::Rect>,
     /// How many rows the list of a popup over it has room for.
     pub popup_rows: Option<usize>,
+    /// The task the tasks list marks (the one its view starts in).
+    pub task: Option<usize>,
     /// The Overview drew from this line to show the finding just picked.
     pub scrolled_to: Option<u16>,
 }

@@ -2,6 +2,7 @@
 //! newest first, a page at a time.
 
 use super::{App, Effect, Load, Overlay, TasksView};
+use crate::store::read::documents::RowKey;
 use crate::store::read::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
@@ -44,10 +45,39 @@ impl App {
     }
 
     pub(super) fn update_tasks(&mut self, action: Action) {
+        if matches!(action, Action::Copy | Action::CopyRow) {
+            return self.copy_task(action);
+        }
         if let Some(Overlay::Tasks(v)) = &mut self.overlay {
             let effect = v.update(action);
             self.apply(effect);
         }
+    }
+
+    /// The task the list marks (▶), as the last frame drew it.
+    pub(super) fn marked_task(&self) -> Option<&Task> {
+        let Some(Overlay::Tasks(v)) = &self.overlay else {
+            return None;
+        };
+        v.page.loaded()?.get(self.hits.task?)
+    }
+
+    /// y / Y: the marked task's id, or the task as JSON, read again whole.
+    fn copy_task(&mut self, action: Action) {
+        let Some(rowid) = self.marked_task().map(|t| t.key.rowid) else {
+            return;
+        };
+        let Some(table) = self
+            .store
+            .inspection
+            .loaded()
+            .and_then(|i| crate::store::read::tasks::live_tasks(i))
+            .map(|t| t.name.clone())
+        else {
+            return;
+        };
+        let column = (action == Action::Copy).then(|| "task_id".to_string());
+        self.ask_copy(&table, RowKey::Rowid(rowid), action, column);
     }
 
     pub(super) fn on_tasks(&mut self, ticket: u64, result: Result<Vec<Task>, Failure>) {

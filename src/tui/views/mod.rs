@@ -88,7 +88,11 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             drawn.popup_rows = frequencies::draw(f, app, v, area);
             0
         }
-        Some(Overlay::Tasks(v)) => tasks::draw(f, app, v, area),
+        Some(Overlay::Tasks(v)) => {
+            let (end, marked) = tasks::draw(f, app, v, area);
+            drawn.task = marked;
+            end
+        }
         Some(Overlay::Messages { scroll }) => messages::draw(f, app, area, *scroll),
         Some(Overlay::Help { scroll }) => {
             help::draw(f, help::area(area, &app.keys), *scroll, &app.keys)

@@ -14,7 +14,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// Draws the list; returns its last scroll position.
-pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16 {
+/// Draws the list; returns its last scroll position and the task marked
+/// (the first whose heading is on screen).
+pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> (u16, Option<usize>) {
     let area = screen.centered(Constraint::Percentage(90), Constraint::Percentage(85));
     f.render_widget(Clear, area);
     let shown = match v.page.loaded() {
@@ -43,6 +45,12 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16
         .filter(|(a, _)| app.works(Ctx::Tasks, *a))
         .map(|(a, what)| format!("{} {what}", app.keys.short(Ctx::Tasks, a)))
         .collect();
+    if app.works(Ctx::Tasks, Action::Copy) {
+        keys.push(format!(
+            "{} copy ▶'s id",
+            app.keys.short(Ctx::Tasks, Action::Copy)
+        ));
+    }
     keys.push(format!(
         "{} close",
         app.keys.short(Ctx::Tasks, Action::Cancel)
@@ -53,20 +61,45 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> u16
         .border_style(theme().dialog_border);
     let inner = block.inner(area);
     f.render_widget(block, area);
+    // The first task whose heading is on screen is marked (else the one
+    // the view is inside): y and Y copy it.
+    let mut marked = None;
     let lines: Vec<Line> = match &v.page {
         Load::Loading => vec![Line::from("reading the tasks…")],
         Load::Failed(e) => vec![Line::styled(text::cell(e), theme().bad)],
         Load::Loaded(rows) | Load::Stale(rows, _) if rows.is_empty() => {
             vec![Line::from("no such tasks")]
         }
-        Load::Loaded(rows) | Load::Stale(rows, _) => rows
-            .iter()
-            .flat_map(|t| card(t, inner.width as usize))
-            .collect(),
+        Load::Loaded(rows) | Load::Stale(rows, _) => {
+            let cards: Vec<Vec<Line>> =
+                rows.iter().map(|t| card(t, inner.width as usize)).collect();
+            let mut start = 0usize;
+            let top = v.scroll as usize;
+            for (i, c) in cards.iter().enumerate() {
+                if start >= top {
+                    marked = Some(i);
+                    break;
+                }
+                marked = Some(i);
+                start += c.len();
+            }
+            cards
+                .into_iter()
+                .enumerate()
+                .flat_map(|(i, mut c)| {
+                    if Some(i) == marked
+                        && let Some(head) = c.first_mut()
+                    {
+                        head.spans.insert(0, Span::styled("▶ ", theme().heading));
+                    }
+                    c
+                })
+                .collect()
+        }
     };
     let end = super::scroll::scroll_end(lines.len(), inner.height);
     f.render_widget(Paragraph::new(lines).scroll((v.scroll, 0)), inner);
-    end
+    (end, marked)
 }
 
 /// One task: a heading line, then its times, error and payload.
