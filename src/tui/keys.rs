@@ -418,7 +418,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Help, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
     b(Ctx::Messages, "close_messages", &[ESC, k('q'), k('M')], Action::Cancel, "close the log", Some("close")),
     b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")).when(When::RowUnderCursor),
-    b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content", Some("search")).when(When::HasDocuments),
+    b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content (case folds for ASCII letters only)", Some("search")).when(When::HasDocuments),
     b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")).when(When::HasDocuments),
     b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status", Some("status")).when(When::HasDocuments),
     b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")).when(When::SortableColumn),
