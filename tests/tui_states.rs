@@ -397,3 +397,22 @@ fn documents_hints_only_what_works_there() {
     h.key(KeyCode::Char('l'));
     assert!(!status(&mut h).contains("sort"), "{}", status(&mut h));
 }
+
+#[test]
+fn a_statement_read_before_a_plan_wrote_says_it_may_no_longer_hold() {
+    let mut h = migrated_store();
+    h.key(KeyCode::Char(':'));
+    for c in "select count(*) from documents".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    h.key(KeyCode::Enter);
+    h.wait_counts();
+    h.key(KeyCode::Char('i'))
+        .key(KeyCode::Char('y'))
+        .key(KeyCode::Esc);
+    let screen = h.text();
+    assert!(
+        screen.contains("the store changed since the statement ran"),
+        "{screen}"
+    );
+}

@@ -111,6 +111,10 @@ impl App {
                 if let Some(d) = self.dialog_mut() {
                     d.phase = Phase::Done(r);
                 }
+                // A statement's result was read before the plan wrote.
+                if let Some(q) = self.query.result.as_mut() {
+                    q.stale = true;
+                }
                 self.refresh();
             }
             _ => {}
