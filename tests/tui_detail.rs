@@ -144,17 +144,26 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
     assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 303);
 }
 
-#[test]
-fn a_cut_value_says_how_much_is_shown_of_how_much() {
+/// A demo store whose last document is a note of `len` characters `c`,
+/// opened from the end of the Documents list.
+fn last_note_open(len: usize, c: char) -> Harness {
     let mut h = Harness::demo_with(
-        "big.sqlite",
+        "long.sqlite",
         5,
-        "INSERT INTO documents (id, status, doc_type, title, content) \
-         VALUES ('big', 'draft', 'note', 'Big', printf('%.*c', 11010048, 'x'))",
+        &format!(
+            "INSERT INTO documents (id, status, doc_type, title, content) \
+             VALUES ('long', 'draft', 'note', 'Long', printf('%.*c', {len}, '{c}'))"
+        ),
     );
     h.key(crossterm::event::KeyCode::Char('2'));
     h.key(crossterm::event::KeyCode::Char('G'));
     h.key(crossterm::event::KeyCode::Enter);
+    h
+}
+
+#[test]
+fn a_cut_value_says_how_much_is_shown_of_how_much() {
+    let mut h = last_note_open(11_010_048, 'x');
     h.key(crossterm::event::KeyCode::Char('g'));
     let top = h.text();
     assert!(
@@ -165,15 +174,7 @@ fn a_cut_value_says_how_much_is_shown_of_how_much() {
 
 #[test]
 fn a_document_is_wrapped_once_per_width_and_again_after_a_resize() {
-    let mut h = Harness::demo_with(
-        "wide.sqlite",
-        5,
-        "INSERT INTO documents (id, status, doc_type, title, content) \
-         VALUES ('wide', 'draft', 'note', 'Wide', printf('%.*c', 5000, 'w'))",
-    );
-    h.key(crossterm::event::KeyCode::Char('2'));
-    h.key(crossterm::event::KeyCode::Char('G'));
-    h.key(crossterm::event::KeyCode::Enter);
+    let mut h = last_note_open(5000, 'w');
     let width = |h: &Harness| {
         h.app
             .detail
