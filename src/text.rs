@@ -114,8 +114,6 @@ mod tests {
     }
 }
 
-/// One grid cell: like `escape`, but tabs and newlines become visible
-/// markers that keep the row on one line and readable.
 /// A count of characters the way people read it, in steps of 1024 as the
 /// cut sizes are: 950, 256 K, 10.5 M.
 pub(crate) fn count(n: u64) -> String {
@@ -128,6 +126,8 @@ pub(crate) fn count(n: u64) -> String {
     }
 }
 
+/// One grid cell: like `escape`, but tabs and newlines become visible
+/// markers that keep the row on one line and readable.
 pub(crate) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

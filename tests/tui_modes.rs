@@ -33,6 +33,7 @@ fn way_to(mode: Mode) -> Option<Vec<KeyCode>> {
         Mode::Frequencies => vec![C('2'), C('f')],
         Mode::Tasks => vec![Enter],
         Mode::ExportNaming => vec![C('2'), C('e')],
+        Mode::CellEdit => vec![C('2'), C('E')],
         Mode::Search => vec![C('2'), C('/')],
         Mode::Sql => vec![C(':')],
         Mode::Detail => vec![C('2'), Enter],

@@ -299,3 +299,62 @@ mod tests {
         );
     }
 }
+
+/// The longest value the app's line editor takes, in bytes: a longer one
+/// is changed with `exec`.
+pub const EDIT_BYTES: i64 = 64 * 1024;
+
+/// A cell's value as the line editor starts from, or why it cannot be
+/// edited there.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Editable {
+    Null,
+    /// Text, or a number as SQLite writes it.
+    Text(String),
+    Refused(String),
+}
+
+/// The whole value of `column` in row `key` of `table`, for editing.
+pub fn editable(
+    conn: &Connection,
+    table: &str,
+    key: &RowKey,
+    column: &str,
+) -> rusqlite::Result<Editable> {
+    let keys = KeyColumns::read(conn, table)?;
+    let sql = format!(
+        "SELECT octet_length({c}), {c} FROM {t} WHERE {at}",
+        c = quote(column),
+        t = quote(table),
+        at = keys.compare("=")
+    );
+    let args = keys.args(key);
+    let got = conn.query_row(&sql, rusqlite::params_from_iter(&args), |r| {
+        if r.get::<_, Option<i64>>(0)?.unwrap_or(0) > EDIT_BYTES {
+            return Ok(Editable::Refused(format!(
+                "the value is over {}: change it with `exec`",
+                human(EDIT_BYTES)
+            )));
+        }
+        Ok(match r.get_ref(1)? {
+            ValueRef::Null => Editable::Null,
+            ValueRef::Integer(i) => Editable::Text(i.to_string()),
+            ValueRef::Real(f) => Editable::Text(f.to_string()),
+            ValueRef::Text(b) => match std::str::from_utf8(b) {
+                Ok(s) => Editable::Text(s.to_string()),
+                Err(_) => {
+                    Editable::Refused("the value is not UTF-8: change it with `exec`".to_string())
+                }
+            },
+            ValueRef::Blob(_) => {
+                Editable::Refused("a BLOB is not edited here: change it with `exec`".to_string())
+            }
+        })
+    });
+    match got {
+        Err(rusqlite::Error::QueryReturnedNoRows) => {
+            Ok(Editable::Refused("the row is gone".into()))
+        }
+        other => other,
+    }
+}

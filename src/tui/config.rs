@@ -139,11 +139,11 @@ mod tests {
 
     #[test]
     fn a_config_remaps_keys_and_picks_a_theme() {
-        let c = parse("theme = \"light\"\n[keys]\nsort = [\"S\", \"f5\"]\nquit = \"x\"\n").unwrap();
+        let c = parse("theme = \"light\"\n[keys]\nsort = [\"S\", \"f5\"]\nquit = \"Z\"\n").unwrap();
         assert_eq!(c.theme, ThemeName::Light);
         let printed = print(&c, Path::new("/c"));
         assert!(printed.contains("sort = [\"S\", \"f5\"]"), "{printed}");
-        assert!(printed.contains("quit = [\"x\", \"ctrl-c\"]"), "{printed}");
+        assert!(printed.contains("quit = [\"Z\", \"ctrl-c\"]"), "{printed}");
         // What is printed reads back to the same config.
         let body = |p: &str| p.split_once('\n').unwrap().1.to_string();
         let again = parse(&body(&printed)).unwrap();

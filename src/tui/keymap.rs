@@ -453,7 +453,7 @@ mod tests {
                 .any(|h| h.label == "S" && h.help == "sort")
         );
 
-        let quit = Keymap::new(&[("quit".into(), vec![key("x")])]).unwrap();
+        let quit = Keymap::new(&[("quit".into(), vec![key("Z")])]).unwrap();
         let ctrl_c = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(quit.lookup(&[Ctx::Global], &ctrl_c), Some(Action::Quit));
 

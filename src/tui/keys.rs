@@ -102,6 +102,16 @@ pub enum Action {
     HistoryNext,
     /// The values of the column under the cursor, most frequent first.
     Frequencies,
+    /// Edit the current cell (a change, previewed first).
+    EditCell,
+    /// Delete the current row (a change, previewed first).
+    DeleteRow,
+    /// Fix what the picked finding's rule repairs (previewed first).
+    FixFinding,
+    /// Take the last change of this run back (previewed first).
+    Undo,
+    /// The line editor's value becomes NULL.
+    SetNull,
     /// Run the plan in the dialog.
     Confirm,
     /// Close the dialog or the prompt without running; cancel a running plan.
@@ -170,6 +180,8 @@ pub(crate) enum Ctx {
     Chooser,
     /// The export's file name prompt (its text edited as in `Input`).
     ExportPath,
+    /// The line editor of `E` (its text edited as in `Input`).
+    CellEdit,
     /// An export running.
     Exporting,
     /// A plan shown, waiting for a yes or no.
@@ -208,6 +220,7 @@ impl Ctx {
             Ctx::Tasks => "Tasks",
             Ctx::Chooser => "Choosing columns",
             Ctx::ExportPath => "Naming an export",
+            Ctx::CellEdit => "Editing a cell",
             Ctx::Exporting => "An export running",
             Ctx::Confirm => "Plan dialog",
             Ctx::Running => "A plan running",
@@ -305,6 +318,14 @@ pub enum When {
     SpecPane,
     /// The Schema tab's list keys scroll its DDL pane.
     DdlPane,
+    /// The row under the grid's cursor can be changed: a writable SQLite
+    /// store, a table row found by its rowid.
+    RowChangeable,
+    /// The picked finding's rule is one `fix` repairs, and the store is
+    /// writable.
+    FixableFinding,
+    /// A change of this run can be taken back.
+    CanUndo,
 }
 
 pub(crate) struct Binding {
@@ -395,6 +416,9 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::ExportPath, "start_export", &[ENTER], Action::Submit, "export to this file (.csv, .json or .ndjson)", Some("export")),
     b(Ctx::ExportPath, "cancel_export", &[ESC, ctrl('c')], Action::Cancel, "close, export nothing", Some("cancel")),
     b(Ctx::Exporting, "stop_export", &[ESC, k('q'), ctrl('c')], Action::Cancel, "stop, remove the partial file", Some("stop")),
+    b(Ctx::CellEdit, "preview_edit", &[ENTER], Action::Submit, "preview the change (y then commits it)", Some("preview")),
+    b(Ctx::CellEdit, "set_null", &[ctrl('n')], Action::SetNull, "the value becomes NULL", Some("NULL")),
+    b(Ctx::CellEdit, "cancel_edit", &[ESC, ctrl('c')], Action::Cancel, "close, change nothing", Some("cancel")),
     b(Ctx::Search, "keep_search", &[ENTER], Action::Submit, "keep the search typed (the list follows it as you type)", Some("keep")),
     b(Ctx::Search, "cancel_search", &[ESC, ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
     b(Ctx::Sql, "run_query", &[ENTER], Action::Submit, "run the statement (only reading is allowed)", Some("run")),
@@ -433,6 +457,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None).when(When::RowUnderCursor),
     b(Ctx::Grid, "export", &[k('e')], Action::Export, "export to a file (csv, json, ndjson)", Some("export")).when(When::GridRows),
     b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")).when(When::GridRows),
+    b(Ctx::Grid, "edit_cell", &[k('E')], Action::EditCell, "edit the cell (previewed, then y commits; u takes it back)", Some("edit")).when(When::RowChangeable),
+    b(Ctx::Grid, "delete_row", &[k('D')], Action::DeleteRow, "delete the row (previewed, then y commits; u takes it back)", None).when(When::RowChangeable),
     b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement", Some("stop")).when(When::QueryBusy),
     b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
@@ -445,7 +471,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Detail, "copy_row", &[k('Y')], Action::CopyRow, "copy the document as JSON", None).when(When::DocShown),
     b(Ctx::Schema, "spec_pane", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "scroll the spec beside the live tables", Some("spec")).when(When::DdlPane),
     b(Ctx::Schema, "ddl_pane", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "scroll the live DDL", Some("DDL")).when(When::SpecPane),
-    b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table (read-only)", Some("browse")).when(When::HasTables),
+    b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table", Some("browse")).when(When::HasTables),
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
     b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
     b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),
@@ -453,6 +479,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Finding, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
     b(Ctx::Finding, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),
     b(Ctx::Finding, "open", &[ENTER], Action::Open, "list the rows the finding names", Some("its rows")),
+    b(Ctx::Finding, "fix_finding", &[k('x')], Action::FixFinding, "fix what the rule repairs by itself (previewed first)", Some("fix")).when(When::FixableFinding),
     b(Ctx::Finding, "unpick_finding", &[ESC], Action::Back, "put the finding down (Enter lists the failed tasks again)", Some("unpick")),
     b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")).when(When::OlderTasks),
     b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")).when(When::NewerTasks),
@@ -478,6 +505,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Global, "fold_legacy", &[k('F')], Action::FoldLegacy, "fold-legacy: show the plan", Some("fold")).when(When::FoldMayRun),
     b(Ctx::Global, "data_checks", &[k('d')], Action::DataChecks, "data checks: scan for bad rows", None),
     b(Ctx::Global, "sql", &[k(':')], Action::Sql, "type SQL (the Query tab)", Some("sql")),
+    b(Ctx::Global, "undo", &[k('u')], Action::Undo, "take the last change back (previewed first)", Some("undo")).when(When::CanUndo),
     b(Ctx::Global, "refresh", &[k('r')], Action::Refresh, "refresh", None),
     b(Ctx::Global, "messages", &[k('M')], Action::Messages, "this run's messages, whole, newest first", None),
     b(Ctx::Global, "help", &[k('?')], Action::Help, "all keys", Some("keys")),

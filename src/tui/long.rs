@@ -2,10 +2,11 @@
 //! confirmed plan, an export, a count of a column's values. Each reports
 //! progress, then its outcome, through `send`.
 
-use super::messages::Reply;
+use super::messages::{ChangeAsk, PREVIEW_ROWS, Previewed, Reply};
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
+use crate::store::change::{self, Preview};
 use crate::store::plan::Plan;
 use crate::store::read::export::{self, Format, Source};
 use crate::store::read::frequencies::{self, FreqSource};
@@ -75,6 +76,48 @@ pub fn run_frequencies(
             result: result.map_err(|e| e.to_string()),
         });
     }
+}
+
+/// Previews a change: recorded, its first rows read, rolled back.
+pub fn preview_change(store: &Path, ticket: u64, ask: &ChangeAsk, send: &dyn Fn(Reply)) {
+    let result = (|| -> Result<Previewed, StoreError> {
+        let preview = match ask {
+            ChangeAsk::Edit {
+                table,
+                rowid,
+                column,
+                value,
+            } => change::edit(
+                store,
+                table,
+                &change::RowKey::Rowid(*rowid),
+                column,
+                value.as_deref(),
+            ),
+            ChangeAsk::Delete { table, rowid } => {
+                change::delete(store, table, &change::RowKey::Rowid(*rowid))
+            }
+            ChangeAsk::Fix(code) => change::fix(store, &[*code]),
+            ChangeAsk::Undo(file) => change::undo(store, Some(file)),
+        }?;
+        let rows = preview.window(0, PREVIEW_ROWS)?;
+        Ok(Previewed {
+            preview: std::sync::Arc::new(preview),
+            rows,
+        })
+    })();
+    send(Reply::ChangePreview {
+        ticket,
+        result: result.map_err(|e| e.to_string()),
+    });
+}
+
+/// Commits a previewed change (refused, nothing written, when the store
+/// no longer makes the same change).
+pub fn commit_change(preview: &Preview, cancel: &Canceller, send: &dyn Fn(Reply)) {
+    send(Reply::ChangeCommitted(
+        change::commit(preview, cancel).map_err(|e| e.to_string()),
+    ));
 }
 
 fn summary(o: &apply::Outcome) -> String {

@@ -4,7 +4,9 @@
 use crate::store::StoreError;
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
+use crate::store::change::{Committed, Preview, RowChange};
 use crate::store::identify::{FileChange, Stamp};
+use crate::store::inspection::finding::Code;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
@@ -16,7 +18,7 @@ use crate::store::read::frequencies::{FreqSource, Frequencies};
 use crate::store::read::query::session::{Cmd, Said};
 use crate::store::read::tables::{RowAnchor, TablePage};
 use crate::store::read::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
-use crate::store::values::Copied;
+use crate::store::values::{Copied, Editable};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -79,6 +81,13 @@ pub enum Request {
         column: Option<String>,
         what: String,
     },
+    /// The whole value of a cell, for `E`'s line editor.
+    EditValue {
+        ticket: u64,
+        table: String,
+        rowid: RowKey,
+        column: String,
+    },
 }
 
 impl Request {
@@ -129,6 +138,10 @@ impl Request {
             },
             Request::Copy { what, .. } => Reply::Copied {
                 what,
+                result: Err(why),
+            },
+            Request::EditValue { ticket, .. } => Reply::EditValue {
+                ticket,
                 result: Err(why),
             },
             Request::Inspect | Request::Poll | Request::Watch { .. } | Request::Plan(_) => {
@@ -255,6 +268,18 @@ pub enum Reply {
         what: String,
         result: Got<Copied>,
     },
+    /// A cell's whole value for the line editor.
+    EditValue {
+        ticket: u64,
+        result: Got<Editable>,
+    },
+    /// A change as it would be (its first rows beside it), or why not.
+    ChangePreview {
+        ticket: u64,
+        result: Result<Previewed, String>,
+    },
+    /// A change committed, or why not (nothing was written).
+    ChangeCommitted(Result<Committed, String>),
     /// An export has written this many rows (of `total`, when known).
     ExportProgress {
         rows: u64,
@@ -351,6 +376,17 @@ pub enum Job {
     },
     /// The Query tab's statement (on threads of its own).
     Query(QueryJob),
+    /// Preview a change (on a thread of its own): its rows are recorded
+    /// and rolled back.
+    Change {
+        ticket: u64,
+        ask: ChangeAsk,
+    },
+    /// Commit the change previewed, if it is still the same change.
+    Commit {
+        preview: Arc<Preview>,
+        cancel: Canceller,
+    },
     /// Export to a file (on a thread of its own).
     Export {
         source: Source,
@@ -358,6 +394,35 @@ pub enum Job {
         format: Format,
         cancel: Canceller,
     },
+}
+
+/// A change the app asks the store to preview (DESIGN §10).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeAsk {
+    /// `E`: one cell set (None: NULL), in a row found by its rowid.
+    Edit {
+        table: String,
+        rowid: i64,
+        column: String,
+        value: Option<String>,
+    },
+    /// `D`: one row deleted.
+    Delete { table: String, rowid: i64 },
+    /// `x`: what fix repairs of the finding's rule.
+    Fix(Code),
+    /// `u`: an undo file applied.
+    Undo(std::path::PathBuf),
+}
+
+/// How many changed rows a preview brings to the dialog; the rest are
+/// counted, and `exec --dry-run --json` lists every one.
+pub const PREVIEW_ROWS: usize = 200;
+
+/// A preview, and its first PREVIEW_ROWS rows read from it.
+#[derive(Debug)]
+pub struct Previewed {
+    pub preview: Arc<Preview>,
+    pub rows: Vec<RowChange>,
 }
 
 /// What the app asks of the Query tab's statement.

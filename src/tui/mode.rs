@@ -10,13 +10,14 @@ use strum::EnumIter;
 pub enum Mode {
     /// The terminal is too small for the layout: only quitting works.
     TooSmall,
-    /// A plan shown, waiting for a yes or no.
+    /// A plan or a change's preview shown, waiting for a yes or no.
     PlanConfirm,
-    /// A plan running.
+    /// A plan or a change running.
     PlanRunning,
     /// A plan that cannot run, blocked by rows it names.
     PlanBlocked,
-    /// A plan dialog whose work has ended (done, failed, blocked, loading).
+    /// A plan or change dialog whose work has ended (done, failed,
+    /// blocked, loading).
     PlanEnded,
     /// The `?` list of keys.
     Help,
@@ -30,6 +31,8 @@ pub enum Mode {
     Tasks,
     /// The export's file name prompt.
     ExportNaming,
+    /// `E`'s line editor on one cell.
+    CellEdit,
     /// An export running.
     Exporting,
     /// Typing a search in Documents.
@@ -69,6 +72,7 @@ impl Mode {
             Mode::Frequencies => &[Frequencies, Scroll],
             Mode::Tasks => &[Tasks, Scroll],
             Mode::ExportNaming => &[ExportPath, Input],
+            Mode::CellEdit => &[CellEdit, Input],
             Mode::Exporting => &[Exporting],
             Mode::Search => &[Search, Input],
             Mode::Sql => &[Sql, Input],

@@ -22,9 +22,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
-use super::long::{apply_plan, run_export, run_frequencies};
+use super::long::{apply_plan, commit_change, preview_change, run_export, run_frequencies};
 use super::messages::Got;
-pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request, Route};
+pub use super::messages::{
+    ChangeAsk, Failure, Job, LOCKED, Latest, PREVIEW_ROWS, Previewed, QueryJob, Reply, Request,
+    Route,
+};
 use super::searching::{SCAN_LIMIT, reporting_stop};
 use super::sessions::QueryThreads;
 
@@ -155,6 +158,16 @@ impl Worker {
                 let send = send.clone();
                 run_long(Box::new(move || apply_plan(&plan, &cancel, &*send)));
             }
+            Job::Change { ticket, ask } => {
+                let (send, store) = (send.clone(), self.path.clone());
+                run_long(Box::new(move || {
+                    preview_change(&store, ticket, &ask, &*send)
+                }));
+            }
+            Job::Commit { preview, cancel } => {
+                let send = send.clone();
+                run_long(Box::new(move || commit_change(&preview, &cancel, &*send)));
+            }
             Job::Export {
                 source,
                 path,
@@ -258,6 +271,18 @@ impl Worker {
                 what,
                 result: with_deadline(conn, BROWSE_LIMIT, |c| {
                     values::copy(c, &table, &rowid, column.as_deref())
+                })
+                .map_err(Failure::from),
+            },
+            Request::EditValue {
+                ticket,
+                table,
+                rowid,
+                column,
+            } => Reply::EditValue {
+                ticket,
+                result: with_deadline(conn, BROWSE_LIMIT, |c| {
+                    values::editable(c, &table, &rowid, &column)
                 })
                 .map_err(Failure::from),
             },

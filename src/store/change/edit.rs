@@ -80,7 +80,7 @@ pub(crate) fn delete(table: &str, key: &RowKey) -> Result<String> {
 }
 
 /// A JSON column of the spec takes only JSON of its shape.
-fn json_check(table: &str, column: &str, value: &str) -> Result<()> {
+pub(crate) fn json_check(table: &str, column: &str, value: &str) -> Result<()> {
     let shape = Spec::v3()
         .table(table)
         .and_then(|t| {
@@ -102,9 +102,9 @@ fn json_check(table: &str, column: &str, value: &str) -> Result<()> {
     };
     if !fits {
         let want = if shape == JsonShape::Array {
-            "an array"
+            "array"
         } else {
-            "an object"
+            "object"
         };
         return Err(StoreError::Refused(format!(
             "{column} holds a JSON {want}; this is not one"

@@ -46,6 +46,21 @@ pub(crate) fn statements(documents: Option<&LiveTable>, only: &[Code]) -> Vec<St
     out
 }
 
+/// Whether fix may repair some rows of `finding`: a NULL doc_type or
+/// status always; a missing field only under the rule that asks a
+/// profile for its title (filled from its alias).
+pub fn repairs(finding: &Finding) -> bool {
+    match finding.code {
+        Code::NullDocType | Code::NullStatus => true,
+        Code::MissingField => Spec::v3().rules.iter().any(|r| {
+            Some(&r.name) == finding.rule.as_ref()
+                && r.doc_type.as_deref() == Some("profile")
+                && r.required.iter().any(|c| c == "title")
+        }),
+        _ => false,
+    }
+}
+
 /// The findings that still need a person: warnings and errors.
 pub(crate) fn left(findings: Vec<Finding>) -> Vec<Finding> {
     findings

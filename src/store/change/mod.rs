@@ -15,7 +15,7 @@ mod rows;
 mod undo;
 
 pub use edit::RowKey;
-pub use fix::FIXABLE;
+pub use fix::{FIXABLE, repairs};
 pub use rows::{ColumnChange, Op, RowChange, TableCount, Value};
 pub use undo::{UndoFile, UndoHeader, list as undo_files};
 
@@ -145,6 +145,13 @@ pub fn edit(
 ) -> Result<Preview> {
     let sql = edit::update(table, key, column, value)?;
     preview(path, Command::Edit, Work::Sql(vec![sql]))
+}
+
+/// Whether `value` may be offered for `column` of `table` (a JSON column
+/// of the spec takes only JSON of its shape): the app's editor asks
+/// before it previews an edit.
+pub fn check_value(table: &str, column: &str, value: &str) -> Result<()> {
+    edit::json_check(table, column, value)
 }
 
 /// The app's `D`: the row `key` of `table` deleted.

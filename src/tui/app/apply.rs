@@ -34,6 +34,7 @@ impl App {
                 self.overlay = None;
                 self.filter_by_value(from, filter);
             }
+            Effect::Preview(title, ask) => self.preview_change(title, ask),
             Effect::Tasks(anchor) => self.request_tasks(anchor),
             Effect::Start(job) => {
                 self.message.clear();

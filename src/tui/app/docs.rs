@@ -60,6 +60,8 @@ impl App {
             Action::Columns => self.open_chooser(),
             Action::Copy | Action::CopyRow => self.copy_from_docs(action),
             Action::Export => self.open_export(),
+            Action::EditCell => self.edit_cell(),
+            Action::DeleteRow => self.delete_row(),
             Action::Frequencies => self.open_frequencies(),
             Action::Search => {
                 self.docs.search_before = self.docs.query.search.clone();

@@ -31,6 +31,8 @@ pub(crate) enum Effect {
     Filter(Tab, ValueFilter),
     /// The tasks list reads the page at this anchor.
     Tasks(TaskAnchor),
+    /// The change dialog opens while this change is previewed.
+    Preview(String, crate::tui::worker::ChangeAsk),
     /// Long work starts (a plan, an export): what the status line said is
     /// not about it.
     Start(Box<Job>),

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 mod apply;
+mod change;
 mod columns;
 mod copy;
 mod cursor;
@@ -34,6 +35,7 @@ mod state;
 mod tables;
 mod tasks;
 
+pub(crate) use change::counts as change_counts;
 pub(crate) use effect::Effect;
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
@@ -41,8 +43,9 @@ pub use load::Load;
 pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
 pub use state::{
-    BrowseState, Chooser, Clip, DetailState, Dialog, DocsState, Drawn, ExportDialog, ExportPhase,
-    FreqView, Overlay, Phase, Requests, StoreView, TablesState, TasksView, Visited,
+    BrowseState, CellEditor, ChangeDialog, ChangePhase, Chooser, Clip, DetailState, Dialog,
+    DocsState, Drawn, ExportDialog, ExportPhase, FreqView, Overlay, Phase, Requests, StoreView,
+    TablesState, TasksView, Visited,
 };
 
 /// How long a status message stays: long enough to read, short enough
@@ -110,6 +113,8 @@ pub struct App {
     stamp: Option<Option<crate::store::identify::Stamp>>,
     pub quit: bool,
     pub requests: Requests,
+    /// The undo file of this run's last change: `u` takes it back.
+    pub undo: Option<PathBuf>,
 }
 
 impl App {
@@ -170,6 +175,7 @@ impl App {
                 held: Some(Vec::new()),
                 ..Requests::default()
             },
+            undo: None,
         };
         app.send(Request::Inspect);
         app
@@ -305,8 +311,13 @@ impl App {
                 _ => Effect::Close,
             }),
             Mode::PlanConfirm | Mode::PlanRunning | Mode::PlanBlocked | Mode::PlanEnded => {
-                self.update_dialog(action)
+                if matches!(self.overlay, Some(Overlay::Change(_))) {
+                    self.update_change(action)
+                } else {
+                    self.update_dialog(action)
+                }
             }
+            Mode::CellEdit => self.update_edit(action),
             Mode::Chooser => self.update_chooser(action),
             Mode::ExportNaming | Mode::Exporting => self.update_export(action),
             Mode::Frequencies => self.update_frequencies(action),
@@ -370,6 +381,7 @@ impl App {
             }
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy { keep_tables: false }),
             Action::Sql => self.edit_sql(),
+            Action::Undo => self.undo_last(),
             _ => return false,
         }
         true
@@ -476,6 +488,9 @@ impl App {
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.on_query_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
+            Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(_) => {
+                self.on_change_reply(reply)
+            }
         }
     }
 
@@ -483,6 +498,13 @@ impl App {
     /// stops it first.
     pub(crate) fn running(&self) -> bool {
         matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
+            || matches!(
+                &self.overlay,
+                Some(Overlay::Change(ChangeDialog {
+                    phase: ChangePhase::Committing { .. },
+                    ..
+                }))
+            )
             || matches!(
                 &self.overlay,
                 Some(Overlay::Export(ExportDialog {

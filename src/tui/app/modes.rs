@@ -1,7 +1,7 @@
 //! Where the user is (one `Mode`), and whether a binding's condition holds
 //! now (its hint is shown only then).
 
-use super::{App, ExportPhase, Overlay, Phase, QueryResult};
+use super::{App, ChangePhase, ExportPhase, Overlay, Phase, QueryResult};
 use crate::store::plan::PlanKind;
 use crate::tui::keymap::Hint;
 use crate::tui::keys::{Action, Ctx, When};
@@ -24,6 +24,14 @@ impl App {
                     _ => Mode::PlanEnded,
                 };
             }
+            Some(Overlay::Change(d)) => {
+                return match d.phase {
+                    _ if d.confirms() => Mode::PlanConfirm,
+                    ChangePhase::Committing { .. } => Mode::PlanRunning,
+                    _ => Mode::PlanEnded,
+                };
+            }
+            Some(Overlay::Edit(_)) => return Mode::CellEdit,
             Some(Overlay::Help { .. }) => return Mode::Help,
             Some(Overlay::Messages { .. }) => return Mode::Messages,
             Some(Overlay::Columns(_)) => return Mode::Chooser,
@@ -102,6 +110,9 @@ impl App {
             },
             When::BlockedRows => matches!(self.dialog().map(|d| &d.phase),
                 Some(Phase::Confirm(p)) if !p.blocked_rows.is_empty()),
+            When::RowChangeable => self.row_changeable(),
+            When::FixableFinding => self.finding_fixable(),
+            When::CanUndo => self.can_undo(),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),
                 Mode::Documents => self.has_documents(),

@@ -79,6 +79,7 @@ impl App {
                 self.store.reveal = true;
             }
             Action::Back => self.store.finding = None,
+            Action::FixFinding => self.fix_finding(),
             Action::Open if self.store.finding.is_none() => match self.failed_tasks() {
                 0 => self.say("no failed tasks"),
                 _ => self.open_tasks(TaskSelection::Failed, "Failed tasks, newest first".into()),
@@ -150,6 +151,7 @@ impl App {
         self.gone = false;
         self.refresh();
         self.replan();
+        self.repreview();
     }
 
     fn on_inspected(

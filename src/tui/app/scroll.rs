@@ -22,7 +22,13 @@ impl App {
             Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) => return Some(scroll),
             Some(Overlay::Plan(d)) => return Some(&mut d.scroll),
             Some(Overlay::Tasks(v)) => return Some(&mut v.scroll),
-            Some(Overlay::Columns(_) | Overlay::Export(_) | Overlay::Frequencies(_)) => {
+            Some(Overlay::Change(d)) => return Some(&mut d.scroll),
+            Some(
+                Overlay::Columns(_)
+                | Overlay::Export(_)
+                | Overlay::Frequencies(_)
+                | Overlay::Edit(_),
+            ) => {
                 return None;
             }
             None => {}

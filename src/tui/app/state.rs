@@ -17,6 +17,7 @@ use crate::store::read::tasks::TaskCounts;
 use crate::store::read::tasks::{Task, TaskAnchor, TaskSelection};
 use crate::tui::tab::Tab;
 use crate::tui::text::Shown;
+use crate::tui::worker::{ChangeAsk, Previewed};
 use crate::tui::worker::{Job, Latest, Request};
 use std::sync::Arc;
 use std::time::Instant;
@@ -250,6 +251,50 @@ pub enum Overlay {
     Frequencies(FreqView),
     /// Tasks, newest first: the failed ones, or those a finding names.
     Tasks(TasksView),
+    /// `E`: the line editor on one cell.
+    Edit(CellEditor),
+    /// A change previewed, committing, or ended.
+    Change(ChangeDialog),
+}
+
+/// `E`: one cell's value typed, before its change is previewed.
+#[derive(Debug)]
+pub struct CellEditor {
+    pub table: String,
+    pub rowid: i64,
+    pub column: String,
+    /// What is typed; None while the whole value is read.
+    pub input: Option<tui_input::Input>,
+    /// The value is NULL (until something is typed).
+    pub null: bool,
+    /// Why the value typed cannot be offered (JSON that is not).
+    pub error: Option<String>,
+    pub(super) ticket: u64,
+}
+
+#[derive(Debug)]
+pub enum ChangePhase {
+    /// The change is recorded and rolled back.
+    Previewing,
+    /// Shown, waiting for a yes or no.
+    Preview(Previewed),
+    Committing {
+        cancel: Canceller,
+    },
+    /// Committed (what it did), or failed or refused (why).
+    Done(Result<String, String>),
+}
+
+/// A change on screen: what it is, its preview, then its outcome.
+#[derive(Debug)]
+pub struct ChangeDialog {
+    /// What the change is, as the dialog's title names it.
+    pub title: String,
+    /// What was asked: the store changing makes its preview again.
+    pub(super) ask: ChangeAsk,
+    pub phase: ChangePhase,
+    pub scroll: u16,
+    pub(super) ticket: u64,
 }
 
 /// What the app asks of the workers, and the tickets that tell an answer

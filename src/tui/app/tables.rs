@@ -103,6 +103,8 @@ impl App {
                 Action::HalfPageUp => b.selected = 0,
                 Action::Copy | Action::CopyRow => self.copy_from_browse(action),
                 Action::Export => self.open_export(),
+                Action::EditCell => self.edit_cell(),
+                Action::DeleteRow => self.delete_row(),
                 Action::Frequencies => self.open_frequencies(),
                 Action::Down if b.selected + 1 < n => b.selected += 1,
                 Action::Up if b.selected > 0 => b.selected -= 1,

@@ -1,5 +1,6 @@
 //! Rendering: pure functions of the App state. One file per tab and dialog.
 
+mod change;
 mod chrome;
 mod detail;
 mod dialog;
@@ -76,6 +77,11 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             app,
             area.centered(Constraint::Percentage(90), Constraint::Percentage(85)),
         ),
+        Some(Overlay::Change(d)) => change::dialog(f, app, d, area),
+        Some(Overlay::Edit(e)) => {
+            change::editor(f, app, e, area);
+            0
+        }
         Some(Overlay::Columns(ch)) => {
             popups::chooser(f, app, ch, area);
             0

@@ -14,10 +14,18 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 /// Draws the tab; returns where the rows of its list are.
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     if let Some(b) = &app.tables.browse {
-        let scope = crate::store::read::tables::scope(b.keyed)
-            .map(|s| format!(", {s}"))
-            .unwrap_or_default();
-        let title = format!("{} (read-only{scope})", text::cell(&b.table));
+        // A table's rows are changed (E, D) only where a change can find
+        // them again, in a store that may be written.
+        let read_only = (!b.keyed || app.store.writable.is_err()).then(|| "read-only".to_string());
+        let notes: Vec<String> = read_only
+            .into_iter()
+            .chain(crate::store::read::tables::scope(b.keyed))
+            .collect();
+        let title = if notes.is_empty() {
+            text::cell(&b.table)
+        } else {
+            format!("{} ({})", text::cell(&b.table), notes.join(", "))
+        };
         let block = Block::default().borders(Borders::TOP).title(title);
         match &b.page {
             Load::Loading => {

@@ -111,12 +111,24 @@ pub(crate) fn judge(action: &AuthAction<'_>) -> Result<(), String> {
         {
             Err(SCHEMA.into())
         }
-        A::Insert { table_name } => Err(format!("INSERT into {} writes", name(table_name))),
-        A::Update { table_name, .. } => Err(format!("UPDATE of {} writes", name(table_name))),
-        A::Delete { table_name } => Err(format!("DELETE from {} writes", name(table_name))),
+        A::Insert { table_name } => Err(format!(
+            "INSERT into {} writes{TO_CHANGE}",
+            name(table_name)
+        )),
+        A::Update { table_name, .. } => {
+            Err(format!("UPDATE of {} writes{TO_CHANGE}", name(table_name)))
+        }
+        A::Delete { table_name } => Err(format!(
+            "DELETE from {} writes{TO_CHANGE}",
+            name(table_name)
+        )),
         _ => Err(SCHEMA.into()),
     }
 }
+
+/// Where data is changed instead: with a preview, and undoable.
+const TO_CHANGE: &str =
+    "; a query only reads: change data with `exec` (or E on a row in the app), previewed first";
 
 const SCHEMA: &str = "the statement changes the schema or the store; only reading is allowed";
 
