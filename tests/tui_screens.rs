@@ -184,7 +184,10 @@ fn schema_tables_help_and_small_terminal() {
     insta::assert_snapshot!("tables", h.text());
     h.act(Action::Down).act(Action::Open);
     let title = h.text().lines().nth(1).unwrap_or_default().to_string();
-    assert!(title.starts_with("tasks─"), "a writable table's rows change: {title}");
+    assert!(
+        title.starts_with("tasks─"),
+        "a writable table's rows change: {title}"
+    );
     h.act(Action::Back).act(Action::Help);
     insta::assert_snapshot!("help", h.text());
     assert!(

@@ -35,6 +35,10 @@ impl App {
                 self.filter_by_value(from, filter);
             }
             Effect::Preview(title, ask) => self.preview_change(title, ask),
+            Effect::OpenExport => self.open_export(),
+            Effect::OpenFrequencies => self.open_frequencies(),
+            Effect::EditCell => self.edit_cell(),
+            Effect::DeleteRow => self.delete_row(),
             Effect::Tasks(anchor) => self.request_tasks(anchor),
             Effect::Start(job) => {
                 self.message.clear();

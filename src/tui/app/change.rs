@@ -3,12 +3,13 @@
 //! takes the last change of this run back. Each is previewed (recorded and
 //! rolled back) in the change dialog; only `y` there commits it.
 
+use super::docs::edit_request;
 use super::{App, CellEditor, ChangeDialog, ChangePhase, Effect, Overlay};
 use crate::store::change::{self, Committed, TableCount};
 use crate::store::inspection::finding::Finding;
 use crate::store::values::Editable;
 use crate::text;
-use crate::tui::keys::{Action, Edit};
+use crate::tui::keys::Action;
 use crate::tui::mode::Mode;
 use crate::tui::worker::{ChangeAsk, Failure, Job, Previewed, Reply, Request};
 use tui_input::{Input, InputRequest};
@@ -374,22 +375,6 @@ impl CellEditor {
                 value,
             },
         )
-    }
-}
-
-fn edit_request(e: Edit) -> InputRequest {
-    match e {
-        Edit::Left => InputRequest::GoToPrevChar,
-        Edit::Right => InputRequest::GoToNextChar,
-        Edit::WordLeft => InputRequest::GoToPrevWord,
-        Edit::WordRight => InputRequest::GoToNextWord,
-        Edit::Home => InputRequest::GoToStart,
-        Edit::End => InputRequest::GoToEnd,
-        Edit::Backspace => InputRequest::DeletePrevChar,
-        Edit::Delete => InputRequest::DeleteNextChar,
-        Edit::DeleteWord => InputRequest::DeletePrevWord,
-        Edit::DeleteToStart => InputRequest::DeleteLine,
-        Edit::DeleteToEnd => InputRequest::DeleteTillEnd,
     }
 }
 

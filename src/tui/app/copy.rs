@@ -30,27 +30,6 @@ impl App {
         }
     }
 
-    /// In a browsed table: the cell, or the row. A view has no rowid to
-    /// read a value again by.
-    pub(super) fn copy_from_browse(&mut self, action: Action) {
-        let Some(b) = self.tables.browse.as_ref() else {
-            return;
-        };
-        let rowid = b
-            .page
-            .loaded()
-            .and_then(|p| p.rows.get(b.selected))
-            .and_then(|r| r.0);
-        let Some(rowid) = rowid else {
-            if !b.keyed {
-                self.say("this view or table has no rowid to read a value by: e exports it");
-            }
-            return;
-        };
-        let (table, column) = (b.table.clone(), b.grid.current().map(str::to_string));
-        self.ask_copy(&table, RowKey::Rowid(rowid), action, column);
-    }
-
     pub(super) fn ask_copy(
         &mut self,
         table: &str,
@@ -58,27 +37,9 @@ impl App {
         action: Action,
         column: Option<String>,
     ) {
-        let (column, what) = match (action, column) {
-            (Action::Copy, Some(c)) => {
-                let what = format!(
-                    "{} of {}",
-                    crate::text::cell(&c),
-                    crate::text::cell(&rowid.to_string())
-                );
-                (Some(c), what)
-            }
-            (Action::Copy, None) => return,
-            _ => (
-                None,
-                format!("{} as JSON", crate::text::cell(&rowid.to_string())),
-            ),
-        };
-        self.send(Request::Copy {
-            table: table.to_string(),
-            rowid,
-            column,
-            what,
-        });
+        if let Some(r) = copy_request(table, rowid, action, column) {
+            self.send(r);
+        }
     }
 
     pub(super) fn on_copied(&mut self, what: String, result: Result<Copied, Failure>) {
@@ -110,4 +71,35 @@ impl App {
             Err(e) => self.say(format!("could not copy: {e}")),
         }
     }
+}
+
+/// The read of a whole value (`y`, with the cursor's `column`) or row
+/// (`Y`) to copy; none for `y` with no column under the cursor.
+pub(super) fn copy_request(
+    table: &str,
+    rowid: RowKey,
+    action: Action,
+    column: Option<String>,
+) -> Option<Request> {
+    let (column, what) = match (action, column) {
+        (Action::Copy, Some(c)) => {
+            let what = format!(
+                "{} of {}",
+                crate::text::cell(&c),
+                crate::text::cell(&rowid.to_string())
+            );
+            (Some(c), what)
+        }
+        (Action::Copy, None) => return None,
+        _ => (
+            None,
+            format!("{} as JSON", crate::text::cell(&rowid.to_string())),
+        ),
+    };
+    Some(Request::Copy {
+        table: table.to_string(),
+        rowid,
+        column,
+        what,
+    })
 }

@@ -3,11 +3,30 @@
 //! read, a filter on another view) it returns as an `Effect`, and
 //! `App::apply` carries it out.
 
+use super::Requests;
 use crate::store::read::filters::ValueFilter;
 use crate::store::read::tasks::TaskAnchor;
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
 use crate::tui::worker::Job;
+
+/// What a feature's update may use beyond its own state: the page and
+/// width the last frame drew, and the queue its reads go out by.
+pub(crate) struct Cx<'a> {
+    pub page: usize,
+    pub width: u16,
+    pub requests: &'a mut Requests,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(page: usize, width: u16, requests: &'a mut Requests) -> Cx<'a> {
+        Cx {
+            page,
+            width,
+            requests,
+        }
+    }
+}
 
 #[derive(Debug)]
 pub(crate) enum Effect {
@@ -33,6 +52,14 @@ pub(crate) enum Effect {
     Tasks(TaskAnchor),
     /// The change dialog opens while this change is previewed.
     Preview(String, crate::tui::worker::ChangeAsk),
+    /// The export of the grid on screen opens.
+    OpenExport,
+    /// The frequencies of the grid's current column open.
+    OpenFrequencies,
+    /// `E` on the grid's current cell.
+    EditCell,
+    /// `D` on the grid's current row.
+    DeleteRow,
     /// Long work starts (a plan, an export): what the status line said is
     /// not about it.
     Start(Box<Job>),

@@ -36,7 +36,7 @@ mod tables;
 mod tasks;
 
 pub(crate) use change::counts as change_counts;
-pub(crate) use effect::Effect;
+pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
@@ -481,7 +481,11 @@ impl App {
             | Reply::Searching { .. }
             | Reply::Document { .. }
             | Reply::Matching { .. } => self.on_docs_reply(reply),
-            Reply::Browse { ticket, result } => self.on_browse(ticket, result),
+            Reply::Browse { ticket, result } => {
+                if let Some(b) = self.tables.browse.as_mut() {
+                    b.on_page(ticket, result);
+                }
+            }
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),
             Reply::Query { run, said } => self.on_query_reply(run, said),

@@ -1,8 +1,12 @@
-//! The Tables tab: lazy row counts, browsing a table.
+//! The Tables tab: lazy row counts, the list of tables, and a table
+//! browsed a page at a time. The list and the browsed table own their
+//! update; what reaches beyond them comes back as an `Effect`.
 
 use super::super::text::shown;
-use super::{App, BrowseState, GridState, Load, Select, cursor};
-use crate::store::inspection::inspect::RowCount;
+use super::copy::copy_request;
+use super::{App, BrowseState, Cx, Effect, GridState, Load, Select, TablesState, cursor};
+use crate::store::inspection::inspect::{RowCount, SchemaObject};
+use crate::store::read::documents::RowKey;
 use crate::store::read::tables::{RowAnchor, TablePage};
 use crate::store::spec::ObjectClass;
 use crate::tui::keys::Action;
@@ -34,172 +38,242 @@ impl App {
         }
     }
 
-    /// The browsed page, read again from the same place (after a write by
-    /// another process); it stays on screen until the new one comes.
+    /// The browsed page, read again from the same place (after a write);
+    /// it stays on screen until the new one comes.
     pub(super) fn reread_browse(&mut self) {
-        if let Some(anchor) = self.tables.browse.as_ref().map(|b| b.anchor) {
-            self.request_browse(anchor);
-        }
-    }
-
-    /// The page at `anchor`, `select` picked in it once it comes.
-    fn browse_to(&mut self, anchor: RowAnchor, select: Select) {
+        let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
         if let Some(b) = self.tables.browse.as_mut() {
-            b.select_after = select;
-        }
-        self.request_browse(anchor);
-    }
-
-    pub(super) fn request_browse(&mut self, anchor: RowAnchor) {
-        let ticket = self.requests.ticket();
-        let height = self.page();
-        if let Some(b) = self.tables.browse.as_mut() {
-            b.ticket = ticket;
-            b.anchor = anchor;
-            let (table, keyed) = (b.table.clone(), b.keyed);
-            self.send(Request::Browse {
-                ticket,
-                table,
-                keyed,
-                anchor,
-                height,
-            });
+            b.request(b.anchor, &mut cx);
         }
     }
 
     pub(super) fn update_tables(&mut self, action: Action) {
-        let page = self.page();
-        let room = self.size.0;
-        if let Some(b) = self.tables.browse.as_mut() {
-            if b.grid.act(action, room) {
-                return;
-            }
-            let rows = b.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
-            let (first, last) = (
-                rows.first().and_then(|r| r.0),
-                rows.last().and_then(|r| r.0),
-            );
-            let n = rows.len();
-            let half = (page / 2).max(1);
-            // The page half a page on: after the row before the half, or
-            // before the row the half of a page up ends at.
-            let half_down = rows.get(half.saturating_sub(1)).and_then(|r| r.0);
-            let half_up = rows.get(n.saturating_sub(half)).and_then(|r| r.0);
-            match action {
-                Action::Back => self.tables.browse = None,
-                Action::HalfPageDown if b.selected + half < n => b.selected += half,
-                Action::HalfPageUp if b.selected >= half => b.selected -= half,
-                Action::HalfPageDown if b.keyed && n >= page => {
-                    if let Some(r) = half_down {
-                        self.browse_to(RowAnchor::After(r), Select::Keep);
-                    }
-                }
-                Action::HalfPageUp if b.keyed => {
-                    if let Some(r) = half_up.filter(|_| n >= page).or(first) {
-                        self.browse_to(RowAnchor::Before(r), Select::Keep);
-                    }
-                }
-                Action::HalfPageDown => b.selected = n.saturating_sub(1),
-                Action::HalfPageUp => b.selected = 0,
-                Action::Copy | Action::CopyRow => self.copy_from_browse(action),
-                Action::Export => self.open_export(),
-                Action::EditCell => self.edit_cell(),
-                Action::DeleteRow => self.delete_row(),
-                Action::Frequencies => self.open_frequencies(),
-                Action::Down if b.selected + 1 < n => b.selected += 1,
-                Action::Up if b.selected > 0 => b.selected -= 1,
-                // Past the page's last row, the row after it; past its
-                // first, the row before it: one row on, not a page.
-                Action::PageDown | Action::Down if b.keyed => {
-                    if let Some(l) = last {
-                        let select = if action == Action::Down {
-                            Select::First
-                        } else {
-                            Select::Keep
-                        };
-                        self.browse_to(RowAnchor::After(l), select);
-                    }
-                }
-                Action::PageUp | Action::Up if b.keyed => {
-                    if let Some(f) = first {
-                        let select = if action == Action::Up {
-                            Select::Last
-                        } else {
-                            Select::Keep
-                        };
-                        self.browse_to(RowAnchor::Before(f), select);
-                    }
-                }
-                Action::PageDown => b.selected = (b.selected + page).min(n.saturating_sub(1)),
-                Action::PageUp => b.selected = b.selected.saturating_sub(page),
-                Action::Top if b.keyed => self.browse_to(RowAnchor::Start, Select::First),
-                Action::Bottom if b.keyed => self.browse_to(RowAnchor::End, Select::Last),
-                Action::Top => b.selected = 0,
-                Action::Bottom => b.selected = n.saturating_sub(1),
-                _ => {}
-            }
-            return;
-        }
-        let n = self
+        let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
+        let objects = self
             .store
             .inspection
             .loaded()
-            .map(|i| i.objects.len())
-            .unwrap_or(0);
-        let t = &mut self.tables.selected;
-        if let Some(to) = cursor::step(action, *t, n, page) {
-            *t = to;
-            return;
+            .map_or(&[][..], |i| i.objects.as_slice());
+        let effect = self.tables.update(action, objects, &mut cx);
+        self.apply(effect);
+    }
+}
+
+impl TablesState {
+    /// The list's keys, or the browsed table's while one is open.
+    pub(crate) fn update(
+        &mut self,
+        action: Action,
+        objects: &[SchemaObject],
+        cx: &mut Cx<'_>,
+    ) -> Effect {
+        if let Some(b) = self.browse.as_mut() {
+            if action == Action::Back {
+                self.browse = None;
+                return Effect::Done;
+            }
+            return b.update(action, cx);
+        }
+        if let Some(to) = cursor::step(action, self.selected, objects.len(), cx.page) {
+            self.selected = to;
+            return Effect::Done;
         }
         if action != Action::Open {
-            return;
+            return Effect::Done;
         }
-        let Some(o) = self
-            .store
-            .inspection
-            .loaded()
-            .and_then(|i| i.objects.get(*t))
-            .cloned()
-        else {
-            return;
-        };
-        self.tables.browse = Some(BrowseState {
-            keyed: o.keyed,
-            table: o.name,
+        if let Some(o) = objects.get(self.selected) {
+            self.browse(&o.name, o.keyed, RowAnchor::Start, cx);
+        }
+        Effect::Done
+    }
+
+    /// Browses `table` from `anchor`.
+    pub(crate) fn browse(&mut self, table: &str, keyed: bool, anchor: RowAnchor, cx: &mut Cx<'_>) {
+        let b = self.browse.insert(BrowseState {
+            keyed,
+            table: table.to_string(),
             page: Load::Loading,
             shown: Vec::new(),
             selected: 0,
             ticket: 0,
-            anchor: RowAnchor::Start,
+            anchor,
             select_after: Select::First,
             grid: GridState::default(),
         });
-        self.request_browse(RowAnchor::Start);
+        b.request(anchor, cx);
+    }
+}
+
+impl BrowseState {
+    /// The page at `anchor`, read on the worker.
+    pub(crate) fn request(&mut self, anchor: RowAnchor, cx: &mut Cx<'_>) {
+        let ticket = cx.requests.ticket();
+        self.ticket = ticket;
+        self.anchor = anchor;
+        cx.requests.send(Request::Browse {
+            ticket,
+            table: self.table.clone(),
+            keyed: self.keyed,
+            anchor,
+            height: cx.page,
+        });
     }
 
-    pub(super) fn on_browse(&mut self, ticket: u64, result: Result<TablePage, Failure>) {
-        let Some(b) = self.tables.browse.as_mut().filter(|b| b.ticket == ticket) else {
-            return;
+    /// The page at `anchor`, `select` picked in it once it comes.
+    fn browse_to(&mut self, anchor: RowAnchor, select: Select, cx: &mut Cx<'_>) {
+        self.select_after = select;
+        self.request(anchor, cx);
+    }
+
+    /// The rowid of the row under the cursor.
+    pub(crate) fn selected_rowid(&self) -> Option<i64> {
+        self.page.loaded()?.rows.get(self.selected)?.0
+    }
+
+    pub(crate) fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Effect {
+        if self.grid.act(action, cx.width) {
+            return Effect::Done;
+        }
+        match action {
+            Action::Copy | Action::CopyRow => return self.copy(action, cx),
+            Action::Export => return Effect::OpenExport,
+            Action::Frequencies => return Effect::OpenFrequencies,
+            Action::EditCell => return Effect::EditCell,
+            Action::DeleteRow => return Effect::DeleteRow,
+            _ => {}
+        }
+        let page = cx.page;
+        let rows = self.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
+        let (first, last) = (
+            rows.first().and_then(|r| r.0),
+            rows.last().and_then(|r| r.0),
+        );
+        let n = rows.len();
+        let half = (page / 2).max(1);
+        // The page half a page on: after the row before the half, or
+        // before the row the half of a page up ends at.
+        let half_down = rows.get(half.saturating_sub(1)).and_then(|r| r.0);
+        let half_up = rows.get(n.saturating_sub(half)).and_then(|r| r.0);
+        let keyed = self.keyed;
+        let ask = match action {
+            Action::HalfPageDown if self.selected + half < n => {
+                self.selected += half;
+                None
+            }
+            Action::HalfPageUp if self.selected >= half => {
+                self.selected -= half;
+                None
+            }
+            Action::HalfPageDown if keyed && n >= page => {
+                half_down.map(|r| (RowAnchor::After(r), Select::Keep))
+            }
+            Action::HalfPageUp if keyed => half_up
+                .filter(|_| n >= page)
+                .or(first)
+                .map(|r| (RowAnchor::Before(r), Select::Keep)),
+            Action::HalfPageDown => {
+                self.selected = n.saturating_sub(1);
+                None
+            }
+            Action::HalfPageUp => {
+                self.selected = 0;
+                None
+            }
+            Action::Down if self.selected + 1 < n => {
+                self.selected += 1;
+                None
+            }
+            Action::Up if self.selected > 0 => {
+                self.selected -= 1;
+                None
+            }
+            // Past the page's last row, the row after it; past its first,
+            // the row before it: one row on, not a page.
+            Action::PageDown | Action::Down if keyed => last.map(|l| {
+                let select = if action == Action::Down {
+                    Select::First
+                } else {
+                    Select::Keep
+                };
+                (RowAnchor::After(l), select)
+            }),
+            Action::PageUp | Action::Up if keyed => first.map(|f| {
+                let select = if action == Action::Up {
+                    Select::Last
+                } else {
+                    Select::Keep
+                };
+                (RowAnchor::Before(f), select)
+            }),
+            Action::PageDown => {
+                self.selected = (self.selected + page).min(n.saturating_sub(1));
+                None
+            }
+            Action::PageUp => {
+                self.selected = self.selected.saturating_sub(page);
+                None
+            }
+            Action::Top if keyed => Some((RowAnchor::Start, Select::First)),
+            Action::Bottom if keyed => Some((RowAnchor::End, Select::Last)),
+            Action::Top => {
+                self.selected = 0;
+                None
+            }
+            Action::Bottom => {
+                self.selected = n.saturating_sub(1);
+                None
+            }
+            _ => None,
         };
+        if let Some((anchor, select)) = ask {
+            self.browse_to(anchor, select, cx);
+        }
+        Effect::Done
+    }
+
+    /// `y`/`Y`: the cell or the row, read again by its rowid. A view has
+    /// no rowid to read a value again by.
+    fn copy(&self, action: Action, cx: &mut Cx<'_>) -> Effect {
+        let Some(rowid) = self.selected_rowid() else {
+            return if self.keyed {
+                Effect::Done
+            } else {
+                Effect::Say(
+                    "this view or table has no rowid to read a value by: e exports it".into(),
+                )
+            };
+        };
+        let column = self.grid.current().map(str::to_string);
+        if let Some(r) = copy_request(&self.table, RowKey::Rowid(rowid), action, column) {
+            cx.requests.send(r);
+        }
+        Effect::Done
+    }
+
+    /// A page came: the row asked for is selected.
+    pub(crate) fn on_page(&mut self, ticket: u64, result: Result<TablePage, Failure>) {
+        if self.ticket != ticket {
+            return;
+        }
         match &result {
             Ok(p) => {
                 let last = p.rows.len().saturating_sub(1);
-                b.selected = match std::mem::replace(&mut b.select_after, Select::Keep) {
+                self.selected = match std::mem::replace(&mut self.select_after, Select::Keep) {
                     Select::First => 0,
                     Select::Last => last,
-                    Select::Keep | Select::Row(_) => b.selected.min(last),
+                    Select::Keep | Select::Row(_) => self.selected.min(last),
                 };
-                b.shown = p
+                self.shown = p
                     .rows
                     .iter()
                     .map(|(_, cells)| cells.iter().map(shown).collect())
                     .collect();
-                b.grid.fit(&p.columns, &b.shown);
+                self.grid.fit(&p.columns, &self.shown);
             }
             // A lock keeps the page on screen, marked stale.
             Err(Failure::Locked) => {}
-            Err(_) => b.shown.clear(),
+            Err(_) => self.shown.clear(),
         }
-        b.page.settle(result);
+        self.page.settle(result);
     }
 }
