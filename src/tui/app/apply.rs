@@ -38,6 +38,8 @@ impl App {
             Effect::OpenExport => self.open_export(),
             Effect::OpenFrequencies => self.open_frequencies(),
             Effect::EditCell => self.edit_cell(),
+            Effect::CloseDetail => self.detail = None,
+            Effect::StepDocument(dir) => self.step_document(dir),
             Effect::DeleteRow => self.delete_row(),
             Effect::Tasks(anchor) => self.request_tasks(anchor),
             Effect::Start(job) => {

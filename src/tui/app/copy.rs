@@ -23,13 +23,6 @@ impl App {
         self.ask_copy("documents", rowid, action, column);
     }
 
-    /// In a document: its id, or the whole document.
-    pub(super) fn copy_document(&mut self, action: Action) {
-        if let Some(rowid) = self.detail.as_ref().map(|d| d.rowid.clone()) {
-            self.ask_copy("documents", rowid, action, Some("id".into()));
-        }
-    }
-
     pub(super) fn ask_copy(
         &mut self,
         table: &str,

@@ -1,119 +1,142 @@
 //! One document in full, and the way taken through its links: an author's
-//! profile, an annotation's parent, and back.
+//! profile, an annotation's parent, and back. The detail owns its update;
+//! leaving it, or stepping along the list, it asks of the app.
 
-use super::{App, DetailState, Load, Visited};
-use crate::store::read::documents::RowKey;
-use crate::store::read::documents::{DocView, LinkKind};
+use super::copy::copy_request;
+use super::{App, Cx, DetailState, Effect, Load, Visited};
+use crate::store::read::documents::{DocView, Link, LinkKind, RowKey};
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
 
 impl App {
     pub(super) fn update_detail(&mut self, action: Action) {
-        // Scrolling the detail is App::scroll_by's.
-        match action {
-            Action::Back => self.go_back(),
-            // The list's neighbours are the neighbours of the document
-            // opened from it, not of one reached by a link.
-            Action::NextDocument | Action::PrevDocument if !self.on_list_document() => {
-                self.say("[ and ] step through the list: Esc goes back to its document first")
-            }
-            Action::NextDocument => self.step_document(Action::Down),
-            Action::PrevDocument => self.step_document(Action::Up),
-            Action::NextLink | Action::PrevLink => self.pick_link(action),
-            Action::Open => self.follow_link(),
-            Action::Copy | Action::CopyRow => self.copy_document(action),
-            _ => {}
-        }
+        let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
+        let effect = match self.detail.as_mut() {
+            Some(d) => d.update(action, &mut cx),
+            None => return,
+        };
+        self.apply(effect);
     }
 
-    /// Shows the document at `rowid`, read on the worker.
-    pub(super) fn show_document(
-        &mut self,
+    /// Shows the document at `rowid` from the list, read on the worker.
+    pub(super) fn show_document(&mut self, rowid: RowKey) {
+        let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
+        self.detail = Some(DetailState::open(rowid, 0, None, Vec::new(), &mut cx));
+    }
+
+    /// The open document, read again (after a write): it shows its old
+    /// values until the new ones come.
+    pub(super) fn reread_document(&mut self) {
+        let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
+        if let Some(d) = self.detail.as_mut() {
+            d.request(&mut cx);
+        }
+    }
+}
+
+impl DetailState {
+    /// The document at `rowid`, asked of the worker; `path` is the way
+    /// back along the links followed to it.
+    pub(crate) fn open(
         rowid: RowKey,
         scroll: u16,
         link: Option<usize>,
         path: Vec<Visited>,
-    ) {
-        let ticket = self.requests.ticket();
-        self.detail = Some(DetailState {
-            rowid: rowid.clone(),
+        cx: &mut Cx<'_>,
+    ) -> DetailState {
+        let mut d = DetailState {
+            rowid,
             doc: Load::Loading,
             scroll,
             link,
             path,
-            ticket,
+            ticket: 0,
             wrapped: Default::default(),
-        });
-        self.send(Request::Document { ticket, rowid });
+        };
+        d.request(cx);
+        d
     }
 
-    /// The open document, read again (after a write by another process):
-    /// it shows its old values until the new ones come.
-    pub(super) fn reread_document(&mut self) {
-        let ticket = self.requests.ticket();
-        if let Some(d) = self.detail.as_mut() {
-            d.ticket = ticket;
-            let rowid = d.rowid.clone();
-            self.send(Request::Document { ticket, rowid });
+    fn request(&mut self, cx: &mut Cx<'_>) {
+        self.ticket = cx.requests.ticket();
+        cx.requests.send(Request::Document {
+            ticket: self.ticket,
+            rowid: self.rowid.clone(),
+        });
+    }
+
+    /// Scrolling is the app's (see `scroll`); the rest is here.
+    pub(crate) fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Effect {
+        match action {
+            Action::Back => self.go_back(cx),
+            // The list's neighbours are the neighbours of the document
+            // opened from it, not of one reached by a link.
+            Action::NextDocument | Action::PrevDocument if !self.on_list_document() => Effect::Say(
+                "[ and ] step through the list: Esc goes back to its document first".into(),
+            ),
+            Action::NextDocument => Effect::StepDocument(Action::Down),
+            Action::PrevDocument => Effect::StepDocument(Action::Up),
+            Action::NextLink | Action::PrevLink => {
+                self.pick_link(action);
+                Effect::Done
+            }
+            Action::Open => self.follow_link(cx),
+            Action::Copy | Action::CopyRow => {
+                let id = Some("id".to_string());
+                if let Some(r) = copy_request("documents", self.rowid.clone(), action, id) {
+                    cx.requests.send(r);
+                }
+                Effect::Done
+            }
+            _ => Effect::Done,
         }
     }
 
-    pub(super) fn on_document(&mut self, ticket: u64, result: Result<Option<DocView>, Failure>) {
-        let Some(d) = self.detail.as_mut().filter(|d| d.ticket == ticket) else {
+    /// The document came (or why not): the first link is picked, so Enter
+    /// follows it at once.
+    pub(crate) fn on_document(&mut self, ticket: u64, result: Result<Option<DocView>, Failure>) {
+        if self.ticket != ticket {
             return;
-        };
+        }
         let links = match &result {
             Ok(Some(v)) => v.links.len(),
-            Err(Failure::Locked) => return d.doc.settle(result),
+            Err(Failure::Locked) => return self.doc.settle(result),
             _ => 0,
         };
-        // The first link is picked, so Enter follows it at once.
-        d.link = match d.link {
+        self.link = match self.link {
             Some(i) if i < links => Some(i),
             _ if links > 0 => Some(0),
             _ => None,
         };
-        d.doc.settle(result);
-        d.wrapped.take();
+        self.doc.settle(result);
+        self.wrapped.take();
     }
 
-    /// The links of the open document, once read.
-    fn links(&self) -> &[crate::store::read::documents::Link] {
-        self.detail
-            .as_ref()
-            .and_then(|d| d.doc.loaded())
+    /// The links of the document, once read.
+    pub(crate) fn links(&self) -> &[Link] {
+        self.doc
+            .loaded()
             .and_then(|v| v.as_ref())
             .map_or(&[], |v| v.links.as_slice())
     }
 
-    /// Whether the open document has a link picked.
-    pub(super) fn link_picked(&self) -> bool {
-        let n = self.links().len();
-        self.detail
-            .as_ref()
-            .and_then(|d| d.link)
-            .is_some_and(|i| i < n)
+    /// Whether a link is picked.
+    pub(crate) fn link_picked(&self) -> bool {
+        self.link.is_some_and(|i| i < self.links().len())
     }
 
-    /// Whether the document shown is the one the list has selected (not
-    /// one reached by following a link).
-    pub(super) fn on_list_document(&self) -> bool {
-        self.detail.as_ref().is_some_and(|d| d.path.is_empty())
-    }
-
-    pub(super) fn links_count(&self) -> usize {
-        self.links().len()
+    /// Whether it is the one the list has selected (not one reached by
+    /// following a link).
+    pub(crate) fn on_list_document(&self) -> bool {
+        self.path.is_empty()
     }
 
     fn pick_link(&mut self, action: Action) {
         let n = self.links().len();
-        let Some(d) = self.detail.as_mut() else {
-            return;
-        };
         if n == 0 {
             return;
         }
-        d.link = Some(match (action, d.link) {
+        self.link = Some(match (action, self.link) {
             (Action::NextLink, Some(i)) => (i + 1) % n,
             (Action::PrevLink, Some(i)) => (i + n - 1) % n,
             (Action::PrevLink, None) => n - 1,
@@ -123,49 +146,43 @@ impl App {
 
     /// Enter: the linked document, the way back remembered; a link to a
     /// document that is not there says so.
-    fn follow_link(&mut self) {
-        let Some(link) = self
-            .detail
-            .as_ref()
-            .and_then(|d| d.link)
-            .and_then(|i| self.links().get(i))
-            .cloned()
-        else {
-            return;
+    fn follow_link(&mut self, cx: &mut Cx<'_>) -> Effect {
+        let Some(link) = self.link.and_then(|i| self.links().get(i)).cloned() else {
+            return Effect::Done;
         };
+        let key = crate::text::cell(&link.key);
         let Some(target) = link.rowid else {
-            let key = crate::text::cell(&link.key);
-            return self.say(match link.kind {
+            return Effect::Say(match link.kind {
                 LinkKind::Author => format!("no profile has subject_uuid {key}"),
                 LinkKind::Parent => format!("the parent {key} is not in documents"),
                 LinkKind::ParentMessage => format!("the parent message {key} is not in messages"),
             });
         };
         if link.kind == LinkKind::ParentMessage {
-            let key = crate::text::cell(&link.key);
-            return self.say(format!(
+            return Effect::Say(format!(
                 "the parent is message {key}, row {target} of messages (Tables lists it)"
             ));
         }
-        let Some(d) = self.detail.take() else {
-            return;
+        let from = Visited {
+            rowid: self.rowid.clone(),
+            scroll: self.scroll,
+            link: self.link,
         };
-        let mut path = d.path;
-        path.push(Visited {
-            rowid: d.rowid,
-            scroll: d.scroll,
-            link: d.link,
-        });
-        self.show_document(target, 0, None, path);
+        let mut path = std::mem::take(&mut self.path);
+        path.push(from);
+        *self = DetailState::open(target, 0, None, path, cx);
+        Effect::Done
     }
 
     /// Backspace/Esc: the document a link was followed from, else the list.
-    fn go_back(&mut self) {
-        let Some(mut d) = self.detail.take() else {
-            return;
-        };
-        if let Some(v) = d.path.pop() {
-            self.show_document(v.rowid, v.scroll, v.link, d.path);
+    fn go_back(&mut self, cx: &mut Cx<'_>) -> Effect {
+        let mut path = std::mem::take(&mut self.path);
+        match path.pop() {
+            Some(v) => {
+                *self = DetailState::open(v.rowid, v.scroll, v.link, path, cx);
+                Effect::Done
+            }
+            None => Effect::CloseDetail,
         }
     }
 }

@@ -166,7 +166,7 @@ impl App {
             return;
         };
         let rowid = row.key.rowid.clone();
-        self.show_document(rowid, 0, None, Vec::new());
+        self.show_document(rowid);
     }
 
     /// `[`/`]` in a document: the previous or next one of the list, read
@@ -322,7 +322,11 @@ impl App {
                     self.docs.count.settle(result);
                 }
             },
-            Reply::Document { ticket, result } => self.on_document(ticket, result),
+            Reply::Document { ticket, result } => {
+                if let Some(d) = self.detail.as_mut() {
+                    d.on_document(ticket, result);
+                }
+            }
             _ => {}
         }
     }

@@ -56,6 +56,10 @@ pub(crate) enum Effect {
     OpenExport,
     /// The frequencies of the grid's current column open.
     OpenFrequencies,
+    /// The document's detail closes: back to the list.
+    CloseDetail,
+    /// The previous (Up) or next (Down) document of the list opens.
+    StepDocument(Action),
     /// `E` on the grid's current cell.
     EditCell,
     /// `D` on the grid's current row.

@@ -77,9 +77,9 @@ impl App {
             When::NewerTasks => matches!(&self.overlay, Some(Overlay::Tasks(v)) if v.before > 0),
             When::OlderTasks => matches!(&self.overlay, Some(Overlay::Tasks(v))
                 if v.page.loaded().is_some_and(|p| p.len() >= crate::store::read::tasks::PAGE)),
-            When::LinkPicked => self.link_picked(),
-            When::HasLinks => self.links_count() > 0,
-            When::OnListDocument => self.on_list_document(),
+            When::LinkPicked => self.detail.as_ref().is_some_and(|d| d.link_picked()),
+            When::HasLinks => self.detail.as_ref().is_some_and(|d| !d.links().is_empty()),
+            When::OnListDocument => self.detail.as_ref().is_some_and(|d| d.on_list_document()),
             When::HasDocuments => self.has_documents(),
             When::SortableColumn => {
                 self.has_documents()
