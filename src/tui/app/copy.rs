@@ -8,21 +8,6 @@ use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
 
 impl App {
-    /// In Documents: the cell under the cursor, or the whole document.
-    pub(super) fn copy_from_docs(&mut self, action: Action) {
-        let Some(row) = self
-            .docs
-            .rows
-            .loaded()
-            .and_then(|r| r.get(self.docs.selected))
-        else {
-            return;
-        };
-        let rowid = row.key.rowid.clone();
-        let column = self.docs.grid.current().map(str::to_string);
-        self.ask_copy("documents", rowid, action, column);
-    }
-
     pub(super) fn ask_copy(
         &mut self,
         table: &str,

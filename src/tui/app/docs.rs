@@ -1,97 +1,219 @@
-//! The Documents tab: windows of rows, the detail view, filters, sort, search.
+//! The Documents tab: windows of rows, filters, sort, search. The list
+//! owns its update; opening a document, the chooser, an export or a
+//! change it asks of the app.
 
 use super::super::keys::Edit;
 use super::super::text::doc_row;
-use super::{App, Load, Select, cursor};
-use crate::store::read::doc_counts::status_choices;
-use crate::store::read::documents::{Anchor, DocRow, Query};
+use super::copy::copy_request;
+use super::{App, Cx, DocsState, Effect, Load, Select, cursor};
+use crate::store::inspection::catalog::LiveTable;
+use crate::store::read::doc_counts::{DocCounts, status_choices};
+use crate::store::read::documents::{Anchor, DocRow, Query, RowKey, Sort};
 use crate::store::spec::Spec;
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Reply, Request};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tui_input::{Input, InputRequest};
 
 /// The longest search the prompt takes, in characters.
 const SEARCH_CHARS: usize = 200;
 
+/// The store's counts of documents, when known: the store picks a
+/// window's path and a count's answer from them.
+type Charts = Load<Arc<DocCounts>>;
+
 impl App {
-    pub(super) fn request_window(&mut self, anchor: Anchor, select: Select) {
-        let ticket = self.requests.ticket();
-        self.docs.ticket = ticket;
-        self.docs.select_after = select;
-        let height = self.page();
-        self.docs.asked_height = height;
-        self.docs.searching = None;
-        // A query still running for an older ticket is stopped.
-        self.requests.latest.window.store(ticket, Ordering::Relaxed);
-        self.send(Request::Window {
-            ticket,
-            query: self.docs.query.clone(),
-            counts: self.store.charts.loaded().cloned(),
-            anchor,
-            height,
-        });
+    /// Runs `f` on the list with what its update may use.
+    fn with_docs<R>(&mut self, f: impl FnOnce(&mut DocsState, &Charts, &mut Cx<'_>) -> R) -> R {
+        let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
+        f(&mut self.docs, &self.store.charts, &mut cx)
     }
 
     pub(super) fn update_docs(&mut self, action: Action) {
-        if self.detail.is_some() {
-            return self.update_detail(action);
+        let effect = self.with_docs(|d, charts, cx| d.update(action, charts, cx));
+        self.apply(effect);
+    }
+
+    /// An action while the search prompt is open.
+    pub(super) fn update_input(&mut self, action: Action) {
+        self.with_docs(|d, charts, cx| d.update_search(action, charts, cx));
+    }
+
+    /// The prompt's text, searched as it stands (typing has paused).
+    pub(super) fn search_as_typed(&mut self) {
+        self.with_docs(|d, charts, cx| d.search_as_typed(charts, cx));
+    }
+
+    pub(super) fn request_window(&mut self, anchor: Anchor, select: Select) {
+        self.with_docs(|d, charts, cx| d.request_window(anchor, select, charts, cx));
+    }
+
+    pub(super) fn rewindow(&mut self) {
+        self.with_docs(|d, charts, cx| d.rewindow(charts, cx));
+    }
+
+    pub(super) fn requery(&mut self) {
+        self.with_docs(|d, charts, cx| d.requery(charts, cx));
+    }
+
+    pub(super) fn request_count(&mut self) {
+        self.with_docs(|d, charts, cx| d.request_count(charts, cx));
+    }
+
+    /// After a resize: the window that fills the page drawn.
+    pub(super) fn refit_window(&mut self) {
+        self.with_docs(|d, charts, cx| d.refit(charts, cx));
+    }
+
+    /// Opens the document under the cursor.
+    fn open_selected(&mut self) {
+        if let Some(rowid) = self.docs.selected_row().map(|r| r.key.rowid.clone()) {
+            self.show_document(rowid);
         }
-        if self.docs.grid.act(action, self.size.0) {
-            return;
+    }
+
+    /// `[`/`]` in a document: the previous or next one of the list, read
+    /// in a new window when the list's window ends.
+    pub(super) fn step_document(&mut self, dir: Action) {
+        let n = self.docs.rows.loaded().map_or(0, Vec::len);
+        let sel = self.docs.selected;
+        let inside = match dir {
+            Action::Down => sel + 1 < n,
+            _ => sel > 0,
+        };
+        self.with_docs(|d, charts, cx| d.move_in_list(dir, charts, cx));
+        if inside {
+            self.open_selected();
+        } else {
+            self.docs.detail_follows = true;
+        }
+    }
+
+    pub(super) fn on_docs_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Window {
+                ticket,
+                result,
+                done,
+            } if ticket == self.docs.ticket => {
+                let live = self
+                    .store
+                    .inspection
+                    .loaded()
+                    .and_then(|i| i.live("documents"));
+                let effect = self.docs.on_window(result, done, live);
+                self.apply(effect);
+            }
+            Reply::Document { ticket, result } => {
+                if let Some(d) = self.detail.as_mut() {
+                    d.on_document(ticket, result);
+                }
+            }
+            reply => self.docs.on_reply(reply),
+        }
+    }
+}
+
+impl DocsState {
+    /// The row under the cursor.
+    pub(crate) fn selected_row(&self) -> Option<&DocRow> {
+        self.rows.loaded()?.get(self.selected)
+    }
+
+    pub(crate) fn request_window(
+        &mut self,
+        anchor: Anchor,
+        select: Select,
+        charts: &Charts,
+        cx: &mut Cx<'_>,
+    ) {
+        let ticket = cx.requests.ticket();
+        self.ticket = ticket;
+        self.select_after = select;
+        self.asked_height = cx.page;
+        self.searching = None;
+        // A query still running for an older ticket is stopped.
+        cx.requests.latest.window.store(ticket, Ordering::Relaxed);
+        cx.requests.send(Request::Window {
+            ticket,
+            query: self.query.clone(),
+            counts: charts.loaded().cloned(),
+            anchor,
+            height: cx.page,
+        });
+    }
+
+    pub(crate) fn update(&mut self, action: Action, charts: &Charts, cx: &mut Cx<'_>) -> Effect {
+        if self.grid.act(action, cx.width) {
+            return Effect::Done;
         }
         match action {
-            Action::Open => self.open_selected(),
+            Action::Open => {
+                return self
+                    .selected_row()
+                    .map_or(Effect::Done, |r| Effect::OpenDocument(r.key.rowid.clone()));
+            }
             Action::FilterType => {
                 let values: Vec<String> = Spec::v3().doc_types.clone();
-                self.docs.query.doc_type = cycle(&values, self.docs.query.doc_type.take());
-                self.requery();
+                self.query.doc_type = cycle(&values, self.query.doc_type.take());
+                self.requery(charts, cx);
             }
             Action::FilterStatus => {
-                let values = status_choices(self.store.charts.loaded().map(|c| &**c));
-                self.docs.query.status = cycle(&values, self.docs.query.status.take());
-                self.requery();
+                let values = status_choices(charts.loaded().map(|c| &**c));
+                self.query.status = cycle(&values, self.query.status.take());
+                self.requery(charts, cx);
             }
-            Action::Sort => self.sort_by_cursor(),
+            Action::Sort => return self.sort_by_cursor(charts, cx),
             Action::SortReverse => {
-                self.docs.query.desc = !self.docs.query.desc;
-                self.rewindow();
+                self.query.desc = !self.query.desc;
+                self.rewindow(charts, cx);
             }
-            Action::Columns => self.open_chooser(),
-            Action::Copy | Action::CopyRow => self.copy_from_docs(action),
-            Action::Export => self.open_export(),
-            Action::EditCell => self.edit_cell(),
-            Action::DeleteRow => self.delete_row(),
-            Action::Frequencies => self.open_frequencies(),
+            Action::Columns => return Effect::OpenChooser,
+            Action::Copy | Action::CopyRow => self.copy(action, cx),
+            Action::Export => return Effect::OpenExport,
+            Action::EditCell => return Effect::EditCell,
+            Action::DeleteRow => return Effect::DeleteRow,
+            Action::Frequencies => return Effect::OpenFrequencies,
             Action::Search => {
-                self.docs.search_before = self.docs.query.search.clone();
-                self.docs.input = Some(Input::new(
-                    self.docs.query.search.clone().unwrap_or_default(),
-                ))
+                self.search_before = self.query.search.clone();
+                self.input = Some(Input::new(self.query.search.clone().unwrap_or_default()))
             }
             Action::Back => {
                 let cleared = Query {
-                    sort: self.docs.query.sort,
-                    desc: self.docs.query.desc,
-                    columns: self.docs.query.columns.clone(),
+                    sort: self.query.sort,
+                    desc: self.query.desc,
+                    columns: self.query.columns.clone(),
                     ..Query::default()
                 };
-                if self.docs.query != cleared {
-                    self.docs.query = cleared;
-                    self.requery();
+                if self.query != cleared {
+                    self.query = cleared;
+                    self.requery(charts, cx);
                 }
             }
-            other => self.move_in_list(other),
+            other => self.move_in_list(other, charts, cx),
+        }
+        Effect::Done
+    }
+
+    /// `y`/`Y`: the cell under the cursor, or the whole document.
+    fn copy(&self, action: Action, cx: &mut Cx<'_>) {
+        let Some(row) = self.selected_row() else {
+            return;
+        };
+        let column = self.grid.current().map(str::to_string);
+        if let Some(r) = copy_request("documents", row.key.rowid.clone(), action, column) {
+            cx.requests.send(r);
         }
     }
 
     /// A move of the list's cursor: within the window, or by asking for
     /// the window that holds the row moved to.
-    fn move_in_list(&mut self, action: Action) {
-        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let h = self.page();
+    pub(crate) fn move_in_list(&mut self, action: Action, charts: &Charts, cx: &mut Cx<'_>) {
+        let rows: &[DocRow] = self.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let h = cx.page;
         let half = (h / 2).max(1);
-        let sel = self.docs.selected.min(rows.len().saturating_sub(1));
+        let sel = self.selected.min(rows.len().saturating_sub(1));
         let from = |i: usize, select| {
             rows.get(i).map(|r| {
                 (
@@ -115,28 +237,29 @@ impl App {
             })
         };
         let full = rows.len() >= h && rows.len() > 1;
+        let mut moved = None;
         let ask = match action {
             Action::Down if sel + 1 < rows.len() => {
-                self.docs.selected = sel + 1;
+                moved = Some(sel + 1);
                 None
             }
             Action::Down if full => from(1, Select::Last),
             Action::Up if sel > 0 => {
-                self.docs.selected = sel - 1;
+                moved = Some(sel - 1);
                 None
             }
             Action::Up => before(1).map(|(a, _)| (a, Select::First)),
             Action::HalfPageDown if sel + half < rows.len() => {
-                self.docs.selected = sel + half;
+                moved = Some(sel + half);
                 None
             }
             Action::HalfPageDown if full => from(half, Select::Keep),
             Action::HalfPageDown => {
-                self.docs.selected = rows.len().saturating_sub(1);
+                moved = Some(rows.len().saturating_sub(1));
                 None
             }
             Action::HalfPageUp if sel >= half => {
-                self.docs.selected = sel - half;
+                moved = Some(sel - half);
                 None
             }
             Action::HalfPageUp => before(half),
@@ -154,96 +277,66 @@ impl App {
             Action::Bottom => Some((Anchor::End, Select::Last)),
             _ => None,
         };
-        if let Some((anchor, select)) = ask {
-            self.request_window(anchor, select);
+        if let Some(to) = moved {
+            self.selected = to;
         }
-    }
-
-    /// Opens the document under the cursor.
-    fn open_selected(&mut self) {
-        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let Some(row) = rows.get(self.docs.selected) else {
-            return;
-        };
-        let rowid = row.key.rowid.clone();
-        self.show_document(rowid);
-    }
-
-    /// `[`/`]` in a document: the previous or next one of the list, read
-    /// in a new window when the list's window ends.
-    pub(super) fn step_document(&mut self, dir: Action) {
-        let n = self.docs.rows.loaded().map_or(0, Vec::len);
-        let sel = self.docs.selected;
-        let inside = match dir {
-            Action::Down => sel + 1 < n,
-            _ => sel > 0,
-        };
-        self.move_in_list(dir);
-        if inside {
-            self.open_selected();
-        } else {
-            self.docs.detail_follows = true;
+        if let Some((anchor, select)) = ask {
+            self.request_window(anchor, select, charts, cx);
         }
     }
 
     /// `o`: sort by the column under the cursor when an index can give its
     /// order; on the column already sorted by, back to inserted order.
-    fn sort_by_cursor(&mut self) {
-        let Some(name) = self.docs.grid.current().map(str::to_string) else {
-            return;
+    fn sort_by_cursor(&mut self, charts: &Charts, cx: &mut Cx<'_>) -> Effect {
+        let Some(name) = self.grid.current().map(str::to_string) else {
+            return Effect::Done;
         };
-        let q = &mut self.docs.query;
-        match crate::store::read::documents::Sort::by_column(&name) {
+        let q = &mut self.query;
+        match Sort::by_column(&name) {
             Some(s) if s == q.sort => q.sort = Default::default(),
             Some(s) => q.sort = s,
             None => {
-                let sortable: Vec<&str> = crate::store::read::documents::Sort::ALL
-                    .iter()
-                    .filter_map(|s| s.column())
-                    .collect();
-                return self.say(format!(
+                let sortable: Vec<&str> = Sort::ALL.iter().filter_map(|s| s.column()).collect();
+                return Effect::Say(format!(
                     "cannot sort by {}: pages are read in an index's order ({}) or as inserted",
                     crate::text::cell(&name),
                     sortable.join(", ")
                 ));
             }
         }
-        self.rewindow();
+        self.rewindow(charts, cx);
+        Effect::Done
     }
 
     /// The window read again from the start, the count unchanged (a new
     /// sort or columns select the same rows).
-    pub(super) fn rewindow(&mut self) {
-        self.docs.rows = Load::Loading;
-        self.request_window(Anchor::Start, Select::First);
+    pub(crate) fn rewindow(&mut self, charts: &Charts, cx: &mut Cx<'_>) {
+        self.rows = Load::Loading;
+        self.request_window(Anchor::Start, Select::First, charts, cx);
     }
 
-    pub(super) fn requery(&mut self) {
-        self.docs.rows = Load::Loading;
-        self.request_window(Anchor::Start, Select::First);
-        self.docs.count = Load::Loading;
-        self.request_count();
+    pub(crate) fn requery(&mut self, charts: &Charts, cx: &mut Cx<'_>) {
+        self.rewindow(charts, cx);
+        self.count = Load::Loading;
+        self.request_count(charts, cx);
     }
 
     /// Counts what the filters and search select, on the scan worker. The
     /// store's counts answer most of them at once, so the count waits for
     /// them (their arrival asks again).
-    pub(super) fn request_count(&mut self) {
-        let counts = match &self.store.charts {
+    pub(crate) fn request_count(&mut self, charts: &Charts, cx: &mut Cx<'_>) {
+        let counts = match charts {
             Load::Loading => return,
             other => other.loaded().cloned(),
         };
-        let ticket = self.requests.ticket();
-        self.docs.count_ticket = ticket;
-        self.docs.count_so_far = None;
+        let ticket = cx.requests.ticket();
+        self.count_ticket = ticket;
+        self.count_so_far = None;
         // A count still running for an older query is stopped.
-        self.requests
-            .latest
-            .matching
-            .store(ticket, Ordering::Relaxed);
-        self.send(Request::Matching {
+        cx.requests.latest.matching.store(ticket, Ordering::Relaxed);
+        cx.requests.send(Request::Matching {
             ticket,
-            query: self.docs.query.clone(),
+            query: self.query.clone(),
             counts,
         });
     }
@@ -251,28 +344,22 @@ impl App {
     /// An action while the search prompt is open: the list follows what
     /// is typed (once typing pauses, see App::tick); Enter keeps it, Esc
     /// goes back to the search from before.
-    pub(super) fn update_input(&mut self, action: Action) {
-        let Some(input) = self.docs.input.as_mut() else {
+    pub(crate) fn update_search(&mut self, action: Action, charts: &Charts, cx: &mut Cx<'_>) {
+        let Some(input) = self.input.as_mut() else {
             return;
         };
         let request = match action {
-            Action::Submit => {
-                let typed = typed(input.value());
-                self.docs.input = None;
-                self.docs.typed_at = None;
-                if typed != self.docs.query.search {
-                    self.docs.query.search = typed;
-                    self.requery();
-                }
-                return;
-            }
-            Action::Cancel => {
-                self.docs.input = None;
-                self.docs.typed_at = None;
-                let before = self.docs.search_before.take();
-                if before != self.docs.query.search {
-                    self.docs.query.search = before;
-                    self.requery();
+            Action::Submit | Action::Cancel => {
+                let keep = if action == Action::Submit {
+                    typed(input.value())
+                } else {
+                    self.search_before.take()
+                };
+                self.input = None;
+                self.typed_at = None;
+                if keep != self.query.search {
+                    self.query.search = keep;
+                    self.requery(charts, cx);
                 }
                 return;
             }
@@ -283,122 +370,106 @@ impl App {
             _ => return,
         };
         if input.handle(request).is_some_and(|r| r.value) {
-            self.docs.typed_at = Some(std::time::Instant::now());
+            self.typed_at = Some(std::time::Instant::now());
         }
     }
 
     /// The prompt's text, searched as it stands (typing has paused).
-    pub(super) fn search_as_typed(&mut self) {
-        self.docs.typed_at = None;
-        let Some(input) = &self.docs.input else {
+    pub(crate) fn search_as_typed(&mut self, charts: &Charts, cx: &mut Cx<'_>) {
+        self.typed_at = None;
+        let Some(input) = &self.input else {
             return;
         };
         let typed = typed(input.value());
-        if typed != self.docs.query.search {
-            self.docs.query.search = typed;
-            self.requery();
+        if typed != self.query.search {
+            self.query.search = typed;
+            self.requery(charts, cx);
         }
     }
 
-    pub(super) fn on_docs_reply(&mut self, reply: Reply) {
+    /// A search's progress, or a count, came.
+    fn on_reply(&mut self, reply: Reply) {
         match reply {
-            Reply::Searching { ticket, found } if ticket == self.docs.ticket => {
-                self.docs.searching = Some(found)
+            Reply::Searching { ticket, found } if ticket == self.ticket => {
+                self.searching = Some(found)
             }
-            Reply::Window {
-                ticket,
-                result,
-                done,
-            } if ticket == self.docs.ticket => self.on_window(result, done),
             Reply::Matching {
                 ticket,
                 result,
                 done,
-            } if ticket == self.docs.count_ticket => match (done, result) {
-                (false, Ok(n)) => self.docs.count_so_far = Some(n),
+            } if ticket == self.count_ticket => match (done, result) {
+                (false, Ok(n)) => self.count_so_far = Some(n),
                 (false, Err(_)) => {}
                 (true, result) => {
-                    self.docs.count_so_far = None;
-                    self.docs.count.settle(result);
+                    self.count_so_far = None;
+                    self.count.settle(result);
                 }
             },
-            Reply::Document { ticket, result } => {
-                if let Some(d) = self.detail.as_mut() {
-                    d.on_document(ticket, result);
-                }
-            }
             _ => {}
         }
     }
 
-    fn on_window(&mut self, result: Result<Vec<DocRow>, Failure>, done: bool) {
+    /// A window came (`live`: the documents table, to tell a missing
+    /// column from a NULL).
+    fn on_window(
+        &mut self,
+        result: Result<Vec<DocRow>, Failure>,
+        done: bool,
+        live: Option<&LiveTable>,
+    ) -> Effect {
         // While a search scans, the store's count of matches so far is the
         // one counter; the rows shown are among them.
-        self.docs.searching = if done {
+        self.searching = if done {
             None
         } else {
             let shown = result.as_ref().map_or(0, Vec::len);
-            Some(self.docs.searching.unwrap_or(0).max(shown))
+            Some(self.searching.unwrap_or(0).max(shown))
         };
+        let mut effect = Effect::Done;
         match &result {
             Ok(rows) => {
-                self.docs.selected = match self.docs.select_after {
+                let last = rows.len().saturating_sub(1);
+                self.selected = match self.select_after {
                     Select::First => 0,
-                    Select::Last => rows.len().saturating_sub(1),
-                    Select::Keep => self.docs.selected.min(rows.len().saturating_sub(1)),
+                    Select::Last => last,
+                    Select::Keep => self.selected.min(last),
                     Select::Row(ref key) => rows
                         .iter()
                         .position(|r| r.key == *key)
-                        .unwrap_or_else(|| self.docs.selected.min(rows.len().saturating_sub(1))),
+                        .unwrap_or_else(|| self.selected.min(last)),
                 };
+                let names = self.query.grid_columns();
+                let missing: Vec<bool> = names
+                    .iter()
+                    .map(|n| live.is_some_and(|l| l.column(n).is_none()))
+                    .collect();
+                self.shown = rows.iter().map(|r| doc_row(r, &missing)).collect();
+                self.grid.fit(&names, &self.shown);
             }
             // A lock keeps the rows on screen, marked stale.
             Err(Failure::Locked) => {}
-            Err(e) => self.say(e.to_string()),
-        }
-        if let Ok(rows) = &result {
-            let names = self.docs.query.grid_columns();
-            let live = self
-                .store
-                .inspection
-                .loaded()
-                .and_then(|i| i.live("documents"));
-            let missing: Vec<bool> = names
-                .iter()
-                .map(|n| live.is_some_and(|l| l.column(n).is_none()))
-                .collect();
-            self.docs.shown = rows.iter().map(|r| doc_row(r, &missing)).collect();
-            self.docs.grid.fit(&names, &self.docs.shown);
-        } else if !matches!(result, Err(Failure::Locked)) {
-            self.docs.shown.clear();
-        }
-        self.docs.rows.settle(result);
-        if std::mem::take(&mut self.docs.detail_follows) && self.detail.is_some() {
-            let was = self.detail.as_ref().map(|d| d.rowid.clone());
-            let now = self
-                .docs
-                .rows
-                .loaded()
-                .and_then(|r| r.get(self.docs.selected));
-            if now.map(|r| &r.key.rowid) == was.as_ref() {
-                self.say("no more documents this way");
-            } else {
-                self.open_selected();
+            Err(e) => {
+                self.shown.clear();
+                effect = Effect::Say(e.to_string());
             }
         }
+        self.rows.settle(result);
+        if std::mem::take(&mut self.detail_follows) {
+            effect = Effect::FollowList;
+        }
+        effect
     }
 
     /// After a resize: the window is fetched again at the page size drawn,
     /// the selected row still selected (first, when it no longer fits
     /// below the window's first row).
-    pub(super) fn refit_window(&mut self) {
-        let page = self.page();
-        if page == self.docs.asked_height {
+    pub(crate) fn refit(&mut self, charts: &Charts, cx: &mut Cx<'_>) {
+        if cx.page == self.asked_height {
             return;
         }
-        let rows: &[DocRow] = self.docs.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
-        let sel = self.docs.selected.min(rows.len().saturating_sub(1));
-        let from = cursor::refit_start(0, sel, page) as usize;
+        let rows: &[DocRow] = self.rows.loaded().map(Vec::as_slice).unwrap_or(&[]);
+        let sel = self.selected.min(rows.len().saturating_sub(1));
+        let from = cursor::refit_start(0, sel, cx.page) as usize;
         let (Some(start), Some(selected)) = (rows.get(from), rows.get(sel)) else {
             return;
         };
@@ -406,7 +477,24 @@ impl App {
             key: start.key.clone(),
             inclusive: true,
         };
-        self.request_window(anchor, Select::Row(selected.key.clone()));
+        let select = Select::Row(selected.key.clone());
+        self.request_window(anchor, select, charts, cx);
+    }
+}
+
+impl App {
+    /// The window `[`/`]` asked for came: the detail follows the list's
+    /// cursor, unless it is already on its last (or first) document.
+    pub(super) fn follow_list(&mut self) {
+        let Some(was) = self.detail.as_ref().map(|d| d.rowid.clone()) else {
+            return;
+        };
+        let now: Option<RowKey> = self.docs.selected_row().map(|r| r.key.rowid.clone());
+        if now.as_ref() == Some(&was) {
+            self.say("no more documents this way");
+        } else {
+            self.open_selected();
+        }
     }
 }
 

@@ -56,6 +56,12 @@ pub(crate) enum Effect {
     OpenExport,
     /// The frequencies of the grid's current column open.
     OpenFrequencies,
+    /// The document with this rowid opens in the detail.
+    OpenDocument(crate::store::read::documents::RowKey),
+    /// The window `[`/`]` asked for came: the detail follows the list.
+    FollowList,
+    /// The column chooser opens.
+    OpenChooser,
     /// The document's detail closes: back to the list.
     CloseDetail,
     /// The previous (Up) or next (Down) document of the list opens.

@@ -324,9 +324,8 @@ impl App {
             Mode::Tasks => self.update_tasks(action),
             Mode::Search => self.update_input(action),
             Mode::Sql => self.update_query(action),
-            Mode::Detail | Mode::Documents if !self.update_global(action) => {
-                self.update_docs(action)
-            }
+            Mode::Detail if !self.update_global(action) => self.update_detail(action),
+            Mode::Documents if !self.update_global(action) => self.update_docs(action),
             Mode::Browse | Mode::Tables if !self.update_global(action) => {
                 self.update_tables(action)
             }
