@@ -3,7 +3,7 @@
 //! takes the last change of this run back. Each is previewed (recorded and
 //! rolled back) in the change dialog; only `y` there commits it.
 
-use super::docs::edit_request;
+use super::search::edit_request;
 use super::{App, CellEditor, ChangeDialog, ChangePhase, Effect, Overlay};
 use crate::store::change::{self, Committed, TableCount};
 use crate::store::inspection::finding::Finding;

@@ -31,6 +31,7 @@ mod overview;
 mod query;
 mod results;
 mod scroll;
+mod search;
 mod state;
 mod tables;
 mod tasks;
