@@ -398,6 +398,8 @@ impl DocsState {
                     .collect();
                 self.shown = rows.iter().map(|r| doc_row(r, &missing)).collect();
                 self.grid.fit(&names, &self.shown);
+                // The id stays on the left while the others scroll.
+                self.grid.pin = names.iter().position(|n| n == "id");
             }
             // A lock keeps the rows on screen, marked stale.
             Err(Failure::Locked) => {}

@@ -20,8 +20,11 @@ pub struct GridState {
     pub names: Vec<String>,
     /// The column under the cursor.
     pub col: usize,
-    /// The first column drawn.
+    /// The first column drawn after the pinned one.
     pub offset: usize,
+    /// The column that stays on the left while the others scroll (the
+    /// row's key), if any.
+    pub pin: Option<usize>,
     /// Widths from the content seen since the columns last changed, so
     /// paging does not make the columns jump.
     natural: Vec<u16>,
@@ -110,28 +113,62 @@ impl GridState {
         true
     }
 
-    /// The columns drawn in `room`: from `offset`, as many as begin in it
-    /// (the last may be cut).
-    pub fn visible(&self, room: u16) -> std::ops::Range<usize> {
-        let widths = self.widths();
-        let mut used = 0u16;
-        let mut end = self.offset;
-        while end < widths.len() && used < room {
-            used = used.saturating_add(widths[end] + GAP);
-            end += 1;
-        }
-        self.offset..end.max((self.offset + 1).min(widths.len()))
+    /// The pinned column, when there is one among the columns.
+    fn pinned(&self) -> Option<usize> {
+        self.pin.filter(|&p| p < self.names.len())
     }
 
-    /// Scrolls so the cursor's column is whole in `room` (or first, when
-    /// it is wider than the room).
+    /// The columns drawn in `room`, in order: the pinned one, then from
+    /// `offset` as many as begin in it (the last may be cut).
+    pub fn visible(&self, room: u16) -> Vec<usize> {
+        let widths = self.widths();
+        let pinned = self.pinned();
+        let mut cols: Vec<usize> = pinned.into_iter().collect();
+        let mut used: u16 = pinned.map_or(0, |p| widths[p] + GAP);
+        let mut i = self.offset;
+        while i < widths.len() && used < room {
+            if Some(i) != pinned {
+                used = used.saturating_add(widths[i] + GAP);
+                cols.push(i);
+            }
+            i += 1;
+        }
+        if cols.is_empty() && !widths.is_empty() {
+            cols.push(self.offset.min(widths.len() - 1));
+        }
+        cols
+    }
+
+    /// Whether columns are off screen to the left, and to the right.
+    pub fn hidden(&self, room: u16) -> (bool, bool) {
+        let shown = self.visible(room);
+        let first = (0..self.names.len()).find(|&i| Some(i) != self.pinned());
+        let left = first.is_some_and(|f| !shown.contains(&f));
+        let right = shown
+            .iter()
+            .max()
+            .is_some_and(|&m| m + 1 < self.names.len());
+        (left, right)
+    }
+
+    /// Scrolls so the cursor's column is whole in `room` beside the pinned
+    /// one (or first, when it is wider than the room).
     fn follow(&mut self, room: u16) {
         let widths = self.widths();
+        let pinned = self.pinned();
+        if Some(self.col) == pinned {
+            return;
+        }
+        let room = room.saturating_sub(pinned.map_or(0, |p| widths[p] + GAP));
         if self.col < self.offset {
             self.offset = self.col;
         }
         let fits = |from: usize, to: usize| {
-            widths[from..=to].iter().map(|w| w + GAP).sum::<u16>() <= room + GAP
+            (from..=to)
+                .filter(|&i| Some(i) != pinned)
+                .map(|i| widths[i] + GAP)
+                .sum::<u16>()
+                <= room + GAP
         };
         while self.offset < self.col && !fits(self.offset, self.col) {
             self.offset += 1;
@@ -192,7 +229,7 @@ mod tests {
             &[&["aaaaaaaaa", "bbbbbbbbb", "ccccccccc", "ddddddddd"]],
         );
         // 10 columns each with the gap: 25 fit two whole, a third cut.
-        assert_eq!(g.visible(25), 0..3);
+        assert_eq!(g.visible(25), [0, 1, 2]);
         g.step(2, 25);
         assert_eq!((g.col, g.offset), (2, 1), "c is whole");
         g.step(5, 25);
@@ -205,5 +242,27 @@ mod tests {
         assert_eq!(g.widths()[0], NARROWEST);
         g.widen(50, 25);
         assert_eq!(g.widths()[0], 25, "no wider than the room");
+    }
+
+    #[test]
+    fn a_pinned_column_stays_while_the_others_scroll() {
+        let mut g = grid(
+            &["id", "b", "c", "d"],
+            &[&["iiiiiiiii", "bbbbbbbbb", "ccccccccc", "ddddddddd"]],
+        );
+        g.pin = Some(0);
+        g.step(3, 25);
+        assert_eq!(g.visible(25), [0, 3], "id, then the cursor's column");
+        assert_eq!(g.hidden(25), (true, false));
+        g.step(-1, 25);
+        assert_eq!(g.visible(25), [0, 2, 3]);
+        g.step(-2, 25);
+        assert_eq!(
+            (g.col, g.visible(25)),
+            (0, vec![0, 2, 3]),
+            "on the pin, nothing scrolls"
+        );
+        g.step(1, 25);
+        assert_eq!(g.visible(25), [0, 1, 2]);
     }
 }

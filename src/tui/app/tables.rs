@@ -269,6 +269,9 @@ impl BrowseState {
                     .map(|(_, cells)| cells.iter().map(shown).collect())
                     .collect();
                 self.grid.fit(&p.columns, &self.shown);
+                // The first column (a table's key, as a rule) stays on
+                // the left while the others scroll.
+                self.grid.pin = Some(0);
             }
             // A lock keeps the page on screen, marked stale.
             Err(Failure::Locked) => {}

@@ -24,7 +24,18 @@ pub(crate) fn draw(
     let inner = block.inner(area);
     let shown = grid.visible(inner.width);
     let widths = grid.widths();
-    let header = Row::new(shown.clone().map(|i| {
+    // The last column takes what room is left: a table wider than its area
+    // would have every column squeezed instead.
+    let mut left = inner.width;
+    let drawn: Vec<u16> = shown
+        .iter()
+        .map(|&i| {
+            let w = widths.get(i).copied().unwrap_or(8).min(left);
+            left = left.saturating_sub(w + super::super::app::GRID_GAP);
+            w
+        })
+        .collect();
+    let header = Row::new(shown.iter().map(|&i| {
         let name = text::cell(grid.names.get(i).map_or("", String::as_str));
         let style = if i == grid.col {
             theme().column_cursor
@@ -37,9 +48,10 @@ pub(crate) fn draw(
         .iter()
         .enumerate()
         .map(|(r, cells)| {
-            Row::new(shown.clone().map(|i| {
+            Row::new(shown.iter().zip(&drawn).map(|(&i, &w)| {
                 let cell = cells.get(i);
-                let span = cell.map(Shown::span).unwrap_or_default();
+                let w = usize::from(w);
+                let span = cell.map(|c| ended(c.span(), w)).unwrap_or_default();
                 // Numbers line up by their last digit, as in a spreadsheet.
                 let line = match cell.map(|c| c.kind) {
                     Some(Kind::Number) => Line::from(span).right_aligned(),
@@ -54,17 +66,7 @@ pub(crate) fn draw(
             }))
         })
         .collect();
-    // The last column takes what room is left: a table wider than its area
-    // would have every column squeezed instead.
-    let mut left = inner.width;
-    let constraints: Vec<Constraint> = shown
-        .clone()
-        .map(|i| {
-            let w = widths.get(i).copied().unwrap_or(8).min(left);
-            left = left.saturating_sub(w + super::super::app::GRID_GAP);
-            Constraint::Length(w)
-        })
-        .collect();
+    let constraints: Vec<Constraint> = drawn.iter().map(|&w| Constraint::Length(w)).collect();
     let table = Table::new(body, constraints)
         .header(header)
         .block(block)
@@ -84,16 +86,32 @@ pub(crate) fn below_header(inner: Rect) -> Rect {
     }
 }
 
+/// A cell wider than its column, cut to end in `…` so a cut is never
+/// taken for the whole value.
+fn ended(span: ratatui::text::Span<'_>, width: usize) -> ratatui::text::Span<'_> {
+    if span.width() <= width || width == 0 {
+        return span;
+    }
+    let mut kept = String::new();
+    let mut used = 0;
+    for c in span.content.chars() {
+        let w = ratatui::text::Span::raw(c.to_string()).width();
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    kept.push('…');
+    ratatui::text::Span::styled(kept, span.style)
+}
+
 /// Where the cursor stands among the columns: `col 3/23 title ◂ ▸`, the
 /// arrows saying there are columns off screen that side.
 pub(crate) fn position(grid: &GridState, width: u16) -> String {
-    let shown = grid.visible(width);
-    let left = if shown.start > 0 { " ◂" } else { "" };
-    let right = if shown.end < grid.names.len() {
-        " ▸"
-    } else {
-        ""
-    };
+    let (hidden_left, hidden_right) = grid.hidden(width);
+    let left = if hidden_left { " ◂" } else { "" };
+    let right = if hidden_right { " ▸" } else { "" };
     format!(
         "col {}/{} {}{left}{right}",
         grid.col + 1,
