@@ -6,7 +6,7 @@
 
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::import::{self, ImportProgress};
-use crate::store::duckdb::{DuckStore, wal_path};
+use crate::store::duckdb::{DuckStore, partial, wal_path};
 use crate::store::error::{Result, StoreError};
 use serde::{Deserialize, Serialize};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -126,6 +126,13 @@ pub fn snapshot(
     }
     let store = DuckStore::open(source)?;
     let stamp = SourceStamp::of(source);
+    // What a killed app left of its copy (its process gone) goes first.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    partial::sweep(cache, &format!("{name}.new-"));
+    partial::sweep(cache, &format!(".{name}.new-"));
     let fresh = path.with_extension(format!("sqlite.new-{}", std::process::id()));
     let _ = std::fs::remove_file(&fresh);
     let plan = import::plan(&store, Some(&fresh))?;
