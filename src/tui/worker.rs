@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
-use super::long::{apply_plan, run_export, run_frequencies};
+use super::long::{apply_plan, run_export, run_frequencies, take_snapshot};
 use super::messages::Got;
 pub use super::messages::{Failure, Job, LOCKED, Latest, QueryJob, Reply, Request, Route};
 use super::searching::{SCAN_LIMIT, reporting_stop};
@@ -155,6 +155,16 @@ impl Worker {
                 let send = send.clone();
                 run_long(Box::new(move || apply_plan(&plan, &cancel, &*send)));
             }
+            Job::Snapshot {
+                source,
+                cache,
+                cancel,
+            } => {
+                let send = send.clone();
+                run_long(Box::new(move || {
+                    take_snapshot(&source, &cache, &cancel, &*send)
+                }));
+            }
             Job::Export {
                 source,
                 path,
@@ -208,6 +218,7 @@ impl Worker {
                 return (change != FileChange::Same).then_some(Reply::Changed(change, now));
             }
             Request::Plan(kind) => return Some(Reply::Plan(self.plan(kind))),
+            Request::Upstream { source } => return Some(upstream(&source)),
             _ => {}
         }
         // The scan worker does not see the refreshes: it reads the catalog
@@ -425,6 +436,14 @@ impl Worker {
         plan.weigh_space(true);
         Ok(plan)
     }
+}
+
+/// Upstream's DuckDB store judged from its catalog: no rows are read.
+fn upstream(source: &Path) -> Reply {
+    let cancel = crate::store::cancel::Canceller::new();
+    let judged = crate::store::duckdb::DuckStore::open(source)
+        .and_then(|s| crate::store::duckdb::inspect::inspect_duckdb(&s, false, &cancel));
+    Reply::Upstream(judged.map(Arc::new).map_err(Failure::from))
 }
 
 /// One window of documents, stopped by its deadline or when a newer window is

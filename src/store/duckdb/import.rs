@@ -318,6 +318,10 @@ fn copy_all(
     let total = plan.total_rows();
     let mut done = 0u64;
     for t in &plan.tables {
+        // A table of few rows never reaches a check in the copy.
+        if cancel.is_cancelled() {
+            return Err(StoreError::Cancelled);
+        }
         conn.execute_batch(&t.create_sql).map_err(err)?;
         // Indexes kept as rows arrive cost less than built after
         // (measured at 1,000,000 documents).

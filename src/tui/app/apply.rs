@@ -35,6 +35,8 @@ impl App {
                 self.filter_by_value(from, filter);
             }
             Effect::Tasks(anchor) => self.request_tasks(anchor),
+            Effect::OpenTasks(selection, title) => self.open_tasks(selection, title),
+            Effect::Snapshot(snap, cache) => self.open_snapshot(*snap, cache),
             Effect::Start(job) => {
                 self.message.clear();
                 self.requests.outbox.push(*job);

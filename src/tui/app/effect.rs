@@ -3,11 +3,13 @@
 //! read, a filter on another view) it returns as an `Effect`, and
 //! `App::apply` carries it out.
 
+use crate::store::duckdb::snapshot::Snapshot;
 use crate::store::read::filters::ValueFilter;
-use crate::store::read::tasks::TaskAnchor;
+use crate::store::read::tasks::{TaskAnchor, TaskSelection};
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
 use crate::tui::worker::Job;
+use std::path::PathBuf;
 
 #[derive(Debug)]
 pub(crate) enum Effect {
@@ -29,6 +31,11 @@ pub(crate) enum Effect {
     Columns(Vec<String>),
     /// The grid of this tab shows only the rows with this value.
     Filter(Tab, ValueFilter),
+    /// The tasks list opens on these tasks, under this title.
+    OpenTasks(TaskSelection, String),
+    /// The first snapshot of upstream's store is taken: the app opens it,
+    /// and a keeper watches its source (new snapshots go to the folder).
+    Snapshot(Box<Snapshot>, PathBuf),
     /// The tasks list reads the page at this anchor.
     Tasks(TaskAnchor),
     /// Long work starts (a plan, an export): what the status line said is

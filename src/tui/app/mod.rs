@@ -30,6 +30,7 @@ mod overview;
 mod query;
 mod results;
 mod scroll;
+mod snapshot;
 mod state;
 mod tables;
 mod tasks;
@@ -42,7 +43,8 @@ pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
 pub use state::{
     BrowseState, Chooser, Clip, DetailState, Dialog, DocsState, Drawn, ExportDialog, ExportPhase,
-    FreqView, Overlay, Phase, Requests, StoreView, TablesState, TasksView, Visited,
+    FirstSnapshot, FreqView, Overlay, OverviewState, Phase, Requests, StoreView, TablesState,
+    TasksView, Visited,
 };
 
 /// How long a status message stays: long enough to read, short enough
@@ -74,6 +76,7 @@ pub struct App {
     pub keys: Keymap,
     pub tab: Tab,
     pub store: StoreView,
+    pub overview: OverviewState,
     pub docs: DocsState,
     pub detail: Option<DetailState>,
     pub tables: TablesState,
@@ -114,11 +117,19 @@ pub struct App {
 
 impl App {
     pub fn new(path: PathBuf) -> App {
-        let mut app = App {
+        let mut app = App::unread(path);
+        app.send(Request::Inspect);
+        app
+    }
+
+    /// The app on `path`, nothing asked of the store yet.
+    fn unread(path: PathBuf) -> App {
+        App {
             path,
             upstream: None,
             keys: Keymap::default(),
             tab: Tab::Overview,
+            overview: OverviewState::default(),
             store: StoreView {
                 inspection: Load::Loading,
                 missing: false,
@@ -126,8 +137,6 @@ impl App {
                 charts: Load::Loading,
                 counts: Vec::new(),
                 data: None,
-                finding: None,
-                reveal: false,
                 tasks: Load::Loading,
             },
             docs: DocsState {
@@ -170,9 +179,7 @@ impl App {
                 held: Some(Vec::new()),
                 ..Requests::default()
             },
-        };
-        app.send(Request::Inspect);
-        app
+        }
     }
 
     fn send(&mut self, r: Request) {
@@ -228,7 +235,7 @@ impl App {
         if let Some(at) = drawn.scrolled_to {
             self.scroll = at;
         }
-        self.store.reveal = false;
+        self.overview.reveal = false;
         self.hits = drawn;
         self.scroll_end = scroll_end;
         // A list drawn at another height than its window was asked for
@@ -291,10 +298,13 @@ impl App {
         let mode = self.mode();
         if mode == Mode::TooSmall {
             // Nothing else can be seen, so nothing else may act.
-            self.quit |= action == Action::Quit;
+            if action == Action::Quit {
+                self.quit = true;
+                self.stop_first_snapshot();
+            }
             return;
         }
-        if self.scrolls(action) {
+        if self.while_first_snapshot(action) || self.scrolls(action) {
             return;
         }
         match mode {
@@ -401,7 +411,7 @@ impl App {
     pub(crate) fn refresh(&mut self) {
         // Results of a scan may no longer hold.
         self.store.data = None;
-        self.store.finding = None;
+        self.overview.finding = None;
         self.send(Request::Inspect);
     }
 
@@ -476,13 +486,16 @@ impl App {
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.on_query_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
+            Reply::Upstream(result) => self.on_upstream(result),
+            Reply::Snapshot(taking) => self.on_taking(taking),
         }
     }
 
     /// A running plan or export may not be left by quitting: Ctrl-C
-    /// stops it first.
-    pub(crate) fn running(&self) -> bool {
-        matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
+    /// stops it first. A first snapshot stops itself, its copy removed.
+    pub fn running(&self) -> bool {
+        self.overview.first.as_ref().is_some_and(|f| f.running)
+            || matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
             || matches!(
                 &self.overlay,
                 Some(Overlay::Export(ExportDialog {

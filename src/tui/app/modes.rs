@@ -43,7 +43,7 @@ impl App {
             Tab::Documents => Mode::Documents,
             Tab::Tables if self.tables.browse.is_some() => Mode::Browse,
             Tab::Tables => Mode::Tables,
-            Tab::Overview if self.store.finding.is_some() => Mode::Finding,
+            Tab::Overview if self.overview.finding.is_some() => Mode::Finding,
             Tab::Overview => Mode::Overview,
             Tab::Schema => Mode::Schema,
             Tab::Query if self.query.editing => Mode::Sql,

@@ -1,0 +1,104 @@
+//! The app on upstream's DuckDB store before its first snapshot (DESIGN
+//! §9): up at once, the Overview showing the catalog (the file, its DuckDB
+//! version, the tables and their rows, the shape) and the copy's progress,
+//! the other tabs waiting for it; then every tab on the snapshot. Quitting
+//! stops the copy and leaves no snapshot behind. Driven through the real
+//! workers' routing, the copy held back until the test lets it run.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod common;
+#[path = "common/harness.rs"]
+mod harness;
+use common::duck;
+use crossterm::event::KeyCode;
+use egregora_inspect::tui::app::App;
+use harness::*;
+
+/// The app on a fresh upstream store, its copy held back.
+fn taking() -> Option<(Harness, std::path::PathBuf)> {
+    let shell = duck::shell()?;
+    let dir = fixed_tempdir();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let app = App::taking_snapshot(db, cache.clone());
+    Some((Harness::with_app(dir, app, true), cache))
+}
+
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_overview_shows_the_catalog_while_the_first_snapshot_is_taken() {
+    let Some((mut h, cache)) = taking() else {
+        return;
+    };
+    let s = h.text();
+    assert!(
+        s.contains("pipeline.duckdb · DuckDB 1.5.6 · taking the first snapshot"),
+        "{s}"
+    );
+    assert!(s.contains("taking the first snapshot"), "{s}");
+    assert!(
+        s.contains("egregora's DuckDB store (written by DuckDB 1.5.6, storage version"),
+        "{s}"
+    );
+    assert!(s.contains("starting the copy"), "{s}");
+    assert!(s.contains("current"), "the shape against the spec: {s}");
+    // Every table with its rows, upstream's as upstream's.
+    let line = |name: &str| {
+        s.lines()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("{name} listed: {s}"))
+            .to_string()
+    };
+    assert!(line("documents").contains("6 rows"), "{s}");
+    assert!(line("annotations").contains("1 rows"), "{s}");
+    assert!(line("annotations").contains("upstream"), "{s}");
+    assert!(line("git_refs").contains("upstream"), "{s}");
+    // The tabs that need rows wait for it, and say so.
+    h.key(KeyCode::Char('2'));
+    let s = h.text();
+    assert!(s.contains("waiting for the snapshot"), "{s}");
+    h.key(KeyCode::Char('/'));
+    assert!(h.text().contains("every tab works once it is open"));
+    assert!(listing(&cache).is_empty(), "nothing copied yet");
+    // The copy runs: every tab works on the snapshot.
+    h.run_held();
+    let s = h.text();
+    assert!(s.contains("6 documents"), "{s}");
+    assert!(s.contains("hello-world"), "{s}");
+    assert!(!s.contains("waiting for the snapshot"), "{s}");
+    h.key(KeyCode::Char('1'));
+    let s = h.text();
+    assert!(
+        s.contains("pipeline.duckdb · DuckDB 1.5.6 · snapshot "),
+        "{s}"
+    );
+    assert!(s.contains("never written here"), "{s}");
+    assert!(listing(&cache).iter().any(|n| n.ends_with(".sqlite")));
+}
+
+#[test]
+fn quitting_before_the_first_snapshot_stops_it_and_leaves_nothing() {
+    let Some((mut h, cache)) = taking() else {
+        return;
+    };
+    assert!(h.app.running(), "a copy is running");
+    h.key(KeyCode::Char('q'));
+    assert!(h.app.quit);
+    assert!(h.app.running(), "the app waits for the copy to stop");
+    h.run_held();
+    assert!(!h.app.running(), "the copy stopped");
+    assert_eq!(
+        listing(&cache),
+        Vec::<String>::new(),
+        "no snapshot, no partial copy"
+    );
+}
