@@ -66,6 +66,8 @@ fn the_overview_shows_the_catalog_while_the_first_snapshot_is_taken() {
     h.key(KeyCode::Char('2'));
     let s = h.text();
     assert!(s.contains("waiting for the snapshot"), "{s}");
+    let hints = h.text().lines().last().unwrap().to_string();
+    assert!(hints.contains("quit") && !hints.contains("sql"), "{hints}");
     h.key(KeyCode::Char('/'));
     assert!(h.text().contains("every tab works once it is open"));
     assert!(listing(&cache).is_empty(), "nothing copied yet");

@@ -443,7 +443,12 @@ fn upstream(source: &Path) -> Reply {
     let cancel = crate::store::cancel::Canceller::new();
     let judged = crate::store::duckdb::DuckStore::open(source)
         .and_then(|s| crate::store::duckdb::inspect::inspect_duckdb(&s, false, &cancel));
-    Reply::Upstream(judged.map(Arc::new).map_err(Failure::from))
+    // Its own words: a held file names the process holding it.
+    Reply::Upstream(
+        judged
+            .map(Arc::new)
+            .map_err(|e| Failure::Other(e.to_string())),
+    )
 }
 
 /// One window of documents, stopped by its deadline or when a newer window is

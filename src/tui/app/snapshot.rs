@@ -104,6 +104,15 @@ impl App {
             return;
         };
         let effect = match taking {
+            // The copy reads the file: a catalog it was held from is read now.
+            Taking::Progress(p) if matches!(f.catalog, Load::Failed(_)) => {
+                f.catalog = Load::Loading;
+                let source = f.source.clone();
+                f.progress = Some(p);
+                f.note = None;
+                self.send(Request::Upstream { source });
+                Effect::Done
+            }
             Taking::Progress(p) => {
                 f.note = None;
                 f.progress = Some(p);
