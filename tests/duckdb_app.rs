@@ -104,3 +104,51 @@ fn quitting_before_the_first_snapshot_stops_it_and_leaves_nothing() {
         "no snapshot, no partial copy"
     );
 }
+
+#[test]
+fn a_message_parent_opens_its_row_of_messages_and_back_comes_back() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = fixed_tempdir();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    let p = dir.path().join("pipeline.sqlite");
+    common::bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .arg(&p)
+        .assert()
+        .success();
+    // A second message before it, so the row opened is not just the first.
+    common::exec(
+        &p,
+        "INSERT INTO messages (event_id, text) VALUES ('ev0', 'an earlier message');
+         UPDATE messages SET rowid = rowid + 10 WHERE event_id = 'ev1';",
+    );
+    let mut h = Harness::open(dir, p);
+    h.key(KeyCode::Char('2'));
+    // an1, the fifth document, annotates message ev1.
+    for _ in 0..4 {
+        h.key(KeyCode::Char('j'));
+    }
+    h.key(KeyCode::Enter);
+    let s = h.text();
+    assert!(s.contains("A note on a message"), "{s}");
+    h.key(KeyCode::Char('n')).key(KeyCode::Enter);
+    let s = h.text();
+    assert!(s.contains("messages"), "{s}");
+    let row = s
+        .lines()
+        .find(|l| l.contains("hi there"))
+        .unwrap_or_else(|| panic!("the message's row is shown: {s}"));
+    assert!(row.contains("ev1"), "{s}");
+    assert!(
+        !s.contains("an earlier message"),
+        "the browse starts at the message's row: {s}"
+    );
+    // Backspace comes back to the annotation, as from any link.
+    h.key(KeyCode::Backspace);
+    let s = h.text();
+    assert!(s.contains("A note on a message"), "{s}");
+    // And from there back to the list, as ever.
+    h.key(KeyCode::Backspace);
+    assert!(h.text().contains("6 documents"));
+}

@@ -142,10 +142,7 @@ impl App {
             });
         };
         if link.kind == LinkKind::ParentMessage {
-            let key = crate::text::cell(&link.key);
-            return self.say(format!(
-                "the parent is message {key}, row {target} of messages (Tables lists it)"
-            ));
+            return self.open_message(&link.key, &target);
         }
         let Some(d) = self.detail.take() else {
             return;

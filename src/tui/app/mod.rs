@@ -24,6 +24,7 @@ mod export;
 mod frequencies;
 mod grid;
 mod load;
+mod message;
 mod modes;
 mod mouse;
 mod overview;
@@ -304,7 +305,10 @@ impl App {
             }
             return;
         }
-        if self.while_first_snapshot(action) || self.scrolls(action) {
+        if self.while_first_snapshot(action)
+            || self.back_to_document(action)
+            || self.scrolls(action)
+        {
             return;
         }
         match mode {

@@ -231,6 +231,8 @@ pub struct BrowseState {
 pub struct TablesState {
     pub selected: usize,
     pub browse: Option<BrowseState>,
+    /// The browse was opened by a document's link: Back goes back to it.
+    pub(super) from_document: bool,
 }
 
 #[derive(Debug)]
