@@ -108,7 +108,7 @@ fn every_row_arrives_in_the_v3_conventions_and_the_source_is_untouched() {
         );
     }
     // The V3 tables are whole: no error about their shape or indexes.
-    let out = common::printed(&["check", "--json"], &dest, 1);
+    let out = common::printed(&["check", "--json"], &dest, 0);
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let errors: Vec<_> = doc["findings"]
         .as_array()
@@ -230,4 +230,87 @@ fn sigterm_stops_the_import_and_removes_the_partial_store() {
     assert_eq!(duck::bytes(&db), before);
     // No shell was left reading it: a writer can open it again.
     duck::run(&shell, &db, "SELECT 1;");
+}
+
+#[test]
+fn an_imported_store_knows_its_upstream_tables() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    let dest = dir.path().join("copy.sqlite");
+    bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .arg(&dest)
+        .assert()
+        .success();
+    // Not a snapshot (no sidecar): the store itself says where it came from.
+    assert!(!egregora_inspect::store::duckdb::snapshot::is_snapshot(
+        &dest
+    ));
+    let doc = common::check_json(&["check", "--json"], &dest, 0);
+    assert_eq!(doc["state"], "current", "{doc:#}");
+    let kind = |name: &str| {
+        doc["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == name)
+            .map(|o| o["kind"].clone())
+    };
+    assert_eq!(kind("annotations"), Some("upstream".into()), "{doc:#}");
+    assert_eq!(kind("git_refs"), Some("upstream".into()), "{doc:#}");
+    let legacy: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["object"] == "annotations")
+        .collect();
+    assert!(legacy.is_empty(), "{legacy:#?}");
+    // The same table in a store init made is V2's leftover, as before.
+    let plain = dir.path().join("plain.sqlite");
+    bin()
+        .arg("init")
+        .arg("--yes")
+        .arg(&plain)
+        .assert()
+        .success();
+    common::exec(&plain, "CREATE TABLE annotations (id TEXT)");
+    let doc = common::check_json(&["check", "--json"], &plain, 1);
+    let found = doc["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "annotations")
+        .map(|o| o["kind"].clone());
+    assert_eq!(found, Some("legacy".into()), "{doc:#}");
+}
+
+#[test]
+fn a_partial_store_left_by_a_killed_import_is_removed_by_the_next() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    // One left by a process that is gone, one by a process still running.
+    let mut live = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    let stale = dir.path().join(".pipeline.sqlite.importing-999999999");
+    let held = dir
+        .path()
+        .join(format!(".pipeline.sqlite.importing-{}", live.id()));
+    let other = dir.path().join(".other.sqlite.importing-999999999");
+    for p in [&stale, &held, &other] {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    bin().args(["import", "--yes"]).arg(&db).assert().success();
+    assert!(!stale.exists(), "a gone process's partial store is removed");
+    assert!(held.exists(), "a running import's partial store is kept");
+    assert!(
+        other.exists(),
+        "another DEST's partial store is not this import's to judge"
+    );
+    live.kill().unwrap();
+    live.wait().unwrap();
 }

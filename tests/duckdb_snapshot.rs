@@ -8,7 +8,7 @@ mod common;
 use common::{OutputHas, bin, duck, scalar};
 use egregora_inspect::store::cancel::Canceller;
 use egregora_inspect::store::duckdb::keeper::Keeper;
-use egregora_inspect::store::duckdb::snapshot::{is_snapshot, snapshot};
+use egregora_inspect::store::duckdb::snapshot::{is_snapshot, snapshot, snapshot_path};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -140,4 +140,30 @@ fn the_keeper_says_what_changed_retries_while_held_and_takes_the_new_snapshot() 
     wait_for("the new snapshot", || {
         keeper.note().is_none() && scalar::<i64>(&snap.path, "SELECT count(*) FROM documents") == 7
     });
+}
+
+#[test]
+fn a_snapshot_s_partial_copy_left_by_a_killed_app_is_removed_by_the_next() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    let name = snapshot_path(&db, &cache)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let gone = [
+        cache.join(format!("{name}.new-999999999")),
+        cache.join(format!(".{name}.new-999999999.importing-999999999")),
+    ];
+    for p in &gone {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    let snap = snapshot(&db, &cache, &mut |_| {}, &Canceller::new()).unwrap();
+    for p in &gone {
+        assert!(!p.exists(), "{} is removed", p.display());
+    }
+    assert!(snap.path.is_file());
 }

@@ -136,7 +136,7 @@ fn a_task_finding_opens_its_tasks_and_esc_puts_it_down() {
     assert!(text.contains("task status"), "{text}");
     h.act(Action::Cancel);
     h.act(Action::Back);
-    assert_eq!(h.app.store.finding, None);
+    assert_eq!(h.app.overview.finding, None);
     assert!(h.text().contains("Enter  failed tasks"));
 }
 

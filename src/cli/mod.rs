@@ -520,8 +520,7 @@ pub fn tui(raw: &OsStr) -> u8 {
     let run = || -> Result<()> {
         let path = resolve(raw)?;
         if crate::store::duckdb::is_duckdb(&path) {
-            let (snapshot, keeper) = tui_duckdb::prepare(&path)?;
-            return crate::tui::run_with(&snapshot, Some(keeper));
+            return crate::tui::run_app(tui_duckdb::prepare(&path)?);
         }
         crate::tui::run(&path)
     };

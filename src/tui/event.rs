@@ -54,6 +54,7 @@ where
                 Msg::Reply(r) => app.on_reply(r),
                 Msg::Signal => {
                     leaving = true;
+                    app.stop_first_snapshot();
                     if app.running() {
                         app.update(Action::Cancel);
                     }

@@ -2,11 +2,13 @@
 //! confirmed plan, an export, a count of a column's values. Each reports
 //! progress, then its outcome, through `send`.
 
-use super::messages::{ChangeAsk, PREVIEW_ROWS, Previewed, Reply};
+use super::messages::{ChangeAsk, PREVIEW_ROWS, Previewed, Reply, Taking};
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
 use crate::store::change::{self, Preview};
+use crate::store::duckdb::import::ImportProgress;
+use crate::store::duckdb::snapshot;
 use crate::store::plan::Plan;
 use crate::store::read::export::{self, Format, Source};
 use crate::store::read::frequencies::{self, FreqSource};
@@ -118,6 +120,37 @@ pub fn commit_change(preview: &Preview, cancel: &Canceller, send: &dyn Fn(Reply)
     send(Reply::ChangeCommitted(
         change::commit(preview, cancel).map_err(|e| e.to_string()),
     ));
+}
+
+/// Takes the first snapshot of upstream's DuckDB store, reporting its
+/// progress; while the pipeline holds the file, tries again every two
+/// seconds until it can read it or is stopped.
+pub fn take_snapshot(source: &Path, cache: &Path, cancel: &Canceller, send: &dyn Fn(Reply)) {
+    let said = |t| send(Reply::Snapshot(t));
+    loop {
+        let mut progress = |p: &ImportProgress| said(Taking::Progress(p.clone()));
+        let outcome = match snapshot::snapshot(source, cache, &mut progress, cancel) {
+            Err(StoreError::DuckDbHeld { pid, process, .. }) => {
+                said(Taking::Held(format!(
+                    "held by process {pid} ({process}), retrying"
+                )));
+                for _ in 0..20 {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if cancel.is_cancelled() {
+                        break;
+                    }
+                }
+                if !cancel.is_cancelled() {
+                    continue;
+                }
+                Err(None)
+            }
+            Err(StoreError::Cancelled) => Err(None),
+            Err(e) => Err(Some(e.to_string())),
+            Ok(s) => Ok(Box::new(s)),
+        };
+        return said(Taking::Taken(outcome));
+    }
 }
 
 fn summary(o: &apply::Outcome) -> String {

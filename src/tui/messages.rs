@@ -5,6 +5,9 @@ use crate::store::StoreError;
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
 use crate::store::change::{Committed, Preview, RowChange};
+use crate::store::duckdb::import::ImportProgress;
+use crate::store::duckdb::inspect::DuckInspection;
+use crate::store::duckdb::snapshot::Snapshot;
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspection::finding::Code;
 use crate::store::inspection::finding::Finding;
@@ -88,6 +91,11 @@ pub enum Request {
         rowid: RowKey,
         column: String,
     },
+    /// What the catalog of upstream's DuckDB store says (the app on it
+    /// before its first snapshot is taken).
+    Upstream {
+        source: std::path::PathBuf,
+    },
 }
 
 impl Request {
@@ -144,6 +152,7 @@ impl Request {
                 ticket,
                 result: Err(why),
             },
+            Request::Upstream { .. } => Reply::Upstream(Err(why)),
             Request::Inspect | Request::Poll | Request::Watch { .. } | Request::Plan(_) => {
                 return None;
             }
@@ -314,6 +323,20 @@ pub enum Reply {
     Progress(Progress),
     /// A plan finished: Ok(summary) or Err(reason).
     Applied(Result<String, String>),
+    /// Upstream's DuckDB store judged from its catalog (shape, row counts).
+    Upstream(Got<Arc<DuckInspection>>),
+    /// The first snapshot of upstream's store, as it is taken.
+    Snapshot(Taking),
+}
+
+/// Where the first snapshot of upstream's DuckDB store stands.
+#[derive(Debug)]
+pub enum Taking {
+    Progress(ImportProgress),
+    /// The pipeline holds the file: tried again shortly.
+    Held(String),
+    /// Taken, or why not (`Err(None)`: stopped).
+    Taken(Result<Box<Snapshot>, Option<String>>),
 }
 
 impl Reply {
@@ -385,6 +408,13 @@ pub enum Job {
     /// Commit the change previewed, if it is still the same change.
     Commit {
         preview: Arc<Preview>,
+        cancel: Canceller,
+    },
+    /// The first snapshot of upstream's DuckDB store (on a thread of its
+    /// own), into `cache`.
+    Snapshot {
+        source: std::path::PathBuf,
+        cache: std::path::PathBuf,
         cancel: Canceller,
     },
     /// Export to a file (on a thread of its own).

@@ -50,15 +50,13 @@ impl Drop for Guard {
 
 /// Runs the app on `path` until the user quits, with the user's config.
 pub(crate) fn run(path: &Path) -> Result<()> {
-    run_with(path, None)
+    run_app(app::App::new(path.to_path_buf()))
 }
 
-/// Runs the app on `path`, a snapshot of upstream's DuckDB store when
-/// `upstream` keeps one.
-pub(crate) fn run_with(
-    path: &Path,
-    upstream: Option<crate::store::duckdb::keeper::Keeper>,
-) -> Result<()> {
+/// Runs `app` (on a store, or on upstream's DuckDB store and its snapshot)
+/// until the user quits.
+pub(crate) fn run_app(mut app: app::App) -> Result<()> {
+    let path = app.path.clone();
     let config = config::load()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
@@ -67,8 +65,6 @@ pub(crate) fn run_with(
         );
     }
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut app = app::App::new(path.to_path_buf());
-    app.upstream = upstream;
     app.keys = config.keys;
     // A history that cannot be read costs its recall, never the app.
     match history::load() {
@@ -77,7 +73,7 @@ pub(crate) fn run_with(
     }
     theme::choose(config.theme);
     let reply_tx = tx.clone();
-    let workers = worker::Workers::spawn(path, &app.requests.latest, move |r| {
+    let workers = worker::Workers::spawn(&path, &app.requests.latest, move |r| {
         let _ = reply_tx.send(Msg::Reply(r));
     });
     let input_tx = tx.clone();

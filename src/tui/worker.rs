@@ -22,7 +22,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
-use super::long::{apply_plan, commit_change, preview_change, run_export, run_frequencies};
+use super::long::{
+    apply_plan, commit_change, preview_change, run_export, run_frequencies, take_snapshot,
+};
 use super::messages::Got;
 pub use super::messages::{
     ChangeAsk, Failure, Job, LOCKED, Latest, PREVIEW_ROWS, Previewed, QueryJob, Reply, Request,
@@ -168,6 +170,16 @@ impl Worker {
                 let send = send.clone();
                 run_long(Box::new(move || commit_change(&preview, &cancel, &*send)));
             }
+            Job::Snapshot {
+                source,
+                cache,
+                cancel,
+            } => {
+                let send = send.clone();
+                run_long(Box::new(move || {
+                    take_snapshot(&source, &cache, &cancel, &*send)
+                }));
+            }
             Job::Export {
                 source,
                 path,
@@ -221,6 +233,7 @@ impl Worker {
                 return (change != FileChange::Same).then_some(Reply::Changed(change, now));
             }
             Request::Plan(kind) => return Some(Reply::Plan(self.plan(kind))),
+            Request::Upstream { source } => return Some(upstream(&source)),
             _ => {}
         }
         // The scan worker does not see the refreshes: it reads the catalog
@@ -450,6 +463,19 @@ impl Worker {
         plan.weigh_space(true);
         Ok(plan)
     }
+}
+
+/// Upstream's DuckDB store judged from its catalog: no rows are read.
+fn upstream(source: &Path) -> Reply {
+    let cancel = crate::store::cancel::Canceller::new();
+    let judged = crate::store::duckdb::DuckStore::open(source)
+        .and_then(|s| crate::store::duckdb::inspect::inspect_duckdb(&s, false, &cancel));
+    // Its own words: a held file names the process holding it.
+    Reply::Upstream(
+        judged
+            .map(Arc::new)
+            .map_err(|e| Failure::Other(e.to_string())),
+    )
 }
 
 /// One window of documents, stopped by its deadline or when a newer window is

@@ -10,7 +10,7 @@ use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::sessions::QueryThreads;
 use egregora_inspect::tui::views::draw;
-use egregora_inspect::tui::worker::{Job, Notify, Reply, Route, Worker};
+use egregora_inspect::tui::worker::{Job, Long, Notify, Reply, Route, Worker};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -34,6 +34,10 @@ pub struct Harness {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
     pub size: (u16, u16),
+    /// While set, the work the app runs on a thread of its own (a plan,
+    /// an export, a snapshot) waits in `held` until `run_held`.
+    pub hold_long: bool,
+    held: Vec<Long>,
 }
 
 /// A temp folder whose path has the same length on every run, so a
@@ -48,7 +52,13 @@ pub fn fixed_tempdir() -> tempfile::TempDir {
 
 impl Harness {
     pub fn open(dir: tempfile::TempDir, path: PathBuf) -> Harness {
-        let app = App::new(path.clone());
+        Harness::with_app(dir, App::new(path), false)
+    }
+
+    /// `app` with the real workers on its path; with `hold_long`, work on
+    /// threads of its own waits for `run_held`.
+    pub fn with_app(dir: tempfile::TempDir, app: App, hold_long: bool) -> Harness {
+        let path = app.path.clone();
         let browse = Worker::new(path.clone(), app.requests.latest.clone());
         let scan = Worker::new(path.clone(), app.requests.latest.clone());
         let watch = Worker::new(path.clone(), app.requests.latest.clone());
@@ -69,6 +79,8 @@ impl Harness {
             _dir: dir,
             path,
             size: (120, 36),
+            hold_long,
+            held: Vec::new(),
         };
         h.app.resize(h.size.0, h.size.1);
         h.settle();
@@ -125,13 +137,34 @@ impl Harness {
                     Route::Browse => &mut self.browse,
                     Route::Watch => &mut self.watch,
                 };
-                worker.dispatch(job, &self.send, &|long| long());
+                let (held, hold) = (std::cell::RefCell::new(Vec::new()), self.hold_long);
+                worker.dispatch(job, &self.send, &|long| {
+                    if hold {
+                        held.borrow_mut().push(long);
+                    } else {
+                        long();
+                    }
+                });
+                self.held.extend(held.into_inner());
                 for r in self.replies.try_iter().collect::<Vec<_>>() {
                     self.app.on_reply(r);
                 }
             }
         }
         panic!("the app kept asking");
+    }
+
+    /// Runs the work held back (see `hold_long`), then serves what the app
+    /// asks after it.
+    pub fn run_held(&mut self) -> &mut Self {
+        for long in std::mem::take(&mut self.held) {
+            long();
+        }
+        for r in self.replies.try_iter().collect::<Vec<_>>() {
+            self.app.on_reply(r);
+        }
+        self.settle();
+        self
     }
 
     /// Waits until the Query tab's session has answered every request,

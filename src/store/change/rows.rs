@@ -130,6 +130,28 @@ pub struct TableCount {
     pub deleted: u64,
 }
 
+impl TableCount {
+    /// "documents 1 updated; tasks 2 deleted".
+    pub fn summary(tables: &[TableCount]) -> String {
+        tables
+            .iter()
+            .map(|t| {
+                let parts: Vec<String> = [
+                    (t.inserted, "inserted"),
+                    (t.updated, "updated"),
+                    (t.deleted, "deleted"),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+                format!("{} {}", t.table, parts.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// A change set in a file, from `offset` on (an undo file starts with a
 /// header line).
 #[derive(Debug)]

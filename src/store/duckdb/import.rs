@@ -6,6 +6,7 @@
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::DuckStore;
 use crate::store::duckdb::catalog::{self, DuckTable, sqlite_type};
+use crate::store::duckdb::partial::Partial;
 use crate::store::duckdb::values::{Bound, ColumnRead, bound, digest, read_column};
 use crate::store::error::{Result, StoreError};
 use crate::store::spec::{Spec, ident, quote};
@@ -317,6 +318,10 @@ fn copy_all(
     let total = plan.total_rows();
     let mut done = 0u64;
     for t in &plan.tables {
+        // A table of few rows never reaches a check in the copy.
+        if cancel.is_cancelled() {
+            return Err(StoreError::Cancelled);
+        }
         conn.execute_batch(&t.create_sql).map_err(err)?;
         // Indexes kept as rows arrive cost less than built after
         // (measured at 1,000,000 documents).
@@ -359,8 +364,9 @@ fn copy_all(
         digests.push(d);
     }
     conn.execute_batch(&format!(
-        "PRAGMA user_version = {}; COMMIT",
-        Spec::v3().user_version
+        "PRAGMA user_version = {}; PRAGMA application_id = {}; COMMIT",
+        Spec::v3().user_version,
+        crate::store::duckdb::UPSTREAM_APPLICATION_ID
     ))
     .map_err(err)?;
     Ok(digests)
@@ -502,52 +508,4 @@ fn verify(
         }
     }
     Ok(())
-}
-
-/// The new store while it is written: a hidden file beside DEST, removed
-/// unless it is finished, then linked to DEST (never over a file).
-struct Partial {
-    path: PathBuf,
-    dest: PathBuf,
-    done: bool,
-}
-
-impl Partial {
-    fn new(dest: &Path) -> Result<Partial> {
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "store".into());
-        let path = dest.with_file_name(format!(".{name}.importing-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        Ok(Partial {
-            path,
-            dest: dest.to_path_buf(),
-            done: false,
-        })
-    }
-
-    fn finish(mut self) -> Result<()> {
-        let io = |what: &str, e| StoreError::io(format!("{what} {}", self.dest.display()), e);
-        std::fs::File::open(&self.path)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| io("cannot sync", e))?;
-        // A hard link fails when DEST appeared meanwhile: never over a file.
-        std::fs::hard_link(&self.path, &self.dest).map_err(|e| io("cannot create", e))?;
-        self.done = true;
-        let _ = std::fs::remove_file(&self.path);
-        Ok(())
-    }
-}
-
-impl Drop for Partial {
-    fn drop(&mut self) {
-        if !self.done {
-            for suffix in ["", "-journal", "-wal", "-shm"] {
-                let mut p = self.path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(PathBuf::from(p));
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod import;
 pub mod inspect;
 pub mod keeper;
+mod partial;
 pub mod shell;
 pub mod snapshot;
 pub mod values;
@@ -15,6 +16,11 @@ use crate::store::error::{Result, StoreError};
 use crate::store::identify::{Identity, identify};
 use shell::Shell;
 use std::path::{Path, PathBuf};
+
+/// SQLite's `application_id` of a store `import` (or a snapshot) made
+/// from upstream's DuckDB store ("EGDU"): such a store holds upstream's
+/// tables (its `annotations` is live, not V2's), whatever its name.
+pub const UPSTREAM_APPLICATION_ID: i32 = 0x4547_4455;
 
 /// A DuckDB file and the shell that reads it.
 #[derive(Debug, Clone)]

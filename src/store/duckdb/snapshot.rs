@@ -6,7 +6,7 @@
 
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::import::{self, ImportProgress};
-use crate::store::duckdb::{DuckStore, wal_path};
+use crate::store::duckdb::{DuckStore, partial, wal_path};
 use crate::store::error::{Result, StoreError};
 use serde::{Deserialize, Serialize};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -107,6 +107,12 @@ pub fn read(path: &Path) -> Option<Snapshot> {
     path.is_file().then_some(s)
 }
 
+/// `source`'s snapshot in `cache` when there is one and the source is as
+/// it was when it was taken.
+pub fn current(source: &Path, cache: &Path) -> Option<Snapshot> {
+    read(&snapshot_path(source, cache)).filter(|s| !s.source_changed())
+}
+
 /// `source`'s snapshot in `cache`: the one there while the source is
 /// unchanged, else a new import that replaces it whole. Snapshots whose
 /// source is gone are pruned.
@@ -118,18 +124,31 @@ pub fn snapshot(
 ) -> Result<Snapshot> {
     std::fs::create_dir_all(cache)
         .map_err(|e| StoreError::io(format!("cannot create {}", cache.display()), e))?;
-    let path = snapshot_path(source, cache);
-    if let Some(s) = read(&path)
-        && !s.source_changed()
-    {
+    if let Some(s) = current(source, cache) {
         return Ok(s);
+    }
+    let path = snapshot_path(source, cache);
+    if cancel.is_cancelled() {
+        return Err(StoreError::Cancelled);
     }
     let store = DuckStore::open(source)?;
     let stamp = SourceStamp::of(source);
+    // What a killed app left of its copy (its process gone) goes first.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    partial::sweep(cache, &format!("{name}.new-"));
+    partial::sweep(cache, &format!(".{name}.new-"));
     let fresh = path.with_extension(format!("sqlite.new-{}", std::process::id()));
     let _ = std::fs::remove_file(&fresh);
     let plan = import::plan(&store, Some(&fresh))?;
     import::run(&plan, &store, cancel, progress)?;
+    // Stopped after the copy: the copy goes, no snapshot takes its place.
+    if cancel.is_cancelled() {
+        let _ = std::fs::remove_file(&fresh);
+        return Err(StoreError::Cancelled);
+    }
     let snap = Snapshot {
         path: path.clone(),
         source: source.to_path_buf(),

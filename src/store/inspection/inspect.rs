@@ -187,24 +187,35 @@ pub(crate) fn inspect_shape(conn: &Connection, path: &Path) -> Result<Inspection
     Ok(ins)
 }
 
+/// Whether the store was imported from upstream's DuckDB store: the mark
+/// `import` leaves, or a snapshot's sidecar (snapshots taken before the
+/// mark have only that).
+fn from_upstream(conn: &Connection, path: &Path) -> bool {
+    let marked = conn
+        .query_row("PRAGMA application_id", [], |r| r.get::<_, i32>(0))
+        .is_ok_and(|id| id == crate::store::duckdb::UPSTREAM_APPLICATION_ID);
+    marked || crate::store::duckdb::snapshot::is_snapshot(path)
+}
+
 /// The catalog read into an Inspection, not yet judged.
 fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
     let err = |e| StoreError::sqlite(path, "cannot read the catalog", e);
     let facts = facts(conn, path).map_err(err)?;
     let entries = catalog::entries(conn).map_err(err)?;
     let spec = Spec::v3();
+    let upstream = from_upstream(conn, path);
 
     let mut objects = Vec::new();
     for e in entries.iter().filter(|e| e.kind.has_rows()) {
         let mut class = spec.classify(&e.name);
-        // A snapshot of upstream's DuckDB store holds upstream's tables
-        // (its `annotations` is live there, not V2's).
+        // A store imported from upstream's DuckDB store holds upstream's
+        // tables (its `annotations` is live there, not V2's).
         if class == ObjectClass::Legacy
+            && upstream
             && spec
                 .upstream_tables
                 .iter()
                 .any(|u| u.eq_ignore_ascii_case(&e.name))
-            && crate::store::duckdb::snapshot::is_snapshot(path)
         {
             class = ObjectClass::Upstream;
         }

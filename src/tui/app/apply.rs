@@ -38,6 +38,8 @@ impl App {
             Effect::OpenExport => self.open_export(),
             Effect::OpenFrequencies => self.open_frequencies(),
             Effect::EditCell => self.edit_cell(),
+            Effect::FixFinding => self.fix_finding(),
+            Effect::OpenMessage { key, row } => self.open_message(&key, &row),
             Effect::CloseDetail => self.detail = None,
             Effect::OpenDocument(rowid) => self.show_document(rowid),
             Effect::FollowList => self.follow_list(),
@@ -45,6 +47,8 @@ impl App {
             Effect::StepDocument(dir) => self.step_document(dir),
             Effect::DeleteRow => self.delete_row(),
             Effect::Tasks(anchor) => self.request_tasks(anchor),
+            Effect::OpenTasks(selection, title) => self.open_tasks(selection, title),
+            Effect::Snapshot(snap, cache) => self.open_snapshot(*snap, cache),
             Effect::Start(job) => {
                 self.message.clear();
                 self.requests.outbox.push(*job);

@@ -58,7 +58,7 @@ impl App {
     }
 
     fn picked(&self) -> Option<&Finding> {
-        let i = self.store.finding?;
+        let i = self.overview.finding?;
         self.store.data.as_ref()?.loaded()?.get(i)
     }
 
@@ -288,7 +288,10 @@ fn committed(c: &Committed, undo_key: &str) -> String {
         1 => "1 row".to_string(),
         n => format!("{n} rows"),
     };
-    let mut s = format!("committed: {rows} changed ({})", counts(&c.tables));
+    let mut s = format!(
+        "committed: {rows} changed ({})",
+        TableCount::summary(&c.tables)
+    );
     if let Some(u) = &c.undo {
         s.push_str(&format!(
             "; {undo_key} takes it back (undo file {})",
@@ -296,26 +299,6 @@ fn committed(c: &Committed, undo_key: &str) -> String {
         ));
     }
     s
-}
-
-/// "documents 1 updated; tasks 2 deleted".
-pub(crate) fn counts(tables: &[TableCount]) -> String {
-    tables
-        .iter()
-        .map(|t| {
-            let parts: Vec<String> = [
-                (t.inserted, "inserted"),
-                (t.updated, "updated"),
-                (t.deleted, "deleted"),
-            ]
-            .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{n} {what}"))
-            .collect();
-            format!("{} {}", text::cell(&t.table), parts.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 impl CellEditor {

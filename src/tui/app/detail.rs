@@ -159,9 +159,10 @@ impl DetailState {
             });
         };
         if link.kind == LinkKind::ParentMessage {
-            return Effect::Say(format!(
-                "the parent is message {key}, row {target} of messages (Tables lists it)"
-            ));
+            return Effect::OpenMessage {
+                key: link.key.clone(),
+                row: target,
+            };
         }
         let from = Visited {
             rowid: self.rowid.clone(),

@@ -4,23 +4,19 @@
 
 use super::super::text::doc_row;
 use super::copy::copy_request;
+use super::state::Charts;
 use super::{App, Cx, DocsState, Effect, Load, Select, cursor};
 use crate::store::inspection::catalog::LiveTable;
-use crate::store::read::doc_counts::{DocCounts, status_choices};
+use crate::store::read::doc_counts::status_choices;
 use crate::store::read::documents::{Anchor, DocRow, Query, RowKey, Sort};
 use crate::store::spec::Spec;
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Reply, Request};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tui_input::Input;
 
 // The line editor's keys, shared by every prompt.
 pub(super) use super::search::edit_request;
-
-/// The store's counts of documents, when known: the store picks a
-/// window's path and a count's answer from them.
-pub(super) type Charts = Load<Arc<DocCounts>>;
 
 impl App {
     /// Runs `f` on the list with what its update may use.

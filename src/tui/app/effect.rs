@@ -3,12 +3,14 @@
 //! read, a filter on another view) it returns as an `Effect`, and
 //! `App::apply` carries it out.
 
-use super::Requests;
+use super::state::Requests;
+use crate::store::duckdb::snapshot::Snapshot;
 use crate::store::read::filters::ValueFilter;
-use crate::store::read::tasks::TaskAnchor;
+use crate::store::read::tasks::{TaskAnchor, TaskSelection};
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
 use crate::tui::worker::Job;
+use std::path::PathBuf;
 
 /// What a feature's update may use beyond its own state: the page and
 /// width the last frame drew, and the queue its reads go out by.
@@ -48,6 +50,11 @@ pub(crate) enum Effect {
     Columns(Vec<String>),
     /// The grid of this tab shows only the rows with this value.
     Filter(Tab, ValueFilter),
+    /// The tasks list opens on these tasks, under this title.
+    OpenTasks(TaskSelection, String),
+    /// The first snapshot of upstream's store is taken: the app opens it,
+    /// and a keeper watches its source (new snapshots go to the folder).
+    Snapshot(Box<Snapshot>, PathBuf),
     /// The tasks list reads the page at this anchor.
     Tasks(TaskAnchor),
     /// The change dialog opens while this change is previewed.
@@ -66,6 +73,13 @@ pub(crate) enum Effect {
     CloseDetail,
     /// The previous (Up) or next (Down) document of the list opens.
     StepDocument(Action),
+    /// `x` on the picked finding.
+    FixFinding,
+    /// A document's `message` parent opens: that row of `messages`.
+    OpenMessage {
+        key: String,
+        row: crate::store::read::documents::RowKey,
+    },
     /// `E` on the grid's current cell.
     EditCell,
     /// `D` on the grid's current row.

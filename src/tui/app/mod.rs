@@ -25,6 +25,7 @@ mod export;
 mod frequencies;
 mod grid;
 mod load;
+mod message;
 mod modes;
 mod mouse;
 mod overview;
@@ -32,11 +33,11 @@ mod query;
 mod results;
 mod scroll;
 mod search;
+mod snapshot;
 mod state;
 mod tables;
 mod tasks;
 
-pub(crate) use change::counts as change_counts;
 pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
@@ -45,8 +46,8 @@ pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
 pub use state::{
     BrowseState, CellEditor, ChangeDialog, ChangePhase, Chooser, Clip, DetailState, Dialog,
-    DocsState, Drawn, ExportDialog, ExportPhase, FreqView, Overlay, Phase, Requests, StoreView,
-    TablesState, TasksView, Visited,
+    DocsState, Drawn, ExportDialog, ExportPhase, FirstSnapshot, FreqView, Overlay, OverviewState,
+    Phase, Requests, StoreView, TablesState, TasksView, Visited,
 };
 
 /// How long a status message stays: long enough to read, short enough
@@ -78,6 +79,7 @@ pub struct App {
     pub keys: Keymap,
     pub tab: Tab,
     pub store: StoreView,
+    pub overview: OverviewState,
     pub docs: DocsState,
     pub detail: Option<DetailState>,
     pub tables: TablesState,
@@ -120,11 +122,19 @@ pub struct App {
 
 impl App {
     pub fn new(path: PathBuf) -> App {
-        let mut app = App {
+        let mut app = App::unread(path);
+        app.send(Request::Inspect);
+        app
+    }
+
+    /// The app on `path`, nothing asked of the store yet.
+    fn unread(path: PathBuf) -> App {
+        App {
             path,
             upstream: None,
             keys: Keymap::default(),
             tab: Tab::Overview,
+            overview: OverviewState::default(),
             store: StoreView {
                 inspection: Load::Loading,
                 missing: false,
@@ -132,8 +142,6 @@ impl App {
                 charts: Load::Loading,
                 counts: Vec::new(),
                 data: None,
-                finding: None,
-                reveal: false,
                 tasks: Load::Loading,
             },
             docs: DocsState {
@@ -177,9 +185,7 @@ impl App {
                 ..Requests::default()
             },
             undo: None,
-        };
-        app.send(Request::Inspect);
-        app
+        }
     }
 
     fn send(&mut self, r: Request) {
@@ -235,7 +241,7 @@ impl App {
         if let Some(at) = drawn.scrolled_to {
             self.scroll = at;
         }
-        self.store.reveal = false;
+        self.overview.reveal = false;
         self.hits = drawn;
         self.scroll_end = scroll_end;
         // A list drawn at another height than its window was asked for
@@ -298,10 +304,16 @@ impl App {
         let mode = self.mode();
         if mode == Mode::TooSmall {
             // Nothing else can be seen, so nothing else may act.
-            self.quit |= action == Action::Quit;
+            if action == Action::Quit {
+                self.quit = true;
+                self.stop_first_snapshot();
+            }
             return;
         }
-        if self.scrolls(action) {
+        if self.while_first_snapshot(action)
+            || self.back_to_document(action)
+            || self.scrolls(action)
+        {
             return;
         }
         match mode {
@@ -413,7 +425,7 @@ impl App {
     pub(crate) fn refresh(&mut self) {
         // Results of a scan may no longer hold.
         self.store.data = None;
-        self.store.finding = None;
+        self.overview.finding = None;
         self.send(Request::Inspect);
     }
 
@@ -495,13 +507,16 @@ impl App {
             Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(_) => {
                 self.on_change_reply(reply)
             }
+            Reply::Upstream(result) => self.on_upstream(result),
+            Reply::Snapshot(taking) => self.on_taking(taking),
         }
     }
 
     /// A running plan or export may not be left by quitting: Ctrl-C
-    /// stops it first.
-    pub(crate) fn running(&self) -> bool {
-        matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
+    /// stops it first. A first snapshot stops itself, its copy removed.
+    pub fn running(&self) -> bool {
+        self.overview.first.as_ref().is_some_and(|f| f.running)
+            || matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
             || matches!(
                 &self.overlay,
                 Some(Overlay::Change(ChangeDialog {

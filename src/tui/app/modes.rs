@@ -51,7 +51,7 @@ impl App {
             Tab::Documents => Mode::Documents,
             Tab::Tables if self.tables.browse.is_some() => Mode::Browse,
             Tab::Tables => Mode::Tables,
-            Tab::Overview if self.store.finding.is_some() => Mode::Finding,
+            Tab::Overview if self.overview.finding.is_some() => Mode::Finding,
             Tab::Overview => Mode::Overview,
             Tab::Schema => Mode::Schema,
             Tab::Query if self.query.editing => Mode::Sql,
@@ -124,7 +124,20 @@ impl App {
 
     /// The keys that do something now, as the status line hints them.
     pub fn hints(&self) -> Vec<Hint> {
-        self.keys.hints(self.mode().contexts(), |w| self.holds(w))
+        let ctxs = self.mode().contexts();
+        let mut hints = self.keys.hints(ctxs, |w| self.holds(w));
+        // Before upstream's first snapshot is open little works (see
+        // `while_first_snapshot`): no hint for the rest.
+        if self.overview.first.is_some() {
+            hints.retain(|h| {
+                let ev = crossterm::event::KeyEvent::new(h.key.0, h.key.1);
+                matches!(
+                    self.keys.lookup(ctxs, &ev),
+                    Some(Action::Help | Action::Quit | Action::Messages | Action::Cancel)
+                )
+            });
+        }
+        hints
     }
 
     /// Whether the binding of `action` in `ctx` does something now.

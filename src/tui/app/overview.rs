@@ -1,8 +1,9 @@
 //! The store as a whole: inspection, charts, row counts, data checks, and
 //! writes by other processes.
 
-use super::{App, Load, Select};
+use super::{App, Effect, Load, OverviewState, Select};
 use crate::store::identify::FileChange;
+use crate::store::inspection::finding::Finding;
 use crate::store::inspection::finding::RowsIn;
 use crate::store::inspection::inspect::Inspection;
 use crate::store::read::documents::{Anchor, Query};
@@ -35,7 +36,7 @@ impl App {
             Reply::TaskCounts(r) => self.store.tasks.settle(r),
             Reply::DataChecks(r) => {
                 self.store.data = Some(r.into());
-                self.store.finding = None;
+                self.overview.finding = None;
             }
             // A plan of our own is writing: its end refreshes everything.
             Reply::Changed(..) if self.running() => {}
@@ -65,45 +66,14 @@ impl App {
         }
     }
 
-    /// n/N pick a data finding; Enter lists the rows it names (in
-    /// Documents, or the tasks list), or with none picked the failed tasks.
+    /// The Overview's keys, by its own update.
     pub(super) fn update_overview(&mut self, action: Action) {
-        let n = self.data_findings();
-        match action {
-            Action::NextFinding if n > 0 => {
-                self.store.finding = Some(self.store.finding.map_or(0, |i| (i + 1) % n));
-                self.store.reveal = true;
-            }
-            Action::PrevFinding if n > 0 => {
-                self.store.finding = Some(self.store.finding.map_or(n - 1, |i| (i + n - 1) % n));
-                self.store.reveal = true;
-            }
-            Action::Back => self.store.finding = None,
-            Action::FixFinding => self.fix_finding(),
-            Action::Open if self.store.finding.is_none() => match self.failed_tasks() {
-                0 => self.say("no failed tasks"),
-                _ => self.open_tasks(TaskSelection::Failed, "Failed tasks, newest first".into()),
-            },
-            Action::Open => {
-                let found = self.store.data.as_ref().and_then(Load::loaded);
-                let Some(f) = self.store.finding.and_then(|i| found?.get(i)) else {
-                    return;
-                };
-                if f.rowids.is_empty() {
-                    return self.say("this finding names no rows");
-                }
-                if f.rows_in == RowsIn::Tasks {
-                    let title = format!(
-                        "Tasks that break the rule “{}”, newest first",
-                        f.rule.clone().unwrap_or_default()
-                    );
-                    return self.open_tasks(TaskSelection::Rows(f.rowids.clone()), title);
-                }
-                let rows = f.rowids.clone();
-                self.list_rows(rows);
-            }
-            _ => {}
-        }
+        let data = self.store.data.as_ref().and_then(Load::loaded);
+        let failed = self.failed_tasks();
+        let effect = self
+            .overview
+            .update(action, data.map_or(&[], Vec::as_slice), failed);
+        self.apply(effect);
     }
 
     /// Documents lists just these rows (a finding's, a blocked plan's), in
@@ -206,5 +176,52 @@ impl App {
         }
         self.reread_browse();
         self.request_counts();
+    }
+}
+
+impl OverviewState {
+    /// n/N pick a data finding; Enter lists the rows it names (in
+    /// Documents, or the tasks list), or with none picked the failed tasks.
+    pub(crate) fn update(&mut self, action: Action, data: &[Finding], failed_tasks: u64) -> Effect {
+        let n = data.len();
+        match action {
+            Action::NextFinding if n > 0 => {
+                self.finding = Some(self.finding.map_or(0, |i| (i + 1) % n));
+                self.reveal = true;
+            }
+            Action::PrevFinding if n > 0 => {
+                self.finding = Some(self.finding.map_or(n - 1, |i| (i + n - 1) % n));
+                self.reveal = true;
+            }
+            Action::Back => self.finding = None,
+            Action::FixFinding => return Effect::FixFinding,
+            Action::Open if self.finding.is_none() => {
+                return match failed_tasks {
+                    0 => Effect::Say("no failed tasks".into()),
+                    _ => Effect::OpenTasks(
+                        TaskSelection::Failed,
+                        "Failed tasks, newest first".into(),
+                    ),
+                };
+            }
+            Action::Open => {
+                let Some(f) = self.finding.and_then(|i| data.get(i)) else {
+                    return Effect::Done;
+                };
+                if f.rowids.is_empty() {
+                    return Effect::Say("this finding names no rows".into());
+                }
+                if f.rows_in == RowsIn::Tasks {
+                    let title = format!(
+                        "Tasks that break the rule “{}”, newest first",
+                        f.rule.clone().unwrap_or_default()
+                    );
+                    return Effect::OpenTasks(TaskSelection::Rows(f.rowids.clone()), title);
+                }
+                return Effect::ListRows(f.rowids.clone());
+            }
+            _ => {}
+        }
+        Effect::Done
     }
 }

@@ -1,7 +1,7 @@
 //! Documents' search prompt: the list follows what is typed once typing
 //! pauses; Enter keeps the search, Esc goes back to the one from before.
 
-use super::docs::Charts;
+use super::state::Charts;
 use super::{Cx, DocsState};
 use crate::tui::keys::{Action, Edit};
 use tui_input::InputRequest;

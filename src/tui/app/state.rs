@@ -5,6 +5,8 @@ use super::grid::GridState;
 use super::load::Load;
 use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
+use crate::store::duckdb::import::ImportProgress;
+use crate::store::duckdb::inspect::DuckInspection;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
@@ -101,6 +103,10 @@ pub struct TasksView {
     pub ticket: u64,
 }
 
+/// The store's counts of documents, when known: the store picks a
+/// window's path and a count's answer from them.
+pub(crate) type Charts = Load<Arc<DocCounts>>;
+
 /// Which row to select once a window arrives.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Select {
@@ -125,12 +131,34 @@ pub struct StoreView {
     pub counts: Vec<(String, RowCount)>,
     /// The data checks, once asked for (they scan every row).
     pub data: Option<Load<Vec<Finding>>>,
-    /// The data finding picked on the Overview (Enter lists its rows).
-    pub finding: Option<usize>,
-    /// The Overview scrolls to show the finding just picked.
-    pub reveal: bool,
     /// The tasks by status and type; None when there is no tasks table.
     pub tasks: Load<Option<Arc<TaskCounts>>>,
+}
+
+/// The Overview's own state (its update is in `app/overview.rs`).
+#[derive(Debug, Default)]
+pub struct OverviewState {
+    /// The data finding picked (Enter lists its rows).
+    pub finding: Option<usize>,
+    /// It scrolls to show the finding just picked.
+    pub reveal: bool,
+    /// Upstream's DuckDB store while its first snapshot is taken.
+    pub first: Option<FirstSnapshot>,
+}
+
+/// Upstream's DuckDB store before its first snapshot is open: what its
+/// catalog says, and how far the copy is.
+#[derive(Debug)]
+pub struct FirstSnapshot {
+    pub source: std::path::PathBuf,
+    pub(super) cache: std::path::PathBuf,
+    pub catalog: Load<Arc<DuckInspection>>,
+    pub progress: Option<ImportProgress>,
+    /// The file is held, or why no snapshot was taken.
+    pub note: Option<String>,
+    /// The copy runs (false once it stopped or failed).
+    pub running: bool,
+    pub(super) cancel: Canceller,
 }
 
 #[derive(Debug)]
@@ -208,6 +236,8 @@ pub struct BrowseState {
 pub struct TablesState {
     pub selected: usize,
     pub browse: Option<BrowseState>,
+    /// The browse was opened by a document's link: Back goes back to it.
+    pub(super) from_document: bool,
 }
 
 #[derive(Debug)]

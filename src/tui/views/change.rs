@@ -4,7 +4,7 @@
 use super::super::app::{App, CellEditor, ChangeDialog, ChangePhase};
 use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
-use crate::store::change::{ColumnChange, Op, RowChange, Value};
+use crate::store::change::{ColumnChange, Op, RowChange, TableCount, Value};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -171,7 +171,7 @@ fn preview_lines(p: &crate::store::change::Preview, rows: &[RowChange]) -> Vec<L
             ),
             bold,
         ),
-        Line::raw(super::super::app::change_counts(&p.tables)),
+        Line::raw(text::cell(&TableCount::summary(&p.tables))),
     ];
     for w in &p.what {
         for l in text::lines(w) {

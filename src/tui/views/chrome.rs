@@ -48,6 +48,9 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
         (None, Some(note)) => Line::from(format!("⚠ {}", text::cell(&note))).style(theme().warn),
         (None, None) => match upstream {
             Some(k) => Line::from(text::cell(&k.header())).style(theme().dim),
+            None if let Some(first) = &app.overview.first => {
+                Line::from(text::cell(&super::snapshot::header(first))).style(theme().dim)
+            }
             None => {
                 Line::from(format!("egregora-inspect · {}", text::cell(&name))).style(theme().dim)
             }

@@ -14,6 +14,7 @@ mod popups;
 mod query;
 mod schema;
 mod scroll;
+mod snapshot;
 mod tables;
 mod tasks;
 
@@ -50,6 +51,14 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
         ..Drawn::default()
     };
     let end = match app.tab {
+        // Upstream's store before its first snapshot: nothing to read yet.
+        Tab::Overview if let Some(first) = &app.overview.first => {
+            snapshot::overview(f, app, first, body)
+        }
+        _ if let Some(first) = &app.overview.first => {
+            snapshot::waiting(f, first, body);
+            0
+        }
         Tab::Overview => {
             let (end, at) = overview::draw(f, app, body);
             drawn.scrolled_to = at;

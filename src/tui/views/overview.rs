@@ -64,7 +64,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> (u16, Option<u16>) {
             .line_count(top.width) as u16
     };
     let shown = picked
-        .filter(|_| app.store.reveal)
+        .filter(|_| app.overview.reveal)
         .map(|i| (wrapped(&lines[..i]), wrapped(&lines[i..=i])));
     let para = Paragraph::new(lines).wrap(Wrap { trim: false });
     let end = super::scroll::scroll_end(para.line_count(top.width), top.height);
@@ -209,7 +209,7 @@ fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
             }
             for (i, x) in found.iter().enumerate() {
                 let line = finding_line(x);
-                lines.push(if app.store.finding == Some(i) {
+                lines.push(if app.overview.finding == Some(i) {
                     picked = Some(lines.len());
                     line.patch_style(theme().selected)
                 } else {
@@ -242,7 +242,7 @@ fn tasks_lines(app: &App) -> Vec<Line<'static>> {
         Load::Loaded(None) | Load::Stale(None, _) => return Vec::new(),
         Load::Loaded(Some(t)) | Load::Stale(Some(t), _) => t,
     };
-    let how = if t.failed > 0 && app.store.finding.is_none() {
+    let how = if t.failed > 0 && app.overview.finding.is_none() {
         format!(
             " ({} lists the {} failed)",
             app.keys.short(Ctx::Overview, Action::Open),
@@ -279,7 +279,7 @@ fn tasks_lines(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
-fn finding_line(x: &Finding) -> Line<'static> {
+pub(super) fn finding_line(x: &Finding) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             format!("  {:<7} ", x.severity.label()),
