@@ -23,8 +23,10 @@ struct Cli {
     #[arg(long, conflicts_with = "path")]
     demo: bool,
     /// Print the config in force (keys and theme) as a config.toml, and exit
-    #[arg(long, conflicts_with_all = ["path", "demo"])]
+    #[arg(long, conflicts_with_all = ["path", "demo", "tab", "table", "sql", "search"])]
     print_config: bool,
+    #[command(flatten)]
+    launch: egregora_inspect::cli::LaunchArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -335,11 +337,12 @@ fn main() -> ExitCode {
             egregora_inspect::cli::ImportFlags { dry_run, yes, json },
         ),
         None if cli.print_config => egregora_inspect::cli::print_config(),
-        None if cli.demo => egregora_inspect::cli::tui_demo(),
+        None if cli.demo => egregora_inspect::cli::tui_demo(cli.launch.launch()),
         // The app's header names the store it opened.
         None => egregora_inspect::cli::tui(
             &cli.path
                 .unwrap_or_else(|| egregora_inspect::cli::default_path(false)),
+            cli.launch.launch(),
         ),
     };
     ExitCode::from(code)

@@ -55,7 +55,7 @@ fn new_temp_folder() -> Result<std::path::PathBuf> {
 
 /// `--demo`: a demo store with legacy tables in a new temporary folder, then
 /// the app on it.
-pub fn tui_demo() -> u8 {
+pub fn tui_demo(launch: Option<crate::tui::app::Launch>) -> u8 {
     let run = || -> Result<std::path::PathBuf> {
         let path = new_temp_folder()?.join("pipeline.sqlite");
         demo::write_demo(
@@ -65,7 +65,9 @@ pub fn tui_demo() -> u8 {
                 legacy: true,
             },
         )?;
-        crate::tui::run(&path)?;
+        let mut app = crate::tui::app::App::new(path.clone());
+        app.launch = launch;
+        crate::tui::run_app(app)?;
         Ok(path)
     };
     match run() {

@@ -12,6 +12,7 @@ mod exec;
 mod export;
 mod fix;
 mod import;
+mod launch;
 mod man;
 mod query;
 mod shared;
@@ -37,6 +38,7 @@ pub use exec::exec;
 pub use export::{ExportArgs, SortArg};
 pub use fix::fix;
 pub use import::ImportFlags;
+pub use launch::{LaunchArgs, TabArg};
 use shared::{EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, confirm, fail, watch_signals};
 use std::ffi::OsStr;
 use std::io::IsTerminal;
@@ -516,13 +518,16 @@ pub fn print_config() -> u8 {
     }
 }
 
-pub fn tui(raw: &OsStr) -> u8 {
+pub fn tui(raw: &OsStr, launch: Option<crate::tui::app::Launch>) -> u8 {
     let run = || -> Result<()> {
         let path = resolve(raw)?;
-        if crate::store::duckdb::is_duckdb(&path) {
-            return crate::tui::run_app(tui_duckdb::prepare(&path)?);
-        }
-        crate::tui::run(&path)
+        let mut app = if crate::store::duckdb::is_duckdb(&path) {
+            tui_duckdb::prepare(&path)?
+        } else {
+            crate::tui::app::App::new(path)
+        };
+        app.launch = launch;
+        crate::tui::run_app(app)
     };
     match run() {
         Ok(()) => EXIT_OK,

@@ -26,7 +26,6 @@ use crossterm::event::{
 use crossterm::execute;
 use event::Msg;
 use std::io::IsTerminal;
-use std::path::Path;
 use std::sync::mpsc;
 
 /// Puts the terminal back: mouse capture off, then ratatui's restore (raw
@@ -46,11 +45,6 @@ impl Drop for Guard {
     fn drop(&mut self) {
         restore();
     }
-}
-
-/// Runs the app on `path` until the user quits, with the user's config.
-pub(crate) fn run(path: &Path) -> Result<()> {
-    run_app(app::App::new(path.to_path_buf()))
 }
 
 /// Runs `app` (on a store, or on upstream's DuckDB store and its snapshot)

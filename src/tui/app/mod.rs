@@ -24,6 +24,7 @@ mod effect;
 mod export;
 mod frequencies;
 mod grid;
+mod launch;
 mod load;
 mod message;
 mod modes;
@@ -41,6 +42,7 @@ mod tasks;
 pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
+pub use launch::Launch;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
@@ -118,6 +120,8 @@ pub struct App {
     pub requests: Requests,
     /// The undo file of this run's last change: `u` takes it back.
     pub undo: Option<PathBuf>,
+    /// Where to open, once the store is first read.
+    pub launch: Option<Launch>,
 }
 
 impl App {
@@ -185,6 +189,7 @@ impl App {
                 ..Requests::default()
             },
             undo: None,
+            launch: None,
         }
     }
 

@@ -176,6 +176,9 @@ impl App {
         }
         self.reread_browse();
         self.request_counts();
+        if self.store.inspection.loaded().is_some() {
+            self.land();
+        }
     }
 }
 
