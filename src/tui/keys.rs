@@ -326,6 +326,8 @@ pub enum When {
     FixableFinding,
     /// A change of this run can be taken back.
     CanUndo,
+    /// The data checks are running.
+    ChecksRunning,
 }
 
 pub(crate) struct Binding {
@@ -475,6 +477,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
     b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
     b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),
+    b(Ctx::Overview, "stop_checks", &[ESC], Action::Cancel, "stop the data checks running", Some("stop")).when(When::ChecksRunning),
     b(Ctx::Overview, "failed_tasks", &[ENTER], Action::Open, "list the failed tasks, newest first", Some("failed tasks")).when(When::FailedTasks),
     b(Ctx::Finding, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
     b(Ctx::Finding, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),

@@ -2,13 +2,16 @@
 //! confirmed plan, an export, a count of a column's values. Each reports
 //! progress, then its outcome, through `send`.
 
-use super::messages::{ChangeAsk, PREVIEW_ROWS, Previewed, Reply, Taking};
+use super::messages::{ChangeAsk, Failure, PREVIEW_ROWS, Previewed, Reply, Taking};
 use crate::store::StoreError;
 use crate::store::apply::{self, ApplyOptions, Progress};
 use crate::store::cancel::Canceller;
 use crate::store::change::{self, Preview};
 use crate::store::duckdb::import::ImportProgress;
 use crate::store::duckdb::snapshot;
+use crate::store::inspection::checks;
+use crate::store::inspection::inspect::Inspection;
+use crate::store::open::open_read_only;
 use crate::store::plan::Plan;
 use crate::store::read::export::{self, Format, Source};
 use crate::store::read::frequencies::{self, FreqSource};
@@ -76,6 +79,37 @@ pub fn run_frequencies(
         send(Reply::Frequencies {
             ticket,
             result: result.map_err(|e| e.to_string()),
+        });
+    }
+}
+
+/// Runs the data checks on a connection of their own, saying how far each
+/// table's pass has got; a stop interrupts them.
+pub fn run_checks(
+    store: &Path,
+    ins: Option<std::sync::Arc<Inspection>>,
+    ticket: u64,
+    cancel: &Canceller,
+    send: &dyn Fn(Reply),
+) {
+    let result = (|| {
+        let ins = ins.ok_or_else(|| StoreError::Refused("the store is not open".into()))?;
+        let read = open_read_only(store)?;
+        cancel.attach(&read.conn);
+        let found = checks::watched(&read.conn, &ins, &mut |at| {
+            send(Reply::Checking {
+                ticket,
+                at: at.clone(),
+            });
+            !cancel.is_cancelled()
+        });
+        cancel.detach();
+        found
+    })();
+    if !cancel.is_cancelled() {
+        send(Reply::DataChecks {
+            ticket,
+            result: result.map_err(Failure::from),
         });
     }
 }

@@ -9,6 +9,7 @@ use crate::store::duckdb::import::ImportProgress;
 use crate::store::duckdb::inspect::DuckInspection;
 use crate::store::duckdb::snapshot::Snapshot;
 use crate::store::identify::{FileChange, Stamp};
+use crate::store::inspection::checks::Scanned;
 use crate::store::inspection::finding::Code;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
@@ -67,7 +68,6 @@ pub enum Request {
     Watch {
         since: Option<Stamp>,
     },
-    DataChecks,
     /// The tasks by status and by task_type.
     TaskCounts,
     /// A page of tasks, newest first.
@@ -106,7 +106,6 @@ impl Request {
             self,
             Request::Charts
                 | Request::Count { .. }
-                | Request::DataChecks
                 | Request::TaskCounts
                 | Request::Matching { .. }
         )
@@ -138,7 +137,6 @@ impl Request {
                 ticket,
                 result: Err(why),
             },
-            Request::DataChecks => Reply::DataChecks(Err(why)),
             Request::TaskCounts => Reply::TaskCounts(Err(why)),
             Request::Tasks { ticket, .. } => Reply::Tasks {
                 ticket,
@@ -266,7 +264,15 @@ pub enum Reply {
         result: Got<TablePage>,
     },
     Plan(Result<Plan, String>),
-    DataChecks(Got<Vec<Finding>>),
+    /// The data checks have got this far.
+    Checking {
+        ticket: u64,
+        at: Scanned,
+    },
+    DataChecks {
+        ticket: u64,
+        result: Got<Vec<Finding>>,
+    },
     /// None: the store has no tasks table.
     TaskCounts(Got<Option<Arc<TaskCounts>>>),
     Tasks {
@@ -348,7 +354,7 @@ impl Reply {
             Reply::Window { result, .. } => result.as_ref().err(),
             Reply::Document { result, .. } => result.as_ref().err(),
             Reply::Browse { result, .. } => result.as_ref().err(),
-            Reply::DataChecks(r) => r.as_ref().err(),
+            Reply::DataChecks { result, .. } => result.as_ref().err(),
             Reply::TaskCounts(r) => r.as_ref().err(),
             Reply::Tasks { result, .. } => result.as_ref().err(),
             _ => None,
@@ -395,6 +401,12 @@ pub enum Job {
         ticket: u64,
         source: FreqSource,
         column: String,
+        cancel: Canceller,
+    },
+    /// The data checks (on a thread of its own: they scan every row),
+    /// reporting how far they have got.
+    DataChecks {
+        ticket: u64,
         cancel: Canceller,
     },
     /// The Query tab's statement (on threads of its own).

@@ -7,7 +7,6 @@
 
 use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspection::catalog::LiveTable;
-use crate::store::inspection::checks;
 use crate::store::inspection::inspect::{self, Counts, Inspection};
 use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
@@ -23,7 +22,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use super::long::{
-    apply_plan, commit_change, preview_change, run_export, run_frequencies, take_snapshot,
+    apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
+    take_snapshot,
 };
 use super::messages::Got;
 pub use super::messages::{
@@ -160,6 +160,13 @@ impl Worker {
                 let send = send.clone();
                 run_long(Box::new(move || apply_plan(&plan, &cancel, &*send)));
             }
+            Job::DataChecks { ticket, cancel } => {
+                let (send, store) = (send.clone(), self.path.clone());
+                let ins = self.inspection.clone();
+                run_long(Box::new(move || {
+                    run_checks(&store, ins, ticket, &cancel, &*send)
+                }));
+            }
             Job::Change { ticket, ask } => {
                 let (send, store) = (send.clone(), self.path.clone());
                 run_long(Box::new(move || {
@@ -264,7 +271,7 @@ impl Worker {
             .as_deref()
             .and_then(tasks::live_tasks)
             .cloned();
-        let (Some(store), Some(ins)) = (self.store.as_mut(), self.inspection.as_ref()) else {
+        let (Some(store), Some(_)) = (self.store.as_mut(), self.inspection.as_ref()) else {
             return req.failed("the store is not open".to_string().into());
         };
         let conn = &mut store.conn;
@@ -274,7 +281,6 @@ impl Worker {
                 rows: inspect::count_rows(conn, &name),
                 name,
             },
-            Request::DataChecks => Reply::DataChecks(checks::run(conn, ins).map_err(Failure::from)),
             Request::Copy {
                 table,
                 rowid,

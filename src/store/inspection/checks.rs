@@ -11,10 +11,36 @@ use crate::store::read::sample::{NAME_AT_MOST, Sample};
 use crate::store::spec::{JsonShape, Spec, literal, quote};
 use rusqlite::Connection;
 
+/// How far a scan of one table has got: rows up to this rowid read, of
+/// rowids up to `of` (a table's rowids are dense as a rule, so this is
+/// its rows scanned of its rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scanned {
+    pub table: String,
+    pub done: u64,
+    pub of: u64,
+}
+
+/// Rows read between two reports of how far a scan has got.
+const CHUNK: i64 = 50_000;
+
 pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
+    watched(conn, ins, &mut |_| true)
+}
+
+/// The data checks, saying how far each table's pass has got; stopped
+/// (StoreError::Cancelled) when `watch` says false.
+pub fn watched(
+    conn: &Connection,
+    ins: &Inspection,
+    watch: &mut dyn FnMut(&Scanned) -> bool,
+) -> Result<Vec<Finding>> {
     let spec = Spec::v3();
     let mut findings = Vec::new();
-    let err = |e| StoreError::sqlite(&ins.path, "data check failed", e);
+    let err = |e| match e {
+        Stop::Stopped => StoreError::Cancelled,
+        Stop::Sql(e) => StoreError::sqlite(&ins.path, "data check failed", e),
+    };
     if let Some(live) = ins.live(&spec.documents_table) {
         let mut probes = value_probes(spec, live);
         probes.extend(crate::store::inspection::rules::probes(
@@ -22,9 +48,10 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
             &spec.documents_table,
             live,
         ));
-        findings.extend(one_pass(conn, live, "id", &probes).map_err(err)?);
+        findings.extend(one_pass(conn, live, "id", &probes, watch).map_err(err)?);
         if live.column("id").is_some() {
-            findings.extend(duplicate_ids(conn, live, &spec.documents_table).map_err(err)?);
+            let dups = duplicate_ids(conn, live, &spec.documents_table);
+            findings.extend(dups.map_err(Stop::Sql).map_err(err)?);
         }
     }
     if let Some(live) = crate::store::read::tasks::live_tasks(ins) {
@@ -34,7 +61,7 @@ pub(crate) fn run(conn: &Connection, ins: &Inspection) -> Result<Vec<Finding>> {
         } else {
             ""
         };
-        let mut found = one_pass(conn, live, key, &probes).map_err(err)?;
+        let mut found = one_pass(conn, live, key, &probes, watch).map_err(err)?;
         for f in &mut found {
             f.rows_in = RowsIn::Tasks;
         }
@@ -123,12 +150,25 @@ fn value_probes(spec: &Spec, live: &LiveTable) -> Vec<Probe> {
 /// Runs every probe in one pass over `live`: only the rows some probe
 /// finds come back, each counted and the first IDS_AT_MOST kept per probe.
 /// `key` names a row in the finding (its rowid where it is NULL or empty).
+/// Why a pass ended early.
+enum Stop {
+    Stopped,
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Stop {
+    fn from(e: rusqlite::Error) -> Self {
+        Stop::Sql(e)
+    }
+}
+
 fn one_pass(
     conn: &Connection,
     live: &LiveTable,
     key: &str,
     probes: &[Probe],
-) -> rusqlite::Result<Vec<Finding>> {
+    watch: &mut dyn FnMut(&Scanned) -> bool,
+) -> std::result::Result<Vec<Finding>, Stop> {
     if probes.is_empty() {
         return Ok(Vec::new());
     }
@@ -144,8 +184,21 @@ fn one_pass(
         .map(|p| format!("coalesce(({}), 0)", p.cond))
         .collect();
     let any: Vec<String> = probes.iter().map(|p| format!("({})", p.cond)).collect();
+    // A rowid table is read a range of rowids at a time, each range by
+    // the rowid's own b-tree, so how far the pass has got can be said
+    // (and a stop heard) between ranges; one without rowids at once.
+    let last: Option<i64> = if live.without_rowid {
+        None
+    } else {
+        conn.query_row(&format!("SELECT max(rowid) FROM {table}"), [], |r| r.get(0))?
+    };
+    let range = if last.is_some() {
+        "rowid > ?1 AND rowid <= ?2 AND "
+    } else {
+        "?1 < ?2 AND "
+    };
     let sql = format!(
-        "SELECT {rowid}, {key_sql}, {} FROM {table} WHERE {}",
+        "SELECT {rowid}, {key_sql}, {} FROM {table} WHERE {range}({})",
         flags.join(", "),
         any.join(" OR ")
     );
@@ -153,23 +206,75 @@ fn one_pass(
     // Per probe: (the row's name, whether it is its key, its rowid).
     let mut found: Vec<Vec<(String, bool, Option<i64>)>> = vec![Vec::new(); probes.len()];
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let rowid: Option<i64> = r.get(0)?;
-        for (i, (n, kept)) in counts.iter_mut().zip(found.iter_mut()).enumerate() {
-            if r.get::<_, i64>(2 + i)? == 0 {
-                continue;
-            }
-            *n += 1;
-            if kept.len() < IDS_AT_MOST {
-                let kept_row = match lossy(r, 1)?.filter(|k| !k.is_empty()) {
-                    Some(k) => (k, true, rowid),
-                    None => (format!("rowid {}", rowid.unwrap_or_default()), false, rowid),
-                };
-                kept.push(kept_row);
-            }
+    let (first, end) = match last {
+        Some(l) => (
+            conn.query_row(&format!("SELECT min(rowid) FROM {table}"), [], |r| {
+                r.get::<_, Option<i64>>(0)
+            })?
+            .unwrap_or(0)
+            .saturating_sub(1),
+            l,
+        ),
+        None => (0, 1),
+    };
+    let of = u64::try_from(end.saturating_sub(first)).unwrap_or(0);
+    let mut from = first;
+    while from < end {
+        let to = if last.is_some() {
+            from.saturating_add(CHUNK).min(end)
+        } else {
+            end
+        };
+        let mut rows = stmt.query([from, to])?;
+        while let Some(r) = rows.next()? {
+            tally(r, &mut counts, &mut found)?;
+        }
+        from = to;
+        let done = u64::try_from(from.saturating_sub(first)).unwrap_or(0);
+        let at = Scanned {
+            table: live.name.clone(),
+            done,
+            of,
+        };
+        if !watch(&at) {
+            return Err(Stop::Stopped);
         }
     }
+    Ok(findings_of(conn, &table, probes, counts, found)?)
+}
+
+/// One row some probe found: counted for each probe that found it, and
+/// kept by name for the first IDS_AT_MOST.
+fn tally(
+    r: &rusqlite::Row<'_>,
+    counts: &mut [u64],
+    found: &mut [Vec<(String, bool, Option<i64>)>],
+) -> rusqlite::Result<()> {
+    let rowid: Option<i64> = r.get(0)?;
+    for (i, (n, kept)) in counts.iter_mut().zip(found.iter_mut()).enumerate() {
+        if r.get::<_, i64>(2 + i)? == 0 {
+            continue;
+        }
+        *n += 1;
+        if kept.len() < IDS_AT_MOST {
+            let kept_row = match lossy(r, 1)?.filter(|k| !k.is_empty()) {
+                Some(k) => (k, true, rowid),
+                None => (format!("rowid {}", rowid.unwrap_or_default()), false, rowid),
+            };
+            kept.push(kept_row);
+        }
+    }
+    Ok(())
+}
+
+/// The findings of a pass: each probe's count and the rows it names.
+fn findings_of(
+    conn: &Connection,
+    table: &str,
+    probes: &[Probe],
+    counts: Vec<u64>,
+    found: Vec<Vec<(String, bool, Option<i64>)>>,
+) -> rusqlite::Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for ((p, n), kept) in probes.iter().zip(counts).zip(found) {
         if n == 0 {
@@ -258,4 +363,57 @@ fn duplicate_ids(
         .rows(count, ids)
         .at(rowids),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::demo::{DemoOptions, write_demo};
+    use crate::store::inspection::inspect::{Counts, inspect};
+
+    fn demo(docs: u64) -> (tempfile::TempDir, Connection, Inspection) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.sqlite");
+        write_demo(
+            &p,
+            DemoOptions {
+                docs,
+                legacy: false,
+            },
+        )
+        .unwrap();
+        let mut conn = Connection::open(&p).unwrap();
+        let ins = inspect(&mut conn, &p, Counts::None).unwrap();
+        (dir, conn, ins)
+    }
+
+    #[test]
+    fn a_pass_says_how_far_it_has_got_and_stops_when_told() {
+        let (_dir, conn, ins) = demo(120_000);
+        let mut seen: Vec<Scanned> = Vec::new();
+        let all = watched(&conn, &ins, &mut |at| {
+            seen.push(at.clone());
+            true
+        })
+        .unwrap();
+        let docs: Vec<&Scanned> = seen.iter().filter(|s| s.table == "documents").collect();
+        assert_eq!(docs.len(), 3, "a report per 50,000 rows: {docs:?}");
+        assert!(docs.windows(2).all(|w| w[0].done < w[1].done));
+        let last = docs.last().unwrap();
+        assert_eq!((last.done, last.of), (120_000, 120_000));
+        assert!(seen.iter().any(|s| s.table == "tasks"));
+        assert_eq!(
+            all,
+            run(&conn, &ins).unwrap(),
+            "the same findings either way"
+        );
+
+        let mut asked = 0;
+        let stopped = watched(&conn, &ins, &mut |_| {
+            asked += 1;
+            false
+        });
+        assert!(matches!(stopped, Err(StoreError::Cancelled)), "{stopped:?}");
+        assert_eq!(asked, 1, "stopped at the first report");
+    }
 }

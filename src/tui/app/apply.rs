@@ -39,6 +39,7 @@ impl App {
             Effect::OpenFrequencies => self.open_frequencies(),
             Effect::EditCell => self.edit_cell(),
             Effect::FixFinding => self.fix_finding(),
+            Effect::StopChecks => self.stop_checks(),
             Effect::OpenMessage { key, row } => self.open_message(&key, &row),
             Effect::CloseDetail => self.detail = None,
             Effect::OpenDocument(rowid) => self.show_document(rowid),

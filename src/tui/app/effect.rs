@@ -73,6 +73,8 @@ pub(crate) enum Effect {
     CloseDetail,
     /// The previous (Up) or next (Down) document of the list opens.
     StepDocument(Action),
+    /// The data checks running stop.
+    StopChecks,
     /// `x` on the picked finding.
     FixFinding,
     /// A document's `message` parent opens: that row of `messages`.

@@ -6,18 +6,6 @@ use super::App;
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
 
-/// Where the app opens.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Launch {
-    pub tab: Option<Tab>,
-    /// Browse this table (the Tables tab).
-    pub table: Option<String>,
-    /// Run this statement (the Query tab).
-    pub sql: Option<String>,
-    /// Search Documents for this.
-    pub search: Option<String>,
-}
-
 impl App {
     /// Carries out the launch asked for, once: after the store's first read
     /// (a table is found among its objects).

@@ -42,14 +42,13 @@ mod tasks;
 pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
-pub use launch::Launch;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
 pub use state::{
-    BrowseState, CellEditor, ChangeDialog, ChangePhase, Chooser, Clip, DetailState, Dialog,
-    DocsState, Drawn, ExportDialog, ExportPhase, FirstSnapshot, FreqView, Overlay, OverviewState,
-    Phase, Requests, StoreView, TablesState, TasksView, Visited,
+    BrowseState, CellEditor, ChangeDialog, ChangePhase, Checking, Chooser, Clip, DetailState,
+    Dialog, DocsState, Drawn, ExportDialog, ExportPhase, FirstSnapshot, FreqView, Launch, Overlay,
+    OverviewState, Phase, Requests, StoreView, TablesState, TasksView, Visited,
 };
 
 /// How long a status message stays: long enough to read, short enough
@@ -146,6 +145,7 @@ impl App {
                 charts: Load::Loading,
                 counts: Vec::new(),
                 data: None,
+                checking: None,
                 tasks: Load::Loading,
             },
             docs: DocsState {
@@ -391,11 +391,7 @@ impl App {
                 });
             }
             Action::Init => self.open_plan(PlanKind::Init),
-            Action::DataChecks => {
-                self.store.data = Some(Load::Loading);
-                self.go(Tab::Overview);
-                self.send(Request::DataChecks);
-            }
+            Action::DataChecks => self.start_checks(),
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy { keep_tables: false }),
             Action::Sql => self.edit_sql(),
             Action::Undo => self.undo_last(),
@@ -428,9 +424,12 @@ impl App {
     /// Reads everything again: after a write, a refresh key, or a change by
     /// another process. What is on screen stays until the new data comes.
     pub(crate) fn refresh(&mut self) {
-        // Results of a scan may no longer hold.
-        self.store.data = None;
-        self.overview.finding = None;
+        // Results of a scan may no longer hold (one running reads the
+        // store as it is now, and goes on).
+        if self.store.checking.is_none() {
+            self.store.data = None;
+            self.overview.finding = None;
+        }
         self.send(Request::Inspect);
     }
 
@@ -490,7 +489,8 @@ impl App {
             Reply::Inspected { .. }
             | Reply::Charts(_)
             | Reply::Count { .. }
-            | Reply::DataChecks(_)
+            | Reply::DataChecks { .. }
+            | Reply::Checking { .. }
             | Reply::TaskCounts(_)
             | Reply::Changed(..) => self.on_store_reply(reply),
             Reply::Tasks { ticket, result } => self.on_tasks(ticket, result),

@@ -113,6 +113,7 @@ impl App {
             When::RowChangeable => self.row_changeable(),
             When::FixableFinding => self.finding_fixable(),
             When::CanUndo => self.can_undo(),
+            When::ChecksRunning => self.store.checking.is_some(),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),
                 Mode::Documents => self.has_documents(),

@@ -1,7 +1,9 @@
 //! The store as a whole: inspection, charts, row counts, data checks, and
 //! writes by other processes.
 
+use super::state::Checking;
 use super::{App, Effect, Load, OverviewState, Select};
+use crate::store::cancel::Canceller;
 use crate::store::identify::FileChange;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::finding::RowsIn;
@@ -10,7 +12,7 @@ use crate::store::read::documents::{Anchor, Query};
 use crate::store::read::tasks::TaskSelection;
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
-use crate::tui::worker::{Failure, Reply, Request};
+use crate::tui::worker::{Failure, Job, Reply, Request};
 use std::sync::Arc;
 
 impl App {
@@ -34,10 +36,24 @@ impl App {
                 }
             }
             Reply::TaskCounts(r) => self.store.tasks.settle(r),
-            Reply::DataChecks(r) => {
-                self.store.data = Some(r.into());
+            Reply::Checking { ticket, at } => {
+                if let Some(c) = self.store.checking.as_mut().filter(|c| c.ticket == ticket) {
+                    c.at = Some(at);
+                }
+            }
+            Reply::DataChecks { ticket, result }
+                if self
+                    .store
+                    .checking
+                    .as_ref()
+                    .is_some_and(|c| c.ticket == ticket) =>
+            {
+                self.store.checking = None;
+                self.store.data = Some(result.into());
                 self.overview.finding = None;
             }
+            // Checks stopped, or made moot by newer ones.
+            Reply::DataChecks { .. } => {}
             // A plan of our own is writing: its end refreshes everything.
             Reply::Changed(..) if self.running() => {}
             Reply::Changed(change, now) => {
@@ -198,6 +214,7 @@ impl OverviewState {
             }
             Action::Back => self.finding = None,
             Action::FixFinding => return Effect::FixFinding,
+            Action::Cancel => return Effect::StopChecks,
             Action::Open if self.finding.is_none() => {
                 return match failed_tasks {
                     0 => Effect::Say("no failed tasks".into()),
@@ -226,5 +243,37 @@ impl OverviewState {
             _ => {}
         }
         Effect::Done
+    }
+}
+
+impl App {
+    /// `d`: the data checks start on a thread of their own (one running
+    /// goes on); the Overview shows how far they have got.
+    pub(super) fn start_checks(&mut self) {
+        self.go(Tab::Overview);
+        if self.store.checking.is_some() {
+            return;
+        }
+        let ticket = self.requests.ticket();
+        let cancel = Canceller::new();
+        self.store.checking = Some(Checking {
+            ticket,
+            at: None,
+            cancel: cancel.clone(),
+        });
+        self.store.data = Some(Load::Loading);
+        self.overview.finding = None;
+        self.requests
+            .outbox
+            .push(Job::DataChecks { ticket, cancel });
+    }
+
+    /// Esc while they run: the data checks stop, nothing found is kept.
+    pub(super) fn stop_checks(&mut self) {
+        if let Some(c) = self.store.checking.take() {
+            c.cancel.cancel();
+            self.store.data = None;
+            self.say("data checks stopped: nothing was kept");
+        }
     }
 }

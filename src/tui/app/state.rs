@@ -7,6 +7,7 @@ use crate::store::apply::Progress;
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::import::ImportProgress;
 use crate::store::duckdb::inspect::DuckInspection;
+use crate::store::inspection::checks::Scanned;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
@@ -118,6 +119,27 @@ pub(crate) enum Select {
     Row(Key),
 }
 
+/// Where the app opens.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Launch {
+    pub tab: Option<Tab>,
+    /// Browse this table (the Tables tab).
+    pub table: Option<String>,
+    /// Run this statement (the Query tab).
+    pub sql: Option<String>,
+    /// Search Documents for this.
+    pub search: Option<String>,
+}
+
+/// The data checks running.
+#[derive(Debug)]
+pub struct Checking {
+    pub(super) ticket: u64,
+    /// How far the pass over a table has got, once it said.
+    pub at: Option<Scanned>,
+    pub(super) cancel: Canceller,
+}
+
 /// What the app knows of the store as a whole.
 #[derive(Debug)]
 pub struct StoreView {
@@ -131,6 +153,8 @@ pub struct StoreView {
     pub counts: Vec<(String, RowCount)>,
     /// The data checks, once asked for (they scan every row).
     pub data: Option<Load<Vec<Finding>>>,
+    /// While the data checks run: how far they have got, and their stop.
+    pub checking: Option<Checking>,
     /// The tasks by status and type; None when there is no tasks table.
     pub tasks: Load<Option<Arc<TaskCounts>>>,
 }

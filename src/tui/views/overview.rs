@@ -183,10 +183,10 @@ fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
             ),
             theme().dim,
         ))),
-        Some(Load::Loading) => lines.push(Line::from(Span::styled(
-            "Data checks: scanning the rows…",
-            bold,
-        ))),
+        Some(Load::Loading) => lines.push(Line::from(vec![
+            Span::styled("Data checks: ", bold),
+            Span::raw(scanning(app)),
+        ])),
         Some(Load::Failed(e)) => lines.push(Line::from(vec![
             Span::styled("Data checks failed: ", bold),
             Span::raw(text::cell(e)),
@@ -413,4 +413,27 @@ fn months_chart(f: &mut Frame, c: &DocCounts, area: Rect) {
             ),
         area,
     );
+}
+
+/// How far the data checks have got: "documents: 420000 of 1000000 rows
+/// scanned (42%) · Esc stops".
+fn scanning(app: &App) -> String {
+    let stop = app.keys.short(Ctx::Overview, Action::Cancel);
+    let at = app.store.checking.as_ref().and_then(|c| c.at.as_ref());
+    match at {
+        Some(at) => {
+            let pct = at
+                .done
+                .saturating_mul(100)
+                .checked_div(at.of)
+                .unwrap_or(100);
+            format!(
+                "{}: {} of {} rows scanned ({pct}%) · {stop} stops",
+                text::cell(&at.table),
+                at.done,
+                at.of
+            )
+        }
+        None => format!("scanning the rows… · {stop} stops"),
+    }
 }

@@ -1,5 +1,6 @@
-//! Launching where you mean to be: `--tab`, `--table`, `--sql`, `--search`
-//! open the real binary in a real terminal already there.
+//! The real binary in a real terminal: launching where you mean to be
+//! (`--tab`, `--table`, `--sql`, `--search`), and the data checks showing
+//! how far they have got and stopping on Esc.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
@@ -74,4 +75,35 @@ fn launch_flags_that_disagree_are_refused_in_one_line() {
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("cannot be used with"), "{err}");
     bin().args(["--tab", "nowhere"]).assert().code(2);
+}
+
+#[test]
+fn the_data_checks_say_how_far_they_have_got_and_stop_on_esc() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["demo", "--docs", "300000"])
+        .arg(dir.path().join("big.sqlite"))
+        .assert()
+        .success();
+    let t = Tmux::start(dir.path());
+    t.type_line(&format!("{} big.sqlite", bin_path().display()));
+    t.wait_for("press d to scan");
+    t.send(&["d"]);
+    let s = t.wait_for("of 300000 rows scanned");
+    assert!(s.contains("Esc stops"), "{s}");
+    assert!(s.contains("Esc  stop"), "hinted: {s}");
+    t.send(&["Escape"]);
+    let s = t.wait_for("data checks stopped");
+    assert!(
+        s.contains("press d to scan"),
+        "nothing half-found is shown: {s}"
+    );
+    // Run again to its end, it lists what it found.
+    t.send(&["d"]);
+    let s = t.wait_for("n picks a finding");
+    assert!(!s.contains("rows scanned"), "{s}");
+    t.send(&["q"]);
 }
