@@ -50,6 +50,8 @@ pub(crate) struct Log {
     columns: Vec<String>,
     /// Per column, its place in the primary key (1-based) or 0.
     pk: Vec<u8>,
+    /// Per column, whether the statements set it.
+    set: Vec<bool>,
     log: String,
 }
 
@@ -88,72 +90,24 @@ pub(crate) fn start(conn: &Connection, written: &[Written]) -> rusqlite::Result<
         let Some((table, columns, pk)) = shape(conn, &w.table)? else {
             continue;
         };
-        let log = format!("egregora_inspect_log_{}", logs.len());
-        let q = quote(&table);
-        let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
-        let slots: Vec<String> = (0..cols.len()).map(|k| format!("o{k}")).collect();
-        // Only a column the statements set can change in place; its kept
-        // value is its first one, compared byte for byte and by type.
-        let mut changed: Vec<String> = columns
+        let set: Vec<bool> = columns
             .iter()
-            .enumerate()
-            .filter(|(_, c)| w.set.iter().any(|s| s.eq_ignore_ascii_case(c)))
-            .map(|(k, _)| {
-                let c = &cols[k];
-                format!(
-                    "((old.{c} IS NOT new.{c} COLLATE BINARY OR typeof(old.{c}) <> typeof(new.{c})) << {})",
-                    k.min(62)
-                )
-            })
+            .map(|c| w.set.iter().any(|s| s.eq_ignore_ascii_case(c)))
             .collect();
-        if changed.is_empty() {
-            changed.push("0".into());
-        }
-        let kept = |m: &str| -> Vec<String> {
-            cols.iter()
-                .enumerate()
-                .map(|(k, c)| format!("CASE WHEN {m} & {} THEN old.{c} END", bit(k)))
-                .collect()
-        };
-        let merge: Vec<String> = slots
-            .iter()
-            .enumerate()
-            .map(|(k, o)| format!("{o} = CASE WHEN mask & {} THEN {o} ELSE excluded.{o} END", bit(k)))
-            .collect();
-        // A row already logged keeps its first values; what it had not
-        // kept yet is still its first value, so it is taken now.
-        let upsert = format!(
-            "ON CONFLICT (rid) DO UPDATE SET {}, mask = mask | excluded.mask",
-            merge.join(", ")
-        );
-        let into = format!("INSERT INTO {log} (rid, existed, mask, {})", slots.join(", "));
-        let gone = format!(
-            "{into} VALUES (old.rowid, 1, -1, {}) {upsert}",
-            cols.iter().map(|c| format!("old.{c}")).collect::<Vec<_>>().join(", ")
-        );
-        let moved = format!(
-            "{into} SELECT old.rowid, 1, m, {} FROM (SELECT CASE WHEN old.rowid IS NOT new.rowid
-             THEN -1 ELSE {} END AS m) WHERE m <> 0 {upsert}",
-            kept("m").join(", "),
-            changed.join(" | ")
-        );
-        let born = format!("INSERT OR IGNORE INTO {log} (rid, existed, mask) VALUES (new.rowid, 0, 0)");
-        conn.execute_batch(&format!(
-            "CREATE TEMP TABLE {log} (rid INTEGER PRIMARY KEY, existed INTEGER NOT NULL,
-               mask INTEGER NOT NULL, {});
-             CREATE TEMP TRIGGER {log}_u AFTER UPDATE ON main.{q} BEGIN {moved}; END;
-             CREATE TEMP TRIGGER {log}_d BEFORE DELETE ON main.{q} BEGIN {gone}; END;
-             CREATE TEMP TRIGGER {log}_i AFTER INSERT ON main.{q} BEGIN {born}; END;
-             CREATE TEMP TRIGGER {log}_r AFTER UPDATE ON main.{q}
-               WHEN new.rowid IS NOT old.rowid BEGIN {born}; END;",
-            slots.join(", ")
-        ))?;
-        logs.push(Log {
+        // Only a statement that sets the rowid (or a key, which may be
+        // it) moves a row; otherwise an UPDATE keeps only the columns it
+        // sets, and its trigger reads no other.
+        let moves = w.set.iter().any(|s| s == "rowid")
+            || (0..columns.len()).any(|k| pk[k] != 0 && set[k]);
+        let l = Log {
             table,
             columns,
             pk,
-            log,
-        });
+            set,
+            log: format!("egregora_inspect_log_{}", logs.len()),
+        };
+        conn.execute_batch(&l.triggers(moves))?;
+        logs.push(l);
     }
     Ok(logs)
 }
@@ -198,6 +152,91 @@ fn with_rid<'r>(rid: ValueRef<'r>, v: &[ValueRef<'r>]) -> Values<'r> {
 }
 
 impl Log {
+    /// The log table and its triggers; with `moves`, an UPDATE that moves
+    /// a row to another rowid keeps all its first values.
+    fn triggers(&self, moves: bool) -> String {
+        let (log, q) = (&self.log, quote(&self.table));
+        let cols: Vec<String> = self.columns.iter().map(|c| quote(c)).collect();
+        let slots: Vec<String> = (0..cols.len()).map(|k| format!("o{k}")).collect();
+        let kept: Vec<usize> = (0..cols.len())
+            .filter(|k| moves || self.set_bits() & bit(*k) != 0)
+            .collect();
+        // A row already logged keeps its first values; what it had not
+        // kept yet is still its first value, so it is taken now.
+        let merge = |ks: &[usize]| -> String {
+            let m: Vec<String> = ks
+                .iter()
+                .map(|k| format!("o{k} = CASE WHEN mask & {} THEN o{k} ELSE excluded.o{k} END", bit(*k)))
+                .collect();
+            format!("ON CONFLICT (rid) DO UPDATE SET {} mask = mask | excluded.mask", m.iter().map(|x| format!("{x}, ")).collect::<String>())
+        };
+        let into = |ks: &[usize]| -> String {
+            let o: Vec<String> = ks.iter().map(|k| format!(", o{k}")).collect();
+            format!("INSERT INTO {log} (rid, existed, mask{})", o.concat())
+        };
+        let all: Vec<usize> = (0..cols.len()).collect();
+        let gone = format!(
+            "{} VALUES (old.rowid, 1, -1, {}) {}",
+            into(&all),
+            cols.iter().map(|c| format!("old.{c}")).collect::<Vec<_>>().join(", "),
+            merge(&all)
+        );
+        // A set column's value counts as changed unless equal byte for
+        // byte and of the same type (the session's view of a change).
+        let mut changed: Vec<String> = (0..cols.len())
+            .filter(|k| self.set[*k])
+            .map(|k| {
+                let c = &cols[k];
+                format!(
+                    "((old.{c} IS NOT new.{c} COLLATE BINARY OR typeof(old.{c}) <> typeof(new.{c})) << {})",
+                    k.min(62)
+                )
+            })
+            .collect();
+        if changed.is_empty() {
+            changed.push("0".into());
+        }
+        let mut mask = format!("({})", changed.join(" | "));
+        if moves {
+            mask = format!("CASE WHEN old.rowid IS NOT new.rowid THEN -1 ELSE {mask} END");
+        }
+        let values: Vec<String> = kept
+            .iter()
+            .map(|k| format!(", CASE WHEN m & {} THEN old.{} END", bit(*k), cols[*k]))
+            .collect();
+        let updated = format!(
+            "{} SELECT old.rowid, 1, m{} FROM (SELECT {mask} AS m) WHERE m <> 0 {}",
+            into(&kept),
+            values.concat(),
+            merge(&kept)
+        );
+        let born = format!("INSERT OR IGNORE INTO {log} (rid, existed, mask) VALUES (new.rowid, 0, 0)");
+        let moved = if moves {
+            format!(
+                "CREATE TEMP TRIGGER {log}_r AFTER UPDATE ON main.{q}
+                 WHEN new.rowid IS NOT old.rowid BEGIN {born}; END;"
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "CREATE TEMP TABLE {log} (rid INTEGER PRIMARY KEY, existed INTEGER NOT NULL,
+               mask INTEGER NOT NULL, {});
+             CREATE TEMP TRIGGER {log}_u AFTER UPDATE ON main.{q} BEGIN {updated}; END;
+             CREATE TEMP TRIGGER {log}_d BEFORE DELETE ON main.{q} BEGIN {gone}; END;
+             CREATE TEMP TRIGGER {log}_i AFTER INSERT ON main.{q} BEGIN {born}; END;
+             {moved}",
+            slots.join(", ")
+        )
+    }
+
+    /// The bits an UPDATE that moves no row may set.
+    fn set_bits(&self) -> i64 {
+        (0..self.set.len())
+            .filter(|k| self.set[*k])
+            .fold(0, |m, k| m | bit(k))
+    }
+
     fn keyed(&self) -> bool {
         self.pk.iter().any(|p| *p != 0)
     }
@@ -239,6 +278,59 @@ impl Log {
     }
 
     fn write(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
+        self.in_place(conn, t, out)?;
+        self.the_rest(conn, t, out)
+    }
+
+    /// The rows updated where they stand, their key as it was: only the
+    /// columns set and the key are read, of the log and of the table.
+    fn in_place(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
+        let bits = self.set_bits();
+        let cols: Vec<usize> = (0..self.columns.len())
+            .filter(|k| self.pk[*k] != 0 || bits & bit(*k) != 0)
+            .collect();
+        let olds: Vec<String> = cols.iter().map(|k| format!(", l.o{k}")).collect();
+        let news: Vec<String> = cols
+            .iter()
+            .map(|k| format!(", t.{}", quote(&self.columns[*k])))
+            .collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT l.rid, l.mask{}{} FROM temp.{} l CROSS JOIN main.{} t ON t.rowid = l.rid
+             WHERE {} ORDER BY l.rid",
+            olds.concat(),
+            news.concat(),
+            self.log,
+            quote(&self.table),
+            self.stood()
+        ))?;
+        let n = cols.len();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let mask: i64 = r.get(1)?;
+            let new: Values = (0..n).map(|i| r.get_ref(2 + n + i)).collect::<rusqlite::Result<_>>()?;
+            let old: Values = (0..n)
+                .map(|i| r.get_ref(if mask & bit(cols[i]) != 0 { 2 + i } else { 2 + n + i }))
+                .collect::<rusqlite::Result<_>>()?;
+            // The session keeps no row with a NULL in its key.
+            let null_key = (0..n).any(|i| self.pk[cols[i]] != 0 && old[i] == ValueRef::Null);
+            if !null_key {
+                self.update(t, out, r.get_ref(0)?, &cols, &old, &new, mask)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Which logged rows `in_place` takes: there before and now, neither
+    /// moved nor with a key that may have changed.
+    fn stood(&self) -> String {
+        format!(
+            "l.existed = 1 AND l.mask <> -1 AND l.mask & {} = 0",
+            self.pk_bits()
+        )
+    }
+
+    /// Every other logged row: inserted, deleted, moved, its key changed.
+    fn the_rest(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
         let n = self.columns.len();
         let pair = self.may_pair(conn)?;
         if pair {
@@ -255,33 +347,21 @@ impl Log {
                 key.join(", ")
             ))?;
         }
-        let p = self.pk_bits();
-        // A current value is read only where it is needed: a key, a column
-        // that may have changed, or a whole row that came or left.
-        let news: Vec<String> = self
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                let c = quote(c);
-                if self.pk[k] != 0 {
-                    format!("t.{c}")
-                } else {
-                    format!("CASE WHEN l.existed = 0 OR l.mask & {} <> 0 THEN t.{c} END", bit(k) | p)
-                }
-            })
-            .collect();
         let olds: Vec<String> = (0..n).map(|k| format!("l.o{k}")).collect();
+        let news: Vec<String> = self.columns.iter().map(|c| format!("t.{}", quote(c))).collect();
         let mut stmt = conn.prepare(&format!(
             "SELECT l.rid, l.existed, l.mask, t.rowid IS NOT NULL, {}, {} FROM temp.{} l
-             LEFT JOIN main.{} t ON t.rowid = l.rid ORDER BY l.rid",
+             LEFT JOIN main.{} t ON t.rowid = l.rid WHERE NOT ({} AND t.rowid IS NOT NULL)
+             ORDER BY l.rid",
             olds.join(", "),
             news.join(", "),
             self.log,
-            quote(&self.table)
+            quote(&self.table),
+            self.stood()
         ))?;
         let mut gone = pair.then(|| conn.prepare(&self.insert_into("g"))).transpose()?;
         let mut came = pair.then(|| conn.prepare(&self.insert_into("c"))).transpose()?;
+        let all: Vec<usize> = (0..n).collect();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (existed, mask, present) = (r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, bool>(3)?);
@@ -293,7 +373,7 @@ impl Log {
             if !self.keyed() {
                 let rid = r.get_ref(0)?;
                 match (existed, present) {
-                    (true, true) => self.update(t, out, rid, &old, &new, mask)?,
+                    (true, true) => self.update(t, out, rid, &all, &old, &new, mask)?,
                     (true, false) => t.delete(out, &with_rid(rid, &old)).map_err(io_error)?,
                     (false, true) => t.insert(out, &with_rid(rid, &new)).map_err(io_error)?,
                     (false, false) => {}
@@ -304,7 +384,7 @@ impl Log {
             if existed && present && was == is {
                 // The session keeps no row with a NULL in its key.
                 if !was.contains(&ValueRef::Null) {
-                    self.update(t, out, ValueRef::Null, &old, &new, mask)?;
+                    self.update(t, out, ValueRef::Null, &all, &old, &new, mask)?;
                 }
                 continue;
             }
@@ -337,36 +417,35 @@ impl Log {
         format!("INSERT INTO temp.{}_{side} VALUES ({})", self.log, marks.join(", "))
     }
 
-    /// An UPDATE of the columns whose first and current values differ (of
-    /// those whose bit is set): by `rid` for a table without a key.
+    /// An UPDATE of the columns `cols` (their values in `old` and `new`)
+    /// whose first and current values differ, of those whose bit is set;
+    /// the rest undefined. By `rid` for a table without a key.
+    #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
         t: &mut Table<'_>,
         out: &mut dyn Write,
         rid: ValueRef<'_>,
+        cols: &[usize],
         old: &[ValueRef<'_>],
         new: &[ValueRef<'_>],
         mask: i64,
     ) -> rusqlite::Result<()> {
-        let keyed = self.keyed();
-        let mut before: Vec<Option<ValueRef<'_>>> = Vec::with_capacity(old.len() + 1);
-        let mut after: Vec<Option<ValueRef<'_>>> = Vec::with_capacity(old.len() + 1);
-        if !keyed {
-            before.push(Some(rid));
-            after.push(None);
+        let lead = usize::from(!self.keyed());
+        let width = self.columns.len() + lead;
+        let mut before: Vec<Option<ValueRef<'_>>> = vec![None; width];
+        let mut after: Vec<Option<ValueRef<'_>>> = vec![None; width];
+        if lead == 1 {
+            before[0] = Some(rid);
         }
         let mut any = false;
-        for k in 0..old.len() {
-            if self.pk[k] != 0 {
-                before.push(Some(old[k]));
-                after.push(None);
-            } else if mask & bit(k) != 0 && old[k] != new[k] {
+        for (i, k) in cols.iter().enumerate() {
+            if self.pk[*k] != 0 {
+                before[lead + k] = Some(old[i]);
+            } else if mask & bit(*k) != 0 && old[i] != new[i] {
                 any = true;
-                before.push(Some(old[k]));
-                after.push(Some(new[k]));
-            } else {
-                before.push(None);
-                after.push(None);
+                before[lead + k] = Some(old[i]);
+                after[lead + k] = Some(new[i]);
             }
         }
         if any {
@@ -386,6 +465,7 @@ impl Log {
         let gs: Vec<String> = (0..n).map(|k| format!("g.v{k}")).collect();
         let cs: Vec<String> = (0..n).map(|k| format!("c.v{k}")).collect();
         let nulls = vec!["NULL"; n].join(", ");
+        let all: Vec<usize> = (0..n).collect();
         let mut stmt = conn.prepare(&format!(
             "SELECT 1, c.rowid IS NOT NULL, {g}, {c} FROM temp.{l}_g g LEFT JOIN temp.{l}_c c ON {on}
              UNION ALL
@@ -402,7 +482,7 @@ impl Log {
                 (0..n).map(|k| r.get_ref(from + k)).collect()
             };
             match (went, came) {
-                (true, true) => self.update(t, out, ValueRef::Null, &at(2)?, &at(2 + n)?, -1)?,
+                (true, true) => self.update(t, out, ValueRef::Null, &all, &at(2)?, &at(2 + n)?, -1)?,
                 (true, false) => t.delete(out, &at(2)?).map_err(io_error)?,
                 _ => t.insert(out, &at(2 + n)?).map_err(io_error)?,
             }
