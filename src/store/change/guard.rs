@@ -194,6 +194,21 @@ mod tests {
     }
 
     #[test]
+    fn the_columns_a_trigger_sets_are_named_too() {
+        let mut c = conn();
+        c.execute_batch(
+            "CREATE TRIGGER t AFTER UPDATE ON tasks BEGIN
+               UPDATE documents SET status = new.status WHERE id = new.task_id;
+             END;",
+        )
+        .unwrap();
+        let t = check(&mut c, "UPDATE tasks SET Status = 'x', task_id = 'y'").unwrap();
+        let set = |name: &str| t.iter().find(|w| w.table == name).unwrap().set.clone();
+        assert_eq!(set("tasks"), ["status", "task_id"]);
+        assert_eq!(set("documents"), ["status"]);
+    }
+
+    #[test]
     fn everything_else_is_refused_with_a_reason() {
         let mut c = conn();
         for (sql, says) in [

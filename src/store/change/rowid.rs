@@ -16,7 +16,7 @@
 use super::wire::Table;
 use crate::store::spec::quote;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use std::io::{self, Write};
 
 /// A table the statements write, with the columns they set.
@@ -61,9 +61,11 @@ fn bit(k: usize) -> i64 {
     1 << k.min(62)
 }
 
-/// A rowid table's name as declared, its columns and their primary-key
-/// places; None for a WITHOUT ROWID or virtual table.
-fn shape(conn: &Connection, table: &str) -> rusqlite::Result<Option<(String, Vec<String>, Vec<u8>)>> {
+/// A table's name as declared, its columns and their primary-key places.
+type Shape = (String, Vec<String>, Vec<u8>);
+
+/// The shape of a rowid table; None for a WITHOUT ROWID or virtual one.
+fn shape(conn: &Connection, table: &str) -> rusqlite::Result<Option<Shape>> {
     let name: Option<String> = conn
         .query_row(
             "SELECT name FROM pragma_table_list
@@ -71,7 +73,7 @@ fn shape(conn: &Connection, table: &str) -> rusqlite::Result<Option<(String, Vec
             [table],
             |r| r.get(0),
         )
-        .ok();
+        .optional()?;
     let Some(name) = name else { return Ok(None) };
     let mut stmt = conn.prepare("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")?;
     let mut rows = stmt.query([&name])?;
@@ -97,8 +99,8 @@ pub(crate) fn start(conn: &Connection, written: &[Written]) -> rusqlite::Result<
         // Only a statement that sets the rowid (or a key, which may be
         // it) moves a row; otherwise an UPDATE keeps only the columns it
         // sets, and its trigger reads no other.
-        let moves = w.set.iter().any(|s| s == "rowid")
-            || (0..columns.len()).any(|k| pk[k] != 0 && set[k]);
+        let moves =
+            w.set.iter().any(|s| s == "rowid") || (0..columns.len()).any(|k| pk[k] != 0 && set[k]);
         let l = Log {
             table,
             columns,
@@ -166,9 +168,17 @@ impl Log {
         let merge = |ks: &[usize]| -> String {
             let m: Vec<String> = ks
                 .iter()
-                .map(|k| format!("o{k} = CASE WHEN mask & {} THEN o{k} ELSE excluded.o{k} END", bit(*k)))
+                .map(|k| {
+                    format!(
+                        "o{k} = CASE WHEN mask & {} THEN o{k} ELSE excluded.o{k} END",
+                        bit(*k)
+                    )
+                })
                 .collect();
-            format!("ON CONFLICT (rid) DO UPDATE SET {} mask = mask | excluded.mask", m.iter().map(|x| format!("{x}, ")).collect::<String>())
+            format!(
+                "ON CONFLICT (rid) DO UPDATE SET {} mask = mask | excluded.mask",
+                m.iter().map(|x| format!("{x}, ")).collect::<String>()
+            )
         };
         let into = |ks: &[usize]| -> String {
             let o: Vec<String> = ks.iter().map(|k| format!(", o{k}")).collect();
@@ -178,7 +188,10 @@ impl Log {
         let gone = format!(
             "{} VALUES (old.rowid, 1, -1, {}) {}",
             into(&all),
-            cols.iter().map(|c| format!("old.{c}")).collect::<Vec<_>>().join(", "),
+            cols.iter()
+                .map(|c| format!("old.{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             merge(&all)
         );
         // A set column's value counts as changed unless equal byte for
@@ -210,7 +223,8 @@ impl Log {
             values.concat(),
             merge(&kept)
         );
-        let born = format!("INSERT OR IGNORE INTO {log} (rid, existed, mask) VALUES (new.rowid, 0, 0)");
+        let born =
+            format!("INSERT OR IGNORE INTO {log} (rid, existed, mask) VALUES (new.rowid, 0, 0)");
         let moved = if moves {
             format!(
                 "CREATE TEMP TRIGGER {log}_r AFTER UPDATE ON main.{q}
@@ -277,14 +291,24 @@ impl Log {
         )
     }
 
-    fn write(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
+    fn write(
+        &self,
+        conn: &Connection,
+        t: &mut Table<'_>,
+        out: &mut dyn Write,
+    ) -> rusqlite::Result<()> {
         self.in_place(conn, t, out)?;
         self.the_rest(conn, t, out)
     }
 
     /// The rows updated where they stand, their key as it was: only the
     /// columns set and the key are read, of the log and of the table.
-    fn in_place(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
+    fn in_place(
+        &self,
+        conn: &Connection,
+        t: &mut Table<'_>,
+        out: &mut dyn Write,
+    ) -> rusqlite::Result<()> {
         let bits = self.set_bits();
         let cols: Vec<usize> = (0..self.columns.len())
             .filter(|k| self.pk[*k] != 0 || bits & bit(*k) != 0)
@@ -307,9 +331,17 @@ impl Log {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let mask: i64 = r.get(1)?;
-            let new: Values = (0..n).map(|i| r.get_ref(2 + n + i)).collect::<rusqlite::Result<_>>()?;
+            let new: Values = (0..n)
+                .map(|i| r.get_ref(2 + n + i))
+                .collect::<rusqlite::Result<_>>()?;
             let old: Values = (0..n)
-                .map(|i| r.get_ref(if mask & bit(cols[i]) != 0 { 2 + i } else { 2 + n + i }))
+                .map(|i| {
+                    r.get_ref(if mask & bit(cols[i]) != 0 {
+                        2 + i
+                    } else {
+                        2 + n + i
+                    })
+                })
                 .collect::<rusqlite::Result<_>>()?;
             // The session keeps no row with a NULL in its key.
             let null_key = (0..n).any(|i| self.pk[cols[i]] != 0 && old[i] == ValueRef::Null);
@@ -330,7 +362,12 @@ impl Log {
     }
 
     /// Every other logged row: inserted, deleted, moved, its key changed.
-    fn the_rest(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
+    fn the_rest(
+        &self,
+        conn: &Connection,
+        t: &mut Table<'_>,
+        out: &mut dyn Write,
+    ) -> rusqlite::Result<()> {
         let n = self.columns.len();
         let pair = self.may_pair(conn)?;
         if pair {
@@ -348,7 +385,11 @@ impl Log {
             ))?;
         }
         let olds: Vec<String> = (0..n).map(|k| format!("l.o{k}")).collect();
-        let news: Vec<String> = self.columns.iter().map(|c| format!("t.{}", quote(c))).collect();
+        let news: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| format!("t.{}", quote(c)))
+            .collect();
         let mut stmt = conn.prepare(&format!(
             "SELECT l.rid, l.existed, l.mask, t.rowid IS NOT NULL, {}, {} FROM temp.{} l
              LEFT JOIN main.{} t ON t.rowid = l.rid WHERE NOT ({} AND t.rowid IS NOT NULL)
@@ -359,13 +400,23 @@ impl Log {
             quote(&self.table),
             self.stood()
         ))?;
-        let mut gone = pair.then(|| conn.prepare(&self.insert_into("g"))).transpose()?;
-        let mut came = pair.then(|| conn.prepare(&self.insert_into("c"))).transpose()?;
+        let mut gone = pair
+            .then(|| conn.prepare(&self.insert_into("g")))
+            .transpose()?;
+        let mut came = pair
+            .then(|| conn.prepare(&self.insert_into("c")))
+            .transpose()?;
         let all: Vec<usize> = (0..n).collect();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (existed, mask, present) = (r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, bool>(3)?);
-            let new: Values = (0..n).map(|k| r.get_ref(4 + n + k)).collect::<rusqlite::Result<_>>()?;
+            let (existed, mask, present) = (
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, bool>(3)?,
+            );
+            let new: Values = (0..n)
+                .map(|k| r.get_ref(4 + n + k))
+                .collect::<rusqlite::Result<_>>()?;
             // Where no bit is set the first value is the current one.
             let old: Values = (0..n)
                 .map(|k| r.get_ref(if mask & bit(k) != 0 { 4 + k } else { 4 + n + k }))
@@ -391,7 +442,9 @@ impl Log {
             if existed && !was.contains(&ValueRef::Null) {
                 match gone.as_mut() {
                     Some(g) => {
-                        g.execute(params_from_iter(old.iter().map(|v| ToSqlOutput::Borrowed(*v))))?;
+                        g.execute(params_from_iter(
+                            old.iter().map(|v| ToSqlOutput::Borrowed(*v)),
+                        ))?;
                     }
                     None => t.delete(out, &old).map_err(io_error)?,
                 }
@@ -399,7 +452,9 @@ impl Log {
             if present && !is.contains(&ValueRef::Null) {
                 match came.as_mut() {
                     Some(c) => {
-                        c.execute(params_from_iter(new.iter().map(|v| ToSqlOutput::Borrowed(*v))))?;
+                        c.execute(params_from_iter(
+                            new.iter().map(|v| ToSqlOutput::Borrowed(*v)),
+                        ))?;
                     }
                     None => t.insert(out, &new).map_err(io_error)?,
                 }
@@ -414,7 +469,11 @@ impl Log {
 
     fn insert_into(&self, side: &str) -> String {
         let marks: Vec<&str> = vec!["?"; self.columns.len()];
-        format!("INSERT INTO temp.{}_{side} VALUES ({})", self.log, marks.join(", "))
+        format!(
+            "INSERT INTO temp.{}_{side} VALUES ({})",
+            self.log,
+            marks.join(", ")
+        )
     }
 
     /// An UPDATE of the columns `cols` (their values in `old` and `new`)
@@ -455,7 +514,12 @@ impl Log {
     }
 
     /// The rows whose key went paired with those whose key came, by key.
-    fn pairs(&self, conn: &Connection, t: &mut Table<'_>, out: &mut dyn Write) -> rusqlite::Result<()> {
+    fn pairs(
+        &self,
+        conn: &Connection,
+        t: &mut Table<'_>,
+        out: &mut dyn Write,
+    ) -> rusqlite::Result<()> {
         let n = self.columns.len();
         let on: Vec<String> = (0..n)
             .filter(|k| self.pk[*k] != 0)
@@ -482,7 +546,9 @@ impl Log {
                 (0..n).map(|k| r.get_ref(from + k)).collect()
             };
             match (went, came) {
-                (true, true) => self.update(t, out, ValueRef::Null, &all, &at(2)?, &at(2 + n)?, -1)?,
+                (true, true) => {
+                    self.update(t, out, ValueRef::Null, &all, &at(2)?, &at(2 + n)?, -1)?
+                }
                 (true, false) => t.delete(out, &at(2)?).map_err(io_error)?,
                 _ => t.insert(out, &at(2 + n)?).map_err(io_error)?,
             }

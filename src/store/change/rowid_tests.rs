@@ -46,7 +46,11 @@ fn lines(bytes: &[u8]) -> Vec<String> {
             let show = |v: rusqlite::Result<rusqlite::types::ValueRef<'_>>| {
                 v.map_or("-".to_string(), |v| format!("{v:?}"))
             };
-            s += &format!(" | {} > {}", show(item.old_value(i)), show(item.new_value(i)));
+            s += &format!(
+                " | {} > {}",
+                show(item.old_value(i)),
+                show(item.new_value(i))
+            );
         }
         out.push(s);
     }
@@ -90,7 +94,10 @@ fn both(statements: &[&str]) -> (Vec<String>, Vec<String>, Vec<TableCount>) {
 fn the_triggers_record_what_the_session_does() {
     for statements in [
         &["UPDATE d SET a = 1"][..],
-        &["UPDATE d SET a = 1.0 WHERE a = 1", "UPDATE d SET a = a WHERE a = 2"],
+        &[
+            "UPDATE d SET a = 1.0 WHERE a = 1",
+            "UPDATE d SET a = a WHERE a = 2",
+        ],
         &["UPDATE d SET b = lower(b) WHERE rowid % 2 = 0"],
         &["UPDATE d SET c = c + 1 WHERE rowid < 5"],
         &["UPDATE d SET id = id || 'x' WHERE rowid % 3 = 0"],
@@ -99,20 +106,45 @@ fn the_triggers_record_what_the_session_does() {
             "UPDATE d SET id = 'd1' WHERE id = 'd2'",
             "UPDATE d SET id = 'd2', a = 9 WHERE id = 'tmp'",
         ],
-        &["INSERT OR REPLACE INTO d VALUES ('d3', 3, 'B3', 4.5), ('d4', 7, 'x', 1), ('new', 1, 2, 3)"],
-        &["DELETE FROM d WHERE a = 3", "INSERT INTO d VALUES ('d8', 0, 'again', 8)"],
-        &["INSERT INTO d VALUES ('z1', 1, 2, 3)", "DELETE FROM d WHERE id = 'z1'"],
-        &["UPDATE d SET a = 100 WHERE id = 'd5'", "UPDATE d SET a = 0 WHERE id = 'd5'"],
+        &[
+            "INSERT OR REPLACE INTO d VALUES ('d3', 3, 'B3', 4.5), ('d4', 7, 'x', 1), ('new', 1, 2, 3)",
+        ],
+        &[
+            "DELETE FROM d WHERE a = 3",
+            "INSERT INTO d VALUES ('d8', 0, 'again', 8)",
+        ],
+        &[
+            "INSERT INTO d VALUES ('z1', 1, 2, 3)",
+            "DELETE FROM d WHERE id = 'z1'",
+        ],
+        &[
+            "UPDATE d SET a = 100 WHERE id = 'd5'",
+            "UPDATE d SET a = 0 WHERE id = 'd5'",
+        ],
         &["UPDATE d SET rowid = rowid + 1000 WHERE rowid % 4 = 0"],
         &["UPDATE d SET a = 5, b = 'keyless' WHERE id IS NULL OR id = 'd9'"],
-        &["UPDATE k SET x = x + 1000 WHERE x % 2 = 0", "UPDATE k SET y = 'odd' WHERE x < 10"],
-        &["INSERT INTO k VALUES (3, 'three'), (99, 'ninety-nine') ON CONFLICT (x) DO UPDATE SET y = excluded.y"],
-        &["UPDATE m SET q = q + 10 WHERE p % 2 = 0", "DELETE FROM m WHERE p = 5"],
-        &["REPLACE INTO m VALUES (1, 1, 'same key, new row')", "UPDATE w SET v = 'w'"],
+        &[
+            "UPDATE k SET x = x + 1000 WHERE x % 2 = 0",
+            "UPDATE k SET y = 'odd' WHERE x < 10",
+        ],
+        &[
+            "INSERT INTO k VALUES (3, 'three'), (99, 'ninety-nine') ON CONFLICT (x) DO UPDATE SET y = excluded.y",
+        ],
+        &[
+            "UPDATE m SET q = q + 10 WHERE p % 2 = 0",
+            "DELETE FROM m WHERE p = 5",
+        ],
+        &[
+            "REPLACE INTO m VALUES (1, 1, 'same key, new row')",
+            "UPDATE w SET v = 'w'",
+        ],
     ] {
         let (session, triggers, tables) = both(statements);
         assert_eq!(triggers, session, "{statements:?}");
-        let rows: u64 = tables.iter().map(|t| t.inserted + t.updated + t.deleted).sum();
+        let rows: u64 = tables
+            .iter()
+            .map(|t| t.inserted + t.updated + t.deleted)
+            .sum();
         assert_eq!(rows as usize, triggers.len(), "{statements:?}: counted");
     }
 }
@@ -120,11 +152,14 @@ fn the_triggers_record_what_the_session_does() {
 #[test]
 fn a_table_without_a_key_is_recorded_by_rowid() {
     let (_dir, mut conn) = store();
-    conn.execute_batch(
-        "CREATE TABLE t (a, b); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'z');",
-    )
-    .unwrap();
-    let sql = ["UPDATE t SET b = 'w' WHERE a = 1", "DELETE FROM t WHERE a = 2", "INSERT INTO t VALUES (4, 'v')"];
+    conn.execute_batch("CREATE TABLE t (a, b); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'z');")
+        .unwrap();
+    let sql = [
+        "UPDATE t SET b = 'w' WHERE a = 1",
+        "DELETE FROM t WHERE a = 2",
+        "INSERT INTO t VALUES (4, 'v')",
+        "UPDATE t SET rowid = 10 WHERE a = 3",
+    ];
     let mut written = Vec::new();
     for s in sql {
         rowid::merge(&mut written, super::guard::check(&mut conn, s).unwrap());
@@ -139,9 +174,14 @@ fn a_table_without_a_key_is_recorded_by_rowid() {
         lines(&out),
         [
             "t SQLITE_DELETE | Integer(2) > - | Integer(2) > - | Text([121]) > -",
+            "t SQLITE_DELETE | Integer(3) > - | Integer(3) > - | Text([122]) > -",
+            "t SQLITE_INSERT | - > Integer(10) | - > Integer(3) | - > Text([122])",
             "t SQLITE_INSERT | - > Integer(4) | - > Integer(4) | - > Text([118])",
             "t SQLITE_UPDATE | Integer(1) > - | - > - | Text([120]) > Text([119])",
         ]
     );
-    assert_eq!((tables[0].inserted, tables[0].updated, tables[0].deleted), (1, 1, 1));
+    assert_eq!(
+        (tables[0].inserted, tables[0].updated, tables[0].deleted),
+        (2, 1, 2)
+    );
 }
