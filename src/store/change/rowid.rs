@@ -137,7 +137,9 @@ pub(crate) fn finish(
         l.write(conn, &mut t, out)?;
         t.counted(tables);
         conn.execute_batch(&format!(
-            "DROP TABLE IF EXISTS temp.{0}; DROP TABLE IF EXISTS temp.{0}_g;
+            "DROP TRIGGER IF EXISTS temp.{0}_u; DROP TRIGGER IF EXISTS temp.{0}_d;
+             DROP TRIGGER IF EXISTS temp.{0}_i; DROP TRIGGER IF EXISTS temp.{0}_r;
+             DROP TABLE IF EXISTS temp.{0}; DROP TABLE IF EXISTS temp.{0}_g;
              DROP TABLE IF EXISTS temp.{0}_c;",
             l.log
         ))?;
