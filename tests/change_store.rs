@@ -245,3 +245,32 @@ fn a_without_rowid_table_is_recorded_by_its_key_and_undone() {
     undo_newest(&p);
     assert!(by_key(&p, "documents") == original);
 }
+
+#[test]
+fn a_recording_left_by_a_killed_process_with_the_same_pid_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    // What `kill -9` of an earlier process with this pid would have left.
+    let stale: Vec<std::path::PathBuf> = (0..300)
+        .map(|n| {
+            std::env::temp_dir().join(format!(
+                "egregora-inspect-changes-{}-{n}",
+                std::process::id()
+            ))
+        })
+        .filter(|f| std::fs::File::create_new(f).is_ok())
+        .collect();
+    for f in &stale {
+        std::fs::write(f, "stale").unwrap();
+    }
+    let preview = change::exec(&p, "UPDATE documents SET title = 'x' WHERE rowid < 4");
+    let kept = stale
+        .iter()
+        .filter(|f| std::fs::read(f).is_ok_and(|b| b == b"stale"))
+        .count();
+    for f in &stale {
+        let _ = std::fs::remove_file(f);
+    }
+    assert_eq!(preview.unwrap().rows, 3);
+    assert_eq!(kept, stale.len(), "never written into or removed");
+}

@@ -403,14 +403,17 @@ fn record(
                 // A RETURNING clause's rows are not needed.
                 while rows.next().map_err(sql_error)?.is_some() {}
             }
-            let file = rows::temp_path();
+            let (file, f) = rows::create_temp().map_err(|e| {
+                StoreError::io(
+                    format!("cannot create a file in {}", std::env::temp_dir().display()),
+                    e,
+                )
+            })?;
             let changes = ChangeFile {
                 path: file.clone(),
                 offset: 0,
                 temporary: true,
             };
-            let f = std::fs::File::create_new(&file)
-                .map_err(|e| StoreError::io(format!("cannot create {}", file.display()), e))?;
             let wrote = |e| StoreError::io(format!("cannot write {}", file.display()), e);
             let mut out = wire::Digested::new(std::io::BufWriter::with_capacity(1 << 16, f));
             session

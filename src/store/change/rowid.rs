@@ -293,12 +293,7 @@ impl Log {
         )
     }
 
-    fn write(
-        &self,
-        conn: &Connection,
-        t: &mut Table<'_>,
-        out: &mut dyn Write,
-    ) -> rusqlite::Result<()> {
+    fn write(&self, conn: &Connection, t: &mut Table, out: &mut dyn Write) -> rusqlite::Result<()> {
         self.in_place(conn, t, out)?;
         self.the_rest(conn, t, out)
     }
@@ -308,7 +303,7 @@ impl Log {
     fn in_place(
         &self,
         conn: &Connection,
-        t: &mut Table<'_>,
+        t: &mut Table,
         out: &mut dyn Write,
     ) -> rusqlite::Result<()> {
         let bits = self.set_bits();
@@ -367,7 +362,7 @@ impl Log {
     fn the_rest(
         &self,
         conn: &Connection,
-        t: &mut Table<'_>,
+        t: &mut Table,
         out: &mut dyn Write,
     ) -> rusqlite::Result<()> {
         let n = self.columns.len();
@@ -484,7 +479,7 @@ impl Log {
     #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
-        t: &mut Table<'_>,
+        t: &mut Table,
         out: &mut dyn Write,
         rid: ValueRef<'_>,
         cols: &[usize],
@@ -516,12 +511,7 @@ impl Log {
     }
 
     /// The rows whose key went paired with those whose key came, by key.
-    fn pairs(
-        &self,
-        conn: &Connection,
-        t: &mut Table<'_>,
-        out: &mut dyn Write,
-    ) -> rusqlite::Result<()> {
+    fn pairs(&self, conn: &Connection, t: &mut Table, out: &mut dyn Write) -> rusqlite::Result<()> {
         let n = self.columns.len();
         let on: Vec<String> = (0..n)
             .filter(|k| self.pk[*k] != 0)

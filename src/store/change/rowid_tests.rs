@@ -82,6 +82,11 @@ fn both(statements: &[&str]) -> (Vec<String>, Vec<String>, Vec<TableCount>) {
     let mut tables = Vec::new();
     rowid::finish(&tx, &logs, &mut by_triggers, &mut tables).unwrap();
     tx.rollback().unwrap();
+    // Inverted record by record as SQLite inverts the whole.
+    let (mut ours, mut sqlite) = (Vec::new(), Vec::new());
+    super::wire::invert(&mut &by_session[..], &mut ours).unwrap();
+    rusqlite::session::invert_strm(&mut &by_session[..], &mut sqlite).unwrap();
+    assert_eq!(lines(&ours), lines(&sqlite), "{statements:?}: inverted");
     // The WITHOUT ROWID table stays the session's: not in the triggers'.
     let session: Vec<String> = lines(&by_session)
         .into_iter()

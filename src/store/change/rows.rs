@@ -306,13 +306,22 @@ fn describe(
     })
 }
 
-/// A new file name for a recording, in the system's temporary folder.
-pub(crate) fn temp_path() -> PathBuf {
+/// A new file for a recording, in the system's temporary folder. A name
+/// taken (a recording left by a killed process whose pid came round again)
+/// is passed over, never written into or removed.
+pub(crate) fn create_temp() -> std::io::Result<(PathBuf, std::fs::File)> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let n = N.fetch_add(1, Ordering::SeqCst);
-    std::env::temp_dir().join(format!(
-        "egregora-inspect-changes-{}-{n}",
-        std::process::id()
-    ))
+    loop {
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!(
+            "egregora-inspect-changes-{}-{n}",
+            std::process::id()
+        ));
+        match std::fs::File::create_new(&path) {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+            Err(e) => return Err(e),
+        }
+    }
 }

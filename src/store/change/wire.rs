@@ -46,8 +46,8 @@ impl<W: Write> Write for Digested<W> {
 
 /// One table's part of a changeset: its header is written before its first
 /// record, and its records are counted.
-pub(crate) struct Table<'a> {
-    name: &'a str,
+pub(crate) struct Table {
+    name: String,
     /// Per column, its place in the primary key (1-based) or 0.
     pk: Vec<u8>,
     started: bool,
@@ -55,10 +55,10 @@ pub(crate) struct Table<'a> {
     buf: Vec<u8>,
 }
 
-impl<'a> Table<'a> {
-    pub(crate) fn new(name: &'a str, pk: Vec<u8>) -> Self {
+impl Table {
+    pub(crate) fn new(name: &str, pk: Vec<u8>) -> Self {
         Table {
-            name,
+            name: name.to_string(),
             pk,
             started: false,
             count: TableCount {
@@ -141,6 +141,58 @@ impl<'a> Table<'a> {
             None => tables.push(self.count),
         }
     }
+}
+
+/// Writes the inverse of the change set `input` to `out`, a record at a
+/// time: SQLite's `sqlite3changeset_invert_strm` keeps all of its input in
+/// memory, which on a change of a million rows is most of the process.
+/// Inverted as SQLite inverts: an INSERT becomes a DELETE and the reverse;
+/// an UPDATE's old record (the key, then the new values) and new record
+/// (the old values, the key undefined) trade places.
+pub(crate) fn invert(input: &mut dyn std::io::Read, out: &mut dyn Write) -> rusqlite::Result<()> {
+    use fallible_streaming_iterator::FallibleStreamingIterator;
+    use rusqlite::hooks::Action;
+    let io = |e: io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+    let input: &mut dyn std::io::Read = input;
+    let mut it = rusqlite::session::ChangesetIter::start_strm(&input)?;
+    let mut table: Option<Table> = None;
+    while let Some(item) = it.next()? {
+        let op = item.op()?;
+        let n = usize::try_from(op.number_of_columns()).unwrap_or(0);
+        let pk = item.pk()?.to_vec();
+        let same = table
+            .as_ref()
+            .is_some_and(|t| t.name == op.table_name() && t.pk == pk);
+        if !same {
+            table = None;
+        }
+        let t = table.get_or_insert_with(|| Table::new(op.table_name(), pk.clone()));
+        let old = |i| item.old_value(i).ok();
+        let new = |i| item.new_value(i).ok();
+        match op.code() {
+            Action::SQLITE_INSERT => {
+                let v: Vec<ValueRef<'_>> =
+                    (0..n).map(|i| new(i).unwrap_or(ValueRef::Null)).collect();
+                t.delete(out, &v).map_err(io)?;
+            }
+            Action::SQLITE_DELETE => {
+                let v: Vec<ValueRef<'_>> =
+                    (0..n).map(|i| old(i).unwrap_or(ValueRef::Null)).collect();
+                t.insert(out, &v).map_err(io)?;
+            }
+            _ => {
+                let keyed = |i: usize| pk.get(i).is_some_and(|p| *p != 0);
+                let before: Vec<_> = (0..n)
+                    .map(|i| if keyed(i) { old(i) } else { new(i) })
+                    .collect();
+                let after: Vec<_> = (0..n)
+                    .map(|i| if keyed(i) { None } else { old(i) })
+                    .collect();
+                t.update(out, &before, &after).map_err(io)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One value as a changeset holds it.
