@@ -420,3 +420,33 @@ fn a_newer_store_a_read_only_one_and_a_locked_one_are_not_written() {
     assert_eq!(snapshot(&p), before3);
     assert_eq!(undo_files(dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn a_recording_a_killed_process_left_is_removed_by_the_next_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    // A process that is gone, as one killed with -9 mid-change would be.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let left = tmp
+        .path()
+        .join(format!("egregora-inspect-changes-{dead}-0"));
+    let alive = tmp
+        .path()
+        .join(format!("egregora-inspect-changes-{}-0", std::process::id()));
+    let other = tmp.path().join("egregora-inspect-changes-notes.txt");
+    for f in [&left, &alive, &other] {
+        std::fs::write(f, "x").unwrap();
+    }
+    bin()
+        .env("TMPDIR", tmp.path())
+        .args(["exec", "--dry-run", "--sql", "DELETE FROM tasks"])
+        .arg(&p)
+        .assert()
+        .success();
+    assert!(!left.exists(), "the dead process's recording is removed");
+    assert!(alive.exists() && other.exists(), "nothing else is");
+    assert_eq!(listing(tmp.path()).len(), 2, "and its own is gone too");
+}

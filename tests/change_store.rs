@@ -133,3 +133,144 @@ fn a_cell_is_edited_and_a_row_deleted_by_its_key_and_both_undone() {
     assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM tasks"), tasks);
     assert_eq!(title(&p), was);
 }
+
+/// Every row of `table` by its key, each value with its type.
+fn by_key(p: &std::path::Path, table: &str) -> Vec<Vec<rusqlite::types::Value>> {
+    let c = open(p);
+    let mut s = c
+        .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+        .unwrap();
+    let n = s.column_count();
+    s.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// Commits the newest undo file's change, and drops its own undo file.
+fn undo_newest(p: &std::path::Path) {
+    let u = change::undo(p, None).unwrap();
+    change::commit(&u, &Canceller::new()).unwrap();
+    let newest = change::undo_files(p).unwrap().remove(0);
+    assert_eq!(newest.header.command, "undo");
+    std::fs::remove_file(newest.path).unwrap();
+}
+
+#[test]
+fn a_large_change_one_that_changes_keys_and_a_replace_are_committed_and_undone_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.sqlite");
+    bin()
+        .args(["demo", "--docs", "3000"])
+        .arg(&p)
+        .assert()
+        .success();
+    let original = by_key(&p, "documents");
+    let count =
+        |sql: &str| scalar::<i64>(&p, &format!("SELECT count(*) FROM documents WHERE {sql}"));
+
+    let not_draft = count("status <> 'draft'") as u64;
+    let preview = change::exec(&p, "UPDATE documents SET status = 'draft'").unwrap();
+    assert_eq!(preview.rows, not_draft);
+    assert_eq!(preview.tables[0].updated, not_draft);
+    let first = &preview.window(0, 1).unwrap()[0];
+    assert_eq!(first.key[0].0, "id");
+    assert_eq!(first.columns.len(), 1, "only the column that changed");
+    assert_eq!(first.columns[0].column, "status");
+    let done = change::commit(&preview, &Canceller::new()).unwrap();
+    assert_eq!(done.rows, not_draft);
+    assert_eq!(count("status <> 'draft'"), 0);
+
+    // A changed key is a row deleted and one inserted, as the session says.
+    let moved = count("rowid % 5 = 0") as u64;
+    let preview = change::exec(
+        &p,
+        "UPDATE documents SET id = id || '-moved', title = NULL WHERE rowid % 5 = 0",
+    )
+    .unwrap();
+    let t = &preview.tables[0];
+    assert_eq!((t.inserted, t.updated, t.deleted), (moved, 0, moved));
+    change::commit(&preview, &Canceller::new()).unwrap();
+
+    // REPLACE puts a new row in the place of one with the same key: an update.
+    let replaced = count("rowid % 7 = 1") as u64;
+    let preview = change::exec(
+        &p,
+        "REPLACE INTO documents (id, status, doc_type, title)
+         SELECT id, 'published', doc_type, 'replaced' FROM documents WHERE rowid % 7 = 1",
+    )
+    .unwrap();
+    let t = &preview.tables[0];
+    assert_eq!((t.inserted, t.updated, t.deleted), (0, replaced, 0));
+    change::commit(&preview, &Canceller::new()).unwrap();
+    assert!(by_key(&p, "documents") != original);
+
+    for _ in 0..3 {
+        undo_newest(&p);
+    }
+    assert!(by_key(&p, "documents") == original, "every row as it was");
+    assert!(change::undo_files(&p).unwrap().is_empty());
+}
+
+#[test]
+fn a_without_rowid_table_is_recorded_by_its_key_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = current_store(dir.path());
+    let sql: String = scalar(&p, "SELECT sql FROM sqlite_schema WHERE name = 'documents'");
+    exec(
+        &p,
+        &format!(
+            "DROP TABLE documents; {sql} WITHOUT ROWID;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+             INSERT INTO documents (id, status, doc_type, title)
+             SELECT printf('id-%02d', i), 'draft', 'post', 'title ' || i FROM n;"
+        ),
+    );
+    let original = by_key(&p, "documents");
+    let preview = change::exec(
+        &p,
+        "UPDATE documents SET status = 'published', title = upper(title) WHERE id < 'id-11'",
+    )
+    .unwrap();
+    assert_eq!(preview.rows, 10);
+    let row = &preview.window(3, 1).unwrap()[0];
+    assert_eq!(row.key[0].0, "id");
+    assert_eq!(row.columns.len(), 2);
+    change::commit(&preview, &Canceller::new()).unwrap();
+    let preview = change::exec(&p, "DELETE FROM documents WHERE id > 'id-40'").unwrap();
+    assert_eq!(preview.tables[0].deleted, 10);
+    change::commit(&preview, &Canceller::new()).unwrap();
+    assert_eq!(scalar::<i64>(&p, "SELECT count(*) FROM documents"), 40);
+    undo_newest(&p);
+    undo_newest(&p);
+    assert!(by_key(&p, "documents") == original);
+}
+
+#[test]
+fn a_recording_left_by_a_killed_process_with_the_same_pid_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    // What `kill -9` of an earlier process with this pid would have left.
+    let stale: Vec<std::path::PathBuf> = (0..300)
+        .map(|n| {
+            std::env::temp_dir().join(format!(
+                "egregora-inspect-changes-{}-{n}",
+                std::process::id()
+            ))
+        })
+        .filter(|f| std::fs::File::create_new(f).is_ok())
+        .collect();
+    for f in &stale {
+        std::fs::write(f, "stale").unwrap();
+    }
+    let preview = change::exec(&p, "UPDATE documents SET title = 'x' WHERE rowid < 4");
+    let kept = stale
+        .iter()
+        .filter(|f| std::fs::read(f).is_ok_and(|b| b == b"stale"))
+        .count();
+    for f in &stale {
+        let _ = std::fs::remove_file(f);
+    }
+    assert_eq!(preview.unwrap().rows, 3);
+    assert_eq!(kept, stale.len(), "never written into or removed");
+}

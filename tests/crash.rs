@@ -267,12 +267,15 @@ fn kill_9_during_an_exec_leaves_the_store_old_or_new_and_its_undo_file_absent_or
     assert_eq!(undo_files(work.path()).len(), 1);
 
     let (mut old, mut new) = (0, 0);
+    // Where the killed runs keep their recordings.
+    let recordings = tempfile::tempdir().unwrap();
     // The last ones land after the commit even on a busy machine.
     for tenth in [0u32, 2, 4, 6, 8, 9, 13, 20, 40] {
         let work = tempfile::tempdir().unwrap();
         let p = work.path().join("s.sqlite");
         std::fs::copy(&pristine, &p).unwrap();
         let mut child = Command::new(bin_path())
+            .env("TMPDIR", recordings.path())
             .args(["exec", "--yes", "--sql", sql])
             .arg(&p)
             .stdout(Stdio::null())
@@ -319,4 +322,13 @@ fn kill_9_during_an_exec_leaves_the_store_old_or_new_and_its_undo_file_absent_or
     }
     assert!(old > 0, "some kill landed before the commit");
     assert!(new > 0, "some run committed");
+    // The next change removes what the killed ones left.
+    let p = work.path().join("s.sqlite");
+    bin()
+        .env("TMPDIR", recordings.path())
+        .args(["exec", "--dry-run", "--sql", sql])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(listing(recordings.path()), Vec::<String>::new());
 }

@@ -1,9 +1,10 @@
 //! What `exec` runs: one INSERT, UPDATE or DELETE on the store's own
 //! tables. The query guard's judgement decides every read; writes are
 //! allowed only to tables of `main` that are not SQLite's own, and every
-//! table written (also by a trigger) is named, so the recorder can follow
-//! the tables the session extension cannot (those without a primary key).
+//! table written (also by a trigger) is named with the columns it sets, so
+//! the recorder can follow each (see `rowid`).
 
+use super::rowid::Written;
 use crate::store::error::{Result, StoreError};
 use crate::store::read::query::guard::judge;
 use rusqlite::Connection;
@@ -13,12 +14,12 @@ use std::sync::{Arc, Mutex};
 #[derive(Default)]
 struct Seen {
     refused: Option<String>,
-    written: Vec<String>,
+    written: Vec<Written>,
 }
 
 /// Checks `sql` on `conn` (which it leaves without an authorizer) and
-/// returns the tables it writes, lower-cased, each once.
-pub(crate) fn check(conn: &mut Connection, sql: &str) -> Result<Vec<String>> {
+/// returns the tables it writes, each once, with the columns it sets.
+pub(crate) fn check(conn: &mut Connection, sql: &str) -> Result<Vec<Written>> {
     let first = first_word(sql).to_ascii_uppercase();
     if !matches!(
         first.as_str(),
@@ -41,9 +42,20 @@ pub(crate) fn check(conn: &mut Connection, sql: &str) -> Result<Vec<String>> {
             return Authorization::Deny;
         };
         match verdict {
-            Ok(Some(t)) => {
-                if !s.written.contains(&t) {
-                    s.written.push(t);
+            Ok(Some((table, column))) => {
+                let w = match s.written.iter().position(|w| w.table == table) {
+                    Some(i) => &mut s.written[i],
+                    None => {
+                        s.written.push(Written {
+                            table,
+                            set: Vec::new(),
+                        });
+                        let last = s.written.len() - 1;
+                        &mut s.written[last]
+                    }
+                };
+                if let Some(c) = column.filter(|c| !w.set.contains(c)) {
+                    w.set.push(c);
                 }
                 Authorization::Allow
             }
@@ -82,13 +94,18 @@ pub(crate) fn check(conn: &mut Connection, sql: &str) -> Result<Vec<String>> {
     }
 }
 
-/// Ok(Some(table)) for a write to allow, Ok(None) for a read, Err(why).
-fn decide(ctx: &AuthContext<'_>) -> Result<Option<String>, String> {
+/// Ok(Some((table, column set))) for a write to allow, Ok(None) for a
+/// read, Err(why).
+type Write = Option<(String, Option<String>)>;
+
+fn decide(ctx: &AuthContext<'_>) -> Result<Write, String> {
     use AuthAction as A;
-    let table = match ctx.action {
-        A::Insert { table_name } | A::Delete { table_name } | A::Update { table_name, .. } => {
-            table_name
-        }
+    let (table, column) = match ctx.action {
+        A::Insert { table_name } | A::Delete { table_name } => (table_name, None),
+        A::Update {
+            table_name,
+            column_name,
+        } => (table_name, Some(column_name.to_ascii_lowercase())),
         A::Select
         | A::Read { .. }
         | A::Recursive
@@ -120,7 +137,7 @@ fn decide(ctx: &AuthContext<'_>) -> Result<Option<String>, String> {
     {
         return Err(format!("{name} is not a table of the store"));
     }
-    Ok(Some(table.to_ascii_lowercase()))
+    Ok(Some((table.to_ascii_lowercase(), column)))
 }
 
 /// The statement's first word, past white space and comments.
@@ -164,13 +181,31 @@ mod tests {
             "/* x */ -- y\n UPDATE documents SET status = 'draft'",
         )
         .unwrap();
-        assert_eq!(t, ["documents"]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].table, "documents");
+        assert_eq!(t[0].set, ["status"]);
         let t = check(
             &mut c,
             "WITH d AS (SELECT id FROM documents) DELETE FROM tasks WHERE task_id IN d",
         )
         .unwrap();
-        assert_eq!(t, ["tasks"]);
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].table.as_str(), t[0].set.len()), ("tasks", 0));
+    }
+
+    #[test]
+    fn the_columns_a_trigger_sets_are_named_too() {
+        let mut c = conn();
+        c.execute_batch(
+            "CREATE TRIGGER t AFTER UPDATE ON tasks BEGIN
+               UPDATE documents SET status = new.status WHERE id = new.task_id;
+             END;",
+        )
+        .unwrap();
+        let t = check(&mut c, "UPDATE tasks SET Status = 'x', task_id = 'y'").unwrap();
+        let set = |name: &str| t.iter().find(|w| w.table == name).unwrap().set.clone();
+        assert_eq!(set("tasks"), ["status", "task_id"]);
+        assert_eq!(set("documents"), ["status"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Data changes you see before they commit and can take back after
-//! (DESIGN §10). A change runs in a transaction with SQLite's session
-//! extension recording it (tables without a primary key: see `rowid`);
+//! (DESIGN §10). A change runs in a transaction with its recording on
+//! (rowid tables by temp triggers, see `rowid`; WITHOUT ROWID ones by
+//! SQLite's session extension);
 //! the recording is read back for the preview and the transaction rolls
 //! back. On confirm it runs again under the write lock; a recording that
 //! differs from the preview's is refused with nothing written. On commit
@@ -11,8 +12,11 @@ mod edit;
 mod fix;
 mod guard;
 mod rowid;
+#[cfg(test)]
+mod rowid_tests;
 mod rows;
 mod undo;
+mod wire;
 
 pub use edit::RowKey;
 pub use fix::{FIXABLE, repairs};
@@ -24,7 +28,8 @@ use crate::store::error::{Result, StoreError};
 use crate::store::inspection::checks;
 use crate::store::inspection::finding::{Code, Finding};
 use crate::store::inspection::inspect::{Counts, Inspection, inspect};
-use crate::store::open::{open_for_write, open_read_only};
+use crate::store::open::{open_for_write, open_read_only, write_cache_kib};
+use rowid::Written;
 use rows::ChangeFile;
 use rusqlite::session::Session;
 use rusqlite::{Connection, TransactionBehavior};
@@ -322,6 +327,11 @@ fn locked(
     })
 }
 
+/// The store's page cache while a change runs, in KiB.
+const CHANGE_CACHE_KIB: i64 = 16_384;
+/// The temp database's (the rowid logs'), in KiB.
+const TEMP_CACHE_KIB: i64 = 4_096;
+
 /// A connection to change the store with; a newer store is only browsed.
 fn open_change(path: &Path) -> Result<Connection> {
     let conn = open_for_write(path, false)?;
@@ -335,23 +345,26 @@ fn open_change(path: &Path) -> Result<Connection> {
         )));
     }
     // A REPLACE's deletes reach the rowid log's triggers too; the log
-    // spills to a temporary file, not memory, on a large change.
-    conn.execute_batch("PRAGMA recursive_triggers = ON; PRAGMA temp_store = FILE")
-        .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
+    // spills to a temporary file, not memory, on a large change, and the
+    // page caches stay small (a plan's large one would be most of a
+    // change's memory; the crash tests' smaller one is kept).
+    conn.execute_batch(&format!(
+        "PRAGMA recursive_triggers = ON; PRAGMA temp_store = FILE;
+         PRAGMA cache_size = {}; PRAGMA temp.cache_size = -{TEMP_CACHE_KIB};",
+        write_cache_kib().max(-CHANGE_CACHE_KIB)
+    ))
+    .map_err(|e| StoreError::sqlite(path, "cannot set up the connection", e))?;
     Ok(conn)
 }
 
 /// Checks the statements of `work` (the authorizer needs the connection
-/// before its transaction begins); returns the tables they write.
-fn check(conn: &mut Connection, work: &Work) -> Result<Vec<String>> {
-    let mut written = Vec::new();
+/// before its transaction begins); returns the tables they write and the
+/// columns they set.
+fn check(conn: &mut Connection, work: &Work) -> Result<Vec<Written>> {
+    let mut written: Vec<Written> = Vec::new();
     if let Work::Sql(statements) = work {
         for sql in statements {
-            for t in guard::check(conn, sql)? {
-                if !written.contains(&t) {
-                    written.push(t);
-                }
-            }
+            rowid::merge(&mut written, guard::check(conn, sql)?);
         }
     }
     Ok(written)
@@ -363,11 +376,11 @@ fn record(
     path: &Path,
     command: Command,
     work: &Work,
-    written: &[String],
+    written: &[Written],
     ins: &Inspection,
 ) -> Result<Recorded> {
     let err = |what: &'static str| move |e| StoreError::sqlite(path, what, e);
-    let changes = match work {
+    let (changes, tables, digest) = match work {
         Work::Undo(file) => {
             let (_, offset) = undo::read_header(file)?;
             let changes = ChangeFile {
@@ -375,13 +388,19 @@ fn record(
                 offset,
                 temporary: false,
             };
-            let (tables, _) = changes.summary()?;
+            let (tables, digest) = changes.summary()?;
             undo::apply(conn, path, &changes, total(&tables))?;
-            changes
+            (changes, tables, digest)
         }
         Work::Sql(statements) => {
             let logs = rowid::start(conn, written).map_err(err("cannot set up the recording"))?;
+            // The session records the rest (WITHOUT ROWID tables, those a
+            // virtual table writes itself).
+            let logged: Vec<String> = logs.iter().map(|l| l.table.to_lowercase()).collect();
             let mut session = Session::new(conn).map_err(err("cannot start the recording"))?;
+            session.table_filter(Some(move |t: &str| {
+                !logged.iter().any(|l| l.eq_ignore_ascii_case(t))
+            }));
             session
                 .attach(None::<&str>)
                 .map_err(err("cannot start the recording"))?;
@@ -391,27 +410,39 @@ fn record(
                 // A RETURNING clause's rows are not needed.
                 while rows.next().map_err(sql_error)?.is_some() {}
             }
-            let file = rows::temp_path();
+            let (file, f) = rows::create_temp().map_err(|e| {
+                StoreError::io(
+                    format!("cannot create a file in {}", std::env::temp_dir().display()),
+                    e,
+                )
+            })?;
             let changes = ChangeFile {
                 path: file.clone(),
                 offset: 0,
                 temporary: true,
             };
-            let f = std::fs::File::create_new(&file)
-                .map_err(|e| StoreError::io(format!("cannot create {}", file.display()), e))?;
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+            let wrote = |e| StoreError::io(format!("cannot write {}", file.display()), e);
+            let mut out = wire::Digested::new(std::io::BufWriter::with_capacity(1 << 16, f));
             session
                 .changeset_strm(&mut out)
                 .map_err(err("cannot write the recorded changes"))?;
             drop(session);
-            rowid::finish(conn, &logs, &mut out)
+            std::io::Write::flush(&mut out).map_err(wrote)?;
+            // What the session wrote is counted from the file (it is small:
+            // the large tables are logged); the rest as it is written.
+            let (mut tables, _) = ChangeFile {
+                path: file.clone(),
+                offset: 0,
+                temporary: false,
+            }
+            .summary()?;
+            rowid::finish(conn, &logs, &mut out, &mut tables)
                 .map_err(err("cannot write the recorded changes"))?;
-            std::io::Write::flush(&mut out)
-                .map_err(|e| StoreError::io(format!("cannot write {}", file.display()), e))?;
-            changes
+            std::io::Write::flush(&mut out).map_err(wrote)?;
+            let digest = out.digest();
+            (changes, tables, digest)
         }
     };
-    let (tables, digest) = changes.summary()?;
     let left = if command == Command::Fix {
         fix::left(checks::run(conn, ins)?)
     } else {

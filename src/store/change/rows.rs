@@ -328,13 +328,48 @@ fn describe(
     })
 }
 
-/// A new file name for a recording, in the system's temporary folder.
-pub(crate) fn temp_path() -> PathBuf {
+/// A new file for a recording, in the system's temporary folder. A name
+/// taken (a recording left by a killed process whose pid came round again)
+/// is passed over, never written into or removed.
+pub(crate) fn create_temp() -> std::io::Result<(PathBuf, std::fs::File)> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let n = N.fetch_add(1, Ordering::SeqCst);
-    std::env::temp_dir().join(format!(
-        "egregora-inspect-changes-{}-{n}",
-        std::process::id()
-    ))
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(sweep);
+    loop {
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!(
+            "egregora-inspect-changes-{}-{n}",
+            std::process::id()
+        ));
+        match std::fs::File::create_new(&path) {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Removes the recordings of processes that are gone (killed before they
+/// could remove their own); a live process's, or one that cannot be told,
+/// is left.
+fn sweep() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("egregora-inspect-changes-")
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let gone = rustix::process::Pid::from_raw(pid)
+            .is_some_and(|p| rustix::process::test_kill_process(p) == Err(rustix::io::Errno::SRCH));
+        if gone && pid != std::process::id() as i32 {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }

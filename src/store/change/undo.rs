@@ -10,7 +10,7 @@ use super::rows::ChangeFile;
 use crate::store::error::{Result, StoreError};
 use crate::store::plan::free_path;
 use rusqlite::Connection;
-use rusqlite::session::{ChangesetItem, ConflictAction, ConflictType, invert_strm};
+use rusqlite::session::{ChangesetItem, ConflictAction, ConflictType};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -104,7 +104,7 @@ pub(crate) fn write(
     let line = serde_json::to_string(&header).unwrap_or_default();
     writeln!(out, "{line}").map_err(io(format!("cannot write {shown}")))?;
     let mut input = changes.reader()?;
-    invert_strm(&mut input, &mut out)
+    super::wire::invert(&mut input, &mut out)
         .map_err(|e| StoreError::sqlite(store, "cannot write the undo file", e))?;
     let file = out
         .into_inner()
