@@ -3,7 +3,9 @@
 //! read, a filter on another view) it returns as an `Effect`, and
 //! `App::apply` carries it out.
 
+use super::Clip;
 use crate::store::read::filters::ValueFilter;
+use crate::store::read::query::session::Cmd;
 use crate::store::read::tasks::TaskAnchor;
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
@@ -34,4 +36,18 @@ pub(crate) enum Effect {
     /// Long work starts (a plan, an export): what the status line said is
     /// not about it.
     Start(Box<Job>),
+    /// The Query tab's statement runs (`remember`: it is new to the
+    /// history file).
+    RunSql { sql: String, remember: bool },
+    /// The Query tab's session reads this window, or the end, under a new
+    /// ticket.
+    AskQuery(Cmd),
+    /// What runs for the Query tab's statement stops.
+    StopQuery,
+    /// This goes on the clipboard.
+    Copy(Clip),
+    /// The export of the grid on screen opens.
+    OpenExport,
+    /// The frequencies of the grid's current column open.
+    OpenFrequencies,
 }

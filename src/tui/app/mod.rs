@@ -235,7 +235,7 @@ impl App {
         // (a resize) reads the window that fills it, the same row selected.
         match self.mode() {
             Mode::Documents => self.refit_window(),
-            Mode::QueryResult => self.refit_query(),
+            Mode::QueryResult => self.apply(self.query.refit(self.page())),
             _ => {}
         }
         if let Some(s) = self.scrolled() {
@@ -369,7 +369,10 @@ impl App {
                 self.send(Request::DataChecks);
             }
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy { keep_tables: false }),
-            Action::Sql => self.edit_sql(),
+            Action::Sql => {
+                self.go(Tab::Query);
+                self.query.editing = true;
+            }
             _ => return false,
         }
         true
@@ -391,8 +394,20 @@ impl App {
         if tab == Tab::Tables {
             self.request_counts();
         }
-        if tab == Tab::Query && self.query.result.is_none() {
-            self.query.editing = true;
+        if tab == Tab::Query {
+            self.query.shown();
+        }
+    }
+
+    fn update_query(&mut self, action: Action) {
+        let effect = self.query.update(action, self.page(), self.size.0);
+        self.apply(effect);
+    }
+
+    /// Text pasted: into the SQL line, while it has the keys.
+    pub fn paste(&mut self, text: &str) {
+        if self.tab == Tab::Query && self.overlay.is_none() {
+            self.query.paste(text);
         }
     }
 
@@ -472,9 +487,12 @@ impl App {
             Reply::Browse { ticket, result } => self.on_browse(ticket, result),
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),
-            Reply::Query { run, said } => self.on_query_reply(run, said),
+            Reply::Query { run, said } => {
+                let effect = self.query.on_reply(run, said);
+                self.apply(effect);
+            }
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
-            Reply::QueryCount { run, result } => self.on_query_count(run, result),
+            Reply::QueryCount { run, result } => self.query.on_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
         }
     }

@@ -1,9 +1,14 @@
-//! The Query tab's state: plain data its feature (`query.rs`) fills.
+//! The Query tab's state: plain data its feature (`query.rs`) fills; and
+//! what the app sends the tab's session for it.
 
 use super::super::text::Shown;
+use super::Requests;
 use super::grid::GridState;
 use super::load::Load;
-use crate::store::read::query::session::Page;
+use crate::store::read::query::session::{Cmd, Page};
+use crate::tui::messages::QueryJob;
+use crate::tui::worker::Job;
+use std::sync::atomic::Ordering;
 use tui_input::Input;
 
 #[derive(Debug, Default)]
@@ -60,5 +65,44 @@ impl QueryResult {
             .loaded()
             .and_then(|p| p.total)
             .or(self.count.loaded().copied())
+    }
+}
+
+impl Requests {
+    /// Runs `sql` in a session of its own, its first window `height` rows;
+    /// returns its ticket (a statement run before is moot from now on).
+    pub(super) fn run_query(&mut self, sql: String, height: usize) -> u64 {
+        let ticket = self.ticket();
+        self.latest.query.store(ticket, Ordering::SeqCst);
+        self.latest.query_run.store(ticket, Ordering::SeqCst);
+        self.outbox.push(Job::Query(QueryJob::Run {
+            ticket,
+            sql,
+            height,
+        }));
+        ticket
+    }
+
+    /// Sends `cmd` to the session under a new ticket, returned (an older
+    /// request still running is moot).
+    pub(super) fn ask_query(&mut self, cmd: Cmd) -> u64 {
+        let ticket = self.ticket();
+        self.latest.query.store(ticket, Ordering::SeqCst);
+        let cmd = match cmd {
+            Cmd::Window { start, height, .. } => Cmd::Window {
+                ticket,
+                start,
+                height,
+            },
+            Cmd::End { height, .. } => Cmd::End { ticket, height },
+        };
+        self.outbox.push(Job::Query(QueryJob::Cmd(cmd)));
+        ticket
+    }
+
+    /// What runs for the statement stops (its reading and its count).
+    pub(super) fn stop_query(&self) {
+        let newest = self.latest.query.load(Ordering::SeqCst);
+        self.latest.query_stop.store(newest, Ordering::SeqCst);
     }
 }
