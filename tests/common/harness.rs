@@ -5,19 +5,22 @@
 
 use super::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
-use egregora_inspect::tui::app::App;
+use egregora_inspect::tui::app::{App, Clip, Drawn};
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::sessions::QueryThreads;
+use egregora_inspect::tui::tab::Tab;
 use egregora_inspect::tui::views::draw;
 use egregora_inspect::tui::worker::{Job, Notify, Reply, Route, Worker};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
+use strum::IntoEnumIterator;
 
 /// The app with the real workers' code, run in turn on this thread: the
 /// jobs it asks for, routed as the event loop routes them (scans to their
@@ -34,6 +37,9 @@ pub struct Harness {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
     pub size: (u16, u16),
+    /// Where the last frame drew its list rows, and its cursor if shown.
+    drawn: Drawn,
+    cursor: Option<(u16, u16)>,
 }
 
 /// A temp folder whose path has the same length on every run, so a
@@ -69,6 +75,8 @@ impl Harness {
             _dir: dir,
             path,
             size: (120, 36),
+            drawn: Drawn::default(),
+            cursor: None,
         };
         h.app.resize(h.size.0, h.size.1);
         h.settle();
@@ -178,6 +186,13 @@ impl Harness {
         self
     }
 
+    /// Text pasted, as the terminal sends it.
+    pub fn paste(&mut self, text: &str) -> &mut Self {
+        handle_input(&mut self.app, Event::Paste(text.to_string()));
+        self.settle();
+        self
+    }
+
     /// A mouse event at column `x`, line `y`, as the terminal sends it.
     pub fn mouse(&mut self, kind: MouseEventKind, x: u16, y: u16) -> &mut Self {
         handle_input(
@@ -199,6 +214,10 @@ impl Harness {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         let mut drawn = Default::default();
         t.draw(|f| drawn = draw(f, &self.app)).unwrap();
+        let b = t.backend();
+        let at = b.cursor_position();
+        self.cursor = b.cursor_visible().then_some((at.x, at.y));
+        self.drawn = drawn.clone();
         self.app.drawn(drawn);
         t.backend().buffer().clone()
     }
@@ -288,4 +307,188 @@ pub fn find(b: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
         }
     }
     panic!("{needle:?} not on screen");
+}
+
+/// Readers of the screen: what a test checks is what the user sees, drawn
+/// by the real views from a fresh frame, not the app's fields.
+impl Harness {
+    /// The screen's lines, as drawn now, trailing blanks cut.
+    pub fn lines(&mut self) -> Vec<String> {
+        let b = self.render();
+        (0..b.area.height)
+            .map(|y| line_of(&b, y, 0, b.area.width).trim_end().to_string())
+            .collect()
+    }
+
+    /// The tab whose title the tab bar marks.
+    pub fn tab(&mut self) -> Tab {
+        let b = self.render();
+        let marked: String = (0..b.area.width)
+            .filter(|&x| reversed(&b, x, 0))
+            .map(|x| b[(x, 0)].symbol().to_string())
+            .collect();
+        let n: usize = marked
+            .trim()
+            .split(' ')
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("no tab marked: {marked:?}"));
+        Tab::iter().nth(n - 1).expect("a tab's number")
+    }
+
+    /// The line under the tab bar: the Documents filters, the SQL line.
+    pub fn head(&mut self) -> String {
+        self.lines().swap_remove(1)
+    }
+
+    /// The status line: the keys that work now, then the last message.
+    pub fn status(&mut self) -> String {
+        self.lines().pop().unwrap_or_default()
+    }
+
+    /// The title of the popup over the tabs (a dialog, `?`, a chooser…),
+    /// when one is open: only popups draw a box all round.
+    pub fn overlay(&mut self) -> Option<String> {
+        let line = self.lines().into_iter().find(|l| l.contains('┌'))?;
+        let from = line.find('┌')? + '┌'.len_utf8();
+        let to = line.rfind('┐').unwrap_or(line.len());
+        Some(line[from..to].trim_matches('─').trim().to_string())
+    }
+
+    /// Where the text cursor stands, when one is shown.
+    pub fn cursor(&mut self) -> Option<(u16, u16)> {
+        self.render();
+        self.cursor
+    }
+
+    /// How many rows the list on screen has room for (its page).
+    pub fn page(&mut self) -> usize {
+        self.render();
+        self.drawn.rows.map_or(0, |r| r.height as usize)
+    }
+
+    /// The rows of the list on screen (Documents, a table, a result), as
+    /// drawn: none when no list is drawn.
+    pub fn rows(&mut self) -> Vec<String> {
+        let b = self.render();
+        let Some(r) = self.drawn.rows else {
+            return Vec::new();
+        };
+        (r.y..r.y + r.height)
+            .map(|y| line_of(&b, y, r.x, r.width).trim_end().to_string())
+            .take_while(|l| !l.is_empty())
+            .collect()
+    }
+
+    /// Which of `rows` is drawn selected.
+    pub fn selected_row(&mut self) -> Option<usize> {
+        let b = self.render();
+        let r = self.drawn.rows?;
+        (r.y..r.y + r.height).position(|y| (r.x..r.x + r.width).all(|x| reversed(&b, x, y)))
+    }
+
+    /// The grid's column titles as drawn, each with its first column.
+    pub fn header(&mut self) -> Vec<(String, u16)> {
+        let b = self.render();
+        let Some(r) = self.drawn.rows else {
+            return Vec::new();
+        };
+        let y = r.y - 1;
+        let bold = |x: u16| b[(x, y)].modifier.contains(Modifier::BOLD);
+        let mut out = Vec::new();
+        for x in r.x..r.x + r.width {
+            if bold(x) && (x == r.x || !bold(x - 1)) {
+                let end = (x..r.x + r.width)
+                    .find(|&e| !bold(e))
+                    .unwrap_or(r.x + r.width);
+                out.push((line_of(&b, y, x, end - x).trim().to_string(), x));
+            }
+        }
+        out
+    }
+
+    /// The column the grid's cursor is on (its title underlined).
+    pub fn column(&mut self) -> Option<String> {
+        let b = self.render();
+        let y = self.drawn.rows?.y - 1;
+        let header = self.header();
+        header
+            .into_iter()
+            .find(|(_, x)| b[(*x, y)].modifier.contains(Modifier::UNDERLINED))
+            .map(|(name, _)| name)
+    }
+
+    /// The cells of column `name`, row by row, as drawn.
+    pub fn cells(&mut self, name: &str) -> Vec<String> {
+        let header = self.header();
+        let Some(i) = header.iter().position(|(n, _)| n == name) else {
+            panic!("no column {name:?} drawn: {header:?}");
+        };
+        let rows = self.rows().len() as u16;
+        let b = self.render();
+        let Some(r) = self.drawn.rows else {
+            return Vec::new();
+        };
+        let from = header[i].1;
+        let to = header.get(i + 1).map_or(r.x + r.width, |(_, x)| *x);
+        (r.y..r.y + rows)
+            .map(|y| line_of(&b, y, from, to - from).trim().to_string())
+            .collect()
+    }
+
+    /// The cell of column `name` in the row drawn selected.
+    pub fn selected(&mut self, name: &str) -> Option<String> {
+        let at = self.selected_row()?;
+        self.cells(name).into_iter().nth(at)
+    }
+
+    /// The selected row's first cell: its key as drawn.
+    pub fn selected_key(&mut self) -> Option<String> {
+        let first = self.header().into_iter().next()?.0;
+        self.selected(&first)
+    }
+
+    /// The rowids of the documents Documents lists, by the ids drawn.
+    pub fn rowids(&mut self) -> Vec<i64> {
+        let c = open(&self.path);
+        self.cells("id")
+            .iter()
+            .map(|id| {
+                c.query_row("SELECT rowid FROM documents WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap_or_else(|e| panic!("{id:?} drawn: {e}"))
+            })
+            .collect()
+    }
+
+    /// The rowid of the document the detail shows, from its title.
+    pub fn detail_rowid(&mut self) -> Option<i64> {
+        let head = self.head();
+        let at = head.strip_prefix("document ")?.find("(rowid ")? + "document (rowid ".len();
+        let digits: String = head[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    }
+
+    /// What the app put on the clipboard, taken as the event loop takes it.
+    pub fn clip(&mut self) -> Option<Clip> {
+        self.app.requests.clip.take()
+    }
+
+    /// Whether the app asked to quit (the event loop then ends).
+    pub fn quits(&self) -> bool {
+        self.app.quit
+    }
+}
+
+/// The text of line `y` of `b`, `width` cells from column `x`.
+fn line_of(b: &Buffer, y: u16, x: u16, width: u16) -> String {
+    (x..x + width).map(|x| b[(x, y)].symbol()).collect()
+}
+
+fn reversed(b: &Buffer, x: u16, y: u16) -> bool {
+    b[(x, y)].modifier.contains(Modifier::REVERSED)
 }
