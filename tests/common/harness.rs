@@ -349,10 +349,11 @@ impl Harness {
     /// The title of the popup over the tabs (a dialog, `?`, a chooser…),
     /// when one is open: only popups draw a box all round.
     pub fn overlay(&mut self) -> Option<String> {
-        let line = self.lines().into_iter().find(|l| l.contains('┌'))?;
-        let from = line.find('┌')? + '┌'.len_utf8();
-        let to = line.rfind('┐').unwrap_or(line.len());
-        Some(line[from..to].trim_matches('─').trim().to_string())
+        self.lines().into_iter().find_map(|line| {
+            let from = line.find('┌')? + '┌'.len_utf8();
+            let to = from + line[from..].find('┐')?;
+            Some(line[from..to].trim_matches('─').trim().to_string())
+        })
     }
 
     /// Where the text cursor stands, when one is shown.
