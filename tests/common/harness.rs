@@ -408,6 +408,25 @@ impl Harness {
         out
     }
 
+    /// The widths the grid draws its columns at, but the last (which
+    /// takes the room left).
+    pub fn widths(&mut self) -> Vec<u16> {
+        let starts: Vec<u16> = self.header().iter().map(|(_, x)| *x).collect();
+        // Columns stand one cell apart.
+        starts.windows(2).map(|w| w[1] - w[0] - 1).collect()
+    }
+
+    /// The line a popup's list draws selected, from its left border on.
+    pub fn popup_selected(&mut self) -> Option<String> {
+        let b = self.render();
+        (1..b.area.height).find_map(|y| {
+            let x =
+                (1..b.area.width).find(|&x| b[(x - 1, y)].symbol() == "│" && reversed(&b, x, y))?;
+            let end = (x..b.area.width).find(|&e| !reversed(&b, e, y))?;
+            Some(line_of(&b, y, x, end - x).trim().to_string())
+        })
+    }
+
     /// The column the grid's cursor is on (its title underlined).
     pub fn column(&mut self) -> Option<String> {
         let b = self.render();
@@ -472,6 +491,33 @@ impl Harness {
             .take_while(char::is_ascii_digit)
             .collect();
         digits.parse().ok()
+    }
+
+    /// The newest message whole, as `M`'s log shows it (the status line
+    /// cuts a long one); the log is closed again.
+    pub fn said(&mut self) -> String {
+        self.key(KeyCode::Char('M'));
+        let lines = self.lines();
+        let top = lines
+            .iter()
+            .position(|l| l.contains("messages of this run"))
+            .expect("the log opens");
+        let inner = |l: &String| {
+            let from = l.find('│').map_or(0, |i| i + '│'.len_utf8());
+            let to = l.rfind('│').filter(|&i| i >= from).unwrap_or(l.len());
+            l[from..to].trim().to_string()
+        };
+        let mut said = Vec::new();
+        for l in lines[top + 1..].iter().map(inner) {
+            // Each message starts with its time: "0:00:01  ".
+            let timed = l.len() > 9 && l.as_bytes()[1] == b':' && l.as_bytes()[4] == b':';
+            if l.contains('└') || (timed && !said.is_empty()) {
+                break;
+            }
+            said.push(if timed { l[9..].to_string() } else { l });
+        }
+        self.key(KeyCode::Esc);
+        said.join(" ").trim().to_string()
     }
 
     /// What the app put on the clipboard, taken as the event loop takes it.
