@@ -132,10 +132,7 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
     h.act(Action::Open);
     assert_eq!(h.detail_rowid().unwrap(), 301);
     h.act(Action::Open);
-    assert_eq!(
-        h.detail_rowid().unwrap(),
-        profile
-    );
+    assert_eq!(h.detail_rowid().unwrap(), profile);
     assert!(h.text().contains("2 back"));
     h.act(Action::Back).act(Action::Back);
     assert_eq!(h.detail_rowid().unwrap(), 302);
