@@ -117,15 +117,14 @@ fn newest_first_lists_created_at_descending_and_shows_it() {
     let oldest: String = scalar(&h.path, "SELECT min(created_at) FROM documents");
     let last = h.cells("created_at").pop().unwrap();
     assert_eq!(last, oldest);
-    // A slug sort shows the slug column, even when it was not chosen.
-    h.app.docs.query.sort = egregora_inspect::store::read::documents::Sort::Slug;
-    assert!(
-        h.app
-            .docs
-            .query
-            .grid_columns()
-            .contains(&"slug".to_string())
-    );
+    // A slug sort shows the slug column, even when it was not chosen (the
+    // store's query says which columns the grid reads).
+    use egregora_inspect::store::read::documents::{Query, Sort};
+    let by_slug = Query {
+        sort: Sort::Slug,
+        ..Query::default()
+    };
+    assert!(by_slug.grid_columns().contains(&"slug".to_string()));
 }
 
 #[test]
@@ -147,7 +146,20 @@ fn copy_reads_whole_values_and_rows() {
     };
     h.act(Action::Copy);
     assert_eq!(clip(&mut h), id, "the id by default");
-    h.app.docs.query.columns = vec!["id".into(), "content".into()];
+    // Only id and content shown, through the chooser.
+    h.act(Action::Columns).act(Action::Down);
+    for _ in 0..4 {
+        h.act(Action::Toggle).act(Action::Down);
+    }
+    for _ in 0..30 {
+        if h.popup_selected().as_deref() == Some("[ ] content") {
+            break;
+        }
+        h.act(Action::Down);
+    }
+    h.act(Action::Toggle).act(Action::Submit);
+    let names: Vec<String> = h.header().into_iter().map(|c| c.0).collect();
+    assert_eq!(names, ["id", "content"]);
     h.act(Action::SortReverse).act(Action::SortReverse);
     h.act(Action::ColumnRight).act(Action::Copy);
     let copied = clip(&mut h);
