@@ -113,14 +113,7 @@ fn a_task_finding_opens_its_tasks_and_esc_puts_it_down() {
         "INSERT INTO tasks VALUES ('odd-status', 'enrich_url', 'done', '{}', '2031-01-01', NULL, NULL);",
     );
     h.act(Action::DataChecks);
-    let found = h.app.store.data.as_ref().unwrap().loaded().unwrap().clone();
-    let i = found
-        .iter()
-        .position(|f| f.rule.as_deref() == Some("task status"))
-        .expect("the task status finding");
-    for _ in 0..=i {
-        h.act(Action::NextFinding);
-    }
+    h.pick_finding("task status");
     assert!(h.text().contains("Enter  its rows"));
     h.act(Action::Open);
     let title = h.overlay().expect("the tasks list");
@@ -138,16 +131,14 @@ fn the_overview_scrolls_to_the_finding_picked() {
     let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
     h.resize(120, 30);
     h.act(Action::DataChecks);
-    let n = h.app.store.data.as_ref().unwrap().loaded().unwrap().len();
-    assert!(n >= 8, "{n}");
     let top: Vec<String> = h.lines()[1..4].to_vec();
     assert!(
         !h.text().contains("task type: 1 task(s)"),
         "off screen at first"
     );
-    for _ in 0..n {
-        h.act(Action::NextFinding);
-    }
+    // The last finding, well below the first screen.
+    let n = h.pick_finding("task type");
+    assert!(n >= 8, "{n}");
     let text = h.text();
     assert!(text.contains("task type: 1 task(s)"), "{text}");
     assert_ne!(

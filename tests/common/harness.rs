@@ -520,6 +520,51 @@ impl Harness {
         said.join(" ").trim().to_string()
     }
 
+    /// The line drawn marked (reversed) under the tab bar: the finding
+    /// picked, a list's selected row, a popup's pick; its marked text.
+    pub fn marked(&mut self) -> Option<String> {
+        let b = self.render();
+        (1..b.area.height).find_map(|y| {
+            let x = (0..b.area.width).find(|&x| reversed(&b, x, y))?;
+            let end = (x..b.area.width)
+                .find(|&e| !reversed(&b, e, y))
+                .unwrap_or(b.area.width);
+            Some(line_of(&b, y, x, end - x).trim().to_string())
+        })
+    }
+
+    /// The lines inside the popup on top, between its borders.
+    pub fn popup_lines(&mut self) -> Vec<String> {
+        let lines = self.lines();
+        let Some(top) = lines
+            .iter()
+            .position(|l| l.contains('┌') && l.contains('┐'))
+        else {
+            return Vec::new();
+        };
+        lines[top + 1..]
+            .iter()
+            .take_while(|l| !l.contains('└'))
+            .map(|l| {
+                let from = l.find('│').map_or(0, |i| i + '│'.len_utf8());
+                let to = l.rfind('│').filter(|&i| i >= from).unwrap_or(l.len());
+                l[from..to].trim().to_string()
+            })
+            .collect()
+    }
+
+    /// Picks the Overview's data finding whose line holds `what` (n, as
+    /// the user does, until it is marked); how many n it took.
+    pub fn pick_finding(&mut self, what: &str) -> usize {
+        for n in 1..=30 {
+            self.act(Action::NextFinding);
+            if self.marked().is_some_and(|m| m.contains(what)) {
+                return n;
+            }
+        }
+        panic!("no finding {what:?}:\n{}", self.text());
+    }
+
     /// What the app put on the clipboard, taken as the event loop takes it.
     pub fn clip(&mut self) -> Option<Clip> {
         self.app.requests.clip.take()
