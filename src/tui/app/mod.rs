@@ -67,33 +67,33 @@ const CHROME_ROWS: u16 = 5;
 
 #[derive(Debug)]
 pub struct App {
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The DuckDB store `path` is a snapshot of, and its keeper.
-    pub upstream: Option<crate::store::duckdb::keeper::Keeper>,
+    pub(crate) upstream: Option<crate::store::duckdb::keeper::Keeper>,
     /// The keys in force (the defaults, or the user's).
-    pub keys: Keymap,
-    pub tab: Tab,
-    pub store: StoreView,
+    pub(crate) keys: Keymap,
+    pub(crate) tab: Tab,
+    pub(crate) store: StoreView,
     pub docs: DocsState,
     pub detail: Option<DetailState>,
-    pub tables: TablesState,
+    pub(crate) tables: TablesState,
     pub query: QueryState,
-    pub overlay: Option<Overlay>,
+    pub(crate) overlay: Option<Overlay>,
     /// The scroll of the Overview and of the Schema tab's spec pane.
-    pub scroll: u16,
+    pub(crate) scroll: u16,
     /// The Schema tab: the pane the list keys scroll (false: the spec
     /// beside the live tables; true: the live DDL), and the DDL's scroll.
-    pub ddl_pane: bool,
-    pub ddl_scroll: u16,
+    pub(crate) ddl_pane: bool,
+    pub(crate) ddl_scroll: u16,
     /// The last scroll position of the scrolled view on screen (its last
     /// line at the bottom), as the last frame drew it.
     scroll_end: u16,
     /// Where the last frame drew the tabs and the list rows.
     hits: Drawn,
     /// The terminal's size (columns, rows).
-    pub size: (u16, u16),
+    pub(crate) size: (u16, u16),
     /// The last message, and when it was said (it fades after MESSAGE_FOR).
-    pub message: String,
+    pub(crate) message: String,
     message_at: Option<Instant>,
     /// Every message of this run, whole, with when it was said (since the
     /// app started), oldest first; `M` shows them newest first.
@@ -104,7 +104,7 @@ pub struct App {
     pub retrying: bool,
     /// The file at the path is gone (deleted or moved away): what is shown
     /// was read before.
-    pub gone: bool,
+    pub(crate) gone: bool,
     /// The file at the path as last read or looked at (None: not yet read;
     /// Some(None): no file there).
     stamp: Option<Option<crate::store::identify::Stamp>>,

@@ -13,11 +13,11 @@ use tui_input::Input;
 
 #[derive(Debug, Default)]
 pub struct QueryState {
-    pub input: Input,
+    pub(crate) input: Input,
     /// The SQL line has the keys (else the result has).
-    pub editing: bool,
+    pub(crate) editing: bool,
     /// Statements run, oldest first.
-    pub history: Vec<String>,
+    pub(crate) history: Vec<String>,
     /// Where ↑/↓ stand in the history, and what was typed before.
     pub(super) hist_at: Option<usize>,
     pub(super) draft: String,
@@ -27,23 +27,23 @@ pub struct QueryState {
 /// A statement run, as far as it has been read.
 #[derive(Debug)]
 pub struct QueryResult {
-    pub sql: String,
+    pub(crate) sql: String,
     /// The statement's ticket, and the newest request's.
-    pub run: u64,
+    pub(crate) run: u64,
     pub(super) ticket: u64,
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     pub page: Load<Page>,
     /// The page's cells as the grid shows them.
-    pub shown: Vec<Vec<Shown>>,
-    pub selected: usize,
+    pub(crate) shown: Vec<Vec<Shown>>,
+    pub(crate) selected: usize,
     /// The row (from 0) the cursor is to be on once the page comes.
     pub(super) at: u64,
-    pub grid: GridState,
-    pub count: Load<u64>,
+    pub(crate) grid: GridState,
+    pub(crate) count: Load<u64>,
     /// While a request runs: the rows passed so far.
-    pub running: Option<u64>,
+    pub(crate) running: Option<u64>,
     /// The store was written since the statement ran.
-    pub stale: bool,
+    pub(crate) stale: bool,
 }
 
 impl QueryResult {
