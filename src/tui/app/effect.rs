@@ -3,7 +3,7 @@
 //! read, a filter on another view) it returns as an `Effect`, and
 //! `App::apply` carries it out.
 
-use super::Clip;
+use super::state::Clip;
 use crate::store::read::filters::ValueFilter;
 use crate::store::read::query::session::Cmd;
 use crate::store::read::tasks::TaskAnchor;

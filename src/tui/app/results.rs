@@ -2,9 +2,9 @@
 //! what the app sends the tab's session for it.
 
 use super::super::text::Shown;
-use super::Requests;
 use super::grid::GridState;
 use super::load::Load;
+use super::state::Requests;
 use crate::store::read::query::session::{Cmd, Page};
 use crate::tui::messages::QueryJob;
 use crate::tui::worker::Job;
