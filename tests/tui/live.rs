@@ -3,13 +3,10 @@
 //! real workers and the app's own once-a-second poll.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::KeyCode;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 /// One second of the event loop: the poll and the retries it starts.
 fn a_second(h: &mut Harness) {

@@ -2,12 +2,9 @@
 //! Enter lists the failed ones newest first with their error and payload.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::exec;
+use crate::common::exec;
+use crate::harness::*;
 use egregora_inspect::tui::keys::Action;
-use harness::*;
 use ratatui::style::Color;
 
 const TASKS: &str = "

@@ -2,16 +2,13 @@
 //! stores; snapshots with insta, styles by cell.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::KeyCode;
 use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
 use egregora_inspect::tui::worker::{Job, Worker};
-use harness::*;
 use ratatui::style::Color;
 use std::path::Path;
 use strum::IntoEnumIterator;

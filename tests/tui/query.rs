@@ -3,16 +3,13 @@
 //! copy and export of a result, hostile text.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::KeyCode;
 use egregora_inspect::store::cell::Cell;
 use egregora_inspect::tui::app::Load;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 /// `:`, the statement typed key by key, Enter.
 fn run(h: &mut Harness, sql: &str) {

@@ -2,13 +2,10 @@
 //! their profile's alias, an annotation's parent, and the way back.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 /// The column headings of the open document, in the order shown.
 fn headings(h: &mut Harness) -> Vec<String> {

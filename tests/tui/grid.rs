@@ -3,14 +3,11 @@
 //! export, half pages, `[`/`]`, clicks, and findings that open their rows.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::{KeyCode, MouseButton, MouseEventKind};
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 fn docs() -> Harness {
     let mut h = Harness::demo();
