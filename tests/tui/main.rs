@@ -8,6 +8,8 @@
 mod common;
 #[path = "../common/harness.rs"]
 mod harness;
+#[path = "../common/screen.rs"]
+mod screen;
 
 mod detail;
 mod event_loop;
