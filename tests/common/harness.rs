@@ -5,7 +5,7 @@
 
 use super::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
-use egregora_inspect::tui::app::App;
+use egregora_inspect::tui::app::{App, Drawn};
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::sessions::QueryThreads;
@@ -38,6 +38,9 @@ pub struct Harness {
     /// an export, a snapshot) waits in `held` until `run_held`.
     pub hold_long: bool,
     held: Vec<Long>,
+    /// Where the last frame drew its list rows, and its cursor if shown.
+    pub(crate) drawn: Drawn,
+    pub(crate) cursor: Option<(u16, u16)>,
 }
 
 /// A temp folder whose path has the same length on every run, so a
@@ -58,7 +61,7 @@ impl Harness {
     /// `app` with the real workers on its path; with `hold_long`, work on
     /// threads of its own waits for `run_held`.
     pub fn with_app(dir: tempfile::TempDir, app: App, hold_long: bool) -> Harness {
-        let path = app.path.clone();
+        let path = app.path().to_path_buf();
         let browse = Worker::new(path.clone(), app.requests.latest.clone());
         let scan = Worker::new(path.clone(), app.requests.latest.clone());
         let watch = Worker::new(path.clone(), app.requests.latest.clone());
@@ -81,6 +84,8 @@ impl Harness {
             size: (120, 36),
             hold_long,
             held: Vec::new(),
+            drawn: Drawn::default(),
+            cursor: None,
         };
         h.app.resize(h.size.0, h.size.1);
         h.settle();
@@ -211,6 +216,13 @@ impl Harness {
         self
     }
 
+    /// Text pasted, as the terminal sends it.
+    pub fn paste(&mut self, text: &str) -> &mut Self {
+        handle_input(&mut self.app, Event::Paste(text.to_string()));
+        self.settle();
+        self
+    }
+
     /// A mouse event at column `x`, line `y`, as the terminal sends it.
     pub fn mouse(&mut self, kind: MouseEventKind, x: u16, y: u16) -> &mut Self {
         handle_input(
@@ -232,6 +244,10 @@ impl Harness {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         let mut drawn = Default::default();
         t.draw(|f| drawn = draw(f, &self.app)).unwrap();
+        let b = t.backend();
+        let at = b.cursor_position();
+        self.cursor = b.cursor_visible().then_some((at.x, at.y));
+        self.drawn = drawn.clone();
         self.app.drawn(drawn);
         t.backend().buffer().clone()
     }

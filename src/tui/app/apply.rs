@@ -54,6 +54,23 @@ impl App {
                 self.message.clear();
                 self.requests.outbox.push(*job);
             }
+            Effect::RunSql { sql, remember } => {
+                self.message.clear();
+                if remember {
+                    self.requests.history.push(sql.clone());
+                }
+                let ticket = self.requests.run_query(sql.clone(), self.page());
+                self.query.ran(sql, ticket);
+            }
+            Effect::AskQuery(cmd) => {
+                let ticket = self.requests.ask_query(cmd);
+                self.query.asked(ticket);
+            }
+            Effect::StopQuery => {
+                self.requests.stop_query();
+                self.say("stopping");
+            }
+            Effect::Copy(clip) => self.requests.clip = Some(clip),
         }
     }
 }

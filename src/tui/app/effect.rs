@@ -3,9 +3,10 @@
 //! read, a filter on another view) it returns as an `Effect`, and
 //! `App::apply` carries it out.
 
-use super::state::Requests;
+use super::state::{Clip, Requests};
 use crate::store::duckdb::snapshot::Snapshot;
 use crate::store::read::filters::ValueFilter;
+use crate::store::read::query::session::Cmd;
 use crate::store::read::tasks::{TaskAnchor, TaskSelection};
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
@@ -89,4 +90,14 @@ pub(crate) enum Effect {
     /// Long work starts (a plan, an export): what the status line said is
     /// not about it.
     Start(Box<Job>),
+    /// The Query tab's statement runs (`remember`: it is new to the
+    /// history file).
+    RunSql { sql: String, remember: bool },
+    /// The Query tab's session reads this window, or the end, under a new
+    /// ticket.
+    AskQuery(Cmd),
+    /// What runs for the Query tab's statement stops.
+    StopQuery,
+    /// This goes on the clipboard.
+    Copy(Clip),
 }

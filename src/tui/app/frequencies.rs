@@ -104,9 +104,8 @@ impl App {
             return self.say("this value cannot be written in SQL");
         };
         self.go(Tab::Query);
-        self.query.input = tui_input::Input::new(sql);
-        self.query.editing = true;
-        self.update_query(Action::Submit);
+        let effect = self.query.run_sql(sql);
+        self.apply(effect);
     }
 
     pub(super) fn on_frequencies(&mut self, reply: Reply) {

@@ -73,34 +73,34 @@ const CHROME_ROWS: u16 = 5;
 
 #[derive(Debug)]
 pub struct App {
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The DuckDB store `path` is a snapshot of, and its keeper.
-    pub upstream: Option<crate::store::duckdb::keeper::Keeper>,
+    pub(crate) upstream: Option<crate::store::duckdb::keeper::Keeper>,
     /// The keys in force (the defaults, or the user's).
-    pub keys: Keymap,
-    pub tab: Tab,
-    pub store: StoreView,
-    pub overview: OverviewState,
+    pub(crate) keys: Keymap,
+    pub(crate) tab: Tab,
+    pub(crate) store: StoreView,
+    pub(crate) overview: OverviewState,
     pub docs: DocsState,
     pub detail: Option<DetailState>,
-    pub tables: TablesState,
+    pub(crate) tables: TablesState,
     pub query: QueryState,
-    pub overlay: Option<Overlay>,
+    pub(crate) overlay: Option<Overlay>,
     /// The scroll of the Overview and of the Schema tab's spec pane.
-    pub scroll: u16,
+    pub(crate) scroll: u16,
     /// The Schema tab: the pane the list keys scroll (false: the spec
     /// beside the live tables; true: the live DDL), and the DDL's scroll.
-    pub ddl_pane: bool,
-    pub ddl_scroll: u16,
+    pub(crate) ddl_pane: bool,
+    pub(crate) ddl_scroll: u16,
     /// The last scroll position of the scrolled view on screen (its last
     /// line at the bottom), as the last frame drew it.
     scroll_end: u16,
     /// Where the last frame drew the tabs and the list rows.
     hits: Drawn,
     /// The terminal's size (columns, rows).
-    pub size: (u16, u16),
+    pub(crate) size: (u16, u16),
     /// The last message, and when it was said (it fades after MESSAGE_FOR).
-    pub message: String,
+    pub(crate) message: String,
     message_at: Option<Instant>,
     /// Every message of this run, whole, with when it was said (since the
     /// app started), oldest first; `M` shows them newest first.
@@ -111,7 +111,7 @@ pub struct App {
     pub retrying: bool,
     /// The file at the path is gone (deleted or moved away): what is shown
     /// was read before.
-    pub gone: bool,
+    pub(crate) gone: bool,
     /// The file at the path as last read or looked at (None: not yet read;
     /// Some(None): no file there).
     stamp: Option<Option<crate::store::identify::Stamp>>,
@@ -193,6 +193,11 @@ impl App {
         }
     }
 
+    /// The store the app is on (a DuckDB store's snapshot, once taken).
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
     fn send(&mut self, r: Request) {
         self.requests.send(r);
     }
@@ -253,7 +258,7 @@ impl App {
         // (a resize) reads the window that fills it, the same row selected.
         match self.mode() {
             Mode::Documents => self.refit_window(),
-            Mode::QueryResult => self.refit_query(),
+            Mode::QueryResult => self.apply(self.query.refit(self.page())),
             _ => {}
         }
         if let Some(s) = self.scrolled() {
@@ -393,7 +398,10 @@ impl App {
             Action::Init => self.open_plan(PlanKind::Init),
             Action::DataChecks => self.start_checks(),
             Action::FoldLegacy => self.open_plan(PlanKind::FoldLegacy { keep_tables: false }),
-            Action::Sql => self.edit_sql(),
+            Action::Sql => {
+                self.go(Tab::Query);
+                self.query.editing = true;
+            }
             Action::Undo => self.undo_last(),
             _ => return false,
         }
@@ -416,8 +424,20 @@ impl App {
         if tab == Tab::Tables {
             self.request_counts();
         }
-        if tab == Tab::Query && self.query.result.is_none() {
-            self.query.editing = true;
+        if tab == Tab::Query {
+            self.query.shown();
+        }
+    }
+
+    fn update_query(&mut self, action: Action) {
+        let effect = self.query.update(action, self.page(), self.size.0);
+        self.apply(effect);
+    }
+
+    /// Text pasted: into the SQL line, while it has the keys.
+    pub fn paste(&mut self, text: &str) {
+        if self.tab == Tab::Query && self.overlay.is_none() {
+            self.query.paste(text);
         }
     }
 
@@ -505,9 +525,12 @@ impl App {
             }
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),
-            Reply::Query { run, said } => self.on_query_reply(run, said),
+            Reply::Query { run, said } => {
+                let effect = self.query.on_reply(run, said);
+                self.apply(effect);
+            }
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
-            Reply::QueryCount { run, result } => self.on_query_count(run, result),
+            Reply::QueryCount { run, result } => self.query.on_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
             Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(_) => {
                 self.on_change_reply(reply)

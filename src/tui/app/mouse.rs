@@ -53,17 +53,7 @@ impl App {
                     }
                 }
             },
-            Tab::Query => {
-                if let Some(r) = self.query.result.as_mut() {
-                    let (start, n) = r.span();
-                    if let Some(i) = pick(r.selected, n) {
-                        r.selected = i;
-                        r.at = start + i as u64;
-                        // A click on the result gives it the keys.
-                        self.query.editing = false;
-                    }
-                }
-            }
+            Tab::Query => self.query.click(pick),
             _ => {}
         }
     }

@@ -1,16 +1,14 @@
 //! The Query tab: the SQL line and its history; the statement's result a
 //! window at a time (the session keeps the statement, see
 //! `store::read::query::session`), its count beside it; Esc stops what runs.
+//! Its state changes here only; what it asks of the session (a run, a
+//! window, a stop) or of the app it returns as an `Effect`.
 
 use super::super::text::shown;
-use super::{App, Clip, GridState, Load, QueryResult, cursor};
+use super::{Clip, Effect, GridState, Load, QueryResult, QueryState, cursor};
 use crate::store::StoreError;
 use crate::store::read::query::session::{Cmd, Said};
 use crate::tui::keys::Action;
-use crate::tui::messages::QueryJob;
-use crate::tui::tab::Tab;
-use crate::tui::worker::Job;
-use std::sync::atomic::Ordering;
 use tui_input::{Input, InputRequest};
 
 impl QueryResult {
@@ -36,99 +34,106 @@ impl QueryResult {
 /// The longest statement the SQL line takes, in characters.
 const SQL_CHARS: usize = 100_000;
 
-impl App {
-    /// `:`: the Query tab, the SQL line in hand.
-    pub(super) fn edit_sql(&mut self) {
-        self.go(Tab::Query);
-        self.query.editing = true;
+/// A window of `height` rows from `start`; the app gives it its ticket.
+fn window(start: u64, height: usize) -> Effect {
+    Effect::AskQuery(Cmd::Window {
+        ticket: 0,
+        start,
+        height,
+    })
+}
+
+impl QueryState {
+    /// The tab is shown: with no result yet, the SQL line has the keys.
+    pub(super) fn shown(&mut self) {
+        if self.result.is_none() {
+            self.editing = true;
+        }
     }
 
-    pub(super) fn update_query(&mut self, action: Action) {
-        if self.query.editing {
+    /// An action on the tab, `page` rows drawn, the screen `width` wide.
+    pub(super) fn update(&mut self, action: Action, page: usize, width: u16) -> Effect {
+        if self.editing {
             return self.update_sql(action);
         }
-        let page = self.page();
-        let room = self.size.0;
-        let Some(r) = self.query.result.as_mut() else {
+        let Some(r) = self.result.as_mut() else {
             if matches!(action, Action::Cancel | Action::Open) {
-                self.query.editing = true;
+                self.editing = true;
             }
-            return;
+            return Effect::Done;
         };
-        if r.grid.act(action, room) {
-            return;
+        if r.grid.act(action, width) {
+            return Effect::Done;
         }
         let half = (page / 2).max(1) as i64;
         match action {
-            Action::Down => self.move_query(1, false),
-            Action::Up => self.move_query(-1, false),
-            Action::PageDown => self.move_query(page as i64, true),
-            Action::PageUp => self.move_query(-(page as i64), true),
-            Action::HalfPageDown => self.move_query(half, true),
-            Action::HalfPageUp => self.move_query(-half, true),
+            Action::Down => self.move_by(1, false, page),
+            Action::Up => self.move_by(-1, false, page),
+            Action::PageDown => self.move_by(page as i64, true, page),
+            Action::PageUp => self.move_by(-(page as i64), true, page),
+            Action::HalfPageDown => self.move_by(half, true, page),
+            Action::HalfPageUp => self.move_by(-half, true, page),
             Action::Top => {
                 r.at = 0;
-                self.ask_query(Cmd::Window {
-                    ticket: 0,
-                    start: 0,
-                    height: page,
-                });
+                window(0, page)
             }
             Action::Bottom => {
                 r.at = u64::MAX;
                 // With the count known, the rows before the last page are
                 // passed without being read; else each may be one of them.
-                let cmd = match r.total() {
-                    Some(t) => Cmd::Window {
-                        ticket: 0,
-                        start: t.saturating_sub(page as u64),
-                        height: page,
-                    },
-                    None => Cmd::End {
+                match r.total() {
+                    Some(t) => window(t.saturating_sub(page as u64), page),
+                    None => Effect::AskQuery(Cmd::End {
                         ticket: 0,
                         height: page,
-                    },
-                };
-                self.ask_query(cmd);
+                    }),
+                }
             }
             // Esc stops what runs and nothing else: the SQL line is `:` or
             // Enter away, so a second Esc never puts the keys in it.
-            Action::Cancel if r.busy() => self.stop_query(),
-            Action::Copy | Action::CopyRow => self.copy_from_query(action),
-            Action::Export => self.open_export(),
-            Action::Frequencies => self.open_frequencies(),
-            _ => {}
+            Action::Cancel if r.busy() => Effect::StopQuery,
+            Action::Copy | Action::CopyRow => self.copy(action),
+            Action::Export => Effect::OpenExport,
+            Action::Frequencies => Effect::OpenFrequencies,
+            _ => Effect::Done,
         }
     }
 
     /// The SQL line: typing, the history, running, leaving.
-    fn update_sql(&mut self, action: Action) {
-        let running = self.query.result.as_ref().is_some_and(QueryResult::busy);
-        let q = &mut self.query;
+    fn update_sql(&mut self, action: Action) -> Effect {
+        let running = self.result.as_ref().is_some_and(QueryResult::busy);
         match action {
             Action::Type(c)
-                if q.input.value().chars().count() < SQL_CHARS && !crate::text::is_hostile(c) =>
+                if self.input.value().chars().count() < SQL_CHARS
+                    && !crate::text::is_hostile(c) =>
             {
-                q.input.handle(InputRequest::InsertChar(c));
+                self.input.handle(InputRequest::InsertChar(c));
             }
             Action::Edit(e) => {
-                q.input.handle(super::docs::edit_request(e));
+                self.input.handle(super::docs::edit_request(e));
             }
             Action::HistoryPrev | Action::HistoryNext => self.step_history(action),
-            Action::Submit => self.run_query(),
-            Action::Cancel if running => self.stop_query(),
-            Action::Cancel => q.editing = false,
+            Action::Submit => return self.run(),
+            Action::Cancel if running => return Effect::StopQuery,
+            Action::Cancel => self.editing = false,
             _ => {}
         }
+        Effect::Done
+    }
+
+    /// `sql` on the SQL line, run: what a filter from the grid asks.
+    pub(super) fn run_sql(&mut self, sql: String) -> Effect {
+        self.input = Input::new(sql);
+        self.editing = true;
+        self.run()
     }
 
     /// Text pasted into the SQL line: on one line, at the cursor.
-    pub fn paste(&mut self, text: &str) {
-        if self.tab != Tab::Query || !self.query.editing || self.overlay.is_some() {
+    pub(super) fn paste(&mut self, text: &str) {
+        if !self.editing {
             return;
         }
-        let input = &self.query.input;
-        let value = input.value();
+        let value = self.input.value();
         let room = SQL_CHARS.saturating_sub(value.chars().count());
         let pasted: String = crate::tui::history::one_line(text)
             .chars()
@@ -136,68 +141,67 @@ impl App {
             .collect();
         let at = value
             .char_indices()
-            .nth(input.cursor())
+            .nth(self.input.cursor())
             .map_or(value.len(), |(i, _)| i);
-        let cursor = input.cursor() + pasted.chars().count();
+        let cursor = self.input.cursor() + pasted.chars().count();
         let joined = format!("{}{pasted}{}", &value[..at], &value[at..]);
-        self.query.input = Input::new(joined).with_cursor(cursor);
+        self.input = Input::new(joined).with_cursor(cursor);
     }
 
     fn step_history(&mut self, action: Action) {
-        let q = &mut self.query;
-        let n = q.history.len();
-        let to = match (action, q.hist_at) {
+        let n = self.history.len();
+        let to = match (action, self.hist_at) {
             (Action::HistoryPrev, None) if n > 0 => Some(n - 1),
             (Action::HistoryPrev, Some(i)) => Some(i.saturating_sub(1)),
             (Action::HistoryNext, Some(i)) if i + 1 < n => Some(i + 1),
             (Action::HistoryNext, Some(_)) => None,
             _ => return,
         };
-        if q.hist_at.is_none() {
-            q.draft = q.input.value().to_string();
+        if self.hist_at.is_none() {
+            self.draft = self.input.value().to_string();
         }
-        q.hist_at = to;
-        let text = to.map_or(q.draft.clone(), |i| q.history[i].clone());
-        q.input = Input::new(text);
+        self.hist_at = to;
+        let text = to.map_or(self.draft.clone(), |i| self.history[i].clone());
+        self.input = Input::new(text);
     }
 
-    /// Runs the statement typed: a session of its own, a count beside it.
-    fn run_query(&mut self) {
-        let sql = self.query.input.value().trim().to_string();
+    /// Asks to run the statement typed (see `ran`).
+    fn run(&mut self) -> Effect {
+        let sql = self.input.value().trim().to_string();
         if sql.is_empty() {
-            return self.say("type a statement first (only reading is allowed)");
+            return Effect::Say("type a statement first (only reading is allowed)".into());
         }
-        let ticket = self.requests.ticket();
-        let latest = &self.requests.latest;
-        latest.query.store(ticket, Ordering::SeqCst);
-        latest.query_run.store(ticket, Ordering::SeqCst);
-        let height = self.page();
-        let q = &mut self.query;
-        if q.history.last() != Some(&sql) {
-            q.history.push(sql.clone());
-            self.requests.history.push(sql.clone());
+        let remember = self.history.last() != Some(&sql);
+        if remember {
+            self.history.push(sql.clone());
         }
-        q.hist_at = None;
-        q.editing = false;
-        q.result = Some(QueryResult::new(sql.clone(), ticket));
-        self.message.clear();
-        self.requests.outbox.push(Job::Query(QueryJob::Run {
-            ticket,
-            sql,
-            height,
-        }));
+        self.hist_at = None;
+        self.editing = false;
+        Effect::RunSql { sql, remember }
+    }
+
+    /// The statement runs under `ticket`: its result is what is read now.
+    pub(super) fn ran(&mut self, sql: String, ticket: u64) {
+        self.result = Some(QueryResult::new(sql, ticket));
+    }
+
+    /// The newest request to the session went out under `ticket`.
+    pub(super) fn asked(&mut self, ticket: u64) {
+        if let Some(r) = self.result.as_mut() {
+            r.ticket = ticket;
+            r.running = Some(0);
+        }
     }
 
     /// Moves the cursor `by` rows; a row off the page asks for its window:
     /// the page moved as far (`scroll`), or just far enough to show it.
-    fn move_query(&mut self, by: i64, scroll: bool) {
-        let page = self.page();
-        let Some(r) = self.query.result.as_mut() else {
-            return;
+    fn move_by(&mut self, by: i64, scroll: bool, page: usize) -> Effect {
+        let Some(r) = self.result.as_mut() else {
+            return Effect::Done;
         };
         let (start, n) = r.span();
         if n == 0 {
-            return;
+            return Effect::Done;
         }
         let now = start + r.selected as u64;
         let mut to = now.saturating_add_signed(by);
@@ -207,13 +211,13 @@ impl App {
         if to >= start && to < start + n as u64 {
             r.selected = (to - start) as usize;
             r.at = to;
-            return;
+            return Effect::Done;
         }
         let ended = r.page.loaded().is_some_and(|p| p.total.is_some());
         if to > now && ended && n < page {
             // The page already shows the last rows.
             r.selected = n - 1;
-            return;
+            return Effect::Done;
         }
         r.at = to;
         let from = if scroll {
@@ -223,49 +227,28 @@ impl App {
         } else {
             to + 1 - page.min(to as usize + 1) as u64
         };
-        self.ask_query(Cmd::Window {
-            ticket: 0,
-            start: from,
-            height: page,
-        });
+        window(from, page)
     }
 
-    /// Sends `cmd` to the session under a new ticket (an older request
-    /// still running is moot).
-    fn ask_query(&mut self, cmd: Cmd) {
-        let ticket = self.requests.ticket();
-        self.requests.latest.query.store(ticket, Ordering::SeqCst);
-        let cmd = match cmd {
-            Cmd::Window { start, height, .. } => Cmd::Window {
-                ticket,
-                start,
-                height,
-            },
-            Cmd::End { height, .. } => Cmd::End { ticket, height },
-        };
-        if let Some(r) = self.query.result.as_mut() {
-            r.ticket = ticket;
-            r.running = Some(0);
+    /// A click on the result, `pick` saying which row of the page it hit
+    /// (from the row selected and the rows there are): that row is
+    /// selected, and the result has the keys.
+    pub(super) fn click(&mut self, pick: impl Fn(usize, usize) -> Option<usize>) {
+        if let Some(r) = self.result.as_mut() {
+            let (start, n) = r.span();
+            if let Some(i) = pick(r.selected, n) {
+                r.selected = i;
+                r.at = start + i as u64;
+                self.editing = false;
+            }
         }
-        self.requests.outbox.push(Job::Query(QueryJob::Cmd(cmd)));
-    }
-
-    /// Esc: what runs for the statement stops (its reading and its count).
-    fn stop_query(&mut self) {
-        let newest = self.requests.latest.query.load(Ordering::SeqCst);
-        self.requests
-            .latest
-            .query_stop
-            .store(newest, Ordering::SeqCst);
-        self.say("stopping");
     }
 
     /// The page size drawn changed: the window is read again at that size,
     /// the selected row still selected.
-    pub(super) fn refit_query(&mut self) {
-        let page = self.page();
-        let Some(r) = self.query.result.as_ref() else {
-            return;
+    pub(super) fn refit(&self, page: usize) -> Effect {
+        let Some(r) = self.result.as_ref() else {
+            return Effect::Done;
         };
         let (start, n) = r.span();
         let total = r.page.loaded().and_then(|p| p.total);
@@ -277,17 +260,15 @@ impl App {
                 Some(t) if n < page => start.min(t.saturating_sub(page as u64)),
                 _ => cursor::refit_start(start, r.selected, page),
             };
-            self.ask_query(Cmd::Window {
-                ticket: 0,
-                start,
-                height: page,
-            });
+            return window(start, page);
         }
+        Effect::Done
     }
 
-    pub(super) fn on_query_reply(&mut self, run: u64, said: Said) {
-        let Some(r) = self.query.result.as_mut().filter(|r| r.run == run) else {
-            return;
+    /// What the session said of the statement run under `run`.
+    pub(super) fn on_reply(&mut self, run: u64, said: Said) -> Effect {
+        let Some(r) = self.result.as_mut().filter(|r| r.run == run) else {
+            return Effect::Done;
         };
         match said {
             Said::Columns(names) => r.names = names,
@@ -299,10 +280,11 @@ impl App {
                     && (!matches!(r.page, Load::Loaded(_)) || r.shown.len() < page.rows.len()) =>
             {
                 let running = r.running;
-                self.on_query_reply(run, Said::Page { ticket, page });
-                if let Some(r) = self.query.result.as_mut() {
+                let effect = self.on_reply(run, Said::Page { ticket, page });
+                if let Some(r) = self.result.as_mut() {
                     r.running = running;
                 }
+                return effect;
             }
             Said::Page { ticket, page } if ticket == r.ticket => {
                 r.running = None;
@@ -326,41 +308,51 @@ impl App {
                 r.running = None;
                 if matches!(r.page, Load::Loading) {
                     r.page = Load::Failed("stopped before a row came (: to edit the statement, Enter to run it again)".into());
-                    self.say("stopped");
-                } else {
-                    self.say(format!(
-                        "stopped after passing {rows} rows; the rows read stay"
-                    ));
+                    return Effect::Say("stopped".into());
                 }
+                return Effect::Say(format!(
+                    "stopped after passing {rows} rows; the rows read stay"
+                ));
             }
             Said::Failed { ticket, error } if ticket == r.ticket || ticket == r.run => {
-                r.running = None;
-                let line = error.to_string();
-                if let StoreError::Sql { at: Some(n), .. } = error {
-                    // The cursor goes where SQLite stopped reading.
-                    let mut input = Input::new(r.sql.clone());
-                    input.handle(InputRequest::GoToStart);
-                    for _ in 1..n {
-                        input.handle(InputRequest::GoToNextChar);
-                    }
-                    self.query.input = input;
-                }
-                if ticket == run {
-                    self.query.editing = true;
-                }
-                match &mut self.query.result {
-                    Some(r) if matches!(r.page, Load::Loading) || ticket == run => {
-                        r.page = Load::Failed(line);
-                    }
-                    _ => self.say(line),
-                }
+                return self.failed(run, ticket, error);
             }
             _ => {}
         }
+        Effect::Done
     }
 
-    pub(super) fn on_query_count(&mut self, run: u64, result: Result<u64, String>) {
-        if let Some(r) = self.query.result.as_mut().filter(|r| r.run == run) {
+    /// The statement or a request for it failed: where SQLite stopped
+    /// reading, the SQL line's cursor goes.
+    fn failed(&mut self, run: u64, ticket: u64, error: StoreError) -> Effect {
+        let line = error.to_string();
+        let Some(r) = self.result.as_mut() else {
+            return Effect::Done;
+        };
+        r.running = None;
+        if let StoreError::Sql { at: Some(n), .. } = error {
+            let mut input = Input::new(r.sql.clone());
+            input.handle(InputRequest::GoToStart);
+            for _ in 1..n {
+                input.handle(InputRequest::GoToNextChar);
+            }
+            self.input = input;
+        }
+        if ticket == run {
+            self.editing = true;
+        }
+        match &mut self.result {
+            Some(r) if matches!(r.page, Load::Loading) || ticket == run => {
+                r.page = Load::Failed(line);
+                Effect::Done
+            }
+            _ => Effect::Say(line),
+        }
+    }
+
+    /// The count of the statement run under `run`.
+    pub(super) fn on_count(&mut self, run: u64, result: Result<u64, String>) {
+        if let Some(r) = self.result.as_mut().filter(|r| r.run == run) {
             r.count = match result {
                 Ok(n) => Load::Loaded(n),
                 Err(e) => Load::Failed(e),
@@ -370,12 +362,12 @@ impl App {
 
     /// `y`/`Y` on a result: the value or row as held (a statement has no
     /// rowid to read a value again by); a value cut here is not copied.
-    fn copy_from_query(&mut self, action: Action) {
-        let Some(r) = self.query.result.as_ref() else {
-            return;
+    fn copy(&self, action: Action) -> Effect {
+        let Some(r) = self.result.as_ref() else {
+            return Effect::Done;
         };
         let Some(row) = r.page.loaded().and_then(|p| p.rows.get(r.selected)) else {
-            return;
+            return Effect::Done;
         };
         let n = r.span().0 + r.selected as u64 + 1;
         let got = match action {
@@ -395,9 +387,79 @@ impl App {
             )),
         };
         match got {
-            Some((Ok(bytes), what)) => self.requests.clip = Some(Clip { bytes, what }),
-            Some((Err(why), _)) => self.say(format!("nothing copied: {why}")),
-            None => {}
+            Some((Ok(bytes), what)) => Effect::Copy(Clip { bytes, what }),
+            Some((Err(why), _)) => Effect::Say(format!("nothing copied: {why}")),
+            None => Effect::Done,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Effect, QueryState};
+    use crate::store::read::query::session::Cmd;
+    use crate::tui::keys::Action;
+
+    fn typed(sql: &str) -> QueryState {
+        let mut q = QueryState::default();
+        q.shown();
+        for c in sql.chars() {
+            assert!(matches!(q.update(Action::Type(c), 10, 80), Effect::Done));
+        }
+        q
+    }
+
+    #[test]
+    fn the_sql_line_asks_to_run_and_remembers_each_statement_once() {
+        let mut q = typed(" SELECT 1 ");
+        let Effect::RunSql { sql, remember } = q.update(Action::Submit, 10, 80) else {
+            panic!("Enter runs the statement");
+        };
+        assert_eq!((sql.as_str(), remember), ("SELECT 1", true));
+        assert!(!q.editing, "the result has the keys");
+        q.ran(sql, 7);
+        assert_eq!(q.result.as_ref().map(|r| r.run), Some(7));
+        q.editing = true;
+        let again = q.update(Action::Submit, 10, 80);
+        assert!(matches!(
+            again,
+            Effect::RunSql {
+                remember: false,
+                ..
+            }
+        ));
+        assert_eq!(q.history, ["SELECT 1"]);
+        let mut empty = typed("  ");
+        assert!(matches!(
+            empty.update(Action::Submit, 10, 80),
+            Effect::Say(_)
+        ));
+    }
+
+    #[test]
+    fn a_result_asks_its_session_for_windows_and_esc_stops_it() {
+        let mut q = typed("SELECT 1");
+        let Effect::RunSql { sql, .. } = q.update(Action::Submit, 10, 80) else {
+            panic!("Enter runs the statement");
+        };
+        q.ran(sql, 1);
+        // Counting: Esc stops, it does not leave for the SQL line.
+        assert!(matches!(
+            q.update(Action::Cancel, 10, 80),
+            Effect::StopQuery
+        ));
+        assert!(!q.editing);
+        let asked = q.update(Action::Bottom, 10, 80);
+        assert!(matches!(
+            asked,
+            Effect::AskQuery(Cmd::End { height: 10, .. })
+        ));
+        q.asked(5);
+        let r = q.result.as_ref().map(|r| (r.ticket, r.running));
+        assert_eq!(r, Some((5, Some(0))));
+        assert!(matches!(
+            q.update(Action::Export, 10, 80),
+            Effect::OpenExport
+        ));
     }
 }

@@ -1,18 +1,23 @@
-//! The Query tab's state: plain data its feature (`query.rs`) fills.
+//! The Query tab's state: plain data its feature (`query.rs`) fills; and
+//! what the app sends the tab's session for it.
 
 use super::super::text::Shown;
 use super::grid::GridState;
 use super::load::Load;
-use crate::store::read::query::session::Page;
+use super::state::Requests;
+use crate::store::read::query::session::{Cmd, Page};
+use crate::tui::messages::QueryJob;
+use crate::tui::worker::Job;
+use std::sync::atomic::Ordering;
 use tui_input::Input;
 
 #[derive(Debug, Default)]
 pub struct QueryState {
-    pub input: Input,
+    pub(crate) input: Input,
     /// The SQL line has the keys (else the result has).
-    pub editing: bool,
+    pub(crate) editing: bool,
     /// Statements run, oldest first.
-    pub history: Vec<String>,
+    pub(crate) history: Vec<String>,
     /// Where ↑/↓ stand in the history, and what was typed before.
     pub(super) hist_at: Option<usize>,
     pub(super) draft: String,
@@ -22,23 +27,23 @@ pub struct QueryState {
 /// A statement run, as far as it has been read.
 #[derive(Debug)]
 pub struct QueryResult {
-    pub sql: String,
+    pub(crate) sql: String,
     /// The statement's ticket, and the newest request's.
-    pub run: u64,
+    pub(crate) run: u64,
     pub(super) ticket: u64,
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     pub page: Load<Page>,
     /// The page's cells as the grid shows them.
-    pub shown: Vec<Vec<Shown>>,
-    pub selected: usize,
+    pub(crate) shown: Vec<Vec<Shown>>,
+    pub(crate) selected: usize,
     /// The row (from 0) the cursor is to be on once the page comes.
     pub(super) at: u64,
-    pub grid: GridState,
-    pub count: Load<u64>,
+    pub(crate) grid: GridState,
+    pub(crate) count: Load<u64>,
     /// While a request runs: the rows passed so far.
-    pub running: Option<u64>,
+    pub(crate) running: Option<u64>,
     /// The store was written since the statement ran.
-    pub stale: bool,
+    pub(crate) stale: bool,
 }
 
 impl QueryResult {
@@ -60,5 +65,44 @@ impl QueryResult {
             .loaded()
             .and_then(|p| p.total)
             .or(self.count.loaded().copied())
+    }
+}
+
+impl Requests {
+    /// Runs `sql` in a session of its own, its first window `height` rows;
+    /// returns its ticket (a statement run before is moot from now on).
+    pub(super) fn run_query(&mut self, sql: String, height: usize) -> u64 {
+        let ticket = self.ticket();
+        self.latest.query.store(ticket, Ordering::SeqCst);
+        self.latest.query_run.store(ticket, Ordering::SeqCst);
+        self.outbox.push(Job::Query(QueryJob::Run {
+            ticket,
+            sql,
+            height,
+        }));
+        ticket
+    }
+
+    /// Sends `cmd` to the session under a new ticket, returned (an older
+    /// request still running is moot).
+    pub(super) fn ask_query(&mut self, cmd: Cmd) -> u64 {
+        let ticket = self.ticket();
+        self.latest.query.store(ticket, Ordering::SeqCst);
+        let cmd = match cmd {
+            Cmd::Window { start, height, .. } => Cmd::Window {
+                ticket,
+                start,
+                height,
+            },
+            Cmd::End { height, .. } => Cmd::End { ticket, height },
+        };
+        self.outbox.push(Job::Query(QueryJob::Cmd(cmd)));
+        ticket
+    }
+
+    /// What runs for the statement stops (its reading and its count).
+    pub(super) fn stop_query(&self) {
+        let newest = self.latest.query.load(Ordering::SeqCst);
+        self.latest.query_stop.store(newest, Ordering::SeqCst);
     }
 }

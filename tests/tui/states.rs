@@ -2,15 +2,12 @@
 //! says is about the state it is in, through the real key routing.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 use std::time::{Duration, Instant};
 
 /// The status line: the screen's last row.
@@ -41,12 +38,9 @@ fn a_finished_plan_closes_with_enter_q_and_the_tab_keys() {
     assert!(!hints.contains("run"), "no run hint once it ran: {hints}");
     assert!(hints.contains("close"), "{hints}");
     h.key(KeyCode::Char('y'));
-    assert!(
-        h.app.dialog().is_some(),
-        "y runs nothing and closes nothing"
-    );
+    assert!(h.overlay().is_some(), "y runs nothing and closes nothing");
     h.key(KeyCode::Enter);
-    assert!(h.app.dialog().is_none(), "Enter closes it");
+    assert_eq!(h.overlay(), None, "Enter closes it");
     assert!(
         !status(&mut h).contains("init"),
         "a current store hints no init"
@@ -55,8 +49,9 @@ fn a_finished_plan_closes_with_enter_q_and_the_tab_keys() {
     // q closes a finished dialog rather than quitting the app.
     h.app.update(Action::FoldLegacy);
     h.key(KeyCode::Char('i'));
-    assert!(h.app.dialog().is_none(), "nothing to do opens no dialog");
-    assert!(h.app.message.contains("nothing to do"), "{}", h.app.message);
+    assert_eq!(h.overlay(), None, "nothing to do opens no dialog");
+    let status = status(&mut h);
+    assert!(status.contains("nothing to do"), "{status}");
 }
 
 /// An older store whose documents hold an id twice: init is blocked.
@@ -82,29 +77,34 @@ fn a_failed_or_blocked_dialog_closes_with_q_and_tab_keys_act() {
         "a blocked plan hints no run"
     );
     h.key(KeyCode::Char('q'));
-    assert!(h.app.dialog().is_none() && !h.app.quit, "q closes it");
-    h.key(KeyCode::Char('i')).key(KeyCode::Char('3'));
-    assert!(h.app.dialog().is_none(), "a tab key closes it…");
-    assert_eq!(h.app.tab, Tab::Schema, "…and goes to its tab");
+    assert!(h.overlay().is_none() && !h.quits(), "q closes it");
+    h.key(KeyCode::Char('i'));
+    assert!(h.overlay().is_some());
+    h.key(KeyCode::Char('3'));
+    assert_eq!(h.overlay(), None, "a tab key closes it…");
+    assert_eq!(h.tab(), Tab::Schema, "…and goes to its tab");
     h.key(KeyCode::Char('i')).key(KeyCode::Tab);
-    assert_eq!(h.app.tab, Tab::Tables);
+    assert_eq!(h.tab(), Tab::Tables);
 }
 
 #[test]
 fn messages_fade_and_never_cover_the_hints() {
     let mut h = migrated_store();
     h.key(KeyCode::Char('r'));
-    assert_eq!(h.app.message, "refreshed");
+    assert!(status(&mut h).ends_with(" refreshed"));
     h.app.tick(Instant::now() + Duration::from_secs(1));
-    assert_eq!(h.app.message, "refreshed", "still there a second later");
+    let later = status(&mut h);
+    assert!(later.ends_with(" refreshed"), "still there a second later");
     h.app.tick(Instant::now() + Duration::from_secs(6));
-    assert_eq!(h.app.message, "", "gone a few seconds later");
+    let gone = status(&mut h);
+    assert!(!gone.contains("refreshed"), "gone a few seconds later");
 
     h.resize(80, 24);
     let before = status(&mut h);
     h.app.update(Action::FoldLegacy); // says why it cannot run, at length
-    assert!(h.app.message.len() > 40, "{}", h.app.message);
     let after = status(&mut h);
+    let said = h.said();
+    assert!(said.len() > 40, "{said}");
     // The first hints stay (the last may give way), and the keys and quit.
     for hint in ["i  init", "?  keys", "q  quit"] {
         assert!(
@@ -125,11 +125,14 @@ fn a_too_small_terminal_ignores_every_key_but_quit() {
     for c in ['2', 'i', 'r', '?', 'F'] {
         h.key(KeyCode::Char(c));
     }
-    assert_eq!(h.app.tab, Tab::Overview, "no tab change behind the message");
-    assert!(h.app.overlay.is_none(), "no dialog behind the message");
     assert!(status(&mut h).contains("Terminal too small") || h.text().contains("too small"));
+    h.resize(120, 36);
+    assert_eq!(h.tab(), Tab::Overview, "no tab change behind the message");
+    assert_eq!(h.overlay(), None, "no dialog behind the message");
+    assert!(!status(&mut h).contains("refreshed"), "no refresh either");
+    h.resize(40, 8);
     h.key(KeyCode::Char('q'));
-    assert!(h.app.quit, "q still quits");
+    assert!(h.quits(), "q still quits");
 }
 
 #[test]
@@ -141,12 +144,12 @@ fn help_fits_80_by_20_scrolls_with_the_wheel_and_j() {
     assert!(first.contains("keys (1–"), "{first}");
     h.mouse(MouseEventKind::ScrollDown, 40, 10);
     assert!(
-        h.app.overlay.is_some(),
+        h.overlay().is_some(),
         "the wheel scrolls, it does not close"
     );
     assert_ne!(h.text(), first, "and it moved");
     h.key(KeyCode::Char('j'));
-    assert!(h.app.overlay.is_some(), "j scrolls");
+    assert!(h.overlay().is_some(), "j scrolls");
     h.key(KeyCode::End);
     let end = h.text();
     assert!(end.contains("the mouse wheel scrolls"), "{end}");
@@ -169,7 +172,9 @@ fn help_fits_80_by_20_scrolls_with_the_wheel_and_j() {
 fn scrolled_pages_stop_at_their_last_line() {
     let mut h = migrated_store();
     for tab in ['1', '3'] {
-        h.key(KeyCode::Char(tab)).key(KeyCode::Char('G'));
+        h.key(KeyCode::Char(tab));
+        let top = h.text();
+        h.key(KeyCode::Char('G'));
         let bottom = h.text();
         let body: Vec<&str> = bottom.lines().skip(1).collect();
         assert!(
@@ -185,7 +190,7 @@ fn scrolled_pages_stop_at_their_last_line() {
         h.key(KeyCode::PageUp);
         assert_ne!(h.text(), bottom, "PgUp comes straight back");
         h.key(KeyCode::Char('g'));
-        assert_eq!(h.app.scroll, 0);
+        assert_eq!(h.text(), top, "g is back at the top");
     }
 }
 
@@ -198,8 +203,6 @@ fn the_detail_jumps_to_its_end_and_stops_there() {
     h.key(KeyCode::Char('G'));
     let bottom = h.text();
     assert_ne!(top, bottom, "G moves to the end");
-    let d = h.app.detail.as_ref().map(|d| d.scroll).unwrap_or(0);
-    assert!(d > 0);
     h.key(KeyCode::PageDown).key(KeyCode::Char('j'));
     assert_eq!(h.text(), bottom, "nothing below the last line");
     h.key(KeyCode::Char('k'));
@@ -220,7 +223,7 @@ fn the_plan_dialog_scrolls_with_page_keys_within_its_lines() {
     assert_eq!(h.text(), end, "it stops at its last line");
     h.key(KeyCode::Char('g'));
     assert_eq!(h.text(), top, "g is back at the top");
-    assert!(h.app.dialog().is_some(), "scrolling keeps it open");
+    assert!(h.overlay().is_some(), "scrolling keeps it open");
 }
 
 #[test]
@@ -233,8 +236,12 @@ fn keys_pressed_with_ctrl_reach_the_app() {
         Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
     );
     h.settle();
-    assert!(h.app.dialog().is_none() && !h.app.quit);
-    assert_eq!(h.app.message, "not applied: nothing was written");
+    assert!(h.overlay().is_none() && !h.quits());
+    let status = status(&mut h);
+    assert!(
+        status.ends_with(" not applied: nothing was written"),
+        "{status}"
+    );
 }
 
 #[test]
@@ -335,8 +342,8 @@ fn a_blocked_plan_lists_the_rows_that_block_it_and_shows_no_empty_heading() {
     assert!(!screen.contains("0 step"), "{screen}");
     assert!(status(&mut h).contains("its rows"), "{}", status(&mut h));
     h.key(KeyCode::Enter);
-    assert!(h.app.dialog().is_none());
-    assert_eq!(h.app.tab, Tab::Documents);
+    assert_eq!(h.overlay(), None);
+    assert_eq!(h.tab(), Tab::Documents);
     let screen = h.text();
     assert!(
         screen.contains("again"),

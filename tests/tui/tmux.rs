@@ -3,9 +3,8 @@
 //! the terminal as it was.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-use common::tmux::Tmux;
-use common::*;
+use crate::common::tmux::Tmux;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 /// Starts tmux with what these tests look for: an OSC 52 that got through

@@ -3,15 +3,11 @@
 //! export, half pages, `[`/`]`, clicks, and findings that open their rows.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::{KeyCode, MouseButton, MouseEventKind};
-use egregora_inspect::tui::app::Overlay;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 fn docs() -> Harness {
     let mut h = Harness::demo();
@@ -20,7 +16,7 @@ fn docs() -> Harness {
 }
 
 fn clip(h: &mut Harness) -> String {
-    let c = h.app.requests.clip.take().expect("something to copy");
+    let c = h.clip().expect("something to copy");
     String::from_utf8(c.bytes).unwrap()
 }
 
@@ -49,10 +45,10 @@ fn the_column_cursor_scrolls_and_widths_follow_the_content() {
     assert!(end.lines().nth(3).unwrap().starts_with(&id), "{end}");
 
     let mut h = docs();
-    let w = h.app.docs.grid.widths()[0];
+    let w = h.widths()[0];
     assert_eq!(w, 36, "a UUID's width");
     h.act(Action::Narrow);
-    assert_eq!(h.app.docs.grid.widths()[0], 32);
+    assert_eq!(h.widths()[0], 32);
     // A value cut for its column ends in "…".
     let id = scalar::<String>(&h.path, "SELECT id FROM documents WHERE rowid = 1");
     let screen = h.text();
@@ -60,9 +56,9 @@ fn the_column_cursor_scrolls_and_widths_follow_the_content() {
     let cut: String = row.chars().take(32).collect();
     assert_eq!(cut, format!("{}…", &id[..31]), "{row}");
     h.act(Action::Widen).act(Action::Widen);
-    assert_eq!(h.app.docs.grid.widths()[0], 40);
+    assert_eq!(h.widths()[0], 40);
     h.act(Action::PageDown);
-    assert_eq!(h.app.docs.grid.widths()[0], 40, "a set width stays");
+    assert_eq!(h.widths()[0], 40, "a set width stays");
 }
 
 #[test]
@@ -75,45 +71,42 @@ fn the_chooser_picks_the_columns_and_esc_changes_nothing() {
     );
     h.act(Action::GoTab(Tab::Documents));
     h.act(Action::Bottom).act(Action::Top);
-    let widths = h.app.docs.grid.widths();
+    let widths = h.widths();
     h.act(Action::Columns);
     assert!(h.text().contains("[x] id"));
     // Down to the first unticked column (after the five shown), tick it.
     for _ in 0..5 {
         h.act(Action::Down);
     }
-    let Some(Overlay::Columns(ch)) = &h.app.overlay else {
-        panic!("the chooser is open")
-    };
-    let name = ch.items[5].0.clone();
+    let picked = h.popup_selected().expect("the chooser is open");
+    let name = picked.strip_prefix("[ ] ").expect("not ticked").to_string();
     h.act(Action::Toggle)
         .act(Action::Up)
         .act(Action::Toggle)
         .act(Action::Submit);
-    assert!(h.app.overlay.is_none());
+    assert_eq!(h.overlay(), None);
+    let names = |h: &mut Harness| -> Vec<String> { h.header().into_iter().map(|c| c.0).collect() };
     assert_eq!(
-        h.app.docs.query.grid_columns(),
+        names(&mut h),
         ["id", "doc_type", "status", "created_at", name.as_str()]
     );
-    let screen = h.text();
-    assert!(screen.contains(&format!(" {name} ")), "{screen}");
-    assert_eq!(h.app.docs.shown[0].len(), 5);
     assert_eq!(
-        h.app.docs.grid.widths()[..4],
+        h.widths()[..4],
         widths[..4],
         "the columns kept keep their widths"
     );
     h.act(Action::Columns)
         .act(Action::Toggle)
         .act(Action::Cancel);
-    assert_eq!(h.app.docs.query.grid_columns().len(), 5, "Esc kept them");
+    assert_eq!(names(&mut h).len(), 5, "Esc kept them");
     // Nothing ticked is refused.
     h.act(Action::Columns);
     for _ in 0..5 {
         h.act(Action::Toggle).act(Action::Down);
     }
     h.act(Action::Submit);
-    assert!(h.app.message.contains("at least one"), "{}", h.app.message);
+    let status = h.status();
+    assert!(status.contains("at least one"), "{status}");
 }
 
 #[test]
@@ -129,20 +122,19 @@ fn newest_first_lists_created_at_descending_and_shows_it() {
     );
     let screen = h.text();
     assert!(screen.contains("sort created_at ↓"), "{screen}");
-    assert_eq!(h.app.docs.shown[0][3].text, newest);
+    assert_eq!(h.cells("created_at")[0], newest);
     h.act(Action::Bottom);
     let oldest: String = scalar(&h.path, "SELECT min(created_at) FROM documents");
-    let last = h.app.docs.shown.last().unwrap()[3].text.clone();
+    let last = h.cells("created_at").pop().unwrap();
     assert_eq!(last, oldest);
-    // A slug sort shows the slug column, even when it was not chosen.
-    h.app.docs.query.sort = egregora_inspect::store::read::documents::Sort::Slug;
-    assert!(
-        h.app
-            .docs
-            .query
-            .grid_columns()
-            .contains(&"slug".to_string())
-    );
+    // A slug sort shows the slug column, even when it was not chosen (the
+    // store's query says which columns the grid reads).
+    use egregora_inspect::store::read::documents::{Query, Sort};
+    let by_slug = Query {
+        sort: Sort::Slug,
+        ..Query::default()
+    };
+    assert!(by_slug.grid_columns().contains(&"slug".to_string()));
 }
 
 #[test]
@@ -164,7 +156,20 @@ fn copy_reads_whole_values_and_rows() {
     };
     h.act(Action::Copy);
     assert_eq!(clip(&mut h), id, "the id by default");
-    h.app.docs.query.columns = vec!["id".into(), "content".into()];
+    // Only id and content shown, through the chooser.
+    h.act(Action::Columns).act(Action::Down);
+    for _ in 0..4 {
+        h.act(Action::Toggle).act(Action::Down);
+    }
+    for _ in 0..30 {
+        if h.popup_selected().as_deref() == Some("[ ] content") {
+            break;
+        }
+        h.act(Action::Down);
+    }
+    h.act(Action::Toggle).act(Action::Submit);
+    let names: Vec<String> = h.header().into_iter().map(|c| c.0).collect();
+    assert_eq!(names, ["id", "content"]);
     h.act(Action::SortReverse).act(Action::SortReverse);
     h.act(Action::ColumnRight).act(Action::Copy);
     let copied = clip(&mut h);
@@ -180,8 +185,9 @@ fn copy_reads_whole_values_and_rows() {
         "UPDATE documents SET content = NULL WHERE rowid = 1",
     );
     h.act(Action::Copy);
-    assert!(h.app.requests.clip.is_none());
-    assert!(h.app.message.contains("NULL"), "{}", h.app.message);
+    assert!(h.clip().is_none());
+    let status = h.status();
+    assert!(status.contains("NULL"), "{status}");
     // In a document, y copies its id.
     h.act(Action::Open).act(Action::Copy);
     assert_eq!(clip(&mut h), id);
@@ -193,7 +199,12 @@ fn export_writes_the_listed_documents_and_esc_or_a_clash_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("posts.ndjson");
     h.act(Action::FilterType); // the first doc_type
-    let t = h.app.docs.query.doc_type.clone().unwrap();
+    let head = h.head();
+    let t = head
+        .split(" · ")
+        .find_map(|f| f.strip_prefix("type "))
+        .expect("the type filter shown")
+        .to_string();
     h.act(Action::Export);
     assert!(h.text().contains("documents.csv"));
     // Clear the name and type a new one.
@@ -204,8 +215,9 @@ fn export_writes_the_listed_documents_and_esc_or_a_clash_writes_nothing() {
         h.act(Action::Type(c));
     }
     h.act(Action::Submit);
-    assert!(h.app.overlay.is_none(), "the export ended");
-    assert!(h.app.message.starts_with("exported "), "{}", h.app.message);
+    assert_eq!(h.overlay(), None, "the export ended");
+    let status = h.status();
+    assert!(status.contains(" exported "), "{status}");
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
         .unwrap()
         .lines()
@@ -227,7 +239,8 @@ fn export_writes_the_listed_documents_and_esc_or_a_clash_writes_nothing() {
         h.act(Action::Type(c));
     }
     h.act(Action::Submit);
-    assert!(h.app.message.contains("exists"), "{}", h.app.message);
+    let status = h.status();
+    assert!(status.contains("exists"), "{status}");
     assert_eq!(std::fs::read(&file).unwrap(), before);
     // The dialog stays open with the name typed, to be mended.
     let screen = h.text();
@@ -237,38 +250,28 @@ fn export_writes_the_listed_documents_and_esc_or_a_clash_writes_nothing() {
     );
     assert!(screen.contains("Enter export"), "{screen}");
     // Esc while naming exports nothing.
-    h.act(Action::Export).act(Action::Cancel);
-    assert!(h.app.overlay.is_none());
+    h.act(Action::Export);
+    assert!(h.overlay().is_some_and(|t| t.starts_with("export")));
+    h.act(Action::Cancel);
+    assert_eq!(h.overlay(), None);
     assert!(!std::path::Path::new("documents.csv").exists());
 }
 
 #[test]
 fn half_pages_and_the_next_document() {
     let mut h = docs();
-    let page = h.app.page();
+    let page = h.page();
     let half = page / 2;
     h.act(Action::HalfPageDown);
-    assert_eq!(h.app.docs.selected, half);
+    assert_eq!(h.selected_row(), Some(half));
     h.act(Action::HalfPageDown).act(Action::HalfPageDown);
-    let first = h.app.docs.rows.loaded().unwrap()[0]
-        .key
-        .rowid
-        .rowid()
-        .unwrap();
-    assert!(first > 1, "the window moved on");
+    assert!(h.rowids()[0] > 1, "the window moved on");
     h.act(Action::HalfPageUp)
         .act(Action::HalfPageUp)
         .act(Action::HalfPageUp)
         .act(Action::HalfPageUp);
-    assert_eq!(
-        h.app.docs.rows.loaded().unwrap()[0]
-            .key
-            .rowid
-            .rowid()
-            .unwrap(),
-        1
-    );
-    assert_eq!(h.app.docs.selected, 0);
+    assert_eq!(h.rowids()[0], 1);
+    assert_eq!(h.selected_row(), Some(0));
 
     // ] past the window's last row reads the next window and opens it.
     h.act(Action::Bottom).act(Action::Top);
@@ -276,28 +279,19 @@ fn half_pages_and_the_next_document() {
         h.act(Action::Down);
     }
     h.act(Action::Open);
-    let at = h.app.detail.as_ref().unwrap().rowid.rowid().unwrap();
+    let at = h.detail_rowid().expect("a document open");
     h.act(Action::NextDocument);
-    assert_eq!(
-        h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(),
-        at + 1
-    );
+    assert_eq!(h.detail_rowid(), Some(at + 1));
     h.act(Action::PrevDocument).act(Action::PrevDocument);
-    assert_eq!(
-        h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(),
-        at - 1
-    );
+    assert_eq!(h.detail_rowid(), Some(at - 1));
     assert!(h.text().contains(&format!("rowid {}", at - 1)));
     h.act(Action::Back)
         .act(Action::Top)
         .act(Action::Open)
         .act(Action::PrevDocument);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 1);
-    assert!(
-        h.app.message.contains("no more documents"),
-        "{}",
-        h.app.message
-    );
+    assert_eq!(h.detail_rowid(), Some(1));
+    let status = h.status();
+    assert!(status.contains("no more documents"), "{status}");
 }
 
 fn click(h: &mut Harness, x: u16, y: u16) {
@@ -311,15 +305,19 @@ fn a_click_selects_a_tab_or_a_row() {
     let line0 = screen.lines().next().unwrap();
     let x = line0.find("4 Tables").unwrap() as u16;
     click(&mut h, x, 0);
-    assert_eq!(h.app.tab, Tab::Tables);
+    assert_eq!(h.tab(), Tab::Tables);
     let x = line0.chars().take_while(|c| *c != '2').count() as u16;
     click(&mut h, x + 3, 0);
-    assert_eq!(h.app.tab, Tab::Documents);
+    assert_eq!(h.tab(), Tab::Documents);
     // Tab bar, header line, border, column titles: the 5th row is on line 8.
     click(&mut h, 10, 8);
-    assert_eq!(h.app.docs.selected, 4);
+    assert_eq!(h.selected_row(), Some(4));
     click(&mut h, 10, 2);
-    assert_eq!(h.app.docs.selected, 4, "a click off the rows picks nothing");
+    assert_eq!(
+        h.selected_row(),
+        Some(4),
+        "a click off the rows picks nothing"
+    );
 }
 
 #[test]
@@ -333,31 +331,16 @@ fn a_finding_opens_the_rows_it_names() {
     h.act(Action::DataChecks);
     let screen = h.text();
     assert!(screen.contains("lists its rows"), "{screen}");
-    let found = h.app.store.data.as_ref().unwrap().loaded().unwrap().clone();
-    let i = found
-        .iter()
-        .position(|f| f.object.ends_with(".tags"))
-        .expect("the tags finding");
-    for _ in 0..=i {
-        h.act(Action::NextFinding);
-    }
+    h.pick_finding("have tags that is not valid JSON");
     h.act(Action::Open);
-    assert_eq!(h.app.tab, Tab::Documents);
-    let rows: Vec<i64> = h
-        .app
-        .docs
-        .rows
-        .loaded()
-        .unwrap()
-        .iter()
-        .map(|r| r.key.rowid.rowid().unwrap())
-        .collect();
-    assert_eq!(rows, [7, 70, 170]);
+    assert_eq!(h.tab(), Tab::Documents);
+    assert_eq!(h.rowids(), [7, 70, 170]);
     let screen = h.text();
     assert!(screen.contains("the 3 rows named"), "{screen}");
     assert!(screen.contains("3 of 300 documents"), "{screen}");
     h.act(Action::Back);
-    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page());
+    let page = h.page();
+    assert_eq!(h.rows().len(), page);
 }
 
 #[test]
@@ -366,12 +349,13 @@ fn a_copy_under_a_lock_says_to_try_again() {
     let holder = open(&h.path);
     holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
     h.act(Action::Copy);
-    assert!(h.app.requests.clip.is_none());
-    assert!(h.app.message.contains("try again"), "{}", h.app.message);
-    assert!(!h.app.message.contains("retrying"), "{}", h.app.message);
+    assert!(h.clip().is_none());
+    let said = h.said();
+    assert!(said.contains("try again"), "{said}");
+    assert!(!said.contains("retrying"), "{said}");
     holder.execute_batch("COMMIT").unwrap();
     h.act(Action::Copy);
-    assert!(h.app.requests.clip.is_some());
+    assert!(h.clip().is_some());
 }
 
 /// The title line of the document open: "document <type> (rowid N)".

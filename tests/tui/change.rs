@@ -4,13 +4,10 @@
 //! workers; what is written is read back from the file.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use egregora_inspect::tui::event::handle_input;
-use harness::*;
 
 /// The status line: the screen's last row.
 fn status(h: &mut Harness) -> String {

@@ -2,14 +2,9 @@
 //! Enter lists the failed ones newest first with their error and payload.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::exec;
-use egregora_inspect::store::read::tasks::TaskSelection;
-use egregora_inspect::tui::app::Overlay;
+use crate::common::exec;
+use crate::harness::*;
 use egregora_inspect::tui::keys::Action;
-use harness::*;
 use ratatui::style::Color;
 
 const TASKS: &str = "
@@ -54,10 +49,8 @@ fn enter_lists_the_failed_tasks_newest_first_with_error_and_payload() {
     let mut h = Harness::demo_with("demo.sqlite", 300, TASKS);
     h.resize(120, 60);
     h.act(Action::Open);
-    let Some(Overlay::Tasks(v)) = &h.app.overlay else {
-        panic!("the tasks list");
-    };
-    assert_eq!(v.selection, TaskSelection::Failed);
+    let title = h.overlay().expect("the tasks list");
+    assert!(title.starts_with("Failed tasks"), "{title}");
     let text = h.text();
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s:?} in {text}"));
     assert!(at("task f-new") < at("task f-mid") && at("task f-mid") < at("task f-old"));
@@ -72,7 +65,7 @@ fn enter_lists_the_failed_tasks_newest_first_with_error_and_payload() {
     assert!(text.contains("not json {"));
     assert!(text.contains("∅ NULL"), "a NULL error is shown as NULL");
     h.act(Action::Cancel);
-    assert!(h.app.overlay.is_none());
+    assert_eq!(h.overlay(), None);
 }
 
 #[test]
@@ -117,26 +110,16 @@ fn a_task_finding_opens_its_tasks_and_esc_puts_it_down() {
         "INSERT INTO tasks VALUES ('odd-status', 'enrich_url', 'done', '{}', '2031-01-01', NULL, NULL);",
     );
     h.act(Action::DataChecks);
-    let found = h.app.store.data.as_ref().unwrap().loaded().unwrap().clone();
-    let i = found
-        .iter()
-        .position(|f| f.rule.as_deref() == Some("task status"))
-        .expect("the task status finding");
-    for _ in 0..=i {
-        h.act(Action::NextFinding);
-    }
+    h.pick_finding("task status");
     assert!(h.text().contains("Enter  its rows"));
     h.act(Action::Open);
-    let Some(Overlay::Tasks(v)) = &h.app.overlay else {
-        panic!("the tasks list");
-    };
-    assert!(matches!(v.selection, TaskSelection::Rows(_)));
+    let title = h.overlay().expect("the tasks list");
+    assert!(!title.starts_with("Failed tasks"), "its rows: {title}");
     let text = h.text();
     assert!(text.contains("task odd-status"), "{text}");
     assert!(text.contains("task status"), "{text}");
     h.act(Action::Cancel);
     h.act(Action::Back);
-    assert_eq!(h.app.overview.finding, None);
     assert!(h.text().contains("Enter  failed tasks"));
 }
 
@@ -145,25 +128,32 @@ fn the_overview_scrolls_to_the_finding_picked() {
     let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
     h.resize(120, 30);
     h.act(Action::DataChecks);
-    let n = h.app.store.data.as_ref().unwrap().loaded().unwrap().len();
-    assert!(n >= 8, "{n}");
+    let top: Vec<String> = h.lines()[1..4].to_vec();
     assert!(
         !h.text().contains("task type: 1 task(s)"),
         "off screen at first"
     );
-    for _ in 0..n {
-        h.act(Action::NextFinding);
-    }
+    // The last finding, well below the first screen.
+    let n = h.pick_finding("task type");
+    assert!(n >= 8, "{n}");
     let text = h.text();
     assert!(text.contains("task type: 1 task(s)"), "{text}");
-    assert!(h.app.scroll > 0, "the scroll follows: j/k go on from there");
+    assert_ne!(
+        h.lines()[1..4],
+        top[..],
+        "the scroll follows: j/k go on from there"
+    );
     h.act(Action::NextFinding);
     assert!(
         h.text().contains("post fields: 1 post document(s)"),
         "back to the first"
     );
     h.act(Action::Top);
-    assert_eq!(h.app.scroll, 0, "and scrolling is the user's again");
+    assert_eq!(
+        h.lines()[1..4],
+        top[..],
+        "and scrolling is the user's again"
+    );
 }
 
 #[test]
@@ -197,17 +187,17 @@ fn y_and_capital_y_copy_the_marked_task_whole() {
     assert!(text.contains("▶ "), "a task is marked:\n{text}");
     assert!(text.contains("copy ▶'s id"), "{text}");
     h.act(Action::Copy);
-    let clip = h.app.requests.clip.take().expect("copied");
+    let clip = h.clip().expect("copied");
     assert_eq!(clip.bytes, b"f-new", "the newest, marked first");
     // Scrolled into the next card, that one is marked.
     for _ in 0..12 {
         h.act(Action::Down);
     }
     h.act(Action::Copy);
-    let clip = h.app.requests.clip.take().expect("copied");
+    let clip = h.clip().expect("copied");
     assert_eq!(clip.bytes, b"f-mid", "{}", h.text());
     h.act(Action::CopyRow);
-    let clip = h.app.requests.clip.take().expect("copied");
+    let clip = h.clip().expect("copied");
     let row: serde_json::Value = serde_json::from_slice(&clip.bytes).unwrap();
     assert_eq!(row["task_id"], "f-mid");
     assert_eq!(row["payload"], "not json {");

@@ -2,16 +2,13 @@
 //! stores; snapshots with insta, styles by cell.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::KeyCode;
 use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
 use egregora_inspect::tui::worker::{Job, Worker};
-use harness::*;
 use ratatui::style::Color;
 use std::path::Path;
 use strum::IntoEnumIterator;
@@ -54,125 +51,82 @@ fn documents_detail_and_search() {
     insta::assert_snapshot!("documents", h.text());
     h.act(Action::Down).act(Action::Down).act(Action::Open);
     insta::assert_snapshot!("detail", h.text());
+    assert_eq!(h.detail_rowid(), Some(3));
     h.act(Action::Back);
-    assert!(h.app.detail.is_none());
+    assert_eq!(h.detail_rowid(), None);
     h.act(Action::FilterType);
-    assert_eq!(h.app.docs.query.doc_type.as_deref(), Some("post"));
-    let rows = h.app.docs.rows.loaded().unwrap();
-    assert!(!rows.is_empty() && rows.iter().all(|r| r.cells[1].summary() == "post"));
+    assert!(h.head().contains("type post ·"), "{}", h.head());
+    let types = h.cells("doc_type");
+    assert!(!types.is_empty() && types.iter().all(|t| t == "post"));
     h.act(Action::Search);
     for c in "harvest".chars() {
         h.key(KeyCode::Char(c));
     }
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.docs.query.search.as_deref(), Some("harvest"));
-    let rows = h.app.docs.rows.loaded().unwrap();
-    assert!(!rows.is_empty());
-    assert!(h.text().contains("search “harvest”"));
+    assert!(!h.rows().is_empty());
+    assert!(h.head().contains("search “harvest”"), "{}", h.head());
     h.act(Action::Back);
-    assert_eq!(h.app.docs.query.search, None);
-    assert_eq!(h.app.docs.query.doc_type, None);
+    let head = h.head();
+    assert!(!head.contains("search"), "{head}");
+    assert!(head.contains("type all ·"), "{head}");
 }
 
 #[test]
 fn paging_moves_by_the_drawn_page_and_reaches_the_end() {
     let mut h = Harness::demo();
     h.act(Action::GoTab(Tab::Documents));
-    let page = h.app.page();
-    assert_eq!(
-        h.app.docs.rows.loaded().unwrap().len(),
-        page,
-        "the window is one drawn page"
-    );
-    let first = h.app.docs.rows.loaded().unwrap()[0]
-        .key
-        .rowid
-        .rowid()
-        .unwrap();
+    let page = h.page();
+    assert_eq!(h.rows().len(), page, "the window is one drawn page");
+    let first = h.rowids()[0];
     h.act(Action::PageDown);
-    assert_eq!(
-        h.app.docs.rows.loaded().unwrap()[0]
-            .key
-            .rowid
-            .rowid()
-            .unwrap(),
-        first + page as i64
-    );
+    assert_eq!(h.rowids()[0], first + page as i64);
     h.act(Action::Bottom);
-    let rows = h.app.docs.rows.loaded().unwrap();
-    assert_eq!(rows.last().unwrap().key.rowid.rowid().unwrap(), 300);
-    assert_eq!(h.app.docs.selected, rows.len() - 1);
+    let rows = h.rowids();
+    assert_eq!(rows.last(), Some(&300));
+    assert_eq!(h.selected_row(), Some(rows.len() - 1));
     h.act(Action::Down);
-    assert_eq!(
-        h.app
-            .docs
-            .rows
-            .loaded()
-            .unwrap()
-            .last()
-            .unwrap()
-            .key
-            .rowid
-            .rowid()
-            .unwrap(),
-        300,
-        "no row past the end"
-    );
+    assert_eq!(h.rowids().last(), Some(&300), "no row past the end");
     h.act(Action::Top);
-    assert_eq!(
-        h.app.docs.rows.loaded().unwrap()[0]
-            .key
-            .rowid
-            .rowid()
-            .unwrap(),
-        1
-    );
+    assert_eq!(h.rowids()[0], 1);
     h.act(Action::Up);
-    assert_eq!(h.app.docs.selected, 0);
+    assert_eq!(h.selected_row(), Some(0));
     for _ in 0..page {
         h.act(Action::Down);
     }
     assert_eq!(
-        h.app.docs.rows.loaded().unwrap()[0]
-            .key
-            .rowid
-            .rowid()
-            .unwrap(),
+        h.rowids()[0],
         2,
         "a line down past the bottom scrolls by one"
     );
     // o sorts by the column under the cursor; again, back to inserted order.
+    let sort = |h: &mut Harness| {
+        let head = h.head();
+        let by = head.strip_prefix("sort ").expect("the sort shown");
+        by.split(' ').next().unwrap_or_default().to_string()
+    };
     h.act(Action::Sort);
-    assert_eq!(h.app.docs.query.sort.label(), "id");
+    assert_eq!(sort(&mut h), "id");
     for _ in 0..3 {
         h.act(Action::ColumnRight);
     }
-    assert_eq!(h.app.docs.grid.current(), Some("created_at"));
+    assert_eq!(h.column().as_deref(), Some("created_at"));
     h.act(Action::Sort);
-    assert_eq!(h.app.docs.query.sort.label(), "created_at");
-    let first = h.app.docs.rows.loaded().unwrap()[0].key.clone();
+    assert_eq!(sort(&mut h), "created_at");
+    let first = h.cells("created_at")[0].clone();
     h.act(Action::SortReverse);
-    let newest = h.app.docs.rows.loaded().unwrap()[0].key.clone();
-    let text = |v: &rusqlite::types::Value| match v {
-        rusqlite::types::Value::Text(t) => t.clone(),
-        other => panic!("{other:?}"),
-    };
-    assert!(
-        text(&newest.value) > text(&first.value),
-        "newest first: {newest:?} after {first:?}"
-    );
+    let newest = h.cells("created_at")[0].clone();
+    assert!(newest > first, "newest first: {newest:?} after {first:?}");
     h.act(Action::Sort);
-    assert_eq!(h.app.docs.query.sort.label(), "inserted");
+    assert_eq!(sort(&mut h), "inserted");
     h.act(Action::ColumnRight).act(Action::Sort);
-    assert!(
-        h.app.message.contains("cannot sort by title"),
-        "{}",
-        h.app.message
-    );
+    let status = h.status();
+    assert!(status.contains("cannot sort by title"), "{status}");
     // A resize fetches a window of the new page size.
     h.resize(120, 50);
     h.settle();
-    assert_eq!(h.app.docs.rows.loaded().unwrap().len(), h.app.page());
+    let page = h.page();
+    assert!(page > 30, "{page}");
+    assert_eq!(h.rows().len(), page);
 }
 
 #[test]
@@ -205,7 +159,7 @@ fn schema_tables_help_and_small_terminal() {
     h.key(KeyCode::Char('k'));
     assert_ne!(h.text(), bottom, "and comes back at once");
     h.key(KeyCode::Char('x'));
-    assert!(h.app.overlay.is_none(), "any other key closes the help");
+    assert_eq!(h.overlay(), None, "any other key closes the help");
     h.resize(40, 8);
     insta::assert_snapshot!("too_small", h.text());
     h.resize(120, 36);
@@ -221,9 +175,10 @@ fn plan_dialog_confirm_and_cancel() {
     assert!(h.text().contains(" needs-migration "));
     h.act(Action::Init);
     insta::assert_snapshot!("plan_dialog", h.text());
+    assert!(h.overlay().is_some_and(|t| t.starts_with("init")));
     h.act(Action::Cancel);
-    assert!(h.app.dialog().is_none());
-    assert_eq!(h.app.message, "not applied: nothing was written");
+    assert_eq!(h.overlay(), None);
+    assert!(h.status().ends_with(" not applied: nothing was written"));
     assert_eq!(columns(&p, "documents").len(), 7);
     h.act(Action::Init).act(Action::Confirm);
     let done = h.text();
@@ -252,13 +207,11 @@ fn actions_are_unavailable_on_a_newer_store() {
     exec(&p, "PRAGMA user_version = 4");
     let mut h = Harness::open(dir, p);
     h.act(Action::Init);
-    assert!(h.app.dialog().is_none());
+    assert_eq!(h.overlay(), None);
+    let screen = h.text();
     assert!(
-        h.app
-            .message
-            .contains("init is unavailable: user_version 4 is newer than V3"),
-        "{}",
-        h.app.message
+        screen.contains("init is unavailable: user_version 4 is newer than V3"),
+        "{screen}"
     );
 }
 
@@ -377,13 +330,13 @@ fn no_control_or_bidi_character_reaches_a_cell() {
 fn quit_from_anywhere_and_tabs_cycle() {
     let mut h = Harness::demo();
     h.act(Action::NextTab);
-    assert_eq!(h.app.tab, Tab::Documents);
+    assert_eq!(h.tab(), Tab::Documents);
     h.act(Action::PrevTab).act(Action::PrevTab);
-    assert_eq!(h.app.tab, Tab::Query);
+    assert_eq!(h.tab(), Tab::Query);
     // Query opens on its SQL line, where q is typed: Esc leaves it.
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('q'));
-    assert!(h.app.quit);
+    assert!(h.quits());
     let _ = Path::new("");
 }
 
@@ -399,7 +352,11 @@ fn a_write_by_another_process_is_noticed_and_reloaded() {
     let reply = h.browse.serve(Request::Poll).expect("the change is seen");
     h.app.on_reply(reply);
     h.settle();
-    assert_eq!(h.app.message, "the store changed on disk: reloaded");
+    let status = h.status();
+    assert!(
+        status.ends_with(" the store changed on disk: reloaded"),
+        "{status}"
+    );
     assert!(!h.text().contains("⚠ table posts"));
 }
 
@@ -409,9 +366,9 @@ fn the_mouse_wheel_scrolls() {
     let mut h = Harness::demo();
     h.act(Action::GoTab(Tab::Documents));
     h.mouse(MouseEventKind::ScrollDown, 10, 10);
-    assert_eq!(h.app.docs.selected, 3);
+    assert_eq!(h.selected_row(), Some(3));
     h.mouse(MouseEventKind::ScrollUp, 10, 10);
-    assert_eq!(h.app.docs.selected, 0);
+    assert_eq!(h.selected_row(), Some(0));
 }
 
 #[test]
@@ -430,7 +387,8 @@ fn a_file_that_is_not_a_store_says_what_it_is() {
         h.text()
     );
     h.act(Action::Init);
-    let dialog = format!("{:?}", h.app.dialog().map(|d| &d.phase));
+    assert!(h.overlay().is_some(), "the plan's dialog");
+    let dialog = h.text();
     assert!(
         dialog.contains("DuckDB"),
         "the plan says why it cannot be made: {dialog}"
@@ -449,7 +407,7 @@ fn data_checks_run_on_demand_and_name_bad_rows() {
     assert!(text.contains("press d to scan the rows"));
     assert!(text.contains(" current  "), "{text}");
     h.act(Action::GoTab(Tab::Documents)).act(Action::DataChecks);
-    assert_eq!(h.app.tab, Tab::Overview, "the results show on the Overview");
+    assert_eq!(h.tab(), Tab::Overview, "the results show on the Overview");
     let text = h.text();
     assert!(text.contains("Data checks"), "{text}");
     // The badge says what the checks found (DESIGN §2: one rule for ok),
@@ -519,14 +477,19 @@ fn the_message_log_keeps_every_message_whole_newest_first() {
     h.key(KeyCode::Char('l'));
     h.key(KeyCode::Char('l'));
     h.key(KeyCode::Char('o'));
-    let said = h.app.message.clone();
+    // The status line cuts it: the log shows what was cut.
+    let status = h.status();
+    let cut = status.rfind('…').expect("the message cut");
+    let shown: String = status[..cut].chars().rev().take(12).collect();
+    let shown: String = shown.chars().rev().collect();
     h.key(KeyCode::Char('M'));
     let screen = h.text();
     assert!(screen.contains("messages of this run"), "{screen}");
     let first = screen.find("refreshed").expect("the first message");
-    let long_start: String = said.chars().take(40).collect();
-    let last = screen.find(&long_start).expect("the newest message");
+    let last = screen.find(&shown).expect("the newest message");
     assert!(last < first, "newest first:\n{screen}");
+    let after = screen[last + shown.len()..].chars().next();
+    assert!(after.is_some_and(|c| c != '…'), "whole:\n{screen}");
     h.key(KeyCode::Esc);
     assert!(!h.text().contains("messages of this run"));
 }

@@ -3,39 +3,33 @@
 //! copy and export of a result, hostile text.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::KeyCode;
 use egregora_inspect::store::cell::Cell;
 use egregora_inspect::tui::app::Load;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 /// `:`, the statement typed key by key, Enter.
 fn run(h: &mut Harness, sql: &str) {
     h.key(KeyCode::Char(':'));
-    assert_eq!(h.app.tab, Tab::Query);
+    assert_eq!(h.tab(), Tab::Query);
     // Whatever was on the line goes (Ctrl-u), then the statement.
     h.act(Action::Edit(egregora_inspect::tui::keys::Edit::End));
     h.act(Action::Edit(
         egregora_inspect::tui::keys::Edit::DeleteToStart,
     ));
-    h.app.paste(sql);
+    h.paste(sql);
     h.key(KeyCode::Enter);
 }
 
-fn first_ints(h: &Harness) -> Vec<i64> {
-    let r = h.app.query.result.as_ref().unwrap();
-    let p = r.page.loaded().expect("a page");
-    p.rows
+/// The first column of the result's rows, as drawn.
+fn first_ints(h: &mut Harness) -> Vec<i64> {
+    let first = h.header().first().expect("a result drawn").0.clone();
+    h.cells(&first)
         .iter()
-        .map(|row| match &row[0] {
-            Cell::Integer(i) => *i,
-            c => panic!("{c:?}"),
-        })
+        .map(|c| c.parse().unwrap_or_else(|_| panic!("{c:?}")))
         .collect()
 }
 
@@ -47,9 +41,9 @@ fn a_result_is_read_a_window_at_a_time_and_counted() {
         &mut h,
         "SELECT rowid, id FROM documents ORDER BY rowid DESC",
     );
-    let page = h.app.page();
-    assert_eq!(first_ints(&h)[..2], [3000, 2999]);
-    assert!(!h.app.query.editing, "the result has the keys");
+    let page = h.page();
+    assert_eq!(first_ints(&mut h)[..2], [3000, 2999]);
+    assert_eq!(h.cursor(), None, "the result has the keys");
     h.wait_counts();
     let screen = h.text();
     assert!(
@@ -60,20 +54,23 @@ fn a_result_is_read_a_window_at_a_time_and_counted() {
     for _ in 0..page + 2 {
         h.act(Action::Down);
     }
-    let r = h.app.query.result.as_ref().unwrap();
-    assert_eq!(r.page.loaded().unwrap().start, 3);
-    assert_eq!(first_ints(&h).len(), page, "only a window is held");
+    let screen = h.text();
+    assert!(
+        screen.contains(&format!("rows 4–{} of 3000", page + 3)),
+        "{screen}"
+    );
+    assert_eq!(first_ints(&mut h).len(), page, "only a window is held");
     // The end, then back to the start (run again).
     h.act(Action::Bottom);
-    assert_eq!(*first_ints(&h).last().unwrap(), 1);
+    assert_eq!(*first_ints(&mut h).last().unwrap(), 1);
     assert!(
         h.text()
             .contains(&format!("rows {}–3000 of 3000", 3001 - page))
     );
     h.act(Action::PageUp);
-    assert_eq!(first_ints(&h)[0], 2 * page as i64);
+    assert_eq!(first_ints(&mut h)[0], 2 * page as i64);
     h.act(Action::Top);
-    assert_eq!(first_ints(&h)[0], 3000);
+    assert_eq!(first_ints(&mut h)[0], 3000);
     // The grid's own moves work on it.
     h.act(Action::ColumnRight);
     assert!(h.text().contains("col 2/2 id"));
@@ -97,7 +94,7 @@ fn writes_are_refused_and_the_store_is_unchanged() {
         run(&mut h, sql);
         let screen = h.text();
         assert!(screen.contains(why), "{sql}:\n{screen}");
-        assert!(h.app.query.editing, "back on the SQL line to mend it");
+        assert!(h.cursor().is_some(), "back on the SQL line to mend it");
     }
     assert!(snapshot(&h.path) == before, "not a byte changed");
 }
@@ -115,12 +112,12 @@ fn an_error_is_one_escaped_line_and_the_cursor_goes_where_it_stopped() {
         screen.contains("near \"documents\": syntax error (at character 16)"),
         "{screen}"
     );
-    assert!(h.app.query.editing);
-    assert_eq!(h.app.query.input.cursor(), 15, "before the 16th character");
+    // The cursor on the SQL line (after its 5-cell prompt).
+    assert_eq!(h.cursor(), Some((5 + 15, 1)), "before the 16th character");
     // A control character typed or pasted never reaches the line.
     h.act(Action::Type('\u{1b}'));
-    h.app.paste("\u{202e}x\ny");
-    assert_eq!(h.app.query.input.value(), "SELECT id FORM x ydocuments");
+    h.paste("\u{202e}x\ny");
+    assert_eq!(h.head(), "SQL› SELECT id FORM x ydocuments");
 }
 
 #[test]
@@ -131,7 +128,7 @@ fn esc_stops_a_count_that_never_ends() {
         "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n",
     );
     // The first rows come; the count runs on.
-    assert_eq!(first_ints(&h)[..3], [1, 2, 3]);
+    assert_eq!(first_ints(&mut h)[..3], [1, 2, 3]);
     let screen = h.text();
     assert!(screen.contains("counting…"), "{screen}");
     assert!(screen.contains("Esc  stop"), "the hint says how: {screen}");
@@ -142,7 +139,7 @@ fn esc_stops_a_count_that_never_ends() {
     assert!(!screen.contains("Esc  stop"), "{screen}");
     // The rows stay and can still be browsed.
     h.act(Action::PageDown);
-    assert_eq!(first_ints(&h)[0], 1 + h.app.page() as i64);
+    assert_eq!(first_ints(&mut h)[0], 1 + h.page() as i64);
 }
 
 #[test]
@@ -157,13 +154,13 @@ fn history_recalls_statements_and_values_copy_and_export() {
     let screen = h.text();
     assert!(screen.contains("x\\x1b[2J"), "{screen}");
     h.act(Action::Copy);
-    let clip = h.app.requests.clip.take().expect("copied");
+    let clip = h.clip().expect("copied");
     assert_eq!(clip.bytes, b"x\x1b[2J");
     h.act(Action::ColumnRight).act(Action::Copy);
-    assert!(h.app.requests.clip.is_none(), "a cut value is not copied");
+    assert!(h.clip().is_none(), "a cut value is not copied");
     assert!(h.text().contains("cut here"));
     h.act(Action::ColumnRight).act(Action::CopyRow);
-    assert!(h.app.requests.clip.is_none(), "nor a row holding one");
+    assert!(h.clip().is_none(), "nor a row holding one");
     // Export: the whole values, from the statement.
     let out = h.path.parent().unwrap().join("result.ndjson");
     h.act(Action::Export);
@@ -187,11 +184,11 @@ fn history_recalls_statements_and_values_copy_and_export() {
     ));
     h.act(Action::Type('z'));
     h.act(Action::HistoryPrev);
-    assert!(h.app.query.input.value().starts_with("SELECT 'x'"));
+    assert!(h.head().starts_with("SQL› SELECT 'x'"));
     h.act(Action::HistoryPrev);
-    assert_eq!(h.app.query.input.value(), "SELECT 1 AS a");
+    assert_eq!(h.head(), "SQL› SELECT 1 AS a");
     h.act(Action::HistoryNext).act(Action::HistoryNext);
-    assert_eq!(h.app.query.input.value(), "z", "back to what was typed");
+    assert_eq!(h.head(), "SQL› z", "back to what was typed");
     assert_eq!(h.app.requests.history.len(), 2, "both for the file");
 }
 
@@ -200,8 +197,6 @@ fn a_wide_result_and_a_huge_value_are_read_cut() {
     let mut h = Harness::demo_with("x.sqlite", 10, "");
     let cols: Vec<String> = (0..1500).map(|i| format!("{i} AS c{i}")).collect();
     run(&mut h, &format!("SELECT {}", cols.join(", ")));
-    let r = h.app.query.result.as_ref().unwrap();
-    assert_eq!(r.names.len(), 1500);
     assert!(h.text().contains("col 1/1500 c0"));
     run(
         &mut h,
@@ -216,14 +211,24 @@ fn a_wide_result_and_a_huge_value_are_read_cut() {
     assert!(matches!(r.page, Load::Loaded(_)));
 }
 
-/// The overlay's frequencies, once counted.
-fn freq(h: &Harness) -> egregora_inspect::store::read::frequencies::Frequencies {
-    match &h.app.overlay {
-        Some(egregora_inspect::tui::app::Overlay::Frequencies(v)) => {
-            v.result.loaded().expect("counted").clone()
-        }
-        o => panic!("no frequencies: {o:?}"),
-    }
+/// The frequencies popup's values and counts, most frequent first, as drawn.
+fn freq(h: &mut Harness) -> Vec<(String, u64)> {
+    let title = h.overlay().expect("the frequencies are open");
+    assert!(title.contains("by frequency"), "{title}");
+    h.popup_lines()
+        .iter()
+        // A value's line ends with its bar.
+        .filter_map(|l| {
+            let (rest, bar) = l.rsplit_once(' ')?;
+            if !bar.chars().all(|c| c == '█') {
+                return None;
+            }
+            let mut words: Vec<&str> = rest.split_whitespace().collect();
+            words.pop(); // the share
+            let count = words.pop()?.parse().ok()?;
+            Some((words.join(" "), count))
+        })
+        .collect()
 }
 
 #[test]
@@ -231,66 +236,58 @@ fn frequencies_count_a_column_and_enter_filters_the_grid() {
     let mut h = Harness::demo_with("f.sqlite", 400, "");
     h.act(Action::GoTab(Tab::Documents));
     // The cursor on doc_type (the grid's second column).
-    while h.app.docs.grid.current() != Some("doc_type") {
+    for _ in 0..5 {
+        if h.column().as_deref() == Some("doc_type") {
+            break;
+        }
         h.act(Action::ColumnRight);
     }
+    assert_eq!(h.column().as_deref(), Some("doc_type"), "{:?}", h.header());
     h.key(KeyCode::Char('f'));
-    let f = freq(&h);
+    let f = freq(&mut h);
     let by_sql: i64 = scalar(
         &h.path,
         "SELECT count(*) FROM documents WHERE doc_type = \
          (SELECT doc_type FROM documents GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)",
     );
-    assert_eq!(f.top[0].count as i64, by_sql, "most frequent first");
-    assert_eq!(f.rows, 400);
+    assert_eq!(f[0].1 as i64, by_sql, "most frequent first");
     let screen = h.text();
     assert!(screen.contains("doc_type: values by frequency"), "{screen}");
     assert!(screen.contains("rows 400"), "{screen}");
     assert!(screen.contains('█'), "a bar: {screen}");
     // Enter filters the list as `t` does.
     h.act(Action::Down).key(KeyCode::Enter);
-    assert!(h.app.overlay.is_none());
-    let picked = match &f.top[1].value {
-        Cell::Text { text, .. } => text.clone(),
-        c => panic!("{c:?}"),
-    };
-    assert_eq!(h.app.docs.query.doc_type.as_deref(), Some(picked.as_str()));
-    assert_eq!(*h.app.docs.count.loaded().unwrap(), f.top[1].count);
+    assert_eq!(h.overlay(), None);
+    let picked = f[1].0.clone();
+    let head = h.head();
+    assert!(head.contains(&format!("type {picked} ·")), "{head}");
+    let listed = format!("· {} of 400 documents", f[1].1);
+    assert!(head.contains(&listed), "{head}");
 
     // tags counts, per element, the documents holding it; a pick lists them.
     run(&mut h, "SELECT id, tags FROM documents");
     h.act(Action::ColumnRight).key(KeyCode::Char('f'));
-    let f = freq(&h);
-    assert!(f.elements);
+    let f = freq(&mut h);
+    assert!(h.text().contains("with elements"));
     let holding: i64 = scalar(
         &h.path,
         &format!(
             "SELECT count(*) FROM documents WHERE EXISTS
                (SELECT 1 FROM json_each(documents.tags) j WHERE j.value = '{}')",
-            match &f.top[0].value {
-                Cell::Text { text, .. } => text.clone(),
-                c => panic!("{c:?}"),
-            }
+            f[0].0
         ),
     );
-    assert_eq!(
-        f.top[0].count as i64, holding,
-        "rows, a repeat counted once"
-    );
+    assert_eq!(f[0].1 as i64, holding, "rows, a repeat counted once");
     assert!(h.text().contains("tags: elements by frequency"));
     // On a result, Enter writes the filter on the SQL line and runs it.
     h.key(KeyCode::Enter);
-    let r = h.app.query.result.as_ref().unwrap();
+    let sql = h.head();
     assert!(
-        r.sql.contains("WHERE EXISTS (SELECT 1 FROM json_each"),
-        "{}",
-        r.sql
+        sql.contains("WHERE EXISTS (SELECT 1 FROM json_each"),
+        "{sql}"
     );
     h.wait_counts();
-    let tag = match &f.top[0].value {
-        Cell::Text { text, .. } => text.clone(),
-        c => panic!("{c:?}"),
-    };
+    let tag = f[0].0.clone();
     let docs: i64 = scalar(
         &h.path,
         &format!(
@@ -298,14 +295,16 @@ fn frequencies_count_a_column_and_enter_filters_the_grid() {
              (SELECT 1 FROM json_each(documents.tags) WHERE value = '{tag}')"
         ),
     );
-    assert_eq!(
-        h.app.query.result.as_ref().unwrap().total(),
-        Some(docs as u64),
-        "the documents holding it"
+    let screen = h.text();
+    assert!(
+        screen.contains(&format!(" of {docs} ")),
+        "the documents holding it: {screen}"
     );
     // Esc closes a count and stops it.
-    h.key(KeyCode::Char('f')).key(KeyCode::Esc);
-    assert!(h.app.overlay.is_none());
+    h.key(KeyCode::Char('f'));
+    assert!(h.overlay().is_some());
+    h.key(KeyCode::Esc);
+    assert_eq!(h.overlay(), None);
 }
 
 #[test]
@@ -316,10 +315,11 @@ fn esc_leaves_the_sql_line_and_the_tab_keys_then_work_on_the_result() {
     h.key(KeyCode::Char(':'));
     h.key(KeyCode::Esc).key(KeyCode::Esc);
     h.key(KeyCode::Char('2'));
-    assert_eq!(h.app.tab, Tab::Documents, "2 switched the tab");
+    assert_eq!(h.tab(), Tab::Documents, "2 switched the tab");
+    h.act(Action::GoTab(Tab::Query));
     assert_eq!(
-        h.app.query.input.value(),
-        "SELECT id FROM documents",
+        h.head(),
+        "SQL› SELECT id FROM documents",
         "nothing was typed in the SQL line"
     );
 }
@@ -358,7 +358,8 @@ fn a_result_at_its_end_fills_the_page_again_after_a_resize() {
             .filter(|l| ids.iter().any(|id| l.starts_with(id.as_str())))
             .count()
     };
-    assert_eq!(rows_shown(&mut h), h.app.page(), "{}", h.text());
+    let page = h.page();
+    assert_eq!(rows_shown(&mut h), page, "{}", h.text());
 }
 
 fn scalar_ids(p: &std::path::Path) -> Vec<String> {

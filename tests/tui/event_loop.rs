@@ -3,8 +3,7 @@
 //! the last frame drawn shows what they did.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-use common::*;
+use crate::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::event::{Msg, run};

@@ -2,13 +2,10 @@
 //! their profile's alias, an annotation's parent, and the way back.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use egregora_inspect::tui::keys::Action;
 use egregora_inspect::tui::tab::Tab;
-use harness::*;
 
 /// The column headings of the open document, in the order shown.
 fn headings(h: &mut Harness) -> Vec<String> {
@@ -24,11 +21,16 @@ fn headings(h: &mut Harness) -> Vec<String> {
 /// Opens the first document of `doc_type` through the type filter.
 fn open_first(h: &mut Harness, doc_type: &str) {
     h.act(Action::GoTab(Tab::Documents));
-    while h.app.docs.query.doc_type.as_deref() != Some(doc_type) {
+    let shown = format!("type {doc_type} ·");
+    for _ in 0..40 {
+        if h.head().contains(&shown) {
+            break;
+        }
         h.act(Action::FilterType);
     }
+    assert!(h.head().contains(&shown), "{}", h.head());
     h.act(Action::Open);
-    assert!(h.app.detail.is_some());
+    assert!(h.detail_rowid().is_some());
 }
 
 #[test]
@@ -79,7 +81,7 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
         .unwrap();
     h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
     h.act(Action::Up).act(Action::Up).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
+    assert_eq!(h.detail_rowid().unwrap(), 301);
     let text = h.text();
     assert!(text.contains(&format!("▸ author  {alias}  (")), "{text}");
     assert!(
@@ -90,23 +92,24 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
 
     // Enter: the author's profile, and back.
     h.act(Action::Open);
-    let d = h.app.detail.as_ref().unwrap();
-    assert_eq!((d.rowid.rowid().unwrap(), d.path.len()), (profile, 1));
-    assert!(h.text().contains("document profile"));
-    assert!(h.text().contains("1 back"));
+    assert_eq!(h.detail_rowid(), Some(profile));
+    assert!(h.head().starts_with("document profile"), "{}", h.head());
+    assert!(h.head().contains(" · 1 back"), "{}", h.head());
     // [ and ] step through the list, not from a document reached by a link:
     // not hinted there, and pressed they say so and stay.
     let status = h.text().lines().last().unwrap_or_default().to_string();
     assert!(!status.contains("next"), "{status}");
     h.act(Action::NextDocument);
-    assert_eq!(h.app.detail.as_ref().unwrap().path.len(), 1, "stays");
-    assert!(h.app.message.contains("Esc goes back"), "{}", h.app.message);
+    assert_eq!(h.detail_rowid(), Some(profile), "stays");
+    assert!(h.head().contains(" · 1 back"), "{}", h.head());
+    let status = h.status();
+    assert!(status.contains("Esc goes back"), "{status}");
     h.act(Action::Back);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
+    assert_eq!(h.detail_rowid().unwrap(), 301);
 
     // An author without a profile says so, and stays.
     h.act(Action::NextLink).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
+    assert_eq!(h.detail_rowid().unwrap(), 301);
     assert!(
         h.text()
             .contains("no profile has subject_uuid no-such-author"),
@@ -115,33 +118,30 @@ fn authors_show_their_alias_and_links_open_and_go_back() {
     );
     h.act(Action::Back);
     assert!(
-        h.app.detail.is_none(),
+        h.detail_rowid().is_none(),
         "Esc at the first document: the list"
     );
 
     // An annotation's parent, then its author, then back along the way.
     h.act(Action::Down).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 302);
+    assert_eq!(h.detail_rowid().unwrap(), 302);
     assert!(h.text().contains("parent  post 'Linked post'  (p-links)"));
     h.act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 301);
+    assert_eq!(h.detail_rowid().unwrap(), 301);
     h.act(Action::Open);
-    assert_eq!(
-        h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(),
-        profile
-    );
+    assert_eq!(h.detail_rowid().unwrap(), profile);
     assert!(h.text().contains("2 back"));
     h.act(Action::Back).act(Action::Back);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 302);
+    assert_eq!(h.detail_rowid().unwrap(), 302);
     h.act(Action::Back);
-    assert!(h.app.detail.is_none());
+    assert!(h.detail_rowid().is_none());
 
     // A parent that is gone says so.
     h.act(Action::Down).act(Action::Open);
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 303);
+    assert_eq!(h.detail_rowid().unwrap(), 303);
     h.act(Action::Open);
     assert!(h.text().contains("the parent gone-1 is not in documents"));
-    assert_eq!(h.app.detail.as_ref().unwrap().rowid.rowid().unwrap(), 303);
+    assert_eq!(h.detail_rowid().unwrap(), 303);
 }
 
 /// A demo store whose last document is a note of `len` characters `c`,

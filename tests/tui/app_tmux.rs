@@ -3,9 +3,8 @@
 //! how far they have got and stopping on Esc.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-use common::tmux::Tmux;
-use common::*;
+use crate::common::tmux::Tmux;
+use crate::common::*;
 
 fn tmux_or_skip() -> bool {
     if Tmux::available() {

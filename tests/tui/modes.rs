@@ -4,14 +4,11 @@
 //! mode, or quit).
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
-use common::*;
+use crate::common::*;
+use crate::harness::*;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use egregora_inspect::tui::event::handle_input;
 use egregora_inspect::tui::mode::Mode;
-use harness::*;
 use std::path::Path;
 use strum::IntoEnumIterator;
 
