@@ -64,6 +64,7 @@ fn the_app_is_up_at_once_on_a_large_store_and_quitting_stops_the_copy() {
         "INSERT INTO documents (id, content, status, doc_type, tags)
            SELECT 'd' || i, repeat('x', 200), 'draft', 'note', ['a', 'b'] FROM range(400000) t(i);",
     );
+    let before = duck::bytes(&db);
     let cache = dir.path().join("cache");
     let t = Tmux::start(dir.path());
     t.type_line(&format!(
@@ -86,4 +87,5 @@ fn the_app_is_up_at_once_on_a_large_store_and_quitting_stops_the_copy() {
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "no snapshot, no partial copy: {left:?}");
+    assert_eq!(duck::bytes(&db), before, "the source is untouched");
 }

@@ -144,11 +144,14 @@ pub(crate) fn run(bin: &Path) {
         .flatten()
         .filter(|t| t["rows"].as_u64().unwrap_or(0) > 0)
         .map(|t| {
-            let cols: Vec<&str> = t["columns"]
+            // As import asks for them: each under a short name.
+            let cols: Vec<String> = t["columns"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|c| c["select"].as_str())
+                .enumerate()
+                .map(|(i, c)| format!("{c} AS c{i}"))
                 .collect();
             format!(
                 "SELECT {} FROM \"{}\";",

@@ -6,13 +6,15 @@
 use crate::store::cancel::Canceller;
 use crate::store::duckdb::DuckStore;
 use crate::store::duckdb::catalog::{self, DuckTable, sqlite_type};
+use crate::store::duckdb::feed::Feed;
 use crate::store::duckdb::partial::Partial;
-use crate::store::duckdb::values::{Bound, ColumnRead, bound, digest, read_column};
+use crate::store::duckdb::shell::parse_row;
+use crate::store::duckdb::values::{Bound, Cell, ColumnRead, Digest, bound, digest, read_column};
 use crate::store::error::{Result, StoreError};
 use crate::store::spec::{Spec, ident, quote};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
 /// One table's copy: where from, how each column is read, and its DDL.
@@ -346,7 +348,7 @@ fn copy_all(
                 },
             )?
         } else {
-            (0, DefaultHasher::new().finish())
+            (0, Digest::default().finish())
         };
         if n != t.rows {
             return Err(StoreError::Verification(format!(
@@ -390,7 +392,14 @@ pub(crate) fn copy_table(
     on_rows: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64)> {
     let err = |e| StoreError::sqlite(&store.path, "cannot write the copy", e);
-    let selects: Vec<&str> = columns.iter().map(|c| c.select.as_str()).collect();
+    // Each column printed under a short name: the shell repeats the names
+    // on every line, and an expression's own name is as long as its text
+    // (two thirds of a documents line).
+    let selects: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} AS c{i}", c.select))
+        .collect();
     let names: Vec<String> = columns.iter().map(|c| quote(&c.name)).collect();
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     let mut insert = conn
@@ -401,9 +410,9 @@ pub(crate) fn copy_table(
             marks.join(", ")
         ))
         .map_err(err)?;
-    let mut h = DefaultHasher::new();
+    let mut h = Digest::default();
     let mut n = 0u64;
-    let start = |from: i64| -> Result<Option<crate::store::duckdb::shell::Rows>> {
+    let start = |from: i64| -> Result<Option<Feed>> {
         if from > last_rowid {
             return Ok(None);
         }
@@ -413,7 +422,11 @@ pub(crate) fn copy_table(
             quote(table),
             from.saturating_add(CHUNK - 1)
         );
-        store.shell.stream(&store.path, &sql).map(Some)
+        store
+            .shell
+            .stream(&store.path, &sql)
+            .map(Feed::start)
+            .map(Some)
     };
     let mut current = start(0)?;
     let mut from = CHUNK;
@@ -422,7 +435,8 @@ pub(crate) fn copy_table(
         // while this one's are written here.
         let next = start(from)?;
         from = from.saturating_add(CHUNK);
-        while let Some(row) = rows.next_cells()? {
+        while let Some(line) = rows.next_line()? {
+            let row: Vec<Cell> = parse_row(&store.path, &line)?;
             let values: Vec<Bound> = row
                 .iter()
                 .zip(columns)
@@ -480,7 +494,7 @@ fn verify(
             ))
             .map_err(err)?;
         let mut rows = stmt.query([]).map_err(err)?;
-        let mut h = DefaultHasher::new();
+        let mut h = Digest::default();
         let mut n = 0u64;
         while let Some(r) = rows.next().map_err(err)? {
             for i in 0..names.len() {

@@ -4,6 +4,7 @@
 //! SQLite store, and `snapshot` keeps such a copy for the app.
 
 pub mod catalog;
+mod feed;
 pub mod import;
 pub mod inspect;
 pub mod keeper;

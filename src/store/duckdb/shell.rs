@@ -243,14 +243,17 @@ impl Rows {
         if !self.next_line()? {
             return Ok(None);
         }
-        let mut de = serde_json::Deserializer::from_str(&self.line);
-        let row = de
-            .deserialize_map(RowVisitor(std::marker::PhantomData))
-            .map_err(|e| StoreError::DuckDb {
-                path: self.db.clone(),
-                message: format!("the shell printed a line that is not a JSON row: {e}"),
-            })?;
-        Ok(Some(row))
+        parse_row(&self.db, &self.line).map(Some)
+    }
+
+    /// The next row's line, whole, to parse elsewhere (see `feed`).
+    pub(crate) fn next_owned_line(&mut self) -> Result<Option<String>> {
+        Ok(self.next_line()?.then(|| std::mem::take(&mut self.line)))
+    }
+
+    /// The shell's process group, to stop it from another thread.
+    pub(crate) fn group(&self) -> Option<rustix::process::Pid> {
+        rustix::process::Pid::from_raw(self.child.id() as i32)
     }
 
     /// Reads the next row's line; false after the last.
@@ -313,6 +316,17 @@ impl Drop for Rows {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// One line the shell printed for `db`, as the row's values in column
+/// order (their text borrowed from the line where it can be).
+pub(crate) fn parse_row<'a, T: serde::Deserialize<'a>>(db: &Path, line: &'a str) -> Result<Vec<T>> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    de.deserialize_map(RowVisitor(std::marker::PhantomData))
+        .map_err(|e| StoreError::DuckDb {
+            path: db.to_path_buf(),
+            message: format!("the shell printed a line that is not a JSON row: {e}"),
+        })
 }
 
 /// A JSON object's values in the order printed (the shell prints the
