@@ -57,7 +57,7 @@ fn the_app_is_up_at_once_on_a_large_store_and_quitting_stops_the_copy() {
         return eprintln!("skipped: no tmux");
     }
     let dir = tempfile::tempdir().unwrap();
-    duck::store(
+    let db = duck::store(
         &shell,
         dir.path(),
         "big.duckdb",
