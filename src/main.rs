@@ -229,8 +229,36 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(egregora_inspect::cli::refuse_arguments(&e)),
     };
+    // A reader that stops early (`| head`) closes the pipe, and printing
+    // then fails: that is the reader's choice, not an error, so the command
+    // ends there, quietly, as `print_generated` does.
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !closed_pipe(info.payload()) {
+            default(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
+        Ok(code) => ExitCode::from(code),
+        Err(p) if closed_pipe(&*p) => ExitCode::SUCCESS,
+        Err(p) => std::panic::resume_unwind(p),
+    }
+}
+
+/// Whether a panic is std's "failed printing to stdout" on a closed pipe.
+fn closed_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    text.starts_with("failed printing to stdout") && text.contains("os error 32")
+}
+
+/// The command asked for, run; its exit code.
+fn run(cli: Cli) -> u8 {
     let path = |p: Option<OsString>| p.unwrap_or_else(|| egregora_inspect::cli::default_path(true));
-    let code = match cli.command {
+    match cli.command {
         Some(Command::Check {
             path: p,
             json,
@@ -344,6 +372,5 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| egregora_inspect::cli::default_path(false)),
             cli.launch.launch(),
         ),
-    };
-    ExitCode::from(code)
+    }
 }

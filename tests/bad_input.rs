@@ -385,3 +385,47 @@ fn a_store_damaged_after_its_plan_was_made_is_not_written() {
         );
     }
 }
+
+/// A reader that stops early (`| head -1`) ends the command quietly: no
+/// panic, no error line, never exit 2, for commands that print a lot.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("d.sqlite");
+    bin()
+        .args(["demo", "--docs", "3000"])
+        .arg(&p)
+        .assert()
+        .success();
+    let other = dir.path().join("e.sqlite");
+    std::fs::copy(&p, &other).unwrap();
+    exec(&other, "UPDATE documents SET status = 'draft'");
+    let (ps, os) = (p.to_str().unwrap(), other.to_str().unwrap());
+    let update = "UPDATE documents SET status = 'draft'";
+    for args in [
+        vec!["exec", ps, "--dry-run", "--sql", update],
+        vec!["exec", ps, "--dry-run", "--json", "--sql", update],
+        vec!["diff", ps, os],
+        vec!["diff", "--json", ps, os],
+    ] {
+        let mut child = Command::new(bin_path())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The pipe closes here, with most of the output unread.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty(), "{args:?}");
+        // What the command found (diff: 1, different), never an error.
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}

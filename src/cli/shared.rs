@@ -16,6 +16,14 @@ pub(super) const EXIT_ERROR: u8 = 2;
 /// also one JSON object on stdout, so a script reading stdout always gets
 /// JSON.
 pub(super) fn fail(e: &anyhow::Error, json: bool) -> u8 {
+    // The reader stopped reading (`| head`): the output ends there.
+    let closed = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if closed {
+        return EXIT_OK;
+    }
     let message = format!("{e:#}");
     eprintln!("error: {}", escape(&message));
     if json {
