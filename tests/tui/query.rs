@@ -370,3 +370,26 @@ fn scalar_ids(p: &std::path::Path) -> Vec<String> {
         .map(Result::unwrap)
         .collect()
 }
+
+#[test]
+fn after_a_failed_statement_one_esc_leaves_the_sql_line() {
+    for sql in [
+        "SELECT id FORM documents",
+        "SELECT * FROM nosuch",
+        "SELECT json_extract(content, '$[') FROM documents",
+    ] {
+        let mut h = Harness::demo_with("f.sqlite", 10, "");
+        run(&mut h, sql);
+        h.wait_counts();
+        assert!(h.status().contains("leave"), "{sql}: {}", h.status());
+        h.key(KeyCode::Esc);
+        h.wait_counts();
+        assert!(
+            !h.status().contains("leave"),
+            "{sql}: one Esc left the line: {}",
+            h.status()
+        );
+        h.key(KeyCode::Char('2'));
+        assert_eq!(h.tab(), Tab::Documents, "{sql}");
+    }
+}

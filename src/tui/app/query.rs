@@ -247,7 +247,9 @@ impl QueryState {
     /// The page size drawn changed: the window is read again at that size,
     /// the selected row still selected.
     pub(super) fn refit(&self, page: usize) -> Effect {
-        let Some(r) = self.result.as_ref() else {
+        // A page that failed is not asked for again by itself: the same
+        // read would fail again, frame after frame.
+        let Some(r) = self.result.as_ref().filter(|r| r.page.loaded().is_some()) else {
             return Effect::Done;
         };
         let (start, n) = r.span();
