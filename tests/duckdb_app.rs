@@ -152,3 +152,28 @@ fn a_message_parent_opens_its_row_of_messages_and_back_comes_back() {
     h.key(KeyCode::Backspace);
     assert!(h.text().contains("6 documents"));
 }
+
+#[test]
+fn a_first_snapshot_that_failed_is_taken_again_with_r() {
+    let Some(shell) = duck::shell() else {
+        return;
+    };
+    let dir = fixed_tempdir();
+    let db = duck::store(&shell, dir.path(), "pipeline.duckdb", duck::ROWS);
+    // A file where the snapshots' folder should be: the copy cannot start.
+    let cache = dir.path().join("cache");
+    std::fs::write(&cache, "not a folder").unwrap();
+    let app = App::taking_snapshot(db, cache.clone());
+    let mut h = Harness::with_app(dir, app, true);
+    h.run_held();
+    let s = h.text();
+    assert!(s.contains("no snapshot was taken"), "{s}");
+    assert!(s.contains("r tries again"), "{s}");
+    std::fs::remove_file(&cache).unwrap();
+    std::fs::create_dir_all(&cache).unwrap();
+    h.key(KeyCode::Char('r'));
+    h.run_held();
+    let s = h.text();
+    assert!(s.contains("DuckDB 1.5.6 · snapshot "), "the snapshot is open: {s}");
+    assert!(!listing(&cache).is_empty(), "kept in the folder");
+}

@@ -24,16 +24,22 @@ impl App {
     pub fn taking_snapshot(source: PathBuf, cache: PathBuf) -> App {
         let mut app = App::unread(snapshot_path(&source, &cache));
         app.store.writable = Err(NEVER_WRITTEN.into());
+        app.take_first_snapshot(source, cache);
+        app
+    }
+
+    /// The catalog of `source` asked for, its copy into `cache` started.
+    fn take_first_snapshot(&mut self, source: PathBuf, cache: PathBuf) {
         let cancel = Canceller::new();
-        app.send(Request::Upstream {
+        self.send(Request::Upstream {
             source: source.clone(),
         });
-        app.requests.outbox.push(Job::Snapshot {
+        self.requests.outbox.push(Job::Snapshot {
             source: source.clone(),
             cache: cache.clone(),
             cancel: cancel.clone(),
         });
-        app.overview.first = Some(FirstSnapshot {
+        self.overview.first = Some(FirstSnapshot {
             source,
             cache,
             catalog: Load::Loading,
@@ -42,7 +48,6 @@ impl App {
             running: true,
             cancel,
         });
-        app
     }
 
     /// The app on a snapshot already taken, its keeper watching the source.
@@ -64,6 +69,14 @@ impl App {
             Action::Quit | Action::Cancel if action == Action::Quit || self.overlay.is_none() => {
                 self.stop_first_snapshot();
                 self.quit = true;
+                true
+            }
+            // A first snapshot that failed is taken again.
+            Action::Refresh if self.overview.first.as_ref().is_some_and(|f| !f.running) => {
+                if let Some(f) = self.overview.first.take() {
+                    self.take_first_snapshot(f.source, f.cache);
+                    self.say("taking the snapshot again");
+                }
                 true
             }
             Action::Cancel
@@ -127,7 +140,7 @@ impl App {
                 f.running = false;
                 let why = why.map_or_else(
                     || "stopped: no snapshot was taken".to_string(),
-                    |e| format!("no snapshot was taken: {e}"),
+                    |e| format!("no snapshot was taken: {e} (r tries again)"),
                 );
                 f.note = Some(why.clone());
                 Effect::Say(why)
