@@ -174,6 +174,9 @@ fn a_first_snapshot_that_failed_is_taken_again_with_r() {
     h.key(KeyCode::Char('r'));
     h.run_held();
     let s = h.text();
-    assert!(s.contains("DuckDB 1.5.6 · snapshot "), "the snapshot is open: {s}");
+    assert!(
+        s.contains("DuckDB 1.5.6 · snapshot "),
+        "the snapshot is open: {s}"
+    );
     assert!(!listing(&cache).is_empty(), "kept in the folder");
 }

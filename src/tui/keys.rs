@@ -180,6 +180,8 @@ pub(crate) enum Ctx {
     Chooser,
     /// The export's file name prompt (its text edited as in `Input`).
     ExportPath,
+    /// A row of a browsed table or a query's result, a column a line.
+    Record,
     /// The line editor of `E` (its text edited as in `Input`).
     CellEdit,
     /// An export running.
@@ -220,6 +222,7 @@ impl Ctx {
             Ctx::Tasks => "Tasks",
             Ctx::Chooser => "Choosing columns",
             Ctx::ExportPath => "Naming an export",
+            Ctx::Record => "A row, a column a line",
             Ctx::CellEdit => "Editing a cell",
             Ctx::Exporting => "An export running",
             Ctx::Confirm => "Plan dialog",
@@ -462,7 +465,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")).when(When::GridRows),
     b(Ctx::Grid, "delete_row", &[k('D')], Action::DeleteRow, "delete the row (previewed, then y commits; u takes it back)", None).when(When::RowChangeable),
     b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement", Some("stop")).when(When::QueryBusy),
-    b(Ctx::QueryGrid, "edit_sql", &[ENTER], Action::Sql, "back to the SQL line", None),
+    b(Ctx::QueryGrid, "show_row", &[ENTER], Action::Open, "show the row, a column a line", Some("row")).when(When::GridRows),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
     b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")).when(When::OnListDocument),
     b(Ctx::Detail, "next_document", &[k(']')], Action::NextDocument, "the next document of the list", Some("next")).when(When::OnListDocument),
@@ -475,6 +478,12 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Schema, "ddl_pane", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "scroll the live DDL", Some("DDL")).when(When::SpecPane),
     b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table", Some("browse")).when(When::HasTables),
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
+    b(Ctx::Browse, "show_row", &[ENTER], Action::Open, "show the row, a column a line", Some("row")).when(When::GridRows),
+    b(Ctx::Record, "back_to_grid", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the grid", Some("back")),
+    b(Ctx::Record, "prev_row", &[k('[')], Action::PrevDocument, "the previous row", Some("prev")),
+    b(Ctx::Record, "next_row", &[k(']')], Action::NextDocument, "the next row", Some("next")),
+    b(Ctx::Record, "copy", &[k('y')], Action::Copy, "copy the value of the grid's current column (in full)", Some("copy")).when(When::RowUnderCursor),
+    b(Ctx::Record, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None).when(When::RowUnderCursor),
     b(Ctx::Overview, "next_finding", &[k('n')], Action::NextFinding, "the next data-check finding", Some("next finding")).when(When::DataFindings),
     b(Ctx::Overview, "prev_finding", &[k('N')], Action::PrevFinding, "the previous data-check finding", None).when(When::DataFindings),
     b(Ctx::Overview, "stop_checks", &[ESC], Action::Cancel, "stop the data checks running", Some("stop")).when(When::ChecksRunning),

@@ -45,6 +45,8 @@ pub enum Mode {
     Documents,
     /// A table browsed read-only.
     Browse,
+    /// A row of a browsed table or a query's result, a column a line.
+    Record,
     /// The list of tables.
     Tables,
     /// The Overview with a data finding picked.
@@ -79,6 +81,7 @@ impl Mode {
             Mode::Detail => &[Detail, Scroll, Global],
             Mode::Documents => &[Documents, Grid, Scroll, Global],
             Mode::Browse => &[Browse, Grid, Scroll, Global],
+            Mode::Record => &[Record, Scroll, Global],
             Mode::Tables => &[Tables, Scroll, Global],
             Mode::Finding => &[Finding, Scroll, Global],
             Mode::Overview => &[Overview, Scroll, Global],

@@ -19,6 +19,7 @@ mod grid;
 mod live;
 mod modes;
 mod query;
+mod record;
 mod screens;
 mod states;
 mod tasks;

@@ -36,6 +36,7 @@ fn way_to(mode: Mode) -> Option<Vec<KeyCode>> {
         Mode::Detail => vec![C('2'), Enter],
         Mode::Documents => vec![C('2')],
         Mode::Browse => vec![C('4'), Enter],
+        Mode::Record => vec![C('4'), Enter, Enter],
         Mode::Tables => vec![C('4')],
         Mode::Finding => vec![C('d'), C('n')],
         Mode::Overview => vec![],

@@ -31,6 +31,7 @@ mod modes;
 mod mouse;
 mod overview;
 mod query;
+mod record;
 mod results;
 mod scroll;
 mod search;
@@ -356,6 +357,7 @@ impl App {
                 self.update_overview(action)
             }
             Mode::QueryResult if !self.update_global(action) => self.update_query(action),
+            Mode::Record if !self.update_global(action) => self.update_record(action),
             Mode::Schema if !self.update_global(action) => {
                 // ←/→ (h/l) pick the pane the list keys scroll.
                 match action {
@@ -371,6 +373,7 @@ impl App {
             | Mode::Tables
             | Mode::Finding
             | Mode::Overview
+            | Mode::Record
             | Mode::QueryResult => {}
         }
     }
@@ -429,7 +432,7 @@ impl App {
         }
     }
 
-    fn update_query(&mut self, action: Action) {
+    pub(super) fn update_query(&mut self, action: Action) {
         let effect = self.query.update(action, self.page(), self.size.0);
         self.apply(effect);
     }

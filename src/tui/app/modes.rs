@@ -49,12 +49,30 @@ impl App {
             Tab::Documents if self.docs.input.is_some() => Mode::Search,
             Tab::Documents if self.detail.is_some() => Mode::Detail,
             Tab::Documents => Mode::Documents,
+            Tab::Tables
+                if self
+                    .tables
+                    .browse
+                    .as_ref()
+                    .is_some_and(|b| b.record.is_some()) =>
+            {
+                Mode::Record
+            }
             Tab::Tables if self.tables.browse.is_some() => Mode::Browse,
             Tab::Tables => Mode::Tables,
             Tab::Overview if self.overview.finding.is_some() => Mode::Finding,
             Tab::Overview => Mode::Overview,
             Tab::Schema => Mode::Schema,
             Tab::Query if self.query.editing => Mode::Sql,
+            Tab::Query
+                if self
+                    .query
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| r.record.is_some()) =>
+            {
+                Mode::Record
+            }
             Tab::Query => Mode::QueryResult,
         }
     }
@@ -106,6 +124,10 @@ impl App {
                 Mode::Browse => self.tables.browse.as_ref().is_some_and(|b| b.keyed),
                 Mode::Documents => self.docs.rows.loaded().is_some_and(|r| !r.is_empty()),
                 Mode::QueryResult => self.result_rows(),
+                Mode::Record if self.tab == Tab::Tables => {
+                    self.tables.browse.as_ref().is_some_and(|b| b.keyed)
+                }
+                Mode::Record => self.result_rows(),
                 _ => false,
             },
             When::BlockedRows => matches!(self.dialog().map(|d| &d.phase),

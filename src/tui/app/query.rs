@@ -24,6 +24,7 @@ impl QueryResult {
             selected: 0,
             at: 0,
             grid: GridState::default(),
+            record: None,
             count: Load::Loading,
             running: Some(0),
             stale: false,
@@ -89,9 +90,15 @@ impl QueryState {
                     }),
                 }
             }
-            // Esc stops what runs and nothing else: the SQL line is `:` or
-            // Enter away, so a second Esc never puts the keys in it.
+            // Esc stops what runs and nothing else: the SQL line is `:`
+            // away, so a second Esc never puts the keys in it.
             Action::Cancel if r.busy() => Effect::StopQuery,
+            Action::Open => {
+                if r.page.loaded().is_some_and(|p| r.selected < p.rows.len()) {
+                    r.record = Some(0);
+                }
+                Effect::Done
+            }
             Action::Copy | Action::CopyRow => self.copy(action),
             Action::Export => Effect::OpenExport,
             Action::Frequencies => Effect::OpenFrequencies,

@@ -44,6 +44,8 @@ pub struct QueryResult {
     pub(crate) running: Option<u64>,
     /// The store was written since the statement ran.
     pub(crate) stale: bool,
+    /// The row under the cursor shown a column a line, scrolled this far.
+    pub(crate) record: Option<u16>,
 }
 
 impl QueryResult {

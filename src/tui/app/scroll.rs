@@ -34,6 +34,10 @@ impl App {
             None => {}
         }
         match self.tab {
+            Tab::Tables => self.tables.browse.as_mut().and_then(|b| b.record.as_mut()),
+            Tab::Query if !self.query.editing => {
+                self.query.result.as_mut().and_then(|r| r.record.as_mut())
+            }
             Tab::Schema if self.ddl_pane => Some(&mut self.ddl_scroll),
             Tab::Overview | Tab::Schema => Some(&mut self.scroll),
             Tab::Documents if self.docs.input.is_none() => {

@@ -254,6 +254,8 @@ pub struct BrowseState {
     /// Which row to select once the page asked for comes.
     pub(super) select_after: Select,
     pub grid: GridState,
+    /// The row under the cursor shown a column a line, scrolled this far.
+    pub(crate) record: Option<u16>,
 }
 
 #[derive(Debug, Default)]

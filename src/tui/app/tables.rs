@@ -99,6 +99,7 @@ impl TablesState {
             anchor,
             select_after: Select::First,
             grid: GridState::default(),
+            record: None,
         });
         b.request(anchor, cx);
     }
@@ -140,6 +141,16 @@ impl BrowseState {
             Action::Frequencies => return Effect::OpenFrequencies,
             Action::EditCell => return Effect::EditCell,
             Action::DeleteRow => return Effect::DeleteRow,
+            Action::Open => {
+                if self
+                    .page
+                    .loaded()
+                    .is_some_and(|p| self.selected < p.rows.len())
+                {
+                    self.record = Some(0);
+                }
+                return Effect::Done;
+            }
             _ => {}
         }
         let page = cx.page;

@@ -3,7 +3,7 @@
 use super::super::app::{App, Load};
 use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
-use crate::store::cell::Cell;
+use crate::store::cell::{Cell, DETAIL_CHARS};
 use crate::store::read::documents::{DocView, LinkKind};
 use crate::text;
 use ratatui::Frame;
@@ -67,7 +67,8 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
     lines.extend(link_lines(app, cols, d.link));
     let mut cache = d.wrapped.borrow_mut();
     if cache.as_ref().is_none_or(|(w, _)| *w != width) {
-        *cache = Some((width, column_lines(cols, width)));
+        let named = cols.columns.iter().map(|(n, c)| (n.as_str(), c));
+        *cache = Some((width, column_lines(named, width, DETAIL_CHARS)));
     }
     let columns: &[Line<'static>] = cache.as_ref().map_or(&[], |(_, l)| l.as_slice());
     let rows = area.height.saturating_sub(1) as usize;
@@ -85,15 +86,21 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
 }
 
 /// Every column: its name (and storage class), its value wrapped to `width`.
-fn column_lines(cols: &DocView, width: usize) -> Vec<Line<'static>> {
+/// Each column's name (and storage class), then its value, `width` wide;
+/// a value cut at `cut_at` characters says so.
+pub(super) fn column_lines<'a>(
+    cols: impl Iterator<Item = (&'a str, &'a Cell)>,
+    width: usize,
+    cut_at: i64,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for (name, cell) in &cols.columns {
+    for (name, cell) in cols {
         let mut head = vec![Span::styled(text::cell(name), theme().heading)];
         if let Some(class) = storage_class(cell) {
             head.push(Span::styled(format!("  ({class})"), theme().dim));
         }
         lines.push(Line::from(head));
-        lines.extend(value_lines(cell, width));
+        lines.extend(cut_value_lines(cell, width, cut_at));
         lines.push(Line::from(""));
     }
     lines
@@ -155,6 +162,11 @@ fn storage_class(c: &Cell) -> Option<&'static str> {
 /// One value as lines `width` wide: indented under its column's name,
 /// the continuation of a wrapped line indented further.
 pub(super) fn value_lines(c: &Cell, width: usize) -> Vec<Line<'static>> {
+    cut_value_lines(c, width, DETAIL_CHARS)
+}
+
+/// As `value_lines`, for a value cut at `cut_at` characters.
+fn cut_value_lines(c: &Cell, width: usize, cut_at: i64) -> Vec<Line<'static>> {
     let wrap = |lines: Vec<String>| -> Vec<Line<'static>> {
         lines
             .iter()
@@ -180,7 +192,7 @@ pub(super) fn value_lines(c: &Cell, width: usize) -> Vec<Line<'static>> {
                 out.push(Line::from(Span::styled(
                     format!(
                         "  (cut: the first {} of {} characters)",
-                        text::count(crate::store::cell::DETAIL_CHARS as u64),
+                        text::count(cut_at as u64),
                         text::count(*n as u64)
                     ),
                     theme().warn,

@@ -12,6 +12,7 @@ mod messages;
 mod overview;
 mod popups;
 mod query;
+mod record;
 mod schema;
 mod scroll;
 mod snapshot;
@@ -70,6 +71,7 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             0
         }
         Tab::Schema => schema::draw(f, app, body),
+        Tab::Tables | Tab::Query if record::shown(app) => record::draw(f, app, body),
         Tab::Tables => {
             drawn.rows = tables::draw(f, app, body);
             0
