@@ -9,6 +9,7 @@ use crate::store::cancel::Canceller;
 use crate::store::change::{self, Preview};
 use crate::store::duckdb::import::ImportProgress;
 use crate::store::duckdb::snapshot;
+use crate::store::identify::Stamp;
 use crate::store::inspection::checks;
 use crate::store::inspection::inspect::Inspection;
 use crate::store::open::open_read_only;
@@ -140,6 +141,7 @@ pub fn preview_change(store: &Path, ticket: u64, ask: &ChangeAsk, send: &dyn Fn(
         Ok(Previewed {
             preview: std::sync::Arc::new(preview),
             rows,
+            stamp: Stamp::of(store),
         })
     })();
     send(Reply::ChangePreview {
@@ -151,9 +153,8 @@ pub fn preview_change(store: &Path, ticket: u64, ask: &ChangeAsk, send: &dyn Fn(
 /// Commits a previewed change (refused, nothing written, when the store
 /// no longer makes the same change).
 pub fn commit_change(preview: &Preview, cancel: &Canceller, send: &dyn Fn(Reply)) {
-    send(Reply::ChangeCommitted(
-        change::commit(preview, cancel).map_err(|e| e.to_string()),
-    ));
+    let result = change::commit(preview, cancel).map_err(|e| e.to_string());
+    send(Reply::ChangeCommitted(result, Stamp::of(&preview.path)));
 }
 
 /// Takes the first snapshot of upstream's DuckDB store, reporting its

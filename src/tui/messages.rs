@@ -294,7 +294,8 @@ pub enum Reply {
         result: Result<Previewed, String>,
     },
     /// A change committed, or why not (nothing was written).
-    ChangeCommitted(Result<Committed, String>),
+    /// The file as the commit left it (the app's own write).
+    ChangeCommitted(Result<Committed, String>, Option<Stamp>),
     /// An export has written this many rows (of `total`, when known).
     ExportProgress {
         rows: u64,
@@ -465,6 +466,9 @@ pub const PREVIEW_ROWS: usize = 200;
 pub struct Previewed {
     pub preview: Arc<Preview>,
     pub rows: Vec<RowChange>,
+    /// The file as the preview left it: a large change rolled back may have
+    /// touched it (its mtime), and the app must not take that for a write.
+    pub stamp: Option<Stamp>,
 }
 
 /// What the app asks of the Query tab's statement.

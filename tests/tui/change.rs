@@ -248,24 +248,39 @@ fn a_store_changed_between_preview_and_yes_is_refused_with_nothing_written() {
 }
 
 #[test]
-fn a_preview_is_made_again_when_the_store_changes_under_it() {
+fn a_row_preview_ends_when_the_store_changes_under_it_and_never_follows_the_rowid() {
     let mut h = Harness::demo();
-    on_a_title(&mut h);
-    h.key(KeyCode::Char('E'));
-    ctrl(&mut h, 'u');
-    typed(&mut h, "mine");
-    h.key(KeyCode::Enter);
+    let n = |h: &Harness| scalar::<i64>(&h.path, "SELECT count(*) FROM documents");
+    let last: i64 = scalar(&h.path, "SELECT max(rowid) FROM documents");
+    h.key(KeyCode::Char('2')).key(KeyCode::Char('G'));
+    h.key(KeyCode::Char('D'));
+    assert!(
+        h.text().contains(&format!("delete rowid {last}")),
+        "{}",
+        h.text()
+    );
+    // Another process deletes that row, and a new one takes its rowid.
     exec(
         &h.path,
-        "UPDATE documents SET title = 'another writer' WHERE rowid = 2",
+        &format!(
+            "DELETE FROM documents WHERE rowid = {last};
+             INSERT INTO documents (rowid, id, doc_type, status, title)
+               VALUES ({last}, 'from-the-pipeline', 'post', 'draft', 'Brand new');"
+        ),
     );
+    let before = n(&h);
     // The once-a-second look sees the commit.
     h.app.second();
     h.settle();
     let screen = h.text();
-    assert!(screen.contains("'another writer' → 'mine'"), "{screen}");
+    assert!(screen.contains("pick the row again"), "{screen}");
+    assert!(
+        !screen.contains("delete id 'from-the-pipeline'"),
+        "never previewed: {screen}"
+    );
     h.key(KeyCode::Char('y'));
-    assert_eq!(first_title(&h).unwrap(), "mine");
+    assert_eq!(n(&h), before, "nothing deleted");
+    assert!(undo_files(&h).is_empty());
 }
 
 #[test]

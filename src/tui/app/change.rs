@@ -62,6 +62,12 @@ impl App {
         self.store.data.as_ref()?.loaded()?.get(i)
     }
 
+    /// Whether a change is being recorded for its preview (a large one
+    /// may touch the file as it rolls back: no write to react to).
+    pub(crate) fn previewing(&self) -> bool {
+        matches!(&self.overlay, Some(Overlay::Change(d)) if matches!(d.phase, ChangePhase::Previewing))
+    }
+
     /// Whether `u` has a change of this run to take back.
     pub(crate) fn can_undo(&self) -> bool {
         self.store.writable.is_ok() && self.undo.is_some()
@@ -176,16 +182,31 @@ impl App {
 
     /// The store changed while a preview waits for a yes or no: it may no
     /// longer be the change that would be made, so it is made again.
+    ///
+    /// A row picked on screen (E, D) is found by its rowid, which another
+    /// process may have given to another row meanwhile: that preview is
+    /// not made again but ended, nothing written, and the row is picked
+    /// again from the grid as it is now. So is an edit being typed.
     pub(super) fn repreview(&mut self) {
-        let Some(Overlay::Change(d)) = &self.overlay else {
-            return;
-        };
-        if !matches!(d.phase, ChangePhase::Preview(_)) {
-            return;
+        let why = "the store changed on disk: nothing was written; pick the row again";
+        match &mut self.overlay {
+            Some(Overlay::Edit(_)) => {
+                self.overlay = None;
+                self.say(why);
+            }
+            Some(Overlay::Change(d))
+                if matches!(d.phase, ChangePhase::Preview(_) | ChangePhase::Previewing) =>
+            {
+                if matches!(d.ask, ChangeAsk::Edit { .. } | ChangeAsk::Delete { .. }) {
+                    d.phase = ChangePhase::Done(Err(why.into()));
+                    return self.say(why);
+                }
+                let (title, ask) = (d.title.clone(), d.ask.clone());
+                self.preview_change(title, ask);
+                self.say("the store changed: the preview was made again");
+            }
+            _ => {}
         }
-        let (title, ask) = (d.title.clone(), d.ask.clone());
-        self.preview_change(title, ask);
-        self.say("the store changed: the preview was made again");
     }
 
     pub(super) fn update_edit(&mut self, action: Action) {
@@ -207,7 +228,11 @@ impl App {
         match reply {
             Reply::EditValue { ticket, result } => self.on_edit_value(ticket, result),
             Reply::ChangePreview { ticket, result } => self.on_preview(ticket, result),
-            Reply::ChangeCommitted(result) => self.on_committed(result),
+            Reply::ChangeCommitted(result, stamp) => {
+                // The app's own write is no news when the file is looked at.
+                self.stamp = Some(stamp);
+                self.on_committed(result)
+            }
             _ => {}
         }
     }
@@ -246,6 +271,12 @@ impl App {
         if d.ticket != ticket || !matches!(d.phase, ChangePhase::Previewing) {
             return;
         }
+        if let Ok(p) = &result {
+            self.stamp = Some(p.stamp);
+        }
+        let Some(Overlay::Change(d)) = &mut self.overlay else {
+            return;
+        };
         match result {
             Ok(p) if p.preview.rows == 0 && p.preview.left.is_empty() => {
                 self.overlay = None;

@@ -535,7 +535,7 @@ impl App {
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.query.on_count(run, result),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
-            Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(_) => {
+            Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(..) => {
                 self.on_change_reply(reply)
             }
             Reply::Upstream(result) => self.on_upstream(result),

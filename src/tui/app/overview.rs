@@ -55,7 +55,9 @@ impl App {
             // Checks stopped, or made moot by newer ones.
             Reply::DataChecks { .. } => {}
             // A plan of our own is writing: its end refreshes everything.
-            Reply::Changed(..) if self.running() => {}
+            Reply::Changed(..) if self.running() || self.previewing() => {}
+            // What the app's own change left: no news.
+            Reply::Changed(_, now) if self.stamp == Some(now) => {}
             Reply::Changed(change, now) => {
                 // Said once: the next look compares with the file as it is.
                 self.stamp = Some(now);
