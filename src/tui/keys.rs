@@ -331,6 +331,8 @@ pub enum When {
     CanUndo,
     /// The data checks are running.
     ChecksRunning,
+    /// The row shown a column a line has rows before it.
+    RowBefore,
 }
 
 pub(crate) struct Binding {
@@ -480,7 +482,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
     b(Ctx::Browse, "show_row", &[ENTER], Action::Open, "show the row, a column a line", Some("row")).when(When::GridRows),
     b(Ctx::Record, "back_to_grid", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the grid", Some("back")),
-    b(Ctx::Record, "prev_row", &[k('[')], Action::PrevDocument, "the previous row", Some("prev")),
+    b(Ctx::Record, "prev_row", &[k('[')], Action::PrevDocument, "the previous row", Some("prev")).when(When::RowBefore),
     b(Ctx::Record, "next_row", &[k(']')], Action::NextDocument, "the next row", Some("next")),
     b(Ctx::Record, "copy", &[k('y')], Action::Copy, "copy the value of the grid's current column (in full)", Some("copy")).when(When::RowUnderCursor),
     b(Ctx::Record, "copy_row", &[k('Y')], Action::CopyRow, "copy the row as JSON", None).when(When::RowUnderCursor),

@@ -464,3 +464,34 @@ fn a_browsed_table_ends_on_its_last_row_and_steps_one_row_back() {
     let first: String = scalar(&h.path, "SELECT id FROM documents ORDER BY rowid LIMIT 1");
     assert!(selected_line(&mut h).starts_with(&first), "{}", h.text());
 }
+
+#[test]
+fn moving_past_either_end_of_a_browsed_table_keeps_its_rows() {
+    let mut h = Harness::demo();
+    h.key(KeyCode::Char('4')).key(KeyCode::Enter);
+    let first: String = scalar(&h.path, "SELECT id FROM documents ORDER BY rowid LIMIT 1");
+    let last: String = scalar(
+        &h.path,
+        "SELECT id FROM documents ORDER BY rowid DESC LIMIT 1",
+    );
+    for key in [KeyCode::Char('k'), KeyCode::PageUp] {
+        h.key(key);
+        assert!(
+            selected_line(&mut h).starts_with(&first),
+            "{key:?}: {}",
+            h.text()
+        );
+    }
+    h.key(KeyCode::Char('G'));
+    for key in [KeyCode::Char('j'), KeyCode::PageDown, KeyCode::Char(' ')] {
+        h.key(key);
+        assert!(
+            selected_line(&mut h).starts_with(&last),
+            "{key:?}: {}",
+            h.text()
+        );
+    }
+    // The row view steps no further either.
+    h.key(KeyCode::Enter).key(KeyCode::Char(']'));
+    assert!(h.text().contains(&last), "{}", h.text());
+}

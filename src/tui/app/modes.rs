@@ -136,6 +136,7 @@ impl App {
             When::FixableFinding => self.finding_fixable(),
             When::CanUndo => self.can_undo(),
             When::ChecksRunning => self.store.checking.is_some(),
+            When::RowBefore => self.row_before(),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),
                 Mode::Documents => self.has_documents(),

@@ -26,6 +26,22 @@ impl App {
         }
     }
 
+    /// Whether the row shown has rows before it (a page read from the
+    /// table's start has none before its first).
+    pub(crate) fn row_before(&self) -> bool {
+        match self.tab {
+            Tab::Tables => self.tables.browse.as_ref().is_some_and(|b| {
+                b.selected > 0 || b.anchor != crate::store::read::tables::RowAnchor::Start
+            }),
+            Tab::Query => self
+                .query
+                .result
+                .as_ref()
+                .is_some_and(|r| r.selected > 0 || r.page.loaded().is_some_and(|p| p.start > 0)),
+            _ => false,
+        }
+    }
+
     /// The record view of the grid on screen: shown (scrolled) or not.
     fn set_record(&mut self, to: Option<u16>) {
         match self.tab {

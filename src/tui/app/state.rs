@@ -251,6 +251,10 @@ pub struct BrowseState {
     pub(super) ticket: u64,
     /// Where the page on screen was read from.
     pub(super) anchor: RowAnchor,
+    /// Where the page asked for last is read from, and whether it was
+    /// asked for by a move (not a reread).
+    pub(super) asked: RowAnchor,
+    pub(super) moving: bool,
     /// Which row to select once the page asked for comes.
     pub(super) select_after: Select,
     pub grid: GridState,

@@ -97,6 +97,8 @@ impl TablesState {
             selected: 0,
             ticket: 0,
             anchor,
+            asked: anchor,
+            moving: false,
             select_after: Select::First,
             grid: GridState::default(),
             record: None,
@@ -110,7 +112,8 @@ impl BrowseState {
     pub(crate) fn request(&mut self, anchor: RowAnchor, cx: &mut Cx<'_>) {
         let ticket = cx.requests.ticket();
         self.ticket = ticket;
-        self.anchor = anchor;
+        self.asked = anchor;
+        self.moving = false;
         cx.requests.send(Request::Browse {
             ticket,
             table: self.table.clone(),
@@ -124,6 +127,7 @@ impl BrowseState {
     fn browse_to(&mut self, anchor: RowAnchor, select: Select, cx: &mut Cx<'_>) {
         self.select_after = select;
         self.request(anchor, cx);
+        self.moving = true;
     }
 
     /// The rowid of the row under the cursor.
@@ -266,6 +270,16 @@ impl BrowseState {
         if self.ticket != ticket {
             return;
         }
+        // Past the first or last row there is nothing: the page on screen
+        // stays, its row still selected.
+        let past_an_end = self.moving
+            && result.as_ref().is_ok_and(|p| p.rows.is_empty())
+            && self.page.loaded().is_some_and(|p| !p.rows.is_empty());
+        if past_an_end {
+            self.select_after = Select::Keep;
+            return;
+        }
+        self.anchor = self.asked;
         match &result {
             Ok(p) => {
                 let last = p.rows.len().saturating_sub(1);
