@@ -231,7 +231,7 @@ fn main() -> ExitCode {
     };
     // A reader that stops early (`| head`) closes the pipe, and printing
     // then fails: that is the reader's choice, not an error, so the command
-    // ends there, quietly, as `print_generated` does.
+    // ends there quietly, with the code of a tool SIGPIPE ended.
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if !closed_pipe(info.payload()) {
@@ -240,7 +240,7 @@ fn main() -> ExitCode {
     }));
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
         Ok(code) => ExitCode::from(code),
-        Err(p) if closed_pipe(&*p) => ExitCode::SUCCESS,
+        Err(p) if closed_pipe(&*p) => ExitCode::from(egregora_inspect::cli::EXIT_PIPE),
         Err(p) => std::panic::resume_unwind(p),
     }
 }

@@ -192,7 +192,8 @@ fn a_reader_that_stops_early_is_no_panic() {
             .read_to_string(&mut err)
             .unwrap();
         assert!(!err.contains("panicked"), "{args:?}: {err}");
-        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        // Cut short, as a tool SIGPIPE ended (README, exit codes).
+        assert_eq!(status.code(), Some(141), "{args:?}: {err}");
     }
 }
 

@@ -16,6 +16,7 @@ mod launch;
 mod man;
 mod query;
 mod shared;
+pub use shared::EXIT_PIPE;
 mod tui_duckdb;
 mod undo;
 
@@ -453,7 +454,8 @@ pub fn export(raw: &OsStr, args: ExportArgs) -> u8 {
         export::run(&path, args)
     };
     match run() {
-        Ok(_) => EXIT_OK,
+        Ok(export::Ended::Done) => EXIT_OK,
+        Ok(export::Ended::ReaderGone) => EXIT_PIPE,
         Err(e) => fail(&e, false),
     }
 }
@@ -465,7 +467,8 @@ pub fn query(raw: &OsStr, sql: &str, format: Option<Format>) -> u8 {
         query::run(&path, sql, format)
     };
     match run() {
-        Ok(_) => EXIT_OK,
+        Ok(export::Ended::Done) => EXIT_OK,
+        Ok(export::Ended::ReaderGone) => EXIT_PIPE,
         Err(e) => fail(&e, false),
     }
 }
@@ -485,7 +488,7 @@ pub fn man(cmd: clap::Command) -> u8 {
 fn print_generated(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> u8 {
     match write(&mut std::io::stdout().lock()) {
         Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_PIPE,
         Err(e) => fail(
             &anyhow::Error::new(e).context("cannot write to stdout"),
             false,

@@ -9,6 +9,9 @@ use anyhow::{Context, Result};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub(super) const EXIT_OK: u8 = 0;
+/// The reader of stdout went away (`| head`): the output was cut, so no
+/// verdict is given; the code a tool killed by SIGPIPE ends with (128 + 13).
+pub const EXIT_PIPE: u8 = 141;
 pub(super) const EXIT_PROBLEMS: u8 = 1;
 pub(super) const EXIT_ERROR: u8 = 2;
 
@@ -22,7 +25,7 @@ pub(super) fn fail(e: &anyhow::Error, json: bool) -> u8 {
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     });
     if closed {
-        return EXIT_OK;
+        return EXIT_PIPE;
     }
     let message = format!("{e:#}");
     eprintln!("error: {}", escape(&message));
