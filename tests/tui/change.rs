@@ -305,3 +305,20 @@ fn the_query_tab_says_where_writes_are_made() {
     assert!(screen.contains("exec"), "{screen}");
     assert!(screen.contains("E"), "{screen}");
 }
+
+#[test]
+fn a_paste_reaches_the_cell_editor_and_the_search_line() {
+    let mut h = Harness::demo();
+    on_a_title(&mut h);
+    h.key(KeyCode::Char('E'));
+    ctrl(&mut h, 'u');
+    h.paste("two\nlines\u{1b}");
+    h.key(KeyCode::Enter);
+    let preview = h.text();
+    assert!(preview.contains("→ 'two↵lines'"), "{preview}");
+    h.key(KeyCode::Char('n'));
+    h.key(KeyCode::Char('/'));
+    h.paste("harbour");
+    h.key(KeyCode::Enter);
+    assert!(h.text().contains("search “harbour”"), "{}", h.text());
+}

@@ -437,10 +437,27 @@ impl App {
         self.apply(effect);
     }
 
-    /// Text pasted: into the SQL line, while it has the keys.
+    /// Text pasted: into the prompt that has the keys (the SQL line, the
+    /// search, the cell editor), as if typed.
     pub fn paste(&mut self, text: &str) {
-        if self.tab == Tab::Query && self.overlay.is_none() {
-            self.query.paste(text);
+        match self.mode() {
+            Mode::Sql => self.query.paste(text),
+            Mode::Search => {
+                for c in crate::tui::history::one_line(text).chars() {
+                    self.update_input(Action::Type(c));
+                }
+            }
+            Mode::CellEdit => {
+                // A value may hold newlines and tabs; other control
+                // characters never reach it.
+                for c in text
+                    .chars()
+                    .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+                {
+                    self.update_edit(Action::Type(c));
+                }
+            }
+            _ => {}
         }
     }
 
