@@ -256,6 +256,9 @@ impl App {
         if self.store.checking.is_some() {
             return;
         }
+        if self.store.inspection.loaded().is_none() {
+            return self.say("data checks: the store is not read yet");
+        }
         let ticket = self.requests.ticket();
         let cancel = Canceller::new();
         self.store.checking = Some(Checking {

@@ -242,7 +242,9 @@ fn row_lines(r: &RowChange) -> Vec<Line<'static>> {
 }
 
 fn column_line(c: &ColumnChange, width: usize) -> Line<'static> {
-    let side = |v: &Option<Value>| v.as_ref().map_or("∅".to_string(), shown);
+    // An inserted row had no value before, a deleted one has none after:
+    // said in words, never with the grid's sign for NULL.
+    let side = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), shown);
     Line::from(vec![
         Span::styled(
             format!("  {:<width$}  ", text::cell(&c.column)),
