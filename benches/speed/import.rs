@@ -4,7 +4,7 @@
 //! documents into a fresh V3 store with one INSERT … SELECT. Peak memory
 //! under 50 MB.
 
-use super::{has_sqlite3, measured_runs, median, spread, store_dir, verdict};
+use super::{has_sqlite3, median, spread, store_dir, verdict};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -74,10 +74,40 @@ fn cached_upstream(shell: &Path) -> PathBuf {
     p
 }
 
-/// Runs `cmd` (output to /dev/null); its wall time, its own peak memory
-/// and the largest of its children's (KiB), from /proc's high-water marks
-/// read while it runs: wait4's figure would lump the duckdb shells in.
-fn watched(cmd: &mut Command) -> (Vec<std::time::Duration>, u64, u64) {
+/// What `watched` saw of a command.
+struct Watched {
+    wall: Vec<std::time::Duration>,
+    /// Its own peak memory and the largest of its children's (KiB).
+    own: u64,
+    shells: u64,
+    /// CPU seconds of it and the children it waited for, as last read.
+    cpu: f64,
+}
+
+/// CPU seconds (user and system) of `pid` and its waited-for children.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command's closing parenthesis: utime is the 14th of
+    // the line, then stime, cutime, cstime.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // SAFETY: sysconf reads a constant of the system.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    (f.len() == 4 && hz > 0.0).then(|| f.iter().sum::<f64>() / hz)
+}
+
+/// Runs `cmd` (output to /dev/null): its wall time, peak memories from
+/// /proc's high-water marks read while it runs (wait4's figure would lump
+/// the duckdb shells in), and its CPU time: on a 2-core machine shared
+/// with other work, the import (the shell and the copy side by side)
+/// loses more to the load than its halves measured alone, and the CPU
+/// seconds tell that apart from a slower import.
+fn watched(cmd: &mut Command) -> Watched {
     let hwm = |pid: u32| {
         std::fs::read_to_string(format!("/proc/{pid}/status"))
             .ok()
@@ -95,17 +125,27 @@ fn watched(cmd: &mut Command) -> (Vec<std::time::Duration>, u64, u64) {
         .spawn()
         .expect("spawn");
     let pid = child.id();
-    let (mut own, mut shells) = (0, 0);
-    while child.try_wait().expect("wait").is_none() {
+    let (mut own, mut shells, mut cpu) = (0, 0, 0.0);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
         own = own.max(hwm(pid));
+        cpu = cpu_seconds(pid).unwrap_or(cpu);
         let kids =
             std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
         for k in kids.split_whitespace().filter_map(|k| k.parse().ok()) {
             shells = shells.max(hwm(k));
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{cmd:?} failed");
+    Watched {
+        wall: vec![t.elapsed()],
+        own,
+        shells,
+        cpu,
     }
-    (vec![t.elapsed()], own, shells)
 }
 
 pub(crate) fn run(bin: &Path) {
@@ -117,7 +157,7 @@ pub(crate) fn run(bin: &Path) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a folder for the runs");
     let dest = dir.join("imported.sqlite");
-    let (t_import, own, shells) = watched(
+    let import = watched(
         Command::new(bin)
             .args(["import", "--yes"])
             .arg(&source)
@@ -126,9 +166,9 @@ pub(crate) fn run(bin: &Path) {
     println!("import of a {DOCS}-document upstream DuckDB store (1 run):");
     println!(
         "  egregora-inspect import: {}, peak memory {}; each duckdb shell it ran: at most {:.1} MB",
-        spread(&t_import),
-        verdict::memory("import peak at 1M", own, 50.0),
-        shells as f64 / 1024.0
+        spread(&import.wall),
+        verdict::memory("import peak at 1M", import.own, 50.0),
+        import.shells as f64 / 1024.0
     );
     // Half one: the shell printing the same columns, as the plan reads them.
     let plan = Command::new(bin)
@@ -160,16 +200,15 @@ pub(crate) fn run(bin: &Path) {
             )
         })
         .collect();
-    let (t_read, _) = measured_runs(1, || {
-        let mut c = Command::new(&shell);
-        c.args(["-readonly", "-safe", "-jsonlines"])
+    let read = watched(
+        Command::new(&shell)
+            .args(["-readonly", "-safe", "-jsonlines"])
             .arg(&source)
-            .arg(selects.join(" "));
-        c
-    });
+            .arg(selects.join(" ")),
+    );
     println!(
         "  duckdb -jsonlines of the same rows to /dev/null: {}",
-        spread(&t_read)
+        spread(&read.wall)
     );
     if !has_sqlite3() {
         return verdict::skipped("import vs its halves", "sqlite3 is not installed");
@@ -182,23 +221,26 @@ pub(crate) fn run(bin: &Path) {
         .output()
         .expect("init");
     assert!(create.status.success());
-    let (t_copy, _) = measured_runs(1, || {
-        let mut c = Command::new("sqlite3");
-        c.arg(&fresh).arg(format!(
-            "ATTACH '{}' AS s; INSERT INTO documents SELECT * FROM s.documents;",
-            dest.display()
-        ));
-        c
-    });
+    let copy = watched(Command::new("sqlite3").arg(&fresh).arg(format!(
+        "ATTACH '{}' AS s; INSERT INTO documents SELECT * FROM s.documents;",
+        dest.display()
+    )));
     println!(
         "  sqlite3 INSERT … SELECT of {DOCS} documents into a fresh V3 store: {}",
-        spread(&t_copy)
+        spread(&copy.wall)
     );
-    let halves = median(&t_read) + median(&t_copy);
-    let r = median(&t_import).as_secs_f64() / halves.as_secs_f64();
+    let halves = median(&read.wall) + median(&copy.wall);
+    let r = median(&import.wall).as_secs_f64() / halves.as_secs_f64();
     println!(
         "  import / (shell + sqlite3): {}",
         verdict::ratio("import at 1M vs its halves", r, 1.5)
+    );
+    println!(
+        "  CPU seconds: import {:.1} (its shells included), shell {:.1} + sqlite3 {:.1}: {:.2}x",
+        import.cpu,
+        read.cpu,
+        copy.cpu,
+        import.cpu / (read.cpu + copy.cpu).max(1e-9)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -94,7 +94,12 @@ impl Shell {
                 text
             })
         });
-        let stdout = child.stdout.take().map(BufReader::new);
+        // A pipe's whole 64 KiB per read, not 8: an import reads hundreds
+        // of MB, and each read is a system call and a wake-up of the shell.
+        let stdout = child
+            .stdout
+            .take()
+            .map(|o| BufReader::with_capacity(1 << 16, o));
         Ok(Rows {
             child,
             stdout,
