@@ -20,11 +20,16 @@ pub enum Msg {
 
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
+/// Hands the terminal to the user's editor on a statement, and back: the
+/// statement as edited, or why not.
+pub type Outside<'a> = &'a mut dyn FnMut(&str) -> anyhow::Result<String>;
+
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Msg>,
     workers: &Workers,
+    outside: Outside<'_>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -50,7 +55,17 @@ where
         };
         for msg in first.into_iter().chain(rx.try_iter()) {
             match msg {
-                Msg::Input(ev) => handle_input(app, ev),
+                Msg::Input(ev) => {
+                    handle_input(app, ev);
+                    // Keys typed after the one that asked for the editor
+                    // are the edited statement's, not this one's.
+                    if let Some(sql) = app.requests.outside.take() {
+                        let got = outside(&sql);
+                        // The editor drew over the screen: all of it again.
+                        terminal.clear()?;
+                        app.edited_outside(got);
+                    }
+                }
                 Msg::Reply(r) => app.on_reply(r),
                 Msg::Signal => {
                     leaving = true;

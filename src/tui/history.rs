@@ -1,7 +1,7 @@
-//! The SQL line's history, kept across runs in
+//! The SQL editor's history, kept across runs in
 //! `$XDG_STATE_HOME/egregora-inspect/history` (`~/.local/state/…` when the
-//! variable is unset): one statement a line, oldest first, the last
-//! `KEEP` kept. A history that cannot be read or written never stops the
+//! variable is unset): one statement a line (a statement of several lines
+//! as a JSON string), oldest first, the last `KEEP` kept. A history that cannot be read or written never stops the
 //! app; it says so once.
 
 use anyhow::{Context, Result, anyhow};
@@ -35,10 +35,10 @@ pub fn load() -> Result<Vec<String>> {
     let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let kept: Vec<String> = all[all.len().saturating_sub(KEEP)..]
         .iter()
-        .map(|s| one_line(s))
+        .map(|s| parse(s))
         .collect();
     if all.len() > 2 * KEEP {
-        let text: String = kept.iter().map(|s| format!("{s}\n")).collect();
+        let text: String = kept.iter().map(|s| format!("{}\n", line_of(s))).collect();
         std::fs::write(&p, text).with_context(|| format!("cannot write {}", shown(&p)))?;
     }
     Ok(kept)
@@ -55,12 +55,31 @@ pub fn append(sql: &str) -> Result<()> {
         .append(true)
         .open(&p)
         .with_context(|| format!("cannot write {}", shown(&p)))?;
-    writeln!(f, "{}", one_line(sql)).with_context(|| format!("cannot write {}", shown(&p)))
+    writeln!(f, "{}", line_of(sql)).with_context(|| format!("cannot write {}", shown(&p)))
 }
 
-/// A statement on one line (the SQL line has one): each newline, tab or
-/// other control or bidi character becomes a space; other spacing stays
-/// (it may be inside a string).
+/// A statement as its line of the file: as it is, or a JSON string when
+/// it has several lines (a statement never starts with `"`).
+fn line_of(sql: &str) -> String {
+    let text = crate::tui::app::sql_text(sql);
+    if text.contains('\n') {
+        serde_json::to_string(text.trim()).unwrap_or_else(|_| one_line(&text))
+    } else {
+        one_line(&text)
+    }
+}
+
+/// A line of the file as its statement.
+fn parse(line: &str) -> String {
+    match serde_json::from_str::<String>(line) {
+        Ok(sql) if line.starts_with('"') => crate::tui::app::sql_text(&sql).trim().to_string(),
+        _ => one_line(line),
+    }
+}
+
+/// Text on one line (the search has one): each newline, tab or other
+/// control or bidi character becomes a space; other spacing stays (it may
+/// be inside a string).
 pub fn one_line(sql: &str) -> String {
     let plain: String = sql
         .chars()
@@ -71,4 +90,20 @@ pub fn one_line(sql: &str) -> String {
 
 fn shown(p: &std::path::Path) -> String {
     crate::text::escape(&p.to_string_lossy()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_of, parse};
+
+    #[test]
+    fn a_statement_of_several_lines_comes_back_whole() {
+        let sql = "SELECT 1 -- one\n, 2";
+        let line = line_of(sql);
+        assert!(!line.contains('\n'), "{line}");
+        assert_eq!(parse(&line), sql);
+        assert_eq!(line_of("SELECT\t1"), "SELECT    1");
+        assert_eq!(parse("SELECT 'a\u{1b}'"), "SELECT 'a '");
+        assert_eq!(parse("\"unclosed"), "\"unclosed");
+    }
 }

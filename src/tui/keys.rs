@@ -100,6 +100,14 @@ pub enum Action {
     HistoryPrev,
     /// The next statement run.
     HistoryNext,
+    /// A new line in the SQL editor.
+    NewLine,
+    /// Complete the word before the cursor (table, column, keyword).
+    Complete,
+    /// `EXPLAIN QUERY PLAN` of the statement, as a tree.
+    ExplainPlan,
+    /// Edit the statement in `$VISUAL`/`$EDITOR`.
+    EditOutside,
     /// The values of the column under the cursor, most frequent first.
     Frequencies,
     /// Edit the current cell (a change, previewed first).
@@ -297,7 +305,7 @@ pub enum When {
     HasLinks,
     /// A statement is running.
     QueryBusy,
-    /// Statements were run before.
+    /// Statements were run before (or the statement has lines to move to).
     HasHistory,
     /// The grid on screen has a row under the cursor that can be read again.
     RowUnderCursor,
@@ -430,8 +438,12 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Search, "cancel_search", &[ESC, ctrl('c')], Action::Cancel, "close the prompt, back to the search from before", Some("cancel")),
     b(Ctx::Sql, "run_query", &[ENTER], Action::Submit, "run the statement (only reading is allowed)", Some("run")),
     b(Ctx::Sql, "leave_sql", &[ESC, ctrl('c')], Action::Cancel, "stop a running statement, else leave the SQL line", Some("leave")),
-    b(Ctx::Sql, "history_prev", &[code(KeyCode::Up)], Action::HistoryPrev, "the statement run before", Some("history")).when(When::HasHistory),
-    b(Ctx::Sql, "history_next", &[code(KeyCode::Down)], Action::HistoryNext, "the statement run after", None),
+    b(Ctx::Sql, "new_line", &[K(KeyCode::Enter, KeyModifiers::ALT)], Action::NewLine, "a new line (a pasted newline is one too)", Some("line")),
+    b(Ctx::Sql, "complete", &[code(KeyCode::Tab)], Action::Complete, "complete a table, column or keyword (again: the next one)", Some("complete")),
+    b(Ctx::Sql, "explain", &[ctrl('x')], Action::ExplainPlan, "EXPLAIN QUERY PLAN of the statement, as a tree", Some("plan")),
+    b(Ctx::Sql, "edit_outside", &[ctrl('e')], Action::EditOutside, "edit the statement in $VISUAL or $EDITOR", Some("$EDITOR")),
+    b(Ctx::Sql, "history_prev", &[code(KeyCode::Up)], Action::HistoryPrev, "up a line; on the first line, the statement run before", Some("history")).when(When::HasHistory),
+    b(Ctx::Sql, "history_next", &[code(KeyCode::Down)], Action::HistoryNext, "down a line; on the last line, the statement run after", None),
     b(Ctx::Frequencies, "filter_value", &[ENTER], Action::Open, "filter the grid by this value", Some("filter")),
     b(Ctx::Frequencies, "close_frequencies", &[ESC, k('q'), k('f')], Action::Cancel, "close (a count still running stops)", Some("close")),
     b(Ctx::Input, "edit_left", &[code(KeyCode::Left)], Action::Edit(Edit::Left), "cursor left", None),

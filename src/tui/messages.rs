@@ -91,6 +91,11 @@ pub enum Request {
         rowid: RowKey,
         column: String,
     },
+    /// `EXPLAIN QUERY PLAN` of the Query tab's statement.
+    Explain {
+        ticket: u64,
+        sql: String,
+    },
     /// What the catalog of upstream's DuckDB store says (the app on it
     /// before its first snapshot is taken).
     Upstream {
@@ -151,6 +156,10 @@ impl Request {
                 result: Err(why),
             },
             Request::Upstream { .. } => Reply::Upstream(Err(why)),
+            Request::Explain { ticket, .. } => Reply::Explained {
+                ticket,
+                result: Err(why),
+            },
             Request::Inspect | Request::Poll | Request::Watch { .. } | Request::Plan(_) => {
                 return None;
             }
@@ -308,10 +317,16 @@ pub enum Reply {
         run: u64,
         said: Said,
     },
-    /// How many rows the statement `run` gives, or why it is not known.
+    /// How many rows the statement `run` gives and how long it took to
+    /// run through, or why it is not known.
     QueryCount {
         run: u64,
-        result: Result<u64, String>,
+        result: Result<(u64, std::time::Duration), String>,
+    },
+    /// The plan of a statement: SQLite's tree, a line each.
+    Explained {
+        ticket: u64,
+        result: Got<Vec<String>>,
     },
     /// A column's frequencies: the groups read so far (`done` false), then
     /// the result.

@@ -11,6 +11,7 @@ pub mod keys;
 mod long;
 mod messages;
 pub mod mode;
+pub mod outside;
 mod searching;
 pub mod sessions;
 pub mod tab;
@@ -26,7 +27,9 @@ use crossterm::event::{
 use crossterm::execute;
 use event::Msg;
 use std::io::IsTerminal;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 /// Puts the terminal back: mouse capture off, then ratatui's restore (raw
 /// mode off, main screen, cursor shown). Safe to call more than once.
@@ -71,13 +74,9 @@ pub(crate) fn run_app(mut app: app::App) -> Result<()> {
         let _ = reply_tx.send(Msg::Reply(r));
     });
     let input_tx = tx.clone();
-    std::thread::spawn(move || {
-        while let Ok(ev) = crossterm::event::read() {
-            if input_tx.send(Msg::Input(ev)).is_err() {
-                break;
-            }
-        }
-    });
+    let gate = Arc::new(Gate::default());
+    let input_gate = gate.clone();
+    std::thread::spawn(move || read_input(&input_gate, |ev| input_tx.send(Msg::Input(ev)).is_ok()));
     {
         use signal_hook::consts::{SIGHUP, SIGTERM};
         let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])
@@ -109,5 +108,77 @@ pub(crate) fn run_app(mut app: app::App) -> Result<()> {
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot set up the terminal")?;
     terminal.hide_cursor().ok();
-    event::run(&mut terminal, &mut app, &rx, &workers)
+    let mut outside = |sql: &str| {
+        gate.hold();
+        restore();
+        let got = outside::edit(sql);
+        let back = enter();
+        gate.release();
+        back.and(got)
+    };
+    event::run(&mut terminal, &mut app, &rx, &workers, &mut outside)
+}
+
+/// The terminal as the app uses it, again after an editor had it.
+fn enter() -> Result<()> {
+    crossterm::terminal::enable_raw_mode().context("cannot set up the terminal")?;
+    execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+    .context("cannot set up the terminal")
+}
+
+/// Lets the input thread stop reading while another program (the user's
+/// editor) has the terminal: a read would take that program's keys.
+#[derive(Default)]
+struct Gate {
+    held: AtomicBool,
+    idle: AtomicBool,
+}
+
+/// How long the input thread waits for a key before it looks at the gate.
+const INPUT_POLL: Duration = Duration::from_millis(50);
+
+impl Gate {
+    /// Closes the gate and waits (briefly) until the input thread is idle.
+    fn hold(&self) {
+        self.held.store(true, Ordering::SeqCst);
+        let since = Instant::now();
+        while !self.idle.load(Ordering::SeqCst) && since.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn release(&self) {
+        // Idle is for the thread to say again once the gate is next held.
+        self.idle.store(false, Ordering::SeqCst);
+        self.held.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Terminal events to `send` until it says stop or the terminal is gone;
+/// none read while the gate is held.
+fn read_input(gate: &Gate, send: impl Fn(crossterm::event::Event) -> bool) {
+    loop {
+        if gate.held.load(Ordering::SeqCst) {
+            gate.idle.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        }
+        gate.idle.store(false, Ordering::SeqCst);
+        match crossterm::event::poll(INPUT_POLL) {
+            Ok(false) => continue,
+            Ok(true) => {}
+            Err(_) => return,
+        }
+        let Ok(ev) = crossterm::event::read() else {
+            return;
+        };
+        if !send(ev) {
+            return;
+        }
+    }
 }

@@ -99,6 +99,9 @@ impl Mode {
             Mode::PlanEnded => &[Ctx::Ended, Ctx::Scroll],
             // Enter lists the rows there, and closes elsewhere.
             Mode::PlanBlocked => &[Ctx::Blocked, Ctx::Scroll],
+            // The SQL editor's own keys come first on purpose: Ctrl-E
+            // edits outside there, and ends the line in the other prompts.
+            Mode::Sql => &[Ctx::Sql],
             other => other.contexts(),
         }
     }

@@ -169,7 +169,8 @@ fn count(store: &Path, sql: &str, run: u64, latest: &Arc<Latest>, send: &Send) {
     let stop = move || {
         l.query_stop.load(Ordering::SeqCst) >= run || l.query_run.load(Ordering::SeqCst) > run
     };
-    let result = query::count(store, sql, stop);
+    let began = std::time::Instant::now();
+    let result = query::count(store, sql, stop).map(|n| (n, began.elapsed()));
     if latest.query_run.load(Ordering::SeqCst) > run {
         return;
     }

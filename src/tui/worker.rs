@@ -241,6 +241,7 @@ impl Worker {
             }
             Request::Plan(kind) => return Some(Reply::Plan(self.plan(kind))),
             Request::Upstream { source } => return Some(upstream(&source)),
+            Request::Explain { ticket, sql } => return Some(explain(&self.path, ticket, &sql)),
             _ => {}
         }
         // The scan worker does not see the refreshes: it reads the catalog
@@ -472,6 +473,17 @@ impl Worker {
 }
 
 /// Upstream's DuckDB store judged from its catalog: no rows are read.
+/// The plan of the Query tab's statement, on a connection with the
+/// statement's own read-only rules.
+fn explain(store: &Path, ticket: u64, sql: &str) -> Reply {
+    let result = crate::store::read::query::open(store)
+        .and_then(|qc| crate::store::read::query::plan::explain(&qc, sql));
+    Reply::Explained {
+        ticket,
+        result: result.map_err(Failure::from),
+    }
+}
+
 fn upstream(source: &Path) -> Reply {
     let cancel = crate::store::cancel::Canceller::new();
     let judged = crate::store::duckdb::DuckStore::open(source)

@@ -216,6 +216,13 @@ impl Harness {
         self
     }
 
+    /// A key with modifiers (Alt-Enter, Ctrl-x), as the terminal sends it.
+    pub fn chord(&mut self, c: KeyCode, m: KeyModifiers) -> &mut Self {
+        handle_input(&mut self.app, Event::Key(KeyEvent::new(c, m)));
+        self.settle();
+        self
+    }
+
     /// Text pasted, as the terminal sends it.
     pub fn paste(&mut self, text: &str) -> &mut Self {
         handle_input(&mut self.app, Event::Paste(text.to_string()));

@@ -47,7 +47,7 @@ fn each_flag_opens_the_app_where_it_says() {
 
     let s = launched(
         "--sql \"select doc_type, count(*) as n from documents group by 1\"",
-        "rows 1–12 of 12",
+        "rows 1–12 · 12 rows",
     );
     assert!(s.contains("SQL› select doc_type"), "{s}");
     assert!(s.contains("annotation        45"), "{s}");

@@ -14,10 +14,22 @@ use std::sync::mpsc::channel;
 use std::time::Duration;
 
 fn key(c: char) -> Msg {
-    Msg::Input(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::NONE,
-    )))
+    chord(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn chord(c: KeyCode, m: KeyModifiers) -> Msg {
+    Msg::Input(Event::Key(KeyEvent::new(c, m)))
+}
+
+fn screen_of(b: &ratatui::buffer::Buffer) -> String {
+    (0..b.area.height)
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
 }
 
 #[test]
@@ -40,7 +52,8 @@ fn the_loop_routes_keys_and_replies_and_quits_on_q() {
         tx.send(key('q')).unwrap();
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
-    run(&mut terminal, &mut app, &rx, &workers).unwrap();
+    let mut outside = |_: &str| -> anyhow::Result<String> { panic!("no editor was asked for") };
+    run(&mut terminal, &mut app, &rx, &workers, &mut outside).unwrap();
     script.join().unwrap();
     assert!(app.quit, "q quits");
     let b = terminal.backend().buffer().clone();
@@ -74,4 +87,59 @@ fn the_loop_routes_keys_and_replies_and_quits_on_q() {
         .unwrap_or_else(|| panic!("{second} not on screen:\n{screen}"));
     assert!(reversed(at), "the second row is selected:\n{screen}");
     assert!(!reversed(at - 1), "and not the first:\n{screen}");
+}
+
+#[test]
+fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("demo.sqlite");
+    bin().args(["demo"]).arg(&p).assert().success();
+    let (tx, rx) = channel::<Msg>();
+    let mut app = App::new(p.clone());
+    let reply_tx = tx.clone();
+    let workers = Workers::spawn(&p, &app.requests.latest, move |r| {
+        let _ = reply_tx.send(Msg::Reply(r));
+    });
+    let script = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        for m in [key(':'), key('S'), key('1')] {
+            tx.send(m).unwrap();
+        }
+        // The first time the editor fails; the second it answers.
+        tx.send(chord(KeyCode::Char('e'), KeyModifiers::CONTROL))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        tx.send(chord(KeyCode::Char('e'), KeyModifiers::CONTROL))
+            .unwrap();
+        tx.send(chord(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+        tx.send(chord(KeyCode::Esc, KeyModifiers::NONE)).unwrap();
+        tx.send(key('q')).unwrap();
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let mut asked: Vec<String> = Vec::new();
+    let mut outside = |sql: &str| -> anyhow::Result<String> {
+        asked.push(sql.to_string());
+        if asked.len() == 1 {
+            anyhow::bail!("vi exited with 1; the statement is as it was");
+        }
+        Ok("SELECT 41 + 1 AS answer\n-- from the editor\n".to_string())
+    };
+    run(&mut terminal, &mut app, &rx, &workers, &mut outside).unwrap();
+    script.join().unwrap();
+    assert_eq!(asked, ["S1", "S1"], "the statement as typed goes out");
+    let screen = screen_of(terminal.backend().buffer());
+    assert!(screen.contains("SQL› SELECT 41 + 1 AS answer"), "{screen}");
+    assert!(screen.contains("┆ -- from the editor"), "{screen}");
+    let answer = screen
+        .lines()
+        .position(|l| l.starts_with("answer"))
+        .expect(&screen);
+    let value = screen.lines().nth(answer + 1).unwrap_or_default();
+    assert!(value.trim_start().starts_with("42"), "{screen}");
+    let log: Vec<&String> = app.log.iter().map(|(_, m)| m).collect();
+    assert!(
+        log.iter().any(|m| m.contains("vi exited with 1")),
+        "{log:?}"
+    );
 }

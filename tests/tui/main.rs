@@ -14,6 +14,7 @@ mod screen;
 mod app_tmux;
 mod change;
 mod detail;
+mod editor;
 mod event_loop;
 mod grid;
 mod live;

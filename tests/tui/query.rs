@@ -47,7 +47,7 @@ fn a_result_is_read_a_window_at_a_time_and_counted() {
     h.wait_counts();
     let screen = h.text();
     assert!(
-        screen.contains(&format!("rows 1–{page} of 3000")),
+        screen.contains(&format!("rows 1–{page} · 3,000 rows")),
         "{screen}"
     );
     // Down past the page steps the statement on; the page never grows.
@@ -56,7 +56,7 @@ fn a_result_is_read_a_window_at_a_time_and_counted() {
     }
     let screen = h.text();
     assert!(
-        screen.contains(&format!("rows 4–{} of 3000", page + 3)),
+        screen.contains(&format!("rows 4–{} · 3,000 rows", page + 3)),
         "{screen}"
     );
     assert_eq!(first_ints(&mut h).len(), page, "only a window is held");
@@ -65,7 +65,7 @@ fn a_result_is_read_a_window_at_a_time_and_counted() {
     assert_eq!(*first_ints(&mut h).last().unwrap(), 1);
     assert!(
         h.text()
-            .contains(&format!("rows {}–3000 of 3000", 3001 - page))
+            .contains(&format!("rows {}–3000 · 3,000 rows", 3001 - page))
     );
     h.act(Action::PageUp);
     assert_eq!(first_ints(&mut h)[0], 2 * page as i64);
@@ -114,10 +114,12 @@ fn an_error_is_one_escaped_line_and_the_cursor_goes_where_it_stopped() {
     );
     // The cursor on the SQL line (after its 5-cell prompt).
     assert_eq!(h.cursor(), Some((5 + 15, 1)), "before the 16th character");
-    // A control character typed or pasted never reaches the line.
+    // A control character typed or pasted never reaches the editor; a
+    // pasted newline is a new line.
     h.act(Action::Type('\u{1b}'));
     h.paste("\u{202e}x\ny");
-    assert_eq!(h.head(), "SQL› SELECT id FORM x ydocuments");
+    assert_eq!(h.head(), "SQL› SELECT id FORM  x");
+    assert_eq!(h.lines()[2].trim_end(), "   ┆ ydocuments");
 }
 
 #[test]
@@ -297,7 +299,7 @@ fn frequencies_count_a_column_and_enter_filters_the_grid() {
     );
     let screen = h.text();
     assert!(
-        screen.contains(&format!(" of {docs} ")),
+        screen.contains(&format!("· {docs} row")),
         "the documents holding it: {screen}"
     );
     // Esc closes a count and stops it.

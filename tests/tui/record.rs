@@ -61,7 +61,7 @@ fn a_query_row_shows_json_pretty_and_storage_classes() {
     // Esc goes back to the result, : to the SQL line.
     h.key(KeyCode::Esc);
     assert!(!h.text().contains("row 1 of the result"));
-    assert!(h.text().contains("rows 1–1 of 1"), "{}", h.text());
+    assert!(h.text().contains("rows 1–1 · 1 row ·"), "{}", h.text());
     h.key(KeyCode::Char(':'));
     assert!(h.status().contains("run"), "{}", h.status());
 }

@@ -261,7 +261,7 @@ fn copy_goes_through_tmux_as_data() {
 }
 
 #[test]
-fn the_query_tab_in_a_real_terminal_history_paste_and_esc() {
+fn the_query_tab_in_a_real_terminal_history_paste_editor_and_esc() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("q.sqlite");
     bin()
@@ -270,16 +270,24 @@ fn the_query_tab_in_a_real_terminal_history_paste_and_esc() {
         .assert()
         .success();
     let state = dir.path().join("state");
+    // The "editor" puts a statement of its own in the file it is given.
+    let stmt = dir.path().join("stmt.sql");
+    std::fs::write(
+        &stmt,
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n\n",
+    )
+    .unwrap();
     let t = tmux(dir.path());
     let app = format!(
-        "XDG_STATE_HOME={} {} q.sqlite",
+        "XDG_STATE_HOME={} EDITOR='cp {}' {} q.sqlite",
         state.display(),
+        stmt.display(),
         bin_path().display()
     );
     t.type_line(&app);
     t.wait_for("Overview");
     // `:` from the Overview; the statement arrives as a paste (its newline
-    // is no Enter), then Enter runs it.
+    // is a new line, no Enter), then Enter runs it.
     t.send(&[":"]);
     t.wait_for("SQL›");
     t.run(&[
@@ -287,18 +295,14 @@ fn the_query_tab_in_a_real_terminal_history_paste_and_esc() {
         "SELECT doc_type, count(*) AS n\nFROM documents GROUP BY 1",
     ]);
     t.run(&["paste-buffer", "-p", "-t", "s"]);
-    t.wait_for("SQL› SELECT doc_type, count(*) AS n FROM documents GROUP BY 1");
+    t.wait_for("SQL› SELECT doc_type, count(*) AS n");
+    t.wait_for("   ┆ FROM documents GROUP BY 1");
     t.send(&["Enter"]);
     t.wait_for("rows 1–");
-    // A statement that never ends: Esc stops it, the app answers at once.
-    t.send(&[":", "C-e", "C-u"]);
-    t.run(&[
-        "send-keys",
-        "-t",
-        "s",
-        "-l",
-        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
-    ]);
+    // Ctrl-E hands the statement to $EDITOR and reads back what it left:
+    // a statement that never ends. Esc stops it, the app answers at once.
+    t.send(&[":", "C-e"]);
+    t.wait_for("SQL› WITH RECURSIVE n(x)");
     t.send(&["Enter"]);
     t.wait_for("(Esc stops)");
     t.send(&["Escape"]);
@@ -309,7 +313,7 @@ fn the_query_tab_in_a_real_terminal_history_paste_and_esc() {
     assert_eq!(
         history.lines().collect::<Vec<_>>(),
         [
-            "SELECT doc_type, count(*) AS n FROM documents GROUP BY 1",
+            "\"SELECT doc_type, count(*) AS n\\nFROM documents GROUP BY 1\"",
             "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
         ]
     );
@@ -317,7 +321,8 @@ fn the_query_tab_in_a_real_terminal_history_paste_and_esc() {
     t.type_line(&app);
     t.wait_for("Overview");
     t.send(&[":", "Up", "Up"]);
-    t.wait_for("SQL› SELECT doc_type, count(*) AS n FROM documents GROUP BY 1");
+    t.wait_for("SQL› SELECT doc_type, count(*) AS n");
+    t.wait_for("   ┆ FROM documents GROUP BY 1");
     t.send(&["Escape", "q"]);
     t.wait_for("$ ");
 }

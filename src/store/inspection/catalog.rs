@@ -211,6 +211,16 @@ pub(crate) fn table_named(conn: &Connection, name: &str) -> rusqlite::Result<Liv
     table(conn, name, sql)
 }
 
+/// The column names of table or view `name`; none when SQLite cannot say.
+pub(crate) fn column_names(conn: &Connection, name: &str) -> Vec<String> {
+    let read = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+        let names = stmt.query_map([name], |r| r.get::<_, String>(0))?;
+        names.collect()
+    };
+    read().unwrap_or_default()
+}
+
 pub(crate) fn is_without_rowid(sql: &str) -> bool {
     let tail = sql.rsplit(')').next().unwrap_or("").to_ascii_uppercase();
     tail.contains("WITHOUT") && tail.contains("ROWID")

@@ -62,6 +62,10 @@ pub struct SchemaObject {
     /// tables do not.
     #[serde(skip)]
     pub keyed: bool,
+    /// Its column names, in order (none when SQLite cannot say, as for a
+    /// view that no longer compiles): the SQL editor completes them.
+    #[serde(skip)]
+    pub columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +111,18 @@ pub struct Inspection {
 impl Inspection {
     pub fn live(&self, name: &str) -> Option<&LiveTable> {
         self.live.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Every table and view with its columns: what the SQL editor
+    /// completes.
+    pub fn names(&self) -> Vec<crate::store::read::complete::Named> {
+        self.objects
+            .iter()
+            .map(|o| crate::store::read::complete::Named {
+                name: o.name.clone(),
+                columns: o.columns.clone(),
+            })
+            .collect()
     }
 
     pub fn object(&self, name: &str) -> Option<&SchemaObject> {
@@ -237,6 +253,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Inspection> {
             sql: e.sql.clone(),
             keyed: kind == ObjectKind::Table
                 && !e.sql.as_deref().is_some_and(catalog::is_without_rowid),
+            columns: catalog::column_names(conn, &e.name),
         });
     }
 

@@ -2,8 +2,20 @@
 
 use super::App;
 use super::effect::Effect;
+use crate::tui::worker::Request;
 
 impl App {
+    /// The statement back from `$EDITOR`, or why it is not.
+    pub fn edited_outside(&mut self, got: anyhow::Result<String>) {
+        match got {
+            Ok(sql) => {
+                self.query.edited_outside(&sql);
+                self.say("the statement as edited (Enter runs it)");
+            }
+            Err(e) => self.say(format!("{e:#}")),
+        }
+    }
+
     /// Carries out what a feature's update asked for.
     pub(super) fn apply(&mut self, effect: Effect) {
         match effect {
@@ -66,6 +78,12 @@ impl App {
                 let ticket = self.requests.ask_query(cmd);
                 self.query.asked(ticket);
             }
+            Effect::Explain(sql) => {
+                let ticket = self.requests.ticket();
+                self.requests.send(Request::Explain { ticket, sql });
+                self.query.explaining(ticket);
+            }
+            Effect::EditOutside(sql) => self.requests.outside = Some(sql),
             Effect::StopQuery => {
                 self.requests.stop_query();
                 self.say("stopping");

@@ -98,6 +98,11 @@ pub(crate) enum Effect {
     AskQuery(Cmd),
     /// What runs for the Query tab's statement stops.
     StopQuery,
+    /// The plan of this statement is read.
+    Explain(String),
+    /// This statement goes to `$VISUAL`/`$EDITOR` (the event loop hands
+    /// the terminal over and back).
+    EditOutside(String),
     /// This goes on the clipboard.
     Copy(Clip),
 }

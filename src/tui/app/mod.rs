@@ -20,6 +20,7 @@ mod cursor;
 mod detail;
 mod dialog;
 mod docs;
+mod editor;
 mod effect;
 mod export;
 mod frequencies;
@@ -40,10 +41,12 @@ mod state;
 mod tables;
 mod tasks;
 
+pub(crate) use editor::sql_text;
 pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
+pub(crate) use results::Completing;
 pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
 pub use state::{
@@ -433,7 +436,13 @@ impl App {
     }
 
     pub(super) fn update_query(&mut self, action: Action) {
-        let effect = self.query.update(action, self.page(), self.size.0);
+        let effect = match action {
+            Action::Complete if self.query.editing => {
+                let names = self.store.inspection.loaded().map(|i| i.names());
+                self.query.complete(&names.unwrap_or_default())
+            }
+            _ => self.query.update(action, self.page(), self.size.0),
+        };
         self.apply(effect);
     }
 
@@ -551,6 +560,9 @@ impl App {
             }
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.query.on_count(run, result),
+            Reply::Explained { ticket, result } => self
+                .query
+                .explained(ticket, result.map_err(|e| e.to_string())),
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
             Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(..) => {
                 self.on_change_reply(reply)

@@ -118,7 +118,7 @@ impl App {
             When::SpecPane => !self.ddl_pane,
             When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),
-            When::HasHistory => !self.query.history.is_empty(),
+            When::HasHistory => !self.query.history.is_empty() || self.query.editor.lines() > 1,
             When::RowUnderCursor => match self.mode() {
                 // Copying reads a row again: by its rowid, or a table's key.
                 Mode::Browse => self.tables.browse.as_ref().is_some_and(|b| b.keyed),

@@ -1,15 +1,18 @@
-//! The Query tab: the SQL line and its history; the statement's result a
+//! The Query tab: the SQL editor and its history; the statement's result a
 //! window at a time (the session keeps the statement, see
 //! `store::read::query::session`), its count beside it; Esc stops what runs.
 //! Its state changes here only; what it asks of the session (a run, a
 //! window, a stop) or of the app it returns as an `Effect`.
 
 use super::super::text::shown;
+use super::editor::SqlEditor;
+use super::results::{Completing, PlanView};
 use super::{Clip, Effect, GridState, Load, QueryResult, QueryState, cursor};
 use crate::store::StoreError;
+use crate::store::read::complete::{self, Named};
 use crate::store::read::query::session::{Cmd, Said};
 use crate::tui::keys::Action;
-use tui_input::{Input, InputRequest};
+use std::time::Duration;
 
 impl QueryResult {
     /// A result just asked for: nothing read yet, counting.
@@ -25,15 +28,13 @@ impl QueryResult {
             at: 0,
             grid: GridState::default(),
             record: None,
+            took: None,
             count: Load::Loading,
             running: Some(0),
             stale: false,
         }
     }
 }
-
-/// The longest statement the SQL line takes, in characters.
-const SQL_CHARS: usize = 100_000;
 
 /// A window of `height` rows from `start`; the app gives it its ticket.
 fn window(start: u64, height: usize) -> Effect {
@@ -106,53 +107,113 @@ impl QueryState {
         }
     }
 
-    /// The SQL line: typing, the history, running, leaving.
+    /// The SQL editor: typing, lines, the history, completion, the plan,
+    /// running, leaving.
     fn update_sql(&mut self, action: Action) -> Effect {
+        if action != Action::Complete {
+            self.completing = None;
+        }
         let running = self.result.as_ref().is_some_and(QueryResult::busy);
         match action {
-            Action::Type(c)
-                if self.input.value().chars().count() < SQL_CHARS
-                    && !crate::text::is_hostile(c) =>
-            {
-                self.input.handle(InputRequest::InsertChar(c));
-            }
-            Action::Edit(e) => {
-                self.input.handle(super::docs::edit_request(e));
-            }
+            Action::Type(c) => self.editor.type_char(c),
+            Action::Edit(e) => self.editor.edit(e),
+            Action::NewLine => self.editor.newline(),
+            Action::HistoryPrev if self.editor.up() => {}
+            Action::HistoryNext if self.editor.down() => {}
             Action::HistoryPrev | Action::HistoryNext => self.step_history(action),
             Action::Submit => return self.run(),
+            Action::ExplainPlan => return self.explain(),
+            Action::EditOutside => return Effect::EditOutside(self.editor.text()),
             Action::Cancel if running => return Effect::StopQuery,
+            Action::Cancel if self.plan.is_some() => self.plan = None,
             Action::Cancel => self.editing = false,
             _ => {}
         }
         Effect::Done
     }
 
-    /// `sql` on the SQL line, run: what a filter from the grid asks.
+    /// Tab: the word before the cursor completed from `names` (the store's
+    /// tables and their columns). Several choices: their common start
+    /// first, then each in turn as Tab is pressed again.
+    pub(super) fn complete(&mut self, names: &[Named]) -> Effect {
+        if let Some(c) = self.completing.as_mut() {
+            let next = c.at.map_or(0, |i| (i + 1) % c.options.len());
+            let with = c.options[next].clone();
+            self.editor.replace_before(c.len, &with);
+            c.at = Some(next);
+            c.len = with.len();
+            return Effect::Done;
+        }
+        let text = self.editor.text();
+        let Some(found) = complete::complete(names, &text, self.editor.offset()) else {
+            return Effect::Say("nothing to complete here".into());
+        };
+        if let [one] = found.options.as_slice() {
+            self.editor.replace_before(found.word.len(), one);
+            return Effect::Done;
+        }
+        let common = complete::common_start(&found.word, &found.options);
+        let (at, with) = if common.len() > found.word.len() {
+            (None, common)
+        } else {
+            (Some(0), found.options[0].clone())
+        };
+        self.editor.replace_before(found.word.len(), &with);
+        self.completing = Some(Completing {
+            options: found.options,
+            at,
+            len: with.len(),
+        });
+        Effect::Done
+    }
+
+    /// Asks for the statement's plan.
+    fn explain(&mut self) -> Effect {
+        let sql = self.editor.text().trim().to_string();
+        if sql.is_empty() {
+            return Effect::Say("type a statement first".into());
+        }
+        Effect::Explain(sql)
+    }
+
+    /// The plan is asked for under `ticket`.
+    pub(super) fn explaining(&mut self, ticket: u64) {
+        self.plan = Some(PlanView {
+            ticket,
+            lines: Load::Loading,
+        });
+    }
+
+    /// The plan asked for under `ticket`, or why there is none.
+    pub(super) fn explained(&mut self, ticket: u64, result: Result<Vec<String>, String>) {
+        if let Some(p) = self.plan.as_mut().filter(|p| p.ticket == ticket) {
+            p.lines = match result {
+                Ok(lines) => Load::Loaded(lines),
+                Err(e) => Load::Failed(e),
+            };
+        }
+    }
+
+    /// The statement as `$EDITOR` left it.
+    pub(super) fn edited_outside(&mut self, text: &str) {
+        self.editor = SqlEditor::with(text.trim_end_matches('\n'));
+        self.editing = true;
+        self.completing = None;
+    }
+
+    /// `sql` in the editor, run: what a filter from the grid asks.
     pub(super) fn run_sql(&mut self, sql: String) -> Effect {
-        self.input = Input::new(sql);
+        self.editor = SqlEditor::with(&sql);
         self.editing = true;
         self.run()
     }
 
-    /// Text pasted into the SQL line: on one line, at the cursor.
+    /// Text pasted into the editor: at the cursor, its lines kept.
     pub(super) fn paste(&mut self, text: &str) {
-        if !self.editing {
-            return;
+        if self.editing {
+            self.completing = None;
+            self.editor.paste(text);
         }
-        let value = self.input.value();
-        let room = SQL_CHARS.saturating_sub(value.chars().count());
-        let pasted: String = crate::tui::history::one_line(text)
-            .chars()
-            .take(room)
-            .collect();
-        let at = value
-            .char_indices()
-            .nth(self.input.cursor())
-            .map_or(value.len(), |(i, _)| i);
-        let cursor = self.input.cursor() + pasted.chars().count();
-        let joined = format!("{}{pasted}{}", &value[..at], &value[at..]);
-        self.input = Input::new(joined).with_cursor(cursor);
     }
 
     fn step_history(&mut self, action: Action) {
@@ -165,16 +226,16 @@ impl QueryState {
             _ => return,
         };
         if self.hist_at.is_none() {
-            self.draft = self.input.value().to_string();
+            self.draft = self.editor.text();
         }
         self.hist_at = to;
         let text = to.map_or(self.draft.clone(), |i| self.history[i].clone());
-        self.input = Input::new(text);
+        self.editor = SqlEditor::with(&text);
     }
 
     /// Asks to run the statement typed (see `ran`).
     fn run(&mut self) -> Effect {
-        let sql = self.input.value().trim().to_string();
+        let sql = self.editor.text().trim().to_string();
         if sql.is_empty() {
             return Effect::Say("type a statement first (only reading is allowed)".into());
         }
@@ -184,6 +245,7 @@ impl QueryState {
         }
         self.hist_at = None;
         self.editing = false;
+        self.plan = None;
         Effect::RunSql { sql, remember }
     }
 
@@ -340,12 +402,9 @@ impl QueryState {
         };
         r.running = None;
         if let StoreError::Sql { at: Some(n), .. } = error {
-            let mut input = Input::new(r.sql.clone());
-            input.handle(InputRequest::GoToStart);
-            for _ in 1..n {
-                input.handle(InputRequest::GoToNextChar);
-            }
-            self.input = input;
+            let mut editor = SqlEditor::with(&r.sql);
+            editor.go_to_char(n);
+            self.editor = editor;
         }
         if ticket == run {
             self.editing = true;
@@ -359,11 +418,15 @@ impl QueryState {
         }
     }
 
-    /// The count of the statement run under `run`.
-    pub(super) fn on_count(&mut self, run: u64, result: Result<u64, String>) {
+    /// The count of the statement run under `run`, and how long the
+    /// statement took to run through.
+    pub(super) fn on_count(&mut self, run: u64, result: Result<(u64, Duration), String>) {
         if let Some(r) = self.result.as_mut().filter(|r| r.run == run) {
             r.count = match result {
-                Ok(n) => Load::Loaded(n),
+                Ok((n, took)) => {
+                    r.took = Some(took);
+                    Load::Loaded(n)
+                }
                 Err(e) => Load::Failed(e),
             };
         }

@@ -2,6 +2,7 @@
 //! what the app sends the tab's session for it.
 
 use super::super::text::Shown;
+use super::editor::SqlEditor;
 use super::grid::GridState;
 use super::load::Load;
 use super::state::Requests;
@@ -9,19 +10,39 @@ use crate::store::read::query::session::{Cmd, Page};
 use crate::tui::messages::QueryJob;
 use crate::tui::worker::Job;
 use std::sync::atomic::Ordering;
-use tui_input::Input;
+use std::time::Duration;
 
 #[derive(Debug, Default)]
 pub struct QueryState {
-    pub(crate) input: Input,
-    /// The SQL line has the keys (else the result has).
+    pub(crate) editor: SqlEditor,
+    /// The SQL editor has the keys (else the result has).
     pub(crate) editing: bool,
+    /// Tab's choices, while Tab is pressed again and again.
+    pub(crate) completing: Option<Completing>,
+    /// The statement's `EXPLAIN QUERY PLAN`, shown in place of the result.
+    pub(crate) plan: Option<PlanView>,
     /// Statements run, oldest first.
     pub(crate) history: Vec<String>,
     /// Where ↑/↓ stand in the history, and what was typed before.
     pub(super) hist_at: Option<usize>,
     pub(super) draft: String,
     pub result: Option<QueryResult>,
+}
+
+/// What Tab offered: the choices, the one in the statement now (None:
+/// their common start), and how many bytes it took before the cursor.
+#[derive(Debug, Clone)]
+pub(crate) struct Completing {
+    pub(crate) options: Vec<String>,
+    pub(crate) at: Option<usize>,
+    pub(crate) len: usize,
+}
+
+/// A statement's plan as asked under `ticket`: SQLite's tree, or why not.
+#[derive(Debug)]
+pub(crate) struct PlanView {
+    pub(crate) ticket: u64,
+    pub(crate) lines: Load<Vec<String>>,
 }
 
 /// A statement run, as far as it has been read.
@@ -46,6 +67,8 @@ pub struct QueryResult {
     pub(crate) stale: bool,
     /// The row under the cursor shown a column a line, scrolled this far.
     pub(crate) record: Option<u16>,
+    /// How long the statement took to run through, once counted.
+    pub(crate) took: Option<Duration>,
 }
 
 impl QueryResult {

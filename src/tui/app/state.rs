@@ -372,6 +372,8 @@ pub struct Requests {
     pub clip: Option<Clip>,
     /// Statements run, for the event loop to add to the history file.
     pub history: Vec<String>,
+    /// A statement to edit in `$VISUAL`/`$EDITOR` (the event loop does).
+    pub outside: Option<String>,
 }
 
 impl Requests {

@@ -1,5 +1,6 @@
-//! Query: the SQL line, then the statement's result in the shared grid,
-//! with how far it has been read and counted.
+//! Query: the SQL editor, then the statement's result in the shared grid,
+//! with how far it has been read and counted and how long it took (or the
+//! statement's plan, while it is asked for).
 
 use super::super::app::{App, Load, QueryResult};
 use super::super::theme::theme;
@@ -10,16 +11,39 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 const PROMPT: &str = "SQL› ";
+/// The editor's continuation lines are marked under the prompt.
+const MORE: &str = "   ┆ ";
 
 /// Draws the tab; returns where the result's rows are, when there are rows.
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
-    let [line, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    sql_line(f, app, line);
+    // The editor grows with its lines, up to a third of the tab.
+    let most = (area.height / 3).max(1);
+    let tall = u16::try_from(app.query.editor.lines())
+        .unwrap_or(u16::MAX)
+        .clamp(1, most);
+    let [line, body] = Layout::vertical([Constraint::Length(tall), Constraint::Min(1)]).areas(area);
+    let row = editor(f, app, line);
+    let rows = below(f, app, body);
+    // Tab's choices go over whatever the editor has below it.
+    if let (Some(row), Some(c)) = (row, &app.query.completing) {
+        choices(f, c, line, row);
+    }
+    rows
+}
+
+/// The statement's plan, or its result, or what to type.
+fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
+    if let Some(p) = app.query.plan.as_ref().filter(|_| app.query.editing) {
+        plan(f, &p.lines, body);
+        return None;
+    }
     let Some(r) = &app.query.result else {
-        let help = "Type one statement and press Enter. Only reading is allowed: writes, \
-                    ATTACH and PRAGMAs that set something are refused. ↑/↓ recall the \
-                    statements run before. For example:\n\n  SELECT doc_type, count(*) \
-                    FROM documents GROUP BY 1 ORDER BY 2 DESC";
+        let help = "Type one statement and press Enter to run it; Alt-Enter (or a paste) \
+                    adds a line, Tab completes a table, column or keyword, Ctrl-X shows its \
+                    plan, Ctrl-E edits it in $EDITOR. Only reading is allowed: writes, \
+                    ATTACH and PRAGMAs that set something are refused. ↑/↓ on the first or \
+                    last line recall the statements run before. For example:\n\n  \
+                    SELECT doc_type, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC";
         f.render_widget(
             Paragraph::new(help)
                 .wrap(Wrap { trim: false })
@@ -65,58 +89,177 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     ))
 }
 
-/// The SQL line: what is typed (its cursor shown while editing), scrolled
-/// so the cursor stays in view.
-fn sql_line(f: &mut Frame, app: &App, area: Rect) {
+/// The SQL editor: the prompt beside its first line and the text, the
+/// cursor shown while editing; returns the cursor's row in `area` then.
+fn editor(f: &mut Frame, app: &App, area: Rect) -> Option<usize> {
     let q = &app.query;
-    let room = area.width.saturating_sub(PROMPT.chars().count() as u16) as usize;
-    let scroll = q.input.visual_scroll(room.saturating_sub(1));
-    let text: String = q.input.value().chars().skip(scroll).collect();
+    let width = PROMPT.chars().count() as u16;
+    let [gutter, text] =
+        Layout::horizontal([Constraint::Length(width), Constraint::Min(1)]).areas(area);
+    let marks: Vec<Line> = (0..gutter.height)
+        .map(|i| Line::styled(if i == 0 { PROMPT } else { MORE }, theme().warn))
+        .collect();
+    f.render_widget(Paragraph::new(marks), gutter);
+    f.render_widget(&q.editor.area, text);
     let style = if q.editing { theme().bold } else { theme().dim };
-    let line = Line::from(vec![
-        Span::styled(PROMPT, theme().warn),
-        Span::styled(text, style),
-    ]);
-    f.render_widget(Paragraph::new(line), area);
+    f.buffer_mut().set_style(text, style);
     if q.editing && app.overlay.is_none() {
-        let at = q.input.visual_cursor().saturating_sub(scroll) as u16;
+        let at = q.editor.area.screen_cursor();
+        let (top, left) = q.editor.area.scroll_offset();
+        let row = at.row.saturating_sub(usize::from(top));
+        let col = at.col.saturating_sub(usize::from(left));
         f.set_cursor_position(Position::new(
-            area.x + PROMPT.chars().count() as u16 + at.min(room as u16),
-            area.y,
+            text.x
+                + u16::try_from(col)
+                    .unwrap_or(0)
+                    .min(text.width.saturating_sub(1)),
+            text.y
+                + u16::try_from(row)
+                    .unwrap_or(0)
+                    .min(text.height.saturating_sub(1)),
         ));
+        return Some(row);
     }
+    None
 }
 
-/// The result's title: the rows shown of how many, and what runs.
+/// Tab's choices in a box under the cursor's line, the one taken marked.
+fn choices(f: &mut Frame, c: &crate::tui::app::Completing, area: Rect, row: usize) {
+    let screen = f.area();
+    let y = area.y + u16::try_from(row).unwrap_or(0) + 1;
+    let shown = 8.min(c.options.len());
+    let start = c.at.map_or(0, |i| i.saturating_sub(shown - 1));
+    let width = c
+        .options
+        .iter()
+        .map(|o| o.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 40) as u16
+        + 2;
+    let height = (shown as u16 + 2).min(screen.height.saturating_sub(y + 1));
+    if height < 3 {
+        return;
+    }
+    let x = area.x + PROMPT.chars().count() as u16;
+    let rect = Rect::new(x, y, width.min(screen.width.saturating_sub(x)), height);
+    let lines: Vec<Line> = c
+        .options
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(shown)
+        .map(|(i, o)| {
+            let cell = text::cell(o);
+            if c.at == Some(i) {
+                Line::styled(cell, theme().selected)
+            } else {
+                Line::raw(cell)
+            }
+        })
+        .collect();
+    let title = format!(" {} · Tab ", c.options.len());
+    f.render_widget(ratatui::widgets::Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title).style(theme().dim)),
+        rect,
+    );
+}
+
+/// The statement's plan as SQLite's tree.
+fn plan(f: &mut Frame, lines: &Load<Vec<String>>, body: Rect) {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(" EXPLAIN QUERY PLAN · Esc closes · Enter runs the statement ");
+    let para = match lines {
+        Load::Loaded(l) | Load::Stale(l, _) => {
+            Paragraph::new(l.iter().map(|s| Line::raw(s.clone())).collect::<Vec<_>>())
+        }
+        Load::Loading => Paragraph::new("reading the plan…").style(theme().dim),
+        Load::Failed(e) => Paragraph::new(text::cell(e)).style(theme().bad),
+    };
+    f.render_widget(para.wrap(Wrap { trim: false }).block(block), body);
+}
+
+/// The result's title: the rows shown, how many in all and how long the
+/// statement took ("35 rows · 12 ms"), or how many so far; what runs.
 fn status(r: &QueryResult) -> Vec<Span<'static>> {
     let mut out = Vec::new();
+    let mut seen = 0;
     if let Some(p) = r.page.loaded().filter(|p| !p.rows.is_empty()) {
-        out.push(Span::raw(format!(
-            " rows {}–{}",
-            p.start + 1,
-            p.start + p.rows.len() as u64
-        )));
+        seen = p.start + p.rows.len() as u64;
+        out.push(Span::raw(format!(" rows {}–{seen} ·", p.start + 1)));
     }
     let count = match (&r.count, r.total()) {
         (_, Some(0)) => Span::raw(" no rows"),
-        (_, Some(n)) => Span::raw(format!(" of {n}")),
-        (Load::Failed(e), None) if e.contains("cancelled") => {
-            Span::styled(" · count stopped", theme().dim)
-        }
-        (Load::Failed(e), None) => {
-            Span::styled(format!(" · count: {}", text::cell(e)), theme().dim)
-        }
-        _ => Span::styled(" · counting…", theme().dim),
+        (_, Some(n)) => Span::raw(format!(" {} {}", grouped(n), plural(n))),
+        (Load::Failed(e), None) if e.contains("cancelled") => Span::styled(
+            format!(" ≥ {} rows · count stopped", grouped(seen)),
+            theme().dim,
+        ),
+        (Load::Failed(e), None) => Span::styled(format!(" count: {}", text::cell(e)), theme().dim),
+        _ => Span::styled(
+            format!(" ≥ {} rows so far · counting…", grouped(seen)),
+            theme().dim,
+        ),
     };
     out.push(count);
+    if let Some(took) = r.took {
+        out.push(Span::raw(format!(" · {}", duration(took))));
+    }
     match r.running {
         Some(0) => out.push(Span::styled(" · running… (Esc stops)", theme().warn)),
         Some(n) => out.push(Span::styled(
-            format!(" · {n} rows passed… (Esc stops)"),
+            format!(" · {} rows passed… (Esc stops)", grouped(n)),
             theme().warn,
         )),
         None => {}
     }
     out.push(Span::raw(" "));
     out
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "row" } else { "rows" }
+}
+
+/// 1234567 as 1,234,567.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How long a run took, as people read it: 12 ms, 1.4 s, 2 min 5 s.
+fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        0 => "< 1 ms".to_string(),
+        1..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{:.1} s", d.as_secs_f64()),
+        _ => format!("{} min {} s", ms / 60_000, (ms / 1000) % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration, grouped};
+    use std::time::Duration;
+
+    #[test]
+    fn counts_and_times_read_as_people_say_them() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(duration(Duration::from_micros(300)), "< 1 ms");
+        assert_eq!(duration(Duration::from_millis(12)), "12 ms");
+        assert_eq!(duration(Duration::from_millis(1_450)), "1.4 s");
+        assert_eq!(duration(Duration::from_secs(125)), "2 min 5 s");
+    }
 }

@@ -4,6 +4,7 @@
 //! statement read-only; whatever is refused says why.
 
 pub(crate) mod guard;
+pub mod plan;
 pub mod session;
 pub mod table;
 
