@@ -17,6 +17,37 @@ pub(crate) fn run(bin: &Path, s: &Stores) {
     screen(bin, s);
     println!();
     command(bin, &s.large);
+    println!();
+    completion(&s.large);
+}
+
+/// Tab in the SQL editor answers within one frame (DESIGN §8): the
+/// slowest of many completions on the 1,000,000-document store's catalog.
+fn completion(large: &Path) {
+    use egregora_inspect::store::inspection::inspect::{Counts, inspect};
+    use egregora_inspect::store::read::complete::complete;
+    let mut s = egregora_inspect::store::open::open_read_only(large).expect("open");
+    let names = inspect(&mut s.conn, large, Counts::None).expect("inspect").names();
+    let statements = [
+        "SELECT d.ti",
+        "SELECT * FROM doc",
+        "SELECT id, st FROM documents WHERE doc_type = 'post' AND s",
+        "SELECT count(*) FROM documents d JOIN tasks t ON t.",
+        "sel",
+    ];
+    let mut worst = Duration::ZERO;
+    for _ in 0..200 {
+        for sql in statements {
+            let t = std::time::Instant::now();
+            let got = complete(&names, sql, sql.len());
+            worst = worst.max(t.elapsed());
+            assert!(got.is_some(), "{sql}");
+        }
+    }
+    println!(
+        "SQL editor completion, slowest of 1,000 at 1M: {}",
+        crate::verdict::under("completion", worst, Duration::from_millis(16))
+    );
 }
 
 fn screen(bin: &Path, s: &Stores) {

@@ -140,9 +140,14 @@ pub fn complete(names: &[Named], sql: &str, at: usize) -> Option<Completion> {
     if let Some(q) = qualifier {
         // `t.`: the columns of t (or of the table an alias stands for).
         let table = alias_of(names, sql, q).unwrap_or(q);
-        for n in names.iter().filter(|n| n.name.eq_ignore_ascii_case(table)) {
-            n.columns.iter().for_each(|c| add(c));
-        }
+        let known = names.iter().filter(|n| n.name.eq_ignore_ascii_case(table));
+        // An alias not yet defined (its FROM is still to be typed): every
+        // table's columns.
+        let of: Vec<&Named> = match known.collect::<Vec<_>>() {
+            none if none.is_empty() => names.iter().collect(),
+            some => some,
+        };
+        of.iter().flat_map(|n| &n.columns).for_each(|c| add(c));
     } else {
         let named: Vec<&Named> = names.iter().filter(|n| mentions(sql, &n.name)).collect();
         let columns_first = !after_table_word(&before[..start]);
@@ -332,6 +337,7 @@ mod tests {
         assert_eq!(c.options, ["status"]);
         assert_eq!((c.start, c.word.as_str()), (9, "st"));
         assert_eq!(options("SELECT tasks.e"), ["error"]);
+        assert_eq!(options("SELECT z.ti"), ["title"], "an alias still to be defined");
         let sql = "SELECT x.m FROM messages AS x";
         let c = complete(&names(), sql, "SELECT x.m".len()).unwrap();
         assert_eq!(c.options, ["msg_id"]);
