@@ -316,15 +316,20 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
             area,
         ),
         Load::Loaded(c) | Load::Stale(c, _) => {
-            // Bars across, so each doc_type's name is shown whole.
+            // Bars across, so each doc_type's name is shown whole; its count
+            // stands in a column of its own before the bar, never on it.
+            let names: Vec<String> = c.by_type.iter().map(|(t, _)| text::cell(t)).collect();
+            let wide = names.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+            let digits = c.by_type.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(1);
             let bars: Vec<Bar> = c
                 .by_type
                 .iter()
-                .map(|(t, n)| {
+                .zip(&names)
+                .map(|((_, n), t)| {
                     Bar::default()
-                        .label(Line::from(text::cell(t)))
+                        .label(Line::from(format!("{t:<wide$} {n:>digits$}")))
                         .value(*n)
-                        .text_value(n.to_string())
+                        .text_value(String::new())
                 })
                 .collect();
             // The rows the chart has: any doc_type past them is counted in
