@@ -43,19 +43,19 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
         .unwrap_or_default();
     // What is shown may no longer be so: that says more than the name.
     let upstream = app.upstream.as_ref();
-    let line = match (app.stale_note(), upstream.and_then(|k| k.note())) {
-        (Some(note), _) => Line::from(format!("⚠ {note}")).style(theme().warn),
-        (None, Some(note)) => Line::from(format!("⚠ {}", text::cell(&note))).style(theme().warn),
+    let (said, style) = match (app.stale_note(), upstream.and_then(|k| k.note())) {
+        (Some(note), _) => (format!("⚠ {note}"), theme().warn),
+        (None, Some(note)) => (format!("⚠ {}", text::cell(&note)), theme().warn),
         (None, None) => match upstream {
-            Some(k) => Line::from(text::cell(&k.header())).style(theme().dim),
+            Some(k) => (text::cell(&k.header()), theme().dim),
             None if let Some(first) = &app.overview.first => {
-                Line::from(text::cell(&super::snapshot::header(first))).style(theme().dim)
+                (text::cell(&super::snapshot::header(first)), theme().dim)
             }
-            None => {
-                Line::from(format!("egregora-inspect · {}", text::cell(&name))).style(theme().dim)
-            }
+            None => (format!("egregora-inspect · {}", text::cell(&name)), theme().dim),
         },
     };
+    // What does not fit says so with …, never cut off mid-word silently.
+    let line = Line::from(cut(&said, right.width as usize)).style(style);
     f.render_widget(Paragraph::new(line.right_aligned()), right);
     places
 }
@@ -95,13 +95,7 @@ pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     }
     let hints = Line::from(spans);
     let room = (area.width as usize).saturating_sub(hints.width() + 1);
-    let msg = if msg.chars().count() > room {
-        let mut cut: String = msg.chars().take(room.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    } else {
-        msg
-    };
+    let msg = cut(&msg, room);
     let [left, right] =
         Layout::horizontal([Constraint::Length(hints.width() as u16), Constraint::Min(0)])
             .areas(area);
@@ -110,6 +104,18 @@ pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(Line::from(msg).right_aligned().style(theme().message)),
         right,
     );
+}
+
+/// `s` in `room` columns: whole, or cut with … at its end.
+fn cut(s: &str, room: usize) -> String {
+    if s.chars().count() <= room {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(room.saturating_sub(1)).collect();
+    if room > 0 {
+        out.push('…');
+    }
+    out
 }
 
 /// What a tab says when the store's catalog is not read: while another
