@@ -120,7 +120,7 @@ pub(crate) fn dialog(f: &mut Frame, app: &App, d: &ChangeDialog, screen: Rect) -
                         format!(" {} ", keys.short(Ctx::Confirm, Action::Confirm)),
                         theme().run_key,
                     ),
-                    Span::raw(" commit it   "),
+                    Span::raw(" run: commit it   "),
                     Span::styled(
                         format!(" {} ", keys.short(Ctx::Confirm, Action::Cancel)),
                         theme().key,
