@@ -11,6 +11,22 @@ pub(crate) fn is_hostile(c: char) -> bool {
     c.is_control() || is_bidi_control(c) || is_invisible(c)
 }
 
+/// Text as the editor takes it: line ends made `\n`, a tab four spaces,
+/// every other control or invisible character a space (it may be inside a
+/// string, where dropping it would change the statement's meaning less).
+pub(crate) fn sql_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\n' => "\n".to_string(),
+            '\r' => "\n".to_string(),
+            '\t' => "    ".to_string(),
+            c if is_hostile(c) => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Format characters that draw nothing (zero-width spaces and joiners, the
 /// word joiner, a BOM, invisible operators, tags) and the line and
 /// paragraph separators: text that hides in plain sight.

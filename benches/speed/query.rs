@@ -27,7 +27,9 @@ fn completion(large: &Path) {
     use egregora_inspect::store::inspection::inspect::{Counts, inspect};
     use egregora_inspect::store::read::complete::complete;
     let mut s = egregora_inspect::store::open::open_read_only(large).expect("open");
-    let names = inspect(&mut s.conn, large, Counts::None).expect("inspect").names();
+    let names = inspect(&mut s.conn, large, Counts::None)
+        .expect("inspect")
+        .names();
     let statements = [
         "SELECT d.ti",
         "SELECT * FROM doc",

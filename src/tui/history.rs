@@ -61,7 +61,7 @@ pub fn append(sql: &str) -> Result<()> {
 /// A statement as its line of the file: as it is, or a JSON string when
 /// it has several lines (a statement never starts with `"`).
 fn line_of(sql: &str) -> String {
-    let text = crate::tui::app::sql_text(sql);
+    let text = crate::text::sql_text(sql);
     if text.contains('\n') {
         serde_json::to_string(text.trim()).unwrap_or_else(|_| one_line(&text))
     } else {
@@ -72,7 +72,7 @@ fn line_of(sql: &str) -> String {
 /// A line of the file as its statement.
 fn parse(line: &str) -> String {
     match serde_json::from_str::<String>(line) {
-        Ok(sql) if line.starts_with('"') => crate::tui::app::sql_text(&sql).trim().to_string(),
+        Ok(sql) if line.starts_with('"') => crate::text::sql_text(&sql).trim().to_string(),
         _ => one_line(line),
     }
 }

@@ -105,7 +105,14 @@ fn tab_completes_from_the_stores_own_catalog() {
     let second = editor_lines(&mut h)[0].clone();
     assert_ne!(first, second, "Tab again takes the next choice");
     assert!(second.starts_with("SELECT s"), "{second}");
-    // Any other key ends the choosing.
+    // Esc closes the choices and leaves the editor open; any other key
+    // ends the choosing too.
+    h.key(KeyCode::Esc);
+    assert!(!h.text().contains(" · Tab "));
+    assert!(h.cursor().is_some(), "still editing");
+    typed(&mut h, ", s");
+    h.key(KeyCode::Tab);
+    assert!(h.text().contains(" · Tab "));
     h.key(KeyCode::Char(' '));
     assert!(!h.text().contains(" · Tab "));
 }

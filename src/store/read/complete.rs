@@ -337,7 +337,11 @@ mod tests {
         assert_eq!(c.options, ["status"]);
         assert_eq!((c.start, c.word.as_str()), (9, "st"));
         assert_eq!(options("SELECT tasks.e"), ["error"]);
-        assert_eq!(options("SELECT z.ti"), ["title"], "an alias still to be defined");
+        assert_eq!(
+            options("SELECT z.ti"),
+            ["title"],
+            "an alias still to be defined"
+        );
         let sql = "SELECT x.m FROM messages AS x";
         let c = complete(&names(), sql, "SELECT x.m".len()).unwrap();
         assert_eq!(c.options, ["msg_id"]);

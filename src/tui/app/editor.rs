@@ -22,7 +22,12 @@ impl Default for SqlEditor {
 impl SqlEditor {
     /// An editor holding `text`, the cursor at its end.
     pub(crate) fn with(text: &str) -> SqlEditor {
-        let mut area = TextArea::new(sql_text(text).split('\n').map(String::from).collect());
+        let mut area = TextArea::new(
+            crate::text::sql_text(text)
+                .split('\n')
+                .map(String::from)
+                .collect(),
+        );
         // The terminal's own cursor shows where typing goes, as in the
         // other prompts; the view styles the text.
         area.set_cursor_style(Style::default());
@@ -66,7 +71,7 @@ impl SqlEditor {
     /// where it ended), cut to what the editor still takes.
     pub(crate) fn paste(&mut self, text: &str) {
         let room = SQL_CHARS.saturating_sub(self.chars());
-        let pasted: String = sql_text(text).chars().take(room).collect();
+        let pasted: String = crate::text::sql_text(text).chars().take(room).collect();
         self.area.insert_str(pasted);
     }
 
@@ -153,22 +158,6 @@ impl SqlEditor {
 
 fn clamp_u16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
-}
-
-/// Text as the editor takes it: line ends made `\n`, a tab four spaces,
-/// every other control or invisible character a space (it may be inside a
-/// string, where dropping it would change the statement's meaning less).
-pub(crate) fn sql_text(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .chars()
-        .map(|c| match c {
-            '\n' => "\n".to_string(),
-            '\r' => "\n".to_string(),
-            '\t' => "    ".to_string(),
-            c if crate::text::is_hostile(c) => " ".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -41,7 +41,6 @@ mod state;
 mod tables;
 mod tasks;
 
-pub(crate) use editor::sql_text;
 pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;

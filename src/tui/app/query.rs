@@ -111,7 +111,10 @@ impl QueryState {
     /// running, leaving.
     fn update_sql(&mut self, action: Action) -> Effect {
         if action != Action::Complete {
-            self.completing = None;
+            // Esc over Tab's choices closes them, and only them.
+            if self.completing.take().is_some() && action == Action::Cancel {
+                return Effect::Done;
+            }
         }
         let running = self.result.as_ref().is_some_and(QueryResult::busy);
         match action {

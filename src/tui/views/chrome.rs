@@ -51,7 +51,10 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
             None if let Some(first) = &app.overview.first => {
                 (text::cell(&super::snapshot::header(first)), theme().dim)
             }
-            None => (format!("egregora-inspect · {}", text::cell(&name)), theme().dim),
+            None => (
+                format!("egregora-inspect · {}", text::cell(&name)),
+                theme().dim,
+            ),
         },
     };
     // What does not fit says so with …, never cut off mid-word silently.

@@ -320,7 +320,12 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
             // stands in a column of its own before the bar, never on it.
             let names: Vec<String> = c.by_type.iter().map(|(t, _)| text::cell(t)).collect();
             let wide = names.iter().map(|t| t.chars().count()).max().unwrap_or(0);
-            let digits = c.by_type.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(1);
+            let digits = c
+                .by_type
+                .iter()
+                .map(|(_, n)| n.to_string().len())
+                .max()
+                .unwrap_or(1);
             let bars: Vec<Bar> = c
                 .by_type
                 .iter()
