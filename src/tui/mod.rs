@@ -11,6 +11,7 @@ pub mod keys;
 mod long;
 mod messages;
 pub mod mode;
+mod scans;
 mod searching;
 pub mod sessions;
 pub mod tab;

@@ -259,6 +259,7 @@ impl Worker {
             Request::Charts
             | Request::Window { .. }
             | Request::Matching { .. }
+            | Request::Backlinks { .. }
             | Request::Document { .. } => self.serve_documents(req),
             other => self.serve_table(other),
         }
@@ -407,6 +408,11 @@ impl Worker {
                 &self.latest,
                 &self.notify,
             )?,
+            Request::Backlinks {
+                ticket,
+                rowid,
+                first,
+            } => super::scans::backlinks(store, &live, ticket, &rowid, first, &self.latest)?,
             Request::Document { ticket, rowid } => Reply::Document {
                 ticket,
                 result: with_deadline(&mut store.conn, BROWSE_LIMIT, |c| {

@@ -197,3 +197,76 @@ fn a_document_is_wrapped_once_per_width_and_again_after_a_resize() {
         "{screen}"
     );
 }
+
+#[test]
+fn backlinks_list_what_names_a_document_and_enter_follows_them() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, LINKED);
+    h.resize(120, 60);
+    let (profile, uuid): (i64, String) = open(&h.path)
+        .query_row(
+            "SELECT rowid, subject_uuid FROM documents WHERE doc_type = 'profile'
+               AND subject_uuid IS NOT NULL ORDER BY rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let naming = format!(
+        "SELECT {{}} FROM documents WHERE EXISTS (SELECT 1 FROM json_each(authors) WHERE value = '{uuid}')"
+    );
+    let (count, first): (i64, i64) = open(&h.path)
+        .query_row(&naming.replace("{}", "count(*), min(rowid)"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(count >= 2, "the demo and p-links name it: {count}");
+    // The linked post: its annotation below its links.
+    h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
+    h.act(Action::Up).act(Action::Up).act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(301));
+    let text = h.text();
+    assert!(text.contains("backlinks"), "{text}");
+    assert!(
+        text.contains("  1 annotation\n") || text.contains("  1 annotation "),
+        "{text}"
+    );
+    assert!(text.contains("    annotation  (a-links)"), "{text}");
+    // Two authors, then the annotation: n twice picks it, Enter opens it.
+    h.act(Action::NextLink).act(Action::NextLink);
+    assert!(
+        h.text().contains("▸   annotation  (a-links)"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(302));
+    h.act(Action::Back);
+    assert_eq!(h.detail_rowid(), Some(301), "Backspace comes back");
+
+    // The annotation is still picked; n wraps to the first author, whose
+    // profile lists the documents naming it, counted.
+    assert!(
+        h.text().contains("▸   annotation  (a-links)"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::NextLink).act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(profile));
+    let text = h.text();
+    let said = if text.contains("documents name this profile") {
+        format!("{count} documents name this profile")
+    } else {
+        format!("{count} posts name this profile")
+    };
+    assert!(text.contains(&said), "{said}: {text}");
+    assert!(text.contains("(p-links)"), "{text}");
+    // The first named (in key order) is picked: Enter opens it, Back returns.
+    h.act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(first));
+    assert!(h.head().contains(" · 2 back"), "{}", h.head());
+    h.act(Action::Back);
+    assert_eq!(h.detail_rowid(), Some(profile));
+    h.act(Action::Back);
+    assert_eq!(h.detail_rowid(), Some(301));
+    h.act(Action::Back);
+    assert!(h.detail_rowid().is_none());
+}

@@ -41,7 +41,7 @@ impl App {
             Effect::FixFinding => self.fix_finding(),
             Effect::StopChecks => self.stop_checks(),
             Effect::OpenMessage { key, row } => self.open_message(&key, &row),
-            Effect::CloseDetail => self.detail = None,
+            Effect::CloseDetail => self.close_detail(),
             Effect::OpenDocument(rowid) => self.show_document(rowid),
             Effect::FollowList => self.follow_list(),
             Effect::OpenChooser => self.open_chooser(),

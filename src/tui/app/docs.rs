@@ -102,7 +102,12 @@ impl App {
             }
             Reply::Document { ticket, result } => {
                 if let Some(d) = self.detail.as_mut() {
-                    d.on_document(ticket, result);
+                    d.on_document(ticket, result, &mut self.requests);
+                }
+            }
+            Reply::Backlinks { ticket, result } => {
+                if let Some(d) = self.detail.as_mut() {
+                    d.on_backlinks(ticket, result);
                 }
             }
             reply => self.docs.on_reply(reply),

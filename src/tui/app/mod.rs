@@ -537,6 +537,7 @@ impl App {
             Reply::Window { .. }
             | Reply::Searching { .. }
             | Reply::Document { .. }
+            | Reply::Backlinks { .. }
             | Reply::Matching { .. } => self.on_docs_reply(reply),
             Reply::Browse { ticket, result } => {
                 if let Some(b) = self.tables.browse.as_mut() {

@@ -96,7 +96,10 @@ impl App {
             When::OlderTasks => matches!(&self.overlay, Some(Overlay::Tasks(v))
                 if v.page.loaded().is_some_and(|p| p.len() >= crate::store::read::tasks::PAGE)),
             When::LinkPicked => self.detail.as_ref().is_some_and(|d| d.link_picked()),
-            When::HasLinks => self.detail.as_ref().is_some_and(|d| !d.links().is_empty()),
+            When::HasLinks => self
+                .detail
+                .as_ref()
+                .is_some_and(|d| !d.targets().is_empty()),
             When::OnListDocument => self.detail.as_ref().is_some_and(|d| d.on_list_document()),
             When::HasDocuments => self.has_documents(),
             When::SortableColumn => {

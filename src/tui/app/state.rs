@@ -220,8 +220,12 @@ pub struct DetailState {
     pub rowid: RowKey,
     pub doc: Load<Option<DocView>>,
     pub scroll: u16,
-    /// The link picked (an author, the parent): Enter follows it.
+    /// The link picked (an author, the parent, then the backlinks): Enter
+    /// follows it.
     pub link: Option<usize>,
+    /// What points at it, read on the scan worker once it came.
+    pub backlinks: Load<crate::store::read::backlinks::Backlinks>,
+    pub(super) back_ticket: u64,
     /// The documents left by following links, the last most recent:
     /// Backspace/Esc goes back along them.
     pub path: Vec<Visited>,
