@@ -117,3 +117,66 @@ fn an_older_table_without_the_columns_has_no_backlinks() {
     assert!(b.named_by.is_none());
     assert_eq!(b.annotations.total, 0);
 }
+
+#[test]
+fn a_tasks_payload_names_a_document_by_id_or_post_slug() {
+    use egregora_inspect::store::read::tasks::{
+        PAGE, TaskAnchor, TaskSelection, link_documents, live_tasks, page, payload_names,
+    };
+    assert_eq!(
+        payload_names(r#"{"url": "u", "document_id": "post-a"}"#),
+        Some(("document_id", "id", "post-a".into()))
+    );
+    assert_eq!(
+        payload_names(r#"{"post_slug": "s"}"#),
+        Some(("post_slug", "slug", "s".into()))
+    );
+    assert_eq!(payload_names(r#"{"media_id": "m"}"#), None);
+    assert_eq!(payload_names("not json"), None);
+    let dir = tempfile::tempdir().unwrap();
+    let p = store(
+        dir.path(),
+        &format!(
+            "{ROWS}
+            UPDATE documents SET slug = 'same' WHERE id IN ('jour-e', 'post-f');
+            INSERT INTO tasks (task_id, status, payload, created_at) VALUES
+              ('t1', 'failed', '{{\"document_id\": \"post-a\"}}', '2026-01-03'),
+              ('t2', 'failed', '{{\"post_slug\": \"same\"}}', '2026-01-02'),
+              ('t3', 'failed', '{{\"doc_id\": \"gone\"}}', '2026-01-01'),
+              ('t4', 'failed', '{{\"url\": \"x\"}}', '2025-01-01');"
+        ),
+    );
+    let rowid = |id: &str| {
+        scalar::<i64>(
+            &p,
+            &format!("SELECT rowid FROM documents WHERE id = '{id}'"),
+        )
+    };
+    let mut s = open_read_only(&p).unwrap();
+    let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
+    let mut tasks = page(
+        &s.conn,
+        live_tasks(&ins).unwrap(),
+        &TaskSelection::Failed,
+        &TaskAnchor::Newest,
+        PAGE,
+    )
+    .unwrap();
+    link_documents(&s.conn, ins.live("documents").unwrap(), &mut tasks).unwrap();
+    let t: Vec<_> = tasks.iter().map(|t| t.target.clone()).collect();
+    let first = t[0].clone().unwrap();
+    assert_eq!(first.rowid, Some(RowKey::Rowid(rowid("post-a"))));
+    assert_eq!(first.label.as_deref(), Some("post 'A'"));
+    let slug = t[1].clone().unwrap();
+    assert_eq!(
+        slug.rowid,
+        Some(RowKey::Rowid(rowid("post-f"))),
+        "a post first"
+    );
+    let gone = t[2].clone().unwrap();
+    assert_eq!(
+        (gone.field, gone.value.as_str(), gone.rowid),
+        ("doc_id", "gone", None)
+    );
+    assert_eq!(t[3], None);
+}

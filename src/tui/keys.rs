@@ -317,6 +317,8 @@ pub enum When {
     HasTables,
     /// The tasks list marks a task.
     TaskMarked,
+    /// The task the list marks names a document that is there.
+    TaskNamesDocument,
     /// The Schema tab's list keys scroll its spec pane.
     SpecPane,
     /// The Schema tab's list keys scroll its DDL pane.
@@ -497,6 +499,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Finding, "unpick_finding", &[ESC], Action::Back, "put the finding down (Enter lists the failed tasks again)", Some("unpick")),
     b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")).when(When::OlderTasks),
     b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")).when(When::NewerTasks),
+    b(Ctx::Tasks, "open_document", &[ENTER], Action::Open, "open the document the marked (▶) task's payload names (Backspace comes back)", Some("its document")).when(When::TaskNamesDocument),
     b(Ctx::Tasks, "copy", &[k('y')], Action::Copy, "copy the marked (▶) task's id", Some("copy id")).when(When::TaskMarked),
     b(Ctx::Tasks, "copy_row", &[k('Y')], Action::CopyRow, "copy the marked (▶) task as JSON", None).when(When::TaskMarked),
     b(Ctx::Tasks, "close_tasks", &[ESC, k('q'), code(KeyCode::Backspace)], Action::Cancel, "close the list", Some("close")),

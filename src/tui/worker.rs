@@ -272,6 +272,10 @@ impl Worker {
             .as_deref()
             .and_then(tasks::live_tasks)
             .cloned();
+        let docs = self
+            .inspection
+            .as_ref()
+            .and_then(|i| i.live("documents").cloned());
         let (Some(store), Some(_)) = (self.store.as_mut(), self.inspection.as_ref()) else {
             return req.failed("the store is not open".to_string().into());
         };
@@ -321,7 +325,11 @@ impl Worker {
                 result: match &tasks {
                     None => Err(no_tasks()),
                     Some(t) => with_deadline(conn, SCAN_LIMIT, |c| {
-                        tasks::page(c, t, &selection, &anchor, tasks::PAGE)
+                        let mut page = tasks::page(c, t, &selection, &anchor, tasks::PAGE)?;
+                        if let Some(d) = &docs {
+                            tasks::link_documents(c, d, &mut page)?;
+                        }
+                        Ok(page)
                     })
                     .map_err(Failure::from),
                 },

@@ -15,6 +15,11 @@ pub(crate) const BACKLINKS_SHOWN: usize = 20;
 
 impl App {
     pub(super) fn update_detail(&mut self, action: Action) {
+        if self.overview.tasks_left.is_some()
+            && matches!(action, Action::NextDocument | Action::PrevDocument)
+        {
+            return self.say("[ and ] step through the list: this document was opened from a task");
+        }
         let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
         let effect = match self.detail.as_mut() {
             Some(d) => d.update(action, &mut cx),
@@ -25,6 +30,7 @@ impl App {
 
     /// Shows the document at `rowid` from the list, read on the worker.
     pub(super) fn show_document(&mut self, rowid: RowKey) {
+        self.overview.tasks_left = None;
         let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
         self.detail = Some(DetailState::open(rowid, 0, None, Vec::new(), &mut cx));
     }
@@ -32,6 +38,7 @@ impl App {
     /// Back to the list: a backlinks scan still running stops.
     pub(super) fn close_detail(&mut self) {
         self.detail = None;
+        self.back_to_tasks();
         let ticket = self.requests.ticket();
         self.requests
             .latest

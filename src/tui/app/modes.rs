@@ -100,7 +100,10 @@ impl App {
                 .detail
                 .as_ref()
                 .is_some_and(|d| !d.targets().is_empty()),
-            When::OnListDocument => self.detail.as_ref().is_some_and(|d| d.on_list_document()),
+            When::OnListDocument => {
+                self.overview.tasks_left.is_none()
+                    && self.detail.as_ref().is_some_and(|d| d.on_list_document())
+            }
             When::HasDocuments => self.has_documents(),
             When::SortableColumn => {
                 self.has_documents()
@@ -118,6 +121,10 @@ impl App {
                 .loaded()
                 .is_some_and(|i| !i.objects.is_empty()),
             When::TaskMarked => self.marked_task().is_some(),
+            When::TaskNamesDocument => self
+                .marked_task()
+                .and_then(|t| t.target.as_ref())
+                .is_some_and(|t| t.rowid.is_some()),
             When::SpecPane => !self.ddl_pane,
             When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),

@@ -168,6 +168,9 @@ pub struct OverviewState {
     pub reveal: bool,
     /// Upstream's DuckDB store while its first snapshot is taken.
     pub first: Option<FirstSnapshot>,
+    /// The tasks list left for the document a task names: Back from that
+    /// document comes back to it.
+    pub(super) tasks_left: Option<TasksView>,
 }
 
 /// Upstream's DuckDB store before its first snapshot is open: what its
