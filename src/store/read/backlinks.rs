@@ -126,7 +126,7 @@ fn collect(
             });
         }
     }
-    out.by_type.sort_by(|a, b| b.1.cmp(&a.1));
+    out.by_type.sort_by_key(|e| std::cmp::Reverse(e.1));
     Ok(out)
 }
 
