@@ -46,8 +46,8 @@ fn every_window_query_uses_an_index() {
                     .flat_map(|s| [(s, false), (s, true)])
                 {
                     let q = Query {
-                        doc_type: doc_type.map(String::from),
-                        status: status.map(String::from),
+                        doc_type: doc_type.into(),
+                        status: status.into(),
                         search: search.map(String::from),
                         sort,
                         filter_index,

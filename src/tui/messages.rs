@@ -51,6 +51,12 @@ pub enum Request {
         rowid: RowKey,
         first: usize,
     },
+    /// Every value of `column` (doc_type, status) with its count, for a
+    /// filter picker (on the scan worker).
+    Values {
+        ticket: u64,
+        column: &'static str,
+    },
     Count {
         name: String,
     },
@@ -117,6 +123,7 @@ impl Request {
                 | Request::TaskCounts
                 | Request::Matching { .. }
                 | Request::Backlinks { .. }
+                | Request::Values { .. }
         )
     }
 
@@ -134,6 +141,10 @@ impl Request {
                 result: Err(why),
             },
             Request::Backlinks { ticket, .. } => Reply::Backlinks {
+                ticket,
+                result: Err(why),
+            },
+            Request::Values { ticket, .. } => Reply::Values {
                 ticket,
                 result: Err(why),
             },
@@ -265,6 +276,11 @@ pub enum Reply {
     Backlinks {
         ticket: u64,
         result: Got<Backlinks>,
+    },
+    /// A column's values and counts, for a filter picker.
+    Values {
+        ticket: u64,
+        result: Got<Vec<(Option<String>, u64)>>,
     },
     Count {
         name: String,

@@ -1,5 +1,6 @@
 //! Scans the app's views ask for beside their pages, on the scan worker:
-//! a document's backlinks. Each stops when a newer one is asked for.
+//! a document's backlinks (stopped when a newer one is asked for), a
+//! filter picker's values.
 
 use super::messages::{Failure, Latest, Reply};
 use super::searching::SCAN_LIMIT;
@@ -34,4 +35,21 @@ pub(super) fn backlinks(
         r => r.map_err(Failure::from),
     };
     Some(Reply::Backlinks { ticket, result })
+}
+
+/// Every value of `column` with its count, for a filter picker: a GROUP
+/// BY the column's index answers.
+pub(super) fn values(
+    store: &mut ReadStore,
+    live: &LiveTable,
+    ticket: u64,
+    column: &'static str,
+) -> Reply {
+    let result = open::with_deadline(&mut store.conn, SCAN_LIMIT, |c| {
+        crate::store::read::doc_counts::values_of(c, live, column)
+    });
+    Reply::Values {
+        ticket,
+        result: result.map_err(Failure::from),
+    }
 }

@@ -260,6 +260,7 @@ impl Worker {
             | Request::Window { .. }
             | Request::Matching { .. }
             | Request::Backlinks { .. }
+            | Request::Values { .. }
             | Request::Document { .. } => self.serve_documents(req),
             other => self.serve_table(other),
         }
@@ -421,6 +422,9 @@ impl Worker {
                 rowid,
                 first,
             } => super::scans::backlinks(store, &live, ticket, &rowid, first, &self.latest)?,
+            Request::Values { ticket, column } => {
+                super::scans::values(store, &live, ticket, column)
+            }
             Request::Document { ticket, rowid } => Reply::Document {
                 ticket,
                 result: with_deadline(&mut store.conn, BROWSE_LIMIT, |c| {

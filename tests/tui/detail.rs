@@ -21,13 +21,8 @@ fn headings(h: &mut Harness) -> Vec<String> {
 /// Opens the first document of `doc_type` through the type filter.
 fn open_first(h: &mut Harness, doc_type: &str) {
     h.act(Action::GoTab(Tab::Documents));
-    let shown = format!("type {doc_type} ·");
-    for _ in 0..40 {
-        if h.head().contains(&shown) {
-            break;
-        }
-        h.act(Action::FilterType);
-    }
+    h.pick('t', &[doc_type]);
+    let shown = format!("doc_type ∈ {doc_type} ·");
     assert!(h.head().contains(&shown), "{}", h.head());
     h.act(Action::Open);
     assert!(h.detail_rowid().is_some());

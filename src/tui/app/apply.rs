@@ -45,6 +45,8 @@ impl App {
             Effect::OpenDocument(rowid) => self.show_document(rowid),
             Effect::FollowList => self.follow_list(),
             Effect::OpenChooser => self.open_chooser(),
+            Effect::OpenPicker(column) => self.open_picker(column),
+            Effect::Pick(column, picked) => self.pick(column, picked),
             Effect::StepDocument(dir) => self.step_document(dir),
             Effect::DeleteRow => self.delete_row(),
             Effect::Tasks(anchor) => self.request_tasks(anchor),

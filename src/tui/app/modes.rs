@@ -35,6 +35,7 @@ impl App {
             Some(Overlay::Help { .. }) => return Mode::Help,
             Some(Overlay::Messages { .. }) => return Mode::Messages,
             Some(Overlay::Columns(_)) => return Mode::Chooser,
+            Some(Overlay::Picker(_)) => return Mode::Picker,
             Some(Overlay::Frequencies(_)) => return Mode::Frequencies,
             Some(Overlay::Tasks(_)) => return Mode::Tasks,
             Some(Overlay::Export(d)) => {

@@ -32,6 +32,21 @@ pub struct Chooser {
     pub selected: usize,
 }
 
+/// `t`/`s` in Documents: every value of the column with its count, to pick
+/// one or several; what is typed narrows the list.
+#[derive(Debug)]
+pub struct Picker {
+    /// `doc_type` or `status`.
+    pub column: &'static str,
+    pub values: Load<Vec<(Option<String>, u64)>>,
+    /// The values picked, in the order picked.
+    pub picked: Vec<Option<String>>,
+    pub input: tui_input::Input,
+    /// The row under the cursor, among those the typed text keeps.
+    pub selected: usize,
+    pub(super) ticket: u64,
+}
+
 /// What the event loop puts on the clipboard, and how the status line
 /// names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -312,6 +327,8 @@ pub enum Overlay {
     Plan(Dialog),
     /// `c`: the columns Documents shows.
     Columns(Chooser),
+    /// `t`/`s`: the doc_types or statuses Documents keeps.
+    Picker(Picker),
     /// `e`: an export, named then running.
     Export(ExportDialog),
     /// `f`: a column's values by frequency.

@@ -12,15 +12,21 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     let [head, grid] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let q = &app.docs.query;
-    let opt = |o: &Option<String>| o.as_deref().map(text::cell).unwrap_or_else(|| "all".into());
     let mut spans = vec![
         Span::styled("sort ", theme().dim),
         Span::raw(q.sort_label()),
-        Span::styled(" · type ", theme().dim),
-        Span::raw(opt(&q.doc_type)),
-        Span::styled(" · status ", theme().dim),
-        Span::raw(opt(&q.status)),
     ];
+    for (all, name, picked) in [
+        (" · type all", " · doc_type ∈ ", &q.doc_type),
+        (" · status all", " · status ∈ ", &q.status),
+    ] {
+        if picked.is_empty() {
+            spans.push(Span::styled(all, theme().dim));
+        } else {
+            spans.push(Span::styled(name, theme().dim));
+            spans.push(Span::styled(text::cell(&picked.label()), theme().warn));
+        }
+    }
     match &app.docs.input {
         Some(input) => {
             // The cursor as a bar between the characters it stands between.
@@ -87,7 +93,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         Load::Loaded(r) | Load::Stale(r, _) => r,
     };
     if rows.is_empty() {
-        let why = if q.search.is_some() || q.doc_type.is_some() || q.status.is_some() {
+        let why = if q.search.is_some() || !q.doc_type.is_empty() || !q.status.is_empty() {
             "no match (Esc clears the search and filters)"
         } else {
             "no documents"
