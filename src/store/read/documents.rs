@@ -186,8 +186,13 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
         terms.push("rowid IN (SELECT value FROM json_each(?))".to_string());
         args.push(Value::Text(list.to_string()));
     }
-    let hint =
-        (q.sort.column().is_some() && !q.filter_index) || only.is_some() || q.rowids.is_some();
+    // Several values of one filter come out of its index value by value,
+    // not in rowid order: unless few rows match, the rowid walk is the
+    // faster path, as for a sort's own index.
+    let several = q.doc_type.len() > 1 || q.status.len() > 1;
+    let hint = (q.sort.column().is_some() || several) && !q.filter_index
+        || only.is_some()
+        || q.rowids.is_some();
     let (f, a) = filters(live, q, hint);
     terms.extend(f);
     args.extend(a);

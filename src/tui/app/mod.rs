@@ -444,11 +444,7 @@ impl App {
     pub fn paste(&mut self, text: &str) {
         match self.mode() {
             Mode::Sql => self.query.paste(text),
-            Mode::Picker => {
-                for c in crate::tui::history::one_line(text).chars() {
-                    self.update_picker(Action::Type(c));
-                }
-            }
+            Mode::Picker => self.paste_picker(text),
             Mode::Search => {
                 for c in crate::tui::history::one_line(text).chars() {
                     self.update_input(Action::Type(c));

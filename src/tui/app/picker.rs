@@ -50,6 +50,13 @@ impl App {
         }
     }
 
+    /// Text pasted into the picker's filter, one line of it.
+    pub(super) fn paste_picker(&mut self, text: &str) {
+        for c in crate::tui::history::one_line(text).chars() {
+            self.update_picker(Action::Type(c));
+        }
+    }
+
     /// Enter in a picker: Documents keeps what was picked, read afresh.
     pub(super) fn pick(&mut self, column: &'static str, picked: Picked) {
         self.overlay = None;

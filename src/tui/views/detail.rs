@@ -193,10 +193,7 @@ fn backlink_lines(
         }
         let more = n.total.saturating_sub(n.first.len() as u64);
         if more > 0 {
-            lines.push(Line::styled(
-                format!("    and {} more", text::count(more)),
-                theme().dim,
-            ));
+            lines.push(Line::styled(format!("    and {} more", more), theme().dim));
         }
     };
     if let Some(n) = &b.named_by {
@@ -206,7 +203,7 @@ fn backlink_lines(
     let said = match a.total {
         0 => "no annotations".to_string(),
         1 => "1 annotation".to_string(),
-        n => format!("{} annotations", text::count(n)),
+        n => format!("{} annotations", n),
     };
     kind(&mut lines, said, a);
     lines.push(Line::from(""));
@@ -218,7 +215,7 @@ fn backlink_lines(
 fn named_by(n: &Named) -> String {
     let count = |k: u64, what: &str| match k {
         1 => format!("1 {what} names"),
-        k => format!("{} {what}s name", text::count(k)),
+        k => format!("{} {what}s name", k),
     };
     match n.by_type.as_slice() {
         [] => "no document names this profile".into(),
@@ -226,7 +223,7 @@ fn named_by(n: &Named) -> String {
         many => {
             let each: Vec<String> = many
                 .iter()
-                .map(|(t, k)| format!("{} {}", text::count(*k), text::cell(t)))
+                .map(|(t, k)| format!("{} {}", k, text::cell(t)))
                 .collect();
             format!(
                 "{} this profile ({})",

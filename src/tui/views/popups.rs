@@ -204,7 +204,7 @@ pub(crate) fn picker(f: &mut Frame, app: &App, p: &Picker, screen: Rect) -> usiz
             let mut spans = vec![
                 Span::styled(mark, if on { theme().ok } else { theme().dim }),
                 Span::styled(format!("{cut:<width$}"), style),
-                Span::raw(format!("  {:>9}", text::count(*n))),
+                Span::raw(format!("  {n:>9}")),
             ];
             let unknown = p.column == "doc_type" && v.as_ref().is_some_and(|v| !known.contains(v));
             if unknown {
