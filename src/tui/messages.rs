@@ -388,6 +388,7 @@ impl Reply {
             Reply::Window { result, .. } => result.as_ref().err(),
             Reply::Document { result, .. } => result.as_ref().err(),
             Reply::Backlinks { result, .. } => result.as_ref().err(),
+            Reply::Values { result, .. } => result.as_ref().err(),
             Reply::Browse { result, .. } => result.as_ref().err(),
             Reply::DataChecks { result, .. } => result.as_ref().err(),
             Reply::TaskCounts(r) => r.as_ref().err(),

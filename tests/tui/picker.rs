@@ -137,3 +137,31 @@ fn the_status_picker_filters_with_the_type_and_shows_at_80_by_24() {
     let n = count(&h, "doc_type = 'post' AND status IN ('draft', 'archived')");
     assert!(head.contains(&format!("· {n} of 300")), "{head}");
 }
+
+#[test]
+fn a_write_by_another_process_counts_the_picker_again() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
+    h.resize(120, 40);
+    h.key(KeyCode::Char('2')).key(KeyCode::Char('t'));
+    let notes = count(&h, "doc_type = 'note'");
+    assert!(
+        h.picker_rows()
+            .contains(&(false, "note".into(), notes.to_string()))
+    );
+    exec(
+        &h.path,
+        "INSERT INTO documents (id, doc_type, status) VALUES ('w-1', 'note', 'draft'), ('w-2', 'recipe', 'draft')",
+    );
+    h.app.second();
+    h.settle();
+    let rows = h.picker_rows();
+    assert!(
+        rows.contains(&(false, "note".into(), (notes + 1).to_string())),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(false, "recipe".into(), "1".into())),
+        "{rows:?}"
+    );
+    assert!(h.overlay().is_some(), "still open");
+}

@@ -30,6 +30,17 @@ impl App {
         self.send(Request::Values { ticket, column });
     }
 
+    /// The store was read again (a write, a lock let go): the picker's
+    /// counts too, what it shows kept until they come.
+    pub(super) fn reread_picker(&mut self) {
+        let ticket = self.requests.ticket();
+        if let Some(Overlay::Picker(p)) = &mut self.overlay {
+            p.ticket = ticket;
+            let column = p.column;
+            self.send(Request::Values { ticket, column });
+        }
+    }
+
     pub(super) fn update_picker(&mut self, action: Action) {
         let page = self.page();
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
