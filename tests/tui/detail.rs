@@ -265,3 +265,31 @@ fn backlinks_list_what_names_a_document_and_enter_follows_them() {
     h.act(Action::Back);
     assert!(h.detail_rowid().is_none());
 }
+
+#[test]
+fn backlinks_come_after_the_document_from_the_scan_worker() {
+    use egregora_inspect::tui::worker::{Job, Route};
+    let mut h = Harness::demo_with("demo.sqlite", 300, LINKED);
+    h.resize(120, 40);
+    h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
+    h.act(Action::Up).act(Action::Up);
+    // Enter, and only what the browsing worker answers: the document.
+    h.app.update(Action::Open);
+    for job in std::mem::take(&mut h.app.requests.outbox) {
+        assert_eq!(job.route(), Route::Browse, "the document first: {job:?}");
+        if let Job::Read(r) = job
+            && let Some(reply) = h.browse.serve(r)
+        {
+            h.app.on_reply(reply);
+        }
+    }
+    let text = h.text();
+    assert!(text.contains("backlinks: counting…"), "{text}");
+    assert!(text.contains("p-links"), "the document is shown: {text}");
+    let asked: Vec<Route> = h.app.requests.outbox.iter().map(Job::route).collect();
+    assert_eq!(asked, [Route::Scan], "backlinks on the scan worker");
+    h.settle();
+    let text = h.text();
+    assert!(text.contains("  1 annotation"), "{text}");
+    assert!(!text.contains("counting…"), "{text}");
+}
