@@ -61,7 +61,9 @@ pub fn backlinks(
     };
     let rel = &Spec::v3().relations.authors;
     let named_by = match (doc_type, uuid) {
-        (Some(t), Some(u)) if t == rel.target_doc_type && !u.is_empty() => {
+        (Some(t), Some(u))
+            if t == rel.target_doc_type && !u.is_empty() && live.column(&rel.column).is_some() =>
+        {
             Some(named_by(conn, live, &u, first)?)
         }
         _ => None,
