@@ -165,3 +165,18 @@ fn a_write_by_another_process_counts_the_picker_again() {
     );
     assert!(h.overlay().is_some(), "still open");
 }
+
+#[test]
+fn many_values_picked_leave_the_count_on_the_header() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, "SELECT 1");
+    h.resize(100, 24);
+    h.key(KeyCode::Char('2'))
+        .pick('t', &["post", "note", "media", "journal", "profile"]);
+    let head = h.head();
+    assert!(head.contains("doc_type ∈ post, note, media +2 ·"), "{head}");
+    let n = count(
+        &h,
+        "doc_type IN ('post', 'note', 'media', 'journal', 'profile')",
+    );
+    assert!(head.ends_with(&format!("· {n} of 300 documents")), "{head}");
+}

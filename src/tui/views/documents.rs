@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Load};
 use super::super::theme::theme;
+use crate::store::read::filters::Picked;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,7 +25,13 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             spans.push(Span::styled(all, theme().dim));
         } else {
             spans.push(Span::styled(name, theme().dim));
-            spans.push(Span::styled(text::cell(&picked.label()), theme().warn));
+            // Many values would push the count off the line: the first
+            // few, and how many more.
+            let label = match picked.len() {
+                n if n > 3 => format!("{} +{}", Picked(picked[..3].to_vec()).label(), n - 3),
+                _ => picked.label(),
+            };
+            spans.push(Span::styled(text::cell(&label), theme().warn));
         }
     }
     match &app.docs.input {
