@@ -7,7 +7,9 @@ use common::*;
 use egregora_inspect::store::cell::Cell;
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
-use egregora_inspect::store::read::documents::{Anchor, DocRow, Query, SPARSE_ROWS, Sort, window};
+use egregora_inspect::store::read::documents::{
+    Anchor, DocRow, Picked, Query, SPARSE_ROWS, Sort, window,
+};
 
 fn ids(rows: &[DocRow]) -> Vec<String> {
     rows.iter().map(|r| r.id.summary()).collect()
@@ -68,8 +70,8 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
             (None, None, Some("NEEDLE")),
         ] {
             let q = Query {
-                doc_type: doc_type.map(String::from),
-                status: status.map(String::from),
+                doc_type: doc_type.into(),
+                status: status.into(),
                 search: search.map(String::from),
                 sort,
                 filter_index,
@@ -256,8 +258,8 @@ fn two_filters_page_alike_whether_they_match_many_few_or_none() {
                 .map(|r| r.unwrap())
                 .collect();
             let q = Query {
-                doc_type: Some(t.into()),
-                status: Some(st.into()),
+                doc_type: Picked::one(t),
+                status: Picked::one(st),
                 search: None,
                 sort,
                 ..Query::default()
@@ -345,7 +347,7 @@ fn chosen_columns_and_a_list_of_rows() {
     );
     let only = Query {
         rowids: Some(vec![1, 3, 99]),
-        doc_type: Some("post".into()),
+        doc_type: Picked::one("post"),
         ..Query::default()
     };
     assert_eq!(

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::open_read_only;
-use egregora_inspect::store::read::documents::{Anchor, Query, Sort, window};
+use egregora_inspect::store::read::documents::{Anchor, Picked, Query, Sort, window};
 
 fn demo(dir: &std::path::Path) -> std::path::PathBuf {
     let p = dir.join("s.sqlite");
@@ -66,7 +66,7 @@ fn the_rows_are_the_documents_tabs_in_its_order() {
     let ins = inspect(&mut store.conn, &p, Counts::None).unwrap();
     let live = ins.live("documents").unwrap();
     let q = Query {
-        status: Some("published".into()),
+        status: Picked::one("published"),
         search: Some("the".into()),
         sort: Sort::CreatedAt,
         desc: true,

@@ -57,7 +57,7 @@ fn an_exact_id_or_slug_comes_first_by_index_then_one_scan_pages_and_counts() {
         let q = Query {
             search: Some(term.into()),
             sort,
-            doc_type: doc_type.map(String::from),
+            doc_type: doc_type.into(),
             ..Query::default()
         };
         let mut order = Vec::new();

@@ -9,6 +9,7 @@ use egregora_inspect::store::inspection::compare::{Mark, Presence};
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::open::{DeadlineError, open_read_only, with_deadline, with_watch};
 use egregora_inspect::store::read::doc_counts::{DocCounts, FILTER_INDEX_ROWS};
+use egregora_inspect::store::read::filters::Picked;
 use std::time::Duration;
 
 #[test]
@@ -87,13 +88,16 @@ fn a_filter_matching_few_rows_takes_its_index() {
         by_status: vec![("draft".into(), FILTER_INDEX_ROWS + 1)],
         by_month: vec![],
     };
-    assert!(counts.few_match(Some("profile"), None));
-    assert!(counts.few_match(Some("profile"), Some("draft")));
-    assert!(!counts.few_match(Some("post"), None));
-    assert!(!counts.few_match(None, Some("draft")));
-    assert!(!counts.few_match(None, None));
+    let p = |v: Option<&str>| Picked::from(v);
+    assert!(counts.few_match(&p(Some("profile")), &p(None)));
+    assert!(counts.few_match(&p(Some("profile")), &p(Some("draft"))));
+    assert!(!counts.few_match(&p(Some("post")), &p(None)));
+    assert!(!counts.few_match(&p(None), &p(Some("draft"))));
+    assert!(!counts.few_match(&p(None), &p(None)));
+    let many = Picked(vec![Some("profile".into()), Some("post".into())]);
+    assert!(!counts.few_match(&many, &p(None)), "a set matches its sum");
     assert!(
-        counts.few_match(Some("no-such-type"), None),
+        counts.few_match(&p(Some("no-such-type")), &p(None)),
         "a value with no rows matches few"
     );
 }
@@ -106,13 +110,21 @@ fn the_counts_answer_a_filter_but_not_a_search_or_two_filters() {
         by_status: vec![("draft".into(), 7)],
         by_month: vec![],
     };
-    assert_eq!(counts.matching(None, None, false), Some(900_050));
-    assert_eq!(counts.matching(Some("profile"), None, false), Some(50));
-    assert_eq!(counts.matching(None, Some("draft"), false), Some(7));
-    assert_eq!(counts.matching(Some("nothing"), None, false), Some(0));
-    assert_eq!(counts.matching(Some("post"), Some("draft"), false), None);
+    let one = |v: &str| Picked::one(v);
+    let none = Picked::default();
+    assert_eq!(counts.matching(&none, &none, false), Some(900_050));
+    assert_eq!(counts.matching(&one("profile"), &none, false), Some(50));
+    assert_eq!(counts.matching(&none, &one("draft"), false), Some(7));
+    assert_eq!(counts.matching(&one("nothing"), &none, false), Some(0));
+    let both = Picked(vec![Some("post".into()), Some("profile".into())]);
     assert_eq!(
-        counts.matching(None, None, true),
+        counts.matching(&both, &none, false),
+        Some(900_050),
+        "a set sums"
+    );
+    assert_eq!(counts.matching(&one("post"), &one("draft"), false), None);
+    assert_eq!(
+        counts.matching(&none, &none, true),
         None,
         "a search is counted"
     );
@@ -177,21 +189,49 @@ fn a_value_picked_in_documents_becomes_the_filter_the_store_names() {
 }
 
 #[test]
-fn the_status_filter_cycles_what_the_store_holds_and_a_view_says_its_scope() {
-    use egregora_inspect::store::read::doc_counts::status_choices;
+fn a_picker_lists_every_value_the_store_holds_null_apart_and_a_view_says_its_scope() {
+    use egregora_inspect::store::read::doc_counts::values_of;
     use egregora_inspect::store::read::tables::scope;
-    assert_eq!(status_choices(None), ["archived", "draft", "published"]);
     let dir = tempfile::tempdir().unwrap();
-    let p = current_store(dir.path());
+    let p = dir.path().join("old.sqlite");
+    // An older documents table, which lets doc_type and status be NULL.
     exec(
         &p,
-        "INSERT INTO documents (id, status, doc_type) VALUES ('a', 'zz-odd', 'note'), ('b', 'draft', 'note')",
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, doc_type TEXT, status TEXT);
+         CREATE INDEX idx_documents_type ON documents(doc_type);
+         INSERT INTO documents VALUES ('a', 'post', 'zz-odd'), ('b', 'post', NULL),
+           ('c', NULL, 'NULL'), ('d', 'recipe', 'draft'), ('e', 'post', 'draft');",
     );
     let mut s = open_read_only(&p).unwrap();
     let ins = inspect(&mut s.conn, &p, Counts::None).unwrap();
     let live = ins.live("documents").unwrap();
-    let counts = DocCounts::read(&s.conn, live).unwrap();
-    assert_eq!(status_choices(Some(&counts)), ["draft", "zz-odd"]);
+    let some = |v: &str, n: u64| (Some(v.to_string()), n);
+    assert_eq!(
+        values_of(&s.conn, live, "doc_type").unwrap(),
+        [some("post", 3), (None, 1), some("recipe", 1)],
+        "most first, then by value, NULL first among equals"
+    );
+    assert_eq!(
+        values_of(&s.conn, live, "status").unwrap(),
+        [
+            some("draft", 2),
+            (None, 1),
+            some("NULL", 1),
+            some("zz-odd", 1)
+        ],
+        "a NULL is not the text 'NULL'"
+    );
+    assert!(values_of(&s.conn, live, "no_such").unwrap().is_empty());
+    // The doc_type index answers it without reading the table.
+    let plan: String = s
+        .conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT doc_type, count(*) FROM documents GROUP BY doc_type",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX idx_documents_type"), "{plan}");
     assert_eq!(scope(true), None);
     assert_eq!(scope(false).as_deref(), Some("first 1000 rows"));
 }

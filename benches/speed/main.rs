@@ -15,6 +15,7 @@ mod fold;
 mod frequencies;
 mod import;
 mod init;
+mod links;
 mod pages;
 mod query;
 mod search;
@@ -53,6 +54,7 @@ const PARTS: &[&str] = &[
     "change",
     "search",
     "import",
+    "links",
 ];
 
 /// The stores a run measures.
@@ -109,6 +111,7 @@ fn main() {
             "change" => change::run(&bin, &s.small, &s.large),
             "search" => search::run(&s.large),
             "import" => import::run(&bin),
+            "links" => links::run(&s.large),
             _ => {}
         }
         println!();

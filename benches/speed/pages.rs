@@ -31,8 +31,8 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
     // query's path from them.
     let counts = DocCounts::read(conn, &live).expect("counts");
     let q = |sort: Sort, t: Option<&str>, st: Option<&str>, search: Option<&str>| Query {
-        doc_type: t.map(String::from),
-        status: st.map(String::from),
+        doc_type: t.into(),
+        status: st.into(),
         search: search.map(String::from),
         sort,
         ..Query::default()

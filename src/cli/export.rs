@@ -83,8 +83,8 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
         bail!("--columns names no column");
     }
     let source = Source::Documents(DocSelection {
-        types: args.types,
-        statuses: args.statuses,
+        types: args.types.into_iter().map(Some).collect(),
+        statuses: args.statuses.into_iter().map(Some).collect(),
         search: args.search,
         rowids: None,
         value: None,

@@ -20,9 +20,7 @@ pub fn count(
     // A list of rows or a search is not in the store's counts.
     let search =
         q.search.as_ref().is_some_and(|s| !s.is_empty()) || q.rowids.is_some() || q.value.is_some();
-    if let Some(n) =
-        counts.and_then(|c| c.matching(q.doc_type.as_deref(), q.status.as_deref(), search))
-    {
+    if let Some(n) = counts.and_then(|c| c.matching(&q.doc_type, &q.status, search)) {
         return Ok(n);
     }
     let (terms, args) = filters(live, q, false);

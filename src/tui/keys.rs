@@ -46,9 +46,9 @@ pub enum Action {
     Open,
     /// Close the current view or clear the search.
     Back,
-    /// Cycle the doc_type filter.
+    /// Pick the doc_types to keep.
     FilterType,
-    /// Cycle the status filter.
+    /// Pick the statuses to keep.
     FilterStatus,
     /// Sort by the column under the cursor (again: back to inserted order).
     Sort,
@@ -186,6 +186,8 @@ pub(crate) enum Ctx {
     Tasks,
     /// The column chooser.
     Chooser,
+    /// A filter picker (what is typed narrows it, as in `Input`).
+    Picker,
     /// The export's file name prompt (its text edited as in `Input`).
     ExportPath,
     /// A row of a browsed table or a query's result, a column a line.
@@ -229,6 +231,7 @@ impl Ctx {
             Ctx::Schema => "Schema",
             Ctx::Tasks => "Tasks",
             Ctx::Chooser => "Choosing columns",
+            Ctx::Picker => "Picking filter values (typing narrows)",
             Ctx::ExportPath => "Naming an export",
             Ctx::Record => "A row, a column a line",
             Ctx::CellEdit => "Editing a cell",
@@ -325,6 +328,8 @@ pub enum When {
     HasTables,
     /// The tasks list marks a task.
     TaskMarked,
+    /// The task the list marks names a document that is there.
+    TaskNamesDocument,
     /// The Schema tab's list keys scroll its spec pane.
     SpecPane,
     /// The Schema tab's list keys scroll its DDL pane.
@@ -428,6 +433,13 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Chooser, "toggle_column", &[k(' '), k('x')], Action::Toggle, "show or hide the column", Some("show/hide")),
     b(Ctx::Chooser, "apply_columns", &[ENTER], Action::Submit, "show the columns ticked, in this order", Some("apply")),
     b(Ctx::Chooser, "cancel_columns", &[ESC, k('q')], Action::Cancel, "close, change nothing", Some("cancel")),
+    b(Ctx::Picker, "picker_down", &[code(KeyCode::Down)], Action::Down, "down a line", None),
+    b(Ctx::Picker, "picker_up", &[code(KeyCode::Up)], Action::Up, "up a line", None),
+    b(Ctx::Picker, "picker_page_down", &[code(KeyCode::PageDown)], Action::PageDown, "down a page", None),
+    b(Ctx::Picker, "picker_page_up", &[code(KeyCode::PageUp)], Action::PageUp, "up a page", None),
+    b(Ctx::Picker, "pick_value", &[k(' ')], Action::Toggle, "pick the value, or put it back", Some("pick")),
+    b(Ctx::Picker, "apply_filter", &[ENTER], Action::Submit, "keep the values picked (none: all)", Some("apply")),
+    b(Ctx::Picker, "cancel_filter", &[ESC, ctrl('c')], Action::Cancel, "close, change nothing", Some("cancel")),
     b(Ctx::ExportPath, "start_export", &[ENTER], Action::Submit, "export to this file (.csv, .json or .ndjson)", Some("export")),
     b(Ctx::ExportPath, "cancel_export", &[ESC, ctrl('c')], Action::Cancel, "close, export nothing", Some("cancel")),
     b(Ctx::Exporting, "stop_export", &[ESC, k('q'), ctrl('c')], Action::Cancel, "stop, remove the partial file", Some("stop")),
@@ -462,8 +474,8 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Messages, "close_messages", &[ESC, k('q'), k('M')], Action::Cancel, "close the log", Some("close")),
     b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")).when(When::RowUnderCursor),
     b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content (case folds for ASCII letters only)", Some("search")).when(When::HasDocuments),
-    b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")).when(When::HasDocuments),
-    b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status", Some("status")).when(When::HasDocuments),
+    b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type: pick among the values present", Some("type")).when(When::HasDocuments),
+    b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status: pick among the values present", Some("status")).when(When::HasDocuments),
     b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")).when(When::SortableColumn),
     b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest first)", None).when(When::HasDocuments),
     b(Ctx::Documents, "columns", &[k('c')], Action::Columns, "choose the columns shown", Some("columns")).when(When::HasDocuments),
@@ -509,6 +521,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Finding, "unpick_finding", &[ESC], Action::Back, "put the finding down (Enter lists the failed tasks again)", Some("unpick")),
     b(Ctx::Tasks, "older_tasks", &[k(']')], Action::Older, "the next page of tasks (older)", Some("older")).when(When::OlderTasks),
     b(Ctx::Tasks, "newer_tasks", &[k('[')], Action::Newer, "the previous page of tasks (newer)", Some("newer")).when(When::NewerTasks),
+    b(Ctx::Tasks, "open_document", &[ENTER], Action::Open, "open the document the ▶ task names (Esc comes back)", Some("its document")).when(When::TaskNamesDocument),
     b(Ctx::Tasks, "copy", &[k('y')], Action::Copy, "copy the marked (▶) task's id", Some("copy id")).when(When::TaskMarked),
     b(Ctx::Tasks, "copy_row", &[k('Y')], Action::CopyRow, "copy the marked (▶) task as JSON", None).when(When::TaskMarked),
     b(Ctx::Tasks, "close_tasks", &[ESC, k('q'), code(KeyCode::Backspace)], Action::Cancel, "close the list", Some("close")),

@@ -15,6 +15,7 @@ use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::open::DeadlineError;
 use crate::store::plan::{Plan, PlanKind};
+use crate::store::read::backlinks::Backlinks;
 use crate::store::read::doc_counts::DocCounts;
 use crate::store::read::documents::{Anchor, DocRow, DocView, Query, RowKey};
 use crate::store::read::export::{Format, Source};
@@ -42,6 +43,19 @@ pub enum Request {
     Document {
         ticket: u64,
         rowid: RowKey,
+    },
+    /// What points at the document at `rowid`, the first `first` of each
+    /// kind listed (a scan: on the scan worker).
+    Backlinks {
+        ticket: u64,
+        rowid: RowKey,
+        first: usize,
+    },
+    /// Every value of `column` (doc_type, status) with its count, for a
+    /// filter picker (on the scan worker).
+    Values {
+        ticket: u64,
+        column: &'static str,
     },
     Count {
         name: String,
@@ -113,6 +127,8 @@ impl Request {
                 | Request::Count { .. }
                 | Request::TaskCounts
                 | Request::Matching { .. }
+                | Request::Backlinks { .. }
+                | Request::Values { .. }
         )
     }
 
@@ -126,6 +142,14 @@ impl Request {
                 done: true,
             },
             Request::Document { ticket, .. } => Reply::Document {
+                ticket,
+                result: Err(why),
+            },
+            Request::Backlinks { ticket, .. } => Reply::Backlinks {
+                ticket,
+                result: Err(why),
+            },
+            Request::Values { ticket, .. } => Reply::Values {
                 ticket,
                 result: Err(why),
             },
@@ -258,6 +282,15 @@ pub enum Reply {
         ticket: u64,
         result: Got<Option<DocView>>,
     },
+    Backlinks {
+        ticket: u64,
+        result: Got<Backlinks>,
+    },
+    /// A column's values and counts, for a filter picker.
+    Values {
+        ticket: u64,
+        result: Got<Vec<(Option<String>, u64)>>,
+    },
     Count {
         name: String,
         rows: RowCount,
@@ -369,6 +402,8 @@ impl Reply {
             Reply::Charts(r) => r.as_ref().err(),
             Reply::Window { result, .. } => result.as_ref().err(),
             Reply::Document { result, .. } => result.as_ref().err(),
+            Reply::Backlinks { result, .. } => result.as_ref().err(),
+            Reply::Values { result, .. } => result.as_ref().err(),
             Reply::Browse { result, .. } => result.as_ref().err(),
             Reply::DataChecks { result, .. } => result.as_ref().err(),
             Reply::TaskCounts(r) => r.as_ref().err(),
@@ -385,6 +420,9 @@ impl Reply {
 pub struct Latest {
     pub window: AtomicU64,
     pub matching: AtomicU64,
+    /// The newest backlinks asked for: a newer ticket (one is taken when
+    /// the detail closes) stops an older scan.
+    pub backlinks: AtomicU64,
     /// The newest request to a query session, and the newest statement:
     /// an older request is moot, an older statement's count too.
     pub query: AtomicU64,

@@ -12,6 +12,7 @@ mod long;
 mod messages;
 pub mod mode;
 pub mod outside;
+mod scans;
 mod searching;
 pub mod sessions;
 pub mod tab;

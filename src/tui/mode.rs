@@ -25,6 +25,8 @@ pub enum Mode {
     Messages,
     /// The column chooser.
     Chooser,
+    /// A filter picker: typing narrows it.
+    Picker,
     /// A column's values by frequency.
     Frequencies,
     /// A list of tasks over the Overview.
@@ -71,6 +73,7 @@ impl Mode {
             Mode::Help => &[Help, Scroll],
             Mode::Messages => &[Messages, Scroll],
             Mode::Chooser => &[Chooser],
+            Mode::Picker => &[Picker, Input],
             Mode::Frequencies => &[Frequencies, Scroll],
             Mode::Tasks => &[Tasks, Scroll],
             Mode::ExportNaming => &[ExportPath, Input],

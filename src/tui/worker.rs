@@ -260,6 +260,8 @@ impl Worker {
             Request::Charts
             | Request::Window { .. }
             | Request::Matching { .. }
+            | Request::Backlinks { .. }
+            | Request::Values { .. }
             | Request::Document { .. } => self.serve_documents(req),
             other => self.serve_table(other),
         }
@@ -272,6 +274,10 @@ impl Worker {
             .as_deref()
             .and_then(tasks::live_tasks)
             .cloned();
+        let docs = self
+            .inspection
+            .as_ref()
+            .and_then(|i| i.live("documents").cloned());
         let (Some(store), Some(_)) = (self.store.as_mut(), self.inspection.as_ref()) else {
             return req.failed("the store is not open".to_string().into());
         };
@@ -321,7 +327,11 @@ impl Worker {
                 result: match &tasks {
                     None => Err(no_tasks()),
                     Some(t) => with_deadline(conn, SCAN_LIMIT, |c| {
-                        tasks::page(c, t, &selection, &anchor, tasks::PAGE)
+                        let mut page = tasks::page(c, t, &selection, &anchor, tasks::PAGE)?;
+                        if let Some(d) = &docs {
+                            tasks::link_documents(c, d, &mut page)?;
+                        }
+                        Ok(page)
                     })
                     .map_err(Failure::from),
                 },
@@ -408,6 +418,14 @@ impl Worker {
                 &self.latest,
                 &self.notify,
             )?,
+            Request::Backlinks {
+                ticket,
+                rowid,
+                first,
+            } => super::scans::backlinks(store, &live, ticket, &rowid, first, &self.latest)?,
+            Request::Values { ticket, column } => {
+                super::scans::values(store, &live, ticket, column)
+            }
             Request::Document { ticket, rowid } => Reply::Document {
                 ticket,
                 result: with_deadline(&mut store.conn, BROWSE_LIMIT, |c| {

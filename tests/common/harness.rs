@@ -305,7 +305,9 @@ pub fn mask(screen: &str, dir: &Path) -> String {
         }
     }
     // The plan's space: "space: about 4.0 MB needed, 77.5 GB free" (the
-    // free space is the machine's).
+    // free space is the machine's). Each figure becomes 8 #s, the blanks
+    // after the line's end giving or taking what that changes, so the
+    // line keeps its width whatever the disk holds.
     for (start, end) in [("space: about ", " needed"), ("needed, ", " free")] {
         let mut from = 0;
         while let Some(i) = s[from..].find(start).map(|i| i + from + start.len()) {
@@ -313,8 +315,16 @@ pub fn mask(screen: &str, dir: &Path) -> String {
                 break;
             };
             let n = s[i..j].chars().count();
-            s.replace_range(i..j, &"#".repeat(n));
-            from = i + n;
+            let after = j + end.len();
+            let blanks = s[after..].chars().take_while(|c| *c == ' ').count();
+            let (wide, keep) = if n + blanks >= 8 {
+                (8, n + blanks - 8)
+            } else {
+                (n, blanks)
+            };
+            s.replace_range(after..after + blanks, &" ".repeat(keep));
+            s.replace_range(i..j, &"#".repeat(wide));
+            from = i + wide;
         }
     }
     // SQLite's version: "SQLite 3.50.4 ·".

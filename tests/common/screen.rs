@@ -287,3 +287,48 @@ fn line_of(b: &Buffer, y: u16, x: u16, width: u16) -> String {
 fn reversed(b: &Buffer, x: u16, y: u16) -> bool {
     b[(x, y)].modifier.contains(Modifier::REVERSED)
 }
+
+impl Harness {
+    /// The picker's rows as drawn: (picked, value, count), in order.
+    pub fn picker_rows(&mut self) -> Vec<(bool, String, String)> {
+        self.lines()
+            .iter()
+            .filter_map(|l| {
+                let (on, rest) = match (l.find("[x] "), l.find("[ ] ")) {
+                    (Some(i), _) => (true, &l[i + 4..]),
+                    (None, Some(i)) => (false, &l[i + 4..]),
+                    _ => return None,
+                };
+                let rest = rest.trim_end_matches('│').trim_end();
+                let mut parts = rest.splitn(2, "  ");
+                let value = parts.next()?.trim().to_string();
+                let count = parts.next()?.trim().split("  ").next()?.to_string();
+                Some((on, value, count))
+            })
+            .collect()
+    }
+
+    /// `key` (`t`, `s`) opens the picker; each of `values` is narrowed to,
+    /// moved to and picked with Space; Enter applies.
+    pub fn pick(&mut self, key: char, values: &[&str]) -> &mut Self {
+        self.key(KeyCode::Char(key));
+        for v in values {
+            for c in v.chars() {
+                self.key(KeyCode::Char(c));
+            }
+            let at = self
+                .picker_rows()
+                .iter()
+                .position(|r| r.1 == *v)
+                .unwrap_or_else(|| panic!("{v} in the picker: {:?}", self.picker_rows()));
+            for _ in 0..at {
+                self.key(KeyCode::Down);
+            }
+            self.key(KeyCode::Char(' '));
+            for _ in v.chars() {
+                self.key(KeyCode::Backspace);
+            }
+        }
+        self.key(KeyCode::Enter)
+    }
+}

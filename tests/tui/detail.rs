@@ -21,13 +21,8 @@ fn headings(h: &mut Harness) -> Vec<String> {
 /// Opens the first document of `doc_type` through the type filter.
 fn open_first(h: &mut Harness, doc_type: &str) {
     h.act(Action::GoTab(Tab::Documents));
-    let shown = format!("type {doc_type} ·");
-    for _ in 0..40 {
-        if h.head().contains(&shown) {
-            break;
-        }
-        h.act(Action::FilterType);
-    }
+    h.pick('t', &[doc_type]);
+    let shown = format!("doc_type ∈ {doc_type} ·");
     assert!(h.head().contains(&shown), "{}", h.head());
     h.act(Action::Open);
     assert!(h.detail_rowid().is_some());
@@ -196,4 +191,105 @@ fn a_document_is_wrapped_once_per_width_and_again_after_a_resize() {
             .any(|l| l.starts_with("    wwww") && l.trim_end().len() == 70),
         "{screen}"
     );
+}
+
+#[test]
+fn backlinks_list_what_names_a_document_and_enter_follows_them() {
+    let mut h = Harness::demo_with("demo.sqlite", 300, LINKED);
+    h.resize(120, 60);
+    let (profile, uuid): (i64, String) = open(&h.path)
+        .query_row(
+            "SELECT rowid, subject_uuid FROM documents WHERE doc_type = 'profile'
+               AND subject_uuid IS NOT NULL ORDER BY rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let naming = format!(
+        "SELECT {{}} FROM documents WHERE EXISTS (SELECT 1 FROM json_each(authors) WHERE value = '{uuid}')"
+    );
+    let (count, first): (i64, i64) = open(&h.path)
+        .query_row(&naming.replace("{}", "count(*), min(rowid)"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(count >= 2, "the demo and p-links name it: {count}");
+    // The linked post: its annotation below its links.
+    h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
+    h.act(Action::Up).act(Action::Up).act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(301));
+    let text = h.text();
+    assert!(text.contains("backlinks"), "{text}");
+    assert!(
+        text.contains("  1 annotation\n") || text.contains("  1 annotation "),
+        "{text}"
+    );
+    assert!(text.contains("    annotation  (a-links)"), "{text}");
+    // Two authors, then the annotation: n twice picks it, Enter opens it.
+    h.act(Action::NextLink).act(Action::NextLink);
+    assert!(
+        h.text().contains("▸   annotation  (a-links)"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(302));
+    h.act(Action::Back);
+    assert_eq!(h.detail_rowid(), Some(301), "Backspace comes back");
+
+    // The annotation is still picked; n wraps to the first author, whose
+    // profile lists the documents naming it, counted.
+    assert!(
+        h.text().contains("▸   annotation  (a-links)"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::NextLink).act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(profile));
+    let text = h.text();
+    let said = if text.contains("documents name this profile") {
+        format!("{count} documents name this profile")
+    } else {
+        format!("{count} posts name this profile")
+    };
+    assert!(text.contains(&said), "{said}: {text}");
+    assert!(text.contains("(p-links)"), "{text}");
+    // The first named (in key order) is picked: Enter opens it, Back returns.
+    h.act(Action::Open);
+    assert_eq!(h.detail_rowid(), Some(first));
+    assert!(h.head().contains(" · 2 back"), "{}", h.head());
+    h.act(Action::Back);
+    assert_eq!(h.detail_rowid(), Some(profile));
+    h.act(Action::Back);
+    assert_eq!(h.detail_rowid(), Some(301));
+    h.act(Action::Back);
+    assert!(h.detail_rowid().is_none());
+}
+
+#[test]
+fn backlinks_come_after_the_document_from_the_scan_worker() {
+    use egregora_inspect::tui::worker::{Job, Route};
+    let mut h = Harness::demo_with("demo.sqlite", 300, LINKED);
+    h.resize(120, 40);
+    h.act(Action::GoTab(Tab::Documents)).act(Action::Bottom);
+    h.act(Action::Up).act(Action::Up);
+    // Enter, and only what the browsing worker answers: the document.
+    h.app.update(Action::Open);
+    for job in std::mem::take(&mut h.app.requests.outbox) {
+        assert_eq!(job.route(), Route::Browse, "the document first: {job:?}");
+        if let Job::Read(r) = job
+            && let Some(reply) = h.browse.serve(r)
+        {
+            h.app.on_reply(reply);
+        }
+    }
+    let text = h.text();
+    assert!(text.contains("backlinks: counting…"), "{text}");
+    assert!(text.contains("p-links"), "the document is shown: {text}");
+    let asked: Vec<Route> = h.app.requests.outbox.iter().map(Job::route).collect();
+    assert_eq!(asked, [Route::Scan], "backlinks on the scan worker");
+    h.settle();
+    let text = h.text();
+    assert!(text.contains("  1 annotation"), "{text}");
+    assert!(!text.contains("counting…"), "{text}");
 }

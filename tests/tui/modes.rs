@@ -27,6 +27,7 @@ fn way_to(mode: Mode) -> Option<Vec<KeyCode>> {
         Mode::Help => vec![C('?')],
         Mode::Messages => vec![C('r'), C('M')],
         Mode::Chooser => vec![C('2'), C('c')],
+        Mode::Picker => vec![C('2'), C('t')],
         Mode::Frequencies => vec![C('2'), C('f')],
         Mode::Tasks => vec![Enter],
         Mode::ExportNaming => vec![C('2'), C('e')],

@@ -262,7 +262,7 @@ fn frequencies_count_a_column_and_enter_filters_the_grid() {
     assert_eq!(h.overlay(), None);
     let picked = f[1].0.clone();
     let head = h.head();
-    assert!(head.contains(&format!("type {picked} ·")), "{head}");
+    assert!(head.contains(&format!("doc_type ∈ {picked} ·")), "{head}");
     let listed = format!("· {} of 400 documents", f[1].1);
     assert!(head.contains(&listed), "{head}");
 

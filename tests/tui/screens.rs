@@ -54,8 +54,8 @@ fn documents_detail_and_search() {
     assert_eq!(h.detail_rowid(), Some(3));
     h.act(Action::Back);
     assert_eq!(h.detail_rowid(), None);
-    h.act(Action::FilterType);
-    assert!(h.head().contains("type post ·"), "{}", h.head());
+    h.pick('t', &["post"]);
+    assert!(h.head().contains("doc_type ∈ post ·"), "{}", h.head());
     let types = h.cells("doc_type");
     assert!(!types.is_empty() && types.iter().all(|t| t == "post"));
     h.act(Action::Search);

@@ -156,7 +156,8 @@ fn help_fits_80_by_20_scrolls_with_the_wheel_and_j() {
     // Its longest lines are whole at 80 columns, not cut at the frame.
     let mut seen = String::new();
     h.key(KeyCode::Char('g'));
-    for _ in 0..10 {
+    // Enough pages for the whole list (about 15 lines a page).
+    for _ in 0..12 {
         seen.push_str(&h.text());
         h.key(KeyCode::PageDown);
     }

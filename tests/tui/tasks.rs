@@ -202,3 +202,49 @@ fn y_and_capital_y_copy_the_marked_task_whole() {
     assert_eq!(row["task_id"], "f-mid");
     assert_eq!(row["payload"], "not json {");
 }
+
+#[test]
+fn enter_opens_the_document_a_tasks_payload_names_and_back_returns() {
+    let mut h = Harness::demo_with(
+        "demo.sqlite",
+        300,
+        "DELETE FROM tasks;
+         INSERT INTO documents (id, title, slug, status, doc_type) VALUES
+           ('p-task', 'Tasked post', 'tasked', 'draft', 'post');
+         INSERT INTO tasks VALUES
+           ('t-new', 'enrich_url', 'failed', '{\"document_id\": \"p-task\"}', '2030-01-01T00:00:00Z', NULL, 'HTTP 404'),
+           ('t-old', 'generate_banner', 'failed', '{\"post_slug\": \"no-such\"}', '2020-01-01T00:00:00Z', NULL, 'timed out');",
+    );
+    h.resize(120, 40);
+    h.act(Action::Open);
+    let text = h.text();
+    assert!(
+        text.contains("document_id p-task  → post 'Tasked post'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("post_slug no-such  (not in documents)"),
+        "{text}"
+    );
+    assert!(text.contains("Enter ▶'s document"), "{text}");
+    h.act(Action::Open);
+    assert_eq!(h.overlay(), None, "the list waits");
+    assert_eq!(h.detail_rowid(), Some(301));
+    assert!(h.head().starts_with("document post"), "{}", h.head());
+    // [ and ] are the list's, not hinted here.
+    assert!(!h.status().contains("next"), "{}", h.status());
+    h.act(Action::Back);
+    let title = h.overlay().expect("back to the tasks list");
+    assert!(title.starts_with("Failed tasks"), "{title}");
+    assert!(h.detail_rowid().is_none());
+    // A task naming a document that is not there says so and stays.
+    h.resize(120, 16);
+    h.act(Action::Bottom);
+    h.act(Action::Open);
+    assert!(
+        h.status().contains("post_slug no-such is not in documents"),
+        "{}",
+        h.status()
+    );
+    assert!(h.overlay().is_some());
+}

@@ -68,19 +68,25 @@ pub struct DocCounts {
     pub by_month: Vec<(String, u64)>,
 }
 
-/// The statuses `s` cycles through, in order: those the store holds (its
-/// counts, once read), else the pipeline's own for posts.
-pub fn status_choices(counts: Option<&DocCounts>) -> Vec<String> {
-    let mut values: Vec<String> = counts
-        .map(|c| c.by_status.iter().map(|s| s.0.clone()).collect())
-        .unwrap_or_default();
-    if values.is_empty() {
-        values = ["draft", "published", "archived"]
-            .map(String::from)
-            .to_vec();
+/// Every value of `column` (doc_type or status) with its count, most first
+/// then by value, NULL apart from any text: what a filter picker lists.
+/// One pass over the column's index where it has one.
+pub fn values_of(
+    conn: &Connection,
+    live: &LiveTable,
+    column: &str,
+) -> rusqlite::Result<Vec<(Option<String>, u64)>> {
+    if live.column(column).is_none() {
+        return Ok(Vec::new());
     }
-    values.sort();
-    values
+    let c = quote(column);
+    let sql = format!(
+        "SELECT {c}, count(*) FROM {} GROUP BY {c} ORDER BY 2 DESC, 1",
+        quote(&live.name)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| Ok((lossy(r, 0)?, r.get::<_, i64>(1)? as u64)))?;
+    rows.collect()
 }
 
 impl DocCounts {
@@ -111,33 +117,39 @@ impl DocCounts {
     /// search, at most one filter); None when they must be counted.
     pub fn matching(
         &self,
-        doc_type: Option<&str>,
-        status: Option<&str>,
+        types: &[Option<String>],
+        statuses: &[Option<String>],
         search: bool,
     ) -> Option<u64> {
         if search {
             return None;
         }
-        match (doc_type, status) {
-            (None, None) => Some(self.rows),
-            (Some(t), None) => Some(count_of(&self.by_type, t)),
-            (None, Some(s)) => Some(count_of(&self.by_status, s)),
-            (Some(_), Some(_)) => None,
+        match (types.is_empty(), statuses.is_empty()) {
+            (true, true) => Some(self.rows),
+            (false, true) => Some(sum_of(&self.by_type, types)),
+            (true, false) => Some(sum_of(&self.by_status, statuses)),
+            (false, false) => None,
         }
     }
 
     /// Whether filters on these values match at most FILTER_INDEX_ROWS rows:
     /// then the filter's index drives the page.
-    pub fn few_match(&self, doc_type: Option<&str>, status: Option<&str>) -> bool {
-        [
-            doc_type.map(|v| count_of(&self.by_type, v)),
-            status.map(|v| count_of(&self.by_status, v)),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .is_some_and(|n| n <= FILTER_INDEX_ROWS)
+    pub fn few_match(&self, types: &[Option<String>], statuses: &[Option<String>]) -> bool {
+        [(&self.by_type, types), (&self.by_status, statuses)]
+            .into_iter()
+            .filter(|(_, picked)| !picked.is_empty())
+            .map(|(list, picked)| sum_of(list, picked))
+            .min()
+            .is_some_and(|n| n <= FILTER_INDEX_ROWS)
     }
+}
+
+/// The rows of the values picked (NULL counted as the counts name it).
+fn sum_of(list: &[(String, u64)], picked: &[Option<String>]) -> u64 {
+    picked
+        .iter()
+        .map(|v| count_of(list, v.as_deref().unwrap_or("NULL")))
+        .sum()
 }
 
 /// The count of `value` in a list of counts; 0 when it has none.

@@ -4,7 +4,7 @@
 use crate::store::cell::{Cell, DETAIL_CHARS, cut_sql};
 use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::{counts_sql, months_sql};
-use crate::store::read::parent::{ParentRef, from_header, message_row};
+use crate::store::read::parent::{message_row, named};
 use crate::store::read::row_key::{KeyColumns, RowKey};
 use crate::store::spec::Spec;
 use crate::store::spec::quote;
@@ -79,6 +79,10 @@ pub enum LinkKind {
     /// An annotation's parent that is a message: `rowid` is its row in
     /// `messages`, not in documents.
     ParentMessage,
+    /// A backlink: a document whose authors name this profile.
+    NamedBy,
+    /// A backlink: an annotation whose parent this document is.
+    Annotation,
 }
 
 /// An author list longer than this is shown without looking up the rest.
@@ -131,23 +135,15 @@ pub fn document(
     }
     let parent = &spec.relations.parent;
     if doc_type.as_deref() == Some(parent.doc_type.as_str()) {
-        let folded = text_of(&parent.column)
-            .and_then(|ext| serde_json::from_str::<serde_json::Value>(&ext).ok())
-            .and_then(|v| pointer(&v, &parent.json_path))
-            .map(|id| ParentRef {
-                id,
-                parent_type: None,
-            });
         // Upstream's header is at the start: a cut content still has it.
-        let header = || {
-            cols.iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content"))
-                .and_then(|(_, c)| match c {
-                    Cell::Text { text, .. } => from_header(text),
-                    _ => None,
-                })
-        };
-        match folded.or_else(header) {
+        let content = cols
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content"))
+            .and_then(|(_, c)| match c {
+                Cell::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            });
+        match named(text_of(&parent.column).as_deref(), content) {
             Some(p) if p.is_message() => links.push(message_link(conn, p.id)?),
             Some(p) => links.push(parent_of(conn, live, p.id)?),
             None => {}
@@ -172,16 +168,6 @@ pub fn document(
         doc_type,
         links,
     }))
-}
-
-/// The string at a `$.a.b` path of a JSON value.
-fn pointer(v: &serde_json::Value, path: &str) -> Option<String> {
-    let p = path.strip_prefix('$')?.replace('.', "/");
-    match v.pointer(&p)? {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 /// The author's profile: the first by key, read through the doc_type
@@ -209,7 +195,7 @@ fn author(conn: &Connection, live: &LiveTable, uuid: String) -> rusqlite::Result
 fn parent_of(conn: &Connection, live: &LiveTable, id: String) -> rusqlite::Result<Link> {
     let rel = &Spec::v3().relations.parent;
     let title = if live.column("title").is_some() {
-        "coalesce(' ' || quote(substr(title, 1, 80)), '')"
+        "CASE WHEN title IS NULL THEN '' ELSE ' ' || quote(substr(title, 1, 80)) END"
     } else {
         "''"
     };

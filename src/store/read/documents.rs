@@ -6,7 +6,8 @@ use crate::store::cell::{CELL_CHARS, Cell, cut_sql};
 use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::DocCounts;
 pub use crate::store::read::document::{DocView, Link, LinkKind, document, explain_others};
-use crate::store::read::filters::{FilterSet, ValueFilter, col};
+pub use crate::store::read::filters::Picked;
+use crate::store::read::filters::{FilterSet, ValueFilter, col, one_of};
 use crate::store::read::row_key::KeyColumns;
 pub use crate::store::read::row_key::RowKey;
 pub use crate::store::read::sort::Sort;
@@ -19,8 +20,9 @@ pub const DEFAULT_COLUMNS: [&str; 5] = ["id", "doc_type", "status", "created_at"
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
-    pub doc_type: Option<String>,
-    pub status: Option<String>,
+    /// The doc_types and statuses kept (none: all).
+    pub doc_type: Picked,
+    pub status: Picked,
     /// Matched (case-insensitively, as a substring) in id, slug, title, content.
     pub search: Option<String>,
     pub sort: Sort,
@@ -122,9 +124,9 @@ fn sparse_rowids(
     live: &LiveTable,
     q: &Query,
 ) -> rusqlite::Result<Option<String>> {
-    let (Some(t), Some(st)) = (&q.doc_type, &q.status) else {
+    if q.doc_type.is_empty() || q.status.is_empty() {
         return Ok(None);
-    };
+    }
     let has_search = q.search.as_ref().is_some_and(|s| !s.is_empty());
     let leads = |name: &str| live.leads_index(name);
     if q.filter_index
@@ -137,15 +139,21 @@ fn sparse_rowids(
         return Ok(None);
     }
     let from = quote(&live.name);
+    let (Some((t, mut args)), Some((st, sargs))) = (
+        one_of(&col(live, "doc_type"), &q.doc_type, ""),
+        one_of(&col(live, "status"), &q.status, ""),
+    ) else {
+        return Ok(None);
+    };
+    args.extend(sargs);
     let sql = format!(
-        "SELECT rowid FROM {from} WHERE {} = ?1 INTERSECT SELECT rowid FROM {from} WHERE {} = ?2 ORDER BY 1 LIMIT ?3",
-        col(live, "doc_type"),
-        col(live, "status")
+        "SELECT rowid FROM {from} WHERE {t} INTERSECT SELECT rowid FROM {from} WHERE {st} ORDER BY 1 LIMIT ?"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let cap = i64::try_from(SPARSE_ROWS + 1).unwrap_or(i64::MAX);
+    args.push(Value::Integer(cap));
     let ids = stmt
-        .query_map(rusqlite::params![t, st, cap], |r| r.get::<_, i64>(0))?
+        .query_map(params_from_iter(args), |r| r.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     if ids.len() > SPARSE_ROWS {
         return Ok(None);
@@ -178,8 +186,13 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
         terms.push("rowid IN (SELECT value FROM json_each(?))".to_string());
         args.push(Value::Text(list.to_string()));
     }
-    let hint =
-        (q.sort.column().is_some() && !q.filter_index) || only.is_some() || q.rowids.is_some();
+    // Several values of one filter come out of its index value by value,
+    // not in rowid order: unless few rows match, the rowid walk is the
+    // faster path, as for a sort's own index.
+    let several = q.doc_type.len() > 1 || q.status.len() > 1;
+    let hint = (q.sort.column().is_some() || several) && !q.filter_index
+        || only.is_some()
+        || q.rowids.is_some();
     let (f, a) = filters(live, q, hint);
     terms.extend(f);
     args.extend(a);
@@ -196,11 +209,9 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
 /// The WHERE terms of `q`'s filters and search, and their arguments;
 /// `hint` keeps SQLite off the filters' indexes (a unary +).
 pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, Vec<Value>) {
-    let types: Vec<String> = q.doc_type.iter().cloned().collect();
-    let statuses: Vec<String> = q.status.iter().cloned().collect();
     let set = FilterSet {
-        types: &types,
-        statuses: &statuses,
+        types: &q.doc_type,
+        statuses: &q.status,
         search: q.search.as_deref(),
         rowids: q.rowids.as_deref(),
         value: q.value.as_ref(),
@@ -481,7 +492,7 @@ pub fn window_with(
 ) -> rusqlite::Result<Vec<DocRow>> {
     let routed;
     let q = match counts {
-        Some(c) if !q.filter_index && c.few_match(q.doc_type.as_deref(), q.status.as_deref()) => {
+        Some(c) if !q.filter_index && c.few_match(&q.doc_type, &q.status) => {
             routed = Query {
                 filter_index: true,
                 ..q.clone()

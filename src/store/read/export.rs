@@ -59,8 +59,9 @@ impl Format {
 /// The documents to export: the Documents tab's filters, in its order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocSelection {
-    pub types: Vec<String>,
-    pub statuses: Vec<String>,
+    /// The doc_types and statuses kept, NULL as None (none: all).
+    pub types: Vec<Option<String>>,
+    pub statuses: Vec<Option<String>>,
     pub search: Option<String>,
     pub rowids: Option<Vec<i64>>,
     pub value: Option<ValueFilter>,
@@ -451,7 +452,7 @@ mod tests {
     #[test]
     fn filters_sort_and_formats_follow_the_documents_tab() {
         let sel = docs(|s| {
-            s.types = vec!["post".into(), "note".into()];
+            s.types = vec![Some("post".into()), Some("note".into())];
             s.sort = Sort::CreatedAt;
             s.desc = true;
         });
@@ -468,12 +469,12 @@ mod tests {
             "[\n{\"id\":\"c\",\"content\":\"needle\"}\n]\n"
         );
         let blob = docs(|s| {
-            s.statuses = vec!["draft".into()];
-            s.types = vec!["note".into()];
+            s.statuses = vec![Some("draft".into())];
+            s.types = vec![Some("note".into())];
             s.columns = None;
         });
         assert!(run(&blob, Format::Json).contains("\"content\":{\"$hex\":\"00ff\"}"));
-        let none = docs(|s| s.types = vec!["zzz".into()]);
+        let none = docs(|s| s.types = vec![Some("zzz".into())]);
         assert_eq!(run(&none, Format::Json), "[]\n");
         let sql = Source::Query("SELECT id, title FROM documents WHERE id = 'b'".into());
         assert_eq!(

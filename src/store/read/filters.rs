@@ -16,11 +16,77 @@ pub(crate) fn col(live: &LiveTable, name: &str) -> String {
     }
 }
 
+/// The values a filter keeps (a doc_type or status picker's), NULL among
+/// them as None; none: no filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picked(pub Vec<Option<String>>);
+
+impl Picked {
+    pub fn one(value: &str) -> Picked {
+        Picked(vec![Some(value.to_string())])
+    }
+
+    /// How the Documents header says it: `post, profile, NULL`.
+    pub fn label(&self) -> String {
+        let each: Vec<&str> = self
+            .0
+            .iter()
+            .map(|v| v.as_deref().unwrap_or("NULL"))
+            .collect();
+        each.join(", ")
+    }
+
+    /// The one value kept, when it is one text value.
+    pub fn single(&self) -> Option<&str> {
+        match self.0.as_slice() {
+            [Some(v)] => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl From<Option<&str>> for Picked {
+    fn from(v: Option<&str>) -> Picked {
+        v.map(Picked::one).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Picked {
+    type Target = [Option<String>];
+    fn deref(&self) -> &[Option<String>] {
+        &self.0
+    }
+}
+
+/// The WHERE term that keeps rows whose `c` (SQL) is one of `values` (NULL
+/// by IS NULL), with `hint` before each use of the column, and its
+/// arguments; None for no values.
+pub(crate) fn one_of(
+    c: &str,
+    values: &[Option<String>],
+    hint: &str,
+) -> Option<(String, Vec<Value>)> {
+    let texts: Vec<Value> = values.iter().flatten().cloned().map(Value::Text).collect();
+    let null = values.iter().any(Option::is_none);
+    let listed = match texts.len() {
+        0 => None,
+        1 => Some(format!("{hint}{c} = ?")),
+        n => Some(format!("{hint}{c} IN ({})", vec!["?"; n].join(", "))),
+    };
+    let term = match (listed, null) {
+        (None, false) => return None,
+        (None, true) => format!("{hint}{c} IS NULL"),
+        (Some(l), false) => l,
+        (Some(l), true) => format!("({l} OR {hint}{c} IS NULL)"),
+    };
+    Some((term, texts))
+}
+
 /// What selects documents: any of these doc_types and any of these
 /// statuses (none: all), a search, a list of rows, one column's value.
 pub(crate) struct FilterSet<'a> {
-    pub types: &'a [String],
-    pub statuses: &'a [String],
+    pub types: &'a [Option<String>],
+    pub statuses: &'a [Option<String>],
     pub search: Option<&'a str>,
     pub rowids: Option<&'a [i64]>,
     pub value: Option<&'a ValueFilter>,
@@ -157,18 +223,9 @@ impl FilterSet<'_> {
             args.push(Value::Text(format!("[{}]", list.join(","))));
         }
         for (name, values) in [("doc_type", self.types), ("status", self.statuses)] {
-            let c = col(live, name);
-            match values {
-                [] => {}
-                [one] => {
-                    filters.push(format!("{hint}{c} = ?"));
-                    args.push(Value::Text(one.clone()));
-                }
-                many => {
-                    let marks = vec!["?"; many.len()].join(", ");
-                    filters.push(format!("{hint}{c} IN ({marks})"));
-                    args.extend(many.iter().cloned().map(Value::Text));
-                }
+            if let Some((term, a)) = one_of(&col(live, name), values, hint) {
+                filters.push(term);
+                args.extend(a);
             }
         }
         if let Some(f) = self.value {

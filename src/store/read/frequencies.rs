@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(top(&f)[0], ("draft".into(), 3));
         // A filtered selection, and a statement's column by position.
         let posts = FreqSource::Documents(DocSelection {
-            types: vec!["post".into()],
+            types: vec![Some("post".into())],
             ..DocSelection::default()
         });
         let f = frequencies(&qc, &posts, "status", &mut |_| true).unwrap();

@@ -1,6 +1,7 @@
 //! Reading what the store holds: document pages, tables, user queries,
 //! frequencies, exports, tasks. Nothing here writes.
 
+pub mod backlinks;
 pub mod complete;
 pub mod doc_counts;
 pub mod document;

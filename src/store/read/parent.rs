@@ -36,6 +36,30 @@ pub fn from_header(content: &str) -> Option<ParentRef> {
     })
 }
 
+/// The parent an annotation names: `extensions` at the spec's path where a
+/// fold put it, else upstream's header at the start of `content`.
+pub fn named(extensions: Option<&str>, content: Option<&str>) -> Option<ParentRef> {
+    let rel = &crate::store::spec::Spec::v3().relations.parent;
+    let folded = extensions
+        .and_then(|ext| serde_json::from_str::<serde_json::Value>(ext).ok())
+        .and_then(|v| pointer(&v, &rel.json_path))
+        .map(|id| ParentRef {
+            id,
+            parent_type: None,
+        });
+    folded.or_else(|| content.and_then(from_header))
+}
+
+/// The string (or number) at a `$.a.b` path of a JSON value.
+fn pointer(v: &serde_json::Value, path: &str) -> Option<String> {
+    let p = path.strip_prefix('$')?.replace('.', "/");
+    match v.pointer(&p)? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// The `messages` row a message parent names (by `event_id`, through its
 /// unique index, else by `msg_id`): its rowid and the start of its text.
 /// None when there is no such row, or no `messages` table.

@@ -3,8 +3,9 @@
 
 use crate::store::cell::{Cell, DETAIL_CHARS, cut_sql};
 use crate::store::inspection::catalog::{LiveTable, lossy};
+use crate::store::read::row_key::{KeyColumns, RowKey};
 use crate::store::spec::{Spec, TASK_FAILED, quote};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskCounts {
@@ -91,6 +92,95 @@ pub struct Task {
     pub key: TaskKey,
     /// task_id, task_type, status, created_at, processed_at, error, payload.
     pub fields: Vec<(String, Cell)>,
+    /// The document its payload names, once looked up (`link_documents`).
+    pub target: Option<TaskTarget>,
+}
+
+/// A document a task's payload names: the field and value naming it, and
+/// the document found (None: not in documents).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskTarget {
+    pub field: &'static str,
+    pub value: String,
+    pub rowid: Option<RowKey>,
+    /// Its doc_type and title.
+    pub label: Option<String>,
+}
+
+/// The payload fields that name a document, and the column each names it
+/// by.
+const NAMES_DOCUMENT: [(&str, &str); 3] = [
+    ("document_id", "id"),
+    ("doc_id", "id"),
+    ("post_slug", "slug"),
+];
+
+/// The first field of a JSON object `payload` that names a document, with
+/// the column it names it by and its value.
+pub fn payload_names(payload: &str) -> Option<(&'static str, &'static str, String)> {
+    let v: serde_json::Value = serde_json::from_str(payload).ok()?;
+    NAMES_DOCUMENT.iter().find_map(|&(field, column)| {
+        let value = match v.get(field)? {
+            serde_json::Value::String(s) if !s.is_empty() => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        Some((field, column, value))
+    })
+}
+
+/// Looks up the document each task's payload names, through the index of
+/// its column (the primary key, `idx_documents_slug`): a post first where
+/// a slug is shared.
+pub fn link_documents(
+    conn: &Connection,
+    docs: &LiveTable,
+    tasks: &mut [Task],
+) -> rusqlite::Result<()> {
+    let keys = KeyColumns::of(docs);
+    let post_first = if docs.column("doc_type").is_some() {
+        "(doc_type = 'post') DESC, "
+    } else {
+        ""
+    };
+    let title = if docs.column("title").is_some() {
+        "CASE WHEN title IS NULL THEN '' ELSE ' ' || quote(substr(title, 1, 80)) END"
+    } else {
+        "''"
+    };
+    for t in tasks.iter_mut() {
+        let payload = t.fields.iter().find_map(|(n, c)| match c {
+            Cell::Text { text, .. } if n == "payload" => payload_names(text),
+            _ => None,
+        });
+        let Some((field, column, value)) = payload else {
+            continue;
+        };
+        let found = match docs.column(column) {
+            Some(_) => {
+                let sql = format!(
+                    "SELECT {}, {} || {title} FROM {} WHERE {} = ?1 ORDER BY {post_first}{} LIMIT 1",
+                    keys.list(),
+                    crate::store::read::filters::col(docs, "doc_type"),
+                    quote(&docs.name),
+                    quote(column),
+                    keys.order("ASC")
+                );
+                conn.query_row(&sql, [&value], |r| {
+                    Ok((keys.get(r, 0)?, lossy(r, keys.width())?))
+                })
+                .optional()?
+            }
+            None => None,
+        };
+        t.target = Some(TaskTarget {
+            field,
+            value,
+            label: found.as_ref().and_then(|f| f.1.clone()),
+            rowid: found.map(|f| f.0),
+        });
+    }
+    Ok(())
 }
 
 const FIELDS: [&str; 7] = [
@@ -175,6 +265,7 @@ pub fn page(
                 rowid: r.get(1)?,
             },
             fields,
+            target: None,
         });
     }
     if reverse {

@@ -3,13 +3,23 @@
 //! leaving it, or stepping along the list, it asks of the app.
 
 use super::copy::copy_request;
-use super::{App, Cx, DetailState, Effect, Load, Visited};
+use super::{App, Cx, DetailState, Effect, Load, Requests, Visited};
+use crate::store::read::backlinks::Backlinks;
 use crate::store::read::documents::{DocView, Link, LinkKind, RowKey};
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Request};
+use std::sync::atomic::Ordering;
+
+/// How many backlinks of each kind the detail lists (all are counted).
+pub(crate) const BACKLINKS_SHOWN: usize = 20;
 
 impl App {
     pub(super) fn update_detail(&mut self, action: Action) {
+        if self.overview.tasks_left.is_some()
+            && matches!(action, Action::NextDocument | Action::PrevDocument)
+        {
+            return self.say("[ and ] step through the list: this document was opened from a task");
+        }
         let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
         let effect = match self.detail.as_mut() {
             Some(d) => d.update(action, &mut cx),
@@ -20,8 +30,20 @@ impl App {
 
     /// Shows the document at `rowid` from the list, read on the worker.
     pub(super) fn show_document(&mut self, rowid: RowKey) {
+        self.overview.tasks_left = None;
         let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
         self.detail = Some(DetailState::open(rowid, 0, None, Vec::new(), &mut cx));
+    }
+
+    /// Back to the list: a backlinks scan still running stops.
+    pub(super) fn close_detail(&mut self) {
+        self.detail = None;
+        self.back_to_tasks();
+        let ticket = self.requests.ticket();
+        self.requests
+            .latest
+            .backlinks
+            .store(ticket, Ordering::Relaxed);
     }
 
     /// The open document, read again (after a write): it shows its old
@@ -49,6 +71,8 @@ impl DetailState {
             doc: Load::Loading,
             scroll,
             link,
+            backlinks: Load::Loading,
+            back_ticket: 0,
             path,
             ticket: 0,
             wrapped: Default::default(),
@@ -93,8 +117,14 @@ impl DetailState {
     }
 
     /// The document came (or why not): the first link is picked, so Enter
-    /// follows it at once.
-    pub(crate) fn on_document(&mut self, ticket: u64, result: Result<Option<DocView>, Failure>) {
+    /// follows it at once; its backlinks are asked for, on the scan
+    /// worker, so they never hold it up.
+    pub(crate) fn on_document(
+        &mut self,
+        ticket: u64,
+        result: Result<Option<DocView>, Failure>,
+        requests: &mut Requests,
+    ) {
         if self.ticket != ticket {
             return;
         }
@@ -103,13 +133,45 @@ impl DetailState {
             Err(Failure::Locked) => return self.doc.settle(result),
             _ => 0,
         };
-        self.link = match self.link {
-            Some(i) if i < links => Some(i),
-            _ if links > 0 => Some(0),
-            _ => None,
-        };
+        let found = matches!(result, Ok(Some(_)));
         self.doc.settle(result);
         self.wrapped.take();
+        // A backlink picked before (the way back) is kept while they come.
+        let waiting = found && self.link.is_some_and(|i| i >= links);
+        if !waiting {
+            self.link = self.link.filter(|&i| i < self.targets().len());
+        }
+        if self.link.is_none() && links > 0 {
+            self.link = Some(0);
+        }
+        if found {
+            self.back_ticket = requests.ticket();
+            requests
+                .latest
+                .backlinks
+                .store(self.back_ticket, Ordering::Relaxed);
+            requests.send(Request::Backlinks {
+                ticket: self.back_ticket,
+                rowid: self.rowid.clone(),
+                first: BACKLINKS_SHOWN,
+            });
+        } else {
+            self.backlinks = Load::Failed("no document".into());
+        }
+    }
+
+    /// Its backlinks came: what was picked stays picked, if it still is.
+    pub(crate) fn on_backlinks(&mut self, ticket: u64, result: Result<Backlinks, Failure>) {
+        if self.back_ticket != ticket {
+            return;
+        }
+        self.backlinks.settle(result);
+        let n = self.targets().len();
+        self.link = match self.link {
+            Some(i) if i < n => Some(i),
+            _ if n > 0 => Some(0),
+            _ => None,
+        };
     }
 
     /// The links of the document, once read.
@@ -120,9 +182,20 @@ impl DetailState {
             .map_or(&[], |v| v.links.as_slice())
     }
 
+    /// Everything Enter can follow, in the order shown: its links, then
+    /// the documents that name it, then its annotations.
+    pub(crate) fn targets(&self) -> Vec<&Link> {
+        let mut all: Vec<&Link> = self.links().iter().collect();
+        if let Some(b) = self.backlinks.loaded() {
+            all.extend(b.named_by.iter().flat_map(|n| &n.first));
+            all.extend(&b.annotations.first);
+        }
+        all
+    }
+
     /// Whether a link is picked.
     pub(crate) fn link_picked(&self) -> bool {
-        self.link.is_some_and(|i| i < self.links().len())
+        self.link.is_some_and(|i| i < self.targets().len())
     }
 
     /// Whether it is the one the list has selected (not one reached by
@@ -132,7 +205,7 @@ impl DetailState {
     }
 
     fn pick_link(&mut self, action: Action) {
-        let n = self.links().len();
+        let n = self.targets().len();
         if n == 0 {
             return;
         }
@@ -147,7 +220,11 @@ impl DetailState {
     /// Enter: the linked document, the way back remembered; a link to a
     /// document that is not there says so.
     fn follow_link(&mut self, cx: &mut Cx<'_>) -> Effect {
-        let Some(link) = self.link.and_then(|i| self.links().get(i)).cloned() else {
+        let Some(link) = self
+            .link
+            .and_then(|i| self.targets().get(i).copied())
+            .cloned()
+        else {
             return Effect::Done;
         };
         let key = crate::text::cell(&link.key);
@@ -156,6 +233,7 @@ impl DetailState {
                 LinkKind::Author => format!("no profile has subject_uuid {key}"),
                 LinkKind::Parent => format!("the parent {key} is not in documents"),
                 LinkKind::ParentMessage => format!("the parent message {key} is not in messages"),
+                LinkKind::NamedBy | LinkKind::Annotation => format!("{key} is no longer there"),
             });
         };
         if link.kind == LinkKind::ParentMessage {

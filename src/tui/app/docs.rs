@@ -7,9 +7,7 @@ use super::copy::copy_request;
 use super::state::Charts;
 use super::{App, Cx, DocsState, Effect, Load, Select, cursor};
 use crate::store::inspection::catalog::LiveTable;
-use crate::store::read::doc_counts::status_choices;
 use crate::store::read::documents::{Anchor, DocRow, Query, RowKey, Sort};
-use crate::store::spec::Spec;
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Reply, Request};
 use std::sync::atomic::Ordering;
@@ -102,7 +100,12 @@ impl App {
             }
             Reply::Document { ticket, result } => {
                 if let Some(d) = self.detail.as_mut() {
-                    d.on_document(ticket, result);
+                    d.on_document(ticket, result, &mut self.requests);
+                }
+            }
+            Reply::Backlinks { ticket, result } => {
+                if let Some(d) = self.detail.as_mut() {
+                    d.on_backlinks(ticket, result);
                 }
             }
             reply => self.docs.on_reply(reply),
@@ -149,16 +152,8 @@ impl DocsState {
                     .selected_row()
                     .map_or(Effect::Done, |r| Effect::OpenDocument(r.key.rowid.clone()));
             }
-            Action::FilterType => {
-                let values: Vec<String> = Spec::v3().doc_types.clone();
-                self.query.doc_type = cycle(&values, self.query.doc_type.take());
-                self.requery(charts, cx);
-            }
-            Action::FilterStatus => {
-                let values = status_choices(charts.loaded().map(|c| &**c));
-                self.query.status = cycle(&values, self.query.status.take());
-                self.requery(charts, cx);
-            }
+            Action::FilterType => return Effect::OpenPicker("doc_type"),
+            Action::FilterStatus => return Effect::OpenPicker("status"),
             Action::Sort => return self.sort_by_cursor(charts, cx),
             Action::SortReverse => {
                 self.query.desc = !self.query.desc;
@@ -446,17 +441,5 @@ impl App {
         } else {
             self.open_selected();
         }
-    }
-}
-
-/// The next value after `current` in `values`, then none (all), then the first.
-fn cycle(values: &[String], current: Option<String>) -> Option<String> {
-    match current {
-        None => values.first().cloned(),
-        Some(c) => values
-            .iter()
-            .position(|v| *v == c)
-            .and_then(|i| values.get(i + 1))
-            .cloned(),
     }
 }

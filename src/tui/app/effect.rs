@@ -70,6 +70,10 @@ pub(crate) enum Effect {
     FollowList,
     /// The column chooser opens.
     OpenChooser,
+    /// The picker of this column's values opens (`doc_type`, `status`).
+    OpenPicker(&'static str),
+    /// Documents keeps the rows whose column has one of these values.
+    Pick(&'static str, crate::store::read::filters::Picked),
     /// The document's detail closes: back to the list.
     CloseDetail,
     /// The previous (Up) or next (Down) document of the list opens.

@@ -15,8 +15,8 @@ impl App {
     pub(super) fn doc_selection(&self) -> DocSelection {
         let q = &self.docs.query;
         DocSelection {
-            types: q.doc_type.iter().cloned().collect(),
-            statuses: q.status.iter().cloned().collect(),
+            types: q.doc_type.0.clone(),
+            statuses: q.status.0.clone(),
             search: q.search.clone(),
             rowids: q.rowids.clone(),
             value: q.value.clone(),

@@ -3,7 +3,7 @@
 
 use super::{App, Effect, FreqView, Load, Overlay, cursor};
 use crate::store::cancel::Canceller;
-use crate::store::read::filters::{DocFilter, Rows, ValueFilter};
+use crate::store::read::filters::{DocFilter, Picked, Rows, ValueFilter};
 use crate::store::read::frequencies::FreqSource;
 use crate::tui::keys::Action;
 use crate::tui::tab::Tab;
@@ -75,8 +75,8 @@ impl App {
             Tab::Documents => {
                 let q = &mut self.docs.query;
                 match filter.doc_filter() {
-                    DocFilter::Type(t) => q.doc_type = Some(t),
-                    DocFilter::Status(s) => q.status = Some(s),
+                    DocFilter::Type(t) => q.doc_type = Picked::one(&t),
+                    DocFilter::Status(s) => q.status = Picked::one(&s),
                     DocFilter::Value(v) => q.value = Some(v),
                 }
                 self.requery();

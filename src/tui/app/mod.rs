@@ -31,6 +31,7 @@ mod message;
 mod modes;
 mod mouse;
 mod overview;
+mod picker;
 mod query;
 mod record;
 mod results;
@@ -51,7 +52,7 @@ pub(crate) use state::Select;
 pub use state::{
     BrowseState, CellEditor, ChangeDialog, ChangePhase, Checking, Chooser, Clip, DetailState,
     Dialog, DocsState, Drawn, ExportDialog, ExportPhase, FirstSnapshot, FreqView, Launch, Overlay,
-    OverviewState, Phase, Requests, StoreView, TablesState, TasksView, Visited,
+    OverviewState, Phase, Picker, Requests, StoreView, TablesState, TasksView, Visited,
 };
 
 /// How long a status message stays: long enough to read, short enough
@@ -345,6 +346,7 @@ impl App {
             }
             Mode::CellEdit => self.update_edit(action),
             Mode::Chooser => self.update_chooser(action),
+            Mode::Picker => self.update_picker(action),
             Mode::ExportNaming | Mode::Exporting => self.update_export(action),
             Mode::Frequencies => self.update_frequencies(action),
             Mode::Tasks => self.update_tasks(action),
@@ -450,6 +452,7 @@ impl App {
     pub fn paste(&mut self, text: &str) {
         match self.mode() {
             Mode::Sql => self.query.paste(text),
+            Mode::Picker => self.paste_picker(text),
             Mode::Search => {
                 for c in crate::tui::history::one_line(text).chars() {
                     self.update_input(Action::Type(c));
@@ -545,7 +548,9 @@ impl App {
             Reply::Window { .. }
             | Reply::Searching { .. }
             | Reply::Document { .. }
+            | Reply::Backlinks { .. }
             | Reply::Matching { .. } => self.on_docs_reply(reply),
+            Reply::Values { ticket, result } => self.on_values(ticket, result),
             Reply::Browse { ticket, result } => {
                 if let Some(b) = self.tables.browse.as_mut() {
                     b.on_page(ticket, result);

@@ -35,6 +35,7 @@ impl App {
             Some(Overlay::Help { .. }) => return Mode::Help,
             Some(Overlay::Messages { .. }) => return Mode::Messages,
             Some(Overlay::Columns(_)) => return Mode::Chooser,
+            Some(Overlay::Picker(_)) => return Mode::Picker,
             Some(Overlay::Frequencies(_)) => return Mode::Frequencies,
             Some(Overlay::Tasks(_)) => return Mode::Tasks,
             Some(Overlay::Export(d)) => {
@@ -96,8 +97,14 @@ impl App {
             When::OlderTasks => matches!(&self.overlay, Some(Overlay::Tasks(v))
                 if v.page.loaded().is_some_and(|p| p.len() >= crate::store::read::tasks::PAGE)),
             When::LinkPicked => self.detail.as_ref().is_some_and(|d| d.link_picked()),
-            When::HasLinks => self.detail.as_ref().is_some_and(|d| !d.links().is_empty()),
-            When::OnListDocument => self.detail.as_ref().is_some_and(|d| d.on_list_document()),
+            When::HasLinks => self
+                .detail
+                .as_ref()
+                .is_some_and(|d| !d.targets().is_empty()),
+            When::OnListDocument => {
+                self.overview.tasks_left.is_none()
+                    && self.detail.as_ref().is_some_and(|d| d.on_list_document())
+            }
             When::HasDocuments => self.has_documents(),
             When::SortableColumn => {
                 self.has_documents()
@@ -115,6 +122,10 @@ impl App {
                 .loaded()
                 .is_some_and(|i| !i.objects.is_empty()),
             When::TaskMarked => self.marked_task().is_some(),
+            When::TaskNamesDocument => self
+                .marked_task()
+                .and_then(|t| t.target.as_ref())
+                .is_some_and(|t| t.rowid.is_some()),
             When::SpecPane => !self.ddl_pane,
             When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),

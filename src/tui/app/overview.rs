@@ -170,6 +170,7 @@ impl App {
         if self.store.inspection.loaded().is_some() {
             self.send(Request::TaskCounts);
             self.reread_tasks();
+            self.reread_picker();
         }
         if has_docs(&self.store.inspection) {
             self.send(Request::Charts);

@@ -25,6 +25,7 @@ impl App {
             Some(Overlay::Change(d)) => return Some(&mut d.scroll),
             Some(
                 Overlay::Columns(_)
+                | Overlay::Picker(_)
                 | Overlay::Export(_)
                 | Overlay::Frequencies(_)
                 | Overlay::Edit(_),

@@ -32,6 +32,21 @@ pub struct Chooser {
     pub selected: usize,
 }
 
+/// `t`/`s` in Documents: every value of the column with its count, to pick
+/// one or several; what is typed narrows the list.
+#[derive(Debug)]
+pub struct Picker {
+    /// `doc_type` or `status`.
+    pub column: &'static str,
+    pub values: Load<Vec<(Option<String>, u64)>>,
+    /// The values picked, in the order picked.
+    pub picked: Vec<Option<String>>,
+    pub input: tui_input::Input,
+    /// The row under the cursor, among those the typed text keeps.
+    pub selected: usize,
+    pub(super) ticket: u64,
+}
+
 /// What the event loop puts on the clipboard, and how the status line
 /// names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +183,9 @@ pub struct OverviewState {
     pub reveal: bool,
     /// Upstream's DuckDB store while its first snapshot is taken.
     pub first: Option<FirstSnapshot>,
+    /// The tasks list left for the document a task names: Back from that
+    /// document comes back to it.
+    pub(super) tasks_left: Option<TasksView>,
 }
 
 /// Upstream's DuckDB store before its first snapshot is open: what its
@@ -220,8 +238,12 @@ pub struct DetailState {
     pub rowid: RowKey,
     pub doc: Load<Option<DocView>>,
     pub scroll: u16,
-    /// The link picked (an author, the parent): Enter follows it.
+    /// The link picked (an author, the parent, then the backlinks): Enter
+    /// follows it.
     pub link: Option<usize>,
+    /// What points at it, read on the scan worker once it came.
+    pub backlinks: Load<crate::store::read::backlinks::Backlinks>,
+    pub(super) back_ticket: u64,
     /// The documents left by following links, the last most recent:
     /// Backspace/Esc goes back along them.
     pub path: Vec<Visited>,
@@ -305,6 +327,8 @@ pub enum Overlay {
     Plan(Dialog),
     /// `c`: the columns Documents shows.
     Columns(Chooser),
+    /// `t`/`s`: the doc_types or statuses Documents keeps.
+    Picker(Picker),
     /// `e`: an export, named then running.
     Export(ExportDialog),
     /// `f`: a column's values by frequency.

@@ -5,6 +5,7 @@ use super::{App, Effect, Load, Overlay, TasksView};
 use crate::store::read::documents::RowKey;
 use crate::store::read::tasks::{PAGE, Task, TaskAnchor, TaskSelection};
 use crate::tui::keys::Action;
+use crate::tui::tab::Tab;
 use crate::tui::worker::{Failure, Request};
 
 impl App {
@@ -48,6 +49,9 @@ impl App {
         if matches!(action, Action::Copy | Action::CopyRow) {
             return self.copy_task(action);
         }
+        if action == Action::Open {
+            return self.open_task_document();
+        }
         if let Some(Overlay::Tasks(v)) = &mut self.overlay {
             let effect = v.update(action);
             self.apply(effect);
@@ -78,6 +82,38 @@ impl App {
         };
         let column = (action == Action::Copy).then(|| "task_id".to_string());
         self.ask_copy(&table, RowKey::Rowid(rowid), action, column);
+    }
+
+    /// Enter: the document the marked task names, in the detail; the list
+    /// waits for Back.
+    fn open_task_document(&mut self) {
+        let Some(target) = self.marked_task().and_then(|t| t.target.clone()) else {
+            return self.say("the marked task's payload names no document");
+        };
+        let Some(rowid) = target.rowid else {
+            return self.say(format!(
+                "{} {} is not in documents",
+                target.field,
+                crate::text::cell(&target.value)
+            ));
+        };
+        let Some(Overlay::Tasks(v)) = self.overlay.take() else {
+            return;
+        };
+        self.go(Tab::Documents);
+        self.show_document(rowid);
+        self.overview.tasks_left = Some(v);
+    }
+
+    /// Back from the document a task named: the tasks list, as it was.
+    /// False when the detail was not opened from it.
+    pub(super) fn back_to_tasks(&mut self) -> bool {
+        let Some(v) = self.overview.tasks_left.take() else {
+            return false;
+        };
+        self.go(Tab::Overview);
+        self.overlay = Some(Overlay::Tasks(v));
+        true
     }
 
     pub(super) fn on_tasks(&mut self, ticket: u64, result: Result<Vec<Task>, Failure>) {

@@ -4,6 +4,7 @@ use super::super::app::{App, Load};
 use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use crate::store::cell::{Cell, DETAIL_CHARS};
+use crate::store::read::backlinks::{Backlinks, Named};
 use crate::store::read::documents::{DocView, LinkKind};
 use crate::text;
 use ratatui::Frame;
@@ -65,6 +66,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
         lines.push(Line::from(""));
     }
     lines.extend(link_lines(app, cols, d.link));
+    lines.extend(backlink_lines(&d.backlinks, cols.links.len(), d.link));
     let mut cache = d.wrapped.borrow_mut();
     if cache.as_ref().is_none_or(|(w, _)| *w != width) {
         let named = cols.columns.iter().map(|(n, c)| (n.as_str(), c));
@@ -127,6 +129,7 @@ fn link_lines(app: &App, doc: &DocView, picked: Option<usize>) -> Vec<Line<'stat
             LinkKind::Author => "author",
             LinkKind::Parent => "parent",
             LinkKind::ParentMessage => "message",
+            LinkKind::NamedBy | LinkKind::Annotation => "",
         };
         let key = text::cell(&l.key);
         let shown = match (&l.label, &l.rowid) {
@@ -147,6 +150,88 @@ fn link_lines(app: &App, doc: &DocView, picked: Option<usize>) -> Vec<Line<'stat
     }
     lines.push(Line::from(""));
     lines
+}
+
+/// What points at the document, below its links, numbered on from them
+/// (`from`): the count of each kind, then the first ones, the picked one
+/// marked.
+fn backlink_lines(
+    back: &Load<Backlinks>,
+    from: usize,
+    picked: Option<usize>,
+) -> Vec<Line<'static>> {
+    let heading = |more: &str| {
+        Line::from(vec![
+            Span::styled("backlinks", theme().heading),
+            Span::styled(more.to_string(), theme().dim),
+        ])
+    };
+    let b = match back {
+        Load::Loading => return vec![heading(": counting…"), Line::from("")],
+        Load::Failed(e) => {
+            return vec![heading(&format!(": {}", text::cell(e))), Line::from("")];
+        }
+        Load::Loaded(b) | Load::Stale(b, _) => b,
+    };
+    let mut lines = vec![heading("")];
+    let mut at = from;
+    let mut kind = |lines: &mut Vec<Line<'static>>, said: String, n: &Named| {
+        lines.push(Line::styled(format!("  {said}"), theme().bold));
+        for l in &n.first {
+            let label = l.label.as_deref().map(text::cell).unwrap_or_default();
+            let line = Line::from(format!(
+                "{}{label}  ({})",
+                if picked == Some(at) { "▸   " } else { "    " },
+                text::cell(&l.key)
+            ));
+            lines.push(if picked == Some(at) {
+                line.patch_style(theme().selected)
+            } else {
+                line
+            });
+            at += 1;
+        }
+        let more = n.total.saturating_sub(n.first.len() as u64);
+        if more > 0 {
+            lines.push(Line::styled(format!("    and {} more", more), theme().dim));
+        }
+    };
+    if let Some(n) = &b.named_by {
+        kind(&mut lines, named_by(n), n);
+    }
+    let a = &b.annotations;
+    let said = match a.total {
+        0 => "no annotations".to_string(),
+        1 => "1 annotation".to_string(),
+        n => format!("{} annotations", n),
+    };
+    kind(&mut lines, said, a);
+    lines.push(Line::from(""));
+    lines
+}
+
+/// How many documents name a profile: "12 posts name this profile", or
+/// by doc_type when they are of several.
+fn named_by(n: &Named) -> String {
+    let count = |k: u64, what: &str| match k {
+        1 => format!("1 {what} names"),
+        k => format!("{} {what}s name", k),
+    };
+    match n.by_type.as_slice() {
+        [] => "no document names this profile".into(),
+        [(t, k)] => format!("{} this profile", count(*k, &text::cell(t))),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|(t, k)| format!("{} {}", k, text::cell(t)))
+                .collect();
+            format!(
+                "{} this profile ({})",
+                count(n.total, "document"),
+                each.join(", ")
+            )
+        }
+    }
 }
 
 /// The storage class of a value that is not text, named as SQLite names it.

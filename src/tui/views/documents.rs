@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Load};
 use super::super::theme::theme;
+use crate::store::read::filters::Picked;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,15 +13,27 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     let [head, grid] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let q = &app.docs.query;
-    let opt = |o: &Option<String>| o.as_deref().map(text::cell).unwrap_or_else(|| "all".into());
     let mut spans = vec![
         Span::styled("sort ", theme().dim),
         Span::raw(q.sort_label()),
-        Span::styled(" · type ", theme().dim),
-        Span::raw(opt(&q.doc_type)),
-        Span::styled(" · status ", theme().dim),
-        Span::raw(opt(&q.status)),
     ];
+    for (all, name, picked) in [
+        (" · type all", " · doc_type ∈ ", &q.doc_type),
+        (" · status all", " · status ∈ ", &q.status),
+    ] {
+        if picked.is_empty() {
+            spans.push(Span::styled(all, theme().dim));
+        } else {
+            spans.push(Span::styled(name, theme().dim));
+            // Many values would push the count off the line: the first
+            // few, and how many more.
+            let label = match picked.len() {
+                n if n > 3 => format!("{} +{}", Picked(picked[..3].to_vec()).label(), n - 3),
+                _ => picked.label(),
+            };
+            spans.push(Span::styled(text::cell(&label), theme().warn));
+        }
+    }
     match &app.docs.input {
         Some(input) => {
             // The cursor as a bar between the characters it stands between.
@@ -87,7 +100,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         Load::Loaded(r) | Load::Stale(r, _) => r,
     };
     if rows.is_empty() {
-        let why = if q.search.is_some() || q.doc_type.is_some() || q.status.is_some() {
+        let why = if q.search.is_some() || !q.doc_type.is_empty() || !q.status.is_empty() {
             "no match (Esc clears the search and filters)"
         } else {
             "no documents"

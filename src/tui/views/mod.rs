@@ -93,6 +93,10 @@ pub fn draw(f: &mut Frame, app: &App) -> Drawn {
             change::editor(f, app, e, area);
             0
         }
+        Some(Overlay::Picker(p)) => {
+            drawn.popup_rows = Some(popups::picker(f, app, p, area));
+            0
+        }
         Some(Overlay::Columns(ch)) => {
             popups::chooser(f, app, ch, area);
             0

@@ -1,6 +1,6 @@
-//! The small dialogs: the column chooser and the export.
+//! The small dialogs: the column chooser, a filter picker and the export.
 
-use super::super::app::{App, Chooser, ExportDialog, ExportPhase};
+use super::super::app::{App, Chooser, ExportDialog, ExportPhase, Load, Picker};
 use super::super::keys::{Action, Ctx};
 use super::super::theme::theme;
 use crate::text;
@@ -112,4 +112,109 @@ pub(crate) fn export(f: &mut Frame, app: &App, d: &ExportDialog, screen: Rect) {
             );
         }
     }
+}
+
+/// A filter picker: what is typed, the values it keeps with their counts
+/// (ticked when picked), and what is picked. Returns the rows the list has.
+pub(crate) fn picker(f: &mut Frame, app: &App, p: &Picker, screen: Rect) -> usize {
+    let shown = p.shown();
+    let rows = match &p.values {
+        Load::Loaded(_) | Load::Stale(..) => shown.len().max(1),
+        _ => 1,
+    };
+    let area = screen.centered(
+        Constraint::Length(64.min(screen.width)),
+        Constraint::Length((rows as u16 + 4).min(screen.height * 85 / 100)),
+    );
+    f.render_widget(Clear, area);
+    let keys = &app.keys;
+    let title = format!(
+        " {}: {} picks, {} applies, {} cancels ",
+        p.column,
+        keys.short(Ctx::Picker, Action::Toggle),
+        keys.short(Ctx::Picker, Action::Submit),
+        keys.short(Ctx::Picker, Action::Cancel),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(theme().dialog_border);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [typed, list, foot] = ratatui::layout::Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let value = p.input.value();
+    let at = value
+        .char_indices()
+        .nth(p.input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("narrow: ", theme().dim),
+            Span::raw(text::cell(&value[..at])),
+            Span::styled("▏", theme().warn),
+            Span::raw(text::cell(&value[at..])),
+        ])),
+        typed,
+    );
+    let picked = if p.picked.is_empty() {
+        "none picked: Enter keeps all".to_string()
+    } else {
+        let each: Vec<String> = p
+            .picked
+            .iter()
+            .map(|v| v.as_deref().map_or("NULL".into(), text::cell))
+            .collect();
+        format!("picked: {}", each.join(", "))
+    };
+    f.render_widget(Paragraph::new(picked).style(theme().dim), foot);
+    let note = |f: &mut Frame, what: String, style| {
+        f.render_widget(Paragraph::new(what).style(style), list);
+        list.height as usize
+    };
+    match &p.values {
+        Load::Loading => return note(f, "counting the values…".into(), theme().warn),
+        Load::Failed(e) => return note(f, text::cell(e), theme().bad),
+        _ if shown.is_empty() => {
+            return note(f, "no value holds what is typed".into(), theme().dim);
+        }
+        _ => {}
+    }
+    let known = &crate::store::spec::Spec::v3().doc_types;
+    let width = shown
+        .iter()
+        .map(|(v, _)| v.as_deref().map_or(6, |v| text::cell(v).chars().count()))
+        .max()
+        .unwrap_or(4)
+        .min(40);
+    let items: Vec<ListItem> = shown
+        .iter()
+        .map(|(v, n)| {
+            let on = p.picked.contains(v);
+            let mark = if on { "[x] " } else { "[ ] " };
+            let (shown, style) = match v {
+                None => ("∅ NULL".to_string(), theme().null),
+                Some(v) => (text::cell(v), ratatui::style::Style::default()),
+            };
+            let cut: String = shown.chars().take(width).collect();
+            let mut spans = vec![
+                Span::styled(mark, if on { theme().ok } else { theme().dim }),
+                Span::styled(format!("{cut:<width$}"), style),
+                Span::raw(format!("  {n:>9}")),
+            ];
+            let unknown = p.column == "doc_type" && v.as_ref().is_some_and(|v| !known.contains(v));
+            if unknown {
+                spans.push(Span::styled("  unknown type", theme().warn));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let list_widget = List::new(items).highlight_style(theme().selected);
+    let mut state = ListState::default().with_selected(Some(p.selected));
+    f.render_stateful_widget(list_widget, list, &mut state);
+    list.height as usize
 }

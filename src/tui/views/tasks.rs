@@ -45,6 +45,12 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> (u1
         .filter(|(a, _)| app.works(Ctx::Tasks, *a))
         .map(|(a, what)| format!("{} {what}", app.keys.short(Ctx::Tasks, a)))
         .collect();
+    if app.works(Ctx::Tasks, Action::Open) {
+        keys.push(format!(
+            "{} ▶'s document",
+            app.keys.short(Ctx::Tasks, Action::Open)
+        ));
+    }
     if app.works(Ctx::Tasks, Action::Copy) {
         keys.push(format!(
             "{} copy ▶'s id",
@@ -130,6 +136,19 @@ fn card(t: &Task, width: usize) -> Vec<Line<'static>> {
         format!("  processed_at {}", short("processed_at")),
         theme().dim,
     ));
+    if let Some(d) = &t.target {
+        let named = format!("  {} {}", d.field, text::cell(&d.value));
+        lines.push(match (&d.rowid, &d.label) {
+            (None, _) => Line::styled(format!("{named}  (not in documents)"), theme().warn),
+            (Some(_), label) => Line::from(vec![
+                Span::styled(named, theme().heading),
+                Span::raw(format!(
+                    "  → {}",
+                    label.as_deref().map(text::cell).unwrap_or_default()
+                )),
+            ]),
+        });
+    }
     for name in ["error", "payload"] {
         lines.push(Line::styled(format!("  {name}"), theme().heading));
         // Indented under the heading as the detail indents its values.
