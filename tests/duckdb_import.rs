@@ -359,36 +359,40 @@ fn text_of_every_shape_arrives_whole_across_blocks_and_shell_runs() {
             ),
         )
     };
-    assert_eq!(
-        odd(1),
-        vec![
-            Value::Integer(i64::MIN),
-            Value::Integer(1),
-            text("blob"),
-            text("AB27"),
-            text("'")
-        ]
-    );
-    assert_eq!(
-        odd(2),
-        vec![
-            Value::Integer(i64::MAX),
-            Value::Integer(1),
-            text("blob"),
-            text(""),
-            text(",")
-        ]
-    );
-    assert_eq!(
-        odd(3),
-        vec![
-            Value::Null,
-            Value::Null,
-            text("null"),
-            text(""),
-            Value::Null
-        ]
-    );
+    for (rowid, want) in [
+        (
+            1,
+            [
+                Value::Integer(i64::MIN),
+                Value::Integer(1),
+                text("blob"),
+                text("AB27"),
+                text("'"),
+            ],
+        ),
+        (
+            2,
+            [
+                Value::Integer(i64::MAX),
+                Value::Integer(1),
+                text("blob"),
+                text(""),
+                text(","),
+            ],
+        ),
+        (
+            3,
+            [
+                Value::Null,
+                Value::Null,
+                text("null"),
+                text(""),
+                Value::Null,
+            ],
+        ),
+    ] {
+        assert_eq!(odd(rowid), want, "row {rowid}");
+    }
 }
 
 #[test]
