@@ -95,6 +95,13 @@ impl Shell {
             .process_group(0)
             .spawn()
             .map_err(|e| StoreError::io(format!("cannot run {}", self.path.display()), e))?;
+        // A MiB of pipe, not 64 KiB: the shell prints hundreds of MB, and
+        // each time the pipe fills, it and its reader stop and wake.
+        #[cfg(target_os = "linux")]
+        if let Some(out) = child.stdout.as_ref() {
+            // Above the system's limit it stays as it was: still correct.
+            let _ = rustix::pipe::fcntl_setpipe_size(out, 1 << 20);
+        }
         let stderr = child.stderr.take().map(|mut err| {
             std::thread::spawn(move || {
                 let mut text = String::new();
