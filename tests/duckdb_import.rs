@@ -37,6 +37,8 @@ fn every_row_arrives_in_the_v3_conventions_and_the_source_is_untouched() {
         .stdout_has("verified value for value");
     let dest = dir.path().join("pipeline.sqlite");
     assert_eq!(scalar::<i64>(&dest, "PRAGMA user_version"), 3);
+    // Pages of 8 KiB, where a documents row is most of a KiB.
+    assert_eq!(scalar::<i64>(&dest, "PRAGMA page_size"), 8192);
     assert_eq!(
         row(
             &dest,
