@@ -294,3 +294,36 @@ fn a_leftover_wal_is_read_and_never_replayed_into_the_file() {
 }
 
 use std::os::unix::process::CommandExt;
+
+#[test]
+fn data_checks_read_a_table_keyed_by_an_integer_in_any_order() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // An integer key is SQLite's rowid in the scratch copy: its rows take
+    // their keys' rowids, out of order, and are still compared one by one.
+    let db = dir.path().join("keyed.duckdb");
+    duck::run(
+        &shell,
+        &db,
+        "CREATE TABLE documents (id VARCHAR PRIMARY KEY, status VARCHAR, doc_type VARCHAR);
+         INSERT INTO documents VALUES ('d1', 'draft', 'note');
+         CREATE TABLE tasks (task_id BIGINT PRIMARY KEY, task_type VARCHAR, status VARCHAR, error VARCHAR);
+         INSERT INTO tasks VALUES (9, 'enrich_url', 'failed', 'timeout'), (3, 'enrich_url', 'completed', NULL),
+           (-5, 'enrich_url', 'failed', 'it''s, gone');",
+    );
+    let out = bin()
+        .args(["check", "--json", "--data"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    assert_ne!(out.status.code(), Some(2), "{doc:#}");
+    let tasks = doc["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "tasks")
+        .map(|o| o["rows"].clone());
+    assert_eq!(tasks, Some(3.into()), "{doc:#}");
+    assert!(doc["data_checks"].is_array(), "{doc:#}");
+}

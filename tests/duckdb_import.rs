@@ -37,6 +37,8 @@ fn every_row_arrives_in_the_v3_conventions_and_the_source_is_untouched() {
         .stdout_has("verified value for value");
     let dest = dir.path().join("pipeline.sqlite");
     assert_eq!(scalar::<i64>(&dest, "PRAGMA user_version"), 3);
+    // Pages of 8 KiB, where a documents row is most of a KiB.
+    assert_eq!(scalar::<i64>(&dest, "PRAGMA page_size"), 8192);
     assert_eq!(
         row(
             &dest,
@@ -313,4 +315,113 @@ fn a_partial_store_left_by_a_killed_import_is_removed_by_the_next() {
     );
     live.kill().unwrap();
     live.wait().unwrap();
+}
+
+#[test]
+fn text_of_every_shape_arrives_whole_across_blocks_and_shell_runs() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Past one run of the shell (50,000 rows) and many blocks of output:
+    // quotes, separators, newlines and `NULL` as text, NULL, and bytes.
+    let db = duck::store(
+        &shell,
+        dir.path(),
+        "p.duckdb",
+        "INSERT INTO documents (id, content, title, summary, status, doc_type)
+           SELECT 'd' || i, 'it''s, ' || i || E'\\n''line two'' ' || repeat('é', i % 50),
+                  CASE WHEN i % 3 = 0 THEN 'NULL' END, CASE WHEN i % 7 = 0 THEN '' END,
+                  'draft', 'note' FROM range(60000) t(i);
+         CREATE TABLE \"it's \"\"odd\"\"\" (n BIGINT, r DOUBLE, b BLOB, t VARCHAR);
+         INSERT INTO \"it's \"\"odd\"\"\" VALUES (-9223372036854775808, 0.1::DOUBLE + 0.2::DOUBLE, '\\xAB\\x27'::BLOB, ''''),
+           (9223372036854775807, -1e300, ''::BLOB, ','), (NULL, NULL, NULL, NULL);",
+    );
+    let dest = dir.path().join("copy.sqlite");
+    bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .arg(&dest)
+        .assert()
+        .success()
+        .stdout_has("60003 rows");
+    assert_eq!(
+        row(
+            &dest,
+            "SELECT count(*), sum(content = 'it''s, ' || substr(id, 2) || char(10) || '''line two'' ' \
+             || substr(replace(hex(zeroblob(50)), '00', 'é'), 1, CAST(substr(id, 2) AS INTEGER) % 50)), \
+             sum(title IS NULL), sum(title = 'NULL'), sum(summary = ''), sum(summary IS NULL) FROM documents"
+        ),
+        [60000, 60000, 40000, 20000, 8572, 51428].map(Value::Integer)
+    );
+    let odd = |rowid: i64| {
+        row(
+            &dest,
+            &format!(
+                "SELECT n, r = 0.1 + 0.2 OR r = -1e300, typeof(b), hex(b), t \
+                 FROM \"it's \"\"odd\"\"\" WHERE rowid = {rowid}"
+            ),
+        )
+    };
+    for (rowid, want) in [
+        (
+            1,
+            [
+                Value::Integer(i64::MIN),
+                Value::Integer(1),
+                text("blob"),
+                text("AB27"),
+                text("'"),
+            ],
+        ),
+        (
+            2,
+            [
+                Value::Integer(i64::MAX),
+                Value::Integer(1),
+                text("blob"),
+                text(""),
+                text(","),
+            ],
+        ),
+        (
+            3,
+            [
+                Value::Null,
+                Value::Null,
+                text("null"),
+                text(""),
+                Value::Null,
+            ],
+        ),
+    ] {
+        assert_eq!(odd(rowid), want, "row {rowid}");
+    }
+}
+
+#[test]
+fn a_value_sqlite_would_store_otherwise_stops_the_import_and_leaves_no_store() {
+    let Some(shell) = duck::shell() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // A title that is a DOUBLE: the V3 column is TEXT, and SQLite would
+    // keep 1.5 as '1.5', another value than the source's.
+    let db = dir.path().join("odd.duckdb");
+    duck::run(
+        &shell,
+        &db,
+        "CREATE TABLE documents (id VARCHAR PRIMARY KEY, title DOUBLE, status VARCHAR, doc_type VARCHAR);
+         INSERT INTO documents SELECT 'd' || i, CASE WHEN i = 777 THEN 1.5 END, 'draft', 'note' FROM range(1000) t(i);",
+    );
+    let dest = dir.path().join("copy.sqlite");
+    bin()
+        .args(["import", "--yes"])
+        .arg(&db)
+        .arg(&dest)
+        .assert()
+        .code(2)
+        .stderr_has("a row of documents in the new store differs from the source");
+    assert!(!dest.exists(), "no store was written");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "nothing but the source: {left:?}");
 }

@@ -1,10 +1,9 @@
-//! What one catalog query answers about a DuckDB file: its tables and
-//! views, their columns with DuckDB's types, primary keys and indexes; and
-//! what one count query answers: the rows of each table.
+//! What one run of the shell answers about a DuckDB file: its tables and
+//! views, their columns with DuckDB's types, primary keys and indexes, and
+//! the rows of each table.
 
 use crate::store::duckdb::shell::Shell;
 use crate::store::error::Result;
-use crate::store::spec::quote;
 use serde_json::Value;
 use std::path::Path;
 
@@ -68,14 +67,31 @@ UNION ALL SELECT 'pk', table_name, NULL, NULL, NULL, NULL, to_json(constraint_co
 UNION ALL SELECT 'index', table_name, index_name, NULL, is_unique, NULL, expressions::VARCHAR \
  FROM duckdb_indexes() WHERE database_name = current_database() AND schema_name = 'main'";
 
-/// The file's catalog, in one run of the shell.
-pub fn read(shell: &Shell, db: &Path) -> Result<DuckCatalog> {
-    let rows = shell.collect(db, CATALOG_SQL)?;
+/// The count of every table as SQL, made by SQL from the catalog: the
+/// counts come in the catalog's run, from the same state of the file.
+const COUNTS_SQL: &str = "\
+SET VARIABLE egregora_inspect_counts = (SELECT coalesce(string_agg(\
+ 'SELECT ''' || replace(table_name, '''', '''''') || ''', count(*), coalesce(max(rowid), -1) FROM \"' \
+ || replace(table_name, '\"', '\"\"') || '\"', ' UNION ALL '), \
+ 'SELECT NULL::VARCHAR, 0::BIGINT, 0::BIGINT WHERE false') FROM duckdb_tables() \
+ WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal)";
+
+/// The file's catalog and the rows of each table, in one run of the shell.
+pub fn read(shell: &Shell, db: &Path) -> Result<(DuckCatalog, Vec<TableRows>)> {
+    let rows = shell.collect(
+        db,
+        &format!(
+            "{COUNTS_SQL}; {CATALOG_SQL}; \
+             SELECT 'count', * FROM query(getvariable('egregora_inspect_counts'))"
+        ),
+    )?;
+
     let text = |r: &[Value], i: usize| r.get(i).and_then(Value::as_str).unwrap_or("").to_string();
     let mut cat = DuckCatalog::default();
     let mut columns: Vec<(String, i64, DuckColumn)> = Vec::new();
     let mut pks: Vec<(String, Vec<String>)> = Vec::new();
     let mut indexes: Vec<(String, DuckIndex)> = Vec::new();
+    let mut counts = Vec::new();
     for r in &rows {
         match text(r, 0).as_str() {
             "table" => cat.tables.push(DuckTable {
@@ -106,6 +122,7 @@ pub fn read(shell: &Shell, db: &Path) -> Result<DuckCatalog> {
                     unique: r.get(4).and_then(Value::as_bool).unwrap_or(false),
                 },
             )),
+            "count" => counts.extend(table_rows(r)),
             _ => {}
         }
     }
@@ -128,7 +145,7 @@ pub fn read(shell: &Shell, db: &Path) -> Result<DuckCatalog> {
             .collect();
     }
     cat.tables.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(cat)
+    Ok((cat, counts))
 }
 
 /// `[repo_path, "timestamp"]` → the column names (an expression stays as written).
@@ -156,33 +173,13 @@ pub struct TableRows {
     pub last_rowid: i64,
 }
 
-/// The rows of every table, in one run of the shell.
-pub fn counts(shell: &Shell, db: &Path, cat: &DuckCatalog) -> Result<Vec<TableRows>> {
-    if cat.tables.is_empty() {
-        return Ok(Vec::new());
-    }
-    let parts: Vec<String> = cat
-        .tables
-        .iter()
-        .map(|t| {
-            format!(
-                "SELECT {}, count(*), coalesce(max(rowid), -1) FROM {}",
-                crate::store::spec::literal(&t.name),
-                quote(&t.name)
-            )
-        })
-        .collect();
-    let rows = shell.collect(db, &parts.join(" UNION ALL "))?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            Some(TableRows {
-                name: r.first()?.as_str()?.to_string(),
-                rows: r.get(1)?.as_u64()?,
-                last_rowid: r.get(2)?.as_i64()?,
-            })
-        })
-        .collect())
+/// A `count` row: ('count', table, rows, highest rowid).
+fn table_rows(r: &[Value]) -> Option<TableRows> {
+    Some(TableRows {
+        name: r.get(1)?.as_str()?.to_string(),
+        rows: r.get(2)?.as_u64()?,
+        last_rowid: r.get(3)?.as_i64()?,
+    })
 }
 
 /// The SQLite type a DuckDB type maps to (DESIGN §9): timestamps, dates,

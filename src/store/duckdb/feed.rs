@@ -1,4 +1,4 @@
-//! A statement's lines read on a thread of their own, a few batches ahead:
+//! A statement's output read on a thread of its own, a few blocks ahead:
 //! the shell never waits for the copy to write a row (a pipe holds 64 KiB,
 //! a few dozen rows), so the shell and the copy run side by side.
 
@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 
-/// Lines per batch handed over, and batches read ahead: a few MB at most.
-const BATCH: usize = 256;
-const AHEAD: usize = 2;
+/// Bytes per block handed over, and blocks read ahead: about a MB.
+const BLOCK: usize = 256 * 1024;
+const AHEAD: usize = 3;
 
-/// The lines of one running statement, read ahead.
+/// The output of one running statement, read ahead.
 pub(crate) struct Feed {
-    rx: Receiver<Result<Vec<String>>>,
-    batch: std::vec::IntoIter<String>,
+    rx: Receiver<Result<Vec<u8>>>,
     /// The shell's process group, and whether its reader is done with it
     /// (then it was waited for, and its group id may name another).
     group: Option<rustix::process::Pid>,
@@ -30,36 +29,18 @@ impl Feed {
         let done = ended.clone();
         std::thread::spawn(move || {
             loop {
-                let mut batch = Vec::with_capacity(BATCH);
-                let last = loop {
-                    match rows.next_owned_line() {
-                        Ok(Some(line)) => batch.push(line),
-                        Ok(None) => break Ok(true),
-                        Err(e) => break Err(e),
-                    }
-                    if batch.len() == BATCH {
-                        break Ok(false);
-                    }
-                };
-                // A full batch goes on; at the end, what is left and then an
-                // empty batch (the end), or the error after the rows before it.
-                match last {
-                    Ok(false) => {
-                        if tx.send(Ok(batch)).is_err() {
+                // A block goes on; at the end an empty one, or the error.
+                match rows.next_block(BLOCK) {
+                    Ok(Some(block)) => {
+                        if tx.send(Ok(block)).is_err() {
                             break;
                         }
                     }
-                    Ok(true) => {
-                        if !batch.is_empty() {
-                            let _ = tx.send(Ok(batch));
-                        }
+                    Ok(None) => {
                         let _ = tx.send(Ok(Vec::new()));
                         break;
                     }
                     Err(e) => {
-                        if !batch.is_empty() {
-                            let _ = tx.send(Ok(batch));
-                        }
                         let _ = tx.send(Err(e));
                         break;
                     }
@@ -69,28 +50,19 @@ impl Feed {
             // Dropping the rows stops a shell still printing.
             drop(rows);
         });
-        Feed {
-            rx,
-            batch: Vec::new().into_iter(),
-            group,
-            ended,
-        }
+        Feed { rx, group, ended }
     }
 
-    /// The next line; None after the last. A failed statement is its error.
-    pub(crate) fn next_line(&mut self) -> Result<Option<String>> {
-        loop {
-            if let Some(line) = self.batch.next() {
-                return Ok(Some(line));
-            }
-            match self.rx.recv() {
-                Ok(Ok(b)) if b.is_empty() => return Ok(None),
-                Ok(Ok(b)) => self.batch = b.into_iter(),
-                Ok(Err(e)) => return Err(e),
-                // The reader stopped without saying it ended: nothing more
-                // (the rows counted tell a short read).
-                Err(_) => return Ok(None),
-            }
+    /// The next block of output; None after the last. A failed statement
+    /// is its error, after the blocks it printed.
+    pub(crate) fn next_block(&mut self) -> Result<Option<Vec<u8>>> {
+        match self.rx.recv() {
+            Ok(Ok(b)) if b.is_empty() => Ok(None),
+            Ok(Ok(b)) => Ok(Some(b)),
+            Ok(Err(e)) => Err(e),
+            // The reader stopped without saying it ended: nothing more
+            // (the rows counted tell a short read).
+            Err(_) => Ok(None),
         }
     }
 }

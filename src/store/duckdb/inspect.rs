@@ -26,8 +26,7 @@ pub struct DuckInspection {
 /// Judges `store`'s shape; with `data`, also scans `documents` and `tasks`
 /// (stopped by `cancel`).
 pub fn inspect_duckdb(store: &DuckStore, data: bool, cancel: &Canceller) -> Result<DuckInspection> {
-    let cat = catalog::read(&store.shell, &store.path)?;
-    let counts = catalog::counts(&store.shell, &store.path, &cat)?;
+    let (cat, counts) = catalog::read(&store.shell, &store.path)?;
     let scratch = Scratch::new()?;
     let mut conn = Connection::open(&scratch.path)
         .map_err(|e| StoreError::sqlite(&scratch.path, "cannot make a scratch store", e))?;
@@ -254,7 +253,7 @@ fn copy_as_is(
         .collect();
     let err = |e| StoreError::sqlite(&store.path, "cannot copy rows to check", e);
     conn.execute_batch("BEGIN").map_err(err)?;
-    crate::store::duckdb::import::copy_table(
+    crate::store::duckdb::copy::copy_table(
         store,
         conn,
         &t.name,

@@ -4,11 +4,13 @@
 //! SQLite store, and `snapshot` keeps such a copy for the app.
 
 pub mod catalog;
+mod copy;
 mod feed;
 pub mod import;
 pub mod inspect;
 pub mod keeper;
 mod partial;
+mod quoted;
 pub mod shell;
 pub mod snapshot;
 pub mod values;

@@ -2,7 +2,6 @@
 //! -jsonlines`, rows parsed as they arrive, the process stopped on cancel.
 //! No DuckDB is compiled in (DESIGN §9).
 
-use crate::store::duckdb::values::Cell;
 use crate::store::error::{Result, StoreError};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
@@ -73,8 +72,19 @@ impl Shell {
 
     /// Runs `sql` on `db` read-only; its rows come from the stream.
     pub fn stream(&self, db: &Path, sql: &str) -> Result<Rows> {
+        self.run(db, sql, &["-jsonlines"])
+    }
+
+    /// `stream` with the rows printed as SQL literals (see `quoted`), read
+    /// in blocks: the bulk copy's way.
+    pub(crate) fn stream_quoted(&self, db: &Path, sql: &str) -> Result<Rows> {
+        self.run(db, sql, &crate::store::duckdb::quoted::ARGS)
+    }
+
+    fn run(&self, db: &Path, sql: &str, format: &[&str]) -> Result<Rows> {
         let mut child = Command::new(&self.path)
-            .args(["-readonly", "-safe", "-jsonlines", "-bail"])
+            .args(["-readonly", "-safe", "-bail"])
+            .args(format)
             .arg(db)
             .arg(sql)
             .stdin(Stdio::null())
@@ -85,6 +95,13 @@ impl Shell {
             .process_group(0)
             .spawn()
             .map_err(|e| StoreError::io(format!("cannot run {}", self.path.display()), e))?;
+        // A MiB of pipe, not 64 KiB: the shell prints hundreds of MB, and
+        // each time the pipe fills, it and its reader stop and wake.
+        #[cfg(target_os = "linux")]
+        if let Some(out) = child.stdout.as_ref() {
+            // Above the system's limit it stays as it was: still correct.
+            let _ = rustix::pipe::fcntl_setpipe_size(out, 1 << 20);
+        }
         let stderr = child.stderr.take().map(|mut err| {
             std::thread::spawn(move || {
                 let mut text = String::new();
@@ -238,12 +255,6 @@ impl Rows {
         self.next_of::<Value>()
     }
 
-    /// `next_row` with the text borrowed from the line read: the bulk copy's
-    /// way, one allocation per row instead of one per value.
-    pub fn next_cells(&mut self) -> Result<Option<Vec<Cell<'_>>>> {
-        self.next_of::<Cell<'_>>()
-    }
-
     fn next_of<'a, T: serde::Deserialize<'a>>(&'a mut self) -> Result<Option<Vec<T>>> {
         if !self.next_line()? {
             return Ok(None);
@@ -251,9 +262,24 @@ impl Rows {
         parse_row(&self.db, &self.line).map(Some)
     }
 
-    /// The next row's line, whole, to parse elsewhere (see `feed`).
-    pub(crate) fn next_owned_line(&mut self) -> Result<Option<String>> {
-        Ok(self.next_line()?.then(|| std::mem::take(&mut self.line)))
+    /// The next `size` bytes of output (fewer at its end), as printed,
+    /// to parse elsewhere (see `feed`); None after the last.
+    pub(crate) fn next_block(&mut self, size: usize) -> Result<Option<Vec<u8>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let Some(out) = self.stdout.as_mut() else {
+            return self.finish().map(|()| None);
+        };
+        let mut block = Vec::with_capacity(size);
+        (&mut *out)
+            .take(size as u64)
+            .read_to_end(&mut block)
+            .map_err(|e| StoreError::io("cannot read the duckdb shell's output", e))?;
+        if block.is_empty() {
+            return self.finish().map(|()| None);
+        }
+        Ok(Some(block))
     }
 
     /// The shell's process group, to stop it from another thread.
@@ -325,7 +351,7 @@ impl Drop for Rows {
 
 /// One line the shell printed for `db`, as the row's values in column
 /// order (their text borrowed from the line where it can be).
-pub(crate) fn parse_row<'a, T: serde::Deserialize<'a>>(db: &Path, line: &'a str) -> Result<Vec<T>> {
+fn parse_row<'a, T: serde::Deserialize<'a>>(db: &Path, line: &'a str) -> Result<Vec<T>> {
     let mut de = serde_json::Deserializer::from_str(line);
     de.deserialize_map(RowVisitor(std::marker::PhantomData))
         .map_err(|e| StoreError::DuckDb {
