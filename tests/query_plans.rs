@@ -49,7 +49,7 @@ fn every_window_query_uses_an_index() {
                         doc_type: doc_type.map(String::from),
                         status: status.map(String::from),
                         search: search.map(String::from),
-                        sort,
+                        sort: sort.clone(),
                         filter_index,
                         desc,
                         ..Query::default()
@@ -59,7 +59,7 @@ fn every_window_query_uses_an_index() {
                         conn,
                         live,
                         &Query {
-                            sort,
+                            sort: sort.clone(),
                             ..Query::default()
                         },
                         &Anchor::From {

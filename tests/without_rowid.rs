@@ -63,7 +63,7 @@ fn pages_sorts_and_searches_by_the_primary_key() {
     ] {
         for (desc, search) in [(false, None), (true, None), (false, Some("NEEDLE"))] {
             let q = Query {
-                sort,
+                sort: sort.clone(),
                 desc,
                 search: search.map(String::from),
                 ..Query::default()

@@ -50,7 +50,8 @@ pub enum Action {
     FilterType,
     /// Cycle the status filter.
     FilterStatus,
-    /// Sort by the column under the cursor (again: back to inserted order).
+    /// Sort by the column under the cursor, any column (again: back to
+    /// inserted order).
     Sort,
     /// Reverse the sort: newest (or last) first.
     SortReverse,
@@ -309,8 +310,10 @@ pub enum When {
     OnListDocument,
     /// The store has a documents table to list.
     HasDocuments,
-    /// The grid's current column gives an order by an index.
+    /// The grid has a column under its cursor to sort by.
     SortableColumn,
+    /// A sorted list is being built for the Documents sort.
+    Sorting,
     /// The document is read and still there.
     DocShown,
     /// The store has tables to browse.
@@ -452,10 +455,10 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content (case folds for ASCII letters only)", Some("search")).when(When::HasDocuments),
     b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type", Some("type")).when(When::HasDocuments),
     b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status", Some("status")).when(When::HasDocuments),
-    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")).when(When::SortableColumn),
-    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest first)", None).when(When::HasDocuments),
+    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column, any column (again: inserted order; one no index orders is sorted once in the background)", Some("sort")).when(When::SortableColumn),
+    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest or last first)", None).when(When::HasDocuments),
     b(Ctx::Documents, "columns", &[k('c')], Action::Columns, "choose the columns shown", Some("columns")).when(When::HasDocuments),
-    b(Ctx::Documents, "clear_filters", &[ESC], Action::Back, "clear search and filters", None),
+    b(Ctx::Documents, "clear_filters", &[ESC], Action::Back, "stop a sort being built (back to the order before), else clear search and filters", Some("stop sort")).when(When::Sorting),
     b(Ctx::Grid, "column_left", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "column cursor left", None),
     b(Ctx::Grid, "column_right", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "column cursor right", None),
     b(Ctx::Grid, "narrow", &[k('<')], Action::Narrow, "narrow the column", None),

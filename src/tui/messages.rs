@@ -20,6 +20,7 @@ use crate::store::read::documents::{Anchor, DocRow, DocView, Query, RowKey};
 use crate::store::read::export::{Format, Source};
 use crate::store::read::frequencies::{FreqSource, Frequencies};
 use crate::store::read::query::session::{Cmd, Said};
+use crate::store::read::sorted::{ListAsk, Sorting};
 use crate::store::read::tables::{RowAnchor, TablePage};
 use crate::store::read::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
 use crate::store::values::{Copied, Editable};
@@ -334,6 +335,16 @@ pub enum Reply {
     Upstream(Got<Arc<DuckInspection>>),
     /// The first snapshot of upstream's store, as it is taken.
     Snapshot(Taking),
+    /// A sorted list is being built: this far.
+    SortProgress {
+        ticket: u64,
+        at: Sorting,
+    },
+    /// A sorted list is ready (its rows), or why not.
+    Sorted {
+        ticket: u64,
+        result: Result<u64, String>,
+    },
 }
 
 /// Where the first snapshot of upstream's DuckDB store stands.
@@ -428,6 +439,13 @@ pub enum Job {
     Snapshot {
         source: std::path::PathBuf,
         cache: std::path::PathBuf,
+        cancel: Canceller,
+    },
+    /// Build the sorted list of a sort no index gives (on a thread of its
+    /// own); the browsing worker then reads pages from it.
+    SortList {
+        ticket: u64,
+        ask: ListAsk,
         cancel: Canceller,
     },
     /// Export to a file (on a thread of its own).

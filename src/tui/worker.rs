@@ -12,6 +12,7 @@ use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_de
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
 use crate::store::read::documents::{self, DocRow, Query, WindowAsk};
+use crate::store::read::sort::SortPath;
 use crate::store::read::tables;
 use crate::store::read::tasks::{self, TaskCounts};
 use crate::store::{StoreError, matching, values};
@@ -22,8 +23,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use super::long::{
-    apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
-    take_snapshot,
+    Lists, apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
+    sort_list, take_snapshot,
 };
 use super::messages::Got;
 pub use super::messages::{
@@ -52,6 +53,8 @@ pub struct Worker {
     latest: Arc<Latest>,
     /// Where replies sent before a request ends go (a search's first matches).
     notify: Notify,
+    /// The sorted lists built for sorts no index gives.
+    lists: Lists,
 }
 
 /// Where a worker's replies go.
@@ -187,6 +190,16 @@ impl Worker {
                     take_snapshot(&source, &cache, &cancel, &*send)
                 }));
             }
+            Job::SortList {
+                ticket,
+                ask,
+                cancel,
+            } => {
+                let (send, store, lists) = (send.clone(), self.path.clone(), self.lists.clone());
+                run_long(Box::new(move || {
+                    sort_list(&store, &lists, ticket, &ask, &cancel, &send)
+                }));
+            }
             Job::Export {
                 source,
                 path,
@@ -225,6 +238,7 @@ impl Worker {
             stamp: None,
             latest,
             notify: Arc::new(|_| {}),
+            lists: Lists::default(),
         }
     }
 
@@ -373,7 +387,12 @@ impl Worker {
                     anchor: &anchor,
                     height,
                 };
-                let result = if super::searching::scans(&ask) {
+                let listed = (query.sort.path(&live) == SortPath::List)
+                    .then(|| listed_window(&self.lists, &live, &ask))
+                    .flatten();
+                let result = if let Some(rows) = listed {
+                    rows
+                } else if super::searching::scans(&ask) {
                     let (latest, notify) = (&self.latest, &self.notify);
                     super::searching::first_page(store, &live, ticket, &ask, latest, notify)?
                 } else {
@@ -495,8 +514,9 @@ fn window(
     ask: WindowAsk<'_>,
     latest: &Arc<Latest>,
 ) -> Option<Got<Vec<DocRow>>> {
-    // A search from a key reads rows until a page is full: a scan too.
-    let limit = if ask.query.search.is_some() {
+    // A search from a key reads rows until a page is full, and a sort no
+    // index gives (before its list is ready) sorts every row: scans too.
+    let limit = if ask.query.search.is_some() || ask.query.sort.path(live) == SortPath::List {
         SCAN_LIMIT
     } else {
         BROWSE_LIMIT
@@ -513,6 +533,20 @@ fn window(
         )))),
         Err(e) => Some(Err(e.into())),
     }
+}
+
+/// A window read from the sorted list that serves its query, if one is
+/// ready and the store unchanged since it was made (else the caller reads
+/// the rows in order the slow way: never a row in a wrong order).
+fn listed_window(lists: &Lists, live: &LiveTable, ask: &WindowAsk<'_>) -> Option<Got<Vec<DocRow>>> {
+    let held = lists.lock().ok()?;
+    let list = held
+        .iter()
+        .find(|l| l.serves(&live.name, ask.query) && !l.stale())?;
+    Some(
+        list.window(ask.query, ask.anchor, ask.height)
+            .map_err(|e| Failure::from(DeadlineError::Sqlite(e))),
+    )
 }
 
 /// Counts the documents a query selects, reporting the count so far while

@@ -193,6 +193,12 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     }
 }
 
+/// What a page selects of a row of `q` (its key, sort value, id and
+/// cells, as `doc_row` reads them), for a caller that finds the rows itself.
+pub(crate) fn row_select(live: &LiveTable, q: &Query) -> String {
+    base(live, q, None).select
+}
+
 /// The WHERE terms of `q`'s filters and search, and their arguments;
 /// `hint` keeps SQLite off the filters' indexes (a unary +).
 pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, Vec<Value>) {

@@ -20,7 +20,7 @@ impl App {
             search: q.search.clone(),
             rowids: q.rowids.clone(),
             value: q.value.clone(),
-            sort: q.sort,
+            sort: q.sort.clone(),
             desc: q.desc,
             columns: None,
         }

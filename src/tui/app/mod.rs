@@ -36,6 +36,7 @@ mod results;
 mod scroll;
 mod search;
 mod snapshot;
+mod sorting;
 mod state;
 mod tables;
 mod tasks;
@@ -45,6 +46,7 @@ pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
+pub use sorting::{Building, SortList};
 pub(crate) use state::Select;
 pub use state::{
     BrowseState, CellEditor, ChangeDialog, ChangePhase, Checking, Chooser, Clip, DetailState,
@@ -166,6 +168,7 @@ impl App {
                 count_ticket: 0,
                 grid: GridState::default(),
                 detail_follows: false,
+                list: Default::default(),
             },
             detail: None,
             tables: TablesState::default(),
@@ -464,6 +467,8 @@ impl App {
     /// Reads everything again: after a write, a refresh key, or a change by
     /// another process. What is on screen stays until the new data comes.
     pub(crate) fn refresh(&mut self) {
+        // A sorted list may no longer be in order: asked for again.
+        self.docs.list.store_changed();
         // Results of a scan may no longer hold (one running reads the
         // store as it is now, and goes on).
         if self.store.checking.is_none() {
@@ -557,6 +562,7 @@ impl App {
             }
             Reply::Upstream(result) => self.on_upstream(result),
             Reply::Snapshot(taking) => self.on_taking(taking),
+            Reply::SortProgress { .. } | Reply::Sorted { .. } => self.on_sort_reply(reply),
         }
     }
 

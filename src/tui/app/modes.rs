@@ -99,12 +99,7 @@ impl App {
             When::HasLinks => self.detail.as_ref().is_some_and(|d| !d.links().is_empty()),
             When::OnListDocument => self.detail.as_ref().is_some_and(|d| d.on_list_document()),
             When::HasDocuments => self.has_documents(),
-            When::SortableColumn => {
-                self.has_documents()
-                    && self.docs.grid.current().is_some_and(|c| {
-                        crate::store::read::documents::Sort::by_column(c).is_some()
-                    })
-            }
+            When::SortableColumn => self.has_documents() && self.docs.grid.current().is_some(),
             When::DocShown => self
                 .detail
                 .as_ref()
@@ -136,6 +131,7 @@ impl App {
             When::FixableFinding => self.finding_fixable(),
             When::CanUndo => self.can_undo(),
             When::ChecksRunning => self.store.checking.is_some(),
+            When::Sorting => self.docs.list.building.is_some(),
             When::RowBefore => self.row_before(),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),

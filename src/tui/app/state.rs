@@ -213,6 +213,8 @@ pub struct DocsState {
     /// The detail follows the list's cursor once the window asked for comes
     /// (`[`/`]` past the window's edge).
     pub(super) detail_follows: bool,
+    /// The sorted list of a sort no index gives.
+    pub list: super::sorting::SortList,
 }
 
 #[derive(Debug)]

@@ -15,7 +15,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     let opt = |o: &Option<String>| o.as_deref().map(text::cell).unwrap_or_else(|| "all".into());
     let mut spans = vec![
         Span::styled("sort ", theme().dim),
-        Span::raw(q.sort_label()),
+        Span::raw(text::cell(&q.sort_label())),
         Span::styled(" · type ", theme().dim),
         Span::raw(opt(&q.doc_type)),
         Span::styled(" · status ", theme().dim),
@@ -52,6 +52,9 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             format!(" · where {} (Esc: all)", text::cell(&v.label())),
             theme().warn,
         ));
+    }
+    if let Some(b) = &app.docs.list.building {
+        spans.push(Span::styled(sorting_note(b), theme().warn));
     }
     match app.docs.searching {
         Some(0) => spans.push(Span::styled(" · searching… no match so far", theme().warn)),
@@ -131,4 +134,30 @@ fn count(app: &App) -> Span<'static> {
         }
         (None, None, _) => Span::styled(" · counting…", theme().dim),
     }
+}
+
+/// How far the sorted list has got: " · sorting: 400,000 of 1,000,000 rows (Esc stops)".
+fn sorting_note(b: &crate::tui::app::Building) -> String {
+    let what = if b.again { "sorting again" } else { "sorting" };
+    let far = match b.at {
+        None => String::new(),
+        Some(at) => match at.total {
+            Some(t) => format!(": {} of {} rows", grouped(at.rows), grouped(t)),
+            None => format!(": {} rows", grouped(at.rows)),
+        },
+    };
+    format!(" · {what}{far} (Esc stops)")
+}
+
+/// 1234567 as "1,234,567".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
