@@ -36,12 +36,13 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
     let p = store_with(
         dir.path(),
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 237)
-         INSERT INTO documents (id, status, doc_type, created_at, slug, title, content)
+         INSERT INTO documents (id, status, doc_type, created_at, slug, title, content, summary)
          SELECT printf('id-%03d', (i * 37) % 241), CASE i % 3 WHEN 0 THEN 'draft' ELSE 'published' END,
                 CASE i % 4 WHEN 0 THEN 'post' WHEN 1 THEN 'note' ELSE 'media' END,
                 CASE WHEN i % 5 = 0 THEN NULL ELSE '2024-0' || (1 + i % 3) END,
                 CASE WHEN i % 6 = 0 THEN NULL ELSE 'slug-' || (i % 9) END,
-                'title ' || i, CASE WHEN i % 10 = 0 THEN 'the needle here' ELSE 'hay' END
+                'title ' || i, CASE WHEN i % 10 = 0 THEN 'the needle here' ELSE 'hay' END,
+                CASE WHEN i % 8 = 0 THEN NULL ELSE 'sum ' || (i % 5) END
          FROM n;",
     );
     let mut store = open_read_only(&p).unwrap();
@@ -52,7 +53,7 @@ fn walking_pages_forward_and_back_visits_every_row_in_order() {
     // The indexed sorts, and a column no index orders (each page a scan).
     let shapes = Sort::ALL
         .into_iter()
-        .chain([Sort::Column("title".into())])
+        .chain([Sort::Column("title".into()), Sort::Column("summary".into())])
         .flat_map(|s| [(s.clone(), false), (s, true)])
         .flat_map(|(s, f)| [(s.clone(), f, false), (s, f, true)]);
     for (sort, filter_index, desc) in shapes {

@@ -18,6 +18,7 @@ mod init;
 mod pages;
 mod query;
 mod search;
+mod sorting;
 mod stores;
 mod terminal;
 mod verdict;
@@ -52,6 +53,7 @@ const PARTS: &[&str] = &[
     "checks",
     "change",
     "search",
+    "sort",
     "import",
 ];
 
@@ -108,6 +110,7 @@ fn main() {
             "checks" => checks::run(&bin, &s),
             "change" => change::run(&bin, &s.small, &s.large),
             "search" => search::run(&s.large),
+            "sort" => sorting::run(&s.large),
             "import" => import::run(&bin),
             _ => {}
         }

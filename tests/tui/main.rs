@@ -21,6 +21,7 @@ mod modes;
 mod query;
 mod record;
 mod screens;
+mod sorting;
 mod states;
 mod tasks;
 mod tmux;
