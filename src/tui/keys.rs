@@ -314,6 +314,10 @@ pub enum When {
     SortableColumn,
     /// A sorted list is being built for the Documents sort.
     Sorting,
+    /// The browsed table pages by rowid, so it can be read in any order.
+    BrowseSortable,
+    /// No sorted list is being built for the browsed table (Esc goes back).
+    NotSortingBrowse,
     /// The document is read and still there.
     DocShown,
     /// The store has tables to browse.
@@ -482,7 +486,9 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Schema, "spec_pane", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "scroll the spec beside the live tables", Some("spec")).when(When::DdlPane),
     b(Ctx::Schema, "ddl_pane", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "scroll the live DDL", Some("DDL")).when(When::SpecPane),
     b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table", Some("browse")).when(When::HasTables),
-    b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
+    b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "stop a sort being built (back to the order before), else back to the tables", Some("back")).when(When::NotSortingBrowse),
+    b(Ctx::Browse, "sort", &[k('o')], Action::Sort, "sort by this column, any column (again: rowid order; one no index orders is sorted once in the background)", Some("sort")).when(When::SortableColumn),
+    b(Ctx::Browse, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the order (last first)", None).when(When::BrowseSortable),
     b(Ctx::Browse, "show_row", &[ENTER], Action::Open, "show the row, a column a line", Some("row")).when(When::GridRows),
     b(Ctx::Record, "back_to_grid", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the grid", Some("back")),
     b(Ctx::Record, "prev_row", &[k('[')], Action::PrevDocument, "the previous row", Some("prev")).when(When::RowBefore),

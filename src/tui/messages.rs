@@ -21,7 +21,7 @@ use crate::store::read::export::{Format, Source};
 use crate::store::read::frequencies::{FreqSource, Frequencies};
 use crate::store::read::query::session::{Cmd, Said};
 use crate::store::read::sorted::{ListAsk, Sorting};
-use crate::store::read::tables::{RowAnchor, TablePage};
+use crate::store::read::tables::{Order, RowAnchor, TablePage};
 use crate::store::read::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
 use crate::store::values::{Copied, Editable};
 use std::sync::Arc;
@@ -59,6 +59,8 @@ pub enum Request {
         keyed: bool,
         anchor: RowAnchor,
         height: usize,
+        /// A column's order (None: by rowid).
+        order: Option<Order>,
     },
     Plan(PlanKind),
     /// Whether another process committed: SQLite's counter on the reading

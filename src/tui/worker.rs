@@ -289,6 +289,7 @@ impl Worker {
             return req.failed("the store is not open".to_string().into());
         };
         let conn = &mut store.conn;
+        let lists = &self.lists;
         let no_tasks = || Failure::Other("the store has no tasks table".into());
         Some(match req {
             Request::Count { name } => Reply::Count {
@@ -345,12 +346,36 @@ impl Worker {
                 keyed,
                 anchor,
                 height,
+                order: None,
             } => Reply::Browse {
                 ticket,
                 result: with_deadline(conn, BROWSE_LIMIT, |c| {
                     tables::page(c, &table, keyed, anchor, height)
                 })
                 .map_err(Failure::from),
+            },
+            // In a column's order: from its sorted list once that is ready
+            // (and the store unchanged since), else a scan with a top-N sort.
+            Request::Browse {
+                ticket,
+                table,
+                anchor,
+                height,
+                order: Some(order),
+                ..
+            } => Reply::Browse {
+                ticket,
+                result: {
+                    let held = lists.lock();
+                    let list = held.as_ref().ok().and_then(|h| {
+                        h.iter()
+                            .find(|l| l.ask.table.eq_ignore_ascii_case(&table) && !l.stale())
+                    });
+                    with_deadline(conn, SCAN_LIMIT, |c| {
+                        tables::sorted_page(c, &table, &order, anchor, height, list)
+                    })
+                    .map_err(Failure::from)
+                },
             },
             other => return other.failed("not a read".to_string().into()),
         })

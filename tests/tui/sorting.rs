@@ -160,3 +160,70 @@ fn a_write_by_another_process_sorts_again_and_never_shows_a_wrong_order() {
     h.act(Action::PageDown);
     assert_eq!(h.cells("id"), up[h.page()..2 * h.page()].to_vec());
 }
+
+#[test]
+fn a_browsed_table_sorts_by_any_column_both_ways_and_esc_stops_its_build() {
+    let mut h = app(true);
+    h.act(Action::GoTab(Tab::Tables)).act(Action::Open);
+    let by_rowid = h.cells("id");
+    while h.column().as_deref() != Some("title") {
+        h.act(Action::ColumnRight);
+    }
+    assert!(h.status().contains("o  sort"), "{}", h.status());
+    h.act(Action::Sort);
+    let up = ids_by_title(&h, "ASC");
+    let page = h.page();
+    let title = h.lines()[1].clone();
+    assert!(
+        title.contains("sort title ↑") && title.contains("sorting"),
+        "{title}"
+    );
+    assert!(
+        !h.status().contains("back"),
+        "Esc stops the sort now: {}",
+        h.status()
+    );
+    assert_eq!(
+        h.cells("id"),
+        up[..page].to_vec(),
+        "in order before the list"
+    );
+    h.key(KeyCode::Esc);
+    assert_eq!(h.cells("id"), by_rowid, "Esc: the order before");
+    assert!(!h.lines()[1].contains("sort title"), "{}", h.lines()[1]);
+    h.run_held();
+    // Again, the list built this time.
+    h.act(Action::Sort).run_held();
+    assert!(
+        h.said().contains("sorted by title: 300 rows"),
+        "{}",
+        h.said()
+    );
+    assert!(!h.lines()[1].contains("sorting"), "{}", h.lines()[1]);
+    assert_eq!(h.cells("id"), up[..page].to_vec());
+    h.act(Action::PageDown);
+    assert_eq!(h.cells("id"), up[page..2 * page].to_vec());
+    h.act(Action::PageUp).act(Action::Up);
+    assert_eq!(
+        h.cells("id"),
+        up[..page].to_vec(),
+        "nothing before the first row"
+    );
+    assert_eq!(h.selected_row(), Some(0));
+    h.act(Action::Bottom);
+    assert_eq!(h.cells("id").last(), up.last());
+    h.act(Action::Down);
+    assert_eq!(
+        h.cells("id").last(),
+        up.last(),
+        "nothing after the last row"
+    );
+    h.act(Action::SortReverse);
+    let down = ids_by_title(&h, "DESC");
+    assert!(h.lines()[1].contains("sort title ↓"), "{}", h.lines()[1]);
+    assert_eq!(h.cells("id"), down[..page].to_vec());
+    // Esc with nothing building: back to the tables.
+    h.key(KeyCode::Esc);
+    let status = h.status();
+    assert!(status.contains("browse"), "the tables list: {status}");
+}

@@ -46,7 +46,7 @@ pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
-pub use sorting::{Building, SortList};
+pub use sorting::{BrowseSort, Building, SortList};
 pub(crate) use state::Select;
 pub use state::{
     BrowseState, CellEditor, ChangeDialog, ChangePhase, Checking, Chooser, Clip, DetailState,
@@ -469,6 +469,9 @@ impl App {
     pub(crate) fn refresh(&mut self) {
         // A sorted list may no longer be in order: asked for again.
         self.docs.list.store_changed();
+        if let Some(b) = self.tables.browse.as_mut() {
+            b.sort.list.store_changed();
+        }
         // Results of a scan may no longer hold (one running reads the
         // store as it is now, and goes on).
         if self.store.checking.is_none() {
@@ -547,6 +550,7 @@ impl App {
                 if let Some(b) = self.tables.browse.as_mut() {
                     b.on_page(ticket, result);
                 }
+                self.after_browse_page();
             }
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),

@@ -262,6 +262,8 @@ pub struct BrowseState {
     pub grid: GridState,
     /// The row under the cursor shown a column a line, scrolled this far.
     pub(crate) record: Option<u16>,
+    /// The order it is read in, and its sorted list.
+    pub sort: super::sorting::BrowseSort,
 }
 
 #[derive(Debug, Default)]

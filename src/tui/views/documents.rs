@@ -137,7 +137,7 @@ fn count(app: &App) -> Span<'static> {
 }
 
 /// How far the sorted list has got: " · sorting: 400,000 of 1,000,000 rows (Esc stops)".
-fn sorting_note(b: &crate::tui::app::Building) -> String {
+pub(super) fn sorting_note(b: &crate::tui::app::Building) -> String {
     let what = if b.again { "sorting again" } else { "sorting" };
     let far = match b.at {
         None => String::new(),
