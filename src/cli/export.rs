@@ -79,7 +79,7 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
     if columns.as_ref().is_some_and(Vec::is_empty) {
         bail!("--columns names no column");
     }
-    let source = Source::Documents(DocSelection {
+    let source = Source::Documents(Box::new(DocSelection {
         types: args.types,
         statuses: args.statuses,
         search: args.search,
@@ -88,7 +88,7 @@ pub fn run(store: &Path, args: ExportArgs) -> Result<Ended> {
         sort,
         desc,
         columns,
-    });
+    }));
     let read = query::open(store)?;
     // Ctrl-C or SIGTERM stops the export (and removes a partial file).
     let cancel = Canceller::new();

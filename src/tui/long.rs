@@ -131,7 +131,7 @@ pub fn sort_list(
     ticket: u64,
     ask: &ListAsk,
     cancel: &Canceller,
-    send: &super::worker::Notify,
+    send: &std::sync::Arc<dyn Fn(Reply) + Send + Sync>,
 ) {
     // A list made for the same rows, the store unchanged, serves again.
     if let Ok(held) = lists.lock()

@@ -86,7 +86,8 @@ impl DocSelection {
 /// What to export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    Documents(DocSelection),
+    /// Boxed: a selection is far larger than a name.
+    Documents(Box<DocSelection>),
     Table(String),
     /// The rows of the user's statement (read-only, see `query`).
     Query(String),
@@ -448,7 +449,7 @@ mod tests {
             ..DocSelection::default()
         };
         f(&mut sel);
-        Source::Documents(sel)
+        Source::Documents(Box::new(sel))
     }
 
     #[test]

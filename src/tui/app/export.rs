@@ -64,7 +64,11 @@ impl App {
                     Some(n) => format!("{n} documents as listed"),
                     None => "the documents as listed".into(),
                 };
-                (what, Source::Documents(sel), "documents".to_string())
+                (
+                    what,
+                    Source::Documents(Box::new(sel)),
+                    "documents".to_string(),
+                )
             }
         };
         let name: String = stem

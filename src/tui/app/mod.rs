@@ -46,8 +46,8 @@ pub(crate) use grid::GAP as GRID_GAP;
 pub use grid::GridState;
 pub use load::Load;
 pub use results::{QueryResult, QueryState};
-pub use sorting::{BrowseSort, Building, SortList};
 pub(crate) use state::Select;
+pub use state::{BrowseSort, Building, SortList};
 pub use state::{
     BrowseState, CellEditor, ChangeDialog, ChangePhase, Checking, Chooser, Clip, DetailState,
     Dialog, DocsState, Drawn, ExportDialog, ExportPhase, FirstSnapshot, FreqView, Launch, Overlay,

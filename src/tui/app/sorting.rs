@@ -5,42 +5,14 @@
 //! far the list has got, stops it on Esc, and asks again when the filters
 //! or the store change.
 
-use super::state::Requests;
+use super::state::{BrowseSort, Building, Requests, SortList};
 use super::{App, Load, Select};
 use crate::store::cancel::Canceller;
 use crate::store::read::documents::{Anchor, Sort};
 use crate::store::read::sort::SortPath;
-use crate::store::read::sorted::{ListAsk, Sorting};
+use crate::store::read::sorted::ListAsk;
 use crate::store::read::tables::{Order, RowAnchor};
 use crate::tui::worker::{Job, Reply};
-
-/// Where the sorted list of one grid's sort stands.
-#[derive(Debug, Default)]
-pub struct SortList {
-    /// The list being built, while it is.
-    pub building: Option<Building>,
-    /// The list the browsing worker holds for the rows shown.
-    ready: Option<ListAsk>,
-    /// A list the user stopped: not asked for again by itself.
-    declined: Option<ListAsk>,
-    /// The order before `o`, while its list is yet to be asked for.
-    before: Option<(Sort, bool)>,
-    /// The store changed under a ready list: the next one is a rebuild.
-    changed: bool,
-}
-
-#[derive(Debug)]
-pub struct Building {
-    pub ask: ListAsk,
-    /// How far it has got, once it says.
-    pub at: Option<Sorting>,
-    /// Built again because the store changed (or the filters did).
-    pub again: bool,
-    ticket: u64,
-    cancel: Canceller,
-    /// The order Esc goes back to: the one before `o`.
-    before: Option<(Sort, bool)>,
-}
 
 /// How a build ended, for the grid that asked.
 enum Ended {
@@ -155,13 +127,6 @@ fn stopped_note(column: &str, back: bool) -> String {
             "sort by {column} stopped: each page by {column} now sorts every row (o twice sorts again)"
         )
     }
-}
-
-/// A browsed table's order and its sorted list.
-#[derive(Debug, Default)]
-pub struct BrowseSort {
-    pub order: Order,
-    pub list: SortList,
 }
 
 impl BrowseSort {
