@@ -89,7 +89,7 @@ const REPORT_STEPS: i32 = 50_000;
 
 /// The page cache of the list's connection while it sorts (KiB): SQLite's
 /// sorter keeps this much in memory before it merges runs on disk.
-const SORT_CACHE_KIB: i64 = 16_384;
+const SORT_CACHE_KIB: i64 = 4_096;
 
 /// SORT_CACHE_KIB, or the KiB in `EGREGORA_INSPECT_SORT_CACHE_KIB` (the
 /// tests make it small so a small list goes to its temp file, as a large

@@ -16,11 +16,17 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     let mut spans = vec![
         Span::styled("sort ", theme().dim),
         Span::raw(text::cell(&q.sort_label())),
+    ];
+    // Beside the sort it is about, so a narrow screen still shows it.
+    if let Some(b) = &app.docs.list.building {
+        spans.push(Span::styled(sorting_note(b), theme().warn));
+    }
+    spans.extend([
         Span::styled(" · type ", theme().dim),
         Span::raw(opt(&q.doc_type)),
         Span::styled(" · status ", theme().dim),
         Span::raw(opt(&q.status)),
-    ];
+    ]);
     match &app.docs.input {
         Some(input) => {
             // The cursor as a bar between the characters it stands between.
@@ -52,9 +58,6 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             format!(" · where {} (Esc: all)", text::cell(&v.label())),
             theme().warn,
         ));
-    }
-    if let Some(b) = &app.docs.list.building {
-        spans.push(Span::styled(sorting_note(b), theme().warn));
     }
     match app.docs.searching {
         Some(0) => spans.push(Span::styled(" · searching… no match so far", theme().warn)),
@@ -139,11 +142,13 @@ fn count(app: &App) -> Span<'static> {
 /// How far the sorted list has got: " · sorting: 400,000 of 1,000,000 rows (Esc stops)".
 pub(super) fn sorting_note(b: &crate::tui::app::Building) -> String {
     let what = if b.again { "sorting again" } else { "sorting" };
+    // Every row read, SQLite's sorter merges them: no count to show.
     let far = match b.at {
         None => String::new(),
         Some(at) => match at.total {
+            Some(t) if at.rows >= t => format!(": {} rows read, ordering them", grouped(t)),
             Some(t) => format!(": {} of {} rows", grouped(at.rows), grouped(t)),
-            None => format!(": {} rows", grouped(at.rows)),
+            None => format!(": {} rows read", grouped(at.rows)),
         },
     };
     format!(" · {what}{far} (Esc stops)")
