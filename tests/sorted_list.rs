@@ -288,3 +288,18 @@ fn a_write_by_another_process_makes_the_list_stale() {
     exec(&p, "UPDATE documents SET title = 'aaa' WHERE id = 'id-100'");
     assert!(list.stale());
 }
+
+#[test]
+fn another_file_at_the_path_makes_the_list_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = store(dir.path());
+    let q = Query {
+        sort: Sort::by_column("title"),
+        ..Query::default()
+    };
+    let list = build(&p, &ask(&q), &Canceller::new(), |_| {}).unwrap();
+    let other = dir.path().join("other.sqlite");
+    std::fs::copy(&p, &other).unwrap();
+    std::fs::rename(&other, &p).unwrap();
+    assert!(list.stale(), "a copy put in its place is another store");
+}

@@ -13,6 +13,7 @@
 use crate::store::StoreError;
 use crate::store::cancel::Canceller;
 use crate::store::error::{is_interrupted, sqlite_text};
+use crate::store::identify::{FileChange, Stamp};
 use crate::store::inspection::catalog::{self, LiveTable};
 use crate::store::open::{self, ReadStore};
 use crate::store::read::documents::{self, DocRow, Query};
@@ -73,6 +74,9 @@ pub struct SortedList {
     /// The store's commit counter when the list was made: another value
     /// means another process wrote since, and the list may be out of order.
     version: i64,
+    /// The file at the path when the list was made: another file there
+    /// (replaced, moved away) is another store, whatever its counter says.
+    stamp: Option<Stamp>,
 }
 
 impl std::fmt::Debug for SortedList {
@@ -134,6 +138,7 @@ pub fn build(
             crate::text::escape(&ask.column)
         )));
     };
+    let stamp = Stamp::of(path);
     let version = open::data_version(conn).map_err(failed)?;
     let keys = KeyColumns::of(&live);
     let (terms, args) = documents::filters(&live, &ask.filters, false);
@@ -186,6 +191,7 @@ pub fn build(
         live,
         keys,
         version,
+        stamp,
     })
 }
 
@@ -241,7 +247,11 @@ impl SortedList {
     /// Whether another process wrote the store since the list was made
     /// (its order may no longer hold). A lock leaves it unknown: not stale.
     pub fn stale(&self) -> bool {
-        open::data_version(&self.store.conn).is_ok_and(|v| v != self.version)
+        let moved = !matches!(
+            Stamp::change(self.stamp, Stamp::of(&self.store.path)),
+            FileChange::Same | FileChange::Written
+        );
+        moved || open::data_version(&self.store.conn).is_ok_and(|v| v != self.version)
     }
 
     /// Whether this list gives `q`'s order on `table`.
