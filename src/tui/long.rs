@@ -16,7 +16,6 @@ use crate::store::open::open_read_only;
 use crate::store::plan::Plan;
 use crate::store::read::export::{self, Format, Source};
 use crate::store::read::frequencies::{self, FreqSource};
-use crate::store::read::sorted::{self, ListAsk, SortedList};
 use std::path::{Path, PathBuf};
 
 /// Runs a confirmed plan, reporting progress, then the outcome.
@@ -114,56 +113,6 @@ pub fn run_checks(
             result: result.map_err(Failure::from),
         });
     }
-}
-
-/// The sorted lists the browsing worker pages from: the newest few, one
-/// per table (a new one for a table supersedes, and so drops, the old).
-pub type Lists = std::sync::Arc<std::sync::Mutex<Vec<SortedList>>>;
-
-/// How many tables keep a sorted list at once (Documents and a browsed table).
-const LISTS_KEPT: usize = 2;
-
-/// Builds a sorted list, saying how far it has got, and hands it to the
-/// browsing worker; a stop leaves nothing (no reply: the app moved on).
-pub fn sort_list(
-    store: &Path,
-    lists: &Lists,
-    ticket: u64,
-    ask: &ListAsk,
-    cancel: &Canceller,
-    send: &std::sync::Arc<dyn Fn(Reply) + Send + Sync>,
-) {
-    // A list made for the same rows, the store unchanged, serves again.
-    if let Ok(held) = lists.lock()
-        && let Some(l) = held.iter().find(|l| l.ask == *ask && !l.stale())
-    {
-        return send(Reply::Sorted {
-            ticket,
-            result: Ok(l.rows),
-        });
-    }
-    let progress = send.clone();
-    let result = sorted::build(store, ask, cancel, move |at| {
-        progress(Reply::SortProgress { ticket, at })
-    });
-    if cancel.is_cancelled() {
-        return;
-    }
-    let result = result.map(|list| {
-        let rows = list.rows;
-        if let Ok(mut held) = lists.lock() {
-            held.retain(|l| !l.ask.table.eq_ignore_ascii_case(&ask.table));
-            held.push(list);
-            while held.len() > LISTS_KEPT {
-                held.remove(0);
-            }
-        }
-        rows
-    });
-    send(Reply::Sorted {
-        ticket,
-        result: result.map_err(|e| e.to_string()),
-    });
 }
 
 /// Previews a change: recorded, its first rows read, rolled back.

@@ -22,9 +22,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
+use super::lists::{Lists, listed_window, sort_list, sorted_page};
 use super::long::{
-    Lists, apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
-    sort_list, take_snapshot,
+    apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
+    take_snapshot,
 };
 use super::messages::Got;
 pub use super::messages::{
@@ -365,17 +366,7 @@ impl Worker {
                 ..
             } => Reply::Browse {
                 ticket,
-                result: {
-                    let held = lists.lock();
-                    let list = held.as_ref().ok().and_then(|h| {
-                        h.iter()
-                            .find(|l| l.ask.table.eq_ignore_ascii_case(&table) && !l.stale())
-                    });
-                    with_deadline(conn, SCAN_LIMIT, |c| {
-                        tables::sorted_page(c, &table, &order, anchor, height, list)
-                    })
-                    .map_err(Failure::from)
-                },
+                result: sorted_page(store, lists, &table, &order, anchor, height),
             },
             other => return other.failed("not a read".to_string().into()),
         })
@@ -558,20 +549,6 @@ fn window(
         )))),
         Err(e) => Some(Err(e.into())),
     }
-}
-
-/// A window read from the sorted list that serves its query, if one is
-/// ready and the store unchanged since it was made (else the caller reads
-/// the rows in order the slow way: never a row in a wrong order).
-fn listed_window(lists: &Lists, live: &LiveTable, ask: &WindowAsk<'_>) -> Option<Got<Vec<DocRow>>> {
-    let held = lists.lock().ok()?;
-    let list = held
-        .iter()
-        .find(|l| l.serves(&live.name, ask.query) && !l.stale())?;
-    Some(
-        list.window(ask.query, ask.anchor, ask.height)
-            .map_err(|e| Failure::from(DeadlineError::Sqlite(e))),
-    )
 }
 
 /// Counts the documents a query selects, reporting the count so far while
