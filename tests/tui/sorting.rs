@@ -227,3 +227,65 @@ fn a_browsed_table_sorts_by_any_column_both_ways_and_esc_stops_its_build() {
     let status = h.status();
     assert!(status.contains("browse"), "the tables list: {status}");
 }
+
+/// The real binary in tmux on 300,000 documents: a sort by a column no
+/// index orders says how far its list has got, Esc stops it (the order
+/// before comes back), and run to its end its pages are in order.
+#[test]
+fn the_real_binary_sorts_by_title_with_progress_and_stops_on_esc() {
+    use crate::common::tmux::Tmux;
+    if !Tmux::available() {
+        assert!(std::env::var_os("CI").is_none(), "CI installs tmux");
+        eprintln!("skipped: no tmux");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.sqlite");
+    bin()
+        .args(["demo", "--docs", "1000"])
+        .arg(&big)
+        .assert()
+        .success();
+    let cols: Vec<String> = columns(&big, "documents")
+        .into_iter()
+        .map(|c| format!("\"{}\"", c.0))
+        .filter(|c| c != "\"id\"")
+        .collect();
+    exec(
+        &big,
+        &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
+             INSERT INTO documents (id, {c}) SELECT id || '-' || i, {c} FROM documents, n",
+            c = cols.join(", ")
+        ),
+    );
+    let t = Tmux::start(dir.path());
+    t.type_line(&format!("{} big.sqlite", bin_path().display()));
+    t.wait_for("press d to scan");
+    t.send(&["2"]);
+    t.wait_for("300000 documents");
+    t.send(&["l", "l", "l", "l", "o"]);
+    let s = t.wait_for("sorting");
+    assert!(s.contains("sort title ↑"), "{s}");
+    assert!(s.contains("(Esc stops)"), "{s}");
+    t.send(&["Escape"]);
+    let s = t.wait_for("sort by title stopped");
+    assert!(s.contains("sort inserted ↑"), "{s}");
+    t.send(&["o"]);
+    let s = t.wait_within(
+        "sorted by title: 300000 rows",
+        std::time::Duration::from_secs(60),
+    );
+    let first: String = scalar(
+        &big,
+        "SELECT id FROM documents ORDER BY title, rowid LIMIT 1",
+    );
+    assert!(s.contains(&first), "{s}");
+    t.send(&["G"]);
+    let last: String = scalar(
+        &big,
+        "SELECT id FROM documents ORDER BY title DESC, rowid DESC LIMIT 1",
+    );
+    t.wait_for(&last);
+    t.send(&["q"]);
+}
