@@ -100,8 +100,8 @@ enum Command {
         /// Only documents whose id, slug, title or content contains WORD
         #[arg(long, value_name = "WORD")]
         search: Option<String>,
-        /// The order (an indexed one); :desc for the reverse
-        #[arg(long, value_enum, value_name = "COL[:desc]")]
+        /// The order: `inserted` or any column of documents; :desc for the reverse
+        #[arg(long, value_name = "COL[:desc]")]
         sort: Option<SortArg>,
         /// The columns, in order (default: every column)
         #[arg(long, value_name = "a,b,...")]

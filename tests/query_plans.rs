@@ -49,7 +49,7 @@ fn every_window_query_uses_an_index() {
                         doc_type: doc_type.into(),
                         status: status.into(),
                         search: search.map(String::from),
-                        sort,
+                        sort: sort.clone(),
                         filter_index,
                         desc,
                         ..Query::default()
@@ -59,7 +59,7 @@ fn every_window_query_uses_an_index() {
                         conn,
                         live,
                         &Query {
-                            sort,
+                            sort: sort.clone(),
                             ..Query::default()
                         },
                         &Anchor::From {
@@ -175,7 +175,7 @@ fn a_set_of_values_walks_in_order_unless_few_match_and_selects_what_sql_selects(
                 let q = Query {
                     doc_type: types.clone(),
                     status: statuses.clone(),
-                    sort,
+                    sort: sort.clone(),
                     filter_index,
                     ..Query::default()
                 };

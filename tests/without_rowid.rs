@@ -63,7 +63,7 @@ fn pages_sorts_and_searches_by_the_primary_key() {
     ] {
         for (desc, search) in [(false, None), (true, None), (false, Some("NEEDLE"))] {
             let q = Query {
-                sort,
+                sort: sort.clone(),
                 desc,
                 search: search.map(String::from),
                 ..Query::default()
@@ -218,4 +218,58 @@ fn a_read_that_fails_never_shows_our_sql() {
     let shown = e.to_string();
     assert!(shown.contains("no such column"), "{shown}");
     assert!(!shown.contains("SELECT"), "{shown}");
+}
+
+/// A column no index orders: the sorted list holds the primary keys, and
+/// its pages come in the column's order, ties by the key.
+#[test]
+fn a_sorted_list_holds_the_primary_keys() {
+    use egregora_inspect::store::cancel::Canceller;
+    use egregora_inspect::store::read::sorted::{ListAsk, build};
+    let dir = tempfile::tempdir().unwrap();
+    let p = keyed_store(dir.path());
+    exec(&p, "UPDATE documents SET title = 'same' WHERE id > 'id-30'");
+    for desc in [false, true] {
+        let q = Query {
+            sort: Sort::by_column("title"),
+            desc,
+            ..Query::default()
+        };
+        let list = build(
+            &p,
+            &ListAsk::of("documents", &q).unwrap(),
+            &Canceller::new(),
+            |_| {},
+        )
+        .unwrap();
+        let dir = if desc { "DESC" } else { "ASC" };
+        let want: Vec<String> = open(&p)
+            .prepare(&format!(
+                "SELECT id FROM documents ORDER BY title {dir}, id {dir}"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let mut got = Vec::new();
+        let mut page = list.window(&q, &Anchor::Start, 6).unwrap();
+        while !page.is_empty() && got.len() < want.len() {
+            got.extend(ids(&page));
+            let key = page.last().unwrap().key.clone();
+            assert!(matches!(key.rowid, RowKey::Primary(_)));
+            page = list
+                .window(
+                    &q,
+                    &Anchor::From {
+                        key,
+                        inclusive: false,
+                    },
+                    6,
+                )
+                .unwrap();
+            page.retain(|r| !got.contains(&r.id.summary()));
+        }
+        assert_eq!(got, want, "desc={desc}");
+    }
 }

@@ -52,7 +52,7 @@ pub(crate) fn run(large: &Path) {
     for sort in [Sort::Inserted, Sort::CreatedAt] {
         let q = Query {
             doc_type: set.clone(),
-            sort,
+            sort: sort.clone(),
             ..Query::default()
         };
         let order = sort

@@ -19,6 +19,7 @@ mod links;
 mod pages;
 mod query;
 mod search;
+mod sorting;
 mod stores;
 mod terminal;
 mod verdict;
@@ -53,6 +54,7 @@ const PARTS: &[&str] = &[
     "checks",
     "change",
     "search",
+    "sort",
     "import",
     "links",
 ];
@@ -110,6 +112,7 @@ fn main() {
             "checks" => checks::run(&bin, &s),
             "change" => change::run(&bin, &s.small, &s.large),
             "search" => search::run(&s.large),
+            "sort" => sorting::run(&s.large),
             "import" => import::run(&bin),
             "links" => links::run(&s.large),
             _ => {}

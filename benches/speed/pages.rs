@@ -42,7 +42,7 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
             .expect("window")
     };
     for sort in Sort::ALL {
-        let query = q(sort, None, None, None);
+        let query = q(sort.clone(), None, None, None);
         out.push((
             format!("first page, sort {}", sort.label()),
             time(RUNS, || page(&query, &Anchor::Start)),
@@ -59,7 +59,7 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
         (Some("profile"), Some("archived")),
     ] {
         for sort in [Sort::Inserted, Sort::CreatedAt] {
-            let query = q(sort, t, st, None);
+            let query = q(sort.clone(), t, st, None);
             let empty = if t == Some("profile") && st.is_some() {
                 " (matches nothing)"
             } else {
@@ -76,7 +76,7 @@ fn interactive(path: &Path) -> Vec<(String, Vec<Duration>)> {
         }
     }
     for sort in [Sort::Inserted, Sort::CreatedAt, Sort::Slug] {
-        let query = q(sort, None, None, None);
+        let query = q(sort.clone(), None, None, None);
         out.push((
             format!("20 page-downs, sort {}", sort.label()),
             time(RUNS, || {

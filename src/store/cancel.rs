@@ -24,7 +24,7 @@ impl Canceller {
         Self::default()
     }
 
-    pub(crate) fn cancel(&self) {
+    pub fn cancel(&self) {
         self.flag.store(true, Ordering::SeqCst);
         if let Ok(h) = self.handle.lock()
             && let Some(h) = h.as_ref()

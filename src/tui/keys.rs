@@ -50,7 +50,8 @@ pub enum Action {
     FilterType,
     /// Pick the statuses to keep.
     FilterStatus,
-    /// Sort by the column under the cursor (again: back to inserted order).
+    /// Sort by the column under the cursor, any column (again: back to
+    /// inserted order).
     Sort,
     /// Reverse the sort: newest (or last) first.
     SortReverse,
@@ -320,8 +321,14 @@ pub enum When {
     OnListDocument,
     /// The store has a documents table to list.
     HasDocuments,
-    /// The grid's current column gives an order by an index.
+    /// The grid has a column under its cursor to sort by.
     SortableColumn,
+    /// A sorted list is being built for the Documents sort.
+    Sorting,
+    /// The browsed table pages by rowid, so it can be read in any order.
+    BrowseSortable,
+    /// No sorted list is being built for the browsed table (Esc goes back).
+    NotSortingBrowse,
     /// The document is read and still there.
     DocShown,
     /// The store has tables to browse.
@@ -473,13 +480,13 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Help, "quit", &[k('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
     b(Ctx::Messages, "close_messages", &[ESC, k('q'), k('M')], Action::Cancel, "close the log", Some("close")),
     b(Ctx::Documents, "open", &[ENTER], Action::Open, "open the document", Some("open")).when(When::RowUnderCursor),
+    b(Ctx::Documents, "clear_filters", &[ESC], Action::Back, "stop a sort being built, else clear search and filters", Some("stop sort")).when(When::Sorting),
     b(Ctx::Documents, "search", &[k('/')], Action::Search, "search id, slug, title, content (case folds for ASCII letters only)", Some("search")).when(When::HasDocuments),
     b(Ctx::Documents, "filter_type", &[k('t')], Action::FilterType, "filter by doc_type: pick among the values present", Some("type")).when(When::HasDocuments),
     b(Ctx::Documents, "filter_status", &[k('s')], Action::FilterStatus, "filter by status: pick among the values present", Some("status")).when(When::HasDocuments),
-    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column (created_at, id, slug; again: inserted order)", Some("sort")).when(When::SortableColumn),
-    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest first)", None).when(When::HasDocuments),
+    b(Ctx::Documents, "sort", &[k('o')], Action::Sort, "sort by this column, any one (again: inserted order)", Some("sort")).when(When::SortableColumn),
+    b(Ctx::Documents, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the sort (newest or last first)", None).when(When::HasDocuments),
     b(Ctx::Documents, "columns", &[k('c')], Action::Columns, "choose the columns shown", Some("columns")).when(When::HasDocuments),
-    b(Ctx::Documents, "clear_filters", &[ESC], Action::Back, "clear search and filters", None),
     b(Ctx::Grid, "column_left", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "column cursor left", None),
     b(Ctx::Grid, "column_right", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "column cursor right", None),
     b(Ctx::Grid, "narrow", &[k('<')], Action::Narrow, "narrow the column", None),
@@ -503,7 +510,9 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Schema, "spec_pane", &[k('h'), code(KeyCode::Left)], Action::ColumnLeft, "scroll the spec beside the live tables", Some("spec")).when(When::DdlPane),
     b(Ctx::Schema, "ddl_pane", &[k('l'), code(KeyCode::Right)], Action::ColumnRight, "scroll the live DDL", Some("DDL")).when(When::SpecPane),
     b(Ctx::Tables, "open", &[ENTER], Action::Open, "browse the table", Some("browse")).when(When::HasTables),
-    b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the tables", Some("back")),
+    b(Ctx::Browse, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "stop a sort being built, else back to the tables", Some("back")).when(When::NotSortingBrowse),
+    b(Ctx::Browse, "sort", &[k('o')], Action::Sort, "sort by this column, any one (again: rowid order)", Some("sort")).when(When::SortableColumn),
+    b(Ctx::Browse, "reverse_sort", &[k('O')], Action::SortReverse, "reverse the order (last first)", None).when(When::BrowseSortable),
     b(Ctx::Browse, "show_row", &[ENTER], Action::Open, "show the row, a column a line", Some("row")).when(When::GridRows),
     b(Ctx::Record, "back_to_grid", &[ESC, code(KeyCode::Backspace)], Action::Back, "back to the grid", Some("back")),
     b(Ctx::Record, "prev_row", &[k('[')], Action::PrevDocument, "the previous row", Some("prev")).when(When::RowBefore),

@@ -21,7 +21,8 @@ use crate::store::read::documents::{Anchor, DocRow, DocView, Query, RowKey};
 use crate::store::read::export::{Format, Source};
 use crate::store::read::frequencies::{FreqSource, Frequencies};
 use crate::store::read::query::session::{Cmd, Said};
-use crate::store::read::tables::{RowAnchor, TablePage};
+use crate::store::read::sorted::{ListAsk, Sorting};
+use crate::store::read::tables::{Order, RowAnchor, TablePage};
 use crate::store::read::tasks::{Task, TaskAnchor, TaskCounts, TaskSelection};
 use crate::store::values::{Copied, Editable};
 use std::sync::Arc;
@@ -72,6 +73,8 @@ pub enum Request {
         keyed: bool,
         anchor: RowAnchor,
         height: usize,
+        /// A column's order (None: by rowid).
+        order: Option<Order>,
     },
     Plan(PlanKind),
     /// Whether another process committed: SQLite's counter on the reading
@@ -382,6 +385,16 @@ pub enum Reply {
     Upstream(Got<Arc<DuckInspection>>),
     /// The first snapshot of upstream's store, as it is taken.
     Snapshot(Taking),
+    /// A sorted list is being built: this far.
+    SortProgress {
+        ticket: u64,
+        at: Sorting,
+    },
+    /// A sorted list is ready (its rows), or why not.
+    Sorted {
+        ticket: u64,
+        result: Result<u64, String>,
+    },
 }
 
 /// Where the first snapshot of upstream's DuckDB store stands.
@@ -481,6 +494,13 @@ pub enum Job {
     Snapshot {
         source: std::path::PathBuf,
         cache: std::path::PathBuf,
+        cancel: Canceller,
+    },
+    /// Build the sorted list of a sort no index gives (on a thread of its
+    /// own); the browsing worker then reads pages from it.
+    SortList {
+        ticket: u64,
+        ask: ListAsk,
         cancel: Canceller,
     },
     /// Export to a file (on a thread of its own).

@@ -8,6 +8,7 @@ pub mod event;
 mod history;
 pub mod keymap;
 pub mod keys;
+mod lists;
 mod long;
 mod messages;
 pub mod mode;

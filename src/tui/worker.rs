@@ -12,6 +12,7 @@ use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_de
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
 use crate::store::read::documents::{self, DocRow, Query, WindowAsk};
+use crate::store::read::sort::SortPath;
 use crate::store::read::tables;
 use crate::store::read::tasks::{self, TaskCounts};
 use crate::store::{StoreError, matching, values};
@@ -21,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
+use super::lists::{Lists, listed_window, sort_list, sorted_page};
 use super::long::{
     apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
     take_snapshot,
@@ -52,6 +54,8 @@ pub struct Worker {
     latest: Arc<Latest>,
     /// Where replies sent before a request ends go (a search's first matches).
     notify: Notify,
+    /// The sorted lists built for sorts no index gives.
+    lists: Lists,
 }
 
 /// Where a worker's replies go.
@@ -187,6 +191,16 @@ impl Worker {
                     take_snapshot(&source, &cache, &cancel, &*send)
                 }));
             }
+            Job::SortList {
+                ticket,
+                ask,
+                cancel,
+            } => {
+                let (send, store, lists) = (send.clone(), self.path.clone(), self.lists.clone());
+                run_long(Box::new(move || {
+                    sort_list(&store, &lists, ticket, &ask, &cancel, &send)
+                }));
+            }
             Job::Export {
                 source,
                 path,
@@ -225,6 +239,7 @@ impl Worker {
             stamp: None,
             latest,
             notify: Arc::new(|_| {}),
+            lists: Lists::default(),
         }
     }
 
@@ -282,6 +297,7 @@ impl Worker {
             return req.failed("the store is not open".to_string().into());
         };
         let conn = &mut store.conn;
+        let lists = &self.lists;
         let no_tasks = || Failure::Other("the store has no tasks table".into());
         Some(match req {
             Request::Count { name } => Reply::Count {
@@ -342,12 +358,26 @@ impl Worker {
                 keyed,
                 anchor,
                 height,
+                order: None,
             } => Reply::Browse {
                 ticket,
                 result: with_deadline(conn, BROWSE_LIMIT, |c| {
                     tables::page(c, &table, keyed, anchor, height)
                 })
                 .map_err(Failure::from),
+            },
+            // In a column's order: from its sorted list once that is ready
+            // (and the store unchanged since), else a scan with a top-N sort.
+            Request::Browse {
+                ticket,
+                table,
+                anchor,
+                height,
+                order: Some(order),
+                ..
+            } => Reply::Browse {
+                ticket,
+                result: sorted_page(store, lists, &table, &order, anchor, height),
             },
             other => return other.failed("not a read".to_string().into()),
         })
@@ -384,7 +414,12 @@ impl Worker {
                     anchor: &anchor,
                     height,
                 };
-                let result = if super::searching::scans(&ask) {
+                let listed = (query.sort.path(&live) == SortPath::List)
+                    .then(|| listed_window(&self.lists, &live, &ask))
+                    .flatten();
+                let result = if let Some(rows) = listed {
+                    rows
+                } else if super::searching::scans(&ask) {
                     let (latest, notify) = (&self.latest, &self.notify);
                     super::searching::first_page(store, &live, ticket, &ask, latest, notify)?
                 } else {
@@ -525,8 +560,9 @@ fn window(
     ask: WindowAsk<'_>,
     latest: &Arc<Latest>,
 ) -> Option<Got<Vec<DocRow>>> {
-    // A search from a key reads rows until a page is full: a scan too.
-    let limit = if ask.query.search.is_some() {
+    // A search from a key reads rows until a page is full, and a sort no
+    // index gives (before its list is ready) sorts every row: scans too.
+    let limit = if ask.query.search.is_some() || ask.query.sort.path(live) == SortPath::List {
         SCAN_LIMIT
     } else {
         BROWSE_LIMIT

@@ -36,6 +36,9 @@ fn first_title(h: &Harness) -> Option<String> {
 /// Documents, the cursor on the second row's `title` (the demo's first row
 /// has none).
 fn on_a_title(h: &mut Harness) {
+    // Room for every hint of a row under the cursor (any column sorts, so
+    // `o sort` is one of them).
+    h.resize(132, 36);
     h.key(KeyCode::Char('2')).key(KeyCode::Char('j'));
     for _ in 0..4 {
         h.key(KeyCode::Char('l'));
@@ -55,7 +58,11 @@ fn e_edits_a_cell_after_its_preview_and_u_takes_it_back() {
     let mut h = Harness::demo();
     let before = first_title(&h).unwrap();
     on_a_title(&mut h);
-    assert!(status(&mut h).contains("edit"), "E is hinted on a row");
+    assert!(
+        status(&mut h).contains("edit"),
+        "E is hinted on a row: {}",
+        status(&mut h)
+    );
     h.key(KeyCode::Char('E'));
     let editor = h.text();
     assert!(

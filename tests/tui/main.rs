@@ -23,6 +23,7 @@ mod picker;
 mod query;
 mod record;
 mod screens;
+mod sorting;
 mod states;
 mod tasks;
 mod tmux;

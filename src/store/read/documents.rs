@@ -11,6 +11,7 @@ use crate::store::read::filters::{FilterSet, ValueFilter, col, one_of};
 use crate::store::read::row_key::KeyColumns;
 pub use crate::store::read::row_key::RowKey;
 pub use crate::store::read::sort::Sort;
+use crate::store::read::sort::SortPath;
 use crate::store::spec::quote;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -206,6 +207,12 @@ fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
     }
 }
 
+/// What a page selects of a row of `q` (its key, sort value, id and
+/// cells, as `doc_row` reads them), for a caller that finds the rows itself.
+pub(crate) fn row_select(live: &LiveTable, q: &Query) -> String {
+    base(live, q, None).select
+}
+
 /// The WHERE terms of `q`'s filters and search, and their arguments;
 /// `hint` keeps SQLite off the filters' indexes (a unary +).
 pub(crate) fn filters(live: &LiveTable, q: &Query, hint: bool) -> (Vec<String>, Vec<Value>) {
@@ -274,6 +281,20 @@ fn statements(
         }
         return vec![make(filters, args, keys.order(dir))];
     };
+    if q.sort.path(live) == SortPath::List {
+        // No index gives the order: one scan with a top-N sort, as
+        // `ORDER BY col LIMIT n` is (segments would each scan every row).
+        let mut filters = s.filters.clone();
+        let mut args = s.args.clone();
+        if let Some(k) = key {
+            filters.push(past_key(c, keys, cmp, k, &mut args));
+        }
+        return vec![make(
+            filters,
+            args,
+            format!("{c} {dir}, {}", keys.order(dir)),
+        )];
+    }
     // NULL sort values come first (SQLite's order); a row-value comparison
     // never matches them, so they are a segment of their own.
     let key_null = key.is_some_and(|k| k.value == Value::Null);
@@ -322,6 +343,31 @@ fn statements(
             }
         })
         .collect()
+}
+
+/// The rows past `k` in the order of column `c` then the key, NULLs first:
+/// `cmp` is `>`/`>=` forward, `<`/`<=` backward (the key's own compare).
+fn past_key(c: &str, keys: &KeyColumns, cmp: &str, k: &Key, args: &mut Vec<Value>) -> String {
+    let on_key = keys.compare(cmp);
+    let forward = cmp.starts_with('>');
+    let key_args = keys.args(&k.rowid);
+    if k.value == Value::Null {
+        args.extend(key_args);
+        return if forward {
+            format!("({c} IS NOT NULL OR {on_key})")
+        } else {
+            format!("({c} IS NULL AND {on_key})")
+        };
+    }
+    let strict = if forward { ">" } else { "<" };
+    args.push(k.value.clone());
+    args.push(k.value.clone());
+    args.extend(key_args);
+    let nulls = if forward { "" } else { " OR {c} IS NULL" };
+    format!(
+        "({c} {strict} ? OR ({c} = ? AND {on_key}){})",
+        nulls.replace("{c}", c)
+    )
 }
 
 /// What one window reads from: the query, and the rowids it is limited to

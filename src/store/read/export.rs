@@ -87,7 +87,8 @@ impl DocSelection {
 /// What to export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    Documents(DocSelection),
+    /// Boxed: a selection is far larger than a name.
+    Documents(Box<DocSelection>),
     Table(String),
     /// The rows of the user's statement (read-only, see `query`).
     Query(String),
@@ -155,9 +156,21 @@ fn our_statement(conn: &Connection, source: &Source) -> Result<(String, Vec<Valu
             let (terms, args) = sel.filters().terms(&live, false);
             let dir = if sel.desc { "DESC" } else { "ASC" };
             let keys = KeyColumns::of(&live).order(dir);
+            // Any column: SQLite sorts it (in its temp files, so memory
+            // stays bounded) when no index gives the order; ties by rowid,
+            // as the Documents tab pages them.
             let order = match sel.sort.column() {
-                Some(c) if live.column(c).is_some() => format!("{} {dir}, {keys}", quote(c)),
-                _ => keys,
+                Some(c) => match live.column(c) {
+                    Some(c) => format!("{} {dir}, {keys}", quote(&c.name)),
+                    None => {
+                        return Err(StoreError::Refused(format!(
+                            "cannot sort by {}: documents has no such column (it has {})",
+                            crate::text::escape(c),
+                            visible(&live).join(", ")
+                        )));
+                    }
+                },
+                None => keys,
             };
             let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
             let filter = if terms.is_empty() {
@@ -437,7 +450,7 @@ mod tests {
             ..DocSelection::default()
         };
         f(&mut sel);
-        Source::Documents(sel)
+        Source::Documents(Box::new(sel))
     }
 
     #[test]

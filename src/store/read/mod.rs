@@ -15,5 +15,6 @@ pub mod row_key;
 pub(crate) mod sample;
 pub mod search;
 pub mod sort;
+pub mod sorted;
 pub mod tables;
 pub mod tasks;

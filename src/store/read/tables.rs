@@ -1,7 +1,10 @@
 //! Read-only browsing of any table or view, a page at a time.
 
 use crate::store::cell::{CELL_CHARS, Cell, cut_sql};
-use crate::store::inspection::catalog;
+use crate::store::inspection::catalog::{self, LiveTable};
+use crate::store::read::documents::{self, Anchor, Key, Query, RowKey, Sort};
+use crate::store::read::sort::SortPath;
+use crate::store::read::sorted::SortedList;
 use crate::store::spec::quote;
 use rusqlite::Connection;
 
@@ -21,6 +24,8 @@ pub struct TablePage {
     /// (rowid, cells); rowid is None for views and WITHOUT ROWID tables.
     pub rows: Vec<(Option<i64>, Vec<Cell>)>,
     pub keyed: bool,
+    /// How pages in the order asked for are read: `List` wants a sorted list.
+    pub path: SortPath,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,5 +116,115 @@ pub(crate) fn page(
         columns,
         rows: out,
         keyed,
+        path: SortPath::Rowid,
+    })
+}
+
+/// The order a browsed table is read in, other than by rowid: a column,
+/// either way.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Order {
+    pub sort: Sort,
+    pub desc: bool,
+}
+
+impl Order {
+    /// The query that pages `live` in this order: every column shown, no
+    /// filter (the same keyset pages, or sorted list, as Documents').
+    pub fn query(&self, live: &LiveTable) -> Query {
+        Query {
+            sort: self.sort.clone(),
+            desc: self.desc,
+            columns: live
+                .columns
+                .iter()
+                .filter(|c| matches!(c.hidden, 0 | 2 | 3))
+                .map(|c| c.name.clone())
+                .collect(),
+            ..Query::default()
+        }
+    }
+}
+
+/// One page of a table paged by rowid, in `order`: from `list` when it is
+/// that order's sorted list, else by keyset (on the column's index, or a
+/// scan with a top-N sort). A row anchor's place in the order is its
+/// rowid's sort value, read back.
+pub(crate) fn sorted_page(
+    conn: &Connection,
+    name: &str,
+    order: &Order,
+    anchor: RowAnchor,
+    limit: usize,
+    list: Option<&SortedList>,
+) -> rusqlite::Result<TablePage> {
+    let live = catalog::table_named(conn, name)?;
+    let q = order.query(&live);
+    let key = |rowid: i64| -> rusqlite::Result<Key> {
+        let value = match order.sort.column().and_then(|c| live.column(c)) {
+            Some(c) => conn
+                .query_row(
+                    &format!(
+                        "SELECT {} FROM {} WHERE rowid = ?1",
+                        quote(&c.name),
+                        quote(name)
+                    ),
+                    [rowid],
+                    |r| r.get(0),
+                )
+                .or_else(|e| match e {
+                    // A row gone since: its place is lost, the start stands in.
+                    rusqlite::Error::QueryReturnedNoRows => Ok(rusqlite::types::Value::Null),
+                    e => Err(e),
+                })?,
+            None => rusqlite::types::Value::Integer(rowid),
+        };
+        Ok(Key {
+            value,
+            rowid: RowKey::Rowid(rowid),
+        })
+    };
+    let anchor_row = anchor;
+    let anchor = match anchor {
+        RowAnchor::Start => Anchor::Start,
+        RowAnchor::End => Anchor::End,
+        RowAnchor::After(r) => Anchor::From {
+            key: key(r)?,
+            inclusive: false,
+        },
+        RowAnchor::Before(r) => Anchor::Before {
+            key: key(r)?,
+            n: limit,
+        },
+    };
+    let mut rows = match list.filter(|l| l.serves(&live.name, &q)) {
+        Some(l) => l.window(&q, &anchor, limit)?,
+        None => documents::window(conn, &live, &q, &anchor, limit)?,
+    };
+    // A window near an end is filled from the other side, as a pager's;
+    // a page after (before) a row holds only the rows past it, as `page`'s
+    // do, so the app can tell it is at an end.
+    let at = |r: i64| rows.iter().position(|x| x.key.rowid == RowKey::Rowid(r));
+    match anchor_row {
+        RowAnchor::After(r) => {
+            if let Some(i) = at(r) {
+                rows.drain(..=i);
+            }
+        }
+        RowAnchor::Before(r) => {
+            if let Some(i) = at(r) {
+                rows.truncate(i);
+            }
+        }
+        RowAnchor::Start | RowAnchor::End => {}
+    }
+    Ok(TablePage {
+        columns: q.grid_columns(),
+        rows: rows
+            .into_iter()
+            .map(|r| (r.key.rowid.rowid(), r.cells))
+            .collect(),
+        keyed: true,
+        path: order.sort.path(&live),
     })
 }

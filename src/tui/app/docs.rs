@@ -7,7 +7,7 @@ use super::copy::copy_request;
 use super::state::Charts;
 use super::{App, Cx, DocsState, Effect, Load, Select, cursor};
 use crate::store::inspection::catalog::LiveTable;
-use crate::store::read::documents::{Anchor, DocRow, Query, RowKey, Sort};
+use crate::store::read::documents::{Anchor, DocRow, Query, RowKey};
 use crate::tui::keys::Action;
 use crate::tui::worker::{Failure, Reply, Request};
 use std::sync::atomic::Ordering;
@@ -24,6 +24,11 @@ impl App {
     }
 
     pub(super) fn update_docs(&mut self, action: Action) {
+        match action {
+            Action::Sort => return self.sort_docs(),
+            Action::Back if self.stop_sort() => return,
+            _ => {}
+        }
         let effect = self.with_docs(|d, charts, cx| d.update(action, charts, cx));
         self.apply(effect);
     }
@@ -97,6 +102,9 @@ impl App {
                     .and_then(|i| i.live("documents"));
                 let effect = self.docs.on_window(result, done, live);
                 self.apply(effect);
+                if done {
+                    self.after_window();
+                }
             }
             Reply::Document { ticket, result } => {
                 if let Some(d) = self.detail.as_mut() {
@@ -154,7 +162,6 @@ impl DocsState {
             }
             Action::FilterType => return Effect::OpenPicker("doc_type"),
             Action::FilterStatus => return Effect::OpenPicker("status"),
-            Action::Sort => return self.sort_by_cursor(charts, cx),
             Action::SortReverse => {
                 self.query.desc = !self.query.desc;
                 self.rewindow(charts, cx);
@@ -171,7 +178,7 @@ impl DocsState {
             }
             Action::Back => {
                 let cleared = Query {
-                    sort: self.query.sort,
+                    sort: self.query.sort.clone(),
                     desc: self.query.desc,
                     columns: self.query.columns.clone(),
                     ..Query::default()
@@ -273,29 +280,6 @@ impl DocsState {
         if let Some((anchor, select)) = ask {
             self.request_window(anchor, select, charts, cx);
         }
-    }
-
-    /// `o`: sort by the column under the cursor when an index can give its
-    /// order; on the column already sorted by, back to inserted order.
-    fn sort_by_cursor(&mut self, charts: &Charts, cx: &mut Cx<'_>) -> Effect {
-        let Some(name) = self.grid.current().map(str::to_string) else {
-            return Effect::Done;
-        };
-        let q = &mut self.query;
-        match Sort::by_column(&name) {
-            Some(s) if s == q.sort => q.sort = Default::default(),
-            Some(s) => q.sort = s,
-            None => {
-                let sortable: Vec<&str> = Sort::ALL.iter().filter_map(|s| s.column()).collect();
-                return Effect::Say(format!(
-                    "cannot sort by {}: pages are read in an index's order ({}) or as inserted",
-                    crate::text::cell(&name),
-                    sortable.join(", ")
-                ));
-            }
-        }
-        self.rewindow(charts, cx);
-        Effect::Done
     }
 
     /// The window read again from the start, the count unchanged (a new

@@ -20,7 +20,7 @@ impl App {
             search: q.search.clone(),
             rowids: q.rowids.clone(),
             value: q.value.clone(),
-            sort: q.sort,
+            sort: q.sort.clone(),
             desc: q.desc,
             columns: None,
         }
@@ -64,7 +64,11 @@ impl App {
                     Some(n) => format!("{n} documents as listed"),
                     None => "the documents as listed".into(),
                 };
-                (what, Source::Documents(sel), "documents".to_string())
+                (
+                    what,
+                    Source::Documents(Box::new(sel)),
+                    "documents".to_string(),
+                )
             }
         };
         let name: String = stem

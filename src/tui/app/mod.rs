@@ -38,6 +38,7 @@ mod results;
 mod scroll;
 mod search;
 mod snapshot;
+mod sorting;
 mod state;
 mod tables;
 mod tasks;
@@ -49,6 +50,7 @@ pub use load::Load;
 pub(crate) use results::Completing;
 pub use results::{QueryResult, QueryState};
 pub(crate) use state::Select;
+pub use state::{BrowseSort, Building, SortList};
 pub use state::{
     BrowseState, CellEditor, ChangeDialog, ChangePhase, Checking, Chooser, Clip, DetailState,
     Dialog, DocsState, Drawn, ExportDialog, ExportPhase, FirstSnapshot, FreqView, Launch, Overlay,
@@ -169,6 +171,7 @@ impl App {
                 count_ticket: 0,
                 grid: GridState::default(),
                 detail_follows: false,
+                list: Default::default(),
             },
             detail: None,
             tables: TablesState::default(),
@@ -475,6 +478,11 @@ impl App {
     /// Reads everything again: after a write, a refresh key, or a change by
     /// another process. What is on screen stays until the new data comes.
     pub(crate) fn refresh(&mut self) {
+        // A sorted list may no longer be in order: asked for again.
+        self.docs.list.store_changed();
+        if let Some(b) = self.tables.browse.as_mut() {
+            b.sort.list.store_changed();
+        }
         // Results of a scan may no longer hold (one running reads the
         // store as it is now, and goes on).
         if self.store.checking.is_none() {
@@ -555,6 +563,7 @@ impl App {
                 if let Some(b) = self.tables.browse.as_mut() {
                     b.on_page(ticket, result);
                 }
+                self.after_browse_page();
             }
             Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
             Reply::Copied { what, result } => self.on_copied(what, result),
@@ -573,6 +582,7 @@ impl App {
             }
             Reply::Upstream(result) => self.on_upstream(result),
             Reply::Snapshot(taking) => self.on_taking(taking),
+            Reply::SortProgress { .. } | Reply::Sorted { .. } => self.on_sort_reply(reply),
         }
     }
 

@@ -106,12 +106,15 @@ impl App {
                     && self.detail.as_ref().is_some_and(|d| d.on_list_document())
             }
             When::HasDocuments => self.has_documents(),
-            When::SortableColumn => {
-                self.has_documents()
-                    && self.docs.grid.current().is_some_and(|c| {
-                        crate::store::read::documents::Sort::by_column(c).is_some()
-                    })
-            }
+            When::SortableColumn => match self.mode() {
+                Mode::Browse => self
+                    .tables
+                    .browse
+                    .as_ref()
+                    .is_some_and(|b| b.keyed && b.grid.current().is_some()),
+                _ => self.has_documents() && self.docs.grid.current().is_some(),
+            },
+            When::BrowseSortable => self.tables.browse.as_ref().is_some_and(|b| b.keyed),
             When::DocShown => self
                 .detail
                 .as_ref()
@@ -147,6 +150,12 @@ impl App {
             When::FixableFinding => self.finding_fixable(),
             When::CanUndo => self.can_undo(),
             When::ChecksRunning => self.store.checking.is_some(),
+            When::Sorting => self.docs.list.building.is_some(),
+            When::NotSortingBrowse => self
+                .tables
+                .browse
+                .as_ref()
+                .is_none_or(|b| b.sort.list.building.is_none()),
             When::RowBefore => self.row_before(),
             When::GridRows => match self.mode() {
                 Mode::QueryResult => self.result_rows(),

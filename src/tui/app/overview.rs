@@ -99,7 +99,7 @@ impl App {
     pub(super) fn list_rows(&mut self, rowids: Vec<i64>) {
         self.docs.query = Query {
             rowids: Some(rowids),
-            sort: self.docs.query.sort,
+            sort: self.docs.query.sort.clone(),
             desc: self.docs.query.desc,
             columns: self.docs.query.columns.clone(),
             ..Query::default()

@@ -12,10 +12,11 @@ use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
 use crate::store::plan::{Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{DocRow, DocView, Key, Query, RowKey};
+use crate::store::read::documents::{DocRow, DocView, Key, Query, RowKey, Sort};
 use crate::store::read::export::Source;
 use crate::store::read::frequencies::Frequencies;
-use crate::store::read::tables::{RowAnchor, TablePage};
+use crate::store::read::sorted::{ListAsk, Sorting};
+use crate::store::read::tables::{Order, RowAnchor, TablePage};
 use crate::store::read::tasks::TaskCounts;
 use crate::store::read::tasks::{Task, TaskAnchor, TaskSelection};
 use crate::tui::tab::Tab;
@@ -231,6 +232,8 @@ pub struct DocsState {
     /// The detail follows the list's cursor once the window asked for comes
     /// (`[`/`]` past the window's edge).
     pub(super) detail_follows: bool,
+    /// The sorted list of a sort no index gives.
+    pub list: SortList,
 }
 
 #[derive(Debug)]
@@ -282,6 +285,8 @@ pub struct BrowseState {
     pub grid: GridState,
     /// The row under the cursor shown a column a line, scrolled this far.
     pub(crate) record: Option<u16>,
+    /// The order it is read in, and its sorted list.
+    pub sort: BrowseSort,
 }
 
 #[derive(Debug, Default)]
@@ -413,4 +418,39 @@ impl Requests {
         self.next_ticket += 1;
         self.next_ticket
     }
+}
+
+/// Where the sorted list of one grid's sort stands.
+#[derive(Debug, Default)]
+pub struct SortList {
+    /// The list being built, while it is.
+    pub building: Option<Building>,
+    /// The list the browsing worker holds for the rows shown.
+    pub(super) ready: Option<ListAsk>,
+    /// A list the user stopped: not asked for again by itself.
+    pub(super) declined: Option<ListAsk>,
+    /// The order before `o`, while its list is yet to be asked for.
+    pub(super) before: Option<(Sort, bool)>,
+    /// The store changed under a ready list: the next one is a rebuild.
+    pub(super) changed: bool,
+}
+
+#[derive(Debug)]
+pub struct Building {
+    pub ask: ListAsk,
+    /// How far it has got, once it says.
+    pub at: Option<Sorting>,
+    /// Built again because the store changed (or the filters did).
+    pub again: bool,
+    pub(super) ticket: u64,
+    pub(super) cancel: Canceller,
+    /// The order Esc goes back to: the one before `o`.
+    pub(super) before: Option<(Sort, bool)>,
+}
+
+/// A browsed table's order and its sorted list.
+#[derive(Debug, Default)]
+pub struct BrowseSort {
+    pub order: Order,
+    pub list: SortList,
 }

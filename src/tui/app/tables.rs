@@ -48,6 +48,19 @@ impl App {
     }
 
     pub(super) fn update_tables(&mut self, action: Action) {
+        if self
+            .tables
+            .browse
+            .as_ref()
+            .is_some_and(|b| b.record.is_none())
+        {
+            match action {
+                Action::Sort => return self.sort_browse(false),
+                Action::SortReverse => return self.sort_browse(true),
+                Action::Back if self.stop_browse_sort() => return,
+                _ => {}
+            }
+        }
         let mut cx = Cx::new(self.page(), self.size.0, &mut self.requests);
         let objects = self
             .store
@@ -102,6 +115,7 @@ impl TablesState {
             select_after: Select::First,
             grid: GridState::default(),
             record: None,
+            sort: Default::default(),
         });
         b.request(anchor, cx);
     }
@@ -120,6 +134,7 @@ impl BrowseState {
             keyed: self.keyed,
             anchor,
             height: cx.page,
+            order: self.sort.asked(),
         });
     }
 

@@ -15,8 +15,12 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     let q = &app.docs.query;
     let mut spans = vec![
         Span::styled("sort ", theme().dim),
-        Span::raw(q.sort_label()),
+        Span::raw(text::cell(&q.sort_label())),
     ];
+    // Beside the sort it is about, so a narrow screen still shows it.
+    if let Some(b) = &app.docs.list.building {
+        spans.push(Span::styled(sorting_note(b), theme().warn));
+    }
     for (all, name, picked) in [
         (" · type all", " · doc_type ∈ ", &q.doc_type),
         (" · status all", " · status ∈ ", &q.status),
@@ -144,4 +148,32 @@ fn count(app: &App) -> Span<'static> {
         }
         (None, None, _) => Span::styled(" · counting…", theme().dim),
     }
+}
+
+/// How far the sorted list has got: " · sorting: 400,000 of 1,000,000 rows (Esc stops)".
+pub(super) fn sorting_note(b: &crate::tui::app::Building) -> String {
+    let what = if b.again { "sorting again" } else { "sorting" };
+    // Every row read, SQLite's sorter merges them: no count to show.
+    let far = match b.at {
+        None => String::new(),
+        Some(at) => match at.total {
+            Some(t) if at.rows >= t => format!(": {} rows read, ordering them", grouped(t)),
+            Some(t) => format!(": {} of {} rows", grouped(at.rows), grouped(t)),
+            None => format!(": {} rows read", grouped(at.rows)),
+        },
+    };
+    format!(" · {what}{far} (Esc stops)")
+}
+
+/// 1234567 as "1,234,567".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -17,15 +17,24 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         // A table's rows are changed (E, D) only where a change can find
         // them again, in a store that may be written.
         let read_only = (!b.keyed || app.store.writable.is_err()).then(|| "read-only".to_string());
+        let o = &b.sort.order;
+        let order = (*o != Default::default()).then(|| {
+            let arrow = if o.desc { "↓" } else { "↑" };
+            format!("sort {} {arrow}", text::cell(o.sort.label()))
+        });
         let notes: Vec<String> = read_only
             .into_iter()
             .chain(crate::store::read::tables::scope(b.keyed))
+            .chain(order)
             .collect();
-        let title = if notes.is_empty() {
+        let mut title = if notes.is_empty() {
             text::cell(&b.table)
         } else {
             format!("{} ({})", text::cell(&b.table), notes.join(", "))
         };
+        if let Some(building) = &b.sort.list.building {
+            title.push_str(&super::documents::sorting_note(building));
+        }
         let block = Block::default().borders(Borders::TOP).title(title);
         match &b.page {
             Load::Loading => {
