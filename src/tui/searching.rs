@@ -2,17 +2,23 @@
 //! counts (`store::read::search`): the exact id or slug at once, the page
 //! as it fills, one counter. The count request, on the scan thread, waits
 //! for that scan's count instead of reading every row a second time beside
-//! it (on 2 cores, two scans take twice as long).
+//! it (on 2 cores, two scans take twice as long). Also the other reads of
+//! documents with a deadline and a stop: a window, a count.
 
-use super::messages::{Got, Latest, Reply};
+use super::messages::{Failure, Got, Latest, Reply};
 use crate::store::inspection::catalog::LiveTable;
+use crate::store::matching;
 use crate::store::open::{self, DeadlineError, ReadStore};
-use crate::store::read::documents::{Anchor, DocRow, Query, WindowAsk};
+use crate::store::read::doc_counts::DocCounts;
+use crate::store::read::documents::{self, Anchor, DocRow, Query, WindowAsk};
 use crate::store::read::search::{self, News};
+use crate::store::read::sort::SortPath;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+/// Browsing queries are stopped after this long: a runaway view cannot hang.
+pub(super) const BROWSE_LIMIT: Duration = Duration::from_secs(5);
 /// Scans (a search, the charts) may take longer than a page.
 pub(super) const SCAN_LIMIT: Duration = Duration::from_secs(60);
 /// How often a scanning search reports.
@@ -149,4 +155,81 @@ pub(super) fn reporting_stop(
         }
         newest() > ticket
     }
+}
+
+/// One window of documents, stopped by its deadline or when a newer window is
+/// asked for (then None: nobody wants the answer). A search from the start
+/// reports its first matches as it finds them, and how many so far while it
+/// scans.
+pub(super) fn window(
+    store: &mut ReadStore,
+    live: &LiveTable,
+    ticket: u64,
+    ask: WindowAsk<'_>,
+    latest: &Arc<Latest>,
+) -> Option<Got<Vec<DocRow>>> {
+    // A search from a key reads rows until a page is full, and a sort no
+    // index gives (before its list is ready) sorts every row: scans too.
+    let limit = if ask.query.search.is_some() || ask.query.sort.path(live) == SortPath::List {
+        SCAN_LIMIT
+    } else {
+        BROWSE_LIMIT
+    };
+    let latest = latest.clone();
+    let stop = move || latest.window.load(Ordering::Relaxed) > ticket;
+    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |_| {});
+    match result {
+        Ok(rows) => Some(Ok(rows)),
+        Err(DeadlineError::Stopped) => None,
+        Err(DeadlineError::TimedOut(_)) => Some(Err(Failure::Other(format!(
+            "stopped after {} s; narrow the search or the filters",
+            limit.as_secs()
+        )))),
+        Err(e) => Some(Err(e.into())),
+    }
+}
+
+/// Counts the documents a query selects, reporting the count so far while
+/// it goes; stopped when a newer count is asked for (then None).
+pub(super) fn matching(
+    store: &mut ReadStore,
+    live: &LiveTable,
+    ticket: u64,
+    query: &Query,
+    counts: Option<Arc<DocCounts>>,
+    latest: &Arc<Latest>,
+    notify: &Arc<dyn Fn(Reply) + Send + Sync>,
+) -> Option<Reply> {
+    let so_far = Arc::new(AtomicU64::new(0));
+    let (latest_h, so_far_h, notify_h) = (latest.clone(), so_far.clone(), notify.clone());
+    let stop = reporting_stop(
+        ticket,
+        move || latest_h.matching.load(Ordering::Relaxed),
+        move || {
+            notify_h(Reply::Matching {
+                ticket,
+                result: Ok(so_far_h.load(Ordering::Relaxed)),
+                done: false,
+            })
+        },
+    );
+    let result = open::with_watch(&mut store.conn, SCAN_LIMIT, stop, |c| {
+        matching::count(c, live, query, counts.as_deref(), &mut |n| {
+            so_far.store(n, Ordering::Relaxed)
+        })
+    });
+    let result = match result {
+        Err(DeadlineError::Stopped) => return None,
+        Err(DeadlineError::TimedOut(_)) => Err(Failure::Other(format!(
+            "≥ {} (stopped counting after {} s)",
+            so_far.load(Ordering::Relaxed),
+            SCAN_LIMIT.as_secs()
+        ))),
+        r => r.map_err(Failure::from),
+    };
+    Some(Reply::Matching {
+        ticket,
+        result,
+        done: true,
+    })
 }

@@ -6,37 +6,30 @@
 //! own so reads go on. `Worker::dispatch` is the one routing of a job.
 
 use crate::store::identify::{FileChange, Stamp};
-use crate::store::inspection::catalog::LiveTable;
 use crate::store::inspection::inspect::{self, Counts, Inspection};
-use crate::store::open::{self, DeadlineError, ReadStore, open_read_only, with_deadline};
+use crate::store::open::{self, ReadStore, open_read_only, with_deadline};
 use crate::store::plan::{self, Plan, PlanKind};
 use crate::store::read::doc_counts::DocCounts;
-use crate::store::read::documents::{self, DocRow, Query, WindowAsk};
+use crate::store::read::documents::{self, WindowAsk};
 use crate::store::read::sort::SortPath;
 use crate::store::read::tables;
 use crate::store::read::tasks::{self, TaskCounts};
-use crate::store::{StoreError, matching, values};
+use crate::store::{StoreError, values};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Duration;
 
 use super::lists::{Lists, listed_window, sort_list, sorted_page};
 use super::long::{
     apply_plan, commit_change, preview_change, run_checks, run_export, run_frequencies,
     take_snapshot,
 };
-use super::messages::Got;
 pub use super::messages::{
     ChangeAsk, Failure, Job, LOCKED, Latest, PREVIEW_ROWS, Previewed, QueryJob, Reply, Request,
     Route,
 };
-use super::searching::{SCAN_LIMIT, reporting_stop};
+use super::searching::{BROWSE_LIMIT, SCAN_LIMIT, matching, window};
 use super::sessions::QueryThreads;
-
-/// Browsing queries are stopped after this long: a runaway view cannot hang.
-const BROWSE_LIMIT: Duration = Duration::from_secs(5);
 
 /// Serves requests against one store; `spawn` runs it on its own thread,
 /// tests call `serve` directly.
@@ -525,7 +518,6 @@ impl Worker {
     }
 }
 
-/// Upstream's DuckDB store judged from its catalog: no rows are read.
 /// The plan of the Query tab's statement, on a connection with the
 /// statement's own read-only rules.
 fn explain(store: &Path, ticket: u64, sql: &str) -> Reply {
@@ -537,6 +529,7 @@ fn explain(store: &Path, ticket: u64, sql: &str) -> Reply {
     }
 }
 
+/// Upstream's DuckDB store judged from its catalog: no rows are read.
 fn upstream(source: &Path) -> Reply {
     let cancel = crate::store::cancel::Canceller::new();
     let judged = crate::store::duckdb::DuckStore::open(source)
@@ -547,81 +540,4 @@ fn upstream(source: &Path) -> Reply {
             .map(Arc::new)
             .map_err(|e| Failure::Other(e.to_string())),
     )
-}
-
-/// One window of documents, stopped by its deadline or when a newer window is
-/// asked for (then None: nobody wants the answer). A search from the start
-/// reports its first matches as it finds them, and how many so far while it
-/// scans.
-fn window(
-    store: &mut ReadStore,
-    live: &LiveTable,
-    ticket: u64,
-    ask: WindowAsk<'_>,
-    latest: &Arc<Latest>,
-) -> Option<Got<Vec<DocRow>>> {
-    // A search from a key reads rows until a page is full, and a sort no
-    // index gives (before its list is ready) sorts every row: scans too.
-    let limit = if ask.query.search.is_some() || ask.query.sort.path(live) == SortPath::List {
-        SCAN_LIMIT
-    } else {
-        BROWSE_LIMIT
-    };
-    let latest = latest.clone();
-    let stop = move || latest.window.load(Ordering::Relaxed) > ticket;
-    let result = documents::watched_window(&mut store.conn, live, &ask, limit, stop, &mut |_| {});
-    match result {
-        Ok(rows) => Some(Ok(rows)),
-        Err(DeadlineError::Stopped) => None,
-        Err(DeadlineError::TimedOut(_)) => Some(Err(Failure::Other(format!(
-            "stopped after {} s; narrow the search or the filters",
-            limit.as_secs()
-        )))),
-        Err(e) => Some(Err(e.into())),
-    }
-}
-
-/// Counts the documents a query selects, reporting the count so far while
-/// it goes; stopped when a newer count is asked for (then None).
-fn matching(
-    store: &mut ReadStore,
-    live: &LiveTable,
-    ticket: u64,
-    query: &Query,
-    counts: Option<Arc<DocCounts>>,
-    latest: &Arc<Latest>,
-    notify: &Notify,
-) -> Option<Reply> {
-    let so_far = Arc::new(AtomicU64::new(0));
-    let (latest_h, so_far_h, notify_h) = (latest.clone(), so_far.clone(), notify.clone());
-    let stop = reporting_stop(
-        ticket,
-        move || latest_h.matching.load(Ordering::Relaxed),
-        move || {
-            notify_h(Reply::Matching {
-                ticket,
-                result: Ok(so_far_h.load(Ordering::Relaxed)),
-                done: false,
-            })
-        },
-    );
-    let result = open::with_watch(&mut store.conn, SCAN_LIMIT, stop, |c| {
-        matching::count(c, live, query, counts.as_deref(), &mut |n| {
-            so_far.store(n, Ordering::Relaxed)
-        })
-    });
-    let result = match result {
-        Err(DeadlineError::Stopped) => return None,
-        Err(DeadlineError::TimedOut(_)) => Err(Failure::Other(format!(
-            "≥ {} (stopped counting after {} s)",
-            so_far.load(Ordering::Relaxed),
-            SCAN_LIMIT.as_secs()
-        ))),
-        r => r.map_err(Failure::from),
-    };
-    Some(Reply::Matching {
-        ticket,
-        result,
-        done: true,
-    })
 }

@@ -7,7 +7,8 @@ use crate::store::inspection::catalog::LiveTable;
 use crate::store::read::doc_counts::DocCounts;
 pub use crate::store::read::document::{DocView, Link, LinkKind, document, explain_others};
 pub use crate::store::read::filters::Picked;
-use crate::store::read::filters::{FilterSet, ValueFilter, col, one_of};
+pub use crate::store::read::filters::SPARSE_ROWS;
+use crate::store::read::filters::{FilterSet, ValueFilter, col, sparse_rowids};
 use crate::store::read::row_key::KeyColumns;
 pub use crate::store::read::row_key::RowKey;
 pub use crate::store::read::sort::Sort;
@@ -68,13 +69,6 @@ impl Query {
     }
 }
 
-/// Two filters that each match many rows can match few together (in the demo
-/// no profile is archived): walking the sort's index then reads nearly every
-/// row to fill a page. Their rowids, intersected on the two filters' own
-/// indexes (a merge of index entries, no row read), tell: when at most this
-/// many match, the page is read from that list.
-pub const SPARSE_ROWS: usize = 1000;
-
 /// Where a row stands in the sort order: its sort value, then its rowid
 /// (or, in a WITHOUT ROWID table, its primary key).
 #[derive(Debug, Clone, PartialEq)]
@@ -115,52 +109,6 @@ struct Sql {
     filters: Vec<String>,
     args: Vec<Value>,
     sort: Option<String>,
-}
-
-/// The rowids two large filters match together, when they are few (see
-/// SPARSE_ROWS): a JSON array, for `json_each`. None when the page should be
-/// found the usual way.
-fn sparse_rowids(
-    conn: &Connection,
-    live: &LiveTable,
-    q: &Query,
-) -> rusqlite::Result<Option<String>> {
-    if q.doc_type.is_empty() || q.status.is_empty() {
-        return Ok(None);
-    }
-    let has_search = q.search.as_ref().is_some_and(|s| !s.is_empty());
-    let leads = |name: &str| live.leads_index(name);
-    if q.filter_index
-        || has_search
-        || q.rowids.is_some()
-        || live.without_rowid
-        || !leads("doc_type")
-        || !leads("status")
-    {
-        return Ok(None);
-    }
-    let from = quote(&live.name);
-    let (Some((t, mut args)), Some((st, sargs))) = (
-        one_of(&col(live, "doc_type"), &q.doc_type, ""),
-        one_of(&col(live, "status"), &q.status, ""),
-    ) else {
-        return Ok(None);
-    };
-    args.extend(sargs);
-    let sql = format!(
-        "SELECT rowid FROM {from} WHERE {t} INTERSECT SELECT rowid FROM {from} WHERE {st} ORDER BY 1 LIMIT ?"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let cap = i64::try_from(SPARSE_ROWS + 1).unwrap_or(i64::MAX);
-    args.push(Value::Integer(cap));
-    let ids = stmt
-        .query_map(params_from_iter(args), |r| r.get::<_, i64>(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    if ids.len() > SPARSE_ROWS {
-        return Ok(None);
-    }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    Ok(Some(format!("[{}]", list.join(","))))
 }
 
 fn base(live: &LiveTable, q: &Query, only: Option<&str>) -> Sql {
@@ -387,7 +335,14 @@ impl<'a> Shape<'a> {
         Ok(Self {
             live,
             q,
-            only: sparse_rowids(conn, live, q)?,
+            only: if q.filter_index
+                || q.search.as_ref().is_some_and(|s| !s.is_empty())
+                || q.rowids.is_some()
+            {
+                None
+            } else {
+                sparse_rowids(conn, live, &q.doc_type, &q.status)?
+            },
         })
     }
 
