@@ -490,3 +490,35 @@ fn moving_past_either_end_of_a_browsed_table_keeps_its_rows() {
     h.key(KeyCode::Enter).key(KeyCode::Char(']'));
     assert!(h.text().contains(&last), "{}", h.text());
 }
+
+#[test]
+fn a_browsed_table_pins_its_primary_key_wherever_it_stands() {
+    let mut h = Harness::demo_with(
+        "pk.sqlite",
+        5,
+        "CREATE TABLE kv_notes(note TEXT, wide_a TEXT, wide_b TEXT, wide_c TEXT, \
+         name TEXT PRIMARY KEY) WITHOUT ROWID; \
+         INSERT INTO kv_notes VALUES \
+         ('n1', printf('%.30c', 'a'), printf('%.30c', 'b'), printf('%.30c', 'c'), 'key-one');",
+    );
+    h.resize(80, 24);
+    h.key(KeyCode::Char('4'));
+    for _ in 0..30 {
+        if h.marked().is_some_and(|m| m.starts_with("kv_notes")) {
+            break;
+        }
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    for _ in 0..4 {
+        h.act(Action::ColumnRight);
+    }
+    let screen = h.text();
+    let header = screen.lines().nth(2).unwrap();
+    assert!(
+        header.starts_with("name "),
+        "the key stays on the left: {header}"
+    );
+    assert!(screen.contains("key-one"), "{screen}");
+    assert!(!header.contains("wide_a"), "the others scrolled: {header}");
+}

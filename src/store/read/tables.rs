@@ -26,6 +26,9 @@ pub struct TablePage {
     pub keyed: bool,
     /// How pages in the order asked for are read: `List` wants a sorted list.
     pub path: SortPath,
+    /// The column that names a row: the primary key's first column, where
+    /// the table has one (the grid keeps it in view).
+    pub key: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +48,15 @@ pub(crate) fn page(
     limit: usize,
 ) -> rusqlite::Result<TablePage> {
     let mut cols_stmt = conn.prepare(
-        "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
+        "SELECT name, pk FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
     )?;
-    let columns: Vec<String> = cols_stmt
+    let described: Vec<(String, i64)> = cols_stmt
         .query_map([name], |r| {
-            catalog::lossy(r, 0).map(Option::unwrap_or_default)
+            Ok((catalog::lossy(r, 0)?.unwrap_or_default(), r.get(1)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let key = described.iter().position(|(_, pk)| *pk == 1);
+    let columns: Vec<String> = described.into_iter().map(|(c, _)| c).collect();
     let cut: Vec<String> = columns
         .iter()
         .map(|c| cut_sql(&quote(c), CELL_CHARS))
@@ -117,6 +122,7 @@ pub(crate) fn page(
         rows: out,
         keyed,
         path: SortPath::Rowid,
+        key,
     })
 }
 
@@ -218,8 +224,12 @@ pub(crate) fn sorted_page(
         }
         RowAnchor::Start | RowAnchor::End => {}
     }
+    let columns = q.grid_columns();
+    let pk = live.columns.iter().find(|c| c.pk == 1);
+    let key = pk.and_then(|k| columns.iter().position(|c| *c == k.name));
     Ok(TablePage {
-        columns: q.grid_columns(),
+        columns,
+        key,
         rows: rows
             .into_iter()
             .map(|r| (r.key.rowid.rowid(), r.cells))

@@ -309,9 +309,9 @@ impl BrowseState {
                     .map(|(_, cells)| cells.iter().map(shown).collect())
                     .collect();
                 self.grid.fit(&p.columns, &self.shown);
-                // The first column (a table's key, as a rule) stays on
-                // the left while the others scroll.
-                self.grid.pin = Some(0);
+                // The key column (the primary key, else the first)
+                // stays on the left while the others scroll.
+                self.grid.pin = Some(p.key.unwrap_or(0));
             }
             // A lock keeps the page on screen, marked stale.
             Err(Failure::Locked) => {}
