@@ -309,6 +309,9 @@ pub enum When {
     HasLinks,
     /// A statement is running.
     QueryBusy,
+    /// Nothing runs for the query's result, and Esc did not just leave
+    /// the SQL editor for it.
+    BackToEditor,
     /// Statements were run before (or the statement has lines to move to).
     HasHistory,
     /// The grid on screen has a row under the cursor that can be read again.
@@ -498,6 +501,7 @@ pub(crate) static KEYS: &[Binding] = &[
     b(Ctx::Grid, "frequencies", &[k('f')], Action::Frequencies, "the column's values by frequency", Some("freq")).when(When::GridRows),
     b(Ctx::Grid, "delete_row", &[k('D')], Action::DeleteRow, "delete the row (previewed, then y commits; u takes it back)", None).when(When::RowChangeable),
     b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "stop the running statement", Some("stop")).when(When::QueryBusy),
+    b(Ctx::QueryGrid, "stop_query", &[ESC], Action::Cancel, "back to the SQL editor (not right after Esc left it)", Some("editor")).when(When::BackToEditor),
     b(Ctx::QueryGrid, "show_row", &[ENTER], Action::Open, "show the row, a column a line", Some("row")).when(When::GridRows),
     b(Ctx::Detail, "back", &[ESC, code(KeyCode::Backspace)], Action::Back, "back along the links followed, then to the list", Some("back")),
     b(Ctx::Detail, "prev_document", &[k('[')], Action::PrevDocument, "the previous document of the list", Some("prev")).when(When::OnListDocument),

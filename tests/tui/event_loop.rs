@@ -50,6 +50,9 @@ fn the_loop_routes_keys_and_replies_and_quits_on_q() {
         tx.send(key('j')).unwrap();
         std::thread::sleep(Duration::from_secs(1));
         tx.send(key('q')).unwrap();
+        // Should q not quit, the loop still ends (and the test fails below).
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = tx.send(Msg::Signal);
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
     let mut outside = |_: &str| -> anyhow::Result<String> { panic!("no editor was asked for") };
@@ -113,8 +116,13 @@ fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
             .unwrap();
         tx.send(chord(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
         std::thread::sleep(Duration::from_secs(2));
+        // Esc on the result goes back to the editor, Esc again leaves it.
+        tx.send(chord(KeyCode::Esc, KeyModifiers::NONE)).unwrap();
         tx.send(chord(KeyCode::Esc, KeyModifiers::NONE)).unwrap();
         tx.send(key('q')).unwrap();
+        // Should q not quit, the loop still ends (and the test fails below).
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = tx.send(Msg::Signal);
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
     let mut asked: Vec<String> = Vec::new();
@@ -127,6 +135,7 @@ fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
     };
     run(&mut terminal, &mut app, &rx, &workers, &mut outside).unwrap();
     script.join().unwrap();
+    assert!(app.quit, "q quits");
     assert_eq!(asked, ["S1", "S1"], "the statement as typed goes out");
     let screen = screen_of(terminal.backend().buffer());
     assert!(screen.contains("SQL› SELECT 41 + 1 AS answer"), "{screen}");

@@ -139,6 +139,9 @@ fn esc_stops_a_count_that_never_ends() {
     let screen = h.text();
     assert!(screen.contains("count stopped"), "{screen}");
     assert!(!screen.contains("Esc  stop"), "{screen}");
+    // A second Esc, as people press it, stays on the result.
+    h.key(KeyCode::Esc);
+    assert_eq!(h.cursor(), None, "still on the result");
     // The rows stay and can still be browsed.
     h.act(Action::PageDown);
     assert_eq!(first_ints(&mut h)[0], 1 + h.page() as i64);
@@ -318,6 +321,13 @@ fn esc_leaves_the_sql_line_and_the_tab_keys_then_work_on_the_result() {
     h.key(KeyCode::Esc).key(KeyCode::Esc);
     h.key(KeyCode::Char('2'));
     assert_eq!(h.tab(), Tab::Documents, "2 switched the tab");
+    // From a result reached otherwise, Esc goes back to the editor.
+    h.act(Action::GoTab(Tab::Query));
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.cursor(), None, "the result has the keys");
+    assert!(h.status().contains("editor"), "{}", h.status());
+    h.key(KeyCode::Esc);
+    assert!(h.cursor().is_some(), "back in the editor");
     h.act(Action::GoTab(Tab::Query));
     assert_eq!(
         h.head(),

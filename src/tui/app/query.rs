@@ -58,6 +58,7 @@ impl QueryState {
         if self.editing {
             return self.update_sql(action);
         }
+        let left_by_esc = std::mem::take(&mut self.left_by_esc);
         let Some(r) = self.result.as_mut() else {
             if matches!(action, Action::Cancel | Action::Open) {
                 self.editing = true;
@@ -91,9 +92,16 @@ impl QueryState {
                     }),
                 }
             }
-            // Esc stops what runs and nothing else: the SQL line is `:`
-            // away, so a second Esc never puts the keys in it.
-            Action::Cancel if r.busy() => Effect::StopQuery,
+            // Esc stops what runs; else it goes back to the editor, unless
+            // it just left it (a second Esc never puts the keys there).
+            Action::Cancel if r.busy() => {
+                self.left_by_esc = true;
+                Effect::StopQuery
+            }
+            Action::Cancel if !left_by_esc => {
+                self.editing = true;
+                Effect::Done
+            }
             Action::Open => {
                 if r.page.loaded().is_some_and(|p| r.selected < p.rows.len()) {
                     r.record = Some(0);
@@ -129,7 +137,10 @@ impl QueryState {
             Action::EditOutside => return Effect::EditOutside(self.editor.text()),
             Action::Cancel if running => return Effect::StopQuery,
             Action::Cancel if self.plan.is_some() => self.plan = None,
-            Action::Cancel => self.editing = false,
+            Action::Cancel => {
+                self.editing = false;
+                self.left_by_esc = true;
+            }
             _ => {}
         }
         Effect::Done

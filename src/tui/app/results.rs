@@ -17,6 +17,9 @@ pub struct QueryState {
     pub(crate) editor: SqlEditor,
     /// The SQL editor has the keys (else the result has).
     pub(crate) editing: bool,
+    /// Esc just left the editor for the result: a second Esc (as people
+    /// press it) does not come back, so the tab keys work after it.
+    pub(crate) left_by_esc: bool,
     /// Tab's choices, while Tab is pressed again and again.
     pub(crate) completing: Option<Completing>,
     /// The statement's `EXPLAIN QUERY PLAN`, shown in place of the result.
