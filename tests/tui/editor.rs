@@ -83,7 +83,7 @@ fn tab_completes_from_the_stores_own_catalog() {
     assert_eq!(editor_lines(&mut h), ["SELECT * FROM zebra_notes"]);
     // A column of the table named comes first, before the keywords.
     h.key(KeyCode::Home);
-    typed(&mut h, "SELECT str");
+    typed(&mut h, "SELECT stri");
     h.key(KeyCode::Tab);
     assert_eq!(
         editor_lines(&mut h),

@@ -117,6 +117,10 @@ const BEFORE_TABLE: &[&str] = &["FROM", "JOIN", "INTO", "UPDATE", "TABLE"];
 pub fn complete(names: &[Named], sql: &str, at: usize) -> Option<Completion> {
     let at = floor_char(sql, at.min(sql.len()));
     let before = &sql[..at];
+    // Inside a string or a comment there is nothing to complete.
+    if words_end(before) != before.len() {
+        return None;
+    }
     let start = before
         .char_indices()
         .rev()
@@ -214,6 +218,24 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len()
         && s.is_char_boundary(prefix.len())
         && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Where `sql` stops being code: its length, or where an unclosed string
+/// or comment begins.
+fn words_end(sql: &str) -> usize {
+    let mut chars = sql.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        // The character that ends what starts here, if something does.
+        let until = match c {
+            '\'' | '"' | '`' => c,
+            '-' if chars.peek().is_some_and(|(_, d)| *d == '-') => '\n',
+            _ => continue,
+        };
+        if !chars.by_ref().any(|(_, d)| d == until) {
+            return i;
+        }
+    }
+    sql.len()
 }
 
 /// The identifiers of `sql`, outside strings and comments.
@@ -368,5 +390,8 @@ mod tests {
             common_start("d", &["doc_type".into(), "DISTINCT".into()]),
             "d"
         );
+        assert!(options("SELECT * FROM documents WHERE title = 'ti").is_empty());
+        assert!(options("SELECT 1 -- see ti").is_empty());
+        assert_eq!(options("SELECT 'a' -- x\n, ti")[0], "title");
     }
 }

@@ -6,7 +6,7 @@ use super::keymap::Keymap;
 use super::keys::Action;
 use super::mode::Mode;
 use super::tab::Tab;
-use super::worker::{Reply, Request};
+use super::worker::{Failure, Reply, Request};
 use crate::store::plan::PlanKind;
 use crate::store::read::documents::Query;
 use std::path::PathBuf;
@@ -510,9 +510,16 @@ impl App {
             }
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.query.on_count(run, result),
-            Reply::Explained { ticket, result } => self
-                .query
-                .explained(ticket, result.map_err(|e| e.to_string())),
+            Reply::Explained { ticket, result } => {
+                // A plan is asked for once: it says how to ask again.
+                let result = result.map_err(|e| match e {
+                    Failure::Locked => {
+                        "locked by another process: Ctrl-X again once it lets go".to_string()
+                    }
+                    e => e.to_string(),
+                });
+                self.query.explained(ticket, result)
+            }
             Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
             Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(..) => {
                 self.on_change_reply(reply)

@@ -133,8 +133,7 @@ impl App {
             When::DdlPane => self.ddl_pane,
             When::QueryBusy => self.query.result.as_ref().is_some_and(QueryResult::busy),
             When::BackToEditor => {
-                !self.query.left_by_esc
-                    && self.query.result.as_ref().is_some_and(|r| !r.busy())
+                !self.query.left_by_esc && self.query.result.as_ref().is_some_and(|r| !r.busy())
             }
             When::HasHistory => !self.query.history.is_empty() || self.query.editor.lines() > 1,
             When::RowUnderCursor => match self.mode() {

@@ -166,17 +166,14 @@ impl QueryState {
             self.editor.replace_before(found.word.len(), one);
             return Effect::Done;
         }
+        // Their common start (maybe just the word typed), and the list:
+        // Tab again takes each in turn.
         let common = complete::common_start(&found.word, &found.options);
-        let (at, with) = if common.len() > found.word.len() {
-            (None, common)
-        } else {
-            (Some(0), found.options[0].clone())
-        };
-        self.editor.replace_before(found.word.len(), &with);
+        self.editor.replace_before(found.word.len(), &common);
         self.completing = Some(Completing {
             options: found.options,
-            at,
-            len: with.len(),
+            at: None,
+            len: common.len(),
         });
         Effect::Done
     }
