@@ -281,3 +281,27 @@ fn the_real_binary_sorts_by_title_with_progress_and_stops_on_esc() {
     t.wait_for(&last);
     t.send(&["q"]);
 }
+
+#[test]
+fn a_row_another_process_moves_to_the_top_shows_at_the_top() {
+    let mut h = app(true);
+    h.act(Action::Sort).run_held();
+    h.act(Action::SortReverse).run_held();
+    assert!(h.head().starts_with("sort title ↓"), "{}", h.head());
+    let last = ids_by_title(&h, "DESC").pop().unwrap();
+    // Another process gives the last row the title that sorts first.
+    exec(
+        &h.path,
+        &format!("UPDATE documents SET title = 'zzzz' WHERE id = '{last}'"),
+    );
+    h.app.second();
+    h.settle();
+    h.run_held();
+    let down = ids_by_title(&h, "DESC");
+    assert_eq!(down[0], last);
+    assert_eq!(
+        h.cells("id"),
+        down[..h.page()].to_vec(),
+        "the top of the list, read again from its start"
+    );
+}

@@ -134,6 +134,22 @@ impl DocsState {
         charts: &Charts,
         cx: &mut Cx<'_>,
     ) {
+        let in_place = |a: &Anchor, rows: &Load<Vec<DocRow>>| match a {
+            Anchor::From {
+                key,
+                inclusive: true,
+            } => rows
+                .loaded()
+                .and_then(|r| r.first())
+                .is_some_and(|f| f.key == *key),
+            _ => false,
+        };
+        let anchor = if self.from_start && in_place(&anchor, &self.rows) {
+            Anchor::Start
+        } else {
+            anchor
+        };
+        self.from_start = anchor == Anchor::Start;
         let ticket = cx.requests.ticket();
         self.ticket = ticket;
         self.select_after = select;

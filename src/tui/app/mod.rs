@@ -163,6 +163,7 @@ impl App {
                 asked_height: 0,
                 ticket: 0,
                 select_after: Select::First,
+                from_start: false,
                 input: None,
                 search_before: None,
                 typed_at: None,

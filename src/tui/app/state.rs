@@ -214,6 +214,10 @@ pub struct DocsState {
     /// The height of the window last asked for.
     pub(super) asked_height: usize,
     pub(super) ticket: u64,
+    /// The window was read from the list's start: read again in place,
+    /// it starts there still, so a row that moved before its first row
+    /// (another process's write) shows.
+    pub(super) from_start: bool,
     pub(super) select_after: Select,
     /// The search prompt, while it is open, and the search it started from
     /// (Esc goes back to it).
