@@ -27,12 +27,13 @@ impl Picked {
         Picked(vec![Some(value.to_string())])
     }
 
-    /// How the Documents header says it: `post, profile, NULL`.
+    /// How the Documents header says it: `post, profile, ∅ NULL` (NULL
+    /// marked as the grid marks it, never the text `NULL`).
     pub fn label(&self) -> String {
         let each: Vec<&str> = self
             .0
             .iter()
-            .map(|v| v.as_deref().unwrap_or("NULL"))
+            .map(|v| v.as_deref().unwrap_or("∅ NULL"))
             .collect();
         each.join(", ")
     }

@@ -167,7 +167,7 @@ pub(crate) fn picker(f: &mut Frame, app: &App, p: &Picker, screen: Rect) -> usiz
         let each: Vec<String> = p
             .picked
             .iter()
-            .map(|v| v.as_deref().map_or("NULL".into(), text::cell))
+            .map(|v| v.as_deref().map_or("∅ NULL".into(), text::cell))
             .collect();
         format!("picked: {}", each.join(", "))
     };
