@@ -60,7 +60,7 @@ pub fn sort_list(
     });
     send(Reply::Sorted {
         ticket,
-        result: result.map_err(|e| e.to_string()),
+        result: result.map_err(Failure::from),
     });
 }
 

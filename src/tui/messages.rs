@@ -393,7 +393,7 @@ pub enum Reply {
     /// A sorted list is ready (its rows), or why not.
     Sorted {
         ticket: u64,
-        result: Result<u64, String>,
+        result: Got<u64>,
     },
 }
 

@@ -305,3 +305,20 @@ fn a_row_another_process_moves_to_the_top_shows_at_the_top() {
         "the top of the list, read again from its start"
     );
 }
+
+#[test]
+fn a_sort_a_lock_kept_from_its_list_builds_it_once_the_lock_lets_go() {
+    let mut h = app(true);
+    let holder = open(&h.path);
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    h.act(Action::Sort).run_held();
+    assert!(h.said().contains("cannot sort by title"), "{}", h.said());
+    holder.execute_batch("COMMIT").unwrap();
+    // The app reads the store again once a second while a lock held it.
+    h.app.second();
+    h.settle();
+    h.run_held();
+    assert!(h.said().contains("sorted by title"), "{}", h.said());
+    let up = ids_by_title(&h, "ASC");
+    assert_eq!(h.cells("id"), up[..h.page()].to_vec());
+}

@@ -152,7 +152,12 @@ impl App {
             return self.store.inspection.settle(result);
         }
         // Read, or failed for a reason of its own: no lock to wait out.
-        self.retrying = false;
+        if std::mem::take(&mut self.retrying) {
+            self.docs.list.lock_gone();
+            if let Some(b) = self.tables.browse.as_mut() {
+                b.sort.list.lock_gone();
+            }
+        }
         let has_docs =
             |l: &Load<Arc<Inspection>>| l.loaded().is_some_and(|i| i.live("documents").is_some());
         let had_docs = has_docs(&self.store.inspection);

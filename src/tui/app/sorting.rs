@@ -12,7 +12,7 @@ use crate::store::read::documents::{Anchor, Sort};
 use crate::store::read::sort::SortPath;
 use crate::store::read::sorted::ListAsk;
 use crate::store::read::tables::{Order, RowAnchor};
-use crate::tui::worker::{Job, Reply};
+use crate::tui::worker::{Failure, Job, Reply};
 
 /// How a build ended, for the grid that asked.
 enum Ended {
@@ -29,6 +29,14 @@ impl SortList {
             self.changed = true;
         }
         self.declined = None;
+    }
+
+    /// The store was read after a lock let go: a list the lock kept from
+    /// being built is asked for again with the next page.
+    pub(super) fn lock_gone(&mut self) {
+        if std::mem::take(&mut self.locked_out) {
+            self.declined = None;
+        }
     }
 
     /// `o` changed the order from `before`: its list, if it needs one, may
@@ -101,7 +109,8 @@ impl SortList {
                     }
                     Err(why) => {
                         self.declined = Some(b.ask);
-                        Ended::Failed(column, why.clone())
+                        self.locked_out = *why == Failure::Locked;
+                        Ended::Failed(column, why.to_string())
                     }
                 })
             }

@@ -433,6 +433,9 @@ pub struct SortList {
     pub(super) ready: Option<ListAsk>,
     /// A list the user stopped: not asked for again by itself.
     pub(super) declined: Option<ListAsk>,
+    /// The list failed on another process's lock: asked for again once
+    /// the store is read after the lock.
+    pub(super) locked_out: bool,
     /// The order before `o`, while its list is yet to be asked for.
     pub(super) before: Option<(Sort, bool)>,
     /// The store changed under a ready list: the next one is a rebuild.
