@@ -84,6 +84,19 @@ pub(crate) fn doc_row(r: &DocRow, missing: &[bool]) -> Vec<Shown> {
         .collect()
 }
 
+/// 1234567 as "1,234,567".
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Cell, Kind, Shown, shown};

@@ -1,6 +1,7 @@
 //! Documents: the grid, paged by the rows it draws.
 
 use super::super::app::{App, Load};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::store::read::filters::Picked;
 use crate::text;
@@ -163,17 +164,4 @@ pub(super) fn sorting_note(b: &crate::tui::app::Building) -> String {
         },
     };
     format!(" · {what}{far} (Esc stops)")
-}
-
-/// 1234567 as "1,234,567".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -3,6 +3,7 @@
 //! statement's plan, while it is asked for).
 
 use super::super::app::{App, Load, QueryResult};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::text;
 use ratatui::Frame;
@@ -221,19 +222,6 @@ fn status(r: &QueryResult) -> Vec<Span<'static>> {
 
 fn plural(n: u64) -> &'static str {
     if n == 1 { "row" } else { "rows" }
-}
-
-/// 1234567 as 1,234,567.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// How long a run took, as people read it: 12 ms, 1.4 s, 2 min 5 s.
