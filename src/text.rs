@@ -27,6 +27,17 @@ pub(crate) fn sql_text(text: &str) -> String {
         .collect()
 }
 
+/// Text on one line (the prompts other than the SQL editor have one): each newline, tab or other
+/// control or bidi character becomes a space; other spacing stays (it may
+/// be inside a string).
+pub(crate) fn one_line(sql: &str) -> String {
+    let plain: String = sql
+        .chars()
+        .map(|c| if is_hostile(c) { ' ' } else { c })
+        .collect();
+    plain.trim().to_string()
+}
+
 /// Format characters that draw nothing (zero-width spaces and joiners, the
 /// word joiner, a BOM, invisible operators, tags) and the line and
 /// paragraph separators: text that hides in plain sight.

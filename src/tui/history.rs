@@ -63,9 +63,9 @@ pub fn append(sql: &str) -> Result<()> {
 fn line_of(sql: &str) -> String {
     let text = crate::text::sql_text(sql);
     if text.contains('\n') {
-        serde_json::to_string(text.trim()).unwrap_or_else(|_| one_line(&text))
+        serde_json::to_string(text.trim()).unwrap_or_else(|_| crate::text::one_line(&text))
     } else {
-        one_line(&text)
+        crate::text::one_line(&text)
     }
 }
 
@@ -73,19 +73,8 @@ fn line_of(sql: &str) -> String {
 fn parse(line: &str) -> String {
     match serde_json::from_str::<String>(line) {
         Ok(sql) if line.starts_with('"') => crate::text::sql_text(&sql).trim().to_string(),
-        _ => one_line(line),
+        _ => crate::text::one_line(line),
     }
-}
-
-/// Text on one line (the search has one): each newline, tab or other
-/// control or bidi character becomes a space; other spacing stays (it may
-/// be inside a string).
-pub fn one_line(sql: &str) -> String {
-    let plain: String = sql
-        .chars()
-        .map(|c| if crate::text::is_hostile(c) { ' ' } else { c })
-        .collect();
-    plain.trim().to_string()
 }
 
 fn shown(p: &std::path::Path) -> String {

@@ -32,17 +32,31 @@ fn screen_of(b: &ratatui::buffer::Buffer) -> String {
         .collect()
 }
 
-#[test]
-fn the_loop_routes_keys_and_replies_and_quits_on_q() {
+/// A demo store, the app on it and its real workers, and the channel the
+/// loop reads (the terminal's events go in by `tx`).
+fn demo_loop() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::sync::mpsc::Sender<Msg>,
+    std::sync::mpsc::Receiver<Msg>,
+    App,
+    Workers,
+) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("demo.sqlite");
     bin().args(["demo"]).arg(&p).assert().success();
     let (tx, rx) = channel::<Msg>();
-    let mut app = App::new(p.clone());
+    let app = App::new(p.clone());
     let reply_tx = tx.clone();
     let workers = Workers::spawn(&p, &app.requests.latest, move |r| {
         let _ = reply_tx.send(Msg::Reply(r));
     });
+    (dir, p, tx, rx, app, workers)
+}
+
+#[test]
+fn the_loop_routes_keys_and_replies_and_quits_on_q() {
+    let (_dir, p, tx, rx, mut app, workers) = demo_loop();
     let script = std::thread::spawn(move || {
         // Time for the workers to answer, on a busy machine too.
         tx.send(key('2')).unwrap();
@@ -60,14 +74,7 @@ fn the_loop_routes_keys_and_replies_and_quits_on_q() {
     script.join().unwrap();
     assert!(app.quit, "q quits");
     let b = terminal.backend().buffer().clone();
-    let screen: String = (0..b.area.height)
-        .map(|y| {
-            (0..b.area.width)
-                .map(|x| b[(x, y)].symbol().to_string())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect();
+    let screen = screen_of(&b);
     // The Documents tab, its rows read by the workers, the second selected.
     let second: String = scalar(
         &p,
@@ -94,15 +101,7 @@ fn the_loop_routes_keys_and_replies_and_quits_on_q() {
 
 #[test]
 fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("demo.sqlite");
-    bin().args(["demo"]).arg(&p).assert().success();
-    let (tx, rx) = channel::<Msg>();
-    let mut app = App::new(p.clone());
-    let reply_tx = tx.clone();
-    let workers = Workers::spawn(&p, &app.requests.latest, move |r| {
-        let _ = reply_tx.send(Msg::Reply(r));
-    });
+    let (_dir, _, tx, rx, mut app, workers) = demo_loop();
     let script = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(1));
         for m in [key(':'), key('S'), key('1')] {

@@ -459,7 +459,7 @@ impl App {
             Mode::Sql => self.query.paste(text),
             Mode::Picker => self.paste_picker(text),
             Mode::Search => {
-                for c in crate::tui::history::one_line(text).chars() {
+                for c in crate::text::one_line(text).chars() {
                     self.update_input(Action::Type(c));
                 }
             }

@@ -63,7 +63,7 @@ impl App {
 
     /// Text pasted into the picker's filter, one line of it.
     pub(super) fn paste_picker(&mut self, text: &str) {
-        for c in crate::tui::history::one_line(text).chars() {
+        for c in crate::text::one_line(text).chars() {
             self.update_picker(Action::Type(c));
         }
     }
