@@ -9,9 +9,11 @@ use egregora_inspect::tui::app::App;
 use egregora_inspect::tui::event::{Msg, run};
 use egregora_inspect::tui::worker::Workers;
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::layout::{Position, Size};
 use std::sync::mpsc::channel;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 fn key(c: char) -> Msg {
     chord(KeyCode::Char(c), KeyModifiers::NONE)
@@ -30,6 +32,114 @@ fn screen_of(b: &ratatui::buffer::Buffer) -> String {
                 + "\n"
         })
         .collect()
+}
+
+/// A TestBackend the script's thread reads too: it waits for what the
+/// last frame shows instead of sleeping a guessed time.
+#[derive(Clone)]
+struct Shared(Arc<Mutex<TestBackend>>);
+
+impl Shared {
+    fn new(w: u16, h: u16) -> Shared {
+        Shared(Arc::new(Mutex::new(TestBackend::new(w, h))))
+    }
+
+    fn buffer(&self) -> ratatui::buffer::Buffer {
+        self.0.lock().unwrap().buffer().clone()
+    }
+
+    /// Waits until the last frame shows `needle`; why not, after 20 s.
+    fn wait_for(&self, needle: &str) -> Result<(), String> {
+        self.wait_until(needle, |screen, _| screen.contains(needle))
+    }
+
+    /// Waits until the last frame (as text, and as cells) passes `test`.
+    fn wait_until(
+        &self,
+        what: &str,
+        test: impl Fn(&str, &ratatui::buffer::Buffer) -> bool,
+    ) -> Result<(), String> {
+        let start = Instant::now();
+        loop {
+            let b = self.buffer();
+            let screen = screen_of(&b);
+            if test(&screen, &b) {
+                return Ok(());
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                return Err(format!("waited for {what}; the screen:\n{screen}"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Whether the row of the line starting with `start` is drawn selected.
+fn selected(b: &ratatui::buffer::Buffer, start: &str) -> bool {
+    let line = |y: u16| -> String {
+        (0..b.area.width)
+            .map(|x| b[(x, y)].symbol().to_string())
+            .collect()
+    };
+    (0..b.area.height)
+        .find(|y| line(*y).starts_with(start))
+        .is_some_and(|y| {
+            (0..b.area.width).any(|x| {
+                b[(x, y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::REVERSED)
+            })
+        })
+}
+
+impl Backend for Shared {
+    type Error = <TestBackend as Backend>::Error;
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        self.0.lock().unwrap().draw(content)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.0.lock().unwrap().get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().set_cursor_position(p)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().clear()
+    }
+    fn clear_region(&mut self, t: ClearType) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().clear_region(t)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.0.lock().unwrap().size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.0.lock().unwrap().window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().flush()
+    }
+}
+
+/// Runs `script` beside the loop, then a signal: should a key meant to
+/// quit not quit (or a wait fail), the loop still ends and the test fails.
+fn beside(
+    tx: std::sync::mpsc::Sender<Msg>,
+    script: impl FnOnce(&std::sync::mpsc::Sender<Msg>) -> Result<(), String> + Send + 'static,
+) -> std::thread::JoinHandle<Result<(), String>> {
+    std::thread::spawn(move || {
+        let r = script(&tx);
+        let _ = tx.send(Msg::Signal);
+        r
+    })
 }
 
 /// A demo store, the app on it and its real workers, and the channel the
@@ -57,73 +167,65 @@ fn demo_loop() -> (
 #[test]
 fn the_loop_routes_keys_and_replies_and_quits_on_q() {
     let (_dir, p, tx, rx, mut app, workers) = demo_loop();
-    let script = std::thread::spawn(move || {
-        // Time for the workers to answer, on a busy machine too.
-        tx.send(key('2')).unwrap();
-        std::thread::sleep(Duration::from_secs(3));
-        tx.send(key('j')).unwrap();
-        std::thread::sleep(Duration::from_secs(1));
-        tx.send(key('q')).unwrap();
-        // Should q not quit, the loop still ends (and the test fails below).
-        std::thread::sleep(Duration::from_secs(2));
-        let _ = tx.send(Msg::Signal);
-    });
-    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
-    let mut outside = |_: &str| -> anyhow::Result<String> { panic!("no editor was asked for") };
-    run(&mut terminal, &mut app, &rx, &workers, &mut outside).unwrap();
-    script.join().unwrap();
-    assert!(app.quit, "q quits");
-    let b = terminal.backend().buffer().clone();
-    let screen = screen_of(&b);
     // The Documents tab, its rows read by the workers, the second selected.
     let second: String = scalar(
         &p,
         "SELECT id FROM documents ORDER BY rowid LIMIT 1 OFFSET 1",
     );
-    let line = |y: u16| -> String {
-        (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect()
-    };
-    let reversed = |y: u16| {
-        (0..b.area.width).any(|x| {
-            b[(x, y)]
-                .modifier
-                .contains(ratatui::style::Modifier::REVERSED)
-        })
-    };
-    let at = (0..b.area.height)
-        .find(|y| line(*y).starts_with(&second))
-        .unwrap_or_else(|| panic!("{second} not on screen:\n{screen}"));
-    assert!(reversed(at), "the second row is selected:\n{screen}");
-    assert!(!reversed(at - 1), "and not the first:\n{screen}");
+    let shared = Shared::new(120, 30);
+    let (seen, row) = (shared.clone(), second.clone());
+    let script = beside(tx, move |tx| {
+        tx.send(key('2')).unwrap();
+        // The first page, read by the workers, before the cursor moves.
+        seen.wait_for(&row)?;
+        tx.send(key('j')).unwrap();
+        seen.wait_until("the second row selected", |_, b| selected(b, &row))?;
+        tx.send(key('q')).unwrap();
+        Ok(())
+    });
+    let mut terminal = Terminal::new(shared.clone()).unwrap();
+    let mut outside = |_: &str| -> anyhow::Result<String> { panic!("no editor was asked for") };
+    run(&mut terminal, &mut app, &rx, &workers, &mut outside).unwrap();
+    script.join().unwrap().unwrap();
+    assert!(app.quit, "q quits");
+    let b = shared.buffer();
+    let screen = screen_of(&b);
+    let first: String = scalar(&p, "SELECT id FROM documents ORDER BY rowid LIMIT 1");
+    assert!(
+        selected(&b, &second),
+        "the second row is selected:\n{screen}"
+    );
+    assert!(!selected(&b, &first), "and not the first:\n{screen}");
 }
 
 #[test]
 fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
     let (_dir, _, tx, rx, mut app, workers) = demo_loop();
-    let script = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(1));
+    let shared = Shared::new(120, 30);
+    let seen = shared.clone();
+    let script = beside(tx, move |tx| {
         for m in [key(':'), key('S'), key('1')] {
             tx.send(m).unwrap();
         }
+        seen.wait_for("SQL› S1")?;
         // The first time the editor fails; the second it answers.
         tx.send(chord(KeyCode::Char('e'), KeyModifiers::CONTROL))
             .unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+        seen.wait_for("vi exited with 1")?;
         tx.send(chord(KeyCode::Char('e'), KeyModifiers::CONTROL))
             .unwrap();
         tx.send(chord(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
-        std::thread::sleep(Duration::from_secs(2));
+        // The result's column, under the statement that says `answer` too.
+        seen.wait_until("the result", |screen, _| {
+            screen.lines().any(|l| l.starts_with("answer"))
+        })?;
         // Esc on the result goes back to the editor, Esc again leaves it.
         tx.send(chord(KeyCode::Esc, KeyModifiers::NONE)).unwrap();
         tx.send(chord(KeyCode::Esc, KeyModifiers::NONE)).unwrap();
         tx.send(key('q')).unwrap();
-        // Should q not quit, the loop still ends (and the test fails below).
-        std::thread::sleep(Duration::from_secs(2));
-        let _ = tx.send(Msg::Signal);
+        Ok(())
     });
-    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let mut terminal = Terminal::new(shared.clone()).unwrap();
     let mut asked: Vec<String> = Vec::new();
     let mut outside = |sql: &str| -> anyhow::Result<String> {
         asked.push(sql.to_string());
@@ -133,10 +235,10 @@ fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
         Ok("SELECT 41 + 1 AS answer\n-- from the editor\n".to_string())
     };
     run(&mut terminal, &mut app, &rx, &workers, &mut outside).unwrap();
-    script.join().unwrap();
+    script.join().unwrap().unwrap();
     assert!(app.quit, "q quits");
     assert_eq!(asked, ["S1", "S1"], "the statement as typed goes out");
-    let screen = screen_of(terminal.backend().buffer());
+    let screen = screen_of(&shared.buffer());
     assert!(screen.contains("SQL› SELECT 41 + 1 AS answer"), "{screen}");
     assert!(screen.contains("┆ -- from the editor"), "{screen}");
     let answer = screen
