@@ -1,7 +1,7 @@
 //! Bad input: a one-line reason, exit 2, and the file exactly as it was.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! the undo file and what applying it gives back.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! check: exit codes, JSON shape, data checks.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! in what they print, the shells and groff accept it, bad input is one line.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::io::Read;
 use std::process::{Command, Stdio};

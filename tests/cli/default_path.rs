@@ -2,7 +2,7 @@
 //! upstream's `.egregora/pipeline.duckdb` when that exists; said on stderr.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::duck;
 use common::{OutputHas, bin};

@@ -2,7 +2,7 @@
 //! changed column by column, tables and columns on one side, exit codes.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! name is refused, naming the choices, and no file is written.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::read::export::Format;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! says (3 s), and say how long they waited when it outlasts that.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::time::{Duration, Instant};
 

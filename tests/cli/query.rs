@@ -2,7 +2,7 @@
 //! every format, clean errors, and a runaway statement stopped by a signal.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::io::Read;
 use std::process::Stdio;

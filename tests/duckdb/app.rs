@@ -6,9 +6,8 @@
 //! workers' routing, the copy held back until the test lets it run.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-#[path = "common/harness.rs"]
-mod harness;
+use crate::common;
+use crate::harness;
 use common::duck;
 use crossterm::event::KeyCode;
 use egregora_inspect::tui::app::App;

@@ -4,7 +4,7 @@
 //! line for each way the file cannot be read.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::duck;
 use common::{OutputHas, bin};

@@ -3,7 +3,7 @@
 //! untouched, nothing left behind when refused or stopped.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::duck;
 use common::{OutputHas, bin, listing, scalar};

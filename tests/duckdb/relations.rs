@@ -4,7 +4,7 @@
 //! `failed` tasks count as failed.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::{bin, duck, exec, scalar};
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};

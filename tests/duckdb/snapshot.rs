@@ -3,7 +3,7 @@
 //! a keeper that says when the source changed or is held, and retries.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::{OutputHas, bin, duck, scalar};
 use egregora_inspect::store::cancel::Canceller;

@@ -3,7 +3,7 @@
 //! no writes offered, a change noticed and `r` taking a new snapshot.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::tmux::Tmux;
 use common::{bin_path, duck};
 

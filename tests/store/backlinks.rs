@@ -3,7 +3,7 @@
 //! up to a limit, in key order.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::{exec, scalar};
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};

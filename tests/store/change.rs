@@ -2,7 +2,7 @@
 //! window at a time, and a commit held to it.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::StoreError;
 use egregora_inspect::store::cancel::Canceller;

@@ -2,7 +2,7 @@
 //! store is whole, wholly old or wholly new, with every row.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

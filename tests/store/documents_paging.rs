@@ -2,7 +2,7 @@
 //! filter, with NULL and repeated sort values.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::cell::Cell;
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};

@@ -1,7 +1,7 @@
 //! fold-legacy: a V2 store's rows move into documents with nothing lost.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::demo::{V2_TABLES, V2_VIEW};
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! says what is shown.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 
 /// A store and its journal as a crash mid-write leaves them: the file

@@ -1,7 +1,7 @@
 //! init starts a store, and leaves a current one alone.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 
 fn assert_exactly_v3(p: &std::path::Path) {

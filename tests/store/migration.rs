@@ -2,7 +2,7 @@
 //! what it must not touch.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

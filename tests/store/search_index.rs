@@ -2,7 +2,7 @@
 //! then pages and counts in one scan, with one counter.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};
 use egregora_inspect::store::matching;

@@ -3,7 +3,7 @@
 //! it holds, numbers aligned as numbers.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -3,7 +3,7 @@
 //! NULLs first and ties by rowid, the filters kept, a stop leaving nothing.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::StoreError;
 use egregora_inspect::store::cancel::Canceller;
@@ -211,13 +211,13 @@ fn open_in(dir: &Path) -> usize {
 #[test]
 fn the_list_lives_in_a_temp_file_that_goes_with_it_and_a_stop_leaves_nothing() {
     let tmp = tempfile::tempdir().unwrap();
+    // The test's name within this binary (module path without the crate).
+    let name = format!(
+        "{}::temp_file_check",
+        module_path!().split_once("::").unwrap().1
+    );
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "temp_file_check",
-            "--nocapture",
-            "--include-ignored",
-        ])
+        .args(["--exact", &name, "--nocapture", "--include-ignored"])
         .env("SQLITE_TMPDIR", tmp.path())
         .env("EGREGORA_INSPECT_SORT_CACHE_KIB", "64")
         .env("SORTED_LIST_TMP", tmp.path())

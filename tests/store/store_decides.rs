@@ -3,7 +3,7 @@
 //! page takes, and a statement stopped by its caller.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 use common::*;
 use egregora_inspect::store::inspection::compare::{Mark, Presence};
 use egregora_inspect::store::inspection::inspect::{Counts, inspect};

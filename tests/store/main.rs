@@ -1,0 +1,24 @@
+//! The store on real files: paging, plans, migrations, changes, the
+//! decisions the app asks for, writes that survive kill -9, and the
+//! modules' layering. One binary, so its tests run side by side.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod backlinks;
+mod change;
+mod crash;
+mod documents_paging;
+mod fold_legacy;
+mod hot_journal;
+mod init_fresh;
+mod layering;
+mod migration;
+mod query_plans;
+mod search_index;
+mod small_truths;
+mod sorted_list;
+mod store_decides;
+mod without_rowid;
