@@ -232,7 +232,7 @@ fn undo_files(dir: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn kill_9_during_an_exec_leaves_the_store_old_or_new_and_its_undo_file_absent_or_whole() {
-    const DOCS: i64 = 50_000;
+    const DOCS: i64 = 20_000;
     let dir = tempfile::tempdir().unwrap();
     let pristine = dir.path().join("pristine.sqlite");
     bin()
