@@ -6,7 +6,7 @@ use super::keymap::Keymap;
 use super::keys::Action;
 use super::mode::Mode;
 use super::tab::Tab;
-use super::worker::{Failure, Reply, Request};
+use super::worker::Request;
 use crate::store::plan::PlanKind;
 use crate::store::read::documents::Query;
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ mod launch;
 mod live;
 mod load;
 mod message;
-mod modes;
+mod inbox;
 mod mouse;
 mod overview;
 mod picker;
@@ -43,6 +43,7 @@ mod sorting;
 mod state;
 mod tables;
 mod tasks;
+mod when;
 
 pub(crate) use effect::{Cx, Effect};
 pub(crate) use grid::GAP as GRID_GAP;
@@ -318,6 +319,75 @@ impl App {
         self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
     }
 
+    /// The one answer to "where am I": every key context, dispatch and hint
+    /// comes from it.
+    pub fn mode(&self) -> Mode {
+        if self.too_small() {
+            return Mode::TooSmall;
+        }
+        match &self.overlay {
+            Some(Overlay::Plan(d)) => {
+                return match d.phase {
+                    Phase::Confirm(ref p) if p.blockers.is_empty() => Mode::PlanConfirm,
+                    Phase::Confirm(ref p) if !p.blocked_rows.is_empty() => Mode::PlanBlocked,
+                    Phase::Running { .. } => Mode::PlanRunning,
+                    _ => Mode::PlanEnded,
+                };
+            }
+            Some(Overlay::Change(d)) => {
+                return match d.phase {
+                    _ if d.confirms() => Mode::PlanConfirm,
+                    ChangePhase::Committing { .. } => Mode::PlanRunning,
+                    _ => Mode::PlanEnded,
+                };
+            }
+            Some(Overlay::Edit(_)) => return Mode::CellEdit,
+            Some(Overlay::Help { .. }) => return Mode::Help,
+            Some(Overlay::Messages { .. }) => return Mode::Messages,
+            Some(Overlay::Columns(_)) => return Mode::Chooser,
+            Some(Overlay::Picker(_)) => return Mode::Picker,
+            Some(Overlay::Frequencies(_)) => return Mode::Frequencies,
+            Some(Overlay::Tasks(_)) => return Mode::Tasks,
+            Some(Overlay::Export(d)) => {
+                return match d.phase {
+                    ExportPhase::Naming => Mode::ExportNaming,
+                    ExportPhase::Running { .. } => Mode::Exporting,
+                };
+            }
+            None => {}
+        }
+        match self.tab {
+            Tab::Documents if self.docs.input.is_some() => Mode::Search,
+            Tab::Documents if self.detail.is_some() => Mode::Detail,
+            Tab::Documents => Mode::Documents,
+            Tab::Tables
+                if self
+                    .tables
+                    .browse
+                    .as_ref()
+                    .is_some_and(|b| b.record.is_some()) =>
+            {
+                Mode::Record
+            }
+            Tab::Tables if self.tables.browse.is_some() => Mode::Browse,
+            Tab::Tables => Mode::Tables,
+            Tab::Overview if self.overview.finding.is_some() => Mode::Finding,
+            Tab::Overview => Mode::Overview,
+            Tab::Schema => Mode::Schema,
+            Tab::Query if self.query.editing => Mode::Sql,
+            Tab::Query
+                if self
+                    .query
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| r.record.is_some()) =>
+            {
+                Mode::Record
+            }
+            Tab::Query => Mode::QueryResult,
+        }
+    }
+
     /// An action, routed by the current mode to the feature it concerns.
     pub fn update(&mut self, action: Action) {
         let mode = self.mode();
@@ -450,105 +520,5 @@ impl App {
             _ => self.query.update(action, self.page(), self.size.0),
         };
         self.apply(effect);
-    }
-
-    /// Text pasted: into the prompt that has the keys (the SQL line, the
-    /// search, the cell editor), as if typed.
-    pub fn paste(&mut self, text: &str) {
-        match self.mode() {
-            Mode::Sql => self.query.paste(text),
-            Mode::Picker => self.paste_picker(text),
-            Mode::Search => {
-                for c in crate::text::one_line(text).chars() {
-                    self.update_input(Action::Type(c));
-                }
-            }
-            Mode::CellEdit => {
-                // A value may hold newlines and tabs; other control
-                // characters never reach it.
-                for c in text
-                    .chars()
-                    .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-                {
-                    self.update_edit(Action::Type(c));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A worker's answer, handed to the feature that asked.
-    pub fn on_reply(&mut self, reply: Reply) {
-        if reply.locked() {
-            self.retrying = true;
-        }
-        match reply {
-            Reply::Inspected { .. }
-            | Reply::Charts(_)
-            | Reply::Count { .. }
-            | Reply::DataChecks { .. }
-            | Reply::Checking { .. }
-            | Reply::TaskCounts(_)
-            | Reply::Changed(..) => self.on_store_reply(reply),
-            Reply::Tasks { ticket, result } => self.on_tasks(ticket, result),
-            Reply::Window { .. }
-            | Reply::Searching { .. }
-            | Reply::Document { .. }
-            | Reply::Backlinks { .. }
-            | Reply::Matching { .. } => self.on_docs_reply(reply),
-            Reply::Values { ticket, result } => self.on_values(ticket, result),
-            Reply::Browse { ticket, result } => {
-                if let Some(b) = self.tables.browse.as_mut() {
-                    b.on_page(ticket, result);
-                }
-                self.after_browse_page();
-            }
-            Reply::Plan(_) | Reply::Progress(_) | Reply::Applied(_) => self.on_plan_reply(reply),
-            Reply::Copied { what, result } => self.on_copied(what, result),
-            Reply::Query { run, said } => {
-                let effect = self.query.on_reply(run, said);
-                self.apply(effect);
-            }
-            Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
-            Reply::QueryCount { run, result } => self.query.on_count(run, result),
-            Reply::Explained { ticket, result } => {
-                // A plan is asked for once: it says how to ask again.
-                let result = result.map_err(|e| match e {
-                    Failure::Locked => {
-                        "locked by another process: Ctrl-X again once it lets go".to_string()
-                    }
-                    e => e.to_string(),
-                });
-                self.query.explained(ticket, result)
-            }
-            Reply::ExportProgress { .. } | Reply::Exported(_) => self.on_export_reply(reply),
-            Reply::EditValue { .. } | Reply::ChangePreview { .. } | Reply::ChangeCommitted(..) => {
-                self.on_change_reply(reply)
-            }
-            Reply::Upstream(result) => self.on_upstream(result),
-            Reply::Snapshot(taking) => self.on_taking(taking),
-            Reply::SortProgress { .. } | Reply::Sorted { .. } => self.on_sort_reply(reply),
-        }
-    }
-
-    /// A running plan or export may not be left by quitting: Ctrl-C
-    /// stops it first. A first snapshot stops itself, its copy removed.
-    pub fn running(&self) -> bool {
-        self.overview.first.as_ref().is_some_and(|f| f.running)
-            || matches!(self.dialog().map(|d| &d.phase), Some(Phase::Running { .. }))
-            || matches!(
-                &self.overlay,
-                Some(Overlay::Change(ChangeDialog {
-                    phase: ChangePhase::Committing { .. },
-                    ..
-                }))
-            )
-            || matches!(
-                &self.overlay,
-                Some(Overlay::Export(ExportDialog {
-                    phase: ExportPhase::Running { .. },
-                    ..
-                }))
-            )
     }
 }

@@ -1,7 +1,7 @@
-//! Where the user is (one `Mode`), and whether a binding's condition holds
-//! now (its hint is shown only then).
+//! Whether a binding's condition holds now (its hint is shown only then),
+//! and the hints that follow.
 
-use super::{App, ChangePhase, ExportPhase, Overlay, Phase, QueryResult};
+use super::{App, Overlay, Phase, QueryResult};
 use crate::store::plan::PlanKind;
 use crate::tui::keymap::Hint;
 use crate::tui::keys::{Action, Ctx, When};
@@ -9,75 +9,6 @@ use crate::tui::mode::Mode;
 use crate::tui::tab::Tab;
 
 impl App {
-    /// The one answer to "where am I": every key context, dispatch and hint
-    /// comes from it.
-    pub fn mode(&self) -> Mode {
-        if self.too_small() {
-            return Mode::TooSmall;
-        }
-        match &self.overlay {
-            Some(Overlay::Plan(d)) => {
-                return match d.phase {
-                    Phase::Confirm(ref p) if p.blockers.is_empty() => Mode::PlanConfirm,
-                    Phase::Confirm(ref p) if !p.blocked_rows.is_empty() => Mode::PlanBlocked,
-                    Phase::Running { .. } => Mode::PlanRunning,
-                    _ => Mode::PlanEnded,
-                };
-            }
-            Some(Overlay::Change(d)) => {
-                return match d.phase {
-                    _ if d.confirms() => Mode::PlanConfirm,
-                    ChangePhase::Committing { .. } => Mode::PlanRunning,
-                    _ => Mode::PlanEnded,
-                };
-            }
-            Some(Overlay::Edit(_)) => return Mode::CellEdit,
-            Some(Overlay::Help { .. }) => return Mode::Help,
-            Some(Overlay::Messages { .. }) => return Mode::Messages,
-            Some(Overlay::Columns(_)) => return Mode::Chooser,
-            Some(Overlay::Picker(_)) => return Mode::Picker,
-            Some(Overlay::Frequencies(_)) => return Mode::Frequencies,
-            Some(Overlay::Tasks(_)) => return Mode::Tasks,
-            Some(Overlay::Export(d)) => {
-                return match d.phase {
-                    ExportPhase::Naming => Mode::ExportNaming,
-                    ExportPhase::Running { .. } => Mode::Exporting,
-                };
-            }
-            None => {}
-        }
-        match self.tab {
-            Tab::Documents if self.docs.input.is_some() => Mode::Search,
-            Tab::Documents if self.detail.is_some() => Mode::Detail,
-            Tab::Documents => Mode::Documents,
-            Tab::Tables
-                if self
-                    .tables
-                    .browse
-                    .as_ref()
-                    .is_some_and(|b| b.record.is_some()) =>
-            {
-                Mode::Record
-            }
-            Tab::Tables if self.tables.browse.is_some() => Mode::Browse,
-            Tab::Tables => Mode::Tables,
-            Tab::Overview if self.overview.finding.is_some() => Mode::Finding,
-            Tab::Overview => Mode::Overview,
-            Tab::Schema => Mode::Schema,
-            Tab::Query if self.query.editing => Mode::Sql,
-            Tab::Query
-                if self
-                    .query
-                    .result
-                    .as_ref()
-                    .is_some_and(|r| r.record.is_some()) =>
-            {
-                Mode::Record
-            }
-            Tab::Query => Mode::QueryResult,
-        }
-    }
-
     /// Whether `w` holds now, in the current mode.
     pub(crate) fn holds(&self, w: When) -> bool {
         match w {
