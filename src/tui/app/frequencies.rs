@@ -93,7 +93,8 @@ impl App {
                 };
                 self.filter_as_sql(filter.statement(Rows::Query(&sql)));
             }
-            Tab::Overview | Tab::Schema => {}
+            // The other tabs have no grid to filter.
+            _ => {}
         }
     }
 
