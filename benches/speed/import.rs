@@ -96,8 +96,7 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
         .take(4)
         .filter_map(|x| x.parse().ok())
         .collect();
-    // SAFETY: sysconf reads a constant of the system.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let hz = rustix::param::clock_ticks_per_second() as f64;
     (f.len() == 4 && hz > 0.0).then(|| f.iter().sum::<f64>() / hz)
 }
 

@@ -5,8 +5,6 @@
 //! the run ends with the figures that fall short. Not a test: it reports.
 // Benchmark code: a failed unwrap ends the run, as it should.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-// wait4 gives a child's peak memory (its rusage); no safe wrapper has it.
-#![allow(unsafe_code)]
 
 mod change;
 mod checks;
@@ -17,6 +15,7 @@ mod import;
 mod init;
 mod links;
 mod pages;
+mod peak;
 mod query;
 mod search;
 mod sorting;
@@ -66,6 +65,7 @@ pub(crate) struct Stores {
 }
 
 fn main() {
+    peak::serve_if_asked();
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_egregora-inspect"));
     // `cargo bench --bench speed -- init fold` runs only the named parts.
     let asked: Vec<String> = std::env::args()
@@ -210,30 +210,9 @@ pub(crate) fn measured_runs(runs: usize, make: impl Fn() -> Command) -> (Vec<Dur
 }
 
 /// Runs `cmd` with stdout to /dev/null; its wall time and peak memory
-/// (the child's own `ru_maxrss`, through wait4).
+/// (KiB), both measured by `peak::wrapped` around it alone.
 pub(crate) fn run_measured(cmd: &mut Command) -> (Duration, u64) {
-    let t = Instant::now();
-    #[allow(clippy::zombie_processes)]
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let pid = i32::try_from(child.id()).expect("pid");
-    let mut status = 0;
-    // wait4 reaps it; the handle is not waited on again.
-    std::mem::forget(child);
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: the pointers are to live locals; pid is our own child.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4");
-    // `check` exits 1 when it finds something: that is a result, not a failure.
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
-        "{cmd:?} failed"
-    );
-    (t.elapsed(), u64::try_from(usage.ru_maxrss).unwrap_or(0))
+    peak::measured(cmd)
 }
 
 /// The peak memory (VmHWM, KiB) of a running process, 0 when it is gone.
