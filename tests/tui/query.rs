@@ -170,7 +170,8 @@ fn the_figure_so_far_grows_as_a_long_count_steps() {
     assert_eq!(so_far(&mut h), Some(page), "the rows read, at first");
     // The statement never ends: the count's own progress moves the figure.
     let mut figures = vec![page];
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let began = std::time::Instant::now();
+    let until = began + std::time::Duration::from_secs(20);
     while figures.len() < 4 && std::time::Instant::now() < until {
         std::thread::sleep(std::time::Duration::from_millis(50));
         let now = so_far(h.take_replies()).expect("still counting");
@@ -178,6 +179,13 @@ fn the_figure_so_far_grows_as_a_long_count_steps() {
             figures.push(now);
         }
     }
+    // A few times a second, not at every step: three moves take most of a
+    // second though the figure is looked at every 50 ms.
+    let took = began.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(500),
+        "{figures:?} in {took:?}"
+    );
     assert!(h.counting(), "it grew before the count ended");
     assert!(figures.len() >= 4, "it grew: {figures:?}");
     assert!(figures.windows(2).all(|w| w[0] < w[1]), "{figures:?}");
