@@ -359,6 +359,11 @@ pub enum Reply {
         run: u64,
         result: Result<(u64, std::time::Duration), String>,
     },
+    /// The count of the statement `run` has passed this many rows so far.
+    QueryCounting {
+        run: u64,
+        rows: u64,
+    },
     /// The plan of a statement: SQLite's tree, a line each.
     Explained {
         ticket: u64,

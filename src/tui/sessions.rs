@@ -163,6 +163,9 @@ fn drain(rx: &Receiver<Cmd>, pending: &AtomicUsize) {
     }
 }
 
+/// How often a count says how far it has got.
+const COUNT_TOLD_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Counts the rows of `sql`; stopped by the user or by a newer statement.
 fn count(store: &Path, sql: &str, run: u64, latest: &Arc<Latest>, send: &Send) {
     let l = latest.clone();
@@ -170,7 +173,17 @@ fn count(store: &Path, sql: &str, run: u64, latest: &Arc<Latest>, send: &Send) {
         l.query_stop.load(Ordering::SeqCst) >= run || l.query_run.load(Ordering::SeqCst) > run
     };
     let began = std::time::Instant::now();
-    let result = query::count(store, sql, stop).map(|n| (n, began.elapsed()));
+    // How far it has got, a few times a second: more would flood the UI.
+    let told = std::sync::Mutex::new(began);
+    let tell = send.clone();
+    let seen = move |rows: u64| {
+        let Ok(mut last) = told.lock() else { return };
+        if rows > 0 && last.elapsed() >= COUNT_TOLD_EVERY {
+            *last = std::time::Instant::now();
+            tell(Reply::QueryCounting { run, rows });
+        }
+    };
+    let result = query::count(store, sql, stop, seen).map(|n| (n, began.elapsed()));
     if latest.query_run.load(Ordering::SeqCst) > run {
         return;
     }

@@ -186,6 +186,21 @@ impl Harness {
         self
     }
 
+    /// Hands the app the replies come so far (a count's progress among
+    /// them), without waiting for more, then serves what it asks.
+    pub fn take_replies(&mut self) -> &mut Self {
+        for r in self.replies.try_iter().collect::<Vec<_>>() {
+            self.app.on_reply(r);
+        }
+        self.settle();
+        self
+    }
+
+    /// Whether a count of a statement still runs.
+    pub fn counting(&self) -> bool {
+        self.query.counting.load(Ordering::SeqCst) > 0
+    }
+
     fn wait_on(&mut self, busy: Arc<std::sync::atomic::AtomicUsize>) {
         let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {

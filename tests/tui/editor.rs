@@ -144,3 +144,71 @@ fn ctrl_x_shows_the_plan_as_sqlites_tree_and_esc_closes_it() {
     let screen = h.text();
     assert!(screen.contains("refused"), "{screen}");
 }
+
+#[test]
+fn a_statement_longer_than_the_editor_says_how_many_lines_are_off_screen() {
+    let mut h = Harness::demo_with("l.sqlite", 10, "");
+    h.resize(100, 24);
+    h.key(KeyCode::Char(':'));
+    let lines: Vec<String> = (1..=12).map(|i| format!("-- line {i}")).collect();
+    h.paste(&format!("SELECT 1\n{}", lines.join("\n")));
+    // The cursor at the end: the first lines are scrolled off the top.
+    let drawn = editor_lines(&mut h);
+    let shown = drawn.len();
+    assert!(shown < 13, "the editor is shorter than the statement");
+    let above = 13 - shown;
+    assert!(
+        drawn[0].ends_with(&format!("↑ {above} more lines")),
+        "{drawn:?}"
+    );
+    assert!(drawn.iter().all(|l| !l.contains('↓')), "{drawn:?}");
+    // At the top, the rest is off the bottom, and said there.
+    for _ in 0..12 {
+        h.key(KeyCode::Up);
+    }
+    let drawn = editor_lines(&mut h);
+    assert!(drawn[0].starts_with("SELECT 1"), "{drawn:?}");
+    assert!(!drawn[0].contains('↑'), "{drawn:?}");
+    assert!(
+        drawn[shown - 1].ends_with(&format!("↓ {above} more lines")),
+        "{drawn:?}"
+    );
+}
+
+#[test]
+fn tabs_choices_sit_under_the_word_and_scroll_with_a_mark_of_the_rest() {
+    let columns: Vec<String> = (1..=20).map(|i| format!("kol{i:02} INTEGER")).collect();
+    let mut h = Harness::demo_with(
+        "w.sqlite",
+        10,
+        &format!("CREATE TABLE wide({});", columns.join(", ")),
+    );
+    h.resize(100, 30);
+    h.key(KeyCode::Char(':'));
+    typed(&mut h, "SELECT kol");
+    h.key(KeyCode::Tab);
+    // Under the word: its first letter at the list's first letter.
+    let b = h.render();
+    let (x, y) = find(&b, "kol01");
+    assert_eq!((x, y), (5 + "SELECT ".len() as u16, 3), "{}", h.text());
+    let popup = h.text();
+    assert!(popup.contains("↓ 12 more"), "{popup}");
+    assert!(!popup.contains("kol09"), "eight at a time: {popup}");
+    // Tab past the eighth scrolls the list; what is above is said.
+    for _ in 0..9 {
+        h.key(KeyCode::Tab);
+    }
+    let popup = h.text();
+    assert_eq!(editor_lines(&mut h)[0], "SELECT kol09");
+    assert!(popup.contains("kol09"), "{popup}");
+    assert!(popup.contains("↑ 1"), "{popup}");
+    assert!(popup.contains("↓ 11 more"), "{popup}");
+    // Near the right edge, the list stays on the screen.
+    h.key(KeyCode::Esc);
+    typed(&mut h, &format!(", {}kol", " ".repeat(78)));
+    h.key(KeyCode::Tab);
+    let b = h.render();
+    let (x, _) = find(&b, "kol01");
+    assert!(x + 5 < 100, "on screen: {}", h.text());
+    assert!(x > 50, "as far right as it fits: {}", h.text());
+}

@@ -147,6 +147,57 @@ fn esc_stops_a_count_that_never_ends() {
     assert_eq!(first_ints(&mut h)[0], 1 + h.page() as i64);
 }
 
+/// The figure of "≥ N rows so far" in the result's header.
+fn so_far(h: &mut Harness) -> Option<u64> {
+    let screen = h.text();
+    let at = screen.find("≥ ")? + "≥ ".len();
+    let digits: String = screen[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn the_figure_so_far_grows_as_a_long_count_steps() {
+    let mut h = Harness::demo_with("g.sqlite", 10, "");
+    run(
+        &mut h,
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n",
+    );
+    let page = h.page() as u64;
+    assert_eq!(so_far(&mut h), Some(page), "the rows read, at first");
+    // The statement never ends: the count's own progress moves the figure.
+    let mut figures = vec![page];
+    let began = std::time::Instant::now();
+    let until = began + std::time::Duration::from_secs(20);
+    while figures.len() < 4 && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let now = so_far(h.take_replies()).expect("still counting");
+        if Some(&now) != figures.last() {
+            figures.push(now);
+        }
+    }
+    // A few times a second, not at every step: three moves take most of a
+    // second though the figure is looked at every 50 ms.
+    let took = began.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(500),
+        "{figures:?} in {took:?}"
+    );
+    assert!(h.counting(), "it grew before the count ended");
+    assert!(figures.len() >= 4, "it grew: {figures:?}");
+    assert!(figures.windows(2).all(|w| w[0] < w[1]), "{figures:?}");
+    assert!(h.text().contains("rows so far · counting…"));
+    // Stopped, it says how far it got.
+    h.key(KeyCode::Esc);
+    h.wait_counts();
+    let screen = h.text();
+    assert!(screen.contains("count stopped"), "{screen}");
+    assert!(so_far(&mut h) >= figures.last().copied(), "{screen}");
+}
+
 #[test]
 fn history_recalls_statements_and_values_copy_and_export() {
     let mut h = Harness::demo_with("c.sqlite", 10, "");
@@ -404,4 +455,53 @@ fn after_a_failed_statement_one_esc_leaves_the_sql_line() {
         h.key(KeyCode::Char('2'));
         assert_eq!(h.tab(), Tab::Documents, "{sql}");
     }
+}
+
+#[test]
+fn a_result_under_another_statement_says_which_it_belongs_to() {
+    let mut h = Harness::demo_with("s.sqlite", 10, "");
+    run(&mut h, "SELECT 41 + 1 AS answer");
+    h.wait_counts();
+    assert_eq!(h.cells("answer"), ["42"]);
+    assert!(!h.text().contains("earlier statement"));
+    // Back in the editor, the statement changed: the rows stay, marked as
+    // another statement's.
+    h.key(KeyCode::Char(':'));
+    assert!(!h.text().contains("earlier statement"), "not yet changed");
+    h.key(KeyCode::Char('0'));
+    let screen = h.text();
+    assert!(
+        screen.contains("result of an earlier statement: SELECT 41 + 1 AS answer ·"),
+        "{screen}"
+    );
+    assert_eq!(h.cells("answer"), ["42"], "the rows stay");
+    // Its plan, then Esc: the earlier result is back, still marked.
+    h.chord(KeyCode::Char('x'), crossterm::event::KeyModifiers::CONTROL);
+    assert!(h.text().contains("QUERY PLAN"));
+    h.key(KeyCode::Esc);
+    assert!(h.text().contains("result of an earlier statement"));
+    // Esc leaves the editor for the result: still said while browsing it.
+    h.key(KeyCode::Esc);
+    assert_eq!(h.cursor(), None, "the result has the keys");
+    assert!(h.text().contains("result of an earlier statement"));
+    // The statement as it was: no mark. Run the new one: its own result.
+    h.key(KeyCode::Char(':'));
+    h.key(KeyCode::Backspace);
+    assert!(!h.text().contains("earlier statement"));
+    h.key(KeyCode::Char('0'));
+    h.key(KeyCode::Enter);
+    h.wait_counts();
+    let screen = h.text();
+    assert!(!screen.contains("earlier statement"), "{screen}");
+    assert_eq!(h.cells("answer0"), ["42"], "a column named anew");
+    // A long statement is cut, on one line, in the mark.
+    run(&mut h, "SELECT 1 AS a,\n  2 AS b, 3 AS c, 4 AS d, 5 AS e");
+    h.wait_counts();
+    h.key(KeyCode::Char(':'));
+    h.key(KeyCode::Char('x'));
+    let screen = h.text();
+    assert!(
+        screen.contains("result of an earlier statement: SELECT 1 AS a, 2 AS b, 3 AS c, 4… ·"),
+        "{screen}"
+    );
 }

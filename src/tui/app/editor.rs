@@ -143,6 +143,16 @@ impl SqlEditor {
         }
     }
 
+    /// How many characters the `len` bytes before the cursor hold.
+    pub(crate) fn chars_before(&self, len: usize) -> u16 {
+        let text = self.text();
+        let at = self.offset();
+        let chars = text
+            .get(at.saturating_sub(len)..at)
+            .map_or(0, |s| s.chars().count());
+        clamp_u16(chars)
+    }
+
     /// The `len` bytes before the cursor become `with`.
     pub(crate) fn replace_before(&mut self, len: usize, with: &str) {
         let text = self.text();

@@ -66,6 +66,7 @@ impl App {
             }
             Reply::FreqProgress { .. } | Reply::Frequencies { .. } => self.on_frequencies(reply),
             Reply::QueryCount { run, result } => self.query.on_count(run, result),
+            Reply::QueryCounting { run, rows } => self.query.on_counting(run, rows),
             Reply::Explained { ticket, result } => {
                 // A plan is asked for once: it says how to ask again.
                 let result = result.map_err(|e| match e {

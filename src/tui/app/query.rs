@@ -30,6 +30,7 @@ impl QueryResult {
             record: None,
             took: None,
             count: Load::Loading,
+            counted: 0,
             running: Some(0),
             stale: false,
         }
@@ -440,6 +441,13 @@ impl QueryState {
                 }
                 Err(e) => Load::Failed(e),
             };
+        }
+    }
+
+    /// The count of the statement run under `run` has passed `rows` rows.
+    pub(super) fn on_counting(&mut self, run: u64, rows: u64) {
+        if let Some(r) = self.result.as_mut().filter(|r| r.run == run) {
+            r.counted = r.counted.max(rows);
         }
     }
 

@@ -64,6 +64,8 @@ pub struct QueryResult {
     pub(super) at: u64,
     pub(crate) grid: GridState,
     pub(crate) count: Load<u64>,
+    /// While it counts: the rows the count has passed so far.
+    pub(crate) counted: u64,
     /// While a request runs: the rows passed so far.
     pub(crate) running: Option<u64>,
     /// The store was written since the statement ran.
@@ -72,6 +74,15 @@ pub struct QueryResult {
     pub(crate) record: Option<u16>,
     /// How long the statement took to run through, once counted.
     pub(crate) took: Option<Duration>,
+}
+
+impl QueryState {
+    /// The statement whose result is shown, when the editor now holds
+    /// another (edited, recalled, or its plan shown): the result says so.
+    pub(crate) fn result_of_earlier(&self) -> Option<&str> {
+        let r = self.result.as_ref()?;
+        (r.sql != self.editor.text().trim()).then_some(r.sql.as_str())
+    }
 }
 
 impl QueryResult {

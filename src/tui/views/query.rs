@@ -23,11 +23,13 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         .unwrap_or(u16::MAX)
         .clamp(1, most);
     let [line, body] = Layout::vertical([Constraint::Length(tall), Constraint::Min(1)]).areas(area);
-    let row = editor(f, app, line);
+    let at = editor(f, app, line);
     let rows = below(f, app, body);
     // Tab's choices go over whatever the editor has below it.
-    if let (Some(row), Some(c)) = (row, &app.query.completing) {
-        choices(f, c, line, row);
+    if let (Some((row, col)), Some(c)) = (at, &app.query.completing) {
+        let word = app.query.editor.chars_before(c.len);
+        let x = line.x + PROMPT.chars().count() as u16 + col.saturating_sub(word);
+        choices(f, c, x, line.y + row + 1);
     }
     rows
 }
@@ -53,10 +55,13 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
         );
         return None;
     };
-    let mut block = Block::default().borders(Borders::TOP);
+    let mut title = earlier(app.query.result_of_earlier());
     if !matches!(r.page, Load::Failed(_)) {
-        block = block.title(Line::from(status(r)));
+        title.extend(status(r));
     }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Line::from(title));
     let rows = match &r.page {
         Load::Loading => {
             f.render_widget(Paragraph::new("").block(block), body);
@@ -78,7 +83,7 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
         f.render_widget(Paragraph::new("no rows").block(block), body);
         return None;
     }
-    block = block.title(
+    let block = block.title(
         Line::styled(
             format!(" {} ", super::grid::position(&r.grid, body.width)),
             theme().dim,
@@ -91,8 +96,9 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
 }
 
 /// The SQL editor: the prompt beside its first line and the text, the
-/// cursor shown while editing; returns the cursor's row in `area` then.
-fn editor(f: &mut Frame, app: &App, area: Rect) -> Option<usize> {
+/// cursor shown while editing, and how many lines are off screen above and
+/// below; returns the cursor's row and column in the text then.
+fn editor(f: &mut Frame, app: &App, area: Rect) -> Option<(u16, u16)> {
     let q = &app.query;
     let width = PROMPT.chars().count() as u16;
     let [gutter, text] =
@@ -104,52 +110,98 @@ fn editor(f: &mut Frame, app: &App, area: Rect) -> Option<usize> {
     f.render_widget(&q.editor.area, text);
     let style = if q.editing { theme().bold } else { theme().dim };
     f.buffer_mut().set_style(text, style);
+    // Drawing scrolled the text to the cursor: what it left out is said.
+    let (top, left) = q.editor.area.scroll_offset();
+    let above = usize::from(top);
+    let below = q
+        .editor
+        .lines()
+        .saturating_sub(above + usize::from(text.height));
+    off_screen(f, text, above, below);
     if q.editing && app.overlay.is_none() {
         let at = q.editor.area.screen_cursor();
-        let (top, left) = q.editor.area.scroll_offset();
-        let row = at.row.saturating_sub(usize::from(top));
-        let col = at.col.saturating_sub(usize::from(left));
-        f.set_cursor_position(Position::new(
-            text.x
-                + u16::try_from(col)
-                    .unwrap_or(0)
-                    .min(text.width.saturating_sub(1)),
-            text.y
-                + u16::try_from(row)
-                    .unwrap_or(0)
-                    .min(text.height.saturating_sub(1)),
-        ));
-        return Some(row);
+        let row = clamp(at.row.saturating_sub(above), text.height);
+        let col = clamp(at.col.saturating_sub(usize::from(left)), text.width);
+        f.set_cursor_position(Position::new(text.x + col, text.y + row));
+        return Some((row, col));
     }
     None
 }
 
-/// Tab's choices in a box under the cursor's line, the one taken marked.
-fn choices(f: &mut Frame, c: &crate::tui::app::Completing, area: Rect, row: usize) {
+fn clamp(n: usize, within: u16) -> u16 {
+    u16::try_from(n)
+        .unwrap_or(u16::MAX)
+        .min(within.saturating_sub(1))
+}
+
+/// "↑ 3 more lines" at the right of the first line drawn, "↓ 2 more lines"
+/// of the last, when the statement goes on past the editor's lines.
+fn off_screen(f: &mut Frame, text: Rect, above: usize, below: usize) {
+    let say = |n: usize, arrow: &str| {
+        let lines = if n == 1 { "line" } else { "lines" };
+        format!(" {arrow} {n} more {lines}")
+    };
+    let mut marks = Vec::new();
+    match (above, below) {
+        (0, 0) => {}
+        (a, b) if text.height == 1 && a > 0 && b > 0 => {
+            marks.push((text.y, format!(" ↑ {a} ↓ {b} more lines")));
+        }
+        (a, b) => {
+            if a > 0 {
+                marks.push((text.y, say(a, "↑")));
+            }
+            if b > 0 {
+                marks.push((text.bottom().saturating_sub(1), say(b, "↓")));
+            }
+        }
+    }
+    for (y, mark) in marks {
+        let w = (mark.chars().count() as u16).min(text.width);
+        let at = Rect::new(text.right().saturating_sub(w), y, w, 1);
+        f.render_widget(Paragraph::new(Line::styled(mark, theme().dim)), at);
+    }
+}
+
+/// Tab's choices in a box whose first letters stand under the word
+/// completed (`x`), from line `y` down (above the word when there is no
+/// room below), kept on the screen; eight at a time, scrolling with the
+/// one taken, the rest said at the bottom ("↑ 3 · ↓ 12 more").
+fn choices(f: &mut Frame, c: &crate::tui::app::Completing, x: u16, y: u16) {
     let screen = f.area();
-    let y = area.y + u16::try_from(row).unwrap_or(0) + 1;
-    let shown = 8.min(c.options.len());
-    let start = c.at.map_or(0, |i| i.saturating_sub(shown - 1));
+    let shown = CHOICES.min(c.options.len());
     let width = c
         .options
         .iter()
         .map(|o| o.chars().count())
         .max()
         .unwrap_or(0)
-        .clamp(12, 40) as u16
+        .clamp(16, 40) as u16
         + 2;
-    let height = (shown as u16 + 2).min(screen.height.saturating_sub(y + 1));
+    let want = shown as u16 + 2;
+    let room_below = screen.height.saturating_sub(y + 1);
+    // The word's line is `y - 1`: above it there are `y - 1` lines.
+    let (y, height) = if room_below >= want.min(5) {
+        (y, want.min(room_below))
+    } else {
+        let room_above = y.saturating_sub(2);
+        let h = want.min(room_above);
+        (y.saturating_sub(1 + h), h)
+    };
     if height < 3 {
         return;
     }
-    let x = area.x + PROMPT.chars().count() as u16;
-    let rect = Rect::new(x, y, width.min(screen.width.saturating_sub(x)), height);
+    let width = width.min(screen.width);
+    let x = x.saturating_sub(1).min(screen.width.saturating_sub(width));
+    let rect = Rect::new(x, y, width, height);
+    let fits = usize::from(height - 2);
+    let start = c.at.map_or(0, |i| i.saturating_sub(fits - 1));
     let lines: Vec<Line> = c
         .options
         .iter()
         .enumerate()
         .skip(start)
-        .take(shown)
+        .take(fits)
         .map(|(i, o)| {
             let cell = text::cell(o);
             if c.at == Some(i) {
@@ -159,13 +211,28 @@ fn choices(f: &mut Frame, c: &crate::tui::app::Completing, area: Rect, row: usiz
             }
         })
         .collect();
+    let after = c.options.len().saturating_sub(start + fits);
+    let rest = match (start, after) {
+        (0, 0) => String::new(),
+        (0, b) => format!(" ↓ {b} more "),
+        (a, 0) => format!(" ↑ {a} more "),
+        (a, b) => format!(" ↑ {a} · ↓ {b} more "),
+    };
     let title = format!(" {} · Tab ", c.options.len());
     f.render_widget(ratatui::widgets::Clear, rect);
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title).style(theme().dim)),
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(title)
+                .title_bottom(Line::from(rest).right_aligned())
+                .style(theme().dim),
+        ),
         rect,
     );
 }
+
+/// How many of Tab's choices are listed at a time.
+const CHOICES: usize = 8;
 
 /// The statement's plan as SQLite's tree.
 fn plan(f: &mut Frame, lines: &Load<Vec<String>>, body: Rect) {
@@ -182,6 +249,27 @@ fn plan(f: &mut Frame, lines: &Load<Vec<String>>, body: Rect) {
     f.render_widget(para.wrap(Wrap { trim: false }).block(block), body);
 }
 
+/// The statement a result belongs to, when the editor holds another: on
+/// one line, cut, so the rows are never read as the new statement's.
+fn earlier(sql: Option<&str>) -> Vec<Span<'static>> {
+    let Some(sql) = sql else {
+        return Vec::new();
+    };
+    let line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = line.chars().take(EARLIER_CHARS).collect();
+    let more = if cut.len() < line.len() { "…" } else { "" };
+    vec![Span::styled(
+        format!(
+            " result of an earlier statement: {}{more} ·",
+            text::cell(&cut)
+        ),
+        theme().warn,
+    )]
+}
+
+/// How much of an earlier statement its result's title shows.
+const EARLIER_CHARS: usize = 32;
+
 /// The result's title: the rows shown, how many in all and how long the
 /// statement took ("35 rows · 12 ms"), or how many so far; what runs.
 fn status(r: &QueryResult) -> Vec<Span<'static>> {
@@ -191,16 +279,18 @@ fn status(r: &QueryResult) -> Vec<Span<'static>> {
         seen = p.start + p.rows.len() as u64;
         out.push(Span::raw(format!(" rows {}–{seen} ·", p.start + 1)));
     }
+    // The count may have gone further than the rows read.
+    let passed = seen.max(r.counted);
     let count = match (&r.count, r.total()) {
         (_, Some(0)) => Span::raw(" no rows"),
         (_, Some(n)) => Span::raw(format!(" {} {}", grouped(n), plural(n))),
         (Load::Failed(e), None) if e.contains("cancelled") => Span::styled(
-            format!(" ≥ {} rows · count stopped", grouped(seen)),
+            format!(" ≥ {} rows · count stopped", grouped(passed)),
             theme().dim,
         ),
         (Load::Failed(e), None) => Span::styled(format!(" count: {}", text::cell(e)), theme().dim),
         _ => Span::styled(
-            format!(" ≥ {} rows so far · counting…", grouped(seen)),
+            format!(" ≥ {} rows so far · counting…", grouped(passed)),
             theme().dim,
         ),
     };

@@ -11,8 +11,10 @@ pub mod table;
 use crate::store::cell::{CELL_CHARS, cut_sql};
 use crate::store::error::{Result, StoreError};
 use crate::store::open::open_read_only;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Statement};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A read-only connection whose statements pass the read-only guard.
@@ -96,9 +98,10 @@ impl QueryConn {
             .filter(|s| s.readonly() && columns > 0)
     }
 
-    /// How many rows `sql` gives, by SQL when it can be wrapped.
+    /// How many rows `sql` gives, by SQL when it can be wrapped (on a
+    /// connection where `count` has made the function it calls).
     pub fn count_sql(&self, sql: &str) -> Option<Statement<'_>> {
-        let wrapped = format!("SELECT count(*) FROM (\n{}\n)", body(sql));
+        let wrapped = format!("SELECT count({ROW_SEEN}()) FROM (\n{}\n)", body(sql));
         self.conn().prepare(&wrapped).ok().filter(|s| s.readonly())
     }
 
@@ -142,11 +145,32 @@ impl QueryConn {
 
 /// How many rows `sql` gives: by SQL's own count when the statement can be
 /// wrapped, else by stepping through it. `stop` is asked often; true stops
-/// the count (`StoreError::Cancelled`).
-pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -> Result<u64> {
+/// the count (`StoreError::Cancelled`). `seen` is told as often how many
+/// rows of the statement the count has passed so far.
+pub fn count(
+    path: &Path,
+    sql: &str,
+    stop: impl Fn() -> bool + Send + 'static,
+    seen: impl Fn(u64) + Send + 'static,
+) -> Result<u64> {
     let mut qc = open(path)?;
+    let passed = Arc::new(AtomicU64::new(0));
+    let told = passed.clone();
+    let watch = move || {
+        seen(told.load(Ordering::Relaxed));
+        stop()
+    };
     qc.conn
-        .progress_handler(1000, Some(stop))
+        .progress_handler(1000, Some(watch))
+        .map_err(|e| StoreError::sqlite(path, "cannot watch the count", e))?;
+    // Counted by a function of ours rather than `count(*)`: it sees each
+    // row as it passes, so a long count shows how far it has got.
+    let tick = passed.clone();
+    qc.conn
+        .create_scalar_function(ROW_SEEN, 0, FunctionFlags::SQLITE_UTF8, move |_| {
+            tick.fetch_add(1, Ordering::Relaxed);
+            Ok(1i64)
+        })
         .map_err(|e| StoreError::sqlite(path, "cannot watch the count", e))?;
     let p = qc.prepare(sql)?;
     let text = p.stmt.expanded_sql().unwrap_or_else(|| sql.to_string());
@@ -166,9 +190,13 @@ pub fn count(path: &Path, sql: &str, stop: impl Fn() -> bool + Send + 'static) -
     let mut n = 0u64;
     while rows.next().map_err(failed)?.is_some() {
         n += 1;
+        passed.store(n, Ordering::Relaxed);
     }
     Ok(n)
 }
+
+/// The function the count calls once for each row it passes.
+const ROW_SEEN: &str = "egregora_inspect_row_seen";
 
 /// The statement's text as the body of a wrapper: its trailing `;` gone,
 /// on lines of its own so a trailing `--` comment cannot swallow the

@@ -240,3 +240,33 @@ fn a_second_statement_is_told_from_quotes_and_comments() {
     assert!(more_than_one("SELECT 1; SELECT 2"));
     assert!(more_than_one("DELETE FROM t; x"));
 }
+
+#[test]
+fn a_count_tells_the_rows_it_has_stepped_past_as_it_goes() {
+    let (_d, p) = store(3);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) \
+               SELECT i FROM n WHERE i % 3 = 0";
+    let n = count(&p, sql, || false, move |rows| s.lock().unwrap().push(rows)).unwrap();
+    assert_eq!(n, 100_000);
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    // The rows of the statement, not the rows of its CTE.
+    assert!(seen.iter().all(|&r| r <= n), "{seen:?}");
+    assert!(seen.iter().any(|&r| r > 0 && r < n), "it grew: {seen:?}");
+    // A statement the count cannot wrap is stepped through, and told too.
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    let s = seen.clone();
+    let n = count(
+        &p,
+        "PRAGMA table_info(t)",
+        || false,
+        move |rows| {
+            s.fetch_max(rows, Ordering::SeqCst);
+        },
+    )
+    .unwrap();
+    assert_eq!(n, 2);
+    assert!(seen.load(Ordering::SeqCst) <= 2);
+}
