@@ -76,9 +76,12 @@ where
                 }
             }
         }
-        for sql in std::mem::take(&mut app.requests.history) {
-            if let Err(e) = super::history::append(&sql) {
-                app.say(format!("SQL history not saved: {e:#}"));
+        let run = std::mem::take(&mut app.requests.history);
+        if let Some(file) = app.history_file.clone() {
+            for sql in run {
+                if let Err(e) = super::history::append(&file, &sql) {
+                    app.say(format!("SQL history not saved: {e:#}"));
+                }
             }
         }
         if let Some(clip) = app.requests.clip.take() {

@@ -7,7 +7,7 @@
 use anyhow::{Context, Result, anyhow};
 use etcetera::BaseStrategy;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Statements kept.
 pub const KEEP: usize = 500;
@@ -24,12 +24,11 @@ pub fn path() -> Result<PathBuf> {
 
 /// The statements run before, oldest first (none when there is no file).
 /// A file grown past twice KEEP is cut back to the last KEEP.
-pub fn load() -> Result<Vec<String>> {
-    let p = path()?;
-    let bytes = match std::fs::read(&p) {
+pub fn load(p: &Path) -> Result<Vec<String>> {
+    let bytes = match std::fs::read(p) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", shown(&p))),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", shown(p))),
     };
     let text = String::from_utf8_lossy(&bytes);
     let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -39,23 +38,22 @@ pub fn load() -> Result<Vec<String>> {
         .collect();
     if all.len() > 2 * KEEP {
         let text: String = kept.iter().map(|s| format!("{}\n", line_of(s))).collect();
-        std::fs::write(&p, text).with_context(|| format!("cannot write {}", shown(&p)))?;
+        std::fs::write(p, text).with_context(|| format!("cannot write {}", shown(p)))?;
     }
     Ok(kept)
 }
 
-/// Adds `sql` (on one line) at the end.
-pub fn append(sql: &str) -> Result<()> {
-    let p = path()?;
+/// Adds `sql` (on one line) at the end of the history file `p`.
+pub fn append(p: &Path, sql: &str) -> Result<()> {
     if let Some(dir) = p.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
     }
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&p)
-        .with_context(|| format!("cannot write {}", shown(&p)))?;
-    writeln!(f, "{}", line_of(sql)).with_context(|| format!("cannot write {}", shown(&p)))
+        .open(p)
+        .with_context(|| format!("cannot write {}", shown(p)))?;
+    writeln!(f, "{}", line_of(sql)).with_context(|| format!("cannot write {}", shown(p)))
 }
 
 /// A statement as its line of the file: as it is, or a JSON string when

@@ -66,7 +66,10 @@ pub(crate) fn run_app(mut app: app::App) -> Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     app.keys = config.keys;
     // A history that cannot be read costs its recall, never the app.
-    match history::load() {
+    match history::path().and_then(|p| {
+        app.history_file = Some(p.clone());
+        history::load(&p)
+    }) {
         Ok(h) => app.query.history = h,
         Err(e) => app.say(format!("SQL history not read: {e:#}")),
     }

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 pub struct Tmux {
     socket: String,
+    /// The folders the app's config, history and cache go to: its own,
+    /// never the user's.
+    home: tempfile::TempDir,
 }
 
 const SESSION: &str = "s";
@@ -27,7 +30,13 @@ impl Tmux {
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let t = Tmux {
             socket: format!("egregora-inspect-{}-{n}", std::process::id()),
+            home: tempfile::tempdir().expect("a temp folder"),
         };
+        let home = t.home.path().display();
+        let shell = format!(
+            "env PS1='$ ' XDG_CONFIG_HOME={home}/config XDG_STATE_HOME={home}/state \
+             XDG_CACHE_HOME={home}/cache sh"
+        );
         let out = t.run(&[
             "-f",
             "/dev/null",
@@ -41,7 +50,7 @@ impl Tmux {
             "40",
             "-c",
             &dir.to_string_lossy(),
-            "env PS1='$ ' sh",
+            &shell,
         ]);
         assert!(
             out.status.success(),

@@ -200,7 +200,11 @@ fn the_loop_routes_keys_and_replies_and_quits_on_q() {
 
 #[test]
 fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
-    let (_dir, _, tx, rx, mut app, workers) = demo_loop();
+    let (dir, _, tx, rx, mut app, workers) = demo_loop();
+    // The statements run go to the file the app is given, never the
+    // user's own.
+    let history = dir.path().join("state").join("history");
+    app.history_file = Some(history.clone());
     let shared = Shared::new(120, 30);
     let seen = shared.clone();
     let script = beside(tx, move |tx| {
@@ -251,5 +255,10 @@ fn ctrl_e_hands_the_statement_to_the_editor_and_reads_it_back() {
     assert!(
         log.iter().any(|m| m.contains("vi exited with 1")),
         "{log:?}"
+    );
+    // A statement of two lines is kept as one JSON string line.
+    assert_eq!(
+        std::fs::read_to_string(&history).unwrap(),
+        "\"SELECT 41 + 1 AS answer\\n-- from the editor\"\n"
     );
 }

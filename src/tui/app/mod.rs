@@ -129,6 +129,8 @@ pub struct App {
     pub undo: Option<PathBuf>,
     /// Where to open, once the store is first read.
     pub launch: Option<Launch>,
+    /// The file the statements run are added to (None: kept nowhere).
+    pub history_file: Option<PathBuf>,
 }
 
 impl App {
@@ -200,6 +202,7 @@ impl App {
             },
             undo: None,
             launch: None,
+            history_file: None,
         }
     }
 
