@@ -25,11 +25,11 @@ mod effect;
 mod export;
 mod frequencies;
 mod grid;
+mod inbox;
 mod launch;
 mod live;
 mod load;
 mod message;
-mod inbox;
 mod mouse;
 mod overview;
 mod picker;
@@ -295,9 +295,18 @@ impl App {
     }
 
     /// The terminal has this size now; once a frame shows how many rows a
-    /// list has, it fetches a window that fills it (see `drawn`).
+    /// list has, it fetches a window that fills it (see `drawn`). Each
+    /// grid scrolls its columns so the cursor's column is still drawn.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
+        let browsed = self.tables.browse.as_mut().map(|b| &mut b.grid);
+        let result = self.query.result.as_mut().map(|r| &mut r.grid);
+        for grid in [Some(&mut self.docs.grid), browsed, result]
+            .into_iter()
+            .flatten()
+        {
+            grid.follow(width);
+        }
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {
