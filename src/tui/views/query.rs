@@ -189,7 +189,11 @@ fn status(r: &QueryResult) -> Vec<Span<'static>> {
     let mut seen = 0;
     if let Some(p) = r.page.loaded().filter(|p| !p.rows.is_empty()) {
         seen = p.start + p.rows.len() as u64;
-        out.push(Span::raw(format!(" rows {}–{seen} ·", p.start + 1)));
+        out.push(Span::raw(format!(
+            " rows {}–{} ·",
+            grouped(p.start + 1),
+            grouped(seen)
+        )));
     }
     let count = match (&r.count, r.total()) {
         (_, Some(0)) => Span::raw(" no rows"),
