@@ -231,3 +231,28 @@ fn after_a_resize_the_column_cursor_s_column_is_drawn() {
     h.resize(200, 60);
     assert_eq!(h.column(), Some(wide), "{}", h.text());
 }
+
+#[test]
+fn rows_that_widen_a_column_never_cut_the_cursor_s_column() {
+    // The rows at the end have a status far wider than the first page's.
+    let mut h = Harness::demo_with(
+        "demo.sqlite",
+        300,
+        "UPDATE documents SET status = 'published-and-then-some-more' WHERE rowid > 250",
+    );
+    h.resize(80, 24);
+    h.act(Action::GoTab(Tab::Documents));
+    while h.column().as_deref() != Some("created_at") {
+        h.act(Action::ColumnRight);
+    }
+    let header: Vec<String> = h.header().into_iter().map(|(n, _)| n).collect();
+    assert!(header.contains(&"status".to_string()), "{header:?}");
+    h.act(Action::Bottom);
+    assert_eq!(h.column().as_deref(), Some("created_at"), "{}", h.text());
+    let cells = h.cells("created_at");
+    assert!(
+        cells.iter().all(|c| !c.ends_with('…')),
+        "the cursor's column whole: {}",
+        h.text()
+    );
+}
