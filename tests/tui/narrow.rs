@@ -256,3 +256,24 @@ fn rows_that_widen_a_column_never_cut_the_cursor_s_column() {
         h.text()
     );
 }
+
+#[test]
+fn at_80_columns_a_result_s_status_gives_way_to_the_column_s_place() {
+    let mut h = Harness::demo_with("demo.sqlite", 3_000, "");
+    h.resize(80, 24);
+    let name = "a_column_whose_name_is_long_enough_to_crowd_the_line";
+    h.key(crossterm::event::KeyCode::Char(':'));
+    h.paste(&format!("SELECT rowid AS {name} FROM documents"));
+    h.key(crossterm::event::KeyCode::Enter);
+    h.wait_counts();
+    h.act(Action::Bottom);
+    h.wait_counts();
+    let screen = h.text();
+    let title = screen
+        .lines()
+        .find(|l| l.contains(" rows "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(title.starts_with(" rows 2,"), "{title}");
+    assert!(title.contains('…'), "the status cut says so: {title}");
+    assert!(title.ends_with(&format!(" col 1/1 {name} ")), "{title}");
+}

@@ -53,9 +53,13 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
         );
         return None;
     };
+    // The column's place on the right stays whole; the result's status
+    // takes the room left, cut with … when it has to be.
+    let position = format!(" {} ", super::grid::position(&r.grid, body.width));
+    let room = usize::from(body.width).saturating_sub(super::fit::width(&position) + 1);
     let mut block = Block::default().borders(Borders::TOP);
     if !matches!(r.page, Load::Failed(_)) {
-        block = block.title(Line::from(status(r)));
+        block = block.title(super::fit::line(status(r), room));
     }
     let rows = match &r.page {
         Load::Loading => {
@@ -78,13 +82,7 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
         f.render_widget(Paragraph::new("no rows").block(block), body);
         return None;
     }
-    block = block.title(
-        Line::styled(
-            format!(" {} ", super::grid::position(&r.grid, body.width)),
-            theme().dim,
-        )
-        .right_aligned(),
-    );
+    block = block.title(Line::styled(position, theme().dim).right_aligned());
     Some(super::grid::draw(
         f, body, block, &r.grid, &r.shown, r.selected,
     ))
