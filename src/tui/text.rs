@@ -84,10 +84,15 @@ pub(crate) fn doc_row(r: &DocRow, missing: &[bool]) -> Vec<Shown> {
         .collect()
 }
 
-/// 1234567 as "1,234,567".
-pub(crate) fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
+/// 1234567 as "1,234,567" (-1234 as "-1,234"): every count the app draws
+/// goes through here, so all read alike.
+pub(crate) fn grouped(n: impl std::fmt::Display) -> String {
+    let shown = n.to_string();
+    let (sign, digits) = match shown.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", shown.as_str()),
+    };
+    let mut out = sign.to_string();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
@@ -99,7 +104,17 @@ pub(crate) fn grouped(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Cell, Kind, Shown, shown};
+    use super::{Cell, Kind, Shown, grouped, shown};
+
+    #[test]
+    fn counts_group_their_thousands_signed_or_not() {
+        assert_eq!(grouped(0u64), "0");
+        assert_eq!(grouped(999u64), "999");
+        assert_eq!(grouped(1_000usize), "1,000");
+        assert_eq!(grouped(1_234_567u64), "1,234,567");
+        assert_eq!(grouped(-1_234i64), "-1,234");
+        assert_eq!(grouped(-12i64), "-12");
+    }
 
     #[test]
     fn values_are_escaped_and_classified() {

@@ -172,6 +172,24 @@ impl Harness {
         self
     }
 
+    /// Runs the work held back, handing the app its replies up to the
+    /// first that `stop` matches: what the screen shows while that work is
+    /// under way (the replies after it are dropped).
+    pub fn run_held_until(&mut self, stop: impl Fn(&Reply) -> bool) -> &mut Self {
+        for long in std::mem::take(&mut self.held) {
+            long();
+        }
+        for r in self.replies.try_iter().collect::<Vec<_>>() {
+            let last = stop(&r);
+            self.app.on_reply(r);
+            if last {
+                break;
+            }
+        }
+        self.settle();
+        self
+    }
+
     /// Waits until the Query tab's session has answered every request,
     /// handing its replies to the app (a count may still run).
     fn wait_for_queries(&mut self) {
@@ -308,14 +326,19 @@ pub fn mask(screen: &str, dir: &Path) -> String {
         let n = s[from..end].chars().count();
         s.replace_range(from..end, &"~".repeat(n));
     }
-    // The number before each " bytes" and " pages".
+    // The number before each " bytes" and " pages" (its digits: the
+    // commas that group them stay).
     for unit in [" bytes", " pages"] {
         let mut from = 0;
         while let Some(i) = s[from..].find(unit).map(|i| i + from) {
             let start = s[..i]
-                .rfind(|c: char| !c.is_ascii_digit())
+                .rfind(|c: char| !(c.is_ascii_digit() || c == ','))
                 .map_or(0, |j| j + 1);
-            s.replace_range(start..i, &"#".repeat(i - start));
+            let masked: String = s[start..i]
+                .chars()
+                .map(|c| if c == ',' { ',' } else { '#' })
+                .collect();
+            s.replace_range(start..i, &masked);
             from = i + unit.len();
         }
     }

@@ -78,7 +78,7 @@ fn the_app_is_up_at_once_on_a_large_store_and_quitting_stops_the_copy() {
         s.contains("big.duckdb · DuckDB 1.5.6 · taking the first snapshot"),
         "{s}"
     );
-    assert!(s.contains("400000 rows"), "{s}");
+    assert!(s.contains("400,000 rows"), "{s}");
     t.send(&["2"]);
     t.wait_for("waiting for the snapshot");
     t.send(&["q"]);

@@ -107,7 +107,7 @@ fn the_data_checks_say_how_far_they_have_got_and_stop_on_esc() {
     t.type_line(&format!("{} big.sqlite", bin_path().display()));
     t.wait_for("press d to scan");
     t.send(&["d"]);
-    let s = t.wait_for("of 300000 rows scanned");
+    let s = t.wait_for("of 300,000 rows scanned");
     assert!(s.contains("Esc stops"), "{s}");
     assert!(s.contains("Esc  stop"), "hinted: {s}");
     t.send(&["Escape"]);

@@ -19,6 +19,7 @@ mod event_loop;
 mod grid;
 mod live;
 mod modes;
+mod narrow;
 mod picker;
 mod query;
 mod record;

@@ -65,7 +65,7 @@ fn a_result_is_read_a_window_at_a_time_and_counted() {
     assert_eq!(*first_ints(&mut h).last().unwrap(), 1);
     assert!(
         h.text()
-            .contains(&format!("rows {}–3000 · 3,000 rows", 3001 - page))
+            .contains(&format!("rows 2,{:03}–3,000 · 3,000 rows", 1001 - page))
     );
     h.act(Action::PageUp);
     assert_eq!(first_ints(&mut h)[0], 2 * page as i64);

@@ -255,7 +255,7 @@ fn the_real_binary_sorts_by_title_with_progress_and_stops_on_esc() {
     t.type_line(&format!("{} big.sqlite", bin_path().display()));
     t.wait_for("press d to scan");
     t.send(&["2"]);
-    t.wait_for("300000 documents");
+    t.wait_for("300,000 documents");
     t.send(&["l", "l", "l", "l", "o"]);
     let s = t.wait_for("sorting");
     assert!(s.contains("sort title ↑"), "{s}");
@@ -265,7 +265,7 @@ fn the_real_binary_sorts_by_title_with_progress_and_stops_on_esc() {
     assert!(s.contains("sort inserted ↑"), "{s}");
     t.send(&["o"]);
     let s = t.wait_within(
-        "sorted by title: 300000 rows",
+        "sorted by title: 300,000 rows",
         std::time::Duration::from_secs(60),
     );
     let first: String = scalar(

@@ -166,7 +166,7 @@ fn a_running_plan_is_cancelled_from_the_app_and_rolled_back() {
     t.send(&["i"]);
     t.wait_for("steps on");
     t.send(&["y"]);
-    t.wait_for("/400000 rows)");
+    t.wait_for("/400,000 rows)");
     t.send(&["Escape"]);
     let s = t.wait_for("cancelled");
     assert!(s.contains("rolled back"), "{s}");

@@ -317,7 +317,7 @@ impl App {
 fn committed(c: &Committed, undo_key: &str) -> String {
     let rows = match c.rows {
         1 => "1 row".to_string(),
-        n => format!("{n} rows"),
+        n => format!("{} rows", crate::tui::text::grouped(n)),
     };
     let mut s = format!(
         "committed: {rows} changed ({})",

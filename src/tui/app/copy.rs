@@ -44,7 +44,7 @@ impl App {
             Ok(via) => self.say(format!(
                 "copied {}: {} bytes ({via})",
                 clip.what,
-                clip.bytes.len()
+                crate::tui::text::grouped(clip.bytes.len())
             )),
             Err(e) => self.say(format!("could not copy: {e}")),
         }

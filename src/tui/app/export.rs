@@ -33,7 +33,9 @@ impl App {
                     return;
                 };
                 let what = match r.total() {
-                    Some(n) => format!("the {n} rows of the statement"),
+                    Some(n) => {
+                        format!("the {} rows of the statement", crate::tui::text::grouped(n))
+                    }
                     None => "the rows of the statement".into(),
                 };
                 (what, Source::Query(r.sql.clone()), "query".to_string())
@@ -61,7 +63,7 @@ impl App {
                 };
                 let n = self.docs.count.loaded().copied();
                 let what = match n {
-                    Some(n) => format!("{n} documents as listed"),
+                    Some(n) => format!("{} documents as listed", crate::tui::text::grouped(n)),
                     None => "the documents as listed".into(),
                 };
                 (
@@ -121,7 +123,8 @@ impl App {
                     Ok((n, path)) => {
                         self.overlay = None;
                         self.say(format!(
-                            "exported {n} rows to {}",
+                            "exported {} rows to {}",
+                            crate::tui::text::grouped(n),
                             crate::text::cell(&path.to_string_lossy())
                         ))
                     }

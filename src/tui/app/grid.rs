@@ -152,8 +152,9 @@ impl GridState {
     }
 
     /// Scrolls so the cursor's column is whole in `room` beside the pinned
-    /// one (or first, when it is wider than the room).
-    fn follow(&mut self, room: u16) {
+    /// one (or first, when it is wider than the room): after each move,
+    /// and after a resize, which changes the room under the cursor.
+    pub(crate) fn follow(&mut self, room: u16) {
         let widths = self.widths();
         let pinned = self.pinned();
         if Some(self.col) == pinned {

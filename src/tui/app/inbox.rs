@@ -85,6 +85,8 @@ impl App {
             Reply::Snapshot(taking) => self.on_taking(taking),
             Reply::SortProgress { .. } | Reply::Sorted { .. } => self.on_sort_reply(reply),
         }
+        // Rows that came may have widened a column left of the cursor.
+        self.follow_columns();
     }
 
     /// A running plan or export may not be left by quitting: Ctrl-C

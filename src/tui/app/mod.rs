@@ -301,6 +301,21 @@ impl App {
     /// list has, it fetches a window that fills it (see `drawn`).
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
+        self.follow_columns();
+    }
+
+    /// Each grid scrolls its columns so the cursor's column is drawn whole:
+    /// after a resize, and after rows that widened a column came.
+    pub(super) fn follow_columns(&mut self) {
+        let width = self.size.0;
+        let browsed = self.tables.browse.as_mut().map(|b| &mut b.grid);
+        let result = self.query.result.as_mut().map(|r| &mut r.grid);
+        for grid in [Some(&mut self.docs.grid), browsed, result]
+            .into_iter()
+            .flatten()
+        {
+            grid.follow(width);
+        }
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {

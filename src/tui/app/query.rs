@@ -394,7 +394,8 @@ impl QueryState {
                     return Effect::Say("stopped".into());
                 }
                 return Effect::Say(format!(
-                    "stopped after passing {rows} rows; the rows read stay"
+                    "stopped after passing {} rows; the rows read stay",
+                    crate::tui::text::grouped(rows)
                 ));
             }
             Said::Failed { ticket, error } if ticket == r.ticket || ticket == r.run => {
@@ -468,13 +469,13 @@ impl QueryState {
                 row.get(col).map(|c| {
                     (
                         crate::store::values::cell_bytes(c),
-                        format!("{name} of row {n}"),
+                        format!("{name} of row {}", crate::tui::text::grouped(n)),
                     )
                 })
             }
             _ => Some((
                 crate::store::values::cells_json(&r.names, row),
-                format!("row {n} as JSON"),
+                format!("row {} as JSON", crate::tui::text::grouped(n)),
             )),
         };
         match got {

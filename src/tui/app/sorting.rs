@@ -295,7 +295,12 @@ impl App {
 
     fn say_ended(&mut self, ended: Ended) {
         self.say(match ended {
-            Ended::Sorted(column, rows) => format!("sorted by {column}: {rows} rows"),
+            Ended::Sorted(column, rows) => {
+                format!(
+                    "sorted by {column}: {} rows",
+                    crate::tui::text::grouped(rows)
+                )
+            }
             Ended::Failed(column, why) => {
                 format!("cannot sort by {column}: {why}; each page sorts every row")
             }

@@ -3,6 +3,7 @@
 
 use super::super::app::{App, CellEditor, ChangeDialog, ChangePhase};
 use super::super::keys::{Action, Ctx};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::store::change::{ColumnChange, Op, RowChange, TableCount, Value};
 use crate::text;
@@ -161,7 +162,7 @@ fn preview_lines(p: &crate::store::change::Preview, rows: &[RowChange]) -> Vec<L
     let bold = theme().bold;
     let n = match p.rows {
         1 => "1 row changes".to_string(),
-        n => format!("{n} rows change"),
+        n => format!("{} rows change", grouped(n)),
     };
     let mut lines = vec![
         Line::styled(
@@ -186,7 +187,10 @@ fn preview_lines(p: &crate::store::change::Preview, rows: &[RowChange]) -> Vec<L
     if more > 0 {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!("… and {more} more rows (`exec --dry-run --json` lists every one)"),
+            format!(
+                "… and {} more rows (`exec --dry-run --json` lists every one)",
+                grouped(more)
+            ),
             theme().dim,
         ));
     }

@@ -58,7 +58,7 @@ pub(crate) fn tabs(f: &mut Frame, app: &App, area: Rect) -> Vec<(u16, u16, Tab)>
         },
     };
     // What does not fit says so with …, never cut off mid-word silently.
-    let line = Line::from(cut(&said, right.width as usize)).style(style);
+    let line = Line::from(super::fit::cut(&said, right.width as usize)).style(style);
     f.render_widget(Paragraph::new(line.right_aligned()), right);
     places
 }
@@ -98,7 +98,7 @@ pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
     }
     let hints = Line::from(spans);
     let room = (area.width as usize).saturating_sub(hints.width() + 1);
-    let msg = cut(&msg, room);
+    let msg = super::fit::cut(&msg, room);
     let [left, right] =
         Layout::horizontal([Constraint::Length(hints.width() as u16), Constraint::Min(0)])
             .areas(area);
@@ -107,18 +107,6 @@ pub(crate) fn status(f: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(Line::from(msg).right_aligned().style(theme().message)),
         right,
     );
-}
-
-/// `s` in `room` columns: whole, or cut with … at its end.
-fn cut(s: &str, room: usize) -> String {
-    if s.chars().count() <= room {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(room.saturating_sub(1)).collect();
-    if room > 0 {
-        out.push('…');
-    }
-    out
 }
 
 /// What a tab says when the store's catalog is not read: while another

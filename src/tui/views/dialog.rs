@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Phase};
 use super::super::keys::{Action, Ctx};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::store::plan::Plan;
 use crate::text;
@@ -90,7 +91,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> u16 {
                         (p.step.saturating_sub(1) as f64 + part) / p.steps as f64
                     };
                     let rows = if p.total > 0 {
-                        format!(" ({}/{} rows)", p.done, p.total)
+                        format!(" ({}/{} rows)", grouped(p.done), grouped(p.total))
                     } else {
                         String::new()
                     };

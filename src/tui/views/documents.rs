@@ -18,10 +18,6 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         Span::styled("sort ", theme().dim),
         Span::raw(text::cell(&q.sort_label())),
     ];
-    // Beside the sort it is about, so a narrow screen still shows it.
-    if let Some(b) = &app.docs.list.building {
-        spans.push(Span::styled(sorting_note(b), theme().warn));
-    }
     for (all, name, picked) in [
         (" · type all", " · doc_type ∈ ", &q.doc_type),
         (" · status all", " · status ∈ ", &q.status),
@@ -61,7 +57,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     }
     if let Some(ids) = &q.rowids {
         spans.push(Span::styled(
-            format!(" · the {} rows named (Esc: all)", ids.len()),
+            format!(" · the {} rows named (Esc: all)", grouped(ids.len() as u64)),
             theme().warn,
         ));
     }
@@ -74,13 +70,21 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
     match app.docs.searching {
         Some(0) => spans.push(Span::styled(" · searching… no match so far", theme().warn)),
         Some(n) => spans.push(Span::styled(
-            format!(" · searching… {n} so far"),
+            format!(" · searching… {} so far", grouped(n)),
             theme().warn,
         )),
         None => {}
     }
     spans.push(count(app));
-    f.render_widget(Paragraph::new(Line::from(spans)), head);
+    // A sort's progress stands beside the sort it is about, in the room
+    // the filters and the count leave: they matter more than its detail.
+    if let Some(b) = &app.docs.list.building {
+        let used: usize = spans.iter().map(Span::width).sum();
+        let room = usize::from(head.width).saturating_sub(used);
+        spans.insert(2, Span::styled(sorting_note(b, room), theme().warn));
+    }
+    let line = super::fit::line(spans, usize::from(head.width));
+    f.render_widget(Paragraph::new(line), head);
 
     let block = Block::default().borders(Borders::TOP);
     let rows = match &app.docs.rows {
@@ -139,11 +143,14 @@ fn count(app: &App) -> Span<'static> {
         (Some(&n), _, _) => {
             let of = all
                 .filter(|&a| a != n)
-                .map(|a| format!(" of {a}"))
+                .map(|a| format!(" of {}", grouped(a)))
                 .unwrap_or_default();
-            Span::styled(format!(" · {n}{of} documents"), theme().dim)
+            Span::styled(format!(" · {}{of} documents", grouped(n)), theme().dim)
         }
-        (None, Some(n), _) => Span::styled(format!(" · ≥ {n} so far, counting…"), theme().warn),
+        (None, Some(n), _) => Span::styled(
+            format!(" · ≥ {} so far, counting…", grouped(n)),
+            theme().warn,
+        ),
         (None, None, Load::Failed(e)) => {
             Span::styled(format!(" · count: {}", text::cell(e)), theme().dim)
         }
@@ -151,17 +158,38 @@ fn count(app: &App) -> Span<'static> {
     }
 }
 
-/// How far the sorted list has got: " · sorting: 400,000 of 1,000,000 rows (Esc stops)".
-pub(super) fn sorting_note(b: &crate::tui::app::Building) -> String {
+/// How far the sorted list has got, in the most detail that fits `room`
+/// columns: " · sorting: 400,000 of 1,000,000 rows (Esc stops)", then
+/// without the key (the status line has it), then " · sorting 40%", then
+/// " · sorting…", else nothing.
+pub(super) fn sorting_note(b: &crate::tui::app::Building, room: usize) -> String {
     let what = if b.again { "sorting again" } else { "sorting" };
     // Every row read, SQLite's sorter merges them: no count to show.
-    let far = match b.at {
-        None => String::new(),
+    let (far, short) = match b.at {
+        None => (String::new(), String::new()),
         Some(at) => match at.total {
-            Some(t) if at.rows >= t => format!(": {} rows read, ordering them", grouped(t)),
-            Some(t) => format!(": {} of {} rows", grouped(at.rows), grouped(t)),
-            None => format!(": {} rows read", grouped(at.rows)),
+            Some(t) if at.rows >= t => (
+                format!(": {} rows read, ordering them", grouped(t)),
+                ": ordering".to_string(),
+            ),
+            Some(t) => (
+                format!(": {} of {} rows", grouped(at.rows), grouped(t)),
+                format!(" {}%", at.rows.saturating_mul(100) / t.max(1)),
+            ),
+            None => (
+                format!(": {} rows read", grouped(at.rows)),
+                format!(": {}", grouped(at.rows)),
+            ),
         },
     };
-    format!(" · {what}{far} (Esc stops)")
+    [
+        format!(" · {what}{far} (Esc stops)"),
+        format!(" · {what}{far}"),
+        format!(" · {what}{short}"),
+    ]
+    .into_iter()
+    .chain([format!(" · {what}…")])
+    .find(|note| super::fit::width(note) <= room)
+    // No room at all: the status line's "stop sort" still says it.
+    .unwrap_or_default()
 }

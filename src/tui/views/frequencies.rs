@@ -3,7 +3,7 @@
 
 use super::super::app::{App, FreqView, Load};
 use super::super::keys::{Action, Ctx};
-use super::super::text::shown;
+use super::super::text::{grouped, shown};
 use super::super::theme::theme;
 use crate::store::read::frequencies::Frequencies;
 use crate::text;
@@ -44,7 +44,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) -> Opti
         Load::Loading => {
             let so_far = match v.groups {
                 0 => String::new(),
-                n => format!(" {n} values so far"),
+                n => format!(" {} values so far", grouped(n)),
             };
             let line = format!("counting…{so_far} (Esc stops)");
             f.render_widget(Paragraph::new(line).style(theme().warn), head);
@@ -70,7 +70,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &FreqView, screen: Rect) -> Opti
             let value = shown(&x.value);
             Row::new(vec![
                 ratatui::widgets::Cell::from(Span::styled(value.text.clone(), value.span().style)),
-                ratatui::widgets::Cell::from(format!("{:>11}", x.count)),
+                ratatui::widgets::Cell::from(format!("{:>11}", grouped(x.count))),
                 ratatui::widgets::Cell::from(percent(pct)),
                 ratatui::widgets::Cell::from(Span::styled(bar, theme().ok)),
             ])
@@ -116,14 +116,17 @@ fn facts(f: &Frequencies) -> Vec<Line<'static>> {
     };
     let first = Line::from(vec![
         Span::styled("rows ", theme().dim),
-        Span::raw(f.rows.to_string()),
+        Span::raw(grouped(f.rows)),
         Span::styled(format!(" · {non_null} "), theme().dim),
-        Span::raw(f.non_null.to_string()),
+        Span::raw(grouped(f.non_null)),
         Span::styled(" · distinct ", theme().dim),
-        Span::raw(f.distinct.to_string()),
+        Span::raw(grouped(f.distinct)),
     ]);
     let listed = if (f.top.len() as u64) < f.distinct + u64::from(f.non_null < f.rows) {
-        format!(" · the {} most frequent listed", f.top.len())
+        format!(
+            " · the {} most frequent listed",
+            grouped(f.top.len() as u64)
+        )
     } else {
         String::new()
     };

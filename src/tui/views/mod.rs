@@ -5,6 +5,7 @@ mod chrome;
 mod detail;
 mod dialog;
 mod documents;
+mod fit;
 mod frequencies;
 mod grid;
 pub mod help;

@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Load};
 use super::super::keys::{Action, Ctx};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::store::inspection::finding::Finding;
 use crate::store::inspection::inspect::{Inspection, RowCount};
@@ -103,10 +104,10 @@ fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
         Line::from(Span::styled(
             format!(
                 "{} bytes · SQLite {} · page size {} · {} pages · journal {} · user_version {}",
-                fx.size_bytes,
+                grouped(fx.size_bytes),
                 fx.sqlite_version,
-                fx.page_size,
-                fx.page_count,
+                grouped(fx.page_size),
+                grouped(fx.page_count),
                 text::cell(&fx.journal_mode),
                 fx.user_version
             ),
@@ -139,7 +140,7 @@ fn summary(app: &App, ins: &Inspection) -> (Vec<Line<'static>>, Option<usize>) {
                 .find(|c| c.0 == o.name)
                 .map_or(&o.rows, |c| &c.1);
             let rows = match count {
-                RowCount::Counted(n) => format!("{n} rows"),
+                RowCount::Counted(n) => format!("{} rows", grouped(*n)),
                 RowCount::NotCounted => "counting…".into(),
                 RowCount::Failed(e) => format!("rows not counted: {}", text::cell(e)),
             };
@@ -246,13 +247,13 @@ fn tasks_lines(app: &App) -> Vec<Line<'static>> {
         format!(
             " ({} lists the {} failed)",
             app.keys.short(Ctx::Overview, Action::Open),
-            t.failed
+            grouped(t.failed)
         )
     } else {
         String::new()
     };
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("Tasks: {} in all", t.total), theme().bold),
+        Span::styled(format!("Tasks: {} in all", grouped(t.total)), theme().bold),
         Span::styled(how, theme().dim),
     ])];
     let counts = |title: &str, list: &[(Option<String>, u64)]| {
@@ -267,7 +268,7 @@ fn tasks_lines(app: &App) -> Vec<Line<'static>> {
             } else {
                 ratatui::style::Style::default()
             };
-            spans.push(Span::styled(format!("{name} {n}"), style));
+            spans.push(Span::styled(format!("{name} {}", grouped(*n)), style));
         }
         Line::from(spans)
     };
@@ -323,7 +324,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
             let digits = c
                 .by_type
                 .iter()
-                .map(|(_, n)| n.to_string().len())
+                .map(|(_, n)| grouped(*n).len())
                 .max()
                 .unwrap_or(1);
             let bars: Vec<Bar> = c
@@ -332,7 +333,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
                 .zip(&names)
                 .map(|((_, n), t)| {
                     Bar::default()
-                        .label(Line::from(format!("{t:<wide$} {n:>digits$}")))
+                        .label(Line::from(format!("{t:<wide$} {:>digits$}", grouped(*n))))
                         .value(*n)
                         .text_value(String::new())
                 })
@@ -350,7 +351,7 @@ fn draw_charts(f: &mut Frame, app: &App, area: Rect) {
                 BarChart::default()
                     .block(block(format!(
                         "Documents per doc_type ({} in all{more})",
-                        c.rows
+                        grouped(c.rows)
                     )))
                     .direction(Direction::Horizontal)
                     .data(BarGroup::default().bars(bars))
@@ -415,17 +416,13 @@ fn months_chart(f: &mut Frame, c: &DocCounts, area: Rect) {
                 Axis::default()
                     .title(Span::styled("docs", theme().dim))
                     .bounds([0.0, peak.max(1) as f64])
-                    .labels([
-                        label("0"),
-                        label(&(peak / 2).to_string()),
-                        label(&peak.to_string()),
-                    ]),
+                    .labels([label("0"), label(&grouped(peak / 2)), label(&grouped(peak))]),
             ),
         area,
     );
 }
 
-/// How far the data checks have got: "documents: 420000 of 1000000 rows
+/// How far the data checks have got: "documents: 420,000 of 1,000,000 rows
 /// scanned (42%) · Esc stops".
 fn scanning(app: &App) -> String {
     let stop = app.keys.short(Ctx::Overview, Action::Cancel);
@@ -440,8 +437,8 @@ fn scanning(app: &App) -> String {
             format!(
                 "{}: {} of {} rows scanned ({pct}%) · {stop} stops",
                 text::cell(&at.table),
-                at.done,
-                at.of
+                grouped(at.done),
+                grouped(at.of)
             )
         }
         None => format!("scanning the rows… · {stop} stops"),

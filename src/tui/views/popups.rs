@@ -2,6 +2,7 @@
 
 use super::super::app::{App, Chooser, ExportDialog, ExportPhase, Load, Picker};
 use super::super::keys::{Action, Ctx};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::text;
 use ratatui::Frame;
@@ -90,9 +91,9 @@ pub(crate) fn export(f: &mut Frame, app: &App, d: &ExportDialog, screen: Rect) {
             let (ratio, label) = match total {
                 Some(t) if *t > 0 => (
                     (*rows as f64 / *t as f64).min(1.0),
-                    format!("{rows} of {t} rows"),
+                    format!("{} of {} rows", grouped(*rows), grouped(*t)),
                 ),
-                _ => (0.0, format!("{rows} rows")),
+                _ => (0.0, format!("{} rows", grouped(*rows))),
             };
             let stop = keys.short(Ctx::Exporting, Action::Cancel);
             let [gauge, foot] =
@@ -204,7 +205,7 @@ pub(crate) fn picker(f: &mut Frame, app: &App, p: &Picker, screen: Rect) -> usiz
             let mut spans = vec![
                 Span::styled(mark, if on { theme().ok } else { theme().dim }),
                 Span::styled(format!("{cut:<width$}"), style),
-                Span::raw(format!("  {n:>9}")),
+                Span::raw(format!("  {:>9}", grouped(*n))),
             ];
             let unknown = p.column == "doc_type" && v.as_ref().is_some_and(|v| !known.contains(v));
             if unknown {

@@ -55,13 +55,18 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
         );
         return None;
     };
+    // The column's place on the right stays whole; the result's status
+    // (after the mark of an earlier statement's result) takes the room
+    // left, cut with … when it has to be.
+    let position = format!(" {} ", super::grid::position(&r.grid, body.width));
+    let room = usize::from(body.width).saturating_sub(super::fit::width(&position) + 1);
     let mut title = earlier(app.query.result_of_earlier());
     if !matches!(r.page, Load::Failed(_)) {
         title.extend(status(r));
     }
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(Line::from(title));
+        .title(super::fit::line(title, room));
     let rows = match &r.page {
         Load::Loading => {
             f.render_widget(Paragraph::new("").block(block), body);
@@ -83,13 +88,7 @@ fn below(f: &mut Frame, app: &App, body: Rect) -> Option<Rect> {
         f.render_widget(Paragraph::new("no rows").block(block), body);
         return None;
     }
-    let block = block.title(
-        Line::styled(
-            format!(" {} ", super::grid::position(&r.grid, body.width)),
-            theme().dim,
-        )
-        .right_aligned(),
-    );
+    let block = block.title(Line::styled(position, theme().dim).right_aligned());
     Some(super::grid::draw(
         f, body, block, &r.grid, &r.shown, r.selected,
     ))
@@ -277,7 +276,11 @@ fn status(r: &QueryResult) -> Vec<Span<'static>> {
     let mut seen = 0;
     if let Some(p) = r.page.loaded().filter(|p| !p.rows.is_empty()) {
         seen = p.start + p.rows.len() as u64;
-        out.push(Span::raw(format!(" rows {}–{seen} ·", p.start + 1)));
+        out.push(Span::raw(format!(
+            " rows {}–{} ·",
+            grouped(p.start + 1),
+            grouped(seen)
+        )));
     }
     // The count may have gone further than the rows read.
     let passed = seen.max(r.counted);

@@ -5,6 +5,7 @@
 
 use super::super::app::{App, FirstSnapshot, Load};
 use super::super::keys::{Action, Ctx};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::store::inspection::inspect::RowCount;
 use crate::text;
@@ -71,8 +72,8 @@ fn progress(first: &FirstSnapshot) -> LineGauge<'static> {
                 "{} {}: {} of {} rows ({:.0}%)",
                 p.phase,
                 text::cell(&p.table),
-                p.done,
-                p.total,
+                grouped(p.done),
+                grouped(p.total),
                 fraction(p.done, p.total) * 100.0
             ),
         ),
@@ -119,7 +120,7 @@ fn catalog_lines(first: &FirstSnapshot) -> Vec<Line<'static>> {
     ];
     for o in &ins.objects {
         let rows = match &o.rows {
-            RowCount::Counted(n) => format!("{n:>10} rows"),
+            RowCount::Counted(n) => format!("{:>10} rows", grouped(*n)),
             RowCount::NotCounted => format!("{:>15}", "not counted"),
             RowCount::Failed(e) => format!("rows not counted: {}", text::cell(e)),
         };

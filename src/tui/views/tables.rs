@@ -1,6 +1,7 @@
 //! Tables: every table and view with its kind and row count; browsing one.
 
 use super::super::app::{App, Load};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use crate::store::inspection::inspect::RowCount;
 use crate::store::spec::ObjectClass;
@@ -32,10 +33,17 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         } else {
             format!("{} ({})", text::cell(&b.table), notes.join(", "))
         };
+        // The column's place stays whole; a sort's progress takes the room
+        // left, and the name and notes are cut with … before it goes.
+        let position = format!(" {} ", super::grid::position(&b.grid, area.width));
+        let room = usize::from(area.width).saturating_sub(super::fit::width(&position) + 1);
         if let Some(building) = &b.sort.list.building {
-            title.push_str(&super::documents::sorting_note(building));
+            let left = room.saturating_sub(super::fit::width(&title));
+            title.push_str(&super::documents::sorting_note(building, left));
         }
-        let block = Block::default().borders(Borders::TOP).title(title);
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .title(super::fit::cut(&title, room));
         match &b.page {
             Load::Loading => {
                 f.render_widget(Paragraph::new("loading…").block(block), area);
@@ -47,10 +55,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
             }
             Load::Loaded(_) | Load::Stale(..) => {}
         }
-        let block = block.title(Line::styled(
-            format!(" {} ", super::grid::position(&b.grid, area.width)),
-            theme().dim,
-        ));
+        let block = block.title(Line::styled(position, theme().dim));
         return Some(super::grid::draw(
             f, area, block, &b.grid, &b.shown, b.selected,
         ));
@@ -74,7 +79,7 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
                 .map(|c| &c.1)
                 .unwrap_or(&o.rows);
             let n = match count {
-                RowCount::Counted(n) => n.to_string(),
+                RowCount::Counted(n) => grouped(*n),
                 RowCount::NotCounted => "counting…".into(),
                 RowCount::Failed(e) => format!("? ({})", text::cell(e)),
             };

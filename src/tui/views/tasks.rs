@@ -3,6 +3,7 @@
 
 use super::super::app::{App, Load, TasksView};
 use super::super::keys::{Action, Ctx};
+use super::super::text::grouped;
 use super::super::theme::theme;
 use super::detail::value_lines;
 use crate::store::cell::Cell;
@@ -33,8 +34,10 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> (u1
                 TaskSelection::Rows(r) => Some(r.len() as u64),
             };
             match total {
-                Some(t) if t >= to => format!(" {from}–{to} of {t}"),
-                _ => format!(" {from}–{to}"),
+                Some(t) if t >= to => {
+                    format!(" {}–{} of {}", grouped(from), grouped(to), grouped(t))
+                }
+                _ => format!(" {}–{}", grouped(from), grouped(to)),
             }
         }
         _ => String::new(),
@@ -61,9 +64,13 @@ pub(crate) fn draw(f: &mut Frame, app: &App, v: &TasksView, screen: Rect) -> (u1
         "{} close",
         app.keys.short(Ctx::Tasks, Action::Cancel)
     ));
+    // What the list is on top, its keys along the bottom: on a narrow
+    // screen neither pushes the other off, and a cut says so with ….
+    let room = usize::from(area.width.saturating_sub(2));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {}{shown} ({}) ", v.title, keys.join(", ")))
+        .title(super::fit::cut(&format!(" {}{shown} ", v.title), room))
+        .title_bottom(super::fit::cut(&format!(" {} ", keys.join(", ")), room))
         .border_style(theme().dialog_border);
     let inner = block.inner(area);
     f.render_widget(block, area);
