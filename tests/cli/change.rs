@@ -450,3 +450,26 @@ fn a_recording_a_killed_process_left_is_removed_by_the_next_change() {
     assert!(alive.exists() && other.exists(), "nothing else is");
     assert_eq!(listing(tmp.path()).len(), 2, "and its own is gone too");
 }
+
+#[test]
+fn deleted_documents_come_back_by_undo_at_their_rowids() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let original = rows(&p);
+    bin()
+        .args([
+            "exec",
+            "--yes",
+            "--sql",
+            "DELETE FROM documents WHERE rowid % 7 = 3 OR rowid > 290",
+        ])
+        .arg(&p)
+        .assert()
+        .success();
+    let changed = rows(&p);
+    assert!(changed.0.len() < original.0.len());
+    bin().args(["undo", "--yes"]).arg(&p).assert().success();
+    assert!(rows(&p) == original, "every row at its rowid, every value");
+    bin().args(["undo", "--yes"]).arg(&p).assert().success();
+    assert!(rows(&p) == changed, "the undo was itself undone");
+}

@@ -2,6 +2,7 @@
 //! (table, key, each changed column before → after), the counts per table,
 //! and the digest that tells whether two recordings are the same change.
 
+use super::places::ROWIDS;
 use crate::store::error::{Result, StoreError};
 use fallible_streaming_iterator::FallibleStreamingIterator;
 use rusqlite::Connection;
@@ -187,6 +188,9 @@ impl ChangeFile {
     ) -> Result<()> {
         let mut names = Names::default();
         self.walk(&mut |item| {
+            if item.op()?.table_name() == ROWIDS {
+                return Ok(true);
+            }
             let row = describe(conn, &mut names, item)?;
             Ok(f(row))
         })
@@ -198,6 +202,10 @@ impl ChangeFile {
         let mut h = std::hash::DefaultHasher::new();
         self.walk(&mut |item| {
             let op = item.op()?;
+            // Where rows stand is no change of a row (see `places`).
+            if op.table_name() == ROWIDS {
+                return Ok(true);
+            }
             let (table, n, code) = (
                 op.table_name().to_string(),
                 op.number_of_columns(),
@@ -231,7 +239,10 @@ impl ChangeFile {
         Ok((tables, h.finish()))
     }
 
-    fn walk(&self, f: &mut dyn FnMut(&ChangesetItem) -> rusqlite::Result<bool>) -> Result<()> {
+    pub(crate) fn walk(
+        &self,
+        f: &mut dyn FnMut(&ChangesetItem) -> rusqlite::Result<bool>,
+    ) -> Result<()> {
         let mut reader = self.reader()?;
         let input: &mut dyn Read = &mut reader;
         let fail = |e| StoreError::sqlite(&self.path, "cannot read the recorded changes", e);
