@@ -9,7 +9,7 @@
 //! is. Inverting the change set swaps them like any other record, and
 //! applying it puts each row inserted or moved back at its rowid (`restore`).
 
-use super::rows::ChangeFile;
+use super::rows::{ChangeFile, ROWIDS};
 use super::wire::Table;
 use crate::store::error::{Result, StoreError};
 use crate::store::spec::quote;
@@ -19,9 +19,6 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
-
-/// The reserved table whose records say where rows stand.
-pub(crate) const ROWIDS: &str = "sqlite_egregora_inspect_rowid";
 
 /// Rows a conflict names at most.
 const NAMED: usize = 20;

@@ -2,7 +2,6 @@
 //! (table, key, each changed column before → after), the counts per table,
 //! and the digest that tells whether two recordings are the same change.
 
-use super::places::ROWIDS;
 use crate::store::error::{Result, StoreError};
 use fallible_streaming_iterator::FallibleStreamingIterator;
 use rusqlite::Connection;
@@ -14,6 +13,10 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::PathBuf;
+
+/// The reserved table whose records say where rows stood and stand
+/// (see `places`): no row's change, so the preview and counts pass it by.
+pub(crate) const ROWIDS: &str = "sqlite_egregora_inspect_rowid";
 
 /// A value of a changed row, owned.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,8 +6,8 @@
 //! change that committed. Never one that is half written, and never one
 //! for a change that did not happen.
 
-use super::places::{self, ROWIDS};
-use super::rows::ChangeFile;
+use super::places;
+use super::rows::{ChangeFile, ROWIDS};
 use crate::store::error::{Result, StoreError};
 use crate::store::plan::free_path;
 use rusqlite::Connection;
