@@ -39,34 +39,25 @@ impl Places {
         }
     }
 
-    /// The row `key` stood at `rid` before the change.
-    pub(crate) fn was(
+    /// The row `key` stood at `rid` before the change (`before`), or
+    /// stands there after it.
+    pub(crate) fn at(
         &mut self,
         out: &mut dyn Write,
+        before: bool,
         rid: ValueRef<'_>,
         key: &[ValueRef<'_>],
     ) -> io::Result<()> {
-        let v = row(&self.table, rid, key);
-        self.t.delete(out, &v)
+        let v: Vec<ValueRef<'_>> = [ValueRef::Text(self.table.as_bytes()), rid]
+            .into_iter()
+            .chain(key.iter().copied())
+            .collect();
+        if before {
+            self.t.delete(out, &v)
+        } else {
+            self.t.insert(out, &v)
+        }
     }
-
-    /// The row `key` stands at `rid` after it.
-    pub(crate) fn is(
-        &mut self,
-        out: &mut dyn Write,
-        rid: ValueRef<'_>,
-        key: &[ValueRef<'_>],
-    ) -> io::Result<()> {
-        let v = row(&self.table, rid, key);
-        self.t.insert(out, &v)
-    }
-}
-
-fn row<'r>(table: &'r str, rid: ValueRef<'r>, key: &[ValueRef<'r>]) -> Vec<ValueRef<'r>> {
-    [ValueRef::Text(table.as_bytes()), rid]
-        .into_iter()
-        .chain(key.iter().copied())
-        .collect()
 }
 
 /// Puts every row the applied change set `changes` says stands somewhere

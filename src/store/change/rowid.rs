@@ -140,12 +140,7 @@ pub(crate) fn finish(
         let mut places = Places::new(&l.table, l.pk.iter().filter(|p| **p != 0).count());
         l.in_place(conn, &mut t, out)?;
         l.the_rest(conn, &mut t, out, &mut |was, rid, key| {
-            if was {
-                places.was(at, rid, key)
-            } else {
-                places.is(at, rid, key)
-            }
-            .map_err(io_error)
+            places.at(at, was, rid, key).map_err(io_error)
         })?;
         t.counted(tables);
         conn.execute_batch(&format!(
