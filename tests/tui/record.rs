@@ -120,3 +120,37 @@ fn keys_pressed_faster_than_pages_come_move_as_many_rows_once_they_come() {
     h.key(KeyCode::Enter);
     assert_eq!(shown_rowid(&mut h), 1 + page + 4);
 }
+
+#[test]
+fn a_query_rows_keys_pressed_faster_than_windows_come_move_as_many_rows() {
+    let mut h = Harness::demo_with("q.sqlite", 200, "");
+    h.key(KeyCode::Char(':'));
+    h.paste("SELECT rowid AS r, id FROM documents ORDER BY rowid");
+    h.key(KeyCode::Enter);
+    h.wait_counts();
+    let page = h.rows().len();
+    assert!(page > 5 && page < 100, "{page}");
+    h.key(KeyCode::Enter);
+    assert!(h.text().contains("row 1 of the result"), "{}", h.text());
+    let n = 2 * page + 3;
+    for _ in 0..n {
+        h.press(KeyCode::Char(']'));
+    }
+    h.settle();
+    h.wait_counts();
+    let s = h.text();
+    assert!(
+        s.contains(&format!("row {} of the result", 1 + n)),
+        "{n}: {s}"
+    );
+    for _ in 0..page + 2 {
+        h.press(KeyCode::Char('['));
+    }
+    h.settle();
+    h.wait_counts();
+    let s = h.text();
+    assert!(
+        s.contains(&format!("row {} of the result", 1 + n - (page + 2))),
+        "{s}"
+    );
+}
