@@ -450,3 +450,67 @@ fn a_recording_a_killed_process_left_is_removed_by_the_next_change() {
     assert!(alive.exists() && other.exists(), "nothing else is");
     assert_eq!(listing(tmp.path()).len(), 2, "and its own is gone too");
 }
+
+#[test]
+fn deleted_documents_come_back_by_undo_at_their_rowids() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let original = rows(&p);
+    bin()
+        .args([
+            "exec",
+            "--yes",
+            "--sql",
+            "DELETE FROM documents WHERE rowid % 7 = 3 OR rowid > 290",
+        ])
+        .arg(&p)
+        .assert()
+        .success();
+    let changed = rows(&p);
+    assert!(changed.0.len() < original.0.len());
+    bin().args(["undo", "--yes"]).arg(&p).assert().success();
+    assert!(rows(&p) == original, "every row at its rowid, every value");
+    bin().args(["undo", "--yes"]).arg(&p).assert().success();
+    assert!(rows(&p) == changed, "the undo was itself undone");
+}
+
+#[test]
+fn an_undo_file_of_the_first_format_is_still_applied_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let values = |p: &Path| {
+        let mut v: Vec<_> = rows(p).0.into_iter().map(|(_, cells)| cells).collect();
+        v.sort();
+        v
+    };
+    let original = values(&p);
+    let v = json(&printed(
+        &[
+            "exec",
+            "--yes",
+            "--json",
+            "--sql",
+            "DELETE FROM documents WHERE rowid % 3 = 0",
+        ],
+        &p,
+        0,
+    ));
+    // What the format before rowids were kept wrote: the same change set,
+    // without the records of where rows stood.
+    let undo = PathBuf::from(v["undo"].as_str().unwrap());
+    let bytes = std::fs::read(&undo).unwrap();
+    let cut = bytes.iter().position(|b| *b == b'\n').unwrap();
+    let head = String::from_utf8_lossy(&bytes[..cut]).replace("undo 2", "undo 1");
+    let rest = &bytes[cut..];
+    // Its header: 'T', 3 columns, their key flags, then the name.
+    let name = b"sqlite_egregora_inspect_rowid";
+    let at = rest
+        .windows(name.len())
+        .position(|w| w == name)
+        .expect("where rows stood is kept");
+    let keep = at - 5;
+    assert_eq!(rest[keep], b'T');
+    std::fs::write(&undo, [head.as_bytes(), &rest[..keep]].concat()).unwrap();
+    bin().args(["undo", "--yes"]).arg(&p).assert().success();
+    assert!(values(&p) == original, "every row back, by key");
+}

@@ -249,6 +249,17 @@ impl Harness {
         self
     }
 
+    /// A key pressed faster than the work it asks for is served: drawn,
+    /// its requests left waiting for `settle`.
+    pub fn press(&mut self, c: KeyCode) -> &mut Self {
+        handle_input(
+            &mut self.app,
+            Event::Key(KeyEvent::new(c, KeyModifiers::NONE)),
+        );
+        self.frame();
+        self
+    }
+
     /// A key with modifiers (Alt-Enter, Ctrl-x), as the terminal sends it.
     pub fn chord(&mut self, c: KeyCode, m: KeyModifiers) -> &mut Self {
         handle_input(&mut self.app, Event::Key(KeyEvent::new(c, m)));

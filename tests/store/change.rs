@@ -274,3 +274,79 @@ fn a_recording_left_by_a_killed_process_with_the_same_pid_is_passed_over() {
     assert_eq!(preview.unwrap().rows, 3);
     assert_eq!(kept, stale.len(), "never written into or removed");
 }
+
+#[test]
+fn a_deleted_document_comes_back_at_its_rowid_and_a_redo_keeps_the_new_rows_rowids() {
+    use change::{RowKey, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let all = |p: &std::path::Path| cells(p, "documents", &DOC_COLUMNS);
+    let original = all(&p);
+    // The app's D on a row in the middle, as the plan dialog commits it.
+    let id: String = scalar(&p, "SELECT id FROM documents WHERE rowid = 7");
+    let key = RowKey::Columns(vec![("id".into(), Value::Text(id.into_bytes()))]);
+    let preview = change::delete(&p, "documents", &key).unwrap();
+    change::commit(&preview, &Canceller::new()).unwrap();
+    // Rows added after it take fresh rowids, never its own.
+    exec(
+        &p,
+        "INSERT INTO documents (id, status, doc_type) VALUES ('later', 'draft', 'note')",
+    );
+    let later = all(&p);
+    let u = change::undo(&p, None).unwrap();
+    change::commit(&u, &Canceller::new()).unwrap();
+    let mut want = original.clone();
+    want.push(later.last().unwrap().clone());
+    assert!(
+        all(&p) == want,
+        "the row is back at rowid 7, every value as it was"
+    );
+
+    // Changed keys, rows deleted at the end and rows inserted: undone
+    // whole, rowids too.
+    exec(&p, "DELETE FROM documents WHERE id = 'later'");
+    for sql in [
+        "UPDATE documents SET id = id || '-moved' WHERE rowid % 9 = 0",
+        "DELETE FROM documents WHERE rowid > 190 OR rowid % 11 = 0",
+    ] {
+        change::commit(&change::exec(&p, sql).unwrap(), &Canceller::new()).unwrap();
+    }
+    undo_newest(&p);
+    undo_newest(&p);
+    assert!(all(&p) == original, "every rowid and value as it was");
+
+    // The undo of an undo puts back the changed rows' rowids.
+    let sql = "DELETE FROM documents WHERE rowid % 4 = 0;";
+    change::commit(&change::exec(&p, sql).unwrap(), &Canceller::new()).unwrap();
+    let sql = "INSERT INTO documents (id, status, doc_type) VALUES ('n1', 'draft', 'note')";
+    change::commit(&change::exec(&p, sql).unwrap(), &Canceller::new()).unwrap();
+    let changed = all(&p);
+    let undo = |p: &std::path::Path| {
+        change::commit(&change::undo(p, None).unwrap(), &Canceller::new()).unwrap()
+    };
+    undo(&p);
+    undo(&p);
+    assert!(all(&p) == changed, "n1 inserted again at its rowid");
+}
+
+#[test]
+fn an_undo_whose_rowid_another_row_took_since_is_refused_naming_it() {
+    use change::{RowKey, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path());
+    let id: String = scalar(&p, "SELECT id FROM documents ORDER BY rowid DESC LIMIT 1");
+    let key = RowKey::Columns(vec![("id".into(), Value::Text(id.clone().into_bytes()))]);
+    let preview = change::delete(&p, "documents", &key).unwrap();
+    change::commit(&preview, &Canceller::new()).unwrap();
+    // The next row inserted takes the freed rowid (the largest plus one).
+    exec(
+        &p,
+        "INSERT INTO documents (id, status, doc_type) VALUES ('theirs', 'draft', 'note')",
+    );
+    let before = snapshot(&p);
+    let e = change::undo(&p, None).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(e.to_string().contains(&id), "{e}");
+    assert!(e.to_string().contains("rowid"), "{e}");
+    assert_eq!(snapshot(&p), before, "nothing changed");
+}

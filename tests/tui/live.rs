@@ -413,3 +413,35 @@ fn a_lock_never_loses_the_data_checks_already_read() {
     );
     holder.execute_batch("COMMIT").unwrap();
 }
+
+#[test]
+fn a_refresh_under_a_popup_keeps_the_full_page_of_the_list_below() {
+    for popup in ['f', 't', 'c', '?', 'M'] {
+        let mut h = Harness::demo();
+        h.key(KeyCode::Char('2'));
+        let page = h.page();
+        assert!(page > 10, "{page}");
+        assert_eq!(h.rows().len(), page);
+        h.key(KeyCode::Char(popup));
+        assert!(h.overlay().is_some(), "{popup}: {}", h.text());
+        // Another process writes: the list under the popup is read again.
+        exec(
+            &h.path,
+            "UPDATE documents SET title = 'changed' WHERE rowid = 2",
+        );
+        a_second(&mut h);
+        // Every row of the list beside the popup is drawn: the window read
+        // was the list's page, not the popup's.
+        let rows = h.rows();
+        assert_eq!(rows.len(), page, "{popup}");
+        assert!(
+            rows.iter().all(|r| !r[..6].trim().is_empty()),
+            "{popup}: rows under the popup are missing:\n{}",
+            h.text()
+        );
+        h.key(KeyCode::Esc);
+        assert!(h.overlay().is_none(), "{popup}: {}", h.text());
+        let rows = h.rows();
+        assert_eq!(rows.len(), page, "{popup}: a full page:\n{}", h.text());
+    }
+}

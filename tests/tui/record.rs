@@ -65,3 +65,92 @@ fn a_query_row_shows_json_pretty_and_storage_classes() {
     h.key(KeyCode::Char(':'));
     assert!(h.status().contains("run"), "{}", h.status());
 }
+
+/// The rowid the record view shows.
+fn shown_rowid(h: &mut Harness) -> i64 {
+    let s = h.text();
+    let at = s.find("documents rowid ").expect("a record shown") + "documents rowid ".len();
+    s[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{s}"))
+}
+
+#[test]
+fn keys_pressed_faster_than_pages_come_move_as_many_rows_once_they_come() {
+    let mut h = Harness::demo_with("r.sqlite", 200, "");
+    h.key(KeyCode::Char('4')).key(KeyCode::Enter);
+    let page = h.rows().len() as i64;
+    h.key(KeyCode::Enter);
+    assert!(page > 5 && page < 100, "{page}");
+    assert_eq!(shown_rowid(&mut h), 1);
+    // Past the page's last row, then past the next page's too.
+    let n = 2 * page + 3;
+    for _ in 0..n {
+        h.press(KeyCode::Char(']'));
+    }
+    h.settle();
+    assert_eq!(shown_rowid(&mut h), 1 + n, "{n} presses, {n} rows on");
+    // Back over the page's first row as fast.
+    for _ in 0..page + 2 {
+        h.press(KeyCode::Char('['));
+    }
+    h.settle();
+    assert_eq!(shown_rowid(&mut h), 1 + n - (page + 2));
+    // Past the table's last row it stops there.
+    h.key(KeyCode::Esc)
+        .key(KeyCode::Char('G'))
+        .key(KeyCode::Enter);
+    assert_eq!(shown_rowid(&mut h), 200);
+    for _ in 0..page + 2 {
+        h.press(KeyCode::Char('['));
+    }
+    for _ in 0..page + 9 {
+        h.press(KeyCode::Char(']'));
+    }
+    h.settle();
+    assert_eq!(shown_rowid(&mut h), 200, "{}", h.text());
+    // A grid's `j` held as fast does the same.
+    h.key(KeyCode::Esc).key(KeyCode::Char('g'));
+    for _ in 0..page + 4 {
+        h.press(KeyCode::Char('j'));
+    }
+    h.settle();
+    h.key(KeyCode::Enter);
+    assert_eq!(shown_rowid(&mut h), 1 + page + 4);
+}
+
+#[test]
+fn a_query_rows_keys_pressed_faster_than_windows_come_move_as_many_rows() {
+    let mut h = Harness::demo_with("q.sqlite", 200, "");
+    h.key(KeyCode::Char(':'));
+    h.paste("SELECT rowid AS r, id FROM documents ORDER BY rowid");
+    h.key(KeyCode::Enter);
+    h.wait_counts();
+    let page = h.rows().len();
+    assert!(page > 5 && page < 100, "{page}");
+    h.key(KeyCode::Enter);
+    assert!(h.text().contains("row 1 of the result"), "{}", h.text());
+    let n = 2 * page + 3;
+    for _ in 0..n {
+        h.press(KeyCode::Char(']'));
+    }
+    h.settle();
+    h.wait_counts();
+    let s = h.text();
+    assert!(
+        s.contains(&format!("row {} of the result", 1 + n)),
+        "{n}: {s}"
+    );
+    for _ in 0..page + 2 {
+        h.press(KeyCode::Char('['));
+    }
+    h.settle();
+    h.wait_counts();
+    let s = h.text();
+    assert!(
+        s.contains(&format!("row {} of the result", 1 + n - (page + 2))),
+        "{s}"
+    );
+}

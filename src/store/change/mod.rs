@@ -11,6 +11,7 @@ pub mod diff;
 mod edit;
 mod fix;
 mod guard;
+mod places;
 mod rowid;
 #[cfg(test)]
 mod rowid_tests;
@@ -410,17 +411,8 @@ fn record(
                 // A RETURNING clause's rows are not needed.
                 while rows.next().map_err(sql_error)?.is_some() {}
             }
-            let (file, f) = rows::create_temp().map_err(|e| {
-                StoreError::io(
-                    format!("cannot create a file in {}", std::env::temp_dir().display()),
-                    e,
-                )
-            })?;
-            let changes = ChangeFile {
-                path: file.clone(),
-                offset: 0,
-                temporary: true,
-            };
+            let (changes, f) = temp_file()?;
+            let file = changes.path.clone();
             let wrote = |e| StoreError::io(format!("cannot write {}", file.display()), e);
             let mut out = wire::Digested::new(std::io::BufWriter::with_capacity(1 << 16, f));
             session
@@ -436,10 +428,17 @@ fn record(
                 temporary: false,
             }
             .summary()?;
-            rowid::finish(conn, &logs, &mut out, &mut tables)
+            // Where rows stand goes last, outside the digest: the rowid an
+            // inserted row takes is no part of what the preview showed.
+            let (places, p) = temp_file()?;
+            let mut at = std::io::BufWriter::with_capacity(1 << 16, p);
+            rowid::finish(conn, &logs, &mut out, &mut at, &mut tables)
                 .map_err(err("cannot write the recorded changes"))?;
-            std::io::Write::flush(&mut out).map_err(wrote)?;
+            std::io::Write::flush(&mut at).map_err(wrote)?;
+            drop(at);
             let digest = out.digest();
+            std::io::copy(&mut places.reader()?, out.unhashed()).map_err(wrote)?;
+            std::io::Write::flush(&mut out).map_err(wrote)?;
             (changes, tables, digest)
         }
     };
@@ -455,6 +454,22 @@ fn record(
         digest,
         left,
     })
+}
+
+/// A new recording file, removed when dropped.
+fn temp_file() -> Result<(ChangeFile, std::fs::File)> {
+    let (path, f) = rows::create_temp().map_err(|e| {
+        StoreError::io(
+            format!("cannot create a file in {}", std::env::temp_dir().display()),
+            e,
+        )
+    })?;
+    let changes = ChangeFile {
+        path,
+        offset: 0,
+        temporary: true,
+    };
+    Ok((changes, f))
 }
 
 fn total(tables: &[TableCount]) -> u64 {

@@ -13,6 +13,7 @@
 //! matches them: a row whose key changed, or one REPLACE put in the place
 //! of another, is paired with its old self by that key.
 
+use super::places::Places;
 use super::wire::Table;
 use crate::store::spec::quote;
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -119,11 +120,13 @@ fn io_error(e: io::Error) -> rusqlite::Error {
 }
 
 /// Writes the net change of every logged row to `out`, counted into
-/// `tables`, then drops the logs.
+/// `tables`, and where the rows of a keyed table stood and stand to `at`
+/// (see `places`); then drops the logs.
 pub(crate) fn finish(
     conn: &Connection,
     logs: &[Log],
     out: &mut dyn Write,
+    at: &mut dyn Write,
     tables: &mut Vec<super::rows::TableCount>,
 ) -> rusqlite::Result<()> {
     for l in logs {
@@ -134,7 +137,11 @@ pub(crate) fn finish(
             pk.extend(std::iter::repeat_n(0, l.columns.len()));
             Table::new(&l.table, pk)
         };
-        l.write(conn, &mut t, out)?;
+        let mut places = Places::new(&l.table, l.pk.iter().filter(|p| **p != 0).count());
+        l.in_place(conn, &mut t, out)?;
+        l.the_rest(conn, &mut t, out, &mut |was, rid, key| {
+            places.at(at, was, rid, key).map_err(io_error)
+        })?;
         t.counted(tables);
         conn.execute_batch(&format!(
             "DROP TRIGGER IF EXISTS temp.{0}_u; DROP TRIGGER IF EXISTS temp.{0}_d;
@@ -146,6 +153,9 @@ pub(crate) fn finish(
     }
     Ok(())
 }
+
+/// Told where a row stood (true) or stands: its rowid and key.
+type Place<'p> = &'p mut dyn FnMut(bool, ValueRef<'_>, &[ValueRef<'_>]) -> rusqlite::Result<()>;
 
 /// A row's values in the logged table's column order.
 type Values<'r> = Vec<ValueRef<'r>>;
@@ -293,11 +303,6 @@ impl Log {
         )
     }
 
-    fn write(&self, conn: &Connection, t: &mut Table, out: &mut dyn Write) -> rusqlite::Result<()> {
-        self.in_place(conn, t, out)?;
-        self.the_rest(conn, t, out)
-    }
-
     /// The rows updated where they stand, their key as it was: only the
     /// columns set and the key are read, of the log and of the table.
     fn in_place(
@@ -358,12 +363,15 @@ impl Log {
         )
     }
 
-    /// Every other logged row: inserted, deleted, moved, its key changed.
+    /// Every other logged row: inserted, deleted, moved, its key changed;
+    /// `place` hears where such a row of a keyed table stood (true) and
+    /// stands, by rowid.
     fn the_rest(
         &self,
         conn: &Connection,
         t: &mut Table,
         out: &mut dyn Write,
+        place: Place<'_>,
     ) -> rusqlite::Result<()> {
         let n = self.columns.len();
         let pair = self.may_pair(conn)?;
@@ -437,6 +445,7 @@ impl Log {
                 continue;
             }
             if existed && !was.contains(&ValueRef::Null) {
+                place(true, r.get_ref(0)?, &was)?;
                 match gone.as_mut() {
                     Some(g) => {
                         g.execute(params_from_iter(
@@ -447,6 +456,7 @@ impl Log {
                 }
             }
             if present && !is.contains(&ValueRef::Null) {
+                place(false, r.get_ref(0)?, &is)?;
                 match came.as_mut() {
                     Some(c) => {
                         c.execute(params_from_iter(

@@ -80,7 +80,7 @@ fn both(statements: &[&str]) -> (Vec<String>, Vec<String>, Vec<TableCount>) {
     tx.execute_batch(&statements.join(";")).unwrap();
     let mut by_triggers = Vec::new();
     let mut tables = Vec::new();
-    rowid::finish(&tx, &logs, &mut by_triggers, &mut tables).unwrap();
+    rowid::finish(&tx, &logs, &mut by_triggers, &mut Vec::new(), &mut tables).unwrap();
     tx.rollback().unwrap();
     // Inverted record by record as SQLite inverts the whole.
     let (mut ours, mut sqlite) = (Vec::new(), Vec::new());
@@ -174,7 +174,7 @@ fn a_table_without_a_key_is_recorded_by_rowid() {
     tx.execute_batch(&sql.join(";")).unwrap();
     let mut out = Vec::new();
     let mut tables = Vec::new();
-    rowid::finish(&tx, &logs, &mut out, &mut tables).unwrap();
+    rowid::finish(&tx, &logs, &mut out, &mut Vec::new(), &mut tables).unwrap();
     assert_eq!(
         lines(&out),
         [

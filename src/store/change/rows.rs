@@ -14,6 +14,10 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
+/// The reserved table whose records say where rows stood and stand
+/// (see `places`): no row's change, so the preview and counts pass it by.
+pub(crate) const ROWIDS: &str = "sqlite_egregora_inspect_rowid";
+
 /// A value of a changed row, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -187,6 +191,9 @@ impl ChangeFile {
     ) -> Result<()> {
         let mut names = Names::default();
         self.walk(&mut |item| {
+            if item.op()?.table_name() == ROWIDS {
+                return Ok(true);
+            }
             let row = describe(conn, &mut names, item)?;
             Ok(f(row))
         })
@@ -198,6 +205,10 @@ impl ChangeFile {
         let mut h = std::hash::DefaultHasher::new();
         self.walk(&mut |item| {
             let op = item.op()?;
+            // Where rows stand is no change of a row (see `places`).
+            if op.table_name() == ROWIDS {
+                return Ok(true);
+            }
             let (table, n, code) = (
                 op.table_name().to_string(),
                 op.number_of_columns(),
@@ -231,7 +242,10 @@ impl ChangeFile {
         Ok((tables, h.finish()))
     }
 
-    fn walk(&self, f: &mut dyn FnMut(&ChangesetItem) -> rusqlite::Result<bool>) -> Result<()> {
+    pub(crate) fn walk(
+        &self,
+        f: &mut dyn FnMut(&ChangesetItem) -> rusqlite::Result<bool>,
+    ) -> Result<()> {
         let mut reader = self.reader()?;
         let input: &mut dyn Read = &mut reader;
         let fail = |e| StoreError::sqlite(&self.path, "cannot read the recorded changes", e);

@@ -6,7 +6,8 @@
 //! change that committed. Never one that is half written, and never one
 //! for a change that did not happen.
 
-use super::rows::ChangeFile;
+use super::places;
+use super::rows::{ChangeFile, ROWIDS};
 use crate::store::error::{Result, StoreError};
 use crate::store::plan::free_path;
 use rusqlite::Connection;
@@ -16,7 +17,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-const FORMAT: &str = "egregora-inspect undo 1";
+/// Format 2 keeps where rows stood (see `places`); 1 did not, and is
+/// still read.
+const FORMAT: &str = "egregora-inspect undo 2";
+const FORMATS: [&str; 2] = [FORMAT, "egregora-inspect undo 1"];
 /// A header longer than this is not one of ours.
 const HEADER_AT_MOST: u64 = 1 << 20;
 /// Rows a conflict names at most.
@@ -142,7 +146,7 @@ pub fn read_header(path: &Path) -> Result<(UndoHeader, u64)> {
         return Err(not_ours());
     }
     let header: UndoHeader = serde_json::from_slice(&line).map_err(|_| not_ours())?;
-    if header.format != FORMAT {
+    if !FORMATS.contains(&header.format.as_str()) {
         return Err(not_ours());
     }
     Ok((header, line.len() as u64))
@@ -195,7 +199,7 @@ pub(crate) fn apply(
     let mut input = changes.reader()?;
     conn.apply_strm(
         &mut input,
-        None::<fn(&str) -> bool>,
+        Some(|t: &str| t != ROWIDS),
         move |kind: ConflictType, item: &ChangesetItem| {
             if let Ok(mut s) = slot.lock() {
                 s.0 += 1;
@@ -227,7 +231,7 @@ pub(crate) fn apply(
             records.saturating_sub(applied)
         )));
     }
-    Ok(())
+    places::restore(conn, store, changes)
 }
 
 /// One conflict as a user reads it: the table, the row's key, what is wrong.

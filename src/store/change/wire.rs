@@ -26,6 +26,11 @@ impl<W: Write> Digested<W> {
         }
     }
 
+    /// The writer underneath, for bytes the digest leaves out.
+    pub(crate) fn unhashed(&mut self) -> &mut W {
+        &mut self.inner
+    }
+
     /// The digest of everything written so far.
     pub(crate) fn digest(&self) -> u64 {
         self.hash.finish()

@@ -62,7 +62,7 @@ impl App {
     }
 
     pub(super) fn update_frequencies(&mut self, action: Action) {
-        let page = self.page();
+        let page = self.top_page();
         if let Some(Overlay::Frequencies(v)) = &mut self.overlay {
             let effect = v.update(action, page);
             self.apply(effect);

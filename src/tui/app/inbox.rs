@@ -53,8 +53,9 @@ impl App {
             | Reply::Matching { .. } => self.on_docs_reply(reply),
             Reply::Values { ticket, result } => self.on_values(ticket, result),
             Reply::Browse { ticket, result } => {
+                let mut cx = super::Cx::new(self.page(), self.size.0, &mut self.requests);
                 if let Some(b) = self.tables.browse.as_mut() {
-                    b.on_page(ticket, result);
+                    b.on_page(ticket, result, &mut cx);
                 }
                 self.after_browse_page();
             }

@@ -284,13 +284,24 @@ impl App {
         }
     }
 
-    /// The page size: the rows the last frame drew of the list on screen
-    /// (before a list was drawn, a guess from the terminal's height).
+    /// The page size of the list on screen: the rows the last frame drew
+    /// of it, a popup over it or not (before a list was drawn, a guess
+    /// from the terminal's height). A window read under a popup fills the
+    /// list it is for.
     pub fn page(&self) -> usize {
-        let drawn = match self.overlay {
-            Some(_) => self.hits.popup_rows,
-            None => self.hits.rows.map(|r| r.height as usize),
-        };
+        self.or_guess(self.hits.rows.map(|r| r.height as usize))
+    }
+
+    /// The page size of what is on top: a popup's own rows while one is
+    /// open, else the list's.
+    pub(crate) fn top_page(&self) -> usize {
+        match self.overlay {
+            Some(_) => self.or_guess(self.hits.popup_rows),
+            None => self.page(),
+        }
+    }
+
+    fn or_guess(&self, drawn: Option<usize>) -> usize {
         match drawn {
             Some(rows) if rows > 0 => rows,
             _ => self.size.1.saturating_sub(CHROME_ROWS).max(1) as usize,

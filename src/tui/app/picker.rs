@@ -42,7 +42,7 @@ impl App {
     }
 
     pub(super) fn update_picker(&mut self, action: Action) {
-        let page = self.page();
+        let page = self.top_page();
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             let effect = p.update(action, page);
             self.apply(effect);

@@ -26,6 +26,7 @@ impl QueryResult {
             shown: Vec::new(),
             selected: 0,
             at: 0,
+            moving: false,
             grid: GridState::default(),
             record: None,
             took: None,
@@ -79,10 +80,12 @@ impl QueryState {
             Action::HalfPageUp => self.move_by(-half, true, page),
             Action::Top => {
                 r.at = 0;
+                r.moving = false;
                 window(0, page)
             }
             Action::Bottom => {
                 r.at = u64::MAX;
+                r.moving = false;
                 // With the count known, the rows before the last page are
                 // passed without being read; else each may be one of them.
                 match r.total() {
@@ -284,23 +287,29 @@ impl QueryState {
         if n == 0 {
             return Effect::Done;
         }
-        let now = start + r.selected as u64;
+        let now = if r.moving {
+            r.at
+        } else {
+            start + r.selected as u64
+        };
         let mut to = now.saturating_add_signed(by);
         if let Some(t) = r.total() {
             to = to.min(t.saturating_sub(1));
         }
-        if to >= start && to < start + n as u64 {
+        if to >= start && to < start + n as u64 && !r.moving {
             r.selected = (to - start) as usize;
             r.at = to;
             return Effect::Done;
         }
         let ended = r.page.loaded().is_some_and(|p| p.total.is_some());
-        if to > now && ended && n < page {
+        if to > now && ended && n < page && !r.moving {
             // The page already shows the last rows.
             r.selected = n - 1;
+            r.at = start + r.selected as u64;
             return Effect::Done;
         }
         r.at = to;
+        r.moving = true;
         let from = if scroll {
             start.saturating_add_signed(by).min(to)
         } else if to < start {
@@ -371,6 +380,7 @@ impl QueryState {
             }
             Said::Page { ticket, page } if ticket == r.ticket => {
                 r.running = None;
+                r.moving = false;
                 let n = page.rows.len();
                 let at =
                     r.at.clamp(page.start, page.start + n.saturating_sub(1) as u64);

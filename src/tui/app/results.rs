@@ -62,6 +62,9 @@ pub struct QueryResult {
     pub(crate) selected: usize,
     /// The row (from 0) the cursor is to be on once the page comes.
     pub(super) at: u64,
+    /// A step's window is on its way: the next step counts from `at`, so
+    /// N presses move N rows however fast they come.
+    pub(super) moving: bool,
     pub(crate) grid: GridState,
     pub(crate) count: Load<u64>,
     /// While it counts: the rows the count has passed so far.

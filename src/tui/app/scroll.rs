@@ -51,7 +51,7 @@ impl App {
     /// Moves the page on top within its lines: it stops at its last line,
     /// and the end key jumps there.
     pub(super) fn scroll_by(&mut self, action: Action) {
-        let page = self.page() as u16;
+        let page = self.top_page() as u16;
         let end = self.scroll_end;
         let Some(s) = self.scrolled() else { return };
         *s = match action {

@@ -284,6 +284,10 @@ pub struct BrowseState {
     /// asked for by a move (not a reread).
     pub(super) asked: RowAnchor,
     pub(super) moving: bool,
+    /// While a move's page is on its way, the rows stepped since (down
+    /// positive): taken once it comes, so N presses move N rows however
+    /// fast they come.
+    pub(super) carry: Option<i64>,
     /// Which row to select once the page asked for comes.
     pub(super) select_after: Select,
     pub grid: GridState,

@@ -112,6 +112,7 @@ impl TablesState {
             anchor,
             asked: anchor,
             moving: false,
+            carry: None,
             select_after: Select::First,
             grid: GridState::default(),
             record: None,
@@ -128,6 +129,7 @@ impl BrowseState {
         self.ticket = ticket;
         self.asked = anchor;
         self.moving = false;
+        self.carry = None;
         cx.requests.send(Request::Browse {
             ticket,
             table: self.table.clone(),
@@ -143,6 +145,7 @@ impl BrowseState {
         self.select_after = select;
         self.request(anchor, cx);
         self.moving = true;
+        self.carry = Some(0);
     }
 
     /// The rowid of the row under the cursor.
@@ -171,6 +174,17 @@ impl BrowseState {
                 return Effect::Done;
             }
             _ => {}
+        }
+        // A row step while a move's page is on its way waits for it.
+        if let Some(c) = self.carry.as_mut() {
+            match action {
+                Action::Down => *c += 1,
+                Action::Up => *c -= 1,
+                _ => {}
+            }
+            if matches!(action, Action::Down | Action::Up) {
+                return Effect::Done;
+            }
         }
         let page = cx.page;
         let rows = self.page.loaded().map(|p| p.rows.as_slice()).unwrap_or(&[]);
@@ -280,11 +294,18 @@ impl BrowseState {
         Effect::Done
     }
 
-    /// A page came: the row asked for is selected.
-    pub(crate) fn on_page(&mut self, ticket: u64, result: Result<TablePage, Failure>) {
+    /// A page came: the row asked for is selected, and the rows stepped
+    /// while it came are stepped (past its edge, from the next page).
+    pub(crate) fn on_page(
+        &mut self,
+        ticket: u64,
+        result: Result<TablePage, Failure>,
+        cx: &mut Cx<'_>,
+    ) {
         if self.ticket != ticket {
             return;
         }
+        let mut carry = self.carry.take().unwrap_or(0);
         // Past the first or last row there is nothing: the page on screen
         // stays, its row still selected.
         let past_an_end = self.moving
@@ -303,6 +324,18 @@ impl BrowseState {
                     Select::Last => last,
                     Select::Keep | Select::Row(_) => self.selected.min(last),
                 };
+                let room = if carry > 0 {
+                    last - self.selected
+                } else {
+                    self.selected
+                };
+                let steps = carry.unsigned_abs().min(room as u64) as usize;
+                if carry > 0 {
+                    self.selected += steps;
+                } else {
+                    self.selected -= steps;
+                }
+                carry -= carry.signum() * steps as i64;
                 self.shown = p
                     .rows
                     .iter()
@@ -314,9 +347,19 @@ impl BrowseState {
                 self.grid.pin = Some(p.key.unwrap_or(0));
             }
             // A lock keeps the page on screen, marked stale.
-            Err(Failure::Locked) => {}
-            Err(_) => self.shown.clear(),
+            Err(Failure::Locked) => carry = 0,
+            Err(_) => {
+                carry = 0;
+                self.shown.clear();
+            }
         }
         self.page.settle(result);
+        if carry != 0 {
+            let step = if carry > 0 { Action::Down } else { Action::Up };
+            self.update(step, cx);
+            if let Some(c) = self.carry.as_mut() {
+                *c = carry - carry.signum();
+            }
+        }
     }
 }
