@@ -175,14 +175,16 @@ fn an_unknown_shell_is_one_clean_line_and_exit_2() {
 #[test]
 fn a_reader_that_stops_early_is_no_panic() {
     for args in [&["completions", "bash"][..], &["man"][..]] {
+        // A pipe whose reader is gone before the writer starts: closed
+        // under its first write however fast the machine.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
         let mut child = Command::new(bin_path())
             .args(args)
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // Read nothing: the pipe closes under the writer.
-        drop(child.stdout.take());
         let status = child.wait().unwrap();
         let mut err = String::new();
         child
