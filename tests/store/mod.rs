@@ -1,11 +1,6 @@
 //! The store on real files: paging, plans, migrations, changes, the
 //! decisions the app asks for, writes that survive kill -9, and the
-//! modules' layering. One binary, so its tests run side by side.
-// Test code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "../common/mod.rs"]
-mod common;
+//! modules' layering.
 
 mod backlinks;
 mod change;
