@@ -166,6 +166,27 @@ fn at_80_columns_a_sort_in_progress_leaves_the_filters_and_count_on_the_line() {
     assert!(head.starts_with("sort title ↑"), "{head}");
     assert!(head.ends_with(&count), "{head}");
     assert!(h.status().contains("stop sort"), "{}", h.status());
+
+    // Filters longer than the line: they are cut, never the count's
+    // figures (its word goes first), and the sort still says it is running.
+    let mut h = narrow_docs(20_000);
+    h.pick('t', &["post", "annotation"]);
+    h.pick('s', &["published"]);
+    h.act(Action::Sort);
+    h.run_held_until(part_way);
+    let head = h.head();
+    let shown: i64 = scalar(
+        &h.path,
+        "SELECT count(*) FROM documents WHERE doc_type IN ('post', 'annotation') \
+         AND status = 'published'",
+    );
+    assert!(head.starts_with("sort title ↑ · sorting"), "{head}");
+    assert!(head.contains('…'), "the filters are cut: {head}");
+    assert!(
+        head.ends_with(&format!(" · {} of 20,000", grouped(shown))),
+        "{head}"
+    );
+    assert!(head.chars().count() <= 80, "{head}");
 }
 
 #[test]

@@ -75,15 +75,34 @@ pub(crate) fn draw(f: &mut Frame, app: &App, area: Rect) -> Option<Rect> {
         )),
         None => {}
     }
-    spans.push(count(app));
-    // A sort's progress stands beside the sort it is about, in the room
-    // the filters and the count leave: they matter more than its detail.
-    if let Some(b) = &app.docs.list.building {
-        let used: usize = spans.iter().map(Span::width).sum();
-        let room = usize::from(head.width).saturating_sub(used);
-        spans.insert(2, Span::styled(sorting_note(b, room), theme().warn));
+    // The count stays whole at the end; a sort's progress stands beside
+    // the sort it is about, in the room the filters and the count leave
+    // (they matter more than its detail); when the filters overflow the
+    // line they are cut, leaving "sorting…" its place.
+    let mut count = count(app);
+    let width = usize::from(head.width);
+    let filters: usize = spans.iter().map(Span::width).sum();
+    if filters + count.width() > width
+        && let Some(short) = count.content.strip_suffix(" documents")
+    {
+        // Tight: the word goes before any figure or filter does.
+        count = Span::styled(short.to_string(), count.style);
     }
-    let line = super::fit::line(spans, usize::from(head.width));
+    if let Some(b) = &app.docs.list.building {
+        let used: usize = spans.iter().map(Span::width).sum::<usize>() + count.width();
+        let mut note = sorting_note(b, width.saturating_sub(used));
+        if used > width {
+            // The filters are cut anyway: cut them for the note too.
+            note = format!(" · {}…", sort_word(b));
+            let room = width.saturating_sub(count.width() + super::fit::width(&note));
+            spans = super::fit::line(spans, room).spans;
+        }
+        let at = spans.len().min(2);
+        spans.insert(at, Span::styled(note, theme().warn));
+    }
+    let mut spans = super::fit::line(spans, width.saturating_sub(count.width())).spans;
+    spans.push(count);
+    let line = super::fit::line(spans, width);
     f.render_widget(Paragraph::new(line), head);
 
     let block = Block::default().borders(Borders::TOP);
@@ -158,12 +177,16 @@ fn count(app: &App) -> Span<'static> {
     }
 }
 
+fn sort_word(b: &crate::tui::app::Building) -> &'static str {
+    if b.again { "sorting again" } else { "sorting" }
+}
+
 /// How far the sorted list has got, in the most detail that fits `room`
 /// columns: " · sorting: 400,000 of 1,000,000 rows (Esc stops)", then
 /// without the key (the status line has it), then " · sorting 40%", then
 /// " · sorting…", else nothing.
 pub(super) fn sorting_note(b: &crate::tui::app::Building, room: usize) -> String {
-    let what = if b.again { "sorting again" } else { "sorting" };
+    let what = sort_word(b);
     // Every row read, SQLite's sorter merges them: no count to show.
     let (far, short) = match b.at {
         None => (String::new(), String::new()),
