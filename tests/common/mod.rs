@@ -226,3 +226,29 @@ impl OutputHas for assert_cmd::assert::Assert {
         self
     }
 }
+
+/// `big.sqlite` in `dir`: 300,000 documents, the demo's 1,000 each 300
+/// times under new ids (made in SQL: the demo's own writer is slower in a
+/// debug build).
+pub fn demo_300k(dir: &Path) -> PathBuf {
+    let big = dir.join("big.sqlite");
+    bin()
+        .args(["demo", "--docs", "1000"])
+        .arg(&big)
+        .assert()
+        .success();
+    let cols: Vec<String> = columns(&big, "documents")
+        .into_iter()
+        .map(|c| format!("\"{}\"", c.0))
+        .filter(|c| c != "\"id\"")
+        .collect();
+    exec(
+        &big,
+        &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
+             INSERT INTO documents (id, {c}) SELECT id || '-' || i, {c} FROM documents, n",
+            c = cols.join(", ")
+        ),
+    );
+    big
+}

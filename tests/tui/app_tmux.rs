@@ -82,27 +82,7 @@ fn the_data_checks_say_how_far_they_have_got_and_stop_on_esc() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    // 300,000 documents: the demo's 1,000, each 300 times under new ids
-    // (made in SQL: the demo's own writer is slower in a debug build).
-    let big = dir.path().join("big.sqlite");
-    bin()
-        .args(["demo", "--docs", "1000"])
-        .arg(&big)
-        .assert()
-        .success();
-    let cols: Vec<String> = columns(&big, "documents")
-        .into_iter()
-        .map(|c| format!("\"{}\"", c.0))
-        .filter(|c| c != "\"id\"")
-        .collect();
-    exec(
-        &big,
-        &format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
-             INSERT INTO documents (id, {c}) SELECT id || '-' || i, {c} FROM documents, n",
-            c = cols.join(", ")
-        ),
-    );
+    demo_300k(dir.path());
     let t = Tmux::start(dir.path());
     t.type_line(&format!("{} big.sqlite", bin_path().display()));
     t.wait_for("press d to scan");
